@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Developer and CI entry point for hezhang-rules (standard library only).
+
+python3 dev.py setup          create .venv and install the package with [dev] extras
+python3 dev.py demo           setup, then audit examples/qinghemen-2021
+python3 dev.py test [ARGS]    setup, then ruff, mypy, import-linter, pytest (ARGS go to pytest)
+python3 dev.py compat         install and smoke-test under pyenv's Python 3.12 and 3.13
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP_NAME = ".dev-stamp"
+COMPAT_VERSIONS = ("3.12", "3.13")
+DEMO_ARGS = ("check", "examples/qinghemen-2021", "--as-of", "2022-01-10")
+
+
+class DevError(Exception):
+    """A failure with a message for the user and an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def run(cmd: Sequence[str | Path], env: dict[str, str] | None = None) -> int:
+    """Print and run ``cmd`` in the repo root; return its exit code."""
+    args = [str(c) for c in cmd]
+    extra = "" if env is None else " ".join(f"{k}={v}" for k, v in env.items()) + " "
+    print(f"+ {extra}{shlex.join(args)}", flush=True)
+    full_env = None if env is None else {**os.environ, **env}
+    start = time.monotonic()
+    try:
+        code = subprocess.run(args, cwd=ROOT, env=full_env, check=False).returncode
+    except FileNotFoundError as exc:
+        raise DevError(f"cannot run {args[0]}: {exc.strerror}") from exc
+    note = ": pytest collected no tests" if code == 5 and "pytest" in args else ""
+    print(f"  (exit {code}{note}, {time.monotonic() - start:.1f}s)", flush=True)
+    return code
+
+
+def must(cmd: Sequence[str | Path], env: dict[str, str] | None = None) -> None:
+    code = run(cmd, env)
+    if code != 0:
+        raise DevError(f"command failed (exit {code}): {shlex.join(str(c) for c in cmd)}", code)
+
+
+def venv_python(venv: Path) -> Path:
+    return venv / "bin" / "python"
+
+
+def python_version(python: Path | str) -> tuple[int, ...] | None:
+    """The (major, minor, micro) of an interpreter, or None if it cannot run."""
+    try:
+        out = subprocess.run(
+            [str(python), "-c", "import sys; print(*sys.version_info[:3])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return tuple(int(p) for p in out.split())
+
+
+def build_env(version: tuple[int, ...]) -> dict[str, str] | None:
+    """durable-rules 2.0.28 calls PyEval_CallObject, removed in 3.13; its setup.py overwrites
+    CFLAGS, so map the name through CPPFLAGS (only on >= 3.13)."""
+    if version >= (3, 13):
+        return {"CPPFLAGS": "-DPyEval_CallObject=PyObject_CallObject"}
+    return None
+
+
+def ensure_venv(python: Path | str, venv: Path) -> tuple[int, ...]:
+    """Create ``venv`` with ``python`` (recreate it if its version differs), install the package
+    with [dev] extras unless the stamp says this pyproject.toml is already installed."""
+    want = python_version(python)
+    if want is None:
+        raise DevError(f"interpreter {python} does not run")
+    have = python_version(venv_python(venv)) if venv.exists() else None
+    if have != want:
+        if venv.exists():
+            print(f"{venv.name}: python {have} != {want}; recreating", flush=True)
+            shutil.rmtree(venv)
+        must([python, "-m", "venv", venv])
+    stamp = venv / STAMP_NAME
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == digest:
+        print(f"{venv.name}: up to date (pyproject.toml unchanged)", flush=True)
+        return want
+    stamp.unlink(missing_ok=True)
+    pip: list[str | Path] = [venv_python(venv), "-m", "pip", "install"]
+    if want >= (3, 13):
+        pip.append("--no-cache-dir")  # never reuse a wheel built without the CPPFLAGS fix
+    must([*pip, "-e", ".[dev]"], env=build_env(want))
+    stamp.write_text(digest + "\n")
+    return want
+
+
+def cmd_setup(_args: list[str]) -> int:
+    ensure_venv(sys.executable, VENV)
+    return 0
+
+
+def cmd_demo(_args: list[str]) -> int:
+    ensure_venv(sys.executable, VENV)
+    # An import error also exits 1: rule it out so exit 1 can only mean "violations found".
+    must([venv_python(VENV), "-c", "import hezhang_rules.cli"])
+    code = run([VENV / "bin" / "hezhang-rules", *DEMO_ARGS])
+    if code == 1:
+        print("demo: exit 1 means the audit found violations, as the example intends", flush=True)
+        return 0
+    return code
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_venv(sys.executable, VENV)
+    bin_dir = VENV / "bin"
+    steps: list[tuple[str, list[str | Path]]] = [
+        ("ruff", [bin_dir / "ruff", "check", "src", "tests", "benchmarks", "dev.py"]),
+        ("mypy", [bin_dir / "mypy", "--strict", "src"]),
+        ("import-linter", [bin_dir / "lint-imports"]),
+        ("pytest", [bin_dir / "python", "-m", "pytest", *args]),
+    ]
+    for name, cmd in steps:
+        print(f"==> {name}", flush=True)
+        code = run(cmd)
+        if code != 0:
+            print(f"FAILED: {name} (exit {code})", file=sys.stderr, flush=True)
+            return code
+    print("==> all checks passed", flush=True)
+    return 0
+
+
+def pyenv_python(minor: str) -> Path | None:
+    """The newest ``$(pyenv root)/versions/<minor>.N/bin/python3``, or None."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None:
+        return None
+    out = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
+    if out.returncode != 0 or not out.stdout.strip():
+        return None
+    pattern = re.compile(re.escape(minor) + r"\.(\d+)")
+    found: list[tuple[int, Path]] = []
+    for d in (Path(out.stdout.strip()) / "versions").glob(f"{minor}.*"):
+        m = pattern.fullmatch(d.name)
+        if m and (d / "bin" / "python3").exists():
+            found.append((int(m.group(1)), d / "bin" / "python3"))
+    return max(found)[1] if found else None
+
+
+def cmd_compat(_args: list[str]) -> int:
+    results: dict[str, str] = {}
+    for minor in COMPAT_VERSIONS:
+        print(f"==> compat {minor}", flush=True)
+        python = pyenv_python(minor)
+        if python is None:
+            results[minor] = "skipped (pyenv or version not found)"
+            print(f"compat {minor}: {results[minor]}", flush=True)
+            continue
+        venv = ROOT / f".venv-{minor}"
+        try:
+            ensure_venv(python, venv)
+            must([venv_python(venv), "-c", "import durable.lang, hezhang_rules"])
+            must([venv_python(venv), "-m", "pytest", "tests/golden", "tests/cli", "-q"])
+        except DevError as exc:
+            results[minor] = f"FAILED: {exc}"
+        else:
+            results[minor] = "ok"
+    print("==> compat summary", flush=True)
+    for minor, result in results.items():
+        print(f"  python {minor}: {result}", flush=True)
+    return 1 if any(r.startswith("FAILED") for r in results.values()) else 0
+
+
+COMMANDS = {"setup": cmd_setup, "demo": cmd_demo, "test": cmd_test, "compat": cmd_compat}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    try:
+        code = COMMANDS[argv[0]](argv[1:])
+    except DevError as exc:
+        print(f"dev.py {argv[0]}: {exc}", file=sys.stderr, flush=True)
+        code = exc.code
+    except KeyboardInterrupt:
+        code = 130
+    print(f"dev.py {argv[0]}: exit {code} after {time.monotonic() - start:.1f}s", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

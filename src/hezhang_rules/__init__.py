@@ -1,0 +1,121 @@
+"""hezhang-rules: 《清河门区河长制工作管理办法》 (2020) as executable policy.
+
+Load a rule pack, load facts (files or model objects), evaluate at an as-of date, read the
+report::
+
+    import datetime as dt
+    import hezhang_rules as hz
+
+    plan = hz.compile_rules(hz.load_rules("rules/qinghemen"))
+    facts = hz.load_facts(["examples/qinghemen-2021"])
+    report = hz.evaluate(plan, facts, dt.date(2022, 1, 10))
+    for finding in report.violations:
+        print(finding.id, finding.message.en)
+"""
+
+__version__ = "0.1.0"
+
+from hezhang_rules.compile import Plan, PlanRule, compile_rules  # noqa: E402
+from hezhang_rules.diagnostics import (  # noqa: E402
+    Diagnostic,
+    FactLoadError,
+    HezhangError,
+    RuleLoadError,
+    Span,
+    UsageError,
+)
+from hezhang_rules.evaluate import evaluate  # noqa: E402
+from hezhang_rules.facts import FACT_KINDS, Fact, FactSet, facts_from_models, load_facts  # noqa: E402
+from hezhang_rules.facts.models import (  # noqa: E402
+    AccountabilityAction,
+    Appointment,
+    AssessmentImplementationRules,
+    AssessmentIndicators,
+    AssessmentPlan,
+    AssessmentResult,
+    AssessmentSummary,
+    CaseResult,
+    CaseTransfer,
+    ComplaintCase,
+    Disclosure,
+    EnforcementCase,
+    Evaluation,
+    EvaluationOpinion,
+    ImplementingMeasure,
+    InformationPlatform,
+    InformationReport,
+    Inspection,
+    InspectionRecord,
+    Jurisdiction,
+    LiaisonList,
+    Meeting,
+    Minutes,
+    Notification,
+    Penalty,
+    Person,
+    Problem,
+    RectificationOpinion,
+    RectificationReport,
+    Reward,
+    River,
+    SupervisionOpinion,
+    Unit,
+)
+from hezhang_rules.findings import Finding, Report  # noqa: E402
+from hezhang_rules.loader import RuleSet, load_rules  # noqa: E402
+
+__all__ = [
+    "FACT_KINDS",
+    "AccountabilityAction",
+    "Appointment",
+    "AssessmentImplementationRules",
+    "AssessmentIndicators",
+    "AssessmentPlan",
+    "AssessmentResult",
+    "AssessmentSummary",
+    "CaseResult",
+    "CaseTransfer",
+    "ComplaintCase",
+    "Diagnostic",
+    "Disclosure",
+    "EnforcementCase",
+    "Evaluation",
+    "EvaluationOpinion",
+    "Fact",
+    "FactLoadError",
+    "FactSet",
+    "Finding",
+    "HezhangError",
+    "ImplementingMeasure",
+    "InformationPlatform",
+    "InformationReport",
+    "Inspection",
+    "InspectionRecord",
+    "Jurisdiction",
+    "LiaisonList",
+    "Meeting",
+    "Minutes",
+    "Notification",
+    "Penalty",
+    "Person",
+    "Plan",
+    "PlanRule",
+    "Problem",
+    "RectificationOpinion",
+    "RectificationReport",
+    "Report",
+    "Reward",
+    "River",
+    "RuleLoadError",
+    "RuleSet",
+    "Span",
+    "SupervisionOpinion",
+    "Unit",
+    "UsageError",
+    "__version__",
+    "compile_rules",
+    "evaluate",
+    "facts_from_models",
+    "load_facts",
+    "load_rules",
+]

@@ -1,0 +1,159 @@
+"""Compile ``where``/``must`` conditions against the fact model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest, Text2
+from hezhang_rules.diagnostics import did_you_mean
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
+from hezhang_rules.rules import model as M
+
+PathKey = tuple[str | int, ...]
+ValueFn = Callable[..., Any]
+ErrorFn = Callable[..., None]
+
+_SCALAR_PARAMS = ("integer", "boolean", "string", "date", "period", "choice", "days",
+                  "month_day")
+_LIST_PARAMS = ("strings", "values", "roles", "levels", "unit_types")
+
+
+class ConditionCompiler:
+    """Resolves conditions for one rule, reporting through the compiler's context."""
+
+    def __init__(self, value: ValueFn, error: ErrorFn) -> None:
+        self.value = value
+        self.error = error
+
+    def conditions(self, conds: Sequence[M.Condition], model: type[BaseModel],
+                   path: PathKey) -> tuple[Cond, ...]:
+        out = []
+        for i, c in enumerate(conds):
+            compiled = self.condition(c, model, (*path, i))
+            if compiled is not None:
+                out.append(compiled)
+        return tuple(out)
+
+    def _shape(self, model: type[BaseModel], field: str, path: PathKey) -> FieldShape | None:
+        try:
+            return resolve_path(model, field)
+        except PathError as exc:
+            self.error("hz_compile_unknown_field", str(exc), (*path, "field"),
+                       help=did_you_mean(exc.segment, exc.available))
+            return None
+
+    def condition(self, c: M.Condition, model: type[BaseModel], path: PathKey) -> Cond | None:
+        op = c.operator
+        label = Text2(c.label.zh, c.label.en) if c.label else None
+        if op == "related":
+            assert c.related is not None
+            related = self._related(c.related, (*path, "related"))
+            return Cond(None, op, related, label) if related else None
+        assert c.field is not None
+        shape = self._shape(model, c.field, path)
+        if shape is None:
+            return None
+        operand = self._operand(c, op, shape, model, path)
+        if operand is _INVALID:
+            return None
+        return Cond(c.field, op, operand, label, shape.title)
+
+    def _operand(self, c: M.Condition, op: str, shape: FieldShape, model: type[BaseModel],
+                 path: PathKey) -> Any:
+        opath = (*path, op)
+        raw = c.operand()
+        if isinstance(raw, dict) and set(raw) == {"param"}:
+            raw = M.ParamRef.model_validate(raw)
+        if op in ("present", "nonempty"):
+            return raw
+        if op in ("equals", "not_equals"):
+            value = self.value(raw, opath, _SCALAR_PARAMS)
+            return self._member(value, shape, opath)
+        if op in ("in", "not_in"):
+            values = self.value(raw, opath, _LIST_PARAMS)
+            if not isinstance(values, list):
+                self.error("hz_compile_operand", f"`{op}` takes a list", opath)
+                return _INVALID
+            target = shape.item if shape.kind == "list" and shape.item else shape
+            checked = [self._member(v, target, opath) for v in values]
+            if any(v is _INVALID for v in checked):
+                return _INVALID
+            return frozenset(checked)
+        if op in ("holds_role", "includes_holders_of"):
+            return self._role_test(raw, op, shape, model, opath)
+        if op in ("any", "all"):
+            if shape.kind != "list" or shape.item is None or shape.item.model is None:
+                self.error("hz_compile_operand", f"`{op}` needs a list of records", opath)
+                return _INVALID
+            return self.conditions(raw, shape.item.model, opath)
+        if op == "refers_to":
+            return self._refers_to(raw, shape, opath)
+        raise AssertionError(op)
+
+    def _member(self, value: Any, shape: FieldShape, path: PathKey) -> Any:
+        scalar = shape.scalar
+        if value is None or scalar is None:
+            return value
+        if isinstance(scalar, type) and issubclass(scalar, Enum):
+            allowed = [m.value for m in scalar]
+            if value not in allowed:
+                self.error("hz_compile_unknown_value",
+                           f"`{value}` is not a value of this field (one of {', '.join(allowed)})",
+                           path, help=did_you_mean(str(value), allowed))
+                return _INVALID
+            return value
+        if scalar is dt.date and isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                self.error("hz_compile_bad_date", f"`{value}` is not a date YYYY-MM-DD", path)
+                return _INVALID
+        return value
+
+    def _role_test(self, raw: M.RoleCheck, op: str, shape: FieldShape,
+                   model: type[BaseModel], path: PathKey) -> Any:
+        target = shape.item if op == "includes_holders_of" and shape.item else shape
+        if op == "includes_holders_of" and shape.kind != "list":
+            self.error("hz_compile_field_type", "`includes_holders_of` needs a list of people",
+                       path)
+            return _INVALID
+        if not target.ref or "people" not in target.ref:
+            self.error("hz_compile_field_type", f"`{op}` needs a field naming people", path)
+            return _INVALID
+        roles = self.value(raw.roles, (*path, "roles"), ("roles",))
+        levels = self.value(raw.levels, (*path, "levels"), ("levels",))
+        if raw.on is not None:
+            on_shape = self._shape(model, raw.on, (*path, "on"))
+            if on_shape is not None and on_shape.scalar is not dt.date:
+                self.error("hz_compile_field_type", f"`{raw.on}` is not a date field",
+                           (*path, "on"))
+        return RoleTest(frozenset(roles or ()), frozenset(levels) if levels is not None else None,
+                        raw.on)
+
+    def _refers_to(self, raw: list[M.Condition], shape: FieldShape, path: PathKey) -> Any:
+        kinds = [k for k in (shape.ref or ()) if k in FACT_KINDS]
+        if shape.kind != "scalar" or not kinds:
+            self.error("hz_compile_field_type", "`refers_to` needs a field naming one record",
+                       path)
+            return _INVALID
+        return self.conditions(raw, FACT_KINDS[kinds[0]], path)
+
+    def _related(self, r: M.Related, path: PathKey) -> RelatedTest | None:
+        if r.facts not in FACT_KINDS:
+            self.error("hz_compile_unknown_kind", f"unknown fact kind `{r.facts}`",
+                       (*path, "facts"), help=did_you_mean(r.facts, FACT_KINDS))
+            return None
+        model = FACT_KINDS[r.facts]
+        if self._shape(model, r.link, (*path, "link")) is None:
+            return None
+        return RelatedTest(r.facts, r.link, self.conditions(r.where, model, (*path, "where")),
+                           r.exists)
+
+
+_INVALID: Any = object()

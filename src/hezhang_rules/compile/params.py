@@ -1,0 +1,90 @@
+"""Parameter values: type checks for declared types and for the place a parameter is used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from hezhang_rules.facts.enums import JurisdictionLevel, Role, UnitType
+
+PERIODS = ("year", "half_year", "quarter", "month")
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _members(value: Any, enum: type[Any]) -> str | None:
+    if not _strings(value):
+        return "a list of names"
+    allowed = {m.value for m in enum}
+    bad = [v for v in value if v not in allowed]
+    if bad:
+        return f"known values ({', '.join(sorted(allowed))}); `{bad[0]}` is not one"
+    return None
+
+
+def parse_month_day(value: str) -> tuple[int, int] | None:
+    m = _MONTH_DAY.match(value)
+    if not m:
+        return None
+    month, day = int(m.group(1)), int(m.group(2))
+    try:
+        dt.date(2001, month, day)  # a common year: 02-29 is not a valid yearly due date
+    except ValueError:
+        return None
+    return month, day
+
+
+def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str | None:
+    """Return what was expected if ``value`` does not fit ``ptype``; ``None`` if it fits."""
+    if ptype in ("integer", "days"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "a whole number"
+        if ptype == "days" and value < 0:
+            return "a number of days (0 or more)"
+        return None
+    if ptype == "boolean":
+        return None if isinstance(value, bool) else "true or false"
+    if ptype == "string":
+        return None if isinstance(value, str) and value else "a non-empty string"
+    if ptype == "date":
+        if isinstance(value, str):
+            try:
+                dt.date.fromisoformat(value)
+                return None if len(value) == 10 else "a date written YYYY-MM-DD"
+            except ValueError:
+                pass
+        return "a date written YYYY-MM-DD"
+    if ptype == "month_day":
+        return None if isinstance(value, str) and parse_month_day(value) else "a day written MM-DD"
+    if ptype == "period":
+        return None if value in PERIODS else "one of " + ", ".join(PERIODS)
+    if ptype == "strings":
+        return None if _strings(value) else "a list of strings"
+    if ptype == "values":
+        ok = isinstance(value, list) and all(
+            v is None or isinstance(v, str | int | float | bool) for v in value)
+        return None if ok else "a list of plain values (text, numbers, true/false, null)"
+    if ptype == "roles":
+        return _members(value, Role)
+    if ptype == "levels":
+        return _members(value, JurisdictionLevel)
+    if ptype == "unit_types":
+        return _members(value, UnitType)
+    if ptype == "choice":
+        if not choices:
+            return "a `choice` parameter to list its `choices`"
+        return None if value in choices else "one of " + ", ".join(choices)
+    return f"a known parameter type, not `{ptype}`"
+
+
+def convert(ptype: str, value: Any) -> Any:
+    """The Python value of a checked parameter value."""
+    if ptype == "date":
+        return dt.date.fromisoformat(value)
+    if ptype in ("strings", "values", "roles", "levels", "unit_types"):
+        return list(value)
+    return value

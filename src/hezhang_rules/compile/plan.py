@@ -1,0 +1,198 @@
+"""The compiled plan: the only thing evaluators read.
+
+Plain frozen dataclasses with every parameter resolved to a value, every field path checked
+against the fact model, and rules in dependency order (a rule triggered by another rule's
+findings comes after it). Each rule keeps its source span and the parameters it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hezhang_rules.diagnostics import Span
+
+PeriodKind = Literal["year", "half_year", "quarter", "month"]
+
+
+@dataclass(frozen=True)
+class Text2:
+    """A Chinese and an English text."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class RoleTest:
+    roles: frozenset[str]
+    levels: frozenset[str] | None
+    on: str | None  # date field of the fact; None: the fact's own date
+
+
+@dataclass(frozen=True)
+class RelatedTest:
+    kind: str
+    link: str
+    where: tuple[Cond, ...]
+    exists: bool
+
+
+@dataclass(frozen=True)
+class Cond:
+    """A resolved condition: ``op`` applied to the value at ``field``."""
+
+    field: str | None
+    op: str
+    operand: Any  # scalar, frozenset, RoleTest, tuple[Cond, ...], RelatedTest, bool
+    label: Text2 | None = None
+    field_title: str | None = None
+
+
+@dataclass(frozen=True)
+class HolderSpec:
+    way: Literal["post", "unit", "jurisdiction", "field"]
+    roles: frozenset[str] = frozenset()
+    levels: frozenset[str] | None = None
+    types: frozenset[str] = frozenset()
+    where: tuple[Cond, ...] = ()
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class PeriodPolicy:
+    tenure: Literal["clip", "exempt"]
+    tenure_min_days: int
+    in_force: Literal["clip", "exempt"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Facts of ``kind`` meeting ``where`` and bound to the holder by ``bind``."""
+
+    kind: str
+    where: tuple[Cond, ...]
+    bind: tuple[tuple[str, str], ...]  # (fact field, holder attribute)
+    date_field: str
+
+
+@dataclass(frozen=True)
+class CountPlan:
+    select: Selection
+    per: PeriodKind
+    at_least: int
+    periods: PeriodPolicy
+    type: Literal["count"] = "count"
+
+
+@dataclass(frozen=True)
+class ForbidPlan:
+    select: Selection
+    per: PeriodKind
+    periods: PeriodPolicy
+    type: Literal["forbid"] = "forbid"
+
+
+@dataclass(frozen=True)
+class DeadlinePlan:
+    select: Selection
+    per: PeriodKind
+    period_field: str | None
+    due_month: int
+    due_day: int
+    year_offset: int
+    inclusive: bool
+    periods: PeriodPolicy
+    type: Literal["deadline"] = "deadline"
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    trigger_kind: str | None
+    trigger_rule: str | None
+    trigger_statuses: frozenset[str]
+    trigger_where: tuple[Cond, ...]
+    trigger_date_field: str | None
+    response: Selection
+    link: str | None
+    due_days: int
+    due_field: str | None
+    type: Literal["response"] = "response"
+
+
+@dataclass(frozen=True)
+class EvidencePlan:
+    kind: str
+    where: tuple[Cond, ...]
+    date_field: str
+    must: tuple[Cond, ...]
+    type: Literal["evidence"] = "evidence"
+
+
+Requirement = CountPlan | ForbidPlan | DeadlinePlan | ResponsePlan | EvidencePlan
+
+
+@dataclass(frozen=True)
+class ParamUse:
+    """A parameter a rule used: its qualified name, value and the reading it encodes."""
+
+    name: str
+    value: Any
+    article: int
+    reading: str
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    id: str
+    article: int
+    title: Text2
+    clause: str
+    modality: Literal["obligation", "prohibition"]
+    severity: Literal["mandatory", "advisory"]
+    holder: HolderSpec
+    requirement: Requirement
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    params: tuple[ParamUse, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    number: int
+    chapter: int
+    title: Text2
+    text: str
+    unchecked: tuple[tuple[str, str, str], ...]  # (clause, reason, explanation)
+    path: str
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    name: str  # qualified: `art019.report_days` or a pack parameter's bare name
+    type: str
+    value: Any
+    default: Any
+    article: int | None
+    reads: str
+    reading: str
+    reason: str
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    pack: str
+    rules_digest: str
+    rules: tuple[PlanRule, ...]
+    articles: tuple[ArticleInfo, ...]
+    parameters: tuple[ParameterInfo, ...]
+    fact_kinds: frozenset[str] = field(default_factory=frozenset)
+
+    def rule(self, rule_id: str) -> PlanRule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)

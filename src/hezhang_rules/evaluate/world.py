@@ -1,0 +1,211 @@
+"""The facts as seen on the as-of date, with the indexes the evaluator needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum as Enum_
+from typing import Any
+
+from hezhang_rules.compile.plan import Cond, RoleTest
+from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
+from hezhang_rules.facts.schema import get_path
+
+Interval = tuple[dt.date, dt.date]  # inclusive
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A duty holder with the intervals it exists (tenure, a unit's life)."""
+
+    kind: str  # person | unit | jurisdiction
+    id: str
+    name: str
+    tenure: tuple[Interval, ...]
+    jurisdiction: str | None = None
+    unit: str | None = None
+    source_ids: tuple[str, ...] = ()  # appointments behind a person holder
+
+    def active_on(self, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in self.tenure)
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """Merge overlapping or adjacent inclusive intervals."""
+    out: list[Interval] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+@dataclass
+class World:
+    facts: FactSet
+    as_of: dt.date
+    _related: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
+    _appointments: dict[str, list[Appointment]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_person: dict[str, list[Appointment]] = defaultdict(list)
+        for a in self.facts.of_kind("appointments"):
+            assert isinstance(a, Appointment)
+            by_person[a.person].append(a)
+        self._appointments = dict(by_person)
+
+    def visible(self, f: Fact) -> bool:
+        d = f.fact_date()
+        return d is None or d <= self.as_of
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        return [f for f in self.facts.of_kind(kind) if self.visible(f)]
+
+    def level_of(self, jurisdiction_id: str | None) -> str | None:
+        j = self.facts.get(jurisdiction_id) if jurisdiction_id else None
+        return j.level.value if isinstance(j, Jurisdiction) else None
+
+    def holds_role(self, person: str, test: RoleTest, day: dt.date) -> bool:
+        for a in self._appointments.get(person, ()):
+            if a.role.value not in test.roles:
+                continue
+            if test.levels is not None and self.level_of(a.jurisdiction) not in test.levels:
+                continue
+            if a.start <= day and (a.end is None or day <= a.end):
+                return True
+        return False
+
+    def role_holders(self, test: RoleTest, day: dt.date) -> list[str]:
+        return sorted(p for p in self._appointments if self.holds_role(p, test, day))
+
+    # --- holders -----------------------------------------------------------------------------
+
+    def post_holders(self, roles: frozenset[str], levels: frozenset[str] | None) -> list[Holder]:
+        groups: dict[tuple[str, str], list[Appointment]] = defaultdict(list)
+        for person, appts in self._appointments.items():
+            for a in appts:
+                if a.role.value in roles and (levels is None or
+                                              self.level_of(a.jurisdiction) in levels):
+                    groups[(person, a.jurisdiction)].append(a)
+        out = []
+        for (person, jur), appts in sorted(groups.items()):
+            tenure = merge_intervals((a.start, a.end or dt.date.max) for a in appts)
+            out.append(Holder("person", person, self.facts.name_of(person), tenure, jur,
+                              appts[0].unit, tuple(sorted(a.id for a in appts))))
+        return out
+
+    def unit_holders(self, types: frozenset[str], levels: frozenset[str] | None,
+                     where: tuple[Cond, ...]) -> list[Holder]:
+        out = []
+        for u in self.facts.of_kind("units"):
+            assert isinstance(u, Unit)
+            if u.type.value not in types:
+                continue
+            if levels is not None and self.level_of(u.jurisdiction) not in levels:
+                continue
+            if not all(self.check(c, u, None) for c in where):
+                continue
+            tenure = ((u.established or dt.date.min, u.dissolved or dt.date.max),)
+            out.append(Holder("unit", u.id, u.name, tenure, u.jurisdiction, u.id))
+        return out
+
+    def jurisdiction_holders(self, levels: frozenset[str]) -> list[Holder]:
+        return [Holder("jurisdiction", j.id, self.facts.name_of(j.id),
+                       ((dt.date.min, dt.date.max),), j.id)
+                for j in self.facts.of_kind("jurisdictions")
+                if isinstance(j, Jurisdiction) and j.level.value in levels]
+
+    def holder_for_id(self, ref_id: str) -> Holder | None:
+        f = self.facts.get(ref_id)
+        always = ((dt.date.min, dt.date.max),)
+        if f is None:
+            return None
+        if f.KIND == "people":
+            return Holder("person", f.id, self.facts.name_of(f.id), always)
+        if isinstance(f, Unit):
+            return Holder("unit", f.id, f.name, always, f.jurisdiction, f.id)
+        if isinstance(f, Jurisdiction):
+            return Holder("jurisdiction", f.id, f.name, always, f.id)
+        return None
+
+    # --- conditions --------------------------------------------------------------------------
+
+    def related(self, kind: str, link: str, target: str) -> list[Fact]:
+        key = (kind, link)
+        if key not in self._related:
+            index: dict[str, list[Fact]] = defaultdict(list)
+            for f in self.of_kind(kind):
+                value = get_path(f, link)
+                for v in value if isinstance(value, list) else [value]:
+                    if v is not None:
+                        index[str(v)].append(f)
+            self._related[key] = dict(index)
+        return self._related[key].get(target, [])
+
+    def check(self, c: Cond, record: Any, fact: Fact | None) -> bool:
+        """Whether ``record`` (a fact or a nested record of ``fact``) meets condition ``c``."""
+        value = get_path(record, c.field) if c.field else None
+        if isinstance(value, Enum_):
+            value = value.value
+        op = c.op
+        if op == "present":
+            return (value is not None) == c.operand
+        if op == "nonempty":
+            return bool(value) == c.operand
+        if op == "equals":
+            return bool(_plain(value) == c.operand)
+        if op == "not_equals":
+            return bool(_plain(value) != c.operand)
+        if op == "in":
+            return _any_in(value, c.operand)
+        if op == "not_in":
+            return value is not None and not _any_in(value, c.operand)
+        if op in ("any", "all"):
+            items = value or []
+            test = any if op == "any" else all
+            return bool(items) and test(all(self.check(s, it, fact) for s in c.operand)
+                                        for it in items)
+        if op == "refers_to":
+            target = self.facts.get(str(value)) if value is not None else None
+            return target is not None and all(self.check(s, target, target) for s in c.operand)
+        if op in ("holds_role", "includes_holders_of"):
+            return self._check_role(c, value, record, fact)
+        if op == "related":
+            own = fact if fact is not None else record
+            found = [f for f in self.related(c.operand.kind, c.operand.link, own.id)
+                     if all(self.check(s, f, f) for s in c.operand.where)]
+            return bool(found) == c.operand.exists
+        raise AssertionError(op)
+
+    def _check_role(self, c: Cond, value: Any, record: Any, fact: Fact | None) -> bool:
+        test: RoleTest = c.operand
+        day = self.date_for(test, record, fact)
+        if day is None:
+            return False
+        if c.op == "holds_role":
+            return value is not None and self.holds_role(str(value), test, day)
+        listed = set(value or [])
+        holders = self.role_holders(test, day)
+        return bool(holders) and set(holders) <= listed
+
+    def date_for(self, test: RoleTest, record: Any, fact: Fact | None) -> dt.date | None:
+        if test.on is not None:
+            d = get_path(record, test.on)
+        else:
+            d = (fact or record).fact_date() if hasattr(fact or record, "fact_date") else None
+        return d if isinstance(d, dt.date) else None
+
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum_) else value
+
+
+def _any_in(value: Any, allowed: frozenset[Any]) -> bool:
+    if isinstance(value, list):
+        return any(_plain(v) in allowed for v in value)
+    return _plain(value) in allowed

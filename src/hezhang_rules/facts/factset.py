@@ -1,0 +1,161 @@
+"""A validated, indexed, order-independent set of facts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
+from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
+from hezhang_rules.facts.schema import FieldShape, model_fields
+
+
+@dataclass(frozen=True)
+class FactOrigin:
+    """Where a record came from: file and position, and its label ``kind[index] (id X)``."""
+
+    span: Span
+    label: str
+
+
+def _walk_refs(value: Any, shape: FieldShape, path: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Yield (field path, referenced id, target kinds) for every reference inside ``value``."""
+    if value is None:
+        return
+    if shape.kind == "scalar" and shape.ref:
+        yield path, str(value), shape.ref
+    elif shape.kind == "list" and shape.item is not None:
+        for i, item in enumerate(value):
+            yield from _walk_refs(item, shape.item, f"{path}[{i}]")
+    elif shape.kind == "dict" and shape.item is not None:
+        for key, item in value.items():
+            yield from _walk_refs(item, shape.item, f"{path}.{key}")
+    elif shape.kind == "model" and isinstance(value, BaseModel):
+        for name, sub in model_fields(type(value)).items():
+            yield from _walk_refs(getattr(value, name), sub, f"{path}.{name}")
+
+
+def iter_refs(fact: BaseModel) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    for name, shape in model_fields(type(fact)).items():
+        yield from _walk_refs(getattr(fact, name), shape, name)
+
+
+class FactSet:
+    """All facts of an audit, indexed by kind and id. Build with :meth:`build`."""
+
+    def __init__(self, facts: Mapping[str, tuple[Fact, ...]], problems: Mapping[str, str],
+                 origins: Mapping[str, FactOrigin]) -> None:
+        self._by_kind = dict(facts)
+        self._by_id: dict[str, Fact] = {f.id: f for fs in facts.values() for f in fs}
+        self._problems = dict(problems)  # problem id → inspection id
+        self.origins: Mapping[str, FactOrigin] = dict(origins)
+        self._digest: str | None = None
+
+    @classmethod
+    def build(cls, facts: Iterable[Fact],
+              origins: Mapping[int, FactOrigin] | None = None) -> FactSet:
+        """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
+
+        ``origins`` maps ``id(record)`` to where it was read, for located diagnostics.
+        """
+        facts = list(facts)
+        origin_of = origins or {}
+        diags: list[Diagnostic] = []
+        by_id: dict[str, Fact] = {}
+        problems: dict[str, str] = {}
+        by_kind: dict[str, list[Fact]] = defaultdict(list)
+
+        def where(f: Fact) -> FactOrigin:
+            return origin_of.get(id(f)) or FactOrigin(Span("<python>"), f"{f.KIND} (id {f.id})")
+
+        for f in facts:
+            if f.id in by_id:
+                first = where(by_id[f.id])
+                diags.append(Diagnostic("hz_facts_duplicate_id", f"id `{f.id}` is used twice",
+                                        where(f).span, record=where(f).label, field_path="id",
+                                        help=f"first used by {first.label} at {first.span}"))
+                continue
+            by_id[f.id] = f
+            by_kind[f.KIND].append(f)
+            if isinstance(f, Inspection) and f.record and f.record.problems:
+                for i, p in enumerate(f.record.problems):
+                    if p.id in problems or p.id in by_id:
+                        diags.append(Diagnostic(
+                            "hz_facts_duplicate_id", f"problem id `{p.id}` is used twice",
+                            where(f).span, record=where(f).label,
+                            field_path=f"record.problems[{i}].id"))
+                    problems[p.id] = f.id
+        for f in facts:
+            if by_id.get(f.id) is not f:
+                continue
+            for path, target, kinds in iter_refs(f):
+                diags.extend(_check_ref(f, path, target, kinds, by_id, problems, where(f)))
+        if diags:
+            raise FactLoadError(diags)
+        ordered = {kind: tuple(sorted(by_kind.get(kind, ()), key=lambda x: x.id))
+                   for kind in FACT_KINDS}
+        return cls(ordered, problems, {f.id: where(f) for f in facts if by_id.get(f.id) is f})
+
+    def of_kind(self, kind: str) -> tuple[Fact, ...]:
+        return self._by_kind.get(kind, ())
+
+    def get(self, fact_id: str) -> Fact | None:
+        return self._by_id.get(fact_id)
+
+    def name_of(self, fact_id: str) -> str:
+        """The display name of a person, unit or jurisdiction; the id itself otherwise."""
+        f = self._by_id.get(fact_id)
+        name = getattr(f, "name", None)
+        return name if isinstance(name, str) else fact_id
+
+    def inspection_of_problem(self, problem_id: str) -> str | None:
+        return self._problems.get(problem_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Fact]:
+        for kind in FACT_KINDS:
+            yield from self._by_kind.get(kind, ())
+
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of all records: independent of file layout and order."""
+        if self._digest is None:
+            h = hashlib.sha256()
+            for f in self:
+                h.update(f.KIND.encode())
+                h.update(json.dumps(f.model_dump(mode="json", exclude_none=False),
+                                    sort_keys=True, ensure_ascii=False).encode())
+                h.update(b"\n")
+            self._digest = h.hexdigest()
+        return self._digest
+
+
+def _check_ref(f: Fact, path: str, target: str, kinds: tuple[str, ...], by_id: Mapping[str, Fact],
+               problems: Mapping[str, str], origin: FactOrigin) -> list[Diagnostic]:
+    if kinds == ("problems",):
+        if target in problems:
+            return []
+        return [Diagnostic("hz_facts_dangling_reference", f"no problem with id `{target}`",
+                           origin.span, record=origin.label, field_path=path,
+                           help="problems are declared in an inspection's record.problems")]
+    found = by_id.get(target)
+    if found is None:
+        from hezhang_rules.diagnostics import did_you_mean
+        candidates = [i for i, x in by_id.items() if x.KIND in kinds]
+        return [Diagnostic("hz_facts_dangling_reference",
+                           f"`{target}` names no record of kind {' or '.join(kinds)}",
+                           origin.span, record=origin.label, field_path=path,
+                           help=did_you_mean(target, candidates))]
+    if found.KIND not in kinds:
+        return [Diagnostic("hz_facts_wrong_reference_kind",
+                           f"`{target}` is a record of kind {found.KIND}, expected "
+                           f"{' or '.join(kinds)}", origin.span, record=origin.label,
+                           field_path=path)]
+    return []

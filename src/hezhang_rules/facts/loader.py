@@ -1,0 +1,175 @@
+"""Fact files → :class:`FactSet`, with every problem located by file, record and field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.facts.factset import FactOrigin, FactSet
+from hezhang_rules.facts.models import FACT_KINDS, Fact
+from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+
+FACT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """Expand files and directories into (path, display name), sorted, with missing paths as errors."""
+    out: list[tuple[Path, str]] = []
+    diags: list[Diagnostic] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in FACT_SUFFIXES)
+            if not found:
+                diags.append(Diagnostic("hz_facts_no_files",
+                                        f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
+                                        Span(str(p))))
+            out.extend((x, str(x)) for x in found)
+        elif p.is_file():
+            out.append((p, str(p)))
+        else:
+            diags.append(Diagnostic("hz_facts_no_such_file", "no such file or directory",
+                                    Span(str(p))))
+    if diags:
+        raise FactLoadError(diags)
+    return out
+
+
+_CODE_BY_TYPE = {
+    "extra_forbidden": "hz_facts_unknown_field",
+    "missing": "hz_facts_missing_field",
+    "enum": "hz_facts_invalid_value",
+    "literal_error": "hz_facts_invalid_value",
+}
+
+
+def _code(err: Any, loc: tuple[Any, ...], model: type[Fact]) -> str:
+    if err["type"] in _CODE_BY_TYPE:
+        return str(_CODE_BY_TYPE[err["type"]])
+    msg = str(err.get("msg", ""))
+    if "YYYY-MM-DD" in msg or "calendar date" in msg:
+        return "hz_facts_invalid_date"
+    if err["type"].endswith("_type") or err["type"].endswith("_parsing"):
+        return "hz_facts_wrong_type"
+    return "hz_facts_invalid_value"
+
+
+def _validate_record(doc: Document, kind: str, index: int, raw: Any,
+                     diags: list[Diagnostic]) -> Fact | None:
+    model = FACT_KINDS[kind]
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    label = f"{kind}[{index}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+    if not isinstance(raw, dict):
+        diags.append(Diagnostic("hz_facts_wrong_type",
+                                f"expected a mapping (a record), found {type(raw).__name__}",
+                                doc.span((kind, index)), record=label))
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
+            path = path.replace(".[", "[")
+            is_key = err["type"] == "extra_forbidden"
+            span = doc.span((kind, index, *loc), key=is_key)
+            msg = err["msg"].removeprefix("Value error, ")
+            help_text = None
+            if is_key:
+                parent_model = _model_at(model, loc[:-1])
+                msg = f"unknown field `{loc[-1]}`"
+                if parent_model is not None:
+                    help_text = did_you_mean(str(loc[-1]), parent_model.model_fields)
+            diags.append(Diagnostic(_code(err, loc, model), msg, span, record=label,
+                                    field_path=path or None, help=help_text))
+        return None
+
+
+def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
+    from hezhang_rules.facts.schema import model_fields
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        shape = model_fields(current).get(str(part)) if hasattr(current, "model_fields") else None
+        if shape is None:
+            return None
+        while shape.kind in ("list", "dict") and shape.item is not None:
+            shape = shape.item
+        current = shape.model
+        if current is None:
+            return None
+    return current if hasattr(current, "model_fields") else None
+
+
+def records_from_document(doc: Document, diags: list[Diagnostic],
+                          origins: dict[int, FactOrigin]) -> list[Fact]:
+    """Validate every record of one parsed file; append problems to ``diags``."""
+    if not isinstance(doc.data, dict):
+        found = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
+        diags.append(Diagnostic("hz_facts_wrong_type",
+                                f"a fact file is a mapping of kind → list of records; found {found}",
+                                Span(doc.file, 1, 1),
+                                help="e.g. `inspections:` followed by `- id: ...` records"))
+        return []
+    out: list[Fact] = []
+    for kind, records in doc.data.items():
+        if kind not in FACT_KINDS:
+            diags.append(Diagnostic("hz_facts_unknown_kind", f"unknown fact kind `{kind}`",
+                                    doc.span((kind,), key=True),
+                                    help=did_you_mean(kind, FACT_KINDS)
+                                    or "known kinds: " + ", ".join(sorted(FACT_KINDS))))
+            continue
+        if records is None:
+            continue
+        if not isinstance(records, list):
+            diags.append(Diagnostic("hz_facts_wrong_type",
+                                    f"`{kind}` must be a list of records, found "
+                                    f"{type(records).__name__}", doc.span((kind,))))
+            continue
+        for i, raw in enumerate(records):
+            fact = _validate_record(doc, kind, i, raw, diags)
+            if fact is not None:
+                label = f"{kind}[{i}] (id {fact.id})"
+                origins[id(fact)] = FactOrigin(doc.span((kind, i)), label)
+                out.append(fact)
+    return out
+
+
+def load_facts(paths: Sequence[str | Path] | str | Path, limits: Limits = DEFAULT_LIMITS) -> FactSet:
+    """Load fact files and directories into a :class:`FactSet`.
+
+    Every problem in every file is collected before failing: syntax, unknown kinds and fields,
+    wrong types, impossible dates, duplicate ids and references to records that do not exist.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files = discover(paths)
+    diags: list[Diagnostic] = []
+    facts: list[Fact] = []
+    origins: dict[int, FactOrigin] = {}
+    for path, display in files:
+        try:
+            doc = load_document(path, display, limits)
+        except SourceError as exc:
+            diags.extend(d if d.code.startswith("hz_load") else d for d in exc.diagnostics)
+            continue
+        facts.extend(records_from_document(doc, diags, origins))
+    if diags:
+        # Reference checks need every record; still report them when only some records failed.
+        try:
+            FactSet.build(facts, origins)
+        except FactLoadError as exc:
+            diags.extend(d for d in exc.diagnostics if d.code != "hz_facts_dangling_reference")
+        raise FactLoadError(diags)
+    return FactSet.build(facts, origins)
+
+
+def facts_from_models(facts: Iterable[Fact]) -> FactSet:
+    """Build a :class:`FactSet` from model objects made in Python (same checks as files)."""
+    return FactSet.build(facts)

@@ -1,0 +1,120 @@
+"""Findings and reports: plain data that evaluators produce and reporters read.
+
+The JSON form of :class:`Report` (``Report.to_json()``) is the ``check --format json`` output;
+its schema is documented in docs/report.md and published in schemas/report.schema.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Status = Literal["pending", "fulfilled", "fulfilled_late", "violated", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("violated", "fulfilled_late", "pending", "fulfilled",
+                                "not_applicable")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Message(_Data):
+    zh: str
+    en: str
+
+
+class HolderRef(_Data):
+    kind: Literal["person", "unit", "jurisdiction"]
+    id: str
+    name: str
+
+
+class PeriodRef(_Data):
+    start: dt.date
+    end: dt.date
+    label: str = Field(description="2021, 2021-H1, 2021-Q3, 2021-07, or the day of a fact")
+
+
+class Finding(_Data):
+    """One obligation instance (rule, holder, period or triggering fact) and its status."""
+
+    id: str = Field(description="stable across runs: rule/holder/period-or-fact")
+    rule_id: str
+    article: int
+    status: Status
+    severity: Literal["mandatory", "advisory"]
+    modality: Literal["obligation", "prohibition"]
+    holder: HolderRef
+    period: PeriodRef
+    due: dt.date | None
+    evidence: list[str] = Field(description="ids of the facts that decided the status")
+    message: Message
+    details: dict[str, Any] = Field(default_factory=dict)
+    parameters: list[str] = Field(default_factory=list, description="parameters the rule used")
+    source: str = Field(description="file:line:col of the rule")
+    subject: str | None = Field(default=None, description="the fact that opened this duty")
+    escalated_from: str | None = None
+
+
+class RunRecord(_Data):
+    package_version: str
+    pack: str
+    rules_digest: str
+    facts_digest: str
+    facts_count: int
+    parameters_overridden: dict[str, Any] = Field(default_factory=dict)
+
+
+class Summary(_Data):
+    total: int
+    violated: int
+    fulfilled_late: int
+    pending: int
+    fulfilled: int
+    not_applicable: int
+
+
+class Report(_Data):
+    """The result of evaluating a plan over facts at an as-of date."""
+
+    schema_version: str = SCHEMA_VERSION
+    as_of: dt.date
+    run: RunRecord
+    summary: Summary
+    findings: list[Finding]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == "violated"]
+
+    def by_rule(self, rule_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule_id == rule_id]
+
+    def finding(self, finding_id: str) -> Finding:
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        raise KeyError(finding_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Deterministic JSON: sorted keys, findings in a fixed order, UTF-8 text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def summarize(findings: list[Finding]) -> Summary:
+    counts = {s: 0 for s in STATUSES}
+    for f in findings:
+        counts[f.status] += 1
+    return Summary(total=len(findings), **counts)
+
+
+def finding_order(f: Finding) -> tuple[int, str, str, dt.date, str]:
+    return (f.article, f.rule_id, f.holder.id, f.period.start, f.id)

@@ -1,0 +1,217 @@
+"""Rule files → :class:`RuleSet` (syntax checked, every problem located).
+
+A rule pack is a directory holding ``pack.yaml`` and one ``art_NNN.yaml`` per article. The
+loader checks what can be checked per file (schema, file name ↔ article number ↔ rule ids,
+duplicates); meaning (field paths, parameter types, escalation cycles) is the compiler's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.rules.model import PackFile, RuleFile
+from hezhang_rules.source import Document, SourceError, load_document
+
+ARTICLE_FILE = re.compile(r"^art_(\d{3})\.ya?ml$")
+PACK_FILE = "pack.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A parsed rule or pack file: its model, its document (for spans) and its text digest."""
+
+    path: str
+    doc: Document
+    digest: str
+
+
+@dataclass(frozen=True)
+class LoadedRuleFile(LoadedFile):
+    model: RuleFile
+
+
+@dataclass(frozen=True)
+class LoadedPack(LoadedFile):
+    model: PackFile
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded rule pack: the pack file and the article files sorted by article number."""
+
+    root: str
+    pack: LoadedPack
+    files: tuple[LoadedRuleFile, ...]
+
+    def digest(self) -> str:
+        """sha256 over the pack's files (name and bytes), independent of load order."""
+        h = hashlib.sha256()
+        for f in sorted([self.pack, *self.files], key=lambda x: Path(x.path).name):
+            h.update(Path(f.path).name.encode() + b"\0" + f.digest.encode() + b"\n")
+        return h.hexdigest()
+
+
+def _pydantic_diags(doc: Document, exc: ValidationError, model: type[BaseModel],
+                    prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and "[" in x and "-" in x))
+        loc = tuple(x for x in loc if x not in ("function-after", "tagged-union"))
+        # Drop the discriminator tags pydantic inserts (e.g. 'count', 'ParamRef', 'list[...]').
+        clean = tuple(x for x in loc if isinstance(x, int) or not _is_internal(x))
+        path = (*prefix, *clean)
+        is_key = err["type"] == "extra_forbidden"
+        span = doc.span(path, key=is_key)
+        msg = err["msg"].removeprefix("Value error, ")
+        help_text = None
+        code = "hz_rule_schema"
+        if is_key:
+            code = "hz_rule_unknown_key"
+            msg = f"unknown key `{clean[-1]}`"
+            help_text = did_you_mean(str(clean[-1]), _keys_near(model, clean[:-1]))
+        elif err["type"] == "missing":
+            code = "hz_rule_missing_key"
+            msg = f"missing key `{clean[-1]}`"
+        elif err["type"] == "union_tag_invalid":
+            code = "hz_rule_unknown_requirement"
+            msg = f"unknown requirement type {err.get('input', {}).get('type')!r}; " \
+                  "expected count, forbid, deadline, response or evidence"
+        field = ".".join(str(x) for x in clean)
+        out.append(Diagnostic(code, msg, span, field_path=field or None, help=help_text))
+    return _dedupe(out)
+
+
+def _is_internal(x: Any) -> bool:
+    return isinstance(x, str) and (x[:1].isupper() or "[" in x or x in (
+        "count", "forbid", "deadline", "response", "evidence", "str", "int", "bool",
+        "list", "literal", "date", "constrained-str"))
+
+
+def _keys_near(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (best effort, for "did you mean")."""
+    from hezhang_rules.rules import model as m
+
+    names: set[str] = set()
+    for cls in (m.RuleFile, m.Rule, m.Holder, m.Condition, m.CountRequirement,
+                m.DeadlineRequirement, m.ResponseRequirement, m.EvidenceRequirement, m.Trigger,
+                m.Response, m.RelativeDue, m.DueDate, m.Parameter, m.PeriodPolicy, m.PostHolder,
+                m.UnitHolder, m.RoleCheck, m.Related, m.Unchecked, m.PackFile):
+        names.update(f.alias or n for n, f in cls.model_fields.items())
+    return sorted(names)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for d in diags:
+        key = (str(d.span), d.code, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_pack(root: Path, diags: list[Diagnostic]) -> LoadedPack | None:
+    path = root / PACK_FILE
+    if not path.is_file():
+        diags.append(Diagnostic("hz_rule_no_pack", f"no {PACK_FILE} in rule directory",
+                                Span(str(root)),
+                                help="a rule pack is a directory with pack.yaml and art_NNN.yaml"))
+        return None
+    try:
+        doc = load_document(path, str(path))
+        model = PackFile.model_validate(doc.data)
+    except SourceError as exc:
+        diags.extend(exc.diagnostics)
+        return None
+    except ValidationError as exc:
+        diags.extend(_pydantic_diags(doc, exc, PackFile))
+        return None
+    return LoadedPack(str(path), doc, _digest(path), model)
+
+
+def _load_article(path: Path, diags: list[Diagnostic]) -> LoadedRuleFile | None:
+    try:
+        doc = load_document(path, str(path))
+    except SourceError as exc:
+        diags.extend(exc.diagnostics)
+        return None
+    if not isinstance(doc.data, dict):
+        diags.append(Diagnostic("hz_rule_schema", "a rule file is a mapping (article, text, rules…)",
+                                Span(str(path), 1, 1)))
+        return None
+    try:
+        model = RuleFile.model_validate(doc.data)
+    except ValidationError as exc:
+        diags.extend(_pydantic_diags(doc, exc, RuleFile))
+        return None
+    number = int(ARTICLE_FILE.match(path.name).group(1))  # type: ignore[union-attr]
+    if model.article != number:
+        diags.append(Diagnostic("hz_rule_article_mismatch",
+                                f"file {path.name} holds article {model.article}",
+                                doc.span(("article",)),
+                                help=f"article {model.article} belongs in art_{model.article:03d}.yaml"))
+    prefix = f"art{model.article:03d}."
+    for i, rule in enumerate(model.rules):
+        if not rule.id.startswith(prefix):
+            diags.append(Diagnostic("hz_rule_id_mismatch",
+                                    f"rule id `{rule.id}` does not belong to article {model.article}",
+                                    doc.span(("rules", i, "id")),
+                                    help=f"ids in this file start with `{prefix}`"))
+    return LoadedRuleFile(str(path), doc, _digest(path), model)
+
+
+def load_rules(directory: str | Path) -> RuleSet:
+    """Load a rule pack directory; raise :class:`RuleLoadError` with every problem found."""
+    root = Path(directory)
+    diags: list[Diagnostic] = []
+    if not root.is_dir():
+        raise RuleLoadError([Diagnostic("hz_rule_no_such_dir", "no such rule directory",
+                                        Span(str(root)))])
+    pack = _load_pack(root, diags)
+    files: list[LoadedRuleFile] = []
+    for path in sorted(root.iterdir()):
+        if path.name == PACK_FILE or path.name.startswith(".") or path.is_dir():
+            continue
+        if not ARTICLE_FILE.match(path.name):
+            diags.append(Diagnostic("hz_rule_bad_file_name",
+                                    "rule files are named art_NNN.yaml (three digits)",
+                                    Span(str(path))))
+            continue
+        loaded = _load_article(path, diags)
+        if loaded is not None:
+            files.append(loaded)
+    _check_duplicates(files, diags)
+    if diags or pack is None:
+        raise RuleLoadError(diags or [Diagnostic("hz_rule_no_pack", "no pack", Span(str(root)))])
+    files.sort(key=lambda f: f.model.article)
+    return RuleSet(str(root), pack, tuple(files))
+
+
+def _check_duplicates(files: Sequence[LoadedRuleFile], diags: list[Diagnostic]) -> None:
+    seen_articles: dict[int, str] = {}
+    seen_rules: dict[str, Span] = {}
+    for f in files:
+        if f.model.article in seen_articles:
+            diags.append(Diagnostic("hz_rule_duplicate_article",
+                                    f"article {f.model.article} is also in {seen_articles[f.model.article]}",
+                                    f.doc.span(("article",))))
+        seen_articles[f.model.article] = f.path
+        for i, rule in enumerate(f.model.rules):
+            span = f.doc.span(("rules", i, "id"))
+            if rule.id in seen_rules:
+                diags.append(Diagnostic("hz_rule_duplicate_id", f"rule id `{rule.id}` is used twice",
+                                        span, help=f"first used at {seen_rules[rule.id]}"))
+            seen_rules.setdefault(rule.id, span)

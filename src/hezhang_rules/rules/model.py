@@ -1,0 +1,352 @@
+"""The rule-file model: one YAML file per article (``rules/<pack>/art_NNN.yaml``).
+
+These frozen models are the *syntax* of rule files; the compiler checks meaning (field paths
+against the fact model, parameter types, rule ids). Any value a reading of the text could change
+may be written as ``{param: name}`` and is then taken from the file's (or the pack's) parameters.
+The JSON Schema published in ``schemas/rule-file.schema.json`` is generated from these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from hezhang_rules.facts.enums import JurisdictionLevel, Role, UnitType
+
+RULE_ID_PATTERN = r"^art\d{3}\.[a-z][a-z0-9_]*$"
+PARAM_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(_M):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class ParamRef(_M):
+    """``{param: name}``: the value is the named parameter's value."""
+
+    param: str = Field(pattern=PARAM_NAME_PATTERN)
+
+
+ParameterType = Literal[
+    "integer", "boolean", "string", "date", "month_day", "period", "days",
+    "strings", "values", "roles", "levels", "unit_types", "choice",
+]
+
+
+class Parameter(_M):
+    """A reading of the text that could go another way, with the reason for the default."""
+
+    type: ParameterType
+    value: Any
+    choices: list[str] | None = Field(default=None, description="allowed values for `choice`")
+    reads: str = Field(min_length=1, description="the words of the article this reads")
+    reading: str = Field(min_length=1, description="what the default value means")
+    reason: str = Field(min_length=1, description="why this default was chosen")
+    article: StrictInt | None = Field(default=None, ge=1,
+                                      description="the article read; defaults to the file's")
+
+
+def _value(t: Any) -> Any:
+    """A field that takes a literal of type ``t`` or a ``{param: name}`` reference."""
+    return t | ParamRef
+
+
+class RoleCheck(_M):
+    """The person named by a field holds one of ``roles`` (at one of ``levels``) on a date."""
+
+    roles: _value(list[Role])  # type: ignore[valid-type]
+    levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
+    on: str | None = Field(default=None,
+                           description="date field of the fact; default: the fact's own date")
+
+
+class Related(_M):
+    """Other facts of kind ``facts`` whose ``link`` field names this fact's id."""
+
+    facts: str
+    link: str
+    where: list[Condition] = Field(default_factory=list)
+    exists: StrictBool = True
+
+
+class Condition(_M):
+    """One test on a fact. Exactly one operator besides ``field`` and ``label``."""
+
+    field: str | None = None
+    label: Localized | None = None
+    equals: Any = None
+    not_equals: Any = None
+    in_: Any = Field(default=None, alias="in")
+    not_in: Any = None
+    present: StrictBool | None = None
+    nonempty: StrictBool | None = None
+    holds_role: RoleCheck | None = None
+    includes_holders_of: RoleCheck | None = None
+    refers_to: list[Condition] | None = None
+    any: list[Condition] | None = None
+    all: list[Condition] | None = None
+    related: Related | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Condition:
+        ops = self.operators()
+        if len(ops) != 1:
+            found = ", ".join(ops) or "none"
+            raise ValueError(f"a condition takes exactly one operator (found: {found}); "
+                             f"operators: {', '.join(OPERATORS)}")
+        if ops[0] != "related" and self.field is None:
+            raise ValueError(f"operator `{ops[0]}` needs a `field`")
+        return self
+
+    def operators(self) -> list[str]:
+        names = self.model_fields_set - {"field", "label"}
+        return sorted("in" if n == "in_" else n for n in names)
+
+    @property
+    def operator(self) -> str:
+        return self.operators()[0]
+
+    def operand(self) -> Any:
+        op = self.operator
+        return getattr(self, "in_" if op == "in" else op)
+
+
+OPERATORS = ("equals", "not_equals", "in", "not_in", "present", "nonempty", "holds_role",
+             "includes_holders_of", "refers_to", "any", "all", "related")
+
+
+class PostHolder(_M):
+    """Everyone appointed to one of ``roles`` (at ``levels``), for the time they hold it."""
+
+    roles: _value(list[Role])  # type: ignore[valid-type]
+    levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
+
+
+class UnitHolder(_M):
+    """Every unit of one of ``types`` (at ``levels``) meeting ``where``, while it exists."""
+
+    types: _value(list[UnitType])  # type: ignore[valid-type]
+    levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
+    where: list[Condition] = Field(default_factory=list)
+
+
+class JurisdictionHolder(_M):
+    """Every jurisdiction at ``levels`` (the district itself, each township …)."""
+
+    levels: _value(list[JurisdictionLevel])  # type: ignore[valid-type]
+
+
+class Holder(_M):
+    """Who holds the duty. Exactly one of the four ways."""
+
+    post: PostHolder | None = None
+    unit: UnitHolder | None = None
+    jurisdiction: JurisdictionHolder | None = None
+    field: str | None = Field(default=None, description=(
+        "a field of the triggering or inspected fact naming a person or unit (a list: each)"))
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Holder:
+        given = [n for n in ("post", "unit", "jurisdiction", "field") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("a holder is exactly one of `post`, `unit`, `jurisdiction`, `field`")
+        return self
+
+    @property
+    def way(self) -> str:
+        return next(n for n in ("post", "unit", "jurisdiction", "field") if getattr(self, n))
+
+
+Period = Literal["year", "half_year", "quarter", "month"]
+
+
+class PeriodPolicy(_M):
+    """How a period is cut where a holder's tenure or the rules' force covers only part of it."""
+
+    tenure: _value(Literal["clip", "exempt"]) = ParamRef(param="partial_tenure")  # type: ignore[valid-type]
+    tenure_min_days: _value(StrictInt) = ParamRef(param="partial_tenure_min_days")  # type: ignore[valid-type]
+    in_force: _value(Literal["clip", "exempt"]) = ParamRef(param="partial_first_period")  # type: ignore[valid-type]
+
+
+class _Counted(_M):
+    facts: str = Field(description="the fact kind counted, e.g. `inspections`")
+    where: list[Condition] = Field(default_factory=list)
+    bind: dict[str, str] = Field(default_factory=dict, description=(
+        "fact field → `holder`, `holder.jurisdiction` or `holder.unit`: the fact belongs to "
+        "the holder when they are equal (for list fields: when the list contains it)"))
+    date_field: str | None = Field(default=None, description="default: the kind's own date")
+    per: _value(Period)  # type: ignore[valid-type]
+    periods: PeriodPolicy = Field(default_factory=PeriodPolicy)
+
+
+class CountRequirement(_Counted):
+    """At least N matching facts per calendar period."""
+
+    type: Literal["count"]
+    at_least: _value(StrictInt)  # type: ignore[valid-type]
+
+
+class ForbidRequirement(_Counted):
+    """No matching fact in any period (a prohibition)."""
+
+    type: Literal["forbid"]
+
+
+class DueDate(_M):
+    """An absolute due date in (or before) the period's year: ``month_day`` like ``12-05``."""
+
+    month_day: _value(str)  # type: ignore[valid-type]
+    year_offset: _value(StrictInt) = 0  # type: ignore[valid-type]
+    inclusive: _value(StrictBool) = True  # type: ignore[valid-type]
+
+
+class DeadlineRequirement(_Counted):
+    """A deliverable for each period, due by an absolute date."""
+
+    type: Literal["deadline"]
+    period_field: str | None = Field(default=None, description=(
+        "the deliverable's field naming the year it covers (e.g. `year`); without it, a "
+        "deliverable dated inside the period covers that period"))
+    due: DueDate
+
+
+class Trigger(_M):
+    """What opens a duty: a fact (``facts``) or another rule's finding (``finding_of``)."""
+
+    facts: str | None = None
+    finding_of: str | None = None
+    statuses: list[Literal["violated", "fulfilled_late"]] = Field(
+        default_factory=lambda: ["violated"])
+    where: list[Condition] = Field(default_factory=list)
+    date_field: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Trigger:
+        if (self.facts is None) == (self.finding_of is None):
+            raise ValueError("a trigger names exactly one of `facts` or `finding_of`")
+        return self
+
+
+class Response(_M):
+    """The fact that discharges a triggered duty; ``link`` names the trigger's id."""
+
+    facts: str
+    link: str | None = Field(default=None, description=(
+        "field of the response holding the trigger's id (for a `finding_of` trigger: the "
+        "id of the fact that triggered the earlier finding)"))
+    bind: dict[str, str] = Field(default_factory=dict)
+    where: list[Condition] = Field(default_factory=list)
+    date_field: str | None = None
+
+
+class RelativeDue(_M):
+    """Due ``days`` after the trigger, or by the trigger's own ``field`` date where it has one."""
+
+    days: _value(StrictInt)  # type: ignore[valid-type]
+    field: str | None = None
+
+
+class ResponseRequirement(_M):
+    """A duty opened by a trigger and due some days later."""
+
+    type: Literal["response"]
+    trigger: Trigger
+    response: Response
+    due: RelativeDue
+
+
+class EvidenceRequirement(_M):
+    """Every matching fact must carry the required elements, signatures or form."""
+
+    type: Literal["evidence"]
+    facts: str
+    where: list[Condition] = Field(default_factory=list)
+    date_field: str | None = None
+    must: list[Condition] = Field(min_length=1)
+
+
+Requirement = Annotated[
+    CountRequirement | ForbidRequirement | DeadlineRequirement | ResponseRequirement
+    | EvidenceRequirement,
+    Field(discriminator="type"),
+]
+
+
+class Rule(_M):
+    id: str = Field(pattern=RULE_ID_PATTERN, description="artNNN.snake_case_name")
+    title: Localized
+    clause: str = Field(min_length=1, description="the sentence of the article this encodes")
+    modality: Literal["obligation", "prohibition"]
+    severity: Literal["mandatory", "advisory"] = Field(description=(
+        "mandatory: 应/至少/不得/负责; advisory: 一般 (a softer duty)"))
+    holder: Holder
+    requires: Requirement
+    note: str | None = None
+
+
+class Unchecked(_M):
+    """A clause no machine can check, with the reason."""
+
+    clause: str = Field(min_length=1)
+    reason: Literal["descriptive", "definition", "purpose", "judgement", "no_fact", "external",
+                    "delegated", "covered_elsewhere"]
+    explanation: str = Field(min_length=1)
+
+
+class Reference(_M):
+    article: StrictInt | None = None
+    document: str | None = None
+    note: str | None = None
+
+
+class InForce(_M):
+    from_: _value(dt.date | str) = Field(alias="from")  # type: ignore[valid-type]
+    until: dt.date | str | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RuleFile(_M):
+    """One article of the regulation, its rules and its readings."""
+
+    article: StrictInt = Field(ge=1)
+    chapter: StrictInt = Field(ge=1)
+    chapter_title: str
+    title: Localized
+    text: str = Field(min_length=1, description="the article's exact original text")
+    summary: str = Field(min_length=1, description="a short English summary")
+    in_force: InForce
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    unchecked: list[Unchecked] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+
+
+class PackFile(_M):
+    """``pack.yaml``: the rule pack's identity and the parameters its articles share."""
+
+    pack: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: Localized
+    issued_by: str
+    issued: str
+    source: str = Field(description="the regulation text file this pack encodes, relative")
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+
+
+Related.model_rebuild()
+Condition.model_rebuild()
+
+
+def re_param(name: str) -> bool:
+    """Whether ``name`` is a valid parameter name (snake_case)."""
+    import re
+
+    return re.match(PARAM_NAME_PATTERN, name) is not None

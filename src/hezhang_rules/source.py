@@ -1,0 +1,397 @@
+"""Source text → plain data with a span for every node.
+
+Rule files and fact files are read here and nowhere else. YAML is parsed from PyYAML's *event*
+stream (its parser is a state machine, so deep nesting cannot overflow the Python stack) and
+built into plain ``dict``/``list``/scalars by an explicit stack. Only YAML's core types are
+resolved (YAML 1.2 core schema): ``no``/``yes`` stay strings, ``010`` is ten, ``12:30`` is a
+string and dates stay strings until the fact model parses them. Tags other than the core ones
+are rejected, so no file can name a Python constructor. Duplicate keys are errors.
+
+This module is the one place where PyYAML's 0-based marks become 1-based :class:`Span`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hezhang_rules.diagnostics import Diagnostic, Span
+
+PathKey = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_BOOL_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT_SPECIAL = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+                  ".nan": float("nan"), ".Inf": float("inf"), ".NaN": float("nan")}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one input file. Documented in docs/limits.md."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 5_000_000
+    max_alias_nodes: int = 100_000
+    max_scalar_chars: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Document:
+    """A parsed file: plain data plus the span of every value and every mapping key."""
+
+    file: str
+    data: Any
+    value_spans: dict[PathKey, Span] = field(default_factory=dict)
+    key_spans: dict[PathKey, Span] = field(default_factory=dict)
+
+    def span(self, path: PathKey, *, key: bool = False) -> Span:
+        """The span of the node at ``path`` (its key if ``key``), else of its nearest ancestor."""
+        table = self.key_spans if key else self.value_spans
+        p = tuple(path)
+        if p in table:
+            return table[p]
+        while p:
+            p = p[:-1]
+            if p in self.value_spans:
+                return self.value_spans[p]
+        return Span(self.file, 1, 1)
+
+
+class SourceError(Exception):
+    """Raised by this module with the diagnostics of one file."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("; ".join(d.render() for d in diagnostics))
+
+
+def _span(file: str, mark: Any) -> Span:
+    if mark is None:
+        return Span(file, 1, 1)
+    return Span(file, int(mark.line) + 1, int(mark.column) + 1)
+
+
+def _resolve_plain(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if _BOOL_TRUE.match(value):
+        return True
+    if _BOOL_FALSE.match(value):
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    if value in _FLOAT_SPECIAL:
+        return _FLOAT_SPECIAL[value]
+    return value
+
+
+def _resolve_tagged(tag: str, value: str, file: str, mark: Any) -> Any:
+    kind = tag[len(_CORE):] if tag.startswith(_CORE) else None
+    try:
+        if kind == "str":
+            return value
+        if kind == "null" and _NULL.match(value):
+            return None
+        if kind == "bool" and (_BOOL_TRUE.match(value) or _BOOL_FALSE.match(value)):
+            return bool(_BOOL_TRUE.match(value))
+        if kind == "int":
+            return int(value, 0) if not _INT.match(value) else int(value)
+        if kind == "float":
+            return float(value)
+    except ValueError:
+        pass
+    raise SourceError([Diagnostic(
+        "hz_load_tag_not_allowed",
+        f"tag `{tag}` is not allowed (or does not fit the value `{value[:40]}`)",
+        _span(file, mark),
+        help="only YAML core types are read; rule and fact files never name constructors",
+    )])
+
+
+class _Builder:
+    """Builds plain data from YAML events with an explicit stack (no recursion)."""
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.doc = Document(file, None)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.alias_nodes = 0
+        self.errors: list[Diagnostic] = []
+        # Stack frames: [container, path, pending_key, key_mark, anchor, size, seen_keys]
+        self.stack: list[list[Any]] = []
+        self.root_set = False
+
+    def fail(self, code: str, message: str, mark: Any, help: str | None = None) -> None:
+        raise SourceError([Diagnostic(code, message, _span(self.file, mark), help=help)])
+
+    def _child_path(self) -> PathKey:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame[0], list):
+            return (*frame[1], len(frame[0]))
+        return (*frame[1], frame[2])
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+
+    def _attach(self, value: Any, size: int, mark: Any) -> None:
+        if not self.stack:
+            if self.root_set:
+                self.fail("hz_load_multiple_documents", "a file holds exactly one document", mark)
+            self.doc.data = value
+            self.root_set = True
+            return
+        frame = self.stack[-1]
+        frame[5] += size
+        if isinstance(frame[0], list):
+            frame[0].append(value)
+        else:
+            frame[0][frame[2]] = value
+            frame[2] = None
+
+    def _key(self, value: Any, mark: Any) -> None:
+        frame = self.stack[-1]
+        if not isinstance(value, str):
+            self.fail("hz_load_key_not_string",
+                      f"mapping keys must be strings, found {type(value).__name__} `{value}`", mark,
+                      help="quote the key")
+        if value == "<<":
+            self.fail("hz_load_merge_key", "merge keys (`<<`) are not supported", mark)
+        path = (*frame[1], value)
+        if value in frame[6]:
+            first = frame[6][value]
+            self.errors.append(Diagnostic(
+                "hz_load_duplicate_key", f"duplicate key `{value}`", _span(self.file, mark),
+                help=f"first defined at line {first.line}; YAML would silently keep the last one"))
+        else:
+            frame[6][value] = _span(self.file, mark)
+        self.doc.key_spans[path] = _span(self.file, mark)
+        frame[2] = value
+        frame[3] = mark
+
+    def _count(self, mark: Any) -> None:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self.fail("hz_load_too_many_nodes",
+                      f"more than {self.limits.max_nodes} nodes in one file", mark)
+
+    def scalar(self, ev: Any) -> None:
+        self._count(ev.start_mark)
+        if len(ev.value) > self.limits.max_scalar_chars:
+            self.fail("hz_load_scalar_too_long",
+                      f"a value longer than {self.limits.max_scalar_chars} characters", ev.start_mark)
+        if ev.tag and ev.tag != "!":
+            value = _resolve_tagged(ev.tag, ev.value, self.file, ev.start_mark)
+        elif ev.implicit[0]:
+            value = _resolve_plain(ev.value)
+        else:
+            value = ev.value
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1)
+        if self._expecting_key():
+            self._key(value, ev.start_mark)
+            return
+        self.doc.value_spans[self._child_path()] = _span(self.file, ev.start_mark)
+        self._attach(value, 1, ev.start_mark)
+
+    def alias(self, ev: Any) -> None:
+        if ev.anchor not in self.anchors:
+            self.fail("hz_load_syntax", f"unknown alias `*{ev.anchor}`", ev.start_mark)
+        value, size = self.anchors[ev.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            self.fail("hz_load_alias_limit",
+                      f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
+                      ev.start_mark, help="write the values out, or use fewer aliases")
+        if self._expecting_key():
+            self._key(value, ev.start_mark)
+            return
+        self.doc.value_spans[self._child_path()] = _span(self.file, ev.start_mark)
+        self._attach(value, size, ev.start_mark)
+
+    def start(self, ev: Any, container: Any) -> None:
+        self._count(ev.start_mark)
+        tag = ev.tag
+        expected = _CORE + ("map" if isinstance(container, dict) else "seq")
+        if tag and tag not in ("!", expected):
+            self.fail("hz_load_tag_not_allowed", f"tag `{tag}` is not allowed", ev.start_mark,
+                      help="only YAML core types are read; files never name constructors")
+        if self._expecting_key():
+            self.fail("hz_load_key_not_string", "mapping keys must be strings, not collections",
+                      ev.start_mark)
+        if len(self.stack) >= self.limits.max_depth:
+            self.fail("hz_load_too_deep", f"nesting deeper than {self.limits.max_depth} levels",
+                      ev.start_mark)
+        path = self._child_path()
+        self.doc.value_spans[path] = _span(self.file, ev.start_mark)
+        self.stack.append([container, path, None, None, ev.anchor, 1, {}])
+
+    def end(self, ev: Any) -> None:
+        container, _path, _k, _m, anchor, size, _seen = self.stack.pop()
+        if anchor:
+            self.anchors[anchor] = (container, size)
+        self._attach(container, size, ev.start_mark)
+
+
+def _events(text: str) -> Iterator[Any]:
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse one YAML document into plain data with spans; raise :class:`SourceError`."""
+    builder = _Builder(file, limits)
+    try:
+        for ev in _events(text):
+            if isinstance(ev, yaml.ScalarEvent):
+                builder.scalar(ev)
+            elif isinstance(ev, yaml.AliasEvent):
+                builder.alias(ev)
+            elif isinstance(ev, yaml.MappingStartEvent):
+                builder.start(ev, {})
+            elif isinstance(ev, yaml.SequenceStartEvent):
+                builder.start(ev, [])
+            elif isinstance(ev, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                builder.end(ev)
+            elif isinstance(ev, yaml.DocumentStartEvent) and builder.root_set:
+                builder.fail("hz_load_multiple_documents", "a file holds exactly one document",
+                             ev.start_mark)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError([Diagnostic("hz_load_syntax", f"YAML syntax error: {problem}",
+                                      _span(file, mark))]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([Diagnostic("hz_load_syntax", f"YAML error: {exc}",
+                                      Span(file, 1, 1))]) from None
+    except RecursionError:
+        raise SourceError([Diagnostic("hz_load_too_deep", "nesting too deep to read",
+                                      Span(file, 1, 1))]) from None
+    if builder.errors:
+        raise SourceError(builder.errors)
+    return builder.doc
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _json_depth_ok(text: str, limit: int) -> tuple[bool, int]:
+    depth = 0
+    in_str = False
+    escape = False
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_str:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return False, line
+        elif ch in "]}":
+            depth -= 1
+    return True, line
+
+
+def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse JSON (duplicate keys rejected, depth limited); spans name the file only."""
+    ok, line = _json_depth_ok(text, limits.max_depth)
+    if not ok:
+        raise SourceError([Diagnostic("hz_load_too_deep",
+                                      f"nesting deeper than {limits.max_depth} levels",
+                                      Span(file, line, 1))])
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        raise SourceError([Diagnostic("hz_load_duplicate_key", f"duplicate key `{exc}`",
+                                      Span(file, 0, 0))]) from None
+    except json.JSONDecodeError as exc:
+        raise SourceError([Diagnostic("hz_load_syntax", f"JSON syntax error: {exc.msg}",
+                                      Span(file, exc.lineno, exc.colno))]) from None
+    except (RecursionError, ValueError) as exc:
+        raise SourceError([Diagnostic("hz_load_syntax", f"JSON error: {exc}",
+                                      Span(file, 1, 1))]) from None
+    return Document(file, data)
+
+
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file as UTF-8 (a BOM is allowed), with located errors for size and encoding."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise SourceError([Diagnostic("hz_load_file_too_large",
+                                          f"file is {size} bytes; the limit is {limits.max_bytes}",
+                                          Span(display))])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError([Diagnostic("hz_load_unreadable", f"cannot read file: {exc.strerror}",
+                                      Span(display))]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError([Diagnostic("hz_load_encoding",
+                                      f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                      Span(display, line, col))]) from None
+    if "\x00" in text:
+        raise SourceError([Diagnostic("hz_load_binary", "file holds NUL bytes: not a text file",
+                                      Span(display, 1, 1))])
+    return text
+
+
+def load_document(path: Path, display: str | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and parse a ``.yaml``/``.yml``/``.json`` file."""
+    name = display or str(path)
+    text = read_text(path, name, limits)
+    if path.suffix.lower() == ".json":
+        return parse_json(text, name, limits)
+    return parse_yaml(text, name, limits)
