@@ -13,10 +13,9 @@ report::
         print(finding.id, finding.message.en)
 """
 
-__version__ = "0.1.0"
-
-from hezhang_rules.compile import Plan, PlanRule, compile_rules  # noqa: E402
-from hezhang_rules.diagnostics import (  # noqa: E402
+from hezhang_rules._version import __version__
+from hezhang_rules.compile import Plan, PlanRule, compile_rules
+from hezhang_rules.diagnostics import (
     Diagnostic,
     FactLoadError,
     HezhangError,
@@ -24,9 +23,9 @@ from hezhang_rules.diagnostics import (  # noqa: E402
     Span,
     UsageError,
 )
-from hezhang_rules.evaluate import evaluate  # noqa: E402
-from hezhang_rules.facts import FACT_KINDS, Fact, FactSet, facts_from_models, load_facts  # noqa: E402
-from hezhang_rules.facts.models import (  # noqa: E402
+from hezhang_rules.evaluate import evaluate
+from hezhang_rules.facts import FACT_KINDS, Fact, FactSet, facts_from_models, load_facts
+from hezhang_rules.facts.models import (
     AccountabilityAction,
     Appointment,
     AssessmentImplementationRules,
@@ -61,8 +60,8 @@ from hezhang_rules.facts.models import (  # noqa: E402
     SupervisionOpinion,
     Unit,
 )
-from hezhang_rules.findings import Finding, Report  # noqa: E402
-from hezhang_rules.loader import RuleSet, load_rules  # noqa: E402
+from hezhang_rules.findings import Finding, Report
+from hezhang_rules.loader import RuleSet, load_rules
 
 __all__ = [
     "FACT_KINDS",

@@ -15,8 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 
 Status = Literal["pending", "fulfilled", "fulfilled_late", "violated", "not_applicable"]
-STATUSES: tuple[Status, ...] = ("violated", "fulfilled_late", "pending", "fulfilled",
-                                "not_applicable")
+STATUSES: tuple[Status, ...] = (
+    "violated",
+    "fulfilled_late",
+    "pending",
+    "fulfilled",
+    "not_applicable",
+)
 
 
 class _Data(BaseModel):

@@ -59,10 +59,13 @@ class RuleSet:
         return h.hexdigest()
 
 
-def _pydantic_diags(doc: Document, exc: ValidationError, model: type[BaseModel],
-                    prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+def _pydantic_diags(
+    doc: Document, exc: ValidationError, model: type[BaseModel], prefix: tuple[Any, ...] = ()
+) -> list[Diagnostic]:
     out = []
     for err in exc.errors():
+        if _other_branch(err):
+            continue
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and "[" in x and "-" in x))
         loc = tuple(x for x in loc if x not in ("function-after", "tagged-union"))
         # Drop the discriminator tags pydantic inserts (e.g. 'count', 'ParamRef', 'list[...]').
@@ -82,17 +85,55 @@ def _pydantic_diags(doc: Document, exc: ValidationError, model: type[BaseModel],
             msg = f"missing key `{clean[-1]}`"
         elif err["type"] == "union_tag_invalid":
             code = "hz_rule_unknown_requirement"
-            msg = f"unknown requirement type {err.get('input', {}).get('type')!r}; " \
-                  "expected count, forbid, deadline, response or evidence"
+            msg = (
+                f"unknown requirement type {err.get('input', {}).get('type')!r}; "
+                "expected count, forbid, deadline, response or evidence"
+            )
+        elif err["type"] == "enum":
+            code = "hz_rule_unknown_value"
+            allowed = re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", "")))
+            msg = f"`{err.get('input')}` is not one of: {', '.join(allowed)}"
+            help_text = did_you_mean(str(err.get("input")), allowed)
         field = ".".join(str(x) for x in clean)
         out.append(Diagnostic(code, msg, span, field_path=field or None, help=help_text))
     return _dedupe(out)
 
 
+def _other_branch(err: Any) -> bool:
+    """Whether ``err`` is about the union branch the author did not mean.
+
+    Fields that take a literal or ``{param: name}`` fail twice when wrong; a literal written by
+    the author is judged as a literal, a ``{param: …}`` mapping as a parameter reference.
+    """
+    loc = err["loc"]
+    is_ref = isinstance(err.get("input"), dict) and "param" in err["input"]
+    if "ParamRef" in loc:
+        return not is_ref and not isinstance(err.get("input"), dict)
+    if any(isinstance(x, str) and "[" in x and not x.startswith("function") for x in loc):
+        return bool(is_ref)
+    return False
+
+
 def _is_internal(x: Any) -> bool:
-    return isinstance(x, str) and (x[:1].isupper() or "[" in x or x in (
-        "count", "forbid", "deadline", "response", "evidence", "str", "int", "bool",
-        "list", "literal", "date", "constrained-str"))
+    return isinstance(x, str) and (
+        x[:1].isupper()
+        or "[" in x
+        or x
+        in (
+            "count",
+            "forbid",
+            "deadline",
+            "response",
+            "evidence",
+            "str",
+            "int",
+            "bool",
+            "list",
+            "literal",
+            "date",
+            "constrained-str",
+        )
+    )
 
 
 def _keys_near(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -100,10 +141,28 @@ def _keys_near(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     from hezhang_rules.rules import model as m
 
     names: set[str] = set()
-    for cls in (m.RuleFile, m.Rule, m.Holder, m.Condition, m.CountRequirement,
-                m.DeadlineRequirement, m.ResponseRequirement, m.EvidenceRequirement, m.Trigger,
-                m.Response, m.RelativeDue, m.DueDate, m.Parameter, m.PeriodPolicy, m.PostHolder,
-                m.UnitHolder, m.RoleCheck, m.Related, m.Unchecked, m.PackFile):
+    for cls in (
+        m.RuleFile,
+        m.Rule,
+        m.Holder,
+        m.Condition,
+        m.CountRequirement,
+        m.DeadlineRequirement,
+        m.ResponseRequirement,
+        m.EvidenceRequirement,
+        m.Trigger,
+        m.Response,
+        m.RelativeDue,
+        m.DueDate,
+        m.Parameter,
+        m.PeriodPolicy,
+        m.PostHolder,
+        m.UnitHolder,
+        m.RoleCheck,
+        m.Related,
+        m.Unchecked,
+        m.PackFile,
+    ):
         names.update(f.alias or n for n, f in cls.model_fields.items())
     return sorted(names)
 
@@ -126,9 +185,14 @@ def _digest(path: Path) -> str:
 def _load_pack(root: Path, diags: list[Diagnostic]) -> LoadedPack | None:
     path = root / PACK_FILE
     if not path.is_file():
-        diags.append(Diagnostic("hz_rule_no_pack", f"no {PACK_FILE} in rule directory",
-                                Span(str(root)),
-                                help="a rule pack is a directory with pack.yaml and art_NNN.yaml"))
+        diags.append(
+            Diagnostic(
+                "hz_rule_no_pack",
+                f"no {PACK_FILE} in rule directory",
+                Span(str(root)),
+                help="a rule pack is a directory with pack.yaml and art_NNN.yaml",
+            )
+        )
         return None
     try:
         doc = load_document(path, str(path))
@@ -149,8 +213,13 @@ def _load_article(path: Path, diags: list[Diagnostic]) -> LoadedRuleFile | None:
         diags.extend(exc.diagnostics)
         return None
     if not isinstance(doc.data, dict):
-        diags.append(Diagnostic("hz_rule_schema", "a rule file is a mapping (article, text, rules…)",
-                                Span(str(path), 1, 1)))
+        diags.append(
+            Diagnostic(
+                "hz_rule_schema",
+                "a rule file is a mapping (article, text, rules…)",
+                Span(str(path), 1, 1),
+            )
+        )
         return None
     try:
         model = RuleFile.model_validate(doc.data)
@@ -159,17 +228,25 @@ def _load_article(path: Path, diags: list[Diagnostic]) -> LoadedRuleFile | None:
         return None
     number = int(ARTICLE_FILE.match(path.name).group(1))  # type: ignore[union-attr]
     if model.article != number:
-        diags.append(Diagnostic("hz_rule_article_mismatch",
-                                f"file {path.name} holds article {model.article}",
-                                doc.span(("article",)),
-                                help=f"article {model.article} belongs in art_{model.article:03d}.yaml"))
+        diags.append(
+            Diagnostic(
+                "hz_rule_article_mismatch",
+                f"file {path.name} holds article {model.article}",
+                doc.span(("article",)),
+                help=f"article {model.article} belongs in art_{model.article:03d}.yaml",
+            )
+        )
     prefix = f"art{model.article:03d}."
     for i, rule in enumerate(model.rules):
         if not rule.id.startswith(prefix):
-            diags.append(Diagnostic("hz_rule_id_mismatch",
-                                    f"rule id `{rule.id}` does not belong to article {model.article}",
-                                    doc.span(("rules", i, "id")),
-                                    help=f"ids in this file start with `{prefix}`"))
+            diags.append(
+                Diagnostic(
+                    "hz_rule_id_mismatch",
+                    f"rule id `{rule.id}` does not belong to article {model.article}",
+                    doc.span(("rules", i, "id")),
+                    help=f"ids in this file start with `{prefix}`",
+                )
+            )
     return LoadedRuleFile(str(path), doc, _digest(path), model)
 
 
@@ -178,17 +255,22 @@ def load_rules(directory: str | Path) -> RuleSet:
     root = Path(directory)
     diags: list[Diagnostic] = []
     if not root.is_dir():
-        raise RuleLoadError([Diagnostic("hz_rule_no_such_dir", "no such rule directory",
-                                        Span(str(root)))])
+        raise RuleLoadError(
+            [Diagnostic("hz_rule_no_such_dir", "no such rule directory", Span(str(root)))]
+        )
     pack = _load_pack(root, diags)
     files: list[LoadedRuleFile] = []
     for path in sorted(root.iterdir()):
         if path.name == PACK_FILE or path.name.startswith(".") or path.is_dir():
             continue
         if not ARTICLE_FILE.match(path.name):
-            diags.append(Diagnostic("hz_rule_bad_file_name",
-                                    "rule files are named art_NNN.yaml (three digits)",
-                                    Span(str(path))))
+            diags.append(
+                Diagnostic(
+                    "hz_rule_bad_file_name",
+                    "rule files are named art_NNN.yaml (three digits)",
+                    Span(str(path)),
+                )
+            )
             continue
         loaded = _load_article(path, diags)
         if loaded is not None:
@@ -205,13 +287,23 @@ def _check_duplicates(files: Sequence[LoadedRuleFile], diags: list[Diagnostic]) 
     seen_rules: dict[str, Span] = {}
     for f in files:
         if f.model.article in seen_articles:
-            diags.append(Diagnostic("hz_rule_duplicate_article",
-                                    f"article {f.model.article} is also in {seen_articles[f.model.article]}",
-                                    f.doc.span(("article",))))
+            diags.append(
+                Diagnostic(
+                    "hz_rule_duplicate_article",
+                    f"article {f.model.article} is also in {seen_articles[f.model.article]}",
+                    f.doc.span(("article",)),
+                )
+            )
         seen_articles[f.model.article] = f.path
         for i, rule in enumerate(f.model.rules):
             span = f.doc.span(("rules", i, "id"))
             if rule.id in seen_rules:
-                diags.append(Diagnostic("hz_rule_duplicate_id", f"rule id `{rule.id}` is used twice",
-                                        span, help=f"first used at {seen_rules[rule.id]}"))
+                diags.append(
+                    Diagnostic(
+                        "hz_rule_duplicate_id",
+                        f"rule id `{rule.id}` is used twice",
+                        span,
+                        help=f"first used at {seen_rules[rule.id]}",
+                    )
+                )
             seen_rules.setdefault(rule.id, span)

@@ -33,8 +33,14 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_FLOAT_SPECIAL = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
-                  ".nan": float("nan"), ".Inf": float("inf"), ".NaN": float("nan")}
+_FLOAT_SPECIAL = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+    ".Inf": float("inf"),
+    ".NaN": float("nan"),
+}
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def _resolve_plain(value: str) -> Any:
 
 
 def _resolve_tagged(tag: str, value: str, file: str, mark: Any) -> Any:
-    kind = tag[len(_CORE):] if tag.startswith(_CORE) else None
+    kind = tag[len(_CORE) :] if tag.startswith(_CORE) else None
     try:
         if kind == "str":
             return value
@@ -122,12 +128,16 @@ def _resolve_tagged(tag: str, value: str, file: str, mark: Any) -> Any:
             return float(value)
     except ValueError:
         pass
-    raise SourceError([Diagnostic(
-        "hz_load_tag_not_allowed",
-        f"tag `{tag}` is not allowed (or does not fit the value `{value[:40]}`)",
-        _span(file, mark),
-        help="only YAML core types are read; rule and fact files never name constructors",
-    )])
+    raise SourceError(
+        [
+            Diagnostic(
+                "hz_load_tag_not_allowed",
+                f"tag `{tag}` is not allowed (or does not fit the value `{value[:40]}`)",
+                _span(file, mark),
+                help="only YAML core types are read; rule and fact files never name constructors",
+            )
+        ]
+    )
 
 
 class _Builder:
@@ -157,7 +167,9 @@ class _Builder:
         return (*frame[1], frame[2])
 
     def _expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+        return (
+            bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+        )
 
     def _attach(self, value: Any, size: int, mark: Any) -> None:
         if not self.stack:
@@ -177,17 +189,25 @@ class _Builder:
     def _key(self, value: Any, mark: Any) -> None:
         frame = self.stack[-1]
         if not isinstance(value, str):
-            self.fail("hz_load_key_not_string",
-                      f"mapping keys must be strings, found {type(value).__name__} `{value}`", mark,
-                      help="quote the key")
+            self.fail(
+                "hz_load_key_not_string",
+                f"mapping keys must be strings, found {type(value).__name__} `{value}`",
+                mark,
+                help="quote the key",
+            )
         if value == "<<":
             self.fail("hz_load_merge_key", "merge keys (`<<`) are not supported", mark)
         path = (*frame[1], value)
         if value in frame[6]:
             first = frame[6][value]
-            self.errors.append(Diagnostic(
-                "hz_load_duplicate_key", f"duplicate key `{value}`", _span(self.file, mark),
-                help=f"first defined at line {first.line}; YAML would silently keep the last one"))
+            self.errors.append(
+                Diagnostic(
+                    "hz_load_duplicate_key",
+                    f"duplicate key `{value}`",
+                    _span(self.file, mark),
+                    help=f"first defined at line {first.line}; YAML keeps the last one silently",
+                )
+            )
         else:
             frame[6][value] = _span(self.file, mark)
         self.doc.key_spans[path] = _span(self.file, mark)
@@ -197,14 +217,20 @@ class _Builder:
     def _count(self, mark: Any) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            self.fail("hz_load_too_many_nodes",
-                      f"more than {self.limits.max_nodes} nodes in one file", mark)
+            self.fail(
+                "hz_load_too_many_nodes",
+                f"more than {self.limits.max_nodes} nodes in one file",
+                mark,
+            )
 
     def scalar(self, ev: Any) -> None:
         self._count(ev.start_mark)
         if len(ev.value) > self.limits.max_scalar_chars:
-            self.fail("hz_load_scalar_too_long",
-                      f"a value longer than {self.limits.max_scalar_chars} characters", ev.start_mark)
+            self.fail(
+                "hz_load_scalar_too_long",
+                f"a value longer than {self.limits.max_scalar_chars} characters",
+                ev.start_mark,
+            )
         if ev.tag and ev.tag != "!":
             value = _resolve_tagged(ev.tag, ev.value, self.file, ev.start_mark)
         elif ev.implicit[0]:
@@ -225,9 +251,12 @@ class _Builder:
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
         if self.alias_nodes > self.limits.max_alias_nodes:
-            self.fail("hz_load_alias_limit",
-                      f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
-                      ev.start_mark, help="write the values out, or use fewer aliases")
+            self.fail(
+                "hz_load_alias_limit",
+                f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
+                ev.start_mark,
+                help="write the values out, or use fewer aliases",
+            )
         if self._expecting_key():
             self._key(value, ev.start_mark)
             return
@@ -239,14 +268,24 @@ class _Builder:
         tag = ev.tag
         expected = _CORE + ("map" if isinstance(container, dict) else "seq")
         if tag and tag not in ("!", expected):
-            self.fail("hz_load_tag_not_allowed", f"tag `{tag}` is not allowed", ev.start_mark,
-                      help="only YAML core types are read; files never name constructors")
+            self.fail(
+                "hz_load_tag_not_allowed",
+                f"tag `{tag}` is not allowed",
+                ev.start_mark,
+                help="only YAML core types are read; files never name constructors",
+            )
         if self._expecting_key():
-            self.fail("hz_load_key_not_string", "mapping keys must be strings, not collections",
-                      ev.start_mark)
+            self.fail(
+                "hz_load_key_not_string",
+                "mapping keys must be strings, not collections",
+                ev.start_mark,
+            )
         if len(self.stack) >= self.limits.max_depth:
-            self.fail("hz_load_too_deep", f"nesting deeper than {self.limits.max_depth} levels",
-                      ev.start_mark)
+            self.fail(
+                "hz_load_too_deep",
+                f"nesting deeper than {self.limits.max_depth} levels",
+                ev.start_mark,
+            )
         path = self._child_path()
         self.doc.value_spans[path] = _span(self.file, ev.start_mark)
         self.stack.append([container, path, None, None, ev.anchor, 1, {}])
@@ -262,7 +301,7 @@ def _events(text: str) -> Iterator[Any]:
     loader = yaml.SafeLoader(text)
     try:
         while loader.check_event():
-            yield loader.get_event()
+            yield loader.get_event()  # type: ignore[no-untyped-call]
     finally:
         loader.dispose()
 
@@ -283,19 +322,23 @@ def parse_yaml(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
             elif isinstance(ev, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 builder.end(ev)
             elif isinstance(ev, yaml.DocumentStartEvent) and builder.root_set:
-                builder.fail("hz_load_multiple_documents", "a file holds exactly one document",
-                             ev.start_mark)
+                builder.fail(
+                    "hz_load_multiple_documents", "a file holds exactly one document", ev.start_mark
+                )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SourceError([Diagnostic("hz_load_syntax", f"YAML syntax error: {problem}",
-                                      _span(file, mark))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_syntax", f"YAML syntax error: {problem}", _span(file, mark))]
+        ) from None
     except yaml.YAMLError as exc:
-        raise SourceError([Diagnostic("hz_load_syntax", f"YAML error: {exc}",
-                                      Span(file, 1, 1))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_syntax", f"YAML error: {exc}", Span(file, 1, 1))]
+        ) from None
     except RecursionError:
-        raise SourceError([Diagnostic("hz_load_too_deep", "nesting too deep to read",
-                                      Span(file, 1, 1))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_too_deep", "nesting too deep to read", Span(file, 1, 1))]
+        ) from None
     if builder.errors:
         raise SourceError(builder.errors)
     return builder.doc
@@ -344,20 +387,35 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
     """Parse JSON (duplicate keys rejected, depth limited); spans name the file only."""
     ok, line = _json_depth_ok(text, limits.max_depth)
     if not ok:
-        raise SourceError([Diagnostic("hz_load_too_deep",
-                                      f"nesting deeper than {limits.max_depth} levels",
-                                      Span(file, line, 1))])
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_load_too_deep",
+                    f"nesting deeper than {limits.max_depth} levels",
+                    Span(file, line, 1),
+                )
+            ]
+        )
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
-        raise SourceError([Diagnostic("hz_load_duplicate_key", f"duplicate key `{exc}`",
-                                      Span(file, 0, 0))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_duplicate_key", f"duplicate key `{exc}`", Span(file, 0, 0))]
+        ) from None
     except json.JSONDecodeError as exc:
-        raise SourceError([Diagnostic("hz_load_syntax", f"JSON syntax error: {exc.msg}",
-                                      Span(file, exc.lineno, exc.colno))]) from None
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_load_syntax",
+                    f"JSON syntax error: {exc.msg}",
+                    Span(file, exc.lineno, exc.colno),
+                )
+            ]
+        ) from None
     except (RecursionError, ValueError) as exc:
-        raise SourceError([Diagnostic("hz_load_syntax", f"JSON error: {exc}",
-                                      Span(file, 1, 1))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1))]
+        ) from None
     return Document(file, data)
 
 
@@ -366,29 +424,48 @@ def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise SourceError([Diagnostic("hz_load_file_too_large",
-                                          f"file is {size} bytes; the limit is {limits.max_bytes}",
-                                          Span(display))])
+            raise SourceError(
+                [
+                    Diagnostic(
+                        "hz_load_file_too_large",
+                        f"file is {size} bytes; the limit is {limits.max_bytes}",
+                        Span(display),
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError([Diagnostic("hz_load_unreadable", f"cannot read file: {exc.strerror}",
-                                      Span(display))]) from None
+        raise SourceError(
+            [Diagnostic("hz_load_unreadable", f"cannot read file: {exc.strerror}", Span(display))]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError([Diagnostic("hz_load_encoding",
-                                      f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                      Span(display, line, col))]) from None
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_load_encoding",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    Span(display, line, col),
+                )
+            ]
+        ) from None
     if "\x00" in text:
-        raise SourceError([Diagnostic("hz_load_binary", "file holds NUL bytes: not a text file",
-                                      Span(display, 1, 1))])
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_load_binary", "file holds NUL bytes: not a text file", Span(display, 1, 1)
+                )
+            ]
+        )
     return text
 
 
-def load_document(path: Path, display: str | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> Document:
+def load_document(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Read and parse a ``.yaml``/``.yml``/``.json`` file."""
     name = display or str(path)
     text = read_text(path, name, limits)

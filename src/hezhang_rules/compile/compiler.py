@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hezhang_rules.compile import params as P
+from hezhang_rules.compile.conditions import ConditionCompiler
 from hezhang_rules.compile.plan import (
     ArticleInfo,
     CountPlan,
@@ -31,7 +32,6 @@ from hezhang_rules.compile.plan import (
     Selection,
     Text2,
 )
-from hezhang_rules.compile.conditions import ConditionCompiler
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import PathError, resolve_path
@@ -77,8 +77,13 @@ class _Ctx:
                 return local
         return self.pack_params.get(name)
 
-    def value(self, raw: Any, path: PathKey, expected: tuple[str, ...],
-              choices: tuple[str, ...] | None = None) -> Any:
+    def value(
+        self,
+        raw: Any,
+        path: PathKey,
+        expected: tuple[str, ...],
+        choices: tuple[str, ...] | None = None,
+    ) -> Any:
         """Resolve a literal or ``{param: name}`` used where ``expected`` types fit."""
         if not isinstance(raw, M.ParamRef):
             return raw
@@ -87,39 +92,67 @@ class _Ctx:
             names = list(self.pack_params)
             if self.file is not None:
                 names += list(self.file_params.get(self.file.model.article, {}))
-            self.error("hz_compile_unknown_parameter", f"unknown parameter `{raw.param}`",
-                       (*path, "param"), help=did_you_mean(raw.param, names))
+            self.error(
+                "hz_compile_unknown_parameter",
+                f"unknown parameter `{raw.param}`",
+                (*path, "param"),
+                help=did_you_mean(raw.param, names),
+            )
             return None
         if p.decl.type not in expected:
-            self.error("hz_compile_parameter_type",
-                       f"parameter `{raw.param}` is of type {p.decl.type}; here a "
-                       f"{' or '.join(expected)} is needed", (*path, "param"))
+            self.error(
+                "hz_compile_parameter_type",
+                f"parameter `{raw.param}` is of type {p.decl.type}; here a "
+                f"{' or '.join(expected)} is needed",
+                (*path, "param"),
+            )
             return None
-        if choices is not None and p.decl.type == "choice" and not set(
-                p.decl.choices or ()) <= set(choices):
-            self.error("hz_compile_parameter_type",
-                       f"parameter `{raw.param}` may take values {p.decl.choices}; here only "
-                       f"{list(choices)} are meaningful", (*path, "param"))
+        if (
+            choices is not None
+            and p.decl.type == "choice"
+            and not set(p.decl.choices or ()) <= set(choices)
+        ):
+            self.error(
+                "hz_compile_parameter_type",
+                f"parameter `{raw.param}` may take values {p.decl.choices}; here only "
+                f"{list(choices)} are meaningful",
+                (*path, "param"),
+            )
             return None
-        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0,
-                                          p.decl.reading)
+        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)
         return p.value
 
 
-def _declare(ctx: _Ctx, table: dict[str, _Param], params: Mapping[str, M.Parameter],
-             article: int | None, qualify: str | None, overrides: dict[str, Any]) -> None:
+def _declare(
+    ctx: _Ctx,
+    table: dict[str, _Param],
+    params: Mapping[str, M.Parameter],
+    article: int | None,
+    qualify: str | None,
+    overrides: dict[str, Any],
+) -> None:
     for name, decl in params.items():
         path: PathKey = ("parameters", name)
         if not M.re_param(name):
-            ctx.error("hz_rule_parameter_name", f"parameter name `{name}` is not snake_case",
-                      path, )
+            ctx.error(
+                "hz_rule_parameter_name",
+                f"parameter name `{name}` is not snake_case",
+                path,
+            )
         if qualify is not None and name in ctx.pack_params:
-            ctx.error("hz_compile_parameter_shadows",
-                      f"parameter `{name}` is already a pack parameter", path, help="rename it")
+            ctx.error(
+                "hz_compile_parameter_shadows",
+                f"parameter `{name}` is already a pack parameter",
+                path,
+                help="rename it",
+            )
         expected = P.check_value(decl.type, decl.value, decl.choices)
         if expected:
-            ctx.error("hz_compile_parameter_type",
-                      f"value of `{name}` should be {expected}", (*path, "value"))
+            ctx.error(
+                "hz_compile_parameter_type",
+                f"value of `{name}` should be {expected}",
+                (*path, "value"),
+            )
             continue
         qualified = f"{qualify}.{name}" if qualify else name
         value = P.convert(decl.type, decl.value)
@@ -128,9 +161,13 @@ def _declare(ctx: _Ctx, table: dict[str, _Param], params: Mapping[str, M.Paramet
             raw = overrides.pop(qualified)
             problem = P.check_value(decl.type, raw, decl.choices)
             if problem:
-                ctx.diags.append(Diagnostic("hz_usage_bad_override",
-                                            f"override {qualified}={raw!r}: expected {problem}",
-                                            Span("<overrides>")))
+                ctx.diags.append(
+                    Diagnostic(
+                        "hz_usage_bad_override",
+                        f"override {qualified}={raw!r}: expected {problem}",
+                        Span("<overrides>"),
+                    )
+                )
                 continue
             value, overridden = P.convert(decl.type, raw), True
         table[name] = _Param(qualified, decl, decl.article or article, value, overridden)
@@ -142,23 +179,34 @@ def _parameters_pass(ctx: _Ctx, overrides: dict[str, Any]) -> None:
     for f in ctx.ruleset.files:
         ctx.file = f
         table: dict[str, _Param] = {}
-        _declare(ctx, table, f.model.parameters, f.model.article,
-                 f"art{f.model.article:03d}", overrides)
+        _declare(
+            ctx, table, f.model.parameters, f.model.article, f"art{f.model.article:03d}", overrides
+        )
         ctx.file_params[f.model.article] = table
     ctx.file = None
     for name in sorted(overrides):
         known = [p.qualified for p in ctx.pack_params.values()] + [
-            p.qualified for t in ctx.file_params.values() for p in t.values()]
-        ctx.diags.append(Diagnostic("hz_usage_unknown_override",
-                                    f"no parameter `{name}` to override", Span("<overrides>"),
-                                    help=did_you_mean(name, known)))
+            p.qualified for t in ctx.file_params.values() for p in t.values()
+        ]
+        ctx.diags.append(
+            Diagnostic(
+                "hz_usage_unknown_override",
+                f"no parameter `{name}` to override",
+                Span("<overrides>"),
+                help=did_you_mean(name, known),
+            )
+        )
 
 
 def _kind(ctx: _Ctx, kind: str, path: PathKey) -> bool:
     if kind in FACT_KINDS:
         return True
-    ctx.error("hz_compile_unknown_kind", f"unknown fact kind `{kind}`", path,
-              help=did_you_mean(kind, FACT_KINDS))
+    ctx.error(
+        "hz_compile_unknown_kind",
+        f"unknown fact kind `{kind}`",
+        path,
+        help=did_you_mean(kind, FACT_KINDS),
+    )
     return False
 
 
@@ -166,15 +214,22 @@ def _date_field(ctx: _Ctx, kind: str, given: str | None, path: PathKey) -> str:
     model = FACT_KINDS[kind]
     if given is None:
         if model.DATE_FIELD is None:
-            ctx.error("hz_compile_no_date_field", f"facts of kind `{kind}` have no date; "
-                      "name a `date_field`", path)
+            ctx.error(
+                "hz_compile_no_date_field",
+                f"facts of kind `{kind}` have no date; name a `date_field`",
+                path,
+            )
             return ""
         return model.DATE_FIELD
     try:
         shape = resolve_path(model, given)
     except PathError as exc:
-        ctx.error("hz_compile_unknown_field", str(exc), path,
-                  help=did_you_mean(exc.segment, exc.available))
+        ctx.error(
+            "hz_compile_unknown_field",
+            str(exc),
+            path,
+            help=did_you_mean(exc.segment, exc.available),
+        )
         return given
     if shape.scalar is not dt.date:
         ctx.error("hz_compile_field_type", f"`{given}` is not a date field", path)
@@ -190,17 +245,27 @@ def _selection(ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey) -> Se
     for fname, target in sorted(spec.bind.items()):
         bpath = (*path, "bind", fname)
         if target not in _BIND_TARGETS:
-            ctx.error("hz_compile_bind_target", f"bind target `{target}` is not one of "
-                      f"{', '.join(_BIND_TARGETS)}", bpath)
+            ctx.error(
+                "hz_compile_bind_target",
+                f"bind target `{target}` is not one of {', '.join(_BIND_TARGETS)}",
+                bpath,
+            )
         try:
             shape = resolve_path(model, fname)
             ref = shape.ref or (shape.item.ref if shape.item else None)
             if not ref:
-                ctx.error("hz_compile_field_type",
-                          f"`{fname}` is not a reference field; bind needs one", bpath)
+                ctx.error(
+                    "hz_compile_field_type",
+                    f"`{fname}` is not a reference field; bind needs one",
+                    bpath,
+                )
         except PathError as exc:
-            ctx.error("hz_compile_unknown_field", str(exc), (*path, "bind"),
-                      help=did_you_mean(exc.segment, exc.available))
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*path, "bind"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
         bind.append((fname, target))
     date_field = _date_field(ctx, spec.facts, spec.date_field, (*path, "date_field"))
     return Selection(spec.facts, where, tuple(bind), date_field)
@@ -214,7 +279,9 @@ def _policy(ctx: _Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
     return PeriodPolicy(tenure or "clip", min_days or 0, in_force or "clip")
 
 
-def _requirement(ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Requirement | None:
+def _requirement(
+    ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey
+) -> Requirement | None:
     req = rule.requires
     rpath = (*path, "requires")
     if isinstance(req, M.CountRequirement | M.ForbidRequirement | M.DeadlineRequirement):
@@ -234,35 +301,56 @@ def _requirement(ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) 
     return _evidence(ctx, cc, req, rpath)
 
 
-def _deadline(ctx: _Ctx, req: M.DeadlineRequirement, sel: Selection, per: Any,
-              policy: PeriodPolicy, rpath: PathKey) -> DeadlinePlan | None:
+def _deadline(
+    ctx: _Ctx,
+    req: M.DeadlineRequirement,
+    sel: Selection,
+    per: Any,
+    policy: PeriodPolicy,
+    rpath: PathKey,
+) -> DeadlinePlan | None:
     md = ctx.value(req.due.month_day, (*rpath, "due", "month_day"), ("month_day",))
     parsed = P.parse_month_day(md) if isinstance(md, str) else None
     if md is not None and parsed is None:
-        ctx.error("hz_compile_bad_month_day", f"`{md}` is not a day written MM-DD",
-                  (*rpath, "due", "month_day"))
+        ctx.error(
+            "hz_compile_bad_month_day",
+            f"`{md}` is not a day written MM-DD",
+            (*rpath, "due", "month_day"),
+        )
     offset = ctx.value(req.due.year_offset, (*rpath, "due", "year_offset"), ("integer",))
     inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
     if per != "year":
-        ctx.error("hz_compile_deadline_period",
-                  "an absolute due date (month-day) needs yearly periods", (*rpath, "per"))
+        ctx.error(
+            "hz_compile_deadline_period",
+            "an absolute due date (month-day) needs yearly periods",
+            (*rpath, "per"),
+        )
     if req.period_field is not None:
         try:
             shape = resolve_path(FACT_KINDS[sel.kind], req.period_field)
             if shape.scalar is not int:
-                ctx.error("hz_compile_field_type", f"`{req.period_field}` is not a year field",
-                          (*rpath, "period_field"))
+                ctx.error(
+                    "hz_compile_field_type",
+                    f"`{req.period_field}` is not a year field",
+                    (*rpath, "period_field"),
+                )
         except PathError as exc:
-            ctx.error("hz_compile_unknown_field", str(exc), (*rpath, "period_field"),
-                      help=did_you_mean(exc.segment, exc.available))
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*rpath, "period_field"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
     if parsed is None:
         return None
-    return DeadlinePlan(sel, "year", req.period_field, parsed[0], parsed[1], offset or 0,
-                        bool(inclusive), policy)
+    return DeadlinePlan(
+        sel, "year", req.period_field, parsed[0], parsed[1], offset or 0, bool(inclusive), policy
+    )
 
 
-def _response(ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement,
-              rpath: PathKey) -> ResponsePlan | None:
+def _response(
+    ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement, rpath: PathKey
+) -> ResponsePlan | None:
     t = req.trigger
     tpath = (*rpath, "trigger")
     trigger_where: tuple[Any, ...] = ()
@@ -273,8 +361,9 @@ def _response(ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement,
         trigger_where = cc.conditions(t.where, FACT_KINDS[t.facts], (*tpath, "where"))
         trigger_date = _date_field(ctx, t.facts, t.date_field, (*tpath, "date_field"))
     elif t.where:
-        ctx.error("hz_compile_trigger_where", "a `finding_of` trigger takes no `where`",
-                  (*tpath, "where"))
+        ctx.error(
+            "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
+        )
     resp = _selection(ctx, cc, req.response, (*rpath, "response"))
     if resp is None:
         return None
@@ -283,18 +372,31 @@ def _response(ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement,
         try:
             resolve_path(FACT_KINDS[resp.kind], link)
         except PathError as exc:
-            ctx.error("hz_compile_unknown_field", str(exc), (*rpath, "response", "link"),
-                      help=did_you_mean(exc.segment, exc.available))
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*rpath, "response", "link"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
     days = ctx.value(req.due.days, (*rpath, "due", "days"), ("days", "integer"))
     if req.due.field is not None and t.facts is not None:
         _date_field(ctx, t.facts, req.due.field, (*rpath, "due", "field"))
-    return ResponsePlan(t.facts, t.finding_of, frozenset(t.statuses), trigger_where,
-                        trigger_date, resp, link, days if isinstance(days, int) else 0,
-                        req.due.field)
+    return ResponsePlan(
+        t.facts,
+        t.finding_of,
+        frozenset(t.statuses),
+        trigger_where,
+        trigger_date,
+        resp,
+        link,
+        days if isinstance(days, int) else 0,
+        req.due.field,
+    )
 
 
-def _evidence(ctx: _Ctx, cc: ConditionCompiler, req: M.EvidenceRequirement,
-              rpath: PathKey) -> EvidencePlan | None:
+def _evidence(
+    ctx: _Ctx, cc: ConditionCompiler, req: M.EvidenceRequirement, rpath: PathKey
+) -> EvidencePlan | None:
     if not _kind(ctx, req.facts, (*rpath, "facts")):
         return None
     model = FACT_KINDS[req.facts]
@@ -309,38 +411,61 @@ def _holder(ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Ho
     hpath = (*path, "holder")
     req = rule.requires
     if h.field is not None:
-        kind = req.facts if isinstance(req, M.EvidenceRequirement) else (
-            req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
+        kind = (
+            req.facts
+            if isinstance(req, M.EvidenceRequirement)
+            else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
+        )
         if kind is None or kind not in FACT_KINDS:
-            ctx.error("hz_compile_holder_way", "a `field` holder needs an evidence rule or a "
-                      "response rule triggered by facts", (*hpath, "field"))
+            ctx.error(
+                "hz_compile_holder_way",
+                "a `field` holder needs an evidence rule or a response rule triggered by facts",
+                (*hpath, "field"),
+            )
             return None
         try:
             shape = resolve_path(FACT_KINDS[kind], h.field)
         except PathError as exc:
-            ctx.error("hz_compile_unknown_field", str(exc), (*hpath, "field"),
-                      help=did_you_mean(exc.segment, exc.available))
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*hpath, "field"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
             return None
         ref = shape.ref or (shape.item.ref if shape.item else None)
         if not ref or not set(ref) <= {"people", "units", "jurisdictions"}:
-            ctx.error("hz_compile_field_type", f"`{h.field}` does not name a person, unit or "
-                      "jurisdiction", (*hpath, "field"))
+            ctx.error(
+                "hz_compile_field_type",
+                f"`{h.field}` does not name a person, unit or jurisdiction",
+                (*hpath, "field"),
+            )
         return HolderSpec("field", field=h.field)
     if isinstance(req, M.EvidenceRequirement):
-        ctx.error("hz_compile_holder_way", "an evidence rule takes its holder from a `field` "
-                  "of the fact it checks", hpath)
+        ctx.error(
+            "hz_compile_holder_way",
+            "an evidence rule takes its holder from a `field` of the fact it checks",
+            hpath,
+        )
         return None
     if h.post is not None:
         roles = ctx.value(h.post.roles, (*hpath, "post", "roles"), ("roles",))
         levels = ctx.value(h.post.levels, (*hpath, "post", "levels"), ("levels",))
-        return HolderSpec("post", roles=frozenset(roles or ()),
-                          levels=frozenset(levels) if levels is not None else None)
+        return HolderSpec(
+            "post",
+            roles=frozenset(roles or ()),
+            levels=frozenset(levels) if levels is not None else None,
+        )
     if h.unit is not None:
         types = ctx.value(h.unit.types, (*hpath, "unit", "types"), ("unit_types",))
         levels = ctx.value(h.unit.levels, (*hpath, "unit", "levels"), ("levels",))
         where = cc.conditions(h.unit.where, FACT_KINDS["units"], (*hpath, "unit", "where"))
-        return HolderSpec("unit", types=frozenset(types or ()), where=where,
-                          levels=frozenset(levels) if levels is not None else None)
+        return HolderSpec(
+            "unit",
+            types=frozenset(types or ()),
+            where=where,
+            levels=frozenset(levels) if levels is not None else None,
+        )
     assert h.jurisdiction is not None
     levels = ctx.value(h.jurisdiction.levels, (*hpath, "jurisdiction", "levels"), ("levels",))
     return HolderSpec("jurisdiction", levels=frozenset(levels or ()))
@@ -349,9 +474,13 @@ def _holder(ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Ho
 def _modality(ctx: _Ctx, rule: M.Rule, path: PathKey) -> None:
     forbid = isinstance(rule.requires, M.ForbidRequirement)
     if forbid != (rule.modality == "prohibition"):
-        ctx.error("hz_compile_modality",
-                  "a `forbid` requirement is a prohibition and only it is" if forbid else
-                  "a prohibition needs a `forbid` requirement", (*path, "modality"))
+        ctx.error(
+            "hz_compile_modality",
+            "a `forbid` requirement is a prohibition and only it is"
+            if forbid
+            else "a prohibition needs a `forbid` requirement",
+            (*path, "modality"),
+        )
 
 
 def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
@@ -361,15 +490,17 @@ def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
         try:
             start = dt.date.fromisoformat(raw)
         except ValueError:
-            ctx.error("hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD",
-                      ("in_force", "from"))
+            ctx.error(
+                "hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", ("in_force", "from")
+            )
     until = f.model.in_force.until
     if isinstance(until, str):
         try:
             until = dt.date.fromisoformat(until)
         except ValueError:
-            ctx.error("hz_compile_bad_date", f"`{until}` is not a date YYYY-MM-DD",
-                      ("in_force", "until"))
+            ctx.error(
+                "hz_compile_bad_date", f"`{until}` is not a date YYYY-MM-DD", ("in_force", "until")
+            )
             until = None
     return start or dt.date.min, until
 
@@ -390,11 +521,22 @@ def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
             req = _requirement(ctx, cc, rule, path)
             if holder is None or req is None:
                 continue
-            out.append(PlanRule(
-                rule.id, f.model.article, Text2(rule.title.zh, rule.title.en), rule.clause,
-                rule.modality, rule.severity, holder, req, start, until,
-                tuple(sorted(ctx.uses.values(), key=lambda u: u.name)),
-                f.doc.span((*path, "id"))))
+            out.append(
+                PlanRule(
+                    rule.id,
+                    f.model.article,
+                    Text2(rule.title.zh, rule.title.en),
+                    rule.clause,
+                    rule.modality,
+                    rule.severity,
+                    holder,
+                    req,
+                    start,
+                    until,
+                    tuple(sorted(ctx.uses.values(), key=lambda u: u.name)),
+                    f.doc.span((*path, "id")),
+                )
+            )
     ctx.file = None
     return out
 
@@ -406,21 +548,29 @@ def _escalation_pass(ctx: _Ctx, rules: list[PlanRule]) -> list[PlanRule]:
         req = r.requirement
         target = req.trigger_rule if isinstance(req, ResponsePlan) else None
         if target is not None and target not in by_id:
-            ctx.diags.append(Diagnostic("hz_compile_unknown_rule",
-                                        f"`finding_of` names no rule `{target}`", r.span,
-                                        help=did_you_mean(target, by_id)))
+            ctx.diags.append(
+                Diagnostic(
+                    "hz_compile_unknown_rule",
+                    f"`finding_of` names no rule `{target}`",
+                    r.span,
+                    help=did_you_mean(target, by_id),
+                )
+            )
             target = None
         deps[r.id] = target
     ordered: list[PlanRule] = []
     state: dict[str, int] = {}
     for rid in sorted(by_id, key=lambda x: (by_id[x].article, x)):
-        chain = []
+        chain: list[str] = []
         cur: str | None = rid
         while cur is not None and state.get(cur) != 2:
             if cur in chain:
-                cycle = " → ".join([*chain[chain.index(cur):], cur])
-                ctx.diags.append(Diagnostic("hz_compile_escalation_cycle",
-                                            f"escalation cycle: {cycle}", by_id[cur].span))
+                cycle = " → ".join([*chain[chain.index(cur) :], cur])
+                ctx.diags.append(
+                    Diagnostic(
+                        "hz_compile_escalation_cycle", f"escalation cycle: {cycle}", by_id[cur].span
+                    )
+                )
                 for c in chain:
                     state[c] = 2
                 break
@@ -435,15 +585,33 @@ def _escalation_pass(ctx: _Ctx, rules: list[PlanRule]) -> list[PlanRule]:
 
 def _article_info(f: LoadedRuleFile) -> ArticleInfo:
     m = f.model
-    return ArticleInfo(m.article, m.chapter, Text2(m.title.zh, m.title.en), m.text,
-                       tuple((u.clause, u.reason, u.explanation) for u in m.unchecked), f.path)
+    return ArticleInfo(
+        m.article,
+        m.chapter,
+        Text2(m.title.zh, m.title.en),
+        m.text,
+        tuple((u.clause, u.reason, u.explanation) for u in m.unchecked),
+        f.path,
+    )
 
 
 def _parameter_infos(ctx: _Ctx) -> tuple[ParameterInfo, ...]:
     tables = [ctx.pack_params, *ctx.file_params.values()]
-    infos = [ParameterInfo(p.qualified, p.decl.type, p.value, P.convert(p.decl.type, p.decl.value),
-                           p.article, p.decl.reads, p.decl.reading, p.decl.reason, p.overridden)
-             for t in tables for p in t.values()]
+    infos = [
+        ParameterInfo(
+            p.qualified,
+            p.decl.type,
+            p.value,
+            P.convert(p.decl.type, p.decl.value),
+            p.article,
+            p.decl.reads,
+            p.decl.reading,
+            p.decl.reason,
+            p.overridden,
+        )
+        for t in tables
+        for p in t.values()
+    ]
     return tuple(sorted(infos, key=lambda x: x.name))
 
 
@@ -457,9 +625,15 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
     if ctx.diags:
         raise RuleLoadError(ctx.diags)
     kinds = {k for r in ordered for k in _kinds_of(r.requirement)}
-    return Plan(ruleset.pack.model.pack, ruleset.digest(), tuple(ordered),
-                tuple(_article_info(f) for f in ruleset.files), _parameter_infos(ctx),
-                frozenset(kinds))
+    return Plan(
+        ruleset.pack.model.pack,
+        ruleset.digest(),
+        tuple(ordered),
+        tuple(_article_info(f) for f in ruleset.files),
+        _parameter_infos(ctx),
+        frozenset(kinds),
+        Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),
+    )
 
 
 def _kinds_of(req: Requirement) -> list[str]:

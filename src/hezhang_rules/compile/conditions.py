@@ -19,8 +19,7 @@ PathKey = tuple[str | int, ...]
 ValueFn = Callable[..., Any]
 ErrorFn = Callable[..., None]
 
-_SCALAR_PARAMS = ("integer", "boolean", "string", "date", "period", "choice", "days",
-                  "month_day")
+_SCALAR_PARAMS = ("integer", "boolean", "string", "date", "period", "choice", "days", "month_day")
 _LIST_PARAMS = ("strings", "values", "roles", "levels", "unit_types")
 
 
@@ -31,8 +30,9 @@ class ConditionCompiler:
         self.value = value
         self.error = error
 
-    def conditions(self, conds: Sequence[M.Condition], model: type[BaseModel],
-                   path: PathKey) -> tuple[Cond, ...]:
+    def conditions(
+        self, conds: Sequence[M.Condition], model: type[BaseModel], path: PathKey
+    ) -> tuple[Cond, ...]:
         out = []
         for i, c in enumerate(conds):
             compiled = self.condition(c, model, (*path, i))
@@ -44,8 +44,12 @@ class ConditionCompiler:
         try:
             return resolve_path(model, field)
         except PathError as exc:
-            self.error("hz_compile_unknown_field", str(exc), (*path, "field"),
-                       help=did_you_mean(exc.segment, exc.available))
+            self.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*path, "field"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
             return None
 
     def condition(self, c: M.Condition, model: type[BaseModel], path: PathKey) -> Cond | None:
@@ -64,8 +68,9 @@ class ConditionCompiler:
             return None
         return Cond(c.field, op, operand, label, shape.title)
 
-    def _operand(self, c: M.Condition, op: str, shape: FieldShape, model: type[BaseModel],
-                 path: PathKey) -> Any:
+    def _operand(
+        self, c: M.Condition, op: str, shape: FieldShape, model: type[BaseModel], path: PathKey
+    ) -> Any:
         opath = (*path, op)
         raw = c.operand()
         if isinstance(raw, dict) and set(raw) == {"param"}:
@@ -103,9 +108,12 @@ class ConditionCompiler:
         if isinstance(scalar, type) and issubclass(scalar, Enum):
             allowed = [m.value for m in scalar]
             if value not in allowed:
-                self.error("hz_compile_unknown_value",
-                           f"`{value}` is not a value of this field (one of {', '.join(allowed)})",
-                           path, help=did_you_mean(str(value), allowed))
+                self.error(
+                    "hz_compile_unknown_value",
+                    f"`{value}` is not a value of this field (one of {', '.join(allowed)})",
+                    path,
+                    help=did_you_mean(str(value), allowed),
+                )
                 return _INVALID
             return value
         if scalar is dt.date and isinstance(value, str):
@@ -116,12 +124,14 @@ class ConditionCompiler:
                 return _INVALID
         return value
 
-    def _role_test(self, raw: M.RoleCheck, op: str, shape: FieldShape,
-                   model: type[BaseModel], path: PathKey) -> Any:
+    def _role_test(
+        self, raw: M.RoleCheck, op: str, shape: FieldShape, model: type[BaseModel], path: PathKey
+    ) -> Any:
         target = shape.item if op == "includes_holders_of" and shape.item else shape
         if op == "includes_holders_of" and shape.kind != "list":
-            self.error("hz_compile_field_type", "`includes_holders_of` needs a list of people",
-                       path)
+            self.error(
+                "hz_compile_field_type", "`includes_holders_of` needs a list of people", path
+            )
             return _INVALID
         if not target.ref or "people" not in target.ref:
             self.error("hz_compile_field_type", f"`{op}` needs a field naming people", path)
@@ -131,29 +141,35 @@ class ConditionCompiler:
         if raw.on is not None:
             on_shape = self._shape(model, raw.on, (*path, "on"))
             if on_shape is not None and on_shape.scalar is not dt.date:
-                self.error("hz_compile_field_type", f"`{raw.on}` is not a date field",
-                           (*path, "on"))
-        return RoleTest(frozenset(roles or ()), frozenset(levels) if levels is not None else None,
-                        raw.on)
+                self.error(
+                    "hz_compile_field_type", f"`{raw.on}` is not a date field", (*path, "on")
+                )
+        return RoleTest(
+            frozenset(roles or ()), frozenset(levels) if levels is not None else None, raw.on
+        )
 
     def _refers_to(self, raw: list[M.Condition], shape: FieldShape, path: PathKey) -> Any:
         kinds = [k for k in (shape.ref or ()) if k in FACT_KINDS]
         if shape.kind != "scalar" or not kinds:
-            self.error("hz_compile_field_type", "`refers_to` needs a field naming one record",
-                       path)
+            self.error("hz_compile_field_type", "`refers_to` needs a field naming one record", path)
             return _INVALID
         return self.conditions(raw, FACT_KINDS[kinds[0]], path)
 
     def _related(self, r: M.Related, path: PathKey) -> RelatedTest | None:
         if r.facts not in FACT_KINDS:
-            self.error("hz_compile_unknown_kind", f"unknown fact kind `{r.facts}`",
-                       (*path, "facts"), help=did_you_mean(r.facts, FACT_KINDS))
+            self.error(
+                "hz_compile_unknown_kind",
+                f"unknown fact kind `{r.facts}`",
+                (*path, "facts"),
+                help=did_you_mean(r.facts, FACT_KINDS),
+            )
             return None
         model = FACT_KINDS[r.facts]
         if self._shape(model, r.link, (*path, "link")) is None:
             return None
-        return RelatedTest(r.facts, r.link, self.conditions(r.where, model, (*path, "where")),
-                           r.exists)
+        return RelatedTest(
+            r.facts, r.link, self.conditions(r.where, model, (*path, "where")), r.exists
+        )
 
 
 _INVALID: Any = object()

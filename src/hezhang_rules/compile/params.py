@@ -66,7 +66,8 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
         return None if _strings(value) else "a list of strings"
     if ptype == "values":
         ok = isinstance(value, list) and all(
-            v is None or isinstance(v, str | int | float | bool) for v in value)
+            v is None or isinstance(v, str | int | float | bool) for v in value
+        )
         return None if ok else "a list of plain values (text, numbers, true/false, null)"
     if ptype == "roles":
         return _members(value, Role)

@@ -190,6 +190,7 @@ class Plan:
     articles: tuple[ArticleInfo, ...]
     parameters: tuple[ParameterInfo, ...]
     fact_kinds: frozenset[str] = field(default_factory=frozenset)
+    title: Text2 = Text2("", "")
 
     def rule(self, rule_id: str) -> PlanRule:
         for r in self.rules:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hezhang_rules import __version__
+from hezhang_rules._version import __version__
 from hezhang_rules.compile.plan import (
     CountPlan,
     DeadlinePlan,
@@ -88,7 +88,8 @@ class _Run:
         out = []
         for f in self.world.of_kind(sel.kind):
             if all(_bound(f, fname, target, holder) for fname, target in sel.bind) and all(
-                    self.world.check(c, f, f) for c in sel.where):
+                self.world.check(c, f, f) for c in sel.where
+            ):
                 out.append(f)
         return out
 
@@ -106,46 +107,87 @@ class _Run:
             if prev is None or (prev.na and not inst.na):
                 merged[inst.period.label] = inst
             elif not inst.na and not prev.na:
-                merged[inst.period.label] = Instance(inst.period, Period(
-                    min(prev.clipped.start, inst.clipped.start),
-                    max(prev.clipped.end, inst.clipped.end), inst.period.label))
+                merged[inst.period.label] = Instance(
+                    inst.period,
+                    Period(
+                        min(prev.clipped.start, inst.clipped.start),
+                        max(prev.clipped.end, inst.clipped.end),
+                        inst.period.label,
+                    ),
+                )
         return [merged[k] for k in sorted(merged, key=lambda k: merged[k].period.start)]
 
     @staticmethod
-    def _clip(p: Period, lo: dt.date, hi: dt.date, force_from: dt.date, force_until: dt.date,
-              policy: Any) -> Instance:
+    def _clip(
+        p: Period, lo: dt.date, hi: dt.date, force_from: dt.date, force_until: dt.date, policy: Any
+    ) -> Instance:
         start = max(p.start, lo, force_from)
         end = min(p.end, hi, force_until)
         clipped = Period(start, end, p.label)
         if force_from > p.start and policy.in_force == "exempt":
-            return Instance(p, clipped, (
-                f"本期始于办法施行（{force_from}）之前，按参数不计",
-                f"the period began before the rules took effect ({force_from}); exempt"))
+            return Instance(
+                p,
+                clipped,
+                (
+                    f"本期始于办法施行（{force_from}）之前，按参数不计",
+                    f"the period began before the rules took effect ({force_from}); exempt",
+                ),
+            )
         # INVARIANT: the tenure cuts the period only where it is narrower than the force window.
         cut_by_tenure = lo > max(p.start, force_from) or hi < min(p.end, force_until)
         if cut_by_tenure and policy.tenure == "exempt":
-            return Instance(p, clipped, ("任职未覆盖整个期间，按参数不计",
-                                         "the tenure does not cover the whole period; exempt"))
+            return Instance(
+                p,
+                clipped,
+                (
+                    "任职未覆盖整个期间，按参数不计",
+                    "the tenure does not cover the whole period; exempt",
+                ),
+            )
         if cut_by_tenure and clipped.days() < policy.tenure_min_days:
-            return Instance(p, clipped, (
-                f"本期任职仅{clipped.days()}天，少于{policy.tenure_min_days}天",
-                f"in post for {clipped.days()} days, fewer than {policy.tenure_min_days}"))
+            return Instance(
+                p,
+                clipped,
+                (
+                    f"本期任职仅{clipped.days()}天，少于{policy.tenure_min_days}天",
+                    f"in post for {clipped.days()} days, fewer than {policy.tenure_min_days}",
+                ),
+            )
         return Instance(p, clipped)
 
-    def emit(self, rule: PlanRule, holder: Holder, period: Period, key: str, status: str,
-             due: dt.date | None, evidence: Iterable[str], detail: tuple[str, str],
-             details: Mapping[str, Any], subject: str | None = None,
-             escalated_from: str | None = None, label: str | None = None) -> None:
+    def emit(
+        self,
+        rule: PlanRule,
+        holder: Holder,
+        period: Period,
+        key: str,
+        status: str,
+        due: dt.date | None,
+        evidence: Iterable[str],
+        detail: tuple[str, str],
+        details: Mapping[str, Any],
+        subject: str | None = None,
+        escalated_from: str | None = None,
+        label: str | None = None,
+    ) -> None:
         f = Finding(
-            id=f"{rule.id}/{holder.id}/{key}", rule_id=rule.id, article=rule.article,
-            status=status,  # type: ignore[arg-type]
-            severity=rule.severity, modality=rule.modality,
-            holder=HolderRef(kind=holder.kind, id=holder.id, name=holder.name),  # type: ignore[arg-type]
+            id=f"{rule.id}/{holder.id}/{key}",
+            rule_id=rule.id,
+            article=rule.article,
+            status=status,
+            severity=rule.severity,
+            modality=rule.modality,
+            holder=HolderRef(kind=holder.kind, id=holder.id, name=holder.name),
             period=PeriodRef(start=period.start, end=period.end, label=period.label),
-            due=due, evidence=sorted(set(evidence)),
+            due=due,
+            evidence=sorted(set(evidence)),
             message=render(rule, status, holder.name, label, detail[0], detail[1]),
-            details=dict(details), parameters=[u.name for u in rule.params],
-            source=str(rule.span), subject=subject, escalated_from=escalated_from)
+            details=dict(details),
+            parameters=[u.name for u in rule.params],
+            source=str(rule.span),
+            subject=subject,
+            escalated_from=escalated_from,
+        )
         self.findings.append(f)
         self.by_rule.setdefault(rule.id, []).append(f)
 
@@ -156,22 +198,50 @@ class _Run:
             facts = self.selected(req.select, holder)
             for inst in self.instances(rule, holder, req.per, req.periods):
                 if inst.na:
-                    self.emit(rule, holder, inst.clipped, inst.period.label, "not_applicable",
-                              None, holder.source_ids, inst.na, {}, label=inst.period.label)
+                    self.emit(
+                        rule,
+                        holder,
+                        inst.clipped,
+                        inst.period.label,
+                        "not_applicable",
+                        None,
+                        holder.source_ids,
+                        inst.na,
+                        {},
+                        label=inst.period.label,
+                    )
                     continue
-                hits = sorted((f for f in facts if inst.clipped.contains(
-                    get_path(f, req.select.date_field))), key=lambda f: f.id)
+                hits = sorted(
+                    (f for f in facts if inst.clipped.contains(get_path(f, req.select.date_field))),
+                    key=lambda f: f.id,
+                )
                 self._count_finding(rule, req, holder, inst, hits)
 
-    def _count_finding(self, rule: PlanRule, req: CountPlan | ForbidPlan, holder: Holder,
-                       inst: Instance, hits: list[Fact]) -> None:
+    def _count_finding(
+        self,
+        rule: PlanRule,
+        req: CountPlan | ForbidPlan,
+        holder: Holder,
+        inst: Instance,
+        hits: list[Fact],
+    ) -> None:
         p, as_of = inst.clipped, self.world.as_of
         ids = [f.id for f in hits]
         if isinstance(req, ForbidPlan):
             status = "violated" if hits else ("fulfilled" if as_of > p.end else "pending")
             detail = (f"发现{len(hits)}项禁止事项", f"{len(hits)} forbidden fact(s)")
-            self.emit(rule, holder, p, p.label, status, p.end, ids or holder.source_ids,
-                      detail, {"count": len(hits)}, label=p.label)
+            self.emit(
+                rule,
+                holder,
+                p,
+                p.label,
+                status,
+                p.end,
+                ids or holder.source_ids,
+                detail,
+                {"count": len(hits)},
+                label=p.label,
+            )
             return
         n = req.at_least
         if len(hits) >= n:
@@ -179,10 +249,22 @@ class _Run:
             status = _status(done, p.end, as_of)
         else:
             status = _status(None, p.end, as_of)
-        detail = (f"{p.start}至{p.end}共{len(hits)}次，要求至少{n}次",
-                  f"{len(hits)} between {p.start} and {p.end}, at least {n} required")
-        self.emit(rule, holder, p, p.label, status, p.end, ids or holder.source_ids, detail,
-                  {"count": len(hits), "required": n}, label=p.label)
+        detail = (
+            f"{p.start}至{p.end}共{len(hits)}次，要求至少{n}次",
+            f"{len(hits)} between {p.start} and {p.end}, at least {n} required",
+        )
+        self.emit(
+            rule,
+            holder,
+            p,
+            p.label,
+            status,
+            p.end,
+            ids or holder.source_ids,
+            detail,
+            {"count": len(hits), "required": n},
+            label=p.label,
+        )
 
     def deadline(self, rule: PlanRule, req: DeadlinePlan) -> None:
         for holder in self.holders(rule.holder):
@@ -192,22 +274,53 @@ class _Run:
                 due = _due_date(year, req)
                 p = inst.period
                 if inst.na or due < rule.in_force_from or not holder.active_on(due):
-                    na = inst.na or (("截止日早于办法施行或不在任期内",
-                                      "due before the rules took effect or outside tenure"))
-                    self.emit(rule, holder, p, p.label, "not_applicable", due,
-                              holder.source_ids, na, {}, label=p.label)
+                    na = inst.na or (
+                        (
+                            "截止日早于办法施行或不在任期内",
+                            "due before the rules took effect or outside tenure",
+                        )
+                    )
+                    self.emit(
+                        rule,
+                        holder,
+                        p,
+                        p.label,
+                        "not_applicable",
+                        due,
+                        holder.source_ids,
+                        na,
+                        {},
+                        label=p.label,
+                    )
                     continue
-                mine = [f for f in facts if (get_path(f, req.period_field) == year
-                                             if req.period_field else
-                                             p.contains(get_path(f, req.select.date_field)))]
+                mine = [
+                    f
+                    for f in facts
+                    if (
+                        get_path(f, req.period_field) == year
+                        if req.period_field
+                        else p.contains(get_path(f, req.select.date_field))
+                    )
+                ]
                 mine.sort(key=lambda f: (get_path(f, req.select.date_field), f.id))
                 done = get_path(mine[0], req.select.date_field) if mine else None
                 status = _status(done, due, self.world.as_of)
-                detail = (f"截止{due}，" + (f"{done}报送" if done else "未见报送"),
-                          f"due {due}, " + (f"delivered {done}" if done else "nothing delivered"))
-                self.emit(rule, holder, p, p.label, status, due,
-                          [f.id for f in mine[:1]] or holder.source_ids, detail,
-                          {"delivered": str(done) if done else None}, label=p.label)
+                detail = (
+                    f"截止{due}，" + (f"{done}报送" if done else "未见报送"),
+                    f"due {due}, " + (f"delivered {done}" if done else "nothing delivered"),
+                )
+                self.emit(
+                    rule,
+                    holder,
+                    p,
+                    p.label,
+                    status,
+                    due,
+                    [f.id for f in mine[:1]] or holder.source_ids,
+                    detail,
+                    {"delivered": str(done) if done else None},
+                    label=p.label,
+                )
 
     def response(self, rule: PlanRule, req: ResponsePlan) -> None:
         for trigger_id, day, fact, origin in self._triggers(req):
@@ -217,8 +330,9 @@ class _Run:
             for holder in self.holders_at(rule.holder, fact, day):
                 self._respond(rule, req, holder, trigger_id, day, due, origin)
 
-    def _triggers(self, req: ResponsePlan) -> list[tuple[str, dt.date, Fact | None,
-                                                         Finding | None]]:
+    def _triggers(
+        self, req: ResponsePlan
+    ) -> list[tuple[str, dt.date, Fact | None, Finding | None]]:
         if req.trigger_kind is not None:
             out: list[tuple[str, dt.date, Fact | None, Finding | None]] = []
             for f in self.world.of_kind(req.trigger_kind):
@@ -226,25 +340,50 @@ class _Run:
                     out.append((f.id, get_path(f, req.trigger_date_field or ""), f, None))
             return out
         assert req.trigger_rule is not None
-        return [(fd.subject or fd.holder.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
-                for fd in self.by_rule.get(req.trigger_rule, [])
-                if fd.status in req.trigger_statuses]
+        return [
+            (fd.subject or fd.holder.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
+            for fd in self.by_rule.get(req.trigger_rule, [])
+            if fd.status in req.trigger_statuses
+        ]
 
-    def _respond(self, rule: PlanRule, req: ResponsePlan, holder: Holder, trigger_id: str,
-                 day: dt.date, due: dt.date, origin: Finding | None) -> None:
-        replies = [f for f in self.selected(req.response, holder)
-                   if req.link is None or _links(get_path(f, req.link), trigger_id)]
+    def _respond(
+        self,
+        rule: PlanRule,
+        req: ResponsePlan,
+        holder: Holder,
+        trigger_id: str,
+        day: dt.date,
+        due: dt.date,
+        origin: Finding | None,
+    ) -> None:
+        replies = [
+            f
+            for f in self.selected(req.response, holder)
+            if req.link is None or _links(get_path(f, req.link), trigger_id)
+        ]
         replies.sort(key=lambda f: (get_path(f, req.response.date_field), f.id))
         done = get_path(replies[0], req.response.date_field) if replies else None
         status = _status(done, due, self.world.as_of)
-        detail = (f"{day}起，截止{due}，" + (f"{done}办理" if done else "未见办理"),
-                  f"opened {day}, due {due}, " + (f"done {done}" if done else "nothing done"))
+        detail = (
+            f"{day}起，截止{due}，" + (f"{done}办理" if done else "未见办理"),
+            f"opened {day}, due {due}, " + (f"done {done}" if done else "nothing done"),
+        )
         evidence = [trigger_id, *([replies[0].id] if replies else [])]
         if origin is not None:
             evidence = [*origin.evidence, *([replies[0].id] if replies else [])]
-        self.emit(rule, holder, Period(day, due, str(day)), trigger_id, status, due, evidence,
-                  detail, {"opened": str(day), "done": str(done) if done else None},
-                  subject=trigger_id, escalated_from=origin.id if origin else None)
+        self.emit(
+            rule,
+            holder,
+            Period(day, due, str(day)),
+            trigger_id,
+            status,
+            due,
+            evidence,
+            detail,
+            {"opened": str(day), "done": str(done) if done else None},
+            subject=trigger_id,
+            escalated_from=origin.id if origin else None,
+        )
 
     def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
         for f in self.world.of_kind(req.kind):
@@ -253,25 +392,41 @@ class _Run:
                 continue
             if not all(self.world.check(c, f, f) for c in req.where):
                 continue
-            failed = [failed_condition(c, get_path(f, c.field) if c.field else None)
-                      for c in req.must if not self.world.check(c, f, f)]
+            failed = [
+                failed_condition(c, get_path(f, c.field) if c.field else None)
+                for c in req.must
+                if not self.world.check(c, f, f)
+            ]
             status = "violated" if failed else "fulfilled"
             detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
             for holder in self.holders_at(rule.holder, f, day):
-                self.emit(rule, holder, Period(day, day, str(day)), f.id, status, day, [f.id],
-                          detail, {"failed": [e for _, e in failed]}, subject=f.id)
+                self.emit(
+                    rule,
+                    holder,
+                    Period(day, day, str(day)),
+                    f.id,
+                    status,
+                    day,
+                    [f.id],
+                    detail,
+                    {"failed": [e for _, e in failed]},
+                    subject=f.id,
+                )
 
 
 def _bound(f: Fact, fname: str, target: str, holder: Holder) -> bool:
-    want = {"holder": holder.id, "holder.jurisdiction": holder.jurisdiction,
-            "holder.unit": holder.unit}[target]
+    want = {
+        "holder": holder.id,
+        "holder.jurisdiction": holder.jurisdiction,
+        "holder.unit": holder.unit,
+    }[target]
     return want is not None and _links(get_path(f, fname), want)
 
 
 def _links(value: Any, target: str) -> bool:
     if isinstance(value, list):
         return target in value
-    return value == target
+    return bool(value == target)
 
 
 def _due_date(year: int, req: DeadlinePlan) -> dt.date:
@@ -287,8 +442,9 @@ def _relative_due(req: ResponsePlan, fact: Fact | None, day: dt.date) -> dt.date
     return day + dt.timedelta(days=req.due_days)
 
 
-def evaluate(plan: Plan, facts: FactSet, as_of: dt.date,
-             overrides: Mapping[str, Any] | None = None) -> Report:
+def evaluate(
+    plan: Plan, facts: FactSet, as_of: dt.date, overrides: Mapping[str, Any] | None = None
+) -> Report:
     """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report."""
     run = _Run(plan, World(facts, as_of))
     for rule in plan.rules:
@@ -303,10 +459,13 @@ def evaluate(plan: Plan, facts: FactSet, as_of: dt.date,
             run.evidence(rule, req)
     findings = sorted(run.findings, key=finding_order)
     record = RunRecord(
-        package_version=__version__, pack=plan.pack, rules_digest=plan.rules_digest,
-        facts_digest=facts.digest(), facts_count=len(facts),
-        parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters
-                               if p.overridden})
+        package_version=__version__,
+        pack=plan.pack,
+        rules_digest=plan.rules_digest,
+        facts_digest=facts.digest(),
+        facts_count=len(facts),
+        parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters if p.overridden},
+    )
     return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
 
 

@@ -8,10 +8,20 @@ from hezhang_rules.compile.plan import Cond, PlanRule
 from hezhang_rules.evaluate.periods import label_zh
 from hezhang_rules.findings import Message
 
-STATUS_ZH = {"fulfilled": "已履行", "fulfilled_late": "逾期履行", "violated": "未履行",
-             "pending": "待履行", "not_applicable": "不适用"}
-STATUS_EN = {"fulfilled": "fulfilled", "fulfilled_late": "fulfilled late",
-             "violated": "violated", "pending": "pending", "not_applicable": "not applicable"}
+STATUS_ZH = {
+    "fulfilled": "已履行",
+    "fulfilled_late": "逾期履行",
+    "violated": "未履行",
+    "pending": "待履行",
+    "not_applicable": "不适用",
+}
+STATUS_EN = {
+    "fulfilled": "fulfilled",
+    "fulfilled_late": "fulfilled late",
+    "violated": "violated",
+    "pending": "pending",
+    "not_applicable": "not applicable",
+}
 
 
 def failed_condition(c: Cond, value: Any) -> tuple[str, str]:
@@ -22,8 +32,11 @@ def failed_condition(c: Cond, value: Any) -> tuple[str, str]:
     name_en = c.field or ""
     op = c.op
     if op == "present":
-        return (f"缺少{name_zh}", f"missing {name_en}") if c.operand else (
-            f"不应载明{name_zh}", f"{name_en} should be absent")
+        return (
+            (f"缺少{name_zh}", f"missing {name_en}")
+            if c.operand
+            else (f"不应载明{name_zh}", f"{name_en} should be absent")
+        )
     if op == "nonempty":
         return f"{name_zh}为空", f"{name_en} is empty"
     if op in ("equals", "in"):
@@ -33,15 +46,24 @@ def failed_condition(c: Cond, value: Any) -> tuple[str, str]:
         return f"{name_zh}不应为{value}", f"{name_en} should not be {value}"
     if op == "holds_role":
         roles = "/".join(sorted(c.operand.roles))
-        return (f"{name_zh}（{value}）不具有{roles}职务", f"{name_en} ({value}) does not hold {roles}")
+        return (
+            f"{name_zh}（{value}）不具有{roles}职务",
+            f"{name_en} ({value}) does not hold {roles}",
+        )
     if op == "includes_holders_of":
         roles = "/".join(sorted(c.operand.roles))
         return (f"{name_zh}未包含全部{roles}", f"{name_en} does not include every {roles}")
     return f"{name_zh}不符合要求（{op}）", f"{name_en} fails `{op}`"
 
 
-def render(rule: PlanRule, status: str, holder_name: str, period_label: str | None,
-           detail_zh: str, detail_en: str) -> Message:
+def render(
+    rule: PlanRule,
+    status: str,
+    holder_name: str,
+    period_label: str | None,
+    detail_zh: str,
+    detail_en: str,
+) -> Message:
     when_zh = f"，{label_zh(period_label)}" if period_label else ""
     when_en = f" in {period_label}" if period_label else ""
     zh = f"第{rule.article}条 {rule.title.zh}：{holder_name}{when_zh}，{STATUS_ZH[status]}"

@@ -88,18 +88,29 @@ class World:
         groups: dict[tuple[str, str], list[Appointment]] = defaultdict(list)
         for person, appts in self._appointments.items():
             for a in appts:
-                if a.role.value in roles and (levels is None or
-                                              self.level_of(a.jurisdiction) in levels):
+                if a.role.value in roles and (
+                    levels is None or self.level_of(a.jurisdiction) in levels
+                ):
                     groups[(person, a.jurisdiction)].append(a)
         out = []
         for (person, jur), appts in sorted(groups.items()):
             tenure = merge_intervals((a.start, a.end or dt.date.max) for a in appts)
-            out.append(Holder("person", person, self.facts.name_of(person), tenure, jur,
-                              appts[0].unit, tuple(sorted(a.id for a in appts))))
+            out.append(
+                Holder(
+                    "person",
+                    person,
+                    self.facts.name_of(person),
+                    tenure,
+                    jur,
+                    appts[0].unit,
+                    tuple(sorted(a.id for a in appts)),
+                )
+            )
         return out
 
-    def unit_holders(self, types: frozenset[str], levels: frozenset[str] | None,
-                     where: tuple[Cond, ...]) -> list[Holder]:
+    def unit_holders(
+        self, types: frozenset[str], levels: frozenset[str] | None, where: tuple[Cond, ...]
+    ) -> list[Holder]:
         out = []
         for u in self.facts.of_kind("units"):
             assert isinstance(u, Unit)
@@ -114,10 +125,13 @@ class World:
         return out
 
     def jurisdiction_holders(self, levels: frozenset[str]) -> list[Holder]:
-        return [Holder("jurisdiction", j.id, self.facts.name_of(j.id),
-                       ((dt.date.min, dt.date.max),), j.id)
-                for j in self.facts.of_kind("jurisdictions")
-                if isinstance(j, Jurisdiction) and j.level.value in levels]
+        return [
+            Holder(
+                "jurisdiction", j.id, self.facts.name_of(j.id), ((dt.date.min, dt.date.max),), j.id
+            )
+            for j in self.facts.of_kind("jurisdictions")
+            if isinstance(j, Jurisdiction) and j.level.value in levels
+        ]
 
     def holder_for_id(self, ref_id: str) -> Holder | None:
         f = self.facts.get(ref_id)
@@ -153,9 +167,9 @@ class World:
             value = value.value
         op = c.op
         if op == "present":
-            return (value is not None) == c.operand
+            return (value is not None) == bool(c.operand)
         if op == "nonempty":
-            return bool(value) == c.operand
+            return bool(value) == bool(c.operand)
         if op == "equals":
             return bool(_plain(value) == c.operand)
         if op == "not_equals":
@@ -167,8 +181,9 @@ class World:
         if op in ("any", "all"):
             items = value or []
             test = any if op == "any" else all
-            return bool(items) and test(all(self.check(s, it, fact) for s in c.operand)
-                                        for it in items)
+            return bool(items) and test(
+                all(self.check(s, it, fact) for s in c.operand) for it in items
+            )
         if op == "refers_to":
             target = self.facts.get(str(value)) if value is not None else None
             return target is not None and all(self.check(s, target, target) for s in c.operand)
@@ -176,9 +191,12 @@ class World:
             return self._check_role(c, value, record, fact)
         if op == "related":
             own = fact if fact is not None else record
-            found = [f for f in self.related(c.operand.kind, c.operand.link, own.id)
-                     if all(self.check(s, f, f) for s in c.operand.where)]
-            return bool(found) == c.operand.exists
+            found = [
+                f
+                for f in self.related(c.operand.kind, c.operand.link, own.id)
+                if all(self.check(s, f, f) for s in c.operand.where)
+            ]
+            return bool(found) == bool(c.operand.exists)
         raise AssertionError(op)
 
     def _check_role(self, c: Cond, value: Any, record: Any, fact: Fact | None) -> bool:
@@ -198,7 +216,6 @@ class World:
         else:
             d = (fact or record).fact_date() if hasattr(fact or record, "fact_date") else None
         return d if isinstance(d, dt.date) else None
-
 
 
 def _plain(value: Any) -> Any:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.source import Document
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,22 @@ class FactOrigin:
 
     span: Span
     label: str
+    doc: Document | None = field(default=None, compare=False, repr=False)
+    prefix: tuple[str | int, ...] = ()
+
+    def field_span(self, path: str) -> Span:
+        """The span of a field of this record (``record.problems[0]``), else the record's."""
+        if self.doc is None:
+            return self.span
+        keys: list[str | int] = []
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+            keys.append(int(part[1:-1]) if part.startswith("[") else part)
+        return self.doc.span((*self.prefix, *keys))
 
 
-def _walk_refs(value: Any, shape: FieldShape, path: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+def _walk_refs(
+    value: Any, shape: FieldShape, path: str
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """Yield (field path, referenced id, target kinds) for every reference inside ``value``."""
     if value is None:
         return
@@ -49,8 +64,12 @@ def iter_refs(fact: BaseModel) -> Iterator[tuple[str, str, tuple[str, ...]]]:
 class FactSet:
     """All facts of an audit, indexed by kind and id. Build with :meth:`build`."""
 
-    def __init__(self, facts: Mapping[str, tuple[Fact, ...]], problems: Mapping[str, str],
-                 origins: Mapping[str, FactOrigin]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, tuple[Fact, ...]],
+        problems: Mapping[str, str],
+        origins: Mapping[str, FactOrigin],
+    ) -> None:
         self._by_kind = dict(facts)
         self._by_id: dict[str, Fact] = {f.id: f for fs in facts.values() for f in fs}
         self._problems = dict(problems)  # problem id → inspection id
@@ -58,8 +77,9 @@ class FactSet:
         self._digest: str | None = None
 
     @classmethod
-    def build(cls, facts: Iterable[Fact],
-              origins: Mapping[int, FactOrigin] | None = None) -> FactSet:
+    def build(
+        cls, facts: Iterable[Fact], origins: Mapping[int, FactOrigin] | None = None
+    ) -> FactSet:
         """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
 
         ``origins`` maps ``id(record)`` to where it was read, for located diagnostics.
@@ -77,19 +97,31 @@ class FactSet:
         for f in facts:
             if f.id in by_id:
                 first = where(by_id[f.id])
-                diags.append(Diagnostic("hz_facts_duplicate_id", f"id `{f.id}` is used twice",
-                                        where(f).span, record=where(f).label, field_path="id",
-                                        help=f"first used by {first.label} at {first.span}"))
+                diags.append(
+                    Diagnostic(
+                        "hz_facts_duplicate_id",
+                        f"id `{f.id}` is used twice",
+                        where(f).field_span("id"),
+                        record=where(f).label,
+                        field_path="id",
+                        help=f"first used by {first.label} at {first.span}",
+                    )
+                )
                 continue
             by_id[f.id] = f
             by_kind[f.KIND].append(f)
             if isinstance(f, Inspection) and f.record and f.record.problems:
                 for i, p in enumerate(f.record.problems):
                     if p.id in problems or p.id in by_id:
-                        diags.append(Diagnostic(
-                            "hz_facts_duplicate_id", f"problem id `{p.id}` is used twice",
-                            where(f).span, record=where(f).label,
-                            field_path=f"record.problems[{i}].id"))
+                        diags.append(
+                            Diagnostic(
+                                "hz_facts_duplicate_id",
+                                f"problem id `{p.id}` is used twice",
+                                where(f).field_span(f"record.problems[{i}].id"),
+                                record=where(f).label,
+                                field_path=f"record.problems[{i}].id",
+                            )
+                        )
                     problems[p.id] = f.id
         for f in facts:
             if by_id.get(f.id) is not f:
@@ -98,8 +130,9 @@ class FactSet:
                 diags.extend(_check_ref(f, path, target, kinds, by_id, problems, where(f)))
         if diags:
             raise FactLoadError(diags)
-        ordered = {kind: tuple(sorted(by_kind.get(kind, ()), key=lambda x: x.id))
-                   for kind in FACT_KINDS}
+        ordered = {
+            kind: tuple(sorted(by_kind.get(kind, ()), key=lambda x: x.id)) for kind in FACT_KINDS
+        }
         return cls(ordered, problems, {f.id: where(f) for f in facts if by_id.get(f.id) is f})
 
     def of_kind(self, kind: str) -> tuple[Fact, ...]:
@@ -130,32 +163,63 @@ class FactSet:
             h = hashlib.sha256()
             for f in self:
                 h.update(f.KIND.encode())
-                h.update(json.dumps(f.model_dump(mode="json", exclude_none=False),
-                                    sort_keys=True, ensure_ascii=False).encode())
+                h.update(
+                    json.dumps(
+                        f.model_dump(mode="json", exclude_none=False),
+                        sort_keys=True,
+                        ensure_ascii=False,
+                    ).encode()
+                )
                 h.update(b"\n")
             self._digest = h.hexdigest()
         return self._digest
 
 
-def _check_ref(f: Fact, path: str, target: str, kinds: tuple[str, ...], by_id: Mapping[str, Fact],
-               problems: Mapping[str, str], origin: FactOrigin) -> list[Diagnostic]:
+def _check_ref(
+    f: Fact,
+    path: str,
+    target: str,
+    kinds: tuple[str, ...],
+    by_id: Mapping[str, Fact],
+    problems: Mapping[str, str],
+    origin: FactOrigin,
+) -> list[Diagnostic]:
     if kinds == ("problems",):
         if target in problems:
             return []
-        return [Diagnostic("hz_facts_dangling_reference", f"no problem with id `{target}`",
-                           origin.span, record=origin.label, field_path=path,
-                           help="problems are declared in an inspection's record.problems")]
+        return [
+            Diagnostic(
+                "hz_facts_dangling_reference",
+                f"no problem with id `{target}`",
+                origin.field_span(path),
+                record=origin.label,
+                field_path=path,
+                help="problems are declared in an inspection's record.problems",
+            )
+        ]
     found = by_id.get(target)
     if found is None:
         from hezhang_rules.diagnostics import did_you_mean
+
         candidates = [i for i, x in by_id.items() if x.KIND in kinds]
-        return [Diagnostic("hz_facts_dangling_reference",
-                           f"`{target}` names no record of kind {' or '.join(kinds)}",
-                           origin.span, record=origin.label, field_path=path,
-                           help=did_you_mean(target, candidates))]
+        return [
+            Diagnostic(
+                "hz_facts_dangling_reference",
+                f"`{target}` names no record of kind {' or '.join(kinds)}",
+                origin.field_span(path),
+                record=origin.label,
+                field_path=path,
+                help=did_you_mean(target, candidates),
+            )
+        ]
     if found.KIND not in kinds:
-        return [Diagnostic("hz_facts_wrong_reference_kind",
-                           f"`{target}` is a record of kind {found.KIND}, expected "
-                           f"{' or '.join(kinds)}", origin.span, record=origin.label,
-                           field_path=path)]
+        return [
+            Diagnostic(
+                "hz_facts_wrong_reference_kind",
+                f"`{target}` is a record of kind {found.KIND}, expected {' or '.join(kinds)}",
+                origin.field_span(path),
+                record=origin.label,
+                field_path=path,
+            )
+        ]
     return []

@@ -17,7 +17,7 @@ FACT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """Expand files and directories into (path, display name), sorted, with missing paths as errors."""
+    """Expand files and directories into sorted (path, display name); missing paths are errors."""
     out: list[tuple[Path, str]] = []
     diags: list[Diagnostic] = []
     for raw in paths:
@@ -25,15 +25,20 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
         if p.is_dir():
             found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in FACT_SUFFIXES)
             if not found:
-                diags.append(Diagnostic("hz_facts_no_files",
-                                        f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
-                                        Span(str(p))))
+                diags.append(
+                    Diagnostic(
+                        "hz_facts_no_files",
+                        f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
+                        Span(str(p)),
+                    )
+                )
             out.extend((x, str(x)) for x in found)
         elif p.is_file():
             out.append((p, str(p)))
         else:
-            diags.append(Diagnostic("hz_facts_no_such_file", "no such file or directory",
-                                    Span(str(p))))
+            diags.append(
+                Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+            )
     if diags:
         raise FactLoadError(diags)
     return out
@@ -58,15 +63,21 @@ def _code(err: Any, loc: tuple[Any, ...], model: type[Fact]) -> str:
     return "hz_facts_invalid_value"
 
 
-def _validate_record(doc: Document, kind: str, index: int, raw: Any,
-                     diags: list[Diagnostic]) -> Fact | None:
+def _validate_record(
+    doc: Document, kind: str, index: int, raw: Any, diags: list[Diagnostic]
+) -> Fact | None:
     model = FACT_KINDS[kind]
     rid = raw.get("id") if isinstance(raw, dict) else None
     label = f"{kind}[{index}]" + (f" (id {rid})" if isinstance(rid, str) else "")
     if not isinstance(raw, dict):
-        diags.append(Diagnostic("hz_facts_wrong_type",
-                                f"expected a mapping (a record), found {type(raw).__name__}",
-                                doc.span((kind, index)), record=label))
+        diags.append(
+            Diagnostic(
+                "hz_facts_wrong_type",
+                f"expected a mapping (a record), found {type(raw).__name__}",
+                doc.span((kind, index)),
+                record=label,
+            )
+        )
         return None
     try:
         return model.model_validate(raw)
@@ -84,8 +95,16 @@ def _validate_record(doc: Document, kind: str, index: int, raw: Any,
                 msg = f"unknown field `{loc[-1]}`"
                 if parent_model is not None:
                     help_text = did_you_mean(str(loc[-1]), parent_model.model_fields)
-            diags.append(Diagnostic(_code(err, loc, model), msg, span, record=label,
-                                    field_path=path or None, help=help_text))
+            diags.append(
+                Diagnostic(
+                    _code(err, loc, model),
+                    msg,
+                    span,
+                    record=label,
+                    field_path=path or None,
+                    help=help_text,
+                )
+            )
         return None
 
 
@@ -107,41 +126,57 @@ def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
     return current if hasattr(current, "model_fields") else None
 
 
-def records_from_document(doc: Document, diags: list[Diagnostic],
-                          origins: dict[int, FactOrigin]) -> list[Fact]:
+def records_from_document(
+    doc: Document, diags: list[Diagnostic], origins: dict[int, FactOrigin]
+) -> list[Fact]:
     """Validate every record of one parsed file; append problems to ``diags``."""
     if not isinstance(doc.data, dict):
         found = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
-        diags.append(Diagnostic("hz_facts_wrong_type",
-                                f"a fact file is a mapping of kind → list of records; found {found}",
-                                Span(doc.file, 1, 1),
-                                help="e.g. `inspections:` followed by `- id: ...` records"))
+        diags.append(
+            Diagnostic(
+                "hz_facts_wrong_type",
+                f"a fact file is a mapping of kind → list of records; found {found}",
+                Span(doc.file, 1, 1),
+                help="e.g. `inspections:` followed by `- id: ...` records",
+            )
+        )
         return []
     out: list[Fact] = []
     for kind, records in doc.data.items():
         if kind not in FACT_KINDS:
-            diags.append(Diagnostic("hz_facts_unknown_kind", f"unknown fact kind `{kind}`",
-                                    doc.span((kind,), key=True),
-                                    help=did_you_mean(kind, FACT_KINDS)
-                                    or "known kinds: " + ", ".join(sorted(FACT_KINDS))))
+            diags.append(
+                Diagnostic(
+                    "hz_facts_unknown_kind",
+                    f"unknown fact kind `{kind}`",
+                    doc.span((kind,), key=True),
+                    help=did_you_mean(kind, FACT_KINDS)
+                    or "known kinds: " + ", ".join(sorted(FACT_KINDS)),
+                )
+            )
             continue
         if records is None:
             continue
         if not isinstance(records, list):
-            diags.append(Diagnostic("hz_facts_wrong_type",
-                                    f"`{kind}` must be a list of records, found "
-                                    f"{type(records).__name__}", doc.span((kind,))))
+            diags.append(
+                Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"`{kind}` must be a list of records, found {type(records).__name__}",
+                    doc.span((kind,)),
+                )
+            )
             continue
         for i, raw in enumerate(records):
             fact = _validate_record(doc, kind, i, raw, diags)
             if fact is not None:
                 label = f"{kind}[{i}] (id {fact.id})"
-                origins[id(fact)] = FactOrigin(doc.span((kind, i)), label)
+                origins[id(fact)] = FactOrigin(doc.span((kind, i)), label, doc, (kind, i))
                 out.append(fact)
     return out
 
 
-def load_facts(paths: Sequence[str | Path] | str | Path, limits: Limits = DEFAULT_LIMITS) -> FactSet:
+def load_facts(
+    paths: Sequence[str | Path] | str | Path, limits: Limits = DEFAULT_LIMITS
+) -> FactSet:
     """Load fact files and directories into a :class:`FactSet`.
 
     Every problem in every file is collected before failing: syntax, unknown kinds and fields,
@@ -157,7 +192,7 @@ def load_facts(paths: Sequence[str | Path] | str | Path, limits: Limits = DEFAUL
         try:
             doc = load_document(path, display, limits)
         except SourceError as exc:
-            diags.extend(d if d.code.startswith("hz_load") else d for d in exc.diagnostics)
+            diags.extend(exc.diagnostics)
             continue
         facts.extend(records_from_document(doc, diags, origins))
     if diags:

@@ -37,7 +37,6 @@ from hezhang_rules.facts.enums import (
 )
 from hezhang_rules.facts.types import (
     Date,
-    ref,
     Id,
     JurisdictionRef,
     PartyRef,
@@ -45,6 +44,7 @@ from hezhang_rules.facts.types import (
     RiverRef,
     Text,
     UnitRef,
+    ref,
 )
 
 Year = StrictInt
@@ -99,8 +99,10 @@ class Unit(Fact):
     dissolved: Date | None = Field(default=None, title="撤销日期")
     sector: Text | None = Field(default=None, title="行业")
     assessment_role: StrictBool = Field(
-        default=False, title="负责考核",
-        description="Sets township assessment indicators for its sector (art. 31, 33, 34).")
+        default=False,
+        title="负责考核",
+        description="Sets township assessment indicators for its sector (art. 31, 33, 34).",
+    )
 
 
 class Appointment(Fact):
@@ -112,8 +114,9 @@ class Appointment(Fact):
     jurisdiction: JurisdictionRef = Field(title="行政区")
     unit: UnitRef | None = Field(default=None, title="单位")
     rivers: list[RiverRef] | None = Field(default=None, title="责任河湖")
-    portfolio: list[Text] | None = Field(default=None, title="分管工作",
-                                         description="e.g. water, environment (art. 7)")
+    portfolio: list[Text] | None = Field(
+        default=None, title="分管工作", description="e.g. water, environment (art. 7)"
+    )
     start: Date = Field(title="任职开始")
     end: Date | None = Field(default=None, title="任职结束", description="last day in post")
 
@@ -163,8 +166,11 @@ class Meeting(Fact):
 class Problem(_Model):
     id: Id = Field(title="问题编号")
     description: Text = Field(title="问题描述")
-    major: StrictBool | None = Field(default=None, title="主要问题",
-                                     description="true: main problem; false: minor; null: not marked")
+    major: StrictBool | None = Field(
+        default=None,
+        title="主要问题",
+        description="true: main problem; false: minor; null: not marked",
+    )
     responsible: list[PartyRef] | None = Field(default=None, title="责任主体")
 
 
@@ -235,7 +241,9 @@ class SupervisionOpinion(Fact):
     addressed_to: list[PartyRef] = Field(min_length=1, title="被督察督办单位")
     issued: Date = Field(title="出具日期")
     matters: list[Text] | None = Field(default=None, title="督察督办事项")
-    source: Id | None = Field(default=None, title="来源", description="e.g. an evaluation (art. 25)")
+    source: Id | None = Field(
+        default=None, title="来源", description="e.g. an evaluation (art. 25)"
+    )
     deadline: Date | None = Field(default=None, title="整改期限")
 
 
@@ -243,8 +251,9 @@ class EvaluationOpinion(_Model):
     """评估验收意见 (art. 24): each element ``None`` when not stated."""
 
     issued: Date | None = Field(default=None, title="出具日期")
-    item_assessments: dict[EvaluationCriterion, Text] | None = Field(default=None,
-                                                                     title="各项内容评估情况")
+    item_assessments: dict[EvaluationCriterion, Text] | None = Field(
+        default=None, title="各项内容评估情况"
+    )
     overall_conclusion: Text | None = Field(default=None, title="总体评估结论")
     problems: list[Text] | None = Field(default=None, title="存在主要问题")
     rectification_requirements: list[Text] | None = Field(default=None, title="整改意见")
@@ -440,8 +449,10 @@ class InformationReport(Fact):
     date: Date = Field(title="报送日期")
     approved_by: PersonRef | None = Field(default=None, title="审定人")
     higher_level_rule: Text | None = Field(
-        default=None, title="上级规定",
-        description="The higher-level rule that governs approval instead (art. 12).")
+        default=None,
+        title="上级规定",
+        description="The higher-level rule that governs approval instead (art. 12).",
+    )
     title: Text | None = Field(default=None, title="标题")
 
 
@@ -489,13 +500,35 @@ class ImplementingMeasure(Fact):
 
 
 FACT_MODELS: tuple[type[Fact], ...] = (
-    Jurisdiction, Person, Unit, Appointment, River,
-    Meeting, Inspection, RectificationOpinion, RectificationReport,
-    SupervisionOpinion, Evaluation,
-    ComplaintCase, CaseTransfer, CaseResult, EnforcementCase, Penalty, LiaisonList,
-    AssessmentIndicators, AssessmentPlan, AssessmentImplementationRules, AssessmentResult,
-    AssessmentSummary, Reward, AccountabilityAction,
-    InformationReport, Notification, Disclosure, InformationPlatform, ImplementingMeasure,
+    Jurisdiction,
+    Person,
+    Unit,
+    Appointment,
+    River,
+    Meeting,
+    Inspection,
+    RectificationOpinion,
+    RectificationReport,
+    SupervisionOpinion,
+    Evaluation,
+    ComplaintCase,
+    CaseTransfer,
+    CaseResult,
+    EnforcementCase,
+    Penalty,
+    LiaisonList,
+    AssessmentIndicators,
+    AssessmentPlan,
+    AssessmentImplementationRules,
+    AssessmentResult,
+    AssessmentSummary,
+    Reward,
+    AccountabilityAction,
+    InformationReport,
+    Notification,
+    Disclosure,
+    InformationPlatform,
+    ImplementingMeasure,
 )
 
 FACT_KINDS: dict[str, type[Fact]] = {model.KIND: model for model in FACT_MODELS}

@@ -107,8 +107,9 @@ def resolve_path(model: type[BaseModel], path: str) -> FieldShape:
             raise PathError(segment, [], f"`{segment}` follows a field that has no fields")
         fields = model_fields(current)
         if segment not in fields:
-            raise PathError(segment, sorted(fields),
-                            f"`{current.__name__}` has no field `{segment}`")
+            raise PathError(
+                segment, sorted(fields), f"`{current.__name__}` has no field `{segment}`"
+            )
         shape = fields[segment]
         current = shape.model if shape.kind == "model" else None
     assert shape is not None

@@ -35,8 +35,19 @@ class ParamRef(_M):
 
 
 ParameterType = Literal[
-    "integer", "boolean", "string", "date", "month_day", "period", "days",
-    "strings", "values", "roles", "levels", "unit_types", "choice",
+    "integer",
+    "boolean",
+    "string",
+    "date",
+    "month_day",
+    "period",
+    "days",
+    "strings",
+    "values",
+    "roles",
+    "levels",
+    "unit_types",
+    "choice",
 ]
 
 
@@ -49,8 +60,9 @@ class Parameter(_M):
     reads: str = Field(min_length=1, description="the words of the article this reads")
     reading: str = Field(min_length=1, description="what the default value means")
     reason: str = Field(min_length=1, description="why this default was chosen")
-    article: StrictInt | None = Field(default=None, ge=1,
-                                      description="the article read; defaults to the file's")
+    article: StrictInt | None = Field(
+        default=None, ge=1, description="the article read; defaults to the file's"
+    )
 
 
 def _value(t: Any) -> Any:
@@ -63,8 +75,9 @@ class RoleCheck(_M):
 
     roles: _value(list[Role])  # type: ignore[valid-type]
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
-    on: str | None = Field(default=None,
-                           description="date field of the fact; default: the fact's own date")
+    on: str | None = Field(
+        default=None, description="date field of the fact; default: the fact's own date"
+    )
 
 
 class Related(_M):
@@ -101,8 +114,10 @@ class Condition(_M):
         ops = self.operators()
         if len(ops) != 1:
             found = ", ".join(ops) or "none"
-            raise ValueError(f"a condition takes exactly one operator (found: {found}); "
-                             f"operators: {', '.join(OPERATORS)}")
+            raise ValueError(
+                f"a condition takes exactly one operator (found: {found}); "
+                f"operators: {', '.join(OPERATORS)}"
+            )
         if ops[0] != "related" and self.field is None:
             raise ValueError(f"operator `{ops[0]}` needs a `field`")
         return self
@@ -120,8 +135,20 @@ class Condition(_M):
         return getattr(self, "in_" if op == "in" else op)
 
 
-OPERATORS = ("equals", "not_equals", "in", "not_in", "present", "nonempty", "holds_role",
-             "includes_holders_of", "refers_to", "any", "all", "related")
+OPERATORS = (
+    "equals",
+    "not_equals",
+    "in",
+    "not_in",
+    "present",
+    "nonempty",
+    "holds_role",
+    "includes_holders_of",
+    "refers_to",
+    "any",
+    "all",
+    "related",
+)
 
 
 class PostHolder(_M):
@@ -151,8 +178,12 @@ class Holder(_M):
     post: PostHolder | None = None
     unit: UnitHolder | None = None
     jurisdiction: JurisdictionHolder | None = None
-    field: str | None = Field(default=None, description=(
-        "a field of the triggering or inspected fact naming a person or unit (a list: each)"))
+    field: str | None = Field(
+        default=None,
+        description=(
+            "a field of the triggering or inspected fact naming a person or unit (a list: each)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Holder:
@@ -180,9 +211,13 @@ class PeriodPolicy(_M):
 class _Counted(_M):
     facts: str = Field(description="the fact kind counted, e.g. `inspections`")
     where: list[Condition] = Field(default_factory=list)
-    bind: dict[str, str] = Field(default_factory=dict, description=(
-        "fact field → `holder`, `holder.jurisdiction` or `holder.unit`: the fact belongs to "
-        "the holder when they are equal (for list fields: when the list contains it)"))
+    bind: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "fact field → `holder`, `holder.jurisdiction` or `holder.unit`: the fact belongs to "
+            "the holder when they are equal (for list fields: when the list contains it)"
+        ),
+    )
     date_field: str | None = Field(default=None, description="default: the kind's own date")
     per: _value(Period)  # type: ignore[valid-type]
     periods: PeriodPolicy = Field(default_factory=PeriodPolicy)
@@ -213,9 +248,13 @@ class DeadlineRequirement(_Counted):
     """A deliverable for each period, due by an absolute date."""
 
     type: Literal["deadline"]
-    period_field: str | None = Field(default=None, description=(
-        "the deliverable's field naming the year it covers (e.g. `year`); without it, a "
-        "deliverable dated inside the period covers that period"))
+    period_field: str | None = Field(
+        default=None,
+        description=(
+            "the deliverable's field naming the year it covers (e.g. `year`); without it, a "
+            "deliverable dated inside the period covers that period"
+        ),
+    )
     due: DueDate
 
 
@@ -224,8 +263,7 @@ class Trigger(_M):
 
     facts: str | None = None
     finding_of: str | None = None
-    statuses: list[Literal["violated", "fulfilled_late"]] = Field(
-        default_factory=lambda: ["violated"])
+    statuses: list[Literal["violated", "fulfilled_late"]] = Field(default=["violated"])
     where: list[Condition] = Field(default_factory=list)
     date_field: str | None = None
 
@@ -240,9 +278,13 @@ class Response(_M):
     """The fact that discharges a triggered duty; ``link`` names the trigger's id."""
 
     facts: str
-    link: str | None = Field(default=None, description=(
-        "field of the response holding the trigger's id (for a `finding_of` trigger: the "
-        "id of the fact that triggered the earlier finding)"))
+    link: str | None = Field(
+        default=None,
+        description=(
+            "field of the response holding the trigger's id (for a `finding_of` trigger: the "
+            "id of the fact that triggered the earlier finding)"
+        ),
+    )
     bind: dict[str, str] = Field(default_factory=dict)
     where: list[Condition] = Field(default_factory=list)
     date_field: str | None = None
@@ -275,7 +317,10 @@ class EvidenceRequirement(_M):
 
 
 Requirement = Annotated[
-    CountRequirement | ForbidRequirement | DeadlineRequirement | ResponseRequirement
+    CountRequirement
+    | ForbidRequirement
+    | DeadlineRequirement
+    | ResponseRequirement
     | EvidenceRequirement,
     Field(discriminator="type"),
 ]
@@ -286,8 +331,9 @@ class Rule(_M):
     title: Localized
     clause: str = Field(min_length=1, description="the sentence of the article this encodes")
     modality: Literal["obligation", "prohibition"]
-    severity: Literal["mandatory", "advisory"] = Field(description=(
-        "mandatory: 应/至少/不得/负责; advisory: 一般 (a softer duty)"))
+    severity: Literal["mandatory", "advisory"] = Field(
+        description=("mandatory: 应/至少/不得/负责; advisory: 一般 (a softer duty)")
+    )
     holder: Holder
     requires: Requirement
     note: str | None = None
@@ -297,8 +343,16 @@ class Unchecked(_M):
     """A clause no machine can check, with the reason."""
 
     clause: str = Field(min_length=1)
-    reason: Literal["descriptive", "definition", "purpose", "judgement", "no_fact", "external",
-                    "delegated", "covered_elsewhere"]
+    reason: Literal[
+        "descriptive",
+        "definition",
+        "purpose",
+        "judgement",
+        "no_fact",
+        "external",
+        "delegated",
+        "covered_elsewhere",
+    ]
     explanation: str = Field(min_length=1)
 
 

@@ -1,0 +1,183 @@
+"""The ``hezhang-rules`` command: one function per subcommand, wiring only.
+
+Exit codes: 0 no violation (``check``) or clean (``lint``); 1 violations found; 2 invalid input
+or usage. Diagnostics go to standard error as ``file:line:col: code: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hezhang_rules._version import __version__
+from hezhang_rules.compile import Plan, compile_rules
+from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
+from hezhang_rules.evaluate import evaluate
+from hezhang_rules.facts import load_facts
+from hezhang_rules.loader import load_rules
+from hezhang_rules.report import FORMATS, render_report
+from hezhang_rules.source import SourceError, parse_yaml
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
+
+
+def default_rules_dir() -> Path:
+    """The bundled pack: ``$HEZHANG_RULES_DIR``, else ``rules/qinghemen`` of this checkout."""
+    env = os.environ.get("HEZHANG_RULES_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "rules" / "qinghemen"
+
+
+def _as_of(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_bad_date",
+                    f"--as-of expects a date written YYYY-MM-DD, got `{text}`",
+                    Span("<command line>"),
+                )
+            ]
+        ) from None
+
+
+def _overrides(items: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            raise UsageError(
+                [
+                    Diagnostic(
+                        "hz_usage_bad_param",
+                        f"--param expects NAME=VALUE, got `{item}`",
+                        Span("<command line>"),
+                    )
+                ]
+            )
+        try:
+            out[name.strip()] = parse_yaml(raw, "<command line>").data
+        except SourceError as exc:
+            raise UsageError(exc.diagnostics) from None
+    return out
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory, renamed only when complete."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _plan(rules: str | None, params: Sequence[str]) -> Plan:
+    return compile_rules(load_rules(rules or default_rules_dir()), _overrides(params))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    plan = _plan(args.rules, args.param)
+    facts = load_facts(args.facts)
+    report = evaluate(plan, facts, as_of)
+    text = render_report(report, plan, args.format, args.lang)
+    if args.output:
+        out = Path(args.output)
+        if not out.parent.is_dir() and str(out.parent):
+            raise UsageError(
+                [
+                    Diagnostic(
+                        "hz_usage_bad_output", "output directory does not exist", Span(str(out))
+                    )
+                ]
+            )
+        write_atomically(out, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    plan = _plan(args.rules_dir, [])
+    print(
+        f"{args.rules_dir or default_rules_dir()}: {len(plan.articles)} article files, "
+        f"{len(plan.rules)} rules, {len(plan.parameters)} parameters: no problems"
+    )
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from hezhang_rules.schemas import schema_for
+
+    sys.stdout.write(
+        json.dumps(schema_for(args.which), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own usage errors: exit 2, one line
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"<command line>: hz_usage: {message}\n")
+        raise SystemExit(EXIT_INVALID)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="hezhang-rules", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"hezhang-rules {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = sub.add_parser("check", help="evaluate rules over facts at an as-of date")
+    c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
+    c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
+    c.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
+    c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument("--output", help="write the report here (atomically) instead of stdout")
+    c.add_argument("--lang", choices=("zh", "en"), default="zh")
+    c.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter, e.g. art034.results_due_inclusive=false",
+    )
+    c.set_defaults(func=cmd_check)
+    lint = sub.add_parser("lint", help="check rule files")
+    lint.add_argument("rules_dir", nargs="?", help="rule pack directory (default: bundled)")
+    lint.set_defaults(func=cmd_lint)
+    s = sub.add_parser("schema", help="print a JSON Schema")
+    s.add_argument("which", choices=("rule-file", "pack-file", "report", "facts"))
+    s.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except HezhangError as exc:
+        for d in exc.diagnostics:
+            sys.stderr.write(d.render() + "\n")
+        n = len(exc.diagnostics)
+        sys.stderr.write(f"{n} problem{'s' if n != 1 else ''} found\n")
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""Text, Markdown and JSON renderings of a report; Chinese by default, English on request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.findings import STATUSES, Finding, Report
+
+FORMATS = ("text", "json", "markdown")
+
+_STATUS = {
+    "zh": {
+        "violated": "违反",
+        "fulfilled_late": "逾期履行",
+        "pending": "待履行",
+        "fulfilled": "已履行",
+        "not_applicable": "不适用",
+    },
+    "en": {
+        "violated": "violated",
+        "fulfilled_late": "fulfilled late",
+        "pending": "pending",
+        "fulfilled": "fulfilled",
+        "not_applicable": "not applicable",
+    },
+}
+_MARK = {
+    "violated": "✗",
+    "fulfilled_late": "!",
+    "pending": "…",
+    "fulfilled": "✓",
+    "not_applicable": "-",
+}
+_WORDS = {
+    "zh": {
+        "title": "合规检查报告",
+        "as_of": "检查基准日",
+        "rules": "规则包",
+        "facts": "事实",
+        "records": "条记录",
+        "digest": "摘要",
+        "summary": "汇总",
+        "total": "合计",
+        "article": "第{n}条",
+        "evidence": "依据",
+        "due": "截止",
+        "advisory": "（一般性要求）",
+        "overridden": "改用的参数",
+        "none": "无检查结果",
+        "unchecked": "未由机器检查的条款",
+    },
+    "en": {
+        "title": "Compliance report",
+        "as_of": "As of",
+        "rules": "Rule pack",
+        "facts": "Facts",
+        "records": "records",
+        "digest": "digest",
+        "summary": "Summary",
+        "total": "total",
+        "article": "Article {n}",
+        "evidence": "evidence",
+        "due": "due",
+        "advisory": " (advisory duty)",
+        "overridden": "Parameters overridden",
+        "none": "no findings",
+        "unchecked": "clauses not checked by machine",
+    },
+}
+
+
+def _order(f: Finding) -> tuple[int, int, str, str, str]:
+    return (f.article, STATUSES.index(f.status), f.rule_id, f.holder.id, f.id)
+
+
+def _summary_line(report: Report, lang: str) -> str:
+    s = report.summary
+    w, st = _WORDS[lang], _STATUS[lang]
+    parts = [f"{st[k]} {getattr(s, k)}" for k in STATUSES]
+    return " · ".join(parts) + f" · {w['total']} {s.total}"
+
+
+def _header(report: Report, plan: Plan, lang: str) -> list[str]:
+    w = _WORDS[lang]
+    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    r = report.run
+    lines = [
+        f"{title} — {w['title']}",
+        f"{w['as_of']}: {report.as_of}",
+        f"{w['rules']}: {r.pack} ({len(plan.rules)}, {w['digest']} {r.rules_digest[:12]})",
+        f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {r.facts_digest[:12]})",
+    ]
+    if r.parameters_overridden:
+        lines.append(
+            f"{w['overridden']}: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(r.parameters_overridden.items()))
+        )
+    return lines
+
+
+def _article_titles(plan: Plan, lang: str) -> dict[int, str]:
+    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+
+
+def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
+    w, st = _WORDS[lang], _STATUS[lang]
+    titles = _article_titles(plan, lang)
+    out = _header(report, plan, lang)
+    out += ["", f"{w['summary']}: {_summary_line(report, lang)}"]
+    for article, group in groupby(sorted(report.findings, key=_order), key=lambda f: f.article):
+        out += ["", f"{w['article'].format(n=article)} {titles.get(article, '')}"]
+        for f in group:
+            msg = f.message.zh if lang == "zh" else f.message.en
+            adv = w["advisory"] if f.severity == "advisory" and f.status == "violated" else ""
+            out.append(f"  {_MARK[f.status]} [{st[f.status]}] {msg}{adv}")
+            extra = f"{w['evidence']}: {', '.join(f.evidence)}" if f.evidence else ""
+            if f.due and f.status in ("violated", "pending", "fulfilled_late"):
+                extra = f"{w['due']}: {f.due}; " + extra
+            out.append(f"      {f.id}" + (f" — {extra}" if extra else ""))
+    if not report.findings:
+        out += ["", w["none"]]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
+    w, st = _WORDS[lang], _STATUS[lang]
+    titles = _article_titles(plan, lang)
+    head = _header(report, plan, lang)
+    out = [f"# {head[0]}", ""] + [f"- {line}" for line in head[1:]]
+    out += [
+        "",
+        f"## {w['summary']}",
+        "",
+        "| " + " | ".join(st[k] for k in STATUSES) + f" | {w['total']} |",
+        "|" + "---|" * (len(STATUSES) + 1),
+        "| "
+        + " | ".join(str(getattr(report.summary, k)) for k in STATUSES)
+        + f" | {report.summary.total} |",
+    ]
+    cols = (
+        ("状态", "发现", "截止", "依据", "编号")
+        if lang == "zh"
+        else ("status", "finding", "due", "evidence", "id")
+    )
+    for article, group in groupby(sorted(report.findings, key=_order), key=lambda f: f.article):
+        out += [
+            "",
+            f"## {w['article'].format(n=article)} {titles.get(article, '')}",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|---|---|---|---|---|",
+        ]
+        for f in group:
+            msg = f.message.zh if lang == "zh" else f.message.en
+            out.append(
+                "| "
+                + " | ".join(
+                    _md_cell(x)
+                    for x in (
+                        f"{_MARK[f.status]} {st[f.status]}",
+                        msg,
+                        str(f.due or ""),
+                        ", ".join(f.evidence),
+                        f"`{f.id}`",
+                    )
+                )
+                + " |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: Report, plan: Plan, lang: str = "zh") -> str:
+    return report.to_json()
+
+
+_RENDERERS: dict[str, Callable[[Report, Plan, str], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
+
+
+def render_report(report: Report, plan: Plan, fmt: str = "text", lang: str = "zh") -> str:
+    """Render ``report`` in ``fmt`` (text, markdown, json) and ``lang`` (zh, en)."""
+    return _RENDERERS[fmt](report, plan, lang)

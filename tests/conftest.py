@@ -1,0 +1,28 @@
+"""Shared fixtures: the repository's paths and the bundled rule pack, compiled once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import hezhang_rules as hz
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "qinghemen"
+EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> hz.RuleSet:
+    return hz.load_rules(RULES)
+
+
+@pytest.fixture(scope="session")
+def plan(ruleset: hz.RuleSet) -> hz.Plan:
+    return hz.compile_rules(ruleset)
