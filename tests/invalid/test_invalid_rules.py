@@ -34,16 +34,19 @@ def _pack_with(case: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_broken_rule_file_is_located(case: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_rule_file_is_located(
+    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     m = EXPECT.match(case.read_text(encoding="utf-8"))
     assert m, f"{case.name} lacks an `# expect:` line"
     code, line, col = m.group(1), int(m.group(2)), int(m.group(3))
     pack = _pack_with(case, tmp_path)
     with pytest.raises(hz.RuleLoadError) as exc:
         hz.compile_rules(hz.load_rules(pack))
-    found = [(d.code, d.span.line if d.span else 0, d.span.col if d.span else 0)
-             for d in exc.value.diagnostics]
+    found = [
+        (d.code, d.span.line if d.span else 0, d.span.col if d.span else 0)
+        for d in exc.value.diagnostics
+    ]
     assert (code, line, col) in found, f"expected {code} at {line}:{col}, got {found}"
     assert main(["lint", str(pack)]) == 2
     err = capsys.readouterr().err
@@ -51,8 +54,10 @@ def test_broken_rule_file_is_located(case: Path, tmp_path: Path,
 
 
 def test_cases_cover_many_codes() -> None:
-    codes = {EXPECT.match(c.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
-             for c in CASES}
+    codes = {
+        EXPECT.match(c.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+        for c in CASES
+    }
     assert len(codes) >= 15
 
 
@@ -60,8 +65,9 @@ def test_all_problems_are_collected(tmp_path: Path) -> None:
     """Two broken files give both diagnostics, sorted by file and line, not just the first."""
     pack = _pack_with(HERE / "rules" / "unknown_field.yaml", tmp_path)
     broken = (HERE / "rules" / "unknown_kind.yaml").read_text(encoding="utf-8")
-    (pack / "art_017.yaml").write_text(broken.replace("article: 16", "article: 17")
-                                       .replace("art016.", "art017."), encoding="utf-8")
+    (pack / "art_017.yaml").write_text(
+        broken.replace("article: 16", "article: 17").replace("art016.", "art017."), encoding="utf-8"
+    )
     with pytest.raises(hz.RuleLoadError) as exc:
         hz.compile_rules(hz.load_rules(pack))
     codes = [d.code for d in exc.value.diagnostics]

@@ -18,8 +18,9 @@ def test_each_day_in_exactly_one_period_per_kind(day: dt.date) -> None:
     for kind in KINDS:
         p = period_of(kind, day)
         assert p.start <= day <= p.end
-        window = list(periods_between(kind, p.start - dt.timedelta(days=400),
-                                      p.end + dt.timedelta(days=400)))
+        window = list(
+            periods_between(kind, p.start - dt.timedelta(days=400), p.end + dt.timedelta(days=400))
+        )
         assert sum(1 for q in window if q.start <= day <= q.end) == 1
 
 

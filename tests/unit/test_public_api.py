@@ -20,9 +20,20 @@ def test_all_is_sorted_and_complete() -> None:
 
 def test_pinned_names() -> None:
     assert set(hz.__all__) >= {
-        "Appointment", "FactSet", "Finding", "Inspection", "Meeting", "Report", "RuleLoadError",
-        "FactLoadError", "compile_rules", "evaluate", "facts_from_models", "load_facts",
-        "load_rules", "__version__",
+        "Appointment",
+        "FactSet",
+        "Finding",
+        "Inspection",
+        "Meeting",
+        "Report",
+        "RuleLoadError",
+        "FactLoadError",
+        "compile_rules",
+        "evaluate",
+        "facts_from_models",
+        "load_facts",
+        "load_rules",
+        "__version__",
     }
 
 

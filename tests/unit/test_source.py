@@ -15,8 +15,7 @@ def codes(text: str, limits: Limits | None = None) -> list[str]:
 
 def test_yaml_1_1_traps_stay_strings() -> None:
     doc = parse_yaml("a: no\nb: yes\nc: 010\nd: 12:30\ne: 2021-02-30\nf: on\n", "f.yaml")
-    assert doc.data == {"a": "no", "b": "yes", "c": 10, "d": "12:30", "e": "2021-02-30",
-                        "f": "on"}
+    assert doc.data == {"a": "no", "b": "yes", "c": 10, "d": "12:30", "e": "2021-02-30", "f": "on"}
 
 
 def test_core_types() -> None:
@@ -27,8 +26,10 @@ def test_core_types() -> None:
 def test_spans_are_one_based_for_keys_and_values() -> None:
     doc = parse_yaml("top:\n  - name: x\n    when: y\n", "f.yaml")
     assert (doc.key_spans[("top", 0, "when")].line, doc.key_spans[("top", 0, "when")].col) == (3, 5)
-    assert (doc.value_spans[("top", 0, "when")].line,
-            doc.value_spans[("top", 0, "when")].col) == (3, 11)
+    assert (doc.value_spans[("top", 0, "when")].line, doc.value_spans[("top", 0, "when")].col) == (
+        3,
+        11,
+    )
 
 
 def test_duplicate_key_is_an_error_at_the_second_key() -> None:
@@ -40,12 +41,15 @@ def test_duplicate_key_is_an_error_at_the_second_key() -> None:
     assert "line 1" in (d.help or "")
 
 
-@pytest.mark.parametrize("text", [
-    "x: !!python/object/apply:os.system ['echo hi']\n",
-    "x: !!python/name:os.system\n",
-    "x: !custom 1\n",
-    "x: !!set {a, b}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: !!python/object/apply:os.system ['echo hi']\n",
+        "x: !!python/name:os.system\n",
+        "x: !custom 1\n",
+        "x: !!set {a, b}\n",
+    ],
+)
 def test_constructor_tags_are_refused(text: str) -> None:
     assert codes(text) == ["hz_load_tag_not_allowed"]
 
@@ -62,7 +66,8 @@ def test_alias_bomb_is_refused_without_expanding() -> None:
 def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert codes("[" * 1_000_000) == ["hz_load_too_deep"]
     assert codes("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 80))) == [
-        "hz_load_too_deep"]
+        "hz_load_too_deep"
+    ]
 
 
 def test_syntax_error_is_located() -> None:

@@ -392,11 +392,7 @@ class _Run:
                 continue
             if not all(self.world.check(c, f, f) for c in req.where):
                 continue
-            failed = [
-                failed_condition(c, get_path(f, c.field) if c.field else None)
-                for c in req.must
-                if not self.world.check(c, f, f)
-            ]
+            failed = _failures(self.world, req, f)
             status = "violated" if failed else "fulfilled"
             detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
             for holder in self.holders_at(rule.holder, f, day):
@@ -412,6 +408,24 @@ class _Run:
                     {"failed": [e for _, e in failed]},
                     subject=f.id,
                 )
+
+
+def _failures(world: World, req: EvidencePlan, f: Fact) -> list[tuple[str, str]]:
+    """Descriptions of the ``must`` conditions ``f`` fails.
+
+    A missing element hides the checks on its parts: "no record" is not followed by "no place".
+    """
+    out: list[tuple[str, str]] = []
+    absent: list[str] = []
+    for c in req.must:
+        if c.field and any(c.field.startswith(p + ".") for p in absent):
+            continue
+        if world.check(c, f, f):
+            continue
+        if c.op == "present" and c.operand and c.field:
+            absent.append(c.field)
+        out.append(failed_condition(c, get_path(f, c.field) if c.field else None))
+    return out
 
 
 def _bound(f: Fact, fname: str, target: str, holder: Holder) -> bool:

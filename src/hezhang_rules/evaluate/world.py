@@ -85,24 +85,31 @@ class World:
     # --- holders -----------------------------------------------------------------------------
 
     def post_holders(self, roles: frozenset[str], levels: frozenset[str] | None) -> list[Holder]:
-        groups: dict[tuple[str, str], list[Appointment]] = defaultdict(list)
+        """One holder per person: all their appointments to ``roles`` merged into one tenure.
+
+        INVARIANT: a person is one holder even when posted in two jurisdictions in turn, so a
+        finding id (rule/person/period) is unique; the latest appointment gives the jurisdiction.
+        """
+        groups: dict[str, list[Appointment]] = defaultdict(list)
         for person, appts in self._appointments.items():
             for a in appts:
                 if a.role.value in roles and (
                     levels is None or self.level_of(a.jurisdiction) in levels
                 ):
-                    groups[(person, a.jurisdiction)].append(a)
+                    groups[person].append(a)
         out = []
-        for (person, jur), appts in sorted(groups.items()):
+        for person, appts in sorted(groups.items()):
+            appts.sort(key=lambda a: (a.start, a.id))
             tenure = merge_intervals((a.start, a.end or dt.date.max) for a in appts)
+            last = appts[-1]
             out.append(
                 Holder(
                     "person",
                     person,
                     self.facts.name_of(person),
                     tenure,
-                    jur,
-                    appts[0].unit,
+                    last.jurisdiction,
+                    last.unit,
                     tuple(sorted(a.id for a in appts)),
                 )
             )

@@ -50,6 +50,7 @@ _WORDS = {
         "overridden": "改用的参数",
         "none": "无检查结果",
         "unchecked": "未由机器检查的条款",
+        "n_rules": "{n}条规则",
     },
     "en": {
         "title": "Compliance report",
@@ -67,6 +68,7 @@ _WORDS = {
         "overridden": "Parameters overridden",
         "none": "no findings",
         "unchecked": "clauses not checked by machine",
+        "n_rules": "{n} rules",
     },
 }
 
@@ -89,7 +91,8 @@ def _header(report: Report, plan: Plan, lang: str) -> list[str]:
     lines = [
         f"{title} — {w['title']}",
         f"{w['as_of']}: {report.as_of}",
-        f"{w['rules']}: {r.pack} ({len(plan.rules)}, {w['digest']} {r.rules_digest[:12]})",
+        f"{w['rules']}: {r.pack} ({w['n_rules'].format(n=len(plan.rules))}, "
+        f"{w['digest']} {r.rules_digest[:12]})",
         f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {r.facts_digest[:12]})",
     ]
     if r.parameters_overridden:
@@ -107,6 +110,7 @@ def _article_titles(plan: Plan, lang: str) -> dict[int, str]:
 def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
     w, st = _WORDS[lang], _STATUS[lang]
     titles = _article_titles(plan, lang)
+    unchecked_counts = {a.number: len(a.unchecked) for a in plan.articles}
     out = _header(report, plan, lang)
     out += ["", f"{w['summary']}: {_summary_line(report, lang)}"]
     for article, group in groupby(sorted(report.findings, key=_order), key=lambda f: f.article):
@@ -116,9 +120,13 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
             adv = w["advisory"] if f.severity == "advisory" and f.status == "violated" else ""
             out.append(f"  {_MARK[f.status]} [{st[f.status]}] {msg}{adv}")
             extra = f"{w['evidence']}: {', '.join(f.evidence)}" if f.evidence else ""
-            if f.due and f.status in ("violated", "pending", "fulfilled_late"):
+            is_evidence = f.period.start == f.period.end
+            if f.due and not is_evidence and f.status in ("violated", "pending", "fulfilled_late"):
                 extra = f"{w['due']}: {f.due}; " + extra
             out.append(f"      {f.id}" + (f" — {extra}" if extra else ""))
+        unchecked = unchecked_counts.get(article, 0)
+        if unchecked:
+            out.append(f"  {w['unchecked']}: {unchecked}")
     if not report.findings:
         out += ["", w["none"]]
     return "\n".join(out) + "\n"

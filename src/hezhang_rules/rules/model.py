@@ -237,7 +237,7 @@ class ForbidRequirement(_Counted):
 
 
 class DueDate(_M):
-    """An absolute due date in (or before) the period's year: ``month_day`` like ``12-05``."""
+    """An absolute due date in (or before) the period's year: ``month_day`` like ``MM-DD``."""
 
     month_day: _value(str)  # type: ignore[valid-type]
     year_offset: _value(StrictInt) = 0  # type: ignore[valid-type]
