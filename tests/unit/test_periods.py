@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ def test_periods_between_are_contiguous(a: dt.date, b: dt.date) -> None:
     lo, hi = min(a, b), max(a, b)
     ps = list(periods_between("quarter", lo, hi))
     assert ps[0].start <= lo and ps[-1].end >= hi
-    for x, y in zip(ps, ps[1:], strict=False):
+    for x, y in itertools.pairwise(ps):
         assert y.start == x.end + dt.timedelta(days=1)
 
 
