@@ -63,6 +63,7 @@ class _Run:
         self.world = world
         self.findings: list[Finding] = []
         self.by_rule: dict[str, list[Finding]] = {}
+        self._index: dict[int, dict[str | None, list[Fact]]] = {}
 
     # --- shared pieces -----------------------------------------------------------------------
 
@@ -85,13 +86,38 @@ class _Run:
         return [h for h in self.holders(spec) if h.active_on(day)]
 
     def selected(self, sel: Selection, holder: Holder) -> list[Fact]:
-        out = []
-        for f in self.world.of_kind(sel.kind):
-            if all(_bound(f, fname, target, holder) for fname, target in sel.bind) and all(
-                self.world.check(c, f, f) for c in sel.where
-            ):
-                out.append(f)
-        return out
+        """Facts of the selection that meet ``where`` and are bound to ``holder``.
+
+        The facts meeting ``where`` are indexed once per selection by the first bound field,
+        so a rule over many holders reads each fact once, not once per holder.
+        """
+        key = id(sel)
+        if key not in self._index:
+            matching = [
+                f
+                for f in self.world.of_kind(sel.kind)
+                if all(self.world.check(c, f, f) for c in sel.where)
+            ]
+            index: dict[str | None, list[Fact]] = {}
+            for f in matching:
+                if not sel.bind:
+                    index.setdefault(None, []).append(f)
+                    continue
+                value = get_path(f, sel.bind[0][0])
+                for v in value if isinstance(value, list) else [value]:
+                    index.setdefault(None if v is None else str(v), []).append(f)
+            self._index[key] = index
+        index = self._index[key]
+        if not sel.bind:
+            return list(index.get(None, []))
+        first_target = _holder_value(holder, sel.bind[0][1])
+        if first_target is None:
+            return []
+        return [
+            f
+            for f in index.get(first_target, [])
+            if all(_bound(f, fname, target, holder) for fname, target in sel.bind[1:])
+        ]
 
     def instances(self, rule: PlanRule, holder: Holder, per: str, policy: Any) -> list[Instance]:
         """The periods ``holder`` answers for, clipped by tenure and force (see PeriodPolicy)."""
@@ -428,12 +454,17 @@ def _failures(world: World, req: EvidencePlan, f: Fact) -> list[tuple[str, str]]
     return out
 
 
-def _bound(f: Fact, fname: str, target: str, holder: Holder) -> bool:
-    want = {
+def _holder_value(holder: Holder, target: str) -> str | None:
+    """The holder's id, jurisdiction or unit, as a ``bind`` target names it."""
+    return {
         "holder": holder.id,
         "holder.jurisdiction": holder.jurisdiction,
         "holder.unit": holder.unit,
     }[target]
+
+
+def _bound(f: Fact, fname: str, target: str, holder: Holder) -> bool:
+    want = _holder_value(holder, target)
     return want is not None and _links(get_path(f, fname), want)
 
 

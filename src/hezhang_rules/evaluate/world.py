@@ -50,6 +50,7 @@ class World:
     as_of: dt.date
     _related: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
     _appointments: dict[str, list[Appointment]] = field(default_factory=dict)
+    _visible: dict[str, list[Fact]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_person: dict[str, list[Appointment]] = defaultdict(list)
@@ -63,7 +64,10 @@ class World:
         return d is None or d <= self.as_of
 
     def of_kind(self, kind: str) -> list[Fact]:
-        return [f for f in self.facts.of_kind(kind) if self.visible(f)]
+        """The records of ``kind`` dated on or before the as-of date (cached)."""
+        if kind not in self._visible:
+            self._visible[kind] = [f for f in self.facts.of_kind(kind) if self.visible(f)]
+        return self._visible[kind]
 
     def level_of(self, jurisdiction_id: str | None) -> str | None:
         j = self.facts.get(jurisdiction_id) if jurisdiction_id else None
