@@ -40,6 +40,7 @@ from hezhang_rules.rules import model as M
 
 PathKey = tuple[str | int, ...]
 _BIND_TARGETS = ("holder", "holder.jurisdiction", "holder.unit")
+_TRIGGER_PREFIX = "trigger."
 
 
 @dataclass
@@ -236,7 +237,10 @@ def _date_field(ctx: _Ctx, kind: str, given: str | None, path: PathKey) -> str:
     return given
 
 
-def _selection(ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey) -> Selection | None:
+def _selection(
+    ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey, trigger_kind: str | None = None
+) -> Selection | None:
+    """Resolve a fact selection; ``trigger_kind`` allows ``trigger.<field>`` bind targets."""
     if not _kind(ctx, spec.facts, (*path, "facts")):
         return None
     model = FACT_KINDS[spec.facts]
@@ -244,10 +248,15 @@ def _selection(ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey) -> Se
     bind = []
     for fname, target in sorted(spec.bind.items()):
         bpath = (*path, "bind", fname)
-        if target not in _BIND_TARGETS:
+        if target.startswith(_TRIGGER_PREFIX) and trigger_kind in FACT_KINDS:
+            _field_of(ctx, trigger_kind, target[len(_TRIGGER_PREFIX) :], bpath)
+        elif target not in _BIND_TARGETS:
+            allowed = list(_BIND_TARGETS)
+            if trigger_kind:
+                allowed.append("trigger.<field>")
             ctx.error(
                 "hz_compile_bind_target",
-                f"bind target `{target}` is not one of {', '.join(_BIND_TARGETS)}",
+                f"bind target `{target}` is not one of {', '.join(allowed)}",
                 bpath,
             )
         try:
@@ -271,6 +280,21 @@ def _selection(ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey) -> Se
     return Selection(spec.facts, where, tuple(bind), date_field)
 
 
+def _field_of(ctx: _Ctx, kind: str, path: str, where: PathKey) -> bool:
+    """Check that ``path`` is a field of facts of ``kind``; report it if not."""
+    try:
+        resolve_path(FACT_KINDS[kind], path)
+        return True
+    except PathError as exc:
+        ctx.error(
+            "hz_compile_unknown_field",
+            str(exc),
+            where,
+            help=did_you_mean(exc.segment, exc.available),
+        )
+        return False
+
+
 def _policy(ctx: _Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
     choices = ("clip", "exempt")
     tenure = ctx.value(spec.tenure, (*path, "tenure"), ("choice",), choices)
@@ -288,6 +312,11 @@ def _requirement(
         sel = _selection(ctx, cc, req, rpath)
         per = ctx.value(req.per, (*rpath, "per"), ("period",))
         policy = _policy(ctx, req.periods, (*rpath, "periods"))
+        if per == "once" and not isinstance(req, M.DeadlineRequirement):
+            ctx.error(
+                "hz_compile_once_period", "`per: once` is for deadlines only", (*rpath, "per")
+            )
+            return None
         if sel is None:
             return None
         if isinstance(req, M.CountRequirement):
@@ -309,6 +338,8 @@ def _deadline(
     policy: PeriodPolicy,
     rpath: PathKey,
 ) -> DeadlinePlan | None:
+    if per == "once":
+        return _deadline_once(ctx, req, sel, policy, rpath)
     md = ctx.value(req.due.month_day, (*rpath, "due", "month_day"), ("month_day",))
     parsed = P.parse_month_day(md) if isinstance(md, str) else None
     if md is not None and parsed is None:
@@ -348,6 +379,30 @@ def _deadline(
     )
 
 
+def _deadline_once(
+    ctx: _Ctx, req: M.DeadlineRequirement, sel: Selection, policy: PeriodPolicy, rpath: PathKey
+) -> DeadlinePlan | None:
+    raw = ctx.value(req.due.date, (*rpath, "due", "date"), ("date",))
+    due = raw if isinstance(raw, dt.date) else None
+    if isinstance(raw, str):
+        try:
+            due = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            due = None
+        if due is None:
+            ctx.error("hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", (*rpath, "due"))
+    if req.period_field is not None:
+        ctx.error(
+            "hz_compile_once_period",
+            "`per: once` takes no `period_field`",
+            (*rpath, "period_field"),
+        )
+    if due is None:
+        return None
+    inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
+    return DeadlinePlan(sel, "once", None, 0, 0, 0, bool(inclusive), policy, due_date=due)
+
+
 def _response(
     ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement, rpath: PathKey
 ) -> ResponsePlan | None:
@@ -364,9 +419,12 @@ def _response(
         ctx.error(
             "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
         )
-    resp = _selection(ctx, cc, req.response, (*rpath, "response"))
+    resp = _selection(ctx, cc, req.response, (*rpath, "response"), t.facts)
     if resp is None:
         return None
+    link_to = req.response.link_to
+    if link_to is not None and t.facts is not None:
+        _field_of(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
     link = req.response.link
     if link is not None:
         try:
@@ -389,6 +447,7 @@ def _response(
         trigger_date,
         resp,
         link,
+        link_to,
         days if isinstance(days, int) else 0,
         req.due.field,
     )

@@ -80,6 +80,17 @@ class ConditionCompiler:
         if op in ("equals", "not_equals"):
             value = self.value(raw, opath, _SCALAR_PARAMS)
             return self._member(value, shape, opath)
+        if op == "same_as":
+            return raw if self._shape(model, raw, opath) is not None else _INVALID
+        if op == "contains_all":
+            values = self.value(raw, opath, _LIST_PARAMS)
+            if shape.kind != "list" or shape.item is None or not isinstance(values, list):
+                self.error(
+                    "hz_compile_operand", "`contains_all` needs a list field and a list", opath
+                )
+                return _INVALID
+            checked = [self._member(v, shape.item, opath) for v in values]
+            return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
         if op in ("in", "not_in"):
             values = self.value(raw, opath, _LIST_PARAMS)
             if not isinstance(values, list):
@@ -127,7 +138,8 @@ class ConditionCompiler:
     def _role_test(
         self, raw: M.RoleCheck, op: str, shape: FieldShape, model: type[BaseModel], path: PathKey
     ) -> Any:
-        target = shape.item if op == "includes_holders_of" and shape.item else shape
+        # On a list field, holds_role means "some person listed holds the role".
+        target = shape.item if shape.kind == "list" and shape.item else shape
         if op == "includes_holders_of" and shape.kind != "list":
             self.error(
                 "hz_compile_field_type", "`includes_holders_of` needs a list of people", path
@@ -144,13 +156,19 @@ class ConditionCompiler:
                 self.error(
                     "hz_compile_field_type", f"`{raw.on}` is not a date field", (*path, "on")
                 )
+        portfolio = self.value(raw.portfolio, (*path, "portfolio"), ("strings",))
         return RoleTest(
-            frozenset(roles or ()), frozenset(levels) if levels is not None else None, raw.on
+            frozenset(roles or ()),
+            frozenset(levels) if levels is not None else None,
+            raw.on,
+            frozenset(portfolio) if portfolio is not None else None,
         )
 
     def _refers_to(self, raw: list[M.Condition], shape: FieldShape, path: PathKey) -> Any:
-        kinds = [k for k in (shape.ref or ()) if k in FACT_KINDS]
-        if shape.kind != "scalar" or not kinds:
+        # On a list field, refers_to means "some record listed meets the conditions".
+        target = shape.item if shape.kind == "list" and shape.item else shape
+        kinds = [k for k in (target.ref or ()) if k in FACT_KINDS]
+        if target.kind != "scalar" or not kinds:
             self.error("hz_compile_field_type", "`refers_to` needs a field naming one record", path)
             return _INVALID
         return self.conditions(raw, FACT_KINDS[kinds[0]], path)

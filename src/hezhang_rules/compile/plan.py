@@ -29,6 +29,7 @@ class RoleTest:
     roles: frozenset[str]
     levels: frozenset[str] | None
     on: str | None  # date field of the fact; None: the fact's own date
+    portfolio: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,14 @@ class ForbidPlan:
 @dataclass(frozen=True)
 class DeadlinePlan:
     select: Selection
-    per: PeriodKind
+    per: PeriodKind | Literal["once"]
     period_field: str | None
     due_month: int
     due_day: int
     year_offset: int
     inclusive: bool
     periods: PeriodPolicy
+    due_date: dt.date | None = None  # `per: once`: one absolute due date
     type: Literal["deadline"] = "deadline"
 
 
@@ -116,6 +118,7 @@ class ResponsePlan:
     trigger_date_field: str | None
     response: Selection
     link: str | None
+    link_to: str | None
     due_days: int
     due_field: str | None
     type: Literal["response"] = "response"

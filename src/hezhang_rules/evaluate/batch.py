@@ -49,6 +49,11 @@ class Instance:
     period: Period
     clipped: Period
     na: tuple[str, str] | None = None
+    pieces: tuple[Period, ...] = ()  # the stretches in post inside the period (default: clipped)
+
+    def covers(self, day: dt.date | None) -> bool:
+        """Whether an act on ``day`` counts: it falls in one of the stretches in post."""
+        return day is not None and any(p.contains(day) for p in self.pieces or (self.clipped,))
 
 
 def _status(done: dt.date | None, due: dt.date, as_of: dt.date) -> str:
@@ -88,9 +93,11 @@ class _Run:
     def selected(self, sel: Selection, holder: Holder) -> list[Fact]:
         """Facts of the selection that meet ``where`` and are bound to ``holder``.
 
-        The facts meeting ``where`` are indexed once per selection by the first bound field,
-        so a rule over many holders reads each fact once, not once per holder.
+        The facts meeting ``where`` are indexed once per selection by the first field bound to
+        the holder, so a rule over many holders reads each fact once, not once per holder.
+        ``trigger.<field>`` binds are applied by the response rule, which knows the trigger.
         """
+        binds = [b for b in sel.bind if not b[1].startswith("trigger.")]
         key = id(sel)
         if key not in self._index:
             matching = [
@@ -100,23 +107,20 @@ class _Run:
             ]
             index: dict[str | None, list[Fact]] = {}
             for f in matching:
-                if not sel.bind:
-                    index.setdefault(None, []).append(f)
-                    continue
-                value = get_path(f, sel.bind[0][0])
+                value = get_path(f, binds[0][0]) if binds else None
                 for v in value if isinstance(value, list) else [value]:
                     index.setdefault(None if v is None else str(v), []).append(f)
             self._index[key] = index
         index = self._index[key]
-        if not sel.bind:
-            return list(index.get(None, []))
-        first_target = _holder_value(holder, sel.bind[0][1])
+        if not binds:
+            return [f for fs in index.values() for f in fs]
+        first_target = _holder_value(holder, binds[0][1])
         if first_target is None:
             return []
         return [
             f
             for f in index.get(first_target, [])
-            if all(_bound(f, fname, target, holder) for fname, target in sel.bind[1:])
+            if all(_bound(f, fname, target, holder) for fname, target in binds[1:])
         ]
 
     def instances(self, rule: PlanRule, holder: Holder, per: str, policy: Any) -> list[Instance]:
@@ -128,7 +132,9 @@ class _Run:
             for p in periods_between(per, start, end):
                 out.append(self._clip(p, lo, hi, force_from, force_until, policy))
         merged: dict[str, Instance] = {}
-        for inst in out:  # several tenure pieces inside one period: keep the widest span
+        for inst in out:
+            # Several stretches in post inside one period: one instance spanning them, whose
+            # acts count only inside the stretches (a gap out of post does not count).
             prev = merged.get(inst.period.label)
             if prev is None or (prev.na and not inst.na):
                 merged[inst.period.label] = inst
@@ -140,6 +146,8 @@ class _Run:
                         max(prev.clipped.end, inst.clipped.end),
                         inst.period.label,
                     ),
+                    None,
+                    (*(prev.pieces or (prev.clipped,)), *(inst.pieces or (inst.clipped,))),
                 )
         return [merged[k] for k in sorted(merged, key=lambda k: merged[k].period.start)]
 
@@ -238,7 +246,7 @@ class _Run:
                     )
                     continue
                 hits = sorted(
-                    (f for f in facts if inst.clipped.contains(get_path(f, req.select.date_field))),
+                    (f for f in facts if inst.covers(get_path(f, req.select.date_field))),
                     key=lambda f: f.id,
                 )
                 self._count_finding(rule, req, holder, inst, hits)
@@ -293,6 +301,9 @@ class _Run:
         )
 
     def deadline(self, rule: PlanRule, req: DeadlinePlan) -> None:
+        if req.due_date is not None:
+            self._deadline_once(rule, req, req.due_date)
+            return
         for holder in self.holders(rule.holder):
             facts = self.selected(req.select, holder)
             for inst in self.instances(rule, holder, "year", req.periods):
@@ -301,10 +312,8 @@ class _Run:
                 p = inst.period
                 if inst.na or due < rule.in_force_from or not holder.active_on(due):
                     na = inst.na or (
-                        (
-                            "截止日早于办法施行或不在任期内",
-                            "due before the rules took effect or outside tenure",
-                        )
+                        "截止日早于办法施行或不在任期内",
+                        "due before the rules took effect or outside tenure",
                     )
                     self.emit(
                         rule,
@@ -328,25 +337,47 @@ class _Run:
                         else p.contains(get_path(f, req.select.date_field))
                     )
                 ]
-                mine.sort(key=lambda f: (get_path(f, req.select.date_field), f.id))
-                done = get_path(mine[0], req.select.date_field) if mine else None
-                status = _status(done, due, self.world.as_of)
-                detail = (
-                    f"截止{due}，" + (f"{done}报送" if done else "未见报送"),
-                    f"due {due}, " + (f"delivered {done}" if done else "nothing delivered"),
-                )
-                self.emit(
-                    rule,
-                    holder,
-                    p,
-                    p.label,
-                    status,
-                    due,
-                    [f.id for f in mine[:1]] or holder.source_ids,
-                    detail,
-                    {"delivered": str(done) if done else None},
-                    label=p.label,
-                )
+                self._delivered(rule, req, holder, p, due, mine)
+
+    def _deadline_once(self, rule: PlanRule, req: DeadlinePlan, due_date: dt.date) -> None:
+        """One deliverable, once, by an absolute date (e.g. a town's own measures, art. 37)."""
+        due = due_date if req.inclusive else due_date - ONE_DAY
+        for holder in self.holders(rule.holder):
+            start = max(rule.in_force_from, holder.tenure[0][0])
+            if start > self.world.as_of or not holder.active_on(min(due, self.world.as_of)):
+                continue
+            p = Period(start, due, "once")
+            self._delivered(rule, req, holder, p, due, self.selected(req.select, holder))
+
+    def _delivered(
+        self,
+        rule: PlanRule,
+        req: DeadlinePlan,
+        holder: Holder,
+        p: Period,
+        due: dt.date,
+        mine: list[Fact],
+    ) -> None:
+        mine = sorted(mine, key=lambda f: (get_path(f, req.select.date_field), f.id))
+        done = get_path(mine[0], req.select.date_field) if mine else None
+        status = _status(done, due, self.world.as_of)
+        detail = (
+            f"截止{due}，" + (f"{done}报送" if done else "未见报送"),
+            f"due {due}, " + (f"delivered {done}" if done else "nothing delivered"),
+        )
+        label = p.label if p.label != "once" else None
+        self.emit(
+            rule,
+            holder,
+            p,
+            p.label,
+            status,
+            due,
+            [f.id for f in mine[:1]] or holder.source_ids,
+            detail,
+            {"delivered": str(done) if done else None},
+            label=label,
+        )
 
     def response(self, rule: PlanRule, req: ResponsePlan) -> None:
         for trigger_id, day, fact, origin in self._triggers(req):
@@ -354,7 +385,7 @@ class _Run:
                 continue
             due = _relative_due(req, fact, day)
             for holder in self.holders_at(rule.holder, fact, day):
-                self._respond(rule, req, holder, trigger_id, day, due, origin)
+                self._respond(rule, req, holder, trigger_id, day, due, origin, fact)
 
     def _triggers(
         self, req: ResponsePlan
@@ -381,11 +412,16 @@ class _Run:
         day: dt.date,
         due: dt.date,
         origin: Finding | None,
+        fact: Fact | None,
     ) -> None:
+        target = trigger_id
+        if req.link_to is not None and fact is not None:
+            target = str(get_path(fact, req.link_to))
         replies = [
             f
             for f in self.selected(req.response, holder)
-            if req.link is None or _links(get_path(f, req.link), trigger_id)
+            if (req.link is None or _links(get_path(f, req.link), target))
+            and _trigger_bound(f, req.response, fact)
         ]
         replies.sort(key=lambda f: (get_path(f, req.response.date_field), f.id))
         done = get_path(replies[0], req.response.date_field) if replies else None
@@ -452,6 +488,16 @@ def _failures(world: World, req: EvidencePlan, f: Fact) -> list[tuple[str, str]]
             absent.append(c.field)
         out.append(failed_condition(c, get_path(f, c.field) if c.field else None))
     return out
+
+
+def _trigger_bound(f: Fact, sel: Selection, trigger: Fact | None) -> bool:
+    """Whether ``f`` meets the selection's ``trigger.<field>`` binds."""
+    for fname, target in sel.bind:
+        if target.startswith("trigger."):
+            want = get_path(trigger, target[len("trigger.") :]) if trigger is not None else None
+            if want is None or not _links(get_path(f, fname), str(want)):
+                return False
+    return True
 
 
 def _holder_value(holder: Holder, target: str) -> str | None:

@@ -44,6 +44,11 @@ def failed_condition(c: Cond, value: Any) -> tuple[str, str]:
         return (f"{name_zh}应为{want}（实为{value}）", f"{name_en} should be {want} (is {value})")
     if op in ("not_equals", "not_in"):
         return f"{name_zh}不应为{value}", f"{name_en} should not be {value}"
+    if op == "same_as":
+        return (f"{name_zh}与{c.operand}不一致", f"{name_en} differs from {c.operand}")
+    if op == "contains_all":
+        want = "/".join(sorted(map(str, c.operand)))
+        return (f"{name_zh}未包含全部：{want}", f"{name_en} does not include all of {want}")
     if op == "holds_role":
         roles = "/".join(sorted(c.operand.roles))
         return (

@@ -37,7 +37,7 @@ def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     """Merge overlapping or adjacent inclusive intervals."""
     out: list[Interval] = []
     for a, b in sorted(intervals):
-        if out and a <= out[-1][1] + dt.timedelta(days=1):
+        if out and (out[-1][1] == dt.date.max or a <= out[-1][1] + dt.timedelta(days=1)):
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
@@ -79,11 +79,14 @@ class World:
                 continue
             if test.levels is not None and self.level_of(a.jurisdiction) not in test.levels:
                 continue
+            if test.portfolio is not None and not test.portfolio & set(a.portfolio or ()):
+                continue
             if a.start <= day and (a.end is None or day <= a.end):
                 return True
         return False
 
     def role_holders(self, test: RoleTest, day: dt.date) -> list[str]:
+        """Everyone holding a role of ``test`` on ``day``, sorted."""
         return sorted(p for p in self._appointments if self.holds_role(p, test, day))
 
     # --- holders -----------------------------------------------------------------------------
@@ -189,6 +192,16 @@ class World:
             return _any_in(value, c.operand)
         if op == "not_in":
             return value is not None and not _any_in(value, c.operand)
+        if op == "same_as":
+            other = get_path(record, c.operand)
+            if value is None or other is None:
+                return False
+            if isinstance(other, list):
+                return _plain(value) in [_plain(o) for o in other]
+            return bool(_plain(value) == _plain(other))
+        if op == "contains_all":
+            have = {_plain(v) for v in (value or [])}
+            return bool(c.operand <= have)
         if op in ("any", "all"):
             items = value or []
             test = any if op == "any" else all
@@ -196,8 +209,11 @@ class World:
                 all(self.check(s, it, fact) for s in c.operand) for it in items
             )
         if op == "refers_to":
-            target = self.facts.get(str(value)) if value is not None else None
-            return target is not None and all(self.check(s, target, target) for s in c.operand)
+            ids = value if isinstance(value, list) else [value]
+            targets = [self.facts.get(str(v)) for v in ids if v is not None]
+            return any(
+                t is not None and all(self.check(s, t, t) for s in c.operand) for t in targets
+            )
         if op in ("holds_role", "includes_holders_of"):
             return self._check_role(c, value, record, fact)
         if op == "related":
@@ -216,10 +232,12 @@ class World:
         if day is None:
             return False
         if c.op == "holds_role":
-            return value is not None and self.holds_role(str(value), test, day)
+            people = value if isinstance(value, list) else [value]
+            return any(p is not None and self.holds_role(str(p), test, day) for p in people)
         listed = set(value or [])
         holders = self.role_holders(test, day)
-        return bool(holders) and set(holders) <= listed
+        # Nobody in post on the day: nobody can have been left out.
+        return set(holders) <= listed
 
     def date_for(self, test: RoleTest, record: Any, fact: Fact | None) -> dt.date | None:
         if test.on is not None:

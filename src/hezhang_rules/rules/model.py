@@ -78,6 +78,10 @@ class RoleCheck(_M):
     on: str | None = Field(
         default=None, description="date field of the fact; default: the fact's own date"
     )
+    portfolio: _value(list[str]) | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="the appointment's portfolio must include one of these (e.g. water)",
+    )
 
 
 class Related(_M):
@@ -98,6 +102,8 @@ class Condition(_M):
     not_equals: Any = None
     in_: Any = Field(default=None, alias="in")
     not_in: Any = None
+    same_as: str | None = Field(default=None, description="another field of the same record")
+    contains_all: Any = None
     present: StrictBool | None = None
     nonempty: StrictBool | None = None
     holds_role: RoleCheck | None = None
@@ -136,6 +142,8 @@ class Condition(_M):
 
 
 OPERATORS = (
+    "same_as",
+    "contains_all",
     "equals",
     "not_equals",
     "in",
@@ -219,7 +227,7 @@ class _Counted(_M):
         ),
     )
     date_field: str | None = Field(default=None, description="default: the kind's own date")
-    per: _value(Period)  # type: ignore[valid-type]
+    per: _value(Period | Literal["once"])  # type: ignore[valid-type]
     periods: PeriodPolicy = Field(default_factory=PeriodPolicy)
 
 
@@ -239,7 +247,10 @@ class ForbidRequirement(_Counted):
 class DueDate(_M):
     """An absolute due date in (or before) the period's year: ``month_day`` like ``MM-DD``."""
 
-    month_day: _value(str)  # type: ignore[valid-type]
+    month_day: _value(str) | None = None  # type: ignore[valid-type]
+    date: _value(str) | None = Field(  # type: ignore[valid-type]
+        default=None, description="an absolute date YYYY-MM-DD, for `per: once`"
+    )
     year_offset: _value(StrictInt) = 0  # type: ignore[valid-type]
     inclusive: _value(StrictBool) = True  # type: ignore[valid-type]
 
@@ -256,6 +267,15 @@ class DeadlineRequirement(_Counted):
         ),
     )
     due: DueDate
+
+    @model_validator(mode="after")
+    def _due_fits_period(self) -> DeadlineRequirement:
+        once = self.per == "once"
+        if once and (self.due.date is None or self.due.month_day is not None):
+            raise ValueError("`per: once` takes `due: {date: YYYY-MM-DD}`")
+        if not once and self.due.month_day is None:
+            raise ValueError("a yearly deadline takes `due: {month_day: MM-DD}`")
+        return self
 
 
 class Trigger(_M):
@@ -285,7 +305,15 @@ class Response(_M):
             "id of the fact that triggered the earlier finding)"
         ),
     )
-    bind: dict[str, str] = Field(default_factory=dict)
+    link_to: str | None = Field(
+        default=None,
+        description="the trigger's field whose value `link` must equal (default: its id)",
+    )
+    bind: dict[str, str] = Field(
+        default_factory=dict,
+        description="response field → `holder`, `holder.jurisdiction`, `holder.unit` or "
+        "`trigger.<field>` (the triggering fact's field)",
+    )
     where: list[Condition] = Field(default_factory=list)
     date_field: str | None = None
 
