@@ -18,11 +18,12 @@ from typing import Any
 
 from hezhang_rules._version import __version__
 from hezhang_rules.compile import Plan, compile_rules
-from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, HezhangError, RuleLoadError, Span, UsageError
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import load_facts
 from hezhang_rules.loader import load_rules
 from hezhang_rules.report import FORMATS, render_report
+from hezhang_rules.report.register import clause_register, render_register, unaccounted
 from hezhang_rules.source import SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
@@ -115,11 +116,34 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     plan = _plan(args.rules_dir, [])
+    problems = unaccounted(plan)
+    if problems:
+        raise RuleLoadError(problems)
     print(
         f"{args.rules_dir or default_rules_dir()}: {len(plan.articles)} article files, "
         f"{len(plan.rules)} rules, {len(plan.parameters)} parameters: no problems"
     )
     return EXIT_OK
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    plan = _plan(args.rules, [])
+    entries = clause_register(plan)
+    if args.format == "json":
+        rows = [
+            {
+                "article": e.article,
+                "sentence": e.sentence,
+                "normative": e.normative,
+                "rules": list(e.rules),
+                "unchecked": list(e.unchecked),
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_register(entries, args.lang))
+    return EXIT_OK if all(e.accounted for e in entries if e.normative) else EXIT_VIOLATIONS
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -160,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="check rule files")
     lint.add_argument("rules_dir", nargs="?", help="rule pack directory (default: bundled)")
     lint.set_defaults(func=cmd_lint)
+    reg = sub.add_parser("register", help="print the clause register (every sentence, how covered)")
+    reg.add_argument("--rules", help="rule pack directory (default: bundled)")
+    reg.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    reg.add_argument("--lang", choices=("zh", "en"), default="zh")
+    reg.set_defaults(func=cmd_register)
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("which", choices=("rule-file", "pack-file", "report", "facts"))
     s.set_defaults(func=cmd_schema)

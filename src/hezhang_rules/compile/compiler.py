@@ -564,6 +564,35 @@ def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
     return start or dt.date.min, until
 
 
+def _definitions_pass(ctx: _Ctx) -> None:
+    """Each ``defines`` entry names a fact-model enumeration and only values it has."""
+    from hezhang_rules.facts.enums import ENUMS
+
+    for f in ctx.ruleset.files:
+        ctx.file = f
+        for i, d in enumerate(f.model.defines):
+            path: PathKey = ("defines", i)
+            enum = ENUMS.get(d.enum)
+            if enum is None:
+                ctx.error(
+                    "hz_compile_unknown_enum",
+                    f"no enumeration `{d.enum}` in the fact model",
+                    (*path, "enum"),
+                    help=did_you_mean(d.enum, ENUMS),
+                )
+                continue
+            values = {m.value for m in enum}
+            for value in d.terms:
+                if value not in values:
+                    ctx.error(
+                        "hz_compile_unknown_value",
+                        f"`{value}` is not a value of {d.enum}",
+                        (*path, "terms", value),
+                        help=did_you_mean(value, values),
+                    )
+    ctx.file = None
+
+
 def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
     out: list[PlanRule] = []
     for f in ctx.ruleset.files:
@@ -651,6 +680,7 @@ def _article_info(f: LoadedRuleFile) -> ArticleInfo:
         m.text,
         tuple((u.clause, u.reason, u.explanation) for u in m.unchecked),
         f.path,
+        f.doc.span(("text",)),
     )
 
 
@@ -679,6 +709,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
     ctx = _Ctx(ruleset)
     pending = dict(overrides or {})
     _parameters_pass(ctx, pending)
+    _definitions_pass(ctx)
     rules = _rules_pass(ctx)
     ordered = _escalation_pass(ctx, rules)
     if ctx.diags:

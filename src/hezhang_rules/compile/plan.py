@@ -170,6 +170,7 @@ class ArticleInfo:
     text: str
     unchecked: tuple[tuple[str, str, str], ...]  # (clause, reason, explanation)
     path: str
+    text_span: Span | None = None
 
 
 @dataclass(frozen=True)

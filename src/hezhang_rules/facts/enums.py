@@ -42,6 +42,20 @@ class UnitType(StrEnum):
     other = "other"
 
 
+class DepartmentKind(StrEnum):
+    """The departments art. 26 names (发改局, 财政局 …); ``other`` for the rest."""
+
+    development_reform = "development_reform"  # 发改局
+    finance = "finance"  # 财政局
+    housing_construction = "housing_construction"  # 住建局
+    agriculture_rural = "agriculture_rural"  # 农业农村局
+    public_security = "public_security"  # 公安分局
+    natural_resources = "natural_resources"  # 自然资源分局
+    ecology_environment = "ecology_environment"  # 生态环境分局
+    water = "water"  # 水利 (水务) 部门
+    other = "other"
+
+
 class MeetingKind(StrEnum):
     general_chief_meeting = "general_chief_meeting"  # 总河长会议
     river_chief_meeting = "river_chief_meeting"  # 河长会议
@@ -137,6 +151,29 @@ class MeasureKind(StrEnum):
     detailed_rules = "detailed_rules"  # 实施细则
     implementation_plan = "implementation_plan"  # 具体实施方案
 
+
+ENUMS: dict[str, type[StrEnum]] = {
+    e.__name__: e
+    for e in (
+        JurisdictionLevel,
+        Role,
+        UnitType,
+        DepartmentKind,
+        MeetingKind,
+        InspectionMethod,
+        SupervisionLevel,
+        SupervisionMethod,
+        SupervisionForm,
+        SupervisionListMode,
+        EvaluationCriterion,
+        ComplaintChannel,
+        PenaltyKind,
+        DisclosureChannel,
+        PlatformFunction,
+        MeasureKind,
+    )
+}
+"""Enumerations by name, for rule files' ``defines`` sections."""
 
 ZH: dict[str, str] = {
     "district": "区",

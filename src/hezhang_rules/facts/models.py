@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 
 from hezhang_rules.facts.enums import (
     ComplaintChannel,
+    DepartmentKind,
     DisclosureChannel,
     EvaluationCriterion,
     InspectionMethod,
@@ -98,6 +99,9 @@ class Unit(Fact):
     established: Date | None = Field(default=None, title="设立日期")
     dissolved: Date | None = Field(default=None, title="撤销日期")
     sector: Text | None = Field(default=None, title="行业")
+    department_kind: DepartmentKind | None = Field(
+        default=None, title="部门类别", description="for departments (art. 26)"
+    )
     assessment_role: StrictBool = Field(
         default=False,
         title="负责考核",

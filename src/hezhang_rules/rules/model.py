@@ -384,6 +384,17 @@ class Unchecked(_M):
     explanation: str = Field(min_length=1)
 
 
+class Definition(_M):
+    """Terms an article defines, tied to the fact model's enumeration that rules use.
+
+    e.g. art. 4 defines the four meeting kinds: ``enum: MeetingKind`` with the values
+    ``general_chief_meeting`` … and the Chinese ``terms`` the article uses for them.
+    """
+
+    enum: str
+    terms: dict[str, str] = Field(min_length=1, description="enum value → the article's term")
+
+
 class Reference(_M):
     article: StrictInt | None = None
     document: str | None = None
@@ -409,6 +420,7 @@ class RuleFile(_M):
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     unchecked: list[Unchecked] = Field(default_factory=list)
+    defines: list[Definition] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
 
 

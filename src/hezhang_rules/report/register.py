@@ -1,0 +1,104 @@
+"""The clause register: every sentence of every encoded article, and what accounts for it.
+
+A sentence is *normative* when it carries one of the markers the measures use for duties
+(应, 负责, 由…, 至少, 一般, 不得, 前, 及时). A sentence is *accounted for* when a rule's
+``clause`` or an ``unchecked`` entry's ``clause`` is part of it (or it is part of one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.diagnostics import Diagnostic
+
+NORMATIVE_MARKERS = ("应", "负责", "由", "至少", "一般", "不得", "前", "及时")
+
+
+@dataclass(frozen=True)
+class ClauseEntry:
+    article: int
+    sentence: str
+    normative: bool
+    rules: tuple[str, ...]
+    unchecked: tuple[str, ...]  # reasons
+
+    @property
+    def accounted(self) -> bool:
+        return bool(self.rules or self.unchecked)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an article (split at 。 and ；), without the ``第N条`` heading."""
+    body = re.sub(r"^第[一二三四五六七八九十]+条[\s\u3000]*", "", text.strip())
+    parts = re.split(r"(?<=[。；])", body.replace("\n", ""))
+    return [p.strip() for p in parts if p.strip(" 。；\u3000")]
+
+
+def _core(clause: str) -> str:
+    return clause.strip().strip("。；，…").replace(" … ", "…").strip()
+
+
+def _overlaps(clause: str, sentence: str) -> bool:
+    core = _core(clause)
+    if not core:
+        return False
+    pieces = [p for p in core.split("…") if p.strip()]
+    return all(p.strip() in sentence for p in pieces) or _core(sentence) in core
+
+
+def clause_register(plan: Plan) -> list[ClauseEntry]:
+    """One entry per sentence of every article in ``plan``, in article order."""
+    rules_by_article: dict[int, list[tuple[str, str]]] = {}
+    for r in plan.rules:
+        rules_by_article.setdefault(r.article, []).append((r.id, r.clause))
+    out = []
+    for a in plan.articles:
+        for s in sentences(a.text):
+            rule_ids = tuple(
+                rid for rid, clause in rules_by_article.get(a.number, []) if _overlaps(clause, s)
+            )
+            reasons = tuple(reason for clause, reason, _ in a.unchecked if _overlaps(clause, s))
+            normative = any(m in s for m in NORMATIVE_MARKERS)
+            out.append(ClauseEntry(a.number, s, normative, rule_ids, reasons))
+    return out
+
+
+def render_register(entries: list[ClauseEntry], lang: str = "zh") -> str:
+    """A Markdown table: article, sentence, normative?, how it is accounted for."""
+    head = (
+        "| 条 | 句子 | 规范性 | 规则 / 未检查原因 |"
+        if lang == "zh"
+        else "| art. | sentence | normative | rules / reason unchecked |"
+    )
+    lines = [head, "|---|---|---|---|"]
+    for e in entries:
+        how = ", ".join([*(f"`{r}`" for r in e.rules), *(f"*{u}*" for u in e.unchecked)])
+        if not how:
+            how = "**未处理**" if lang == "zh" else "**not accounted for**"
+        mark = (
+            "是"
+            if lang == "zh" and e.normative
+            else ("否" if lang == "zh" else ("yes" if e.normative else "no"))
+        )
+        lines.append(f"| {e.article} | {e.sentence.replace('|', '｜')} | {mark} | {how} |")
+    covered = sum(1 for e in entries if e.normative and e.accounted)
+    total = sum(1 for e in entries if e.normative)
+    lines += ["", f"{covered}/{total} normative sentences accounted for"]
+    return "\n".join(lines) + "\n"
+
+
+def unaccounted(plan: Plan) -> list[Diagnostic]:
+    """A diagnostic for every normative sentence no rule and no ``unchecked`` entry covers."""
+    spans = {a.number: a.text_span for a in plan.articles}
+    return [
+        Diagnostic(
+            "hz_lint_unaccounted_clause",
+            f"article {e.article}: normative sentence not accounted for: {e.sentence}",
+            spans.get(e.article),
+            help="add a rule whose `clause` quotes it, or an `unchecked` entry with a reason",
+        )
+        for e in clause_register(plan)
+        if e.normative and not e.accounted
+    ]

@@ -1,0 +1,42 @@
+"""The clause register: every normative sentence of an encoded article is accounted for."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import hezhang_rules as hz
+from hezhang_rules.cli import main
+from hezhang_rules.report.register import clause_register, sentences, unaccounted
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sentences_split_at_full_stops_and_semicolons() -> None:
+    text = "第十二条　区河长办负责信息的采集；向市委报送的信息由总河长审定。"
+    assert sentences(text) == ["区河长办负责信息的采集；", "向市委报送的信息由总河长审定。"]
+
+
+def test_bundled_pack_accounts_for_every_normative_sentence(plan: hz.Plan) -> None:
+    entries = clause_register(plan)
+    assert entries and all(e.accounted for e in entries if e.normative)
+    assert unaccounted(plan) == []
+    assert {e.article for e in entries} == {a.number for a in plan.articles}
+
+
+def test_an_unaccounted_clause_fails_lint(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "qinghemen", pack)
+    art = pack / "art_005.yaml"
+    text = art.read_text(encoding="utf-8")
+    start = text.index("  - clause: 会议议定的事项")
+    end = text.index("references:")
+    art.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["lint", str(pack)]) == 2
+    err = capsys.readouterr().err
+    assert "art_005.yaml:7:" in err and "hz_lint_unaccounted_clause" in err
+    assert "会议议定的事项由下级总河长" in err
+    assert main(["register", "--rules", str(pack)]) == 1
