@@ -20,6 +20,7 @@ Files and directories whose names start with ``_`` are worlds, not cases.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ from hezhang_rules.facts.loader import records_from_document
 from hezhang_rules.source import Document, load_document
 
 GOLDEN = Path(__file__).resolve().parent
-RULES = GOLDEN.parent.parent / "rules" / "qinghemen"
+RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or GOLDEN.parent.parent / "rules" / "qinghemen")
+"""The pack under test; HEZHANG_RULES_DIR points the corpus at a scratch copy while editing."""
 
 Evaluator = Callable[[hz.Plan, hz.FactSet, dt.date], hz.Report]
 EVALUATORS: dict[str, Evaluator] = {"batch": hz.evaluate}
