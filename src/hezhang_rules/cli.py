@@ -24,7 +24,7 @@ from hezhang_rules.facts import load_facts
 from hezhang_rules.loader import load_rules
 from hezhang_rules.report import FORMATS, render_report
 from hezhang_rules.report.register import clause_register, render_register, unaccounted
-from hezhang_rules.source import SourceError, parse_yaml
+from hezhang_rules.source import DEFAULT_LIMITS, Limits, SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
 
@@ -75,6 +75,26 @@ def _overrides(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _limits(items: Sequence[str]) -> Limits:
+    values: dict[str, int] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError("expected NAME=VALUE")
+            values[name.strip()] = int(raw)
+        except ValueError as exc:
+            raise UsageError(
+                [Diagnostic("hz_usage_bad_limit", f"--limit {item}: {exc}", Span("<command line>"))]
+            ) from None
+    try:
+        return Limits.with_overrides(values)
+    except ValueError as exc:
+        raise UsageError(
+            [Diagnostic("hz_usage_bad_limit", str(exc), Span("<command line>"))]
+        ) from None
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory, renamed only when complete."""
     directory = path.parent if str(path.parent) else Path(".")
@@ -88,14 +108,15 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _plan(rules: str | None, params: Sequence[str]) -> Plan:
-    return compile_rules(load_rules(rules or default_rules_dir()), _overrides(params))
+def _plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
+    return compile_rules(load_rules(rules or default_rules_dir(), limits), _overrides(params))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
-    plan = _plan(args.rules, args.param)
-    facts = load_facts(args.facts)
+    limits = _limits(args.limit)
+    plan = _plan(args.rules, args.param, limits)
+    facts = load_facts(args.facts, limits)
     report = evaluate(plan, facts, as_of)
     text = render_report(report, plan, args.format, args.lang)
     if args.output:
@@ -115,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    plan = _plan(args.rules_dir, [])
+    plan = _plan(args.rules_dir, [], _limits(args.limit))
     problems = unaccounted(plan)
     if problems:
         raise RuleLoadError(problems)
@@ -180,9 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a parameter, e.g. art034.results_due_inclusive=false",
     )
+    c.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
+    )
     c.set_defaults(func=cmd_check)
     lint = sub.add_parser("lint", help="check rule files")
     lint.add_argument("rules_dir", nargs="?", help="rule pack directory (default: bundled)")
+    lint.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE")
     lint.set_defaults(func=cmd_lint)
     reg = sub.add_parser("register", help="print the clause register (every sentence, how covered)")
     reg.add_argument("--rules", help="rule pack directory (default: bundled)")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.rules.model import PackFile, RuleFile
-from hezhang_rules.source import Document, SourceError, load_document
+from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
 ARTICLE_FILE = re.compile(r"^art_(\d{3})\.ya?ml$")
 PACK_FILE = "pack.yaml"
@@ -89,7 +89,10 @@ def _pydantic_diags(
                 f"unknown requirement type {err.get('input', {}).get('type')!r}; "
                 "expected count, forbid, deadline, response or evidence"
             )
-        elif err["type"] == "enum":
+        elif err["type"] == "union_tag_not_found":
+            code = "hz_rule_missing_key"
+            msg = "missing key `type` (count, forbid, deadline, response or evidence)"
+        elif err["type"] in ("enum", "literal_error"):
             code = "hz_rule_unknown_value"
             allowed = re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", "")))
             msg = f"`{err.get('input')}` is not one of: {', '.join(allowed)}"
@@ -182,7 +185,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _load_pack(root: Path, diags: list[Diagnostic]) -> LoadedPack | None:
+def _load_pack(root: Path, diags: list[Diagnostic], limits: Limits) -> LoadedPack | None:
     path = root / PACK_FILE
     if not path.is_file():
         diags.append(
@@ -195,7 +198,7 @@ def _load_pack(root: Path, diags: list[Diagnostic]) -> LoadedPack | None:
         )
         return None
     try:
-        doc = load_document(path, str(path))
+        doc = load_document(path, str(path), limits)
         model = PackFile.model_validate(doc.data)
     except SourceError as exc:
         diags.extend(exc.diagnostics)
@@ -206,9 +209,9 @@ def _load_pack(root: Path, diags: list[Diagnostic]) -> LoadedPack | None:
     return LoadedPack(str(path), doc, _digest(path), model)
 
 
-def _load_article(path: Path, diags: list[Diagnostic]) -> LoadedRuleFile | None:
+def _load_article(path: Path, diags: list[Diagnostic], limits: Limits) -> LoadedRuleFile | None:
     try:
-        doc = load_document(path, str(path))
+        doc = load_document(path, str(path), limits)
     except SourceError as exc:
         diags.extend(exc.diagnostics)
         return None
@@ -250,7 +253,7 @@ def _load_article(path: Path, diags: list[Diagnostic]) -> LoadedRuleFile | None:
     return LoadedRuleFile(str(path), doc, _digest(path), model)
 
 
-def load_rules(directory: str | Path) -> RuleSet:
+def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSet:
     """Load a rule pack directory; raise :class:`RuleLoadError` with every problem found."""
     root = Path(directory)
     diags: list[Diagnostic] = []
@@ -258,7 +261,7 @@ def load_rules(directory: str | Path) -> RuleSet:
         raise RuleLoadError(
             [Diagnostic("hz_rule_no_such_dir", "no such rule directory", Span(str(root)))]
         )
-    pack = _load_pack(root, diags)
+    pack = _load_pack(root, diags, limits)
     files: list[LoadedRuleFile] = []
     for path in sorted(root.iterdir()):
         if path.name == PACK_FILE or path.name.startswith(".") or path.is_dir():
@@ -272,7 +275,7 @@ def load_rules(directory: str | Path) -> RuleSet:
                 )
             )
             continue
-        loaded = _load_article(path, diags)
+        loaded = _load_article(path, diags, limits)
         if loaded is not None:
             files.append(loaded)
     _check_duplicates(files, diags)

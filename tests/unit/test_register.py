@@ -26,8 +26,9 @@ def test_bundled_pack_accounts_for_every_normative_sentence(plan: hz.Plan) -> No
     assert {e.article for e in entries} == {a.number for a in plan.articles}
 
 
-def test_an_unaccounted_clause_fails_lint(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unaccounted_clause_fails_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(ROOT / "rules" / "qinghemen", pack)
     art = pack / "art_005.yaml"

@@ -127,7 +127,10 @@ def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
 
 
 def records_from_document(
-    doc: Document, diags: list[Diagnostic], origins: dict[int, FactOrigin]
+    doc: Document,
+    diags: list[Diagnostic],
+    origins: dict[int, FactOrigin],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Fact]:
     """Validate every record of one parsed file; append problems to ``diags``."""
     if not isinstance(doc.data, dict):
@@ -142,6 +145,7 @@ def records_from_document(
         )
         return []
     out: list[Fact] = []
+    count = 0
     for kind, records in doc.data.items():
         if kind not in FACT_KINDS:
             diags.append(
@@ -165,6 +169,17 @@ def records_from_document(
                 )
             )
             continue
+        count += len(records)
+        if count > limits.max_records:
+            diags.append(
+                Diagnostic(
+                    "hz_load_too_many_records",
+                    f"more than {limits.max_records} records in one file",
+                    doc.span((kind,)),
+                    help="split the facts over several files, or raise the limit max_records",
+                )
+            )
+            return out
         for i, raw in enumerate(records):
             fact = _validate_record(doc, kind, i, raw, diags)
             if fact is not None:
@@ -194,7 +209,7 @@ def load_facts(
         except SourceError as exc:
             diags.extend(exc.diagnostics)
             continue
-        facts.extend(records_from_document(doc, diags, origins))
+        facts.extend(records_from_document(doc, diags, origins, limits))
     if diags:
         # Reference checks need every record; still report them when only some records failed.
         try:

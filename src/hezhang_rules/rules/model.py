@@ -227,7 +227,7 @@ class _Counted(_M):
         ),
     )
     date_field: str | None = Field(default=None, description="default: the kind's own date")
-    per: _value(Period | Literal["once"])  # type: ignore[valid-type]
+    per: _value(Literal["year", "half_year", "quarter", "month", "once"])  # type: ignore[valid-type]
     periods: PeriodPolicy = Field(default_factory=PeriodPolicy)
 
 
