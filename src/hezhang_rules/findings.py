@@ -54,6 +54,10 @@ class Finding(_Data):
     status: Status
     severity: Literal["mandatory", "advisory"]
     modality: Literal["obligation", "prohibition"]
+    requirement: Literal["count", "forbid", "deadline", "response", "evidence"] = Field(
+        description="the shape of the duty: a count per period, a prohibition, a deadline, a "
+        "response to a trigger, or evidence on a fact"
+    )
     holder: HolderRef
     period: PeriodRef
     due: dt.date | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,13 @@ def test_text_report_snapshot(lang: str, capsys: pytest.CaptureFixture[str]) -> 
     if os.environ.get("UPDATE_SNAPSHOTS"):
         snap.write_text(out, encoding="utf-8")
     assert out == snap.read_text(encoding="utf-8")
+
+
+def test_example_readme_lists_every_violation(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example's README table names exactly the violated and late findings of the check."""
+    _, report = check_json(capsys)
+    readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| \d+ \| `([^`]+)` \| (\w+) \|", readme, re.M))
+    actual = {(f["id"], f["status"]) for f in report["findings"]
+              if f["status"] in ("violated", "fulfilled_late")}
+    assert listed == actual

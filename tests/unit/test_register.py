@@ -41,3 +41,20 @@ def test_an_unaccounted_clause_fails_lint(
     assert "art_005.yaml:7:" in err and "hz_lint_unaccounted_clause" in err
     assert "会议议定的事项由下级总河长" in err
     assert main(["register", "--rules", str(pack)]) == 1
+
+
+def test_a_duty_dropped_inside_a_covered_sentence_fails_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"应形成会议纪要，由总河长…签发": quoting only the first duty leaves "由…签发" unaccounted."""
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "qinghemen", pack)
+    art = pack / "art_005.yaml"
+    text = art.read_text(encoding="utf-8")
+    start = text.index("  - id: art005.minutes_signed_by_chief")
+    end = text.index("unchecked:")
+    art.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["lint", str(pack)]) == 2
+    err = capsys.readouterr().err
+    assert "hz_lint_unaccounted_clause" in err and "duty words outside" in err
+    assert "由总河长或副总" in err

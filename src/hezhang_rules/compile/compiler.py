@@ -169,7 +169,7 @@ def _declare(
                         Span("<overrides>"),
                     )
                 )
-                continue
+                raw = None  # keep the declared value so its uses do not cascade into more errors
             value, overridden = P.convert(decl.type, raw), True
         table[name] = _Param(qualified, decl, decl.article or article, value, overridden)
 
@@ -321,6 +321,14 @@ def _requirement(
             return None
         if isinstance(req, M.CountRequirement):
             n = ctx.value(req.at_least, (*rpath, "at_least"), ("integer",))
+            if isinstance(n, int) and n < 1:
+                ctx.error(
+                    "hz_compile_bad_count",
+                    f"`at_least` must be 1 or more, not {n}",
+                    (*rpath, "at_least"),
+                    help="a duty to do something 0 times is no duty",
+                )
+                return None
             return CountPlan(sel, per, n if isinstance(n, int) else 1, policy)
         if isinstance(req, M.ForbidRequirement):
             return ForbidPlan(sel, per, policy)
@@ -355,6 +363,13 @@ def _deadline(
             "hz_compile_deadline_period",
             "an absolute due date (month-day) needs yearly periods",
             (*rpath, "per"),
+        )
+    if offset and req.period_field is None:
+        ctx.error(
+            "hz_compile_deadline_period",
+            "a due date in another year (year_offset) needs a `period_field` naming the year the "
+            "deliverable covers",
+            (*rpath, "due", "year_offset"),
         )
     if req.period_field is not None:
         try:
@@ -425,6 +440,12 @@ def _response(
     link_to = req.response.link_to
     if link_to is not None and t.facts is not None:
         _field_of(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
+    elif link_to is not None:
+        ctx.error(
+            "hz_compile_trigger_where",
+            "`link_to` needs a trigger of `facts`",
+            (*rpath, "response", "link_to"),
+        )
     link = req.response.link
     if link is not None:
         try:
@@ -542,25 +563,72 @@ def _modality(ctx: _Ctx, rule: M.Rule, path: PathKey) -> None:
         )
 
 
+def _holder_kinds(rule: M.Rule, holder: HolderSpec) -> set[str]:
+    """The fact kinds a holder of this rule can be."""
+    if holder.way == "post":
+        return {"people"}
+    if holder.way == "unit":
+        return {"units"}
+    if holder.way == "jurisdiction":
+        return {"jurisdictions"}
+    req = rule.requires
+    kind = (
+        req.facts
+        if isinstance(req, M.EvidenceRequirement)
+        else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
+    )
+    if kind is None or holder.field is None or kind not in FACT_KINDS:
+        return set()
+    try:
+        shape = resolve_path(FACT_KINDS[kind], holder.field)
+    except PathError:
+        return set()
+    return set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
+
+
+def _check_bind_kinds(
+    ctx: _Ctx, rule: M.Rule, holder: HolderSpec, req: Requirement, path: PathKey
+) -> None:
+    """A bound field must be able to name what it is bound to (a person, a unit …)."""
+    sel = req.response if isinstance(req, ResponsePlan) else getattr(req, "select", None)
+    if not isinstance(sel, Selection):
+        return
+    where = (*path, "response") if isinstance(req, ResponsePlan) else path
+    for fname, target in sel.bind:
+        if target.startswith(_TRIGGER_PREFIX):
+            continue
+        wanted = {"holder.jurisdiction": {"jurisdictions"}, "holder.unit": {"units"}}.get(
+            target, _holder_kinds(rule, holder)
+        )
+        try:
+            shape = resolve_path(FACT_KINDS[sel.kind], fname)
+        except PathError:
+            continue  # already reported by the selection pass
+        names = set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
+        if wanted and names and not names & wanted:
+            ctx.error(
+                "hz_compile_bind_kind",
+                f"`{fname}` names {'/'.join(sorted(names))} but `{target}` is a "
+                f"{'/'.join(sorted(wanted))} record: they can never be equal",
+                (*where, "bind", fname),
+            )
+
+
 def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
     raw = ctx.value(f.model.in_force.from_, ("in_force", "from"), ("date",))
     start = raw if isinstance(raw, dt.date) else None
     if isinstance(raw, str):
-        try:
-            start = dt.date.fromisoformat(raw)
-        except ValueError:
+        start = P.parse_date(raw)
+        if start is None:
             ctx.error(
                 "hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", ("in_force", "from")
             )
-    until = f.model.in_force.until
-    if isinstance(until, str):
-        try:
-            until = dt.date.fromisoformat(until)
-        except ValueError:
-            ctx.error(
-                "hz_compile_bad_date", f"`{until}` is not a date YYYY-MM-DD", ("in_force", "until")
-            )
-            until = None
+    raw_until = f.model.in_force.until
+    until = P.parse_date(raw_until) if raw_until is not None else None
+    if raw_until is not None and until is None:
+        ctx.error(
+            "hz_compile_bad_date", f"`{raw_until}` is not a date YYYY-MM-DD", ("in_force", "until")
+        )
     return start or dt.date.min, until
 
 
@@ -609,6 +677,7 @@ def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
             req = _requirement(ctx, cc, rule, path)
             if holder is None or req is None:
                 continue
+            _check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
             out.append(
                 PlanRule(
                     rule.id,

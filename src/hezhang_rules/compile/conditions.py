@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hezhang_rules.compile.params import parse_date
 from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest, Text2
 from hezhang_rules.diagnostics import did_you_mean
 from hezhang_rules.facts.models import FACT_KINDS
@@ -59,6 +60,10 @@ class ConditionCompiler:
             assert c.related is not None
             related = self._related(c.related, (*path, "related"))
             return Cond(None, op, related, label) if related else None
+        if op == "one_of":
+            assert c.one_of is not None
+            subs = self.conditions(c.one_of, model, (*path, "one_of"))
+            return Cond(None, op, subs, label) if len(subs) == len(c.one_of) else None
         assert c.field is not None
         shape = self._shape(model, c.field, path)
         if shape is None:
@@ -84,6 +89,9 @@ class ConditionCompiler:
             return raw if self._shape(model, raw, opath) is not None else _INVALID
         if op == "contains_all":
             values = self.value(raw, opath, _LIST_PARAMS)
+            if shape.kind == "dict" and shape.key is not None and isinstance(values, list):
+                checked = [self._member(v, shape.key, opath) for v in values]
+                return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
             if shape.kind != "list" or shape.item is None or not isinstance(values, list):
                 self.error(
                     "hz_compile_operand", "`contains_all` needs a list field and a list", opath
@@ -116,6 +124,10 @@ class ConditionCompiler:
         scalar = shape.scalar
         if value is None or scalar is None:
             return value
+        mismatch = _literal_mismatch(value, scalar)
+        if mismatch:
+            self.error("hz_compile_operand", f"`{value!r}` cannot equal a {mismatch} field", path)
+            return _INVALID
         if isinstance(scalar, type) and issubclass(scalar, Enum):
             allowed = [m.value for m in scalar]
             if value not in allowed:
@@ -128,11 +140,11 @@ class ConditionCompiler:
                 return _INVALID
             return value
         if scalar is dt.date and isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
+            day = parse_date(value)
+            if day is None:
                 self.error("hz_compile_bad_date", f"`{value}` is not a date YYYY-MM-DD", path)
                 return _INVALID
+            return day
         return value
 
     def _role_test(
@@ -171,6 +183,13 @@ class ConditionCompiler:
         if target.kind != "scalar" or not kinds:
             self.error("hz_compile_field_type", "`refers_to` needs a field naming one record", path)
             return _INVALID
+        # A field naming several kinds (people or units): the conditions must fit at least one
+        # kind; at run time a record of another kind simply does not meet them.
+        for kind in kinds:
+            sink = _Collect()
+            compiled = ConditionCompiler(self.value, sink).conditions(raw, FACT_KINDS[kind], path)
+            if not sink.errors:
+                return compiled
         return self.conditions(raw, FACT_KINDS[kinds[0]], path)
 
     def _related(self, r: M.Related, path: PathKey) -> RelatedTest | None:
@@ -191,3 +210,31 @@ class ConditionCompiler:
 
 
 _INVALID: Any = object()
+
+
+class _Collect:
+    """An error sink that only records (for trying a condition against several kinds)."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[Any, ...]] = []
+
+    def __call__(self, *args: Any, **kw: Any) -> None:
+        self.errors.append(args)
+
+
+def _literal_mismatch(value: Any, scalar: type | None) -> str | None:
+    """The field's type name if a literal ``value`` can never equal a value of the field."""
+    if value is None or scalar is None or isinstance(value, M.ParamRef):
+        return None
+    if scalar is bool:
+        return None if isinstance(value, bool) else "true/false"
+    if scalar is int:
+        return None if isinstance(value, int) and not isinstance(value, bool) else "whole-number"
+    if scalar is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "number"
+    if scalar is str or (isinstance(scalar, type) and issubclass(scalar, Enum)):
+        return None if isinstance(value, str) else "text"
+    if scalar is dt.date:
+        return None if isinstance(value, str | dt.date) else "date"
+    return None

@@ -38,6 +38,21 @@ def parse_month_day(value: str) -> tuple[int, int] | None:
     return month, day
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A ``YYYY-MM-DD`` string (or a date) as a date; ``None`` for anything else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str | None:
     """Return what was expected if ``value`` does not fit ``ptype``; ``None`` if it fits."""
     if ptype in ("integer", "days"):
@@ -51,13 +66,7 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
     if ptype == "string":
         return None if isinstance(value, str) and value else "a non-empty string"
     if ptype == "date":
-        if isinstance(value, str):
-            try:
-                dt.date.fromisoformat(value)
-                return None if len(value) == 10 else "a date written YYYY-MM-DD"
-            except ValueError:
-                pass
-        return "a date written YYYY-MM-DD"
+        return None if parse_date(value) else "a date written YYYY-MM-DD"
     if ptype == "month_day":
         return None if isinstance(value, str) and parse_month_day(value) else "a day written MM-DD"
     if ptype == "period":
@@ -85,7 +94,7 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
 def convert(ptype: str, value: Any) -> Any:
     """The Python value of a checked parameter value."""
     if ptype == "date":
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     if ptype in ("strings", "values", "roles", "levels", "unit_types"):
         return list(value)
     return value

@@ -123,6 +123,15 @@ class _Run:
             if all(_bound(f, fname, target, holder) for fname, target in binds[1:])
         ]
 
+    def seen(self, f: Fact, date_field: str) -> dt.date | None:
+        """The date in ``date_field`` if it is known on the as-of date, else ``None``.
+
+        INVARIANT: nothing dated after the as-of date decides a status, whichever date field a
+        rule reads (a plan drafted before the as-of date but issued after it is not yet issued).
+        """
+        day = get_path(f, date_field)
+        return day if isinstance(day, dt.date) and day <= self.world.as_of else None
+
     def instances(self, rule: PlanRule, holder: Holder, per: str, policy: Any) -> list[Instance]:
         """The periods ``holder`` answers for, clipped by tenure and force (see PeriodPolicy)."""
         force_from, force_until = rule.in_force_from, rule.in_force_until or dt.date.max
@@ -211,6 +220,7 @@ class _Run:
             status=status,
             severity=rule.severity,
             modality=rule.modality,
+            requirement=rule.requirement.type,
             holder=HolderRef(kind=holder.kind, id=holder.id, name=holder.name),
             period=PeriodRef(start=period.start, end=period.end, label=period.label),
             due=due,
@@ -246,7 +256,7 @@ class _Run:
                     )
                     continue
                 hits = sorted(
-                    (f for f in facts if inst.covers(get_path(f, req.select.date_field))),
+                    (f for f in facts if inst.covers(self.seen(f, req.select.date_field))),
                     key=lambda f: f.id,
                 )
                 self._count_finding(rule, req, holder, inst, hits)
@@ -334,7 +344,7 @@ class _Run:
                     if (
                         get_path(f, req.period_field) == year
                         if req.period_field
-                        else p.contains(get_path(f, req.select.date_field))
+                        else p.contains(get_path(f, req.select.date_field) or dt.date.min)
                     )
                 ]
                 self._delivered(rule, req, holder, p, due, mine)
@@ -358,8 +368,10 @@ class _Run:
         due: dt.date,
         mine: list[Fact],
     ) -> None:
-        mine = sorted(mine, key=lambda f: (get_path(f, req.select.date_field), f.id))
-        done = get_path(mine[0], req.select.date_field) if mine else None
+        dated = [(d, f) for f in mine if (d := self.seen(f, req.select.date_field)) is not None]
+        dated.sort(key=lambda x: (x[0], x[1].id))
+        mine = [f for _, f in dated]
+        done = dated[0][0] if dated else None
         status = _status(done, due, self.world.as_of)
         detail = (
             f"截止{due}，" + (f"{done}报送" if done else "未见报送"),
@@ -381,6 +393,9 @@ class _Run:
 
     def response(self, rule: PlanRule, req: ResponsePlan) -> None:
         for trigger_id, day, fact, origin in self._triggers(req):
+            if day is None:
+                self._undated_trigger(rule, req, trigger_id, fact)
+                continue
             if day < rule.in_force_from:
                 continue
             due = _relative_due(req, fact, day)
@@ -389,19 +404,42 @@ class _Run:
 
     def _triggers(
         self, req: ResponsePlan
-    ) -> list[tuple[str, dt.date, Fact | None, Finding | None]]:
+    ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
         if req.trigger_kind is not None:
-            out: list[tuple[str, dt.date, Fact | None, Finding | None]] = []
+            out: list[tuple[str, dt.date | None, Fact | None, Finding | None]] = []
             for f in self.world.of_kind(req.trigger_kind):
                 if all(self.world.check(c, f, f) for c in req.trigger_where):
                     out.append((f.id, get_path(f, req.trigger_date_field or ""), f, None))
             return out
         assert req.trigger_rule is not None
         return [
-            (fd.subject or fd.holder.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
+            (fd.subject or fd.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
             for fd in self.by_rule.get(req.trigger_rule, [])
             if fd.status in req.trigger_statuses
         ]
+
+    def _undated_trigger(
+        self, rule: PlanRule, req: ResponsePlan, trigger_id: str, fact: Fact | None
+    ) -> None:
+        """A trigger without the date the rule reads cannot open a dated duty: say so."""
+        field = req.trigger_date_field or ""
+        detail = (
+            f"触发记录未载明{field}，无法确定期限",
+            f"the trigger has no `{field}`: no due date",
+        )
+        for holder in self.holders_at(rule.holder, fact, self.world.as_of):
+            self.emit(
+                rule,
+                holder,
+                Period(self.world.as_of, self.world.as_of, "undated"),
+                trigger_id,
+                "not_applicable",
+                None,
+                [trigger_id],
+                detail,
+                {},
+                subject=trigger_id,
+            )
 
     def _respond(
         self,
@@ -417,14 +455,17 @@ class _Run:
         target = trigger_id
         if req.link_to is not None and fact is not None:
             target = str(get_path(fact, req.link_to))
-        replies = [
-            f
+        dated = [
+            (d, f)
             for f in self.selected(req.response, holder)
             if (req.link is None or _links(get_path(f, req.link), target))
             and _trigger_bound(f, req.response, fact)
+            and (d := self.seen(f, req.response.date_field)) is not None
+            and d >= day  # a reply dated before the duty opened does not answer it
         ]
-        replies.sort(key=lambda f: (get_path(f, req.response.date_field), f.id))
-        done = get_path(replies[0], req.response.date_field) if replies else None
+        dated.sort(key=lambda x: (x[0], x[1].id))
+        replies = [f for _, f in dated]
+        done = dated[0][0] if dated else None
         status = _status(done, due, self.world.as_of)
         detail = (
             f"{day}起，截止{due}，" + (f"{done}办理" if done else "未见办理"),
@@ -449,7 +490,7 @@ class _Run:
 
     def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
         for f in self.world.of_kind(req.kind):
-            day = get_path(f, req.date_field)
+            day = self.seen(f, req.date_field)  # judged once the dated act is known
             if day is None or day < rule.in_force_from:
                 continue
             if not all(self.world.check(c, f, f) for c in req.where):
@@ -495,7 +536,8 @@ def _trigger_bound(f: Fact, sel: Selection, trigger: Fact | None) -> bool:
     for fname, target in sel.bind:
         if target.startswith("trigger."):
             want = get_path(trigger, target[len("trigger.") :]) if trigger is not None else None
-            if want is None or not _links(get_path(f, fname), str(want)):
+            wanted = want if isinstance(want, list) else [want]
+            if not any(w is not None and _links(get_path(f, fname), str(w)) for w in wanted):
                 return False
     return True
 
@@ -533,9 +575,7 @@ def _relative_due(req: ResponsePlan, fact: Fact | None, day: dt.date) -> dt.date
     return day + dt.timedelta(days=req.due_days)
 
 
-def evaluate(
-    plan: Plan, facts: FactSet, as_of: dt.date, overrides: Mapping[str, Any] | None = None
-) -> Report:
+def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
     """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report."""
     run = _Run(plan, World(facts, as_of))
     for rule in plan.rules:

@@ -191,7 +191,8 @@ class World:
         if op == "in":
             return _any_in(value, c.operand)
         if op == "not_in":
-            return value is not None and not _any_in(value, c.operand)
+            # An absent value is not one of the values (as `not_equals` holds for it).
+            return value is None or not _any_in(value, c.operand)
         if op == "same_as":
             other = get_path(record, c.operand)
             if value is None or other is None:
@@ -200,7 +201,7 @@ class World:
                 return _plain(value) in [_plain(o) for o in other]
             return bool(_plain(value) == _plain(other))
         if op == "contains_all":
-            have = {_plain(v) for v in (value or [])}
+            have = {_plain(v) for v in (value or [])}  # a mapping: its keys
             return bool(c.operand <= have)
         if op in ("any", "all"):
             items = value or []
@@ -212,10 +213,13 @@ class World:
             ids = value if isinstance(value, list) else [value]
             targets = [self.facts.get(str(v)) for v in ids if v is not None]
             return any(
-                t is not None and all(self.check(s, t, t) for s in c.operand) for t in targets
+                t is not None and self.visible(t) and all(self.check(s, t, t) for s in c.operand)
+                for t in targets
             )
         if op in ("holds_role", "includes_holders_of"):
             return self._check_role(c, value, record, fact)
+        if op == "one_of":
+            return any(self.check(s, record, fact) for s in c.operand)
         if op == "related":
             own = fact if fact is not None else record
             found = [

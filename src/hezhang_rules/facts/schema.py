@@ -25,6 +25,7 @@ class FieldShape:
     ref: tuple[str, ...] | None = None
     model: type[BaseModel] | None = None
     item: FieldShape | None = None
+    key: FieldShape | None = None  # for dicts: the keys' shape
     optional: bool = False
     title: str | None = None
 
@@ -70,8 +71,10 @@ def shape_of(annotation: Any, title: str | None = None) -> FieldShape:
         (item,) = get_args(ann)
         return FieldShape("list", item=shape_of(item), optional=optional, title=title)
     if origin is dict:
-        _key, value = get_args(ann)
-        return FieldShape("dict", item=shape_of(value), optional=optional, title=title)
+        key, value = get_args(ann)
+        return FieldShape(
+            "dict", item=shape_of(value), key=shape_of(key), optional=optional, title=title
+        )
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         return FieldShape("model", model=ann, optional=optional, title=title)
     scalar = ann if isinstance(ann, type) else str

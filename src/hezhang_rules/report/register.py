@@ -23,10 +23,11 @@ class ClauseEntry:
     normative: bool
     rules: tuple[str, ...]
     unchecked: tuple[str, ...]  # reasons
+    uncovered: tuple[str, ...] = ()  # duty markers no quoted clause covers, with context
 
     @property
     def accounted(self) -> bool:
-        return bool(self.rules or self.unchecked)
+        return bool(self.rules or self.unchecked) and not self.uncovered
 
 
 def sentences(text: str) -> list[str]:
@@ -38,6 +39,29 @@ def sentences(text: str) -> list[str]:
 
 def _core(clause: str) -> str:
     return clause.strip().strip("。；，…").replace(" … ", "…").strip()
+
+
+def _covered_ranges(clause: str, sentence: str) -> list[tuple[int, int]]:
+    """Character ranges of ``sentence`` a clause quotes (each piece between "…")."""
+    out = []
+    for piece in (p.strip() for p in _core(clause).split("…")):
+        start = sentence.find(piece) if piece else -1
+        if start >= 0:
+            out.append((start, start + len(piece)))
+    return out
+
+
+def _uncovered_markers(sentence: str, clauses: list[str]) -> tuple[str, ...]:
+    """Duty markers in ``sentence`` outside every quoted clause (e.g. a dropped "及时" duty)."""
+    ranges = [r for c in clauses for r in _covered_ranges(c, sentence)]
+    if any(_core(sentence) in _core(c) for c in clauses):
+        return ()
+    out = []
+    for marker in NORMATIVE_MARKERS:
+        for m in re.finditer(re.escape(marker), sentence):
+            if not any(a <= m.start() and m.end() <= b for a, b in ranges):
+                out.append(sentence[max(0, m.start() - 6) : m.end() + 6])
+    return tuple(out)
 
 
 def _overlaps(clause: str, sentence: str) -> bool:
@@ -61,7 +85,11 @@ def clause_register(plan: Plan) -> list[ClauseEntry]:
             )
             reasons = tuple(reason for clause, reason, _ in a.unchecked if _overlaps(clause, s))
             normative = any(m in s for m in NORMATIVE_MARKERS)
-            out.append(ClauseEntry(a.number, s, normative, rule_ids, reasons))
+            clauses = [c for _, c in rules_by_article.get(a.number, [])] + [
+                c for c, _, _ in a.unchecked
+            ]
+            uncovered = _uncovered_markers(s, clauses) if normative else ()
+            out.append(ClauseEntry(a.number, s, normative, rule_ids, reasons, uncovered))
     return out
 
 
@@ -77,6 +105,10 @@ def render_register(entries: list[ClauseEntry], lang: str = "zh") -> str:
         how = ", ".join([*(f"`{r}`" for r in e.rules), *(f"*{u}*" for u in e.unchecked)])
         if not how:
             how = "**未处理**" if lang == "zh" else "**not accounted for**"
+        if e.uncovered:
+            how += (" — **未覆盖**: " if lang == "zh" else " — **uncovered**: ") + " / ".join(
+                e.uncovered
+            )
         mark = (
             "是"
             if lang == "zh" and e.normative
@@ -95,7 +127,12 @@ def unaccounted(plan: Plan) -> list[Diagnostic]:
     return [
         Diagnostic(
             "hz_lint_unaccounted_clause",
-            f"article {e.article}: normative sentence not accounted for: {e.sentence}",
+            f"article {e.article}: normative sentence not accounted for: {e.sentence}"
+            + (
+                f" (duty words outside every quoted clause: {' / '.join(e.uncovered)})"
+                if e.uncovered
+                else ""
+            ),
             spans.get(e.article),
             help="add a rule whose `clause` quotes it, or an `unchecked` entry with a reason",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from itertools import groupby
 
@@ -51,6 +52,7 @@ _WORDS = {
         "none": "无检查结果",
         "unchecked": "未由机器检查的条款",
         "n_rules": "{n}条规则",
+        "quiet": "无检查结果的条款（描述性条款、未检查条款或没有相关事实）：第",
     },
     "en": {
         "title": "Compliance report",
@@ -69,6 +71,7 @@ _WORDS = {
         "none": "no findings",
         "unchecked": "clauses not checked by machine",
         "n_rules": "{n} rules",
+        "quiet": "Articles without findings (descriptive, unchecked, or no facts): ",
     },
 }
 
@@ -98,7 +101,10 @@ def _header(report: Report, plan: Plan, lang: str) -> list[str]:
     if r.parameters_overridden:
         lines.append(
             f"{w['overridden']}: "
-            + ", ".join(f"{k}={v}" for k, v in sorted(r.parameters_overridden.items()))
+            + ", ".join(
+                f"{k}={json.dumps(v, ensure_ascii=False)}"
+                for k, v in sorted(r.parameters_overridden.items())
+            )
         )
     return lines
 
@@ -119,14 +125,23 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
             msg = f.message.zh if lang == "zh" else f.message.en
             adv = w["advisory"] if f.severity == "advisory" and f.status == "violated" else ""
             out.append(f"  {_MARK[f.status]} [{st[f.status]}] {msg}{adv}")
-            extra = f"{w['evidence']}: {', '.join(f.evidence)}" if f.evidence else ""
-            is_evidence = f.period.start == f.period.end
-            if f.due and not is_evidence and f.status in ("violated", "pending", "fulfilled_late"):
-                extra = f"{w['due']}: {f.due}; " + extra
-            out.append(f"      {f.id}" + (f" — {extra}" if extra else ""))
+            parts = []
+            if (
+                f.due
+                and f.requirement != "evidence"
+                and f.status in ("violated", "pending", "fulfilled_late")
+            ):
+                parts.append(f"{w['due']}: {f.due}")
+            if f.evidence:
+                parts.append(f"{w['evidence']}: {', '.join(f.evidence)}")
+            out.append(f"      {f.id}" + (" — " + "; ".join(parts) if parts else ""))
         unchecked = unchecked_counts.get(article, 0)
         if unchecked:
             out.append(f"  {w['unchecked']}: {unchecked}")
+    quiet = sorted({a.number for a in plan.articles} - {f.article for f in report.findings})
+    if quiet:
+        sep, end = ("、", "条") if lang == "zh" else (", ", "")
+        out += ["", w["quiet"] + sep.join(str(n) for n in quiet) + end]
     if not report.findings:
         out += ["", w["none"]]
     return "\n".join(out) + "\n"

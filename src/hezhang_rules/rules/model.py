@@ -112,6 +112,9 @@ class Condition(_M):
     any: list[Condition] | None = None
     all: list[Condition] | None = None
     related: Related | None = None
+    one_of: list[Condition] | None = Field(
+        default=None, description="at least one of these conditions holds (takes no `field`)"
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -124,7 +127,7 @@ class Condition(_M):
                 f"a condition takes exactly one operator (found: {found}); "
                 f"operators: {', '.join(OPERATORS)}"
             )
-        if ops[0] != "related" and self.field is None:
+        if ops[0] not in ("related", "one_of") and self.field is None:
             raise ValueError(f"operator `{ops[0]}` needs a `field`")
         return self
 
@@ -156,6 +159,7 @@ OPERATORS = (
     "any",
     "all",
     "related",
+    "one_of",
 )
 
 
