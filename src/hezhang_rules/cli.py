@@ -23,7 +23,13 @@ from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import load_facts
 from hezhang_rules.loader import load_rules
 from hezhang_rules.report import FORMATS, render_report
-from hezhang_rules.report.register import clause_register, render_register, unaccounted
+from hezhang_rules.report.register import (
+    clause_register,
+    render_coverage,
+    render_register,
+    scan_cases,
+    unaccounted,
+)
 from hezhang_rules.source import DEFAULT_LIMITS, Limits, SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
@@ -167,6 +173,17 @@ def cmd_register(args: argparse.Namespace) -> int:
     return EXIT_OK if all(e.accounted for e in entries if e.normative) else EXIT_VIOLATIONS
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    plan = _plan(args.rules, [])
+    cases = scan_cases(Path(args.cases)) if args.cases else {}
+    text = render_coverage(plan, cases)
+    if args.output:
+        write_atomically(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from hezhang_rules.schemas import schema_for
 
@@ -218,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--format", choices=("markdown", "json"), default="markdown")
     reg.add_argument("--lang", choices=("zh", "en"), default="zh")
     reg.set_defaults(func=cmd_register)
+    cov = sub.add_parser("coverage", help="write the coverage table (docs/coverage.md)")
+    cov.add_argument("--rules", help="rule pack directory (default: bundled)")
+    cov.add_argument("--cases", help="golden case directory, e.g. tests/golden")
+    cov.add_argument("--output", help="write here instead of stdout")
+    cov.set_defaults(func=cmd_coverage)
     s = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("which", choices=("rule-file", "pack-file", "report", "facts"))
     s.set_defaults(func=cmd_schema)

@@ -58,3 +58,15 @@ def test_a_duty_dropped_inside_a_covered_sentence_fails_lint(
     err = capsys.readouterr().err
     assert "hz_lint_unaccounted_clause" in err and "duty words outside" in err
     assert "由总河长或副总" in err
+
+
+def test_coverage_table_is_current() -> None:
+    """docs/coverage.md is what `hezhang-rules coverage --cases tests/golden` writes now."""
+    from hezhang_rules.report.register import render_coverage, scan_cases
+
+    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    text = render_coverage(plan, scan_cases(ROOT / "tests" / "golden"))
+    assert (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8") == text, (
+        "regenerate: hezhang-rules coverage --cases tests/golden --output docs/coverage.md")
+    assert "rules with a compliant and a violating golden case: 63/63" in text or (
+        f"{len(plan.rules)}/{len(plan.rules)}" in text)
