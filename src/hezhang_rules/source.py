@@ -53,6 +53,7 @@ class Limits:
     max_alias_nodes: int = 100_000
     max_scalar_chars: int = 1_000_000
     max_records: int = 1_000_000  # records per fact file
+    max_problems: int = 1_000  # diagnostics reported per file before the rest are counted only
 
     @classmethod
     def with_overrides(cls, items: dict[str, int]) -> Limits:

@@ -78,7 +78,10 @@ class FactSet:
 
     @classmethod
     def build(
-        cls, facts: Iterable[Fact], origins: Mapping[int, FactOrigin] | None = None
+        cls,
+        facts: Iterable[Fact],
+        origins: Mapping[int, FactOrigin] | None = None,
+        max_problems: int = 1_000,
     ) -> FactSet:
         """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
 
@@ -128,6 +131,13 @@ class FactSet:
                 continue
             for path, target, kinds in iter_refs(f):
                 diags.extend(_check_ref(f, path, target, kinds, by_id, problems, where(f)))
+            if len(diags) > max_problems:
+                extra = Diagnostic(
+                    "hz_load_too_many_problems",
+                    f"more than {max_problems} problems; the first {max_problems} are shown",
+                    where(f).span,
+                )
+                raise FactLoadError([*diags[:max_problems], extra])
         if diags:
             raise FactLoadError(diags)
         ordered = {

@@ -35,6 +35,10 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             out.extend((x, str(x)) for x in found)
         elif p.is_file():
             out.append((p, str(p)))
+        elif p.exists():
+            diags.append(
+                Diagnostic("hz_facts_no_such_file", "not a regular file or directory", Span(str(p)))
+            )
         else:
             diags.append(
                 Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
@@ -146,6 +150,7 @@ def records_from_document(
         return []
     out: list[Fact] = []
     count = 0
+    first_diag = len(diags)
     for kind, records in doc.data.items():
         if kind not in FACT_KINDS:
             diags.append(
@@ -181,6 +186,17 @@ def records_from_document(
             )
             return out
         for i, raw in enumerate(records):
+            if len(diags) - first_diag >= limits.max_problems:
+                diags.append(
+                    Diagnostic(
+                        "hz_load_too_many_problems",
+                        f"more than {limits.max_problems} problems in this file; the first "
+                        f"{limits.max_problems} are shown",
+                        doc.span((kind, i)),
+                        help="fix those first, or raise the limit max_problems",
+                    )
+                )
+                return out
             fact = _validate_record(doc, kind, i, raw, diags)
             if fact is not None:
                 label = f"{kind}[{i}] (id {fact.id})"
@@ -213,11 +229,11 @@ def load_facts(
     if diags:
         # Reference checks need every record; still report them when only some records failed.
         try:
-            FactSet.build(facts, origins)
+            FactSet.build(facts, origins, limits.max_problems)
         except FactLoadError as exc:
             diags.extend(d for d in exc.diagnostics if d.code != "hz_facts_dangling_reference")
         raise FactLoadError(diags)
-    return FactSet.build(facts, origins)
+    return FactSet.build(facts, origins, limits.max_problems)
 
 
 def facts_from_models(facts: Iterable[Fact]) -> FactSet:
