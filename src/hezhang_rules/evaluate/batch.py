@@ -132,12 +132,19 @@ class _Run:
         day = get_path(f, date_field)
         return day if isinstance(day, dt.date) and day <= self.world.as_of else None
 
-    def instances(self, rule: PlanRule, holder: Holder, per: str, policy: Any) -> list[Instance]:
-        """The periods ``holder`` answers for, clipped by tenure and force (see PeriodPolicy)."""
+    def instances(
+        self, rule: PlanRule, holder: Holder, per: str, policy: Any, until: dt.date | None = None
+    ) -> list[Instance]:
+        """The periods ``holder`` answers for, clipped by tenure and force (see PeriodPolicy).
+
+        Periods that have begun by the as-of date are listed (or by ``until``, for deadlines
+        due before their period begins, such as next year's indicators due this December).
+        """
         force_from, force_until = rule.in_force_from, rule.in_force_until or dt.date.max
+        horizon = until or self.world.as_of
         out = []
         for lo, hi in holder.tenure:
-            start, end = max(lo, force_from), min(hi, force_until, self.world.as_of)
+            start, end = max(lo, force_from), min(hi, force_until, horizon)
             for p in periods_between(per, start, end):
                 out.append(self._clip(p, lo, hi, force_from, force_until, policy))
         merged: dict[str, Instance] = {}
@@ -316,7 +323,13 @@ class _Run:
             return
         for holder in self.holders(rule.holder):
             facts = self.selected(req.select, holder)
-            for inst in self.instances(rule, holder, "year", req.periods):
+            # A period due before it begins (year_offset < 0) is listed once it is due-able.
+            until = (
+                dt.date(self.world.as_of.year - req.year_offset, 1, 1)
+                if (req.year_offset < 0)
+                else None
+            )
+            for inst in self.instances(rule, holder, "year", req.periods, until):
                 year = inst.period.start.year
                 due = _due_date(year, req)
                 p = inst.period
