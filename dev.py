@@ -129,7 +129,7 @@ def cmd_test(args: list[str]) -> int:
     ensure_venv(sys.executable, VENV)
     bin_dir = VENV / "bin"
     steps: list[tuple[str, list[str | Path]]] = [
-        ("ruff", [bin_dir / "ruff", "check", "src", "tests", "benchmarks", "dev.py"]),
+        ("ruff", [bin_dir / "ruff", "check", "src", "tests", "benchmarks", "fuzz", "dev.py"]),
         ("mypy", [bin_dir / "mypy", "--strict", "src"]),
         ("import-linter", [bin_dir / "lint-imports"]),
         ("pytest", [bin_dir / "python", "-m", "pytest", *args]),

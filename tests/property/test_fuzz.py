@@ -22,7 +22,7 @@ from hezhang_rules.source import Document, Limits, SourceError, parse_json, pars
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = Limits(max_depth=20, max_nodes=5_000, max_alias_nodes=500, max_scalar_chars=2_000)
 
-yaml_alphabet = st.sampled_from(list("abc:-[]{},&*!|>'\"#%@`? \n\t0123456789.~") + ["河", "\ufeff"])
+yaml_alphabet = st.sampled_from([*list("abc:-[]{},&*!|>'\"#%@`? \n\t0123456789.~"), "河", "\ufeff"])
 yamlish = st.text(yaml_alphabet, max_size=200)
 scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | \
     st.text(max_size=20) | st.sampled_from(["2021-02-30", "2021-03-01", "p-1", "u-o", "j-d",
