@@ -436,6 +436,40 @@ def _json_key_position(text: str, key: str) -> tuple[int, int]:
     return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
+def _check_json_size(data: Any, file: str, limits: Limits) -> None:
+    """Apply the node and value-length limits to parsed JSON (as the YAML builder does)."""
+    nodes = 0
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise SourceError(
+                [
+                    Diagnostic(
+                        "hz_load_too_many_nodes",
+                        f"more than {limits.max_nodes} nodes in one file",
+                        Span(file, 1, 1),
+                    )
+                ]
+            )
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            nodes += len(item)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and len(item) > limits.max_scalar_chars:
+            raise SourceError(
+                [
+                    Diagnostic(
+                        "hz_load_scalar_too_long",
+                        f"a value longer than {limits.max_scalar_chars} characters",
+                        Span(file, 1, 1),
+                    )
+                ]
+            )
+
+
 def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse JSON (duplicate keys rejected, depth limited); spans name the file only."""
     ok, line = _json_depth_ok(text, limits.max_depth)
@@ -470,6 +504,7 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
         raise SourceError(
             [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1))]
         ) from None
+    _check_json_size(data, file, limits)
     return Document(file, data)
 
 

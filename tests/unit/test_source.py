@@ -91,3 +91,25 @@ def test_json_duplicates_and_depth() -> None:
         parse_json("[" * 100 + "]" * 100, "f.json")
     assert exc.value.diagnostics[0].code == "hz_load_too_deep"
     assert parse_json('{"a": [1, {"b": null}]}', "f.json").data == {"a": [1, {"b": None}]}
+
+
+def test_json_has_the_same_size_limits_as_yaml() -> None:
+    with pytest.raises(SourceError) as exc:
+        parse_json("[" + ",".join(["1"] * 20) + "]", "f.json", Limits(max_nodes=10))
+    assert exc.value.diagnostics[0].code == "hz_load_too_many_nodes"
+    with pytest.raises(SourceError) as exc:
+        parse_json('{"a": "' + "x" * 50 + '"}', "f.json", Limits(max_scalar_chars=10))
+    assert exc.value.diagnostics[0].code == "hz_load_scalar_too_long"
+
+
+def test_pure_python_fallback_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the pure-Python event parser gives the same data and spans."""
+    import hezhang_rules.source as source
+
+    text = "a: [1, no, 010]\nb:\n  c: ~\n"
+    fast = parse_yaml(text, "f.yaml")
+    monkeypatch.setattr(source, "_CParser", None)
+    slow = parse_yaml(text, "f.yaml")
+    assert fast.data == slow.data == {"a": [1, "no", 10], "b": {"c": None}}
+    assert fast.values == slow.values and fast.keys == slow.keys
+    assert codes("[" * 100) == ["hz_load_too_deep"]

@@ -131,6 +131,8 @@ class FactSet:
                 continue
             for path, target, kinds in iter_refs(f):
                 diags.extend(_check_ref(f, path, target, kinds, by_id, problems, where(f)))
+                if len(diags) > max_problems:
+                    break
             if len(diags) > max_problems:
                 extra = Diagnostic(
                     "hz_load_too_many_problems",
