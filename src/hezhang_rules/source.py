@@ -49,7 +49,7 @@ class Limits:
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 5_000_000
+    max_nodes: int = 20_000_000
     max_alias_nodes: int = 100_000
     max_scalar_chars: int = 1_000_000
     max_records: int = 1_000_000  # records per fact file

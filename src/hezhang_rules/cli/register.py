@@ -1,0 +1,58 @@
+"""``hezhang-rules register`` and ``coverage``: every sentence of the measures and its rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_plan, write_atomically
+from hezhang_rules.report.register import (
+    clause_register,
+    render_coverage,
+    render_register,
+    scan_cases,
+)
+
+
+def run_register(args: argparse.Namespace) -> int:
+    entries = clause_register(load_plan(args.rules, []))
+    if args.format == "json":
+        rows = [
+            {
+                "article": e.article,
+                "sentence": e.sentence,
+                "normative": e.normative,
+                "rules": list(e.rules),
+                "unchecked": list(e.unchecked),
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_register(entries, args.lang))
+    return EXIT_OK if all(e.accounted for e in entries if e.normative) else EXIT_VIOLATIONS
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    plan = load_plan(args.rules, [])
+    text = render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {})
+    if args.output:
+        write_atomically(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    reg = sub.add_parser("register", help="print the clause register (every sentence, how covered)")
+    reg.add_argument("--rules", help="rule pack directory (default: bundled)")
+    reg.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    reg.add_argument("--lang", choices=("zh", "en"), default="zh")
+    reg.set_defaults(func=run_register)
+    cov = sub.add_parser("coverage", help="write the coverage table (docs/coverage.md)")
+    cov.add_argument("--rules", help="rule pack directory (default: bundled)")
+    cov.add_argument("--cases", help="golden case directory, e.g. tests/golden")
+    cov.add_argument("--output", help="write here instead of stdout")
+    cov.set_defaults(func=run_coverage)
