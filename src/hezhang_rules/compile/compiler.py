@@ -10,123 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from hezhang_rules.compile import params as P
+from hezhang_rules.compile import requirements as R
 from hezhang_rules.compile.conditions import ConditionCompiler
+from hezhang_rules.compile.context import Ctx, Param, PathKey
 from hezhang_rules.compile.plan import (
     ArticleInfo,
-    CountPlan,
-    DeadlinePlan,
     EvidencePlan,
-    ForbidPlan,
-    HolderSpec,
     ParameterInfo,
-    ParamUse,
-    PeriodPolicy,
     Plan,
     PlanRule,
     Requirement,
     ResponsePlan,
-    Selection,
     Text2,
 )
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
-from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.facts.schema import PathError, resolve_path
 from hezhang_rules.loader import LoadedRuleFile, RuleSet
 from hezhang_rules.rules import model as M
 
-PathKey = tuple[str | int, ...]
-_BIND_TARGETS = ("holder", "holder.jurisdiction", "holder.unit")
-_TRIGGER_PREFIX = "trigger."
-
-
-@dataclass
-class _Param:
-    qualified: str
-    decl: M.Parameter
-    article: int | None
-    value: Any
-    overridden: bool = False
-
-
-@dataclass
-class _Ctx:
-    """State of one compilation: diagnostics and the parameter tables."""
-
-    ruleset: RuleSet
-    diags: list[Diagnostic] = field(default_factory=list)
-    pack_params: dict[str, _Param] = field(default_factory=dict)
-    file_params: dict[int, dict[str, _Param]] = field(default_factory=dict)
-    file: LoadedRuleFile | None = None
-    uses: dict[str, ParamUse] = field(default_factory=dict)
-
-    def span(self, path: PathKey, key: bool = False) -> Span:
-        if self.file is None:
-            return self.ruleset.pack.doc.span(path, key=key)
-        return self.file.doc.span(path, key=key)
-
-    def error(self, code: str, message: str, path: PathKey, help: str | None = None) -> None:
-        self.diags.append(Diagnostic(code, message, self.span(path), help=help))
-
-    def lookup(self, name: str) -> _Param | None:
-        if self.file is not None:
-            local = self.file_params.get(self.file.model.article, {}).get(name)
-            if local is not None:
-                return local
-        return self.pack_params.get(name)
-
-    def value(
-        self,
-        raw: Any,
-        path: PathKey,
-        expected: tuple[str, ...],
-        choices: tuple[str, ...] | None = None,
-    ) -> Any:
-        """Resolve a literal or ``{param: name}`` used where ``expected`` types fit."""
-        if not isinstance(raw, M.ParamRef):
-            return raw
-        p = self.lookup(raw.param)
-        if p is None:
-            names = list(self.pack_params)
-            if self.file is not None:
-                names += list(self.file_params.get(self.file.model.article, {}))
-            self.error(
-                "hz_compile_unknown_parameter",
-                f"unknown parameter `{raw.param}`",
-                (*path, "param"),
-                help=did_you_mean(raw.param, names),
-            )
-            return None
-        if p.decl.type not in expected:
-            self.error(
-                "hz_compile_parameter_type",
-                f"parameter `{raw.param}` is of type {p.decl.type}; here a "
-                f"{' or '.join(expected)} is needed",
-                (*path, "param"),
-            )
-            return None
-        if (
-            choices is not None
-            and p.decl.type == "choice"
-            and not set(p.decl.choices or ()) <= set(choices)
-        ):
-            self.error(
-                "hz_compile_parameter_type",
-                f"parameter `{raw.param}` may take values {p.decl.choices}; here only "
-                f"{list(choices)} are meaningful",
-                (*path, "param"),
-            )
-            return None
-        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)
-        return p.value
-
 
 def _declare(
-    ctx: _Ctx,
-    table: dict[str, _Param],
+    ctx: Ctx,
+    table: dict[str, Param],
     params: Mapping[str, M.Parameter],
     article: int | None,
     qualify: str | None,
@@ -171,15 +78,15 @@ def _declare(
                 )
                 raw = None  # keep the declared value so its uses do not cascade into more errors
             value, overridden = P.convert(decl.type, raw), True
-        table[name] = _Param(qualified, decl, decl.article or article, value, overridden)
+        table[name] = Param(qualified, decl, decl.article or article, value, overridden)
 
 
-def _parameters_pass(ctx: _Ctx, overrides: dict[str, Any]) -> None:
+def _parameters_pass(ctx: Ctx, overrides: dict[str, Any]) -> None:
     ctx.file = None
     _declare(ctx, ctx.pack_params, ctx.ruleset.pack.model.parameters, None, None, overrides)
     for f in ctx.ruleset.files:
         ctx.file = f
-        table: dict[str, _Param] = {}
+        table: dict[str, Param] = {}
         _declare(
             ctx, table, f.model.parameters, f.model.article, f"art{f.model.article:03d}", overrides
         )
@@ -199,422 +106,7 @@ def _parameters_pass(ctx: _Ctx, overrides: dict[str, Any]) -> None:
         )
 
 
-def _kind(ctx: _Ctx, kind: str, path: PathKey) -> bool:
-    if kind in FACT_KINDS:
-        return True
-    ctx.error(
-        "hz_compile_unknown_kind",
-        f"unknown fact kind `{kind}`",
-        path,
-        help=did_you_mean(kind, FACT_KINDS),
-    )
-    return False
-
-
-def _date_field(ctx: _Ctx, kind: str, given: str | None, path: PathKey) -> str:
-    model = FACT_KINDS[kind]
-    if given is None:
-        if model.DATE_FIELD is None:
-            ctx.error(
-                "hz_compile_no_date_field",
-                f"facts of kind `{kind}` have no date; name a `date_field`",
-                path,
-            )
-            return ""
-        return model.DATE_FIELD
-    try:
-        shape = resolve_path(model, given)
-    except PathError as exc:
-        ctx.error(
-            "hz_compile_unknown_field",
-            str(exc),
-            path,
-            help=did_you_mean(exc.segment, exc.available),
-        )
-        return given
-    if shape.scalar is not dt.date:
-        ctx.error("hz_compile_field_type", f"`{given}` is not a date field", path)
-    return given
-
-
-def _selection(
-    ctx: _Ctx, cc: ConditionCompiler, spec: Any, path: PathKey, trigger_kind: str | None = None
-) -> Selection | None:
-    """Resolve a fact selection; ``trigger_kind`` allows ``trigger.<field>`` bind targets."""
-    if not _kind(ctx, spec.facts, (*path, "facts")):
-        return None
-    model = FACT_KINDS[spec.facts]
-    where = cc.conditions(spec.where, model, (*path, "where"))
-    bind = []
-    for fname, target in sorted(spec.bind.items()):
-        bpath = (*path, "bind", fname)
-        if target.startswith(_TRIGGER_PREFIX) and trigger_kind in FACT_KINDS:
-            _field_of(ctx, trigger_kind, target[len(_TRIGGER_PREFIX) :], bpath)
-        elif target not in _BIND_TARGETS:
-            allowed = list(_BIND_TARGETS)
-            if trigger_kind:
-                allowed.append("trigger.<field>")
-            ctx.error(
-                "hz_compile_bind_target",
-                f"bind target `{target}` is not one of {', '.join(allowed)}",
-                bpath,
-            )
-        try:
-            shape = resolve_path(model, fname)
-            ref = shape.ref or (shape.item.ref if shape.item else None)
-            if not ref:
-                ctx.error(
-                    "hz_compile_field_type",
-                    f"`{fname}` is not a reference field; bind needs one",
-                    bpath,
-                )
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*path, "bind"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
-        bind.append((fname, target))
-    date_field = _date_field(ctx, spec.facts, spec.date_field, (*path, "date_field"))
-    return Selection(spec.facts, where, tuple(bind), date_field)
-
-
-def _field_of(ctx: _Ctx, kind: str, path: str, where: PathKey) -> bool:
-    """Check that ``path`` is a field of facts of ``kind``; report it if not."""
-    try:
-        resolve_path(FACT_KINDS[kind], path)
-        return True
-    except PathError as exc:
-        ctx.error(
-            "hz_compile_unknown_field",
-            str(exc),
-            where,
-            help=did_you_mean(exc.segment, exc.available),
-        )
-        return False
-
-
-def _policy(ctx: _Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
-    choices = ("clip", "exempt")
-    tenure = ctx.value(spec.tenure, (*path, "tenure"), ("choice",), choices)
-    min_days = ctx.value(spec.tenure_min_days, (*path, "tenure_min_days"), ("integer", "days"))
-    in_force = ctx.value(spec.in_force, (*path, "in_force"), ("choice",), choices)
-    return PeriodPolicy(tenure or "clip", min_days or 0, in_force or "clip")
-
-
-def _requirement(
-    ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey
-) -> Requirement | None:
-    req = rule.requires
-    rpath = (*path, "requires")
-    if isinstance(req, M.CountRequirement | M.ForbidRequirement | M.DeadlineRequirement):
-        sel = _selection(ctx, cc, req, rpath)
-        per = ctx.value(req.per, (*rpath, "per"), ("period",))
-        policy = _policy(ctx, req.periods, (*rpath, "periods"))
-        if per == "once" and not isinstance(req, M.DeadlineRequirement):
-            ctx.error(
-                "hz_compile_once_period", "`per: once` is for deadlines only", (*rpath, "per")
-            )
-            return None
-        if sel is None:
-            return None
-        if isinstance(req, M.CountRequirement):
-            n = ctx.value(req.at_least, (*rpath, "at_least"), ("integer",))
-            if isinstance(n, int) and n < 1:
-                ctx.error(
-                    "hz_compile_bad_count",
-                    f"`at_least` must be 1 or more, not {n}",
-                    (*rpath, "at_least"),
-                    help="a duty to do something 0 times is no duty",
-                )
-                return None
-            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy)
-        if isinstance(req, M.ForbidRequirement):
-            return ForbidPlan(sel, per, policy)
-        return _deadline(ctx, req, sel, per, policy, rpath)
-    if isinstance(req, M.ResponseRequirement):
-        return _response(ctx, cc, req, rpath)
-    return _evidence(ctx, cc, req, rpath)
-
-
-def _deadline(
-    ctx: _Ctx,
-    req: M.DeadlineRequirement,
-    sel: Selection,
-    per: Any,
-    policy: PeriodPolicy,
-    rpath: PathKey,
-) -> DeadlinePlan | None:
-    if per == "once":
-        return _deadline_once(ctx, req, sel, policy, rpath)
-    md = ctx.value(req.due.month_day, (*rpath, "due", "month_day"), ("month_day",))
-    parsed = P.parse_month_day(md) if isinstance(md, str) else None
-    if md is not None and parsed is None:
-        ctx.error(
-            "hz_compile_bad_month_day",
-            f"`{md}` is not a day written MM-DD",
-            (*rpath, "due", "month_day"),
-        )
-    offset = ctx.value(req.due.year_offset, (*rpath, "due", "year_offset"), ("integer",))
-    inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
-    if per != "year":
-        ctx.error(
-            "hz_compile_deadline_period",
-            "an absolute due date (month-day) needs yearly periods",
-            (*rpath, "per"),
-        )
-    if offset and req.period_field is None:
-        ctx.error(
-            "hz_compile_deadline_period",
-            "a due date in another year (year_offset) needs a `period_field` naming the year the "
-            "deliverable covers",
-            (*rpath, "due", "year_offset"),
-        )
-    if req.period_field is not None:
-        try:
-            shape = resolve_path(FACT_KINDS[sel.kind], req.period_field)
-            if shape.scalar is not int:
-                ctx.error(
-                    "hz_compile_field_type",
-                    f"`{req.period_field}` is not a year field",
-                    (*rpath, "period_field"),
-                )
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*rpath, "period_field"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
-    if parsed is None:
-        return None
-    return DeadlinePlan(
-        sel, "year", req.period_field, parsed[0], parsed[1], offset or 0, bool(inclusive), policy
-    )
-
-
-def _deadline_once(
-    ctx: _Ctx, req: M.DeadlineRequirement, sel: Selection, policy: PeriodPolicy, rpath: PathKey
-) -> DeadlinePlan | None:
-    raw = ctx.value(req.due.date, (*rpath, "due", "date"), ("date",))
-    due = raw if isinstance(raw, dt.date) else None
-    if isinstance(raw, str):
-        try:
-            due = dt.date.fromisoformat(raw) if len(raw) == 10 else None
-        except ValueError:
-            due = None
-        if due is None:
-            ctx.error("hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", (*rpath, "due"))
-    if req.period_field is not None:
-        ctx.error(
-            "hz_compile_once_period",
-            "`per: once` takes no `period_field`",
-            (*rpath, "period_field"),
-        )
-    if due is None:
-        return None
-    inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
-    return DeadlinePlan(sel, "once", None, 0, 0, 0, bool(inclusive), policy, due_date=due)
-
-
-def _response(
-    ctx: _Ctx, cc: ConditionCompiler, req: M.ResponseRequirement, rpath: PathKey
-) -> ResponsePlan | None:
-    t = req.trigger
-    tpath = (*rpath, "trigger")
-    trigger_where: tuple[Any, ...] = ()
-    trigger_date: str | None = None
-    if t.facts is not None:
-        if not _kind(ctx, t.facts, (*tpath, "facts")):
-            return None
-        trigger_where = cc.conditions(t.where, FACT_KINDS[t.facts], (*tpath, "where"))
-        trigger_date = _date_field(ctx, t.facts, t.date_field, (*tpath, "date_field"))
-    elif t.where:
-        ctx.error(
-            "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
-        )
-    resp = _selection(ctx, cc, req.response, (*rpath, "response"), t.facts)
-    if resp is None:
-        return None
-    link_to = req.response.link_to
-    if link_to is not None and t.facts is not None:
-        _field_of(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
-    elif link_to is not None:
-        ctx.error(
-            "hz_compile_trigger_where",
-            "`link_to` needs a trigger of `facts`",
-            (*rpath, "response", "link_to"),
-        )
-    link = req.response.link
-    if link is not None:
-        try:
-            resolve_path(FACT_KINDS[resp.kind], link)
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*rpath, "response", "link"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
-    days = ctx.value(req.due.days, (*rpath, "due", "days"), ("days", "integer"))
-    if req.due.field is not None and t.facts is not None:
-        _date_field(ctx, t.facts, req.due.field, (*rpath, "due", "field"))
-    return ResponsePlan(
-        t.facts,
-        t.finding_of,
-        frozenset(t.statuses),
-        trigger_where,
-        trigger_date,
-        resp,
-        link,
-        link_to,
-        days if isinstance(days, int) else 0,
-        req.due.field,
-    )
-
-
-def _evidence(
-    ctx: _Ctx, cc: ConditionCompiler, req: M.EvidenceRequirement, rpath: PathKey
-) -> EvidencePlan | None:
-    if not _kind(ctx, req.facts, (*rpath, "facts")):
-        return None
-    model = FACT_KINDS[req.facts]
-    where = cc.conditions(req.where, model, (*rpath, "where"))
-    must = cc.conditions(req.must, model, (*rpath, "must"))
-    date_field = _date_field(ctx, req.facts, req.date_field, (*rpath, "date_field"))
-    return EvidencePlan(req.facts, where, date_field, must)
-
-
-def _holder(ctx: _Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> HolderSpec | None:
-    h = rule.holder
-    hpath = (*path, "holder")
-    req = rule.requires
-    if h.field is not None:
-        kind = (
-            req.facts
-            if isinstance(req, M.EvidenceRequirement)
-            else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
-        )
-        if kind is None or kind not in FACT_KINDS:
-            ctx.error(
-                "hz_compile_holder_way",
-                "a `field` holder needs an evidence rule or a response rule triggered by facts",
-                (*hpath, "field"),
-            )
-            return None
-        try:
-            shape = resolve_path(FACT_KINDS[kind], h.field)
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*hpath, "field"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
-            return None
-        ref = shape.ref or (shape.item.ref if shape.item else None)
-        if not ref or not set(ref) <= {"people", "units", "jurisdictions"}:
-            ctx.error(
-                "hz_compile_field_type",
-                f"`{h.field}` does not name a person, unit or jurisdiction",
-                (*hpath, "field"),
-            )
-        return HolderSpec("field", field=h.field)
-    if isinstance(req, M.EvidenceRequirement):
-        ctx.error(
-            "hz_compile_holder_way",
-            "an evidence rule takes its holder from a `field` of the fact it checks",
-            hpath,
-        )
-        return None
-    if h.post is not None:
-        roles = ctx.value(h.post.roles, (*hpath, "post", "roles"), ("roles",))
-        levels = ctx.value(h.post.levels, (*hpath, "post", "levels"), ("levels",))
-        return HolderSpec(
-            "post",
-            roles=frozenset(roles or ()),
-            levels=frozenset(levels) if levels is not None else None,
-        )
-    if h.unit is not None:
-        types = ctx.value(h.unit.types, (*hpath, "unit", "types"), ("unit_types",))
-        levels = ctx.value(h.unit.levels, (*hpath, "unit", "levels"), ("levels",))
-        where = cc.conditions(h.unit.where, FACT_KINDS["units"], (*hpath, "unit", "where"))
-        return HolderSpec(
-            "unit",
-            types=frozenset(types or ()),
-            where=where,
-            levels=frozenset(levels) if levels is not None else None,
-        )
-    assert h.jurisdiction is not None
-    levels = ctx.value(h.jurisdiction.levels, (*hpath, "jurisdiction", "levels"), ("levels",))
-    return HolderSpec("jurisdiction", levels=frozenset(levels or ()))
-
-
-def _modality(ctx: _Ctx, rule: M.Rule, path: PathKey) -> None:
-    forbid = isinstance(rule.requires, M.ForbidRequirement)
-    if forbid != (rule.modality == "prohibition"):
-        ctx.error(
-            "hz_compile_modality",
-            "a `forbid` requirement is a prohibition and only it is"
-            if forbid
-            else "a prohibition needs a `forbid` requirement",
-            (*path, "modality"),
-        )
-
-
-def _holder_kinds(rule: M.Rule, holder: HolderSpec) -> set[str]:
-    """The fact kinds a holder of this rule can be."""
-    if holder.way == "post":
-        return {"people"}
-    if holder.way == "unit":
-        return {"units"}
-    if holder.way == "jurisdiction":
-        return {"jurisdictions"}
-    req = rule.requires
-    kind = (
-        req.facts
-        if isinstance(req, M.EvidenceRequirement)
-        else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
-    )
-    if kind is None or holder.field is None or kind not in FACT_KINDS:
-        return set()
-    try:
-        shape = resolve_path(FACT_KINDS[kind], holder.field)
-    except PathError:
-        return set()
-    return set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
-
-
-def _check_bind_kinds(
-    ctx: _Ctx, rule: M.Rule, holder: HolderSpec, req: Requirement, path: PathKey
-) -> None:
-    """A bound field must be able to name what it is bound to (a person, a unit …)."""
-    sel = req.response if isinstance(req, ResponsePlan) else getattr(req, "select", None)
-    if not isinstance(sel, Selection):
-        return
-    where = (*path, "response") if isinstance(req, ResponsePlan) else path
-    for fname, target in sel.bind:
-        if target.startswith(_TRIGGER_PREFIX):
-            continue
-        wanted = {"holder.jurisdiction": {"jurisdictions"}, "holder.unit": {"units"}}.get(
-            target, _holder_kinds(rule, holder)
-        )
-        try:
-            shape = resolve_path(FACT_KINDS[sel.kind], fname)
-        except PathError:
-            continue  # already reported by the selection pass
-        names = set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
-        if wanted and names and not names & wanted:
-            ctx.error(
-                "hz_compile_bind_kind",
-                f"`{fname}` names {'/'.join(sorted(names))} but `{target}` is a "
-                f"{'/'.join(sorted(wanted))} record: they can never be equal",
-                (*where, "bind", fname),
-            )
-
-
-def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
+def _in_force(ctx: Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
     raw = ctx.value(f.model.in_force.from_, ("in_force", "from"), ("date",))
     start = raw if isinstance(raw, dt.date) else None
     if isinstance(raw, str):
@@ -632,7 +124,7 @@ def _in_force(ctx: _Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
     return start or dt.date.min, until
 
 
-def _definitions_pass(ctx: _Ctx) -> None:
+def _definitions_pass(ctx: Ctx) -> None:
     """Each ``defines`` entry names a fact-model enumeration and only values it has."""
     from hezhang_rules.facts.enums import ENUMS
 
@@ -661,7 +153,7 @@ def _definitions_pass(ctx: _Ctx) -> None:
     ctx.file = None
 
 
-def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
+def _rules_pass(ctx: Ctx) -> list[PlanRule]:
     out: list[PlanRule] = []
     for f in ctx.ruleset.files:
         ctx.file = f
@@ -672,12 +164,12 @@ def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
             path: PathKey = ("rules", i)
             ctx.uses = dict(file_uses)
             cc = ConditionCompiler(ctx.value, ctx.error)
-            _modality(ctx, rule, path)
-            holder = _holder(ctx, cc, rule, path)
-            req = _requirement(ctx, cc, rule, path)
+            R.modality(ctx, rule, path)
+            holder = R.holder(ctx, cc, rule, path)
+            req = R.requirement(ctx, cc, rule, path)
             if holder is None or req is None:
                 continue
-            _check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
+            R.check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
             out.append(
                 PlanRule(
                     rule.id,
@@ -698,7 +190,7 @@ def _rules_pass(ctx: _Ctx) -> list[PlanRule]:
     return out
 
 
-def _escalation_pass(ctx: _Ctx, rules: list[PlanRule]) -> list[PlanRule]:
+def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
     by_id = {r.id: r for r in rules}
     deps: dict[str, str | None] = {}
     for r in rules:
@@ -753,7 +245,7 @@ def _article_info(f: LoadedRuleFile) -> ArticleInfo:
     )
 
 
-def _parameter_infos(ctx: _Ctx) -> tuple[ParameterInfo, ...]:
+def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
     tables = [ctx.pack_params, *ctx.file_params.values()]
     infos = [
         ParameterInfo(
@@ -775,7 +267,7 @@ def _parameter_infos(ctx: _Ctx) -> tuple[ParameterInfo, ...]:
 
 def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) -> Plan:
     """Compile a loaded rule set; raise :class:`RuleLoadError` with every problem found."""
-    ctx = _Ctx(ruleset)
+    ctx = Ctx(ruleset)
     pending = dict(overrides or {})
     _parameters_pass(ctx, pending)
     _definitions_pass(ctx)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from hezhang_rules._version import __version__
@@ -25,8 +24,9 @@ from hezhang_rules.compile.plan import (
     ResponsePlan,
     Selection,
 )
+from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.messages import failed_condition, render
-from hezhang_rules.evaluate.periods import ONE_DAY, Period, period_of, periods_between
+from hezhang_rules.evaluate.periods import ONE_DAY, Period, period_of
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Fact
@@ -40,20 +40,6 @@ from hezhang_rules.findings import (
     finding_order,
     summarize,
 )
-
-
-@dataclass(frozen=True)
-class Instance:
-    """A period a holder answers for, after clipping; ``na`` says why it does not apply."""
-
-    period: Period
-    clipped: Period
-    na: tuple[str, str] | None = None
-    pieces: tuple[Period, ...] = ()  # the stretches in post inside the period (default: clipped)
-
-    def covers(self, day: dt.date | None) -> bool:
-        """Whether an act on ``day`` counts: it falls in one of the stretches in post."""
-        return day is not None and any(p.contains(day) for p in self.pieces or (self.clipped,))
 
 
 def _status(done: dt.date | None, due: dt.date, as_of: dt.date) -> str:
@@ -132,79 +118,6 @@ class _Run:
         day = get_path(f, date_field)
         return day if isinstance(day, dt.date) and day <= self.world.as_of else None
 
-    def instances(
-        self, rule: PlanRule, holder: Holder, per: str, policy: Any, until: dt.date | None = None
-    ) -> list[Instance]:
-        """The periods ``holder`` answers for, clipped by tenure and force (see PeriodPolicy).
-
-        Periods that have begun by the as-of date are listed (or by ``until``, for deadlines
-        due before their period begins, such as next year's indicators due this December).
-        """
-        force_from, force_until = rule.in_force_from, rule.in_force_until or dt.date.max
-        horizon = until or self.world.as_of
-        out = []
-        for lo, hi in holder.tenure:
-            start, end = max(lo, force_from), min(hi, force_until, horizon)
-            for p in periods_between(per, start, end):
-                out.append(self._clip(p, lo, hi, force_from, force_until, policy))
-        merged: dict[str, Instance] = {}
-        for inst in out:
-            # Several stretches in post inside one period: one instance spanning them, whose
-            # acts count only inside the stretches (a gap out of post does not count).
-            prev = merged.get(inst.period.label)
-            if prev is None or (prev.na and not inst.na):
-                merged[inst.period.label] = inst
-            elif not inst.na and not prev.na:
-                merged[inst.period.label] = Instance(
-                    inst.period,
-                    Period(
-                        min(prev.clipped.start, inst.clipped.start),
-                        max(prev.clipped.end, inst.clipped.end),
-                        inst.period.label,
-                    ),
-                    None,
-                    (*(prev.pieces or (prev.clipped,)), *(inst.pieces or (inst.clipped,))),
-                )
-        return [merged[k] for k in sorted(merged, key=lambda k: merged[k].period.start)]
-
-    @staticmethod
-    def _clip(
-        p: Period, lo: dt.date, hi: dt.date, force_from: dt.date, force_until: dt.date, policy: Any
-    ) -> Instance:
-        start = max(p.start, lo, force_from)
-        end = min(p.end, hi, force_until)
-        clipped = Period(start, end, p.label)
-        if force_from > p.start and policy.in_force == "exempt":
-            return Instance(
-                p,
-                clipped,
-                (
-                    f"本期始于办法施行（{force_from}）之前，按参数不计",
-                    f"the period began before the rules took effect ({force_from}); exempt",
-                ),
-            )
-        # INVARIANT: the tenure cuts the period only where it is narrower than the force window.
-        cut_by_tenure = lo > max(p.start, force_from) or hi < min(p.end, force_until)
-        if cut_by_tenure and policy.tenure == "exempt":
-            return Instance(
-                p,
-                clipped,
-                (
-                    "任职未覆盖整个期间，按参数不计",
-                    "the tenure does not cover the whole period; exempt",
-                ),
-            )
-        if cut_by_tenure and clipped.days() < policy.tenure_min_days:
-            return Instance(
-                p,
-                clipped,
-                (
-                    f"本期任职仅{clipped.days()}天，少于{policy.tenure_min_days}天",
-                    f"in post for {clipped.days()} days, fewer than {policy.tenure_min_days}",
-                ),
-            )
-        return Instance(p, clipped)
-
     def emit(
         self,
         rule: PlanRule,
@@ -247,7 +160,7 @@ class _Run:
     def count(self, rule: PlanRule, req: CountPlan | ForbidPlan) -> None:
         for holder in self.holders(rule.holder):
             facts = self.selected(req.select, holder)
-            for inst in self.instances(rule, holder, req.per, req.periods):
+            for inst in instances(rule, holder, req.per, req.periods, self.world.as_of):
                 if inst.na:
                     self.emit(
                         rule,
@@ -329,7 +242,7 @@ class _Run:
                 if (req.year_offset < 0)
                 else None
             )
-            for inst in self.instances(rule, holder, "year", req.periods, until):
+            for inst in instances(rule, holder, "year", req.periods, self.world.as_of, until):
                 year = inst.period.start.year
                 due = _due_date(year, req)
                 p = inst.period

@@ -1,0 +1,94 @@
+"""Compilation state shared by the passes: diagnostics, parameter tables, located errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hezhang_rules.compile.plan import ParamUse
+from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean
+from hezhang_rules.loader import LoadedRuleFile, RuleSet
+from hezhang_rules.rules import model as M
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Param:
+    qualified: str
+    decl: M.Parameter
+    article: int | None
+    value: Any
+    overridden: bool = False
+
+
+@dataclass
+class Ctx:
+    """State of one compilation: diagnostics and the parameter tables."""
+
+    ruleset: RuleSet
+    diags: list[Diagnostic] = field(default_factory=list)
+    pack_params: dict[str, Param] = field(default_factory=dict)
+    file_params: dict[int, dict[str, Param]] = field(default_factory=dict)
+    file: LoadedRuleFile | None = None
+    uses: dict[str, ParamUse] = field(default_factory=dict)
+
+    def span(self, path: PathKey, key: bool = False) -> Span:
+        if self.file is None:
+            return self.ruleset.pack.doc.span(path, key=key)
+        return self.file.doc.span(path, key=key)
+
+    def error(self, code: str, message: str, path: PathKey, help: str | None = None) -> None:
+        self.diags.append(Diagnostic(code, message, self.span(path), help=help))
+
+    def lookup(self, name: str) -> Param | None:
+        if self.file is not None:
+            local = self.file_params.get(self.file.model.article, {}).get(name)
+            if local is not None:
+                return local
+        return self.pack_params.get(name)
+
+    def value(
+        self,
+        raw: Any,
+        path: PathKey,
+        expected: tuple[str, ...],
+        choices: tuple[str, ...] | None = None,
+    ) -> Any:
+        """Resolve a literal or ``{param: name}`` used where ``expected`` types fit."""
+        if not isinstance(raw, M.ParamRef):
+            return raw
+        p = self.lookup(raw.param)
+        if p is None:
+            names = list(self.pack_params)
+            if self.file is not None:
+                names += list(self.file_params.get(self.file.model.article, {}))
+            self.error(
+                "hz_compile_unknown_parameter",
+                f"unknown parameter `{raw.param}`",
+                (*path, "param"),
+                help=did_you_mean(raw.param, names),
+            )
+            return None
+        if p.decl.type not in expected:
+            self.error(
+                "hz_compile_parameter_type",
+                f"parameter `{raw.param}` is of type {p.decl.type}; here a "
+                f"{' or '.join(expected)} is needed",
+                (*path, "param"),
+            )
+            return None
+        if (
+            choices is not None
+            and p.decl.type == "choice"
+            and not set(p.decl.choices or ()) <= set(choices)
+        ):
+            self.error(
+                "hz_compile_parameter_type",
+                f"parameter `{raw.param}` may take values {p.decl.choices}; here only "
+                f"{list(choices)} are meaningful",
+                (*path, "param"),
+            )
+            return None
+        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)
+        return p.value

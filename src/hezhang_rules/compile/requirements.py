@@ -1,0 +1,441 @@
+"""The ``rules`` pass, per rule: holders, fact selections and requirements → plan pieces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hezhang_rules.compile import params as P
+from hezhang_rules.compile.conditions import ConditionCompiler
+from hezhang_rules.compile.context import Ctx, PathKey
+from hezhang_rules.compile.plan import (
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    HolderSpec,
+    PeriodPolicy,
+    Requirement,
+    ResponsePlan,
+    Selection,
+)
+from hezhang_rules.diagnostics import did_you_mean
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import PathError, resolve_path
+from hezhang_rules.rules import model as M
+
+_BIND_TARGETS = ("holder", "holder.jurisdiction", "holder.unit")
+_TRIGGER_PREFIX = "trigger."
+
+
+def _kind(ctx: Ctx, kind: str, path: PathKey) -> bool:
+    if kind in FACT_KINDS:
+        return True
+    ctx.error(
+        "hz_compile_unknown_kind",
+        f"unknown fact kind `{kind}`",
+        path,
+        help=did_you_mean(kind, FACT_KINDS),
+    )
+    return False
+
+
+def _date_field(ctx: Ctx, kind: str, given: str | None, path: PathKey) -> str:
+    model = FACT_KINDS[kind]
+    if given is None:
+        if model.DATE_FIELD is None:
+            ctx.error(
+                "hz_compile_no_date_field",
+                f"facts of kind `{kind}` have no date; name a `date_field`",
+                path,
+            )
+            return ""
+        return model.DATE_FIELD
+    try:
+        shape = resolve_path(model, given)
+    except PathError as exc:
+        ctx.error(
+            "hz_compile_unknown_field",
+            str(exc),
+            path,
+            help=did_you_mean(exc.segment, exc.available),
+        )
+        return given
+    if shape.scalar is not dt.date:
+        ctx.error("hz_compile_field_type", f"`{given}` is not a date field", path)
+    return given
+
+
+def _selection(
+    ctx: Ctx, cc: ConditionCompiler, spec: Any, path: PathKey, trigger_kind: str | None = None
+) -> Selection | None:
+    """Resolve a fact selection; ``trigger_kind`` allows ``trigger.<field>`` bind targets."""
+    if not _kind(ctx, spec.facts, (*path, "facts")):
+        return None
+    model = FACT_KINDS[spec.facts]
+    where = cc.conditions(spec.where, model, (*path, "where"))
+    bind = []
+    for fname, target in sorted(spec.bind.items()):
+        bpath = (*path, "bind", fname)
+        if target.startswith(_TRIGGER_PREFIX) and trigger_kind in FACT_KINDS:
+            _field_of(ctx, trigger_kind, target[len(_TRIGGER_PREFIX) :], bpath)
+        elif target not in _BIND_TARGETS:
+            allowed = list(_BIND_TARGETS)
+            if trigger_kind:
+                allowed.append("trigger.<field>")
+            ctx.error(
+                "hz_compile_bind_target",
+                f"bind target `{target}` is not one of {', '.join(allowed)}",
+                bpath,
+            )
+        try:
+            shape = resolve_path(model, fname)
+            ref = shape.ref or (shape.item.ref if shape.item else None)
+            if not ref:
+                ctx.error(
+                    "hz_compile_field_type",
+                    f"`{fname}` is not a reference field; bind needs one",
+                    bpath,
+                )
+        except PathError as exc:
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*path, "bind"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
+        bind.append((fname, target))
+    date_field = _date_field(ctx, spec.facts, spec.date_field, (*path, "date_field"))
+    return Selection(spec.facts, where, tuple(bind), date_field)
+
+
+def _field_of(ctx: Ctx, kind: str, path: str, where: PathKey) -> bool:
+    """Check that ``path`` is a field of facts of ``kind``; report it if not."""
+    try:
+        resolve_path(FACT_KINDS[kind], path)
+        return True
+    except PathError as exc:
+        ctx.error(
+            "hz_compile_unknown_field",
+            str(exc),
+            where,
+            help=did_you_mean(exc.segment, exc.available),
+        )
+        return False
+
+
+def _policy(ctx: Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
+    choices = ("clip", "exempt")
+    tenure = ctx.value(spec.tenure, (*path, "tenure"), ("choice",), choices)
+    min_days = ctx.value(spec.tenure_min_days, (*path, "tenure_min_days"), ("integer", "days"))
+    in_force = ctx.value(spec.in_force, (*path, "in_force"), ("choice",), choices)
+    return PeriodPolicy(tenure or "clip", min_days or 0, in_force or "clip")
+
+
+def requirement(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Requirement | None:
+    req = rule.requires
+    rpath = (*path, "requires")
+    if isinstance(req, M.CountRequirement | M.ForbidRequirement | M.DeadlineRequirement):
+        sel = _selection(ctx, cc, req, rpath)
+        per = ctx.value(req.per, (*rpath, "per"), ("period",))
+        policy = _policy(ctx, req.periods, (*rpath, "periods"))
+        if per == "once" and not isinstance(req, M.DeadlineRequirement):
+            ctx.error(
+                "hz_compile_once_period", "`per: once` is for deadlines only", (*rpath, "per")
+            )
+            return None
+        if sel is None:
+            return None
+        if isinstance(req, M.CountRequirement):
+            n = ctx.value(req.at_least, (*rpath, "at_least"), ("integer",))
+            if isinstance(n, int) and n < 1:
+                ctx.error(
+                    "hz_compile_bad_count",
+                    f"`at_least` must be 1 or more, not {n}",
+                    (*rpath, "at_least"),
+                    help="a duty to do something 0 times is no duty",
+                )
+                return None
+            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy)
+        if isinstance(req, M.ForbidRequirement):
+            return ForbidPlan(sel, per, policy)
+        return _deadline(ctx, req, sel, per, policy, rpath)
+    if isinstance(req, M.ResponseRequirement):
+        return _response(ctx, cc, req, rpath)
+    return _evidence(ctx, cc, req, rpath)
+
+
+def _deadline(
+    ctx: Ctx,
+    req: M.DeadlineRequirement,
+    sel: Selection,
+    per: Any,
+    policy: PeriodPolicy,
+    rpath: PathKey,
+) -> DeadlinePlan | None:
+    if per == "once":
+        return _deadline_once(ctx, req, sel, policy, rpath)
+    md = ctx.value(req.due.month_day, (*rpath, "due", "month_day"), ("month_day",))
+    parsed = P.parse_month_day(md) if isinstance(md, str) else None
+    if md is not None and parsed is None:
+        ctx.error(
+            "hz_compile_bad_month_day",
+            f"`{md}` is not a day written MM-DD",
+            (*rpath, "due", "month_day"),
+        )
+    offset = ctx.value(req.due.year_offset, (*rpath, "due", "year_offset"), ("integer",))
+    inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
+    if per != "year":
+        ctx.error(
+            "hz_compile_deadline_period",
+            "an absolute due date (month-day) needs yearly periods",
+            (*rpath, "per"),
+        )
+    if offset and req.period_field is None:
+        ctx.error(
+            "hz_compile_deadline_period",
+            "a due date in another year (year_offset) needs a `period_field` naming the year the "
+            "deliverable covers",
+            (*rpath, "due", "year_offset"),
+        )
+    if req.period_field is not None:
+        try:
+            shape = resolve_path(FACT_KINDS[sel.kind], req.period_field)
+            if shape.scalar is not int:
+                ctx.error(
+                    "hz_compile_field_type",
+                    f"`{req.period_field}` is not a year field",
+                    (*rpath, "period_field"),
+                )
+        except PathError as exc:
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*rpath, "period_field"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
+    if parsed is None:
+        return None
+    return DeadlinePlan(
+        sel, "year", req.period_field, parsed[0], parsed[1], offset or 0, bool(inclusive), policy
+    )
+
+
+def _deadline_once(
+    ctx: Ctx, req: M.DeadlineRequirement, sel: Selection, policy: PeriodPolicy, rpath: PathKey
+) -> DeadlinePlan | None:
+    raw = ctx.value(req.due.date, (*rpath, "due", "date"), ("date",))
+    due = raw if isinstance(raw, dt.date) else None
+    if isinstance(raw, str):
+        try:
+            due = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            due = None
+        if due is None:
+            ctx.error("hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", (*rpath, "due"))
+    if req.period_field is not None:
+        ctx.error(
+            "hz_compile_once_period",
+            "`per: once` takes no `period_field`",
+            (*rpath, "period_field"),
+        )
+    if due is None:
+        return None
+    inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
+    return DeadlinePlan(sel, "once", None, 0, 0, 0, bool(inclusive), policy, due_date=due)
+
+
+def _response(
+    ctx: Ctx, cc: ConditionCompiler, req: M.ResponseRequirement, rpath: PathKey
+) -> ResponsePlan | None:
+    t = req.trigger
+    tpath = (*rpath, "trigger")
+    trigger_where: tuple[Any, ...] = ()
+    trigger_date: str | None = None
+    if t.facts is not None:
+        if not _kind(ctx, t.facts, (*tpath, "facts")):
+            return None
+        trigger_where = cc.conditions(t.where, FACT_KINDS[t.facts], (*tpath, "where"))
+        trigger_date = _date_field(ctx, t.facts, t.date_field, (*tpath, "date_field"))
+    elif t.where:
+        ctx.error(
+            "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
+        )
+    resp = _selection(ctx, cc, req.response, (*rpath, "response"), t.facts)
+    if resp is None:
+        return None
+    link_to = req.response.link_to
+    if link_to is not None and t.facts is not None:
+        _field_of(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
+    elif link_to is not None:
+        ctx.error(
+            "hz_compile_trigger_where",
+            "`link_to` needs a trigger of `facts`",
+            (*rpath, "response", "link_to"),
+        )
+    link = req.response.link
+    if link is not None:
+        try:
+            resolve_path(FACT_KINDS[resp.kind], link)
+        except PathError as exc:
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*rpath, "response", "link"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
+    days = ctx.value(req.due.days, (*rpath, "due", "days"), ("days", "integer"))
+    if req.due.field is not None and t.facts is not None:
+        _date_field(ctx, t.facts, req.due.field, (*rpath, "due", "field"))
+    return ResponsePlan(
+        t.facts,
+        t.finding_of,
+        frozenset(t.statuses),
+        trigger_where,
+        trigger_date,
+        resp,
+        link,
+        link_to,
+        days if isinstance(days, int) else 0,
+        req.due.field,
+    )
+
+
+def _evidence(
+    ctx: Ctx, cc: ConditionCompiler, req: M.EvidenceRequirement, rpath: PathKey
+) -> EvidencePlan | None:
+    if not _kind(ctx, req.facts, (*rpath, "facts")):
+        return None
+    model = FACT_KINDS[req.facts]
+    where = cc.conditions(req.where, model, (*rpath, "where"))
+    must = cc.conditions(req.must, model, (*rpath, "must"))
+    date_field = _date_field(ctx, req.facts, req.date_field, (*rpath, "date_field"))
+    return EvidencePlan(req.facts, where, date_field, must)
+
+
+def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> HolderSpec | None:
+    h = rule.holder
+    hpath = (*path, "holder")
+    req = rule.requires
+    if h.field is not None:
+        kind = (
+            req.facts
+            if isinstance(req, M.EvidenceRequirement)
+            else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
+        )
+        if kind is None or kind not in FACT_KINDS:
+            ctx.error(
+                "hz_compile_holder_way",
+                "a `field` holder needs an evidence rule or a response rule triggered by facts",
+                (*hpath, "field"),
+            )
+            return None
+        try:
+            shape = resolve_path(FACT_KINDS[kind], h.field)
+        except PathError as exc:
+            ctx.error(
+                "hz_compile_unknown_field",
+                str(exc),
+                (*hpath, "field"),
+                help=did_you_mean(exc.segment, exc.available),
+            )
+            return None
+        ref = shape.ref or (shape.item.ref if shape.item else None)
+        if not ref or not set(ref) <= {"people", "units", "jurisdictions"}:
+            ctx.error(
+                "hz_compile_field_type",
+                f"`{h.field}` does not name a person, unit or jurisdiction",
+                (*hpath, "field"),
+            )
+        return HolderSpec("field", field=h.field)
+    if isinstance(req, M.EvidenceRequirement):
+        ctx.error(
+            "hz_compile_holder_way",
+            "an evidence rule takes its holder from a `field` of the fact it checks",
+            hpath,
+        )
+        return None
+    if h.post is not None:
+        roles = ctx.value(h.post.roles, (*hpath, "post", "roles"), ("roles",))
+        levels = ctx.value(h.post.levels, (*hpath, "post", "levels"), ("levels",))
+        return HolderSpec(
+            "post",
+            roles=frozenset(roles or ()),
+            levels=frozenset(levels) if levels is not None else None,
+        )
+    if h.unit is not None:
+        types = ctx.value(h.unit.types, (*hpath, "unit", "types"), ("unit_types",))
+        levels = ctx.value(h.unit.levels, (*hpath, "unit", "levels"), ("levels",))
+        where = cc.conditions(h.unit.where, FACT_KINDS["units"], (*hpath, "unit", "where"))
+        return HolderSpec(
+            "unit",
+            types=frozenset(types or ()),
+            where=where,
+            levels=frozenset(levels) if levels is not None else None,
+        )
+    assert h.jurisdiction is not None
+    levels = ctx.value(h.jurisdiction.levels, (*hpath, "jurisdiction", "levels"), ("levels",))
+    return HolderSpec("jurisdiction", levels=frozenset(levels or ()))
+
+
+def modality(ctx: Ctx, rule: M.Rule, path: PathKey) -> None:
+    forbid = isinstance(rule.requires, M.ForbidRequirement)
+    if forbid != (rule.modality == "prohibition"):
+        ctx.error(
+            "hz_compile_modality",
+            "a `forbid` requirement is a prohibition and only it is"
+            if forbid
+            else "a prohibition needs a `forbid` requirement",
+            (*path, "modality"),
+        )
+
+
+def _holder_kinds(rule: M.Rule, holder: HolderSpec) -> set[str]:
+    """The fact kinds a holder of this rule can be."""
+    if holder.way == "post":
+        return {"people"}
+    if holder.way == "unit":
+        return {"units"}
+    if holder.way == "jurisdiction":
+        return {"jurisdictions"}
+    req = rule.requires
+    kind = (
+        req.facts
+        if isinstance(req, M.EvidenceRequirement)
+        else (req.trigger.facts if isinstance(req, M.ResponseRequirement) else None)
+    )
+    if kind is None or holder.field is None or kind not in FACT_KINDS:
+        return set()
+    try:
+        shape = resolve_path(FACT_KINDS[kind], holder.field)
+    except PathError:
+        return set()
+    return set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
+
+
+def check_bind_kinds(
+    ctx: Ctx, rule: M.Rule, holder: HolderSpec, req: Requirement, path: PathKey
+) -> None:
+    """A bound field must be able to name what it is bound to (a person, a unit …)."""
+    sel = req.response if isinstance(req, ResponsePlan) else getattr(req, "select", None)
+    if not isinstance(sel, Selection):
+        return
+    where = (*path, "response") if isinstance(req, ResponsePlan) else path
+    for fname, target in sel.bind:
+        if target.startswith(_TRIGGER_PREFIX):
+            continue
+        wanted = {"holder.jurisdiction": {"jurisdictions"}, "holder.unit": {"units"}}.get(
+            target, _holder_kinds(rule, holder)
+        )
+        try:
+            shape = resolve_path(FACT_KINDS[sel.kind], fname)
+        except PathError:
+            continue  # already reported by the selection pass
+        names = set(shape.ref or (shape.item.ref if shape.item and shape.item.ref else ()))
+        if wanted and names and not names & wanted:
+            ctx.error(
+                "hz_compile_bind_kind",
+                f"`{fname}` names {'/'.join(sorted(names))} but `{target}` is a "
+                f"{'/'.join(sorted(wanted))} record: they can never be equal",
+                (*where, "bind", fname),
+            )
