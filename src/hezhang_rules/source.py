@@ -43,13 +43,16 @@ _FLOAT_SPECIAL = {
 }
 
 
+_SPANNED_LIST_ITEMS = 1_000  # scalar items of a list that keep their own span
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one input file. Documented in docs/limits.md."""
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 20_000_000
+    max_nodes: int = 10_000_000
     max_alias_nodes: int = 100_000
     max_scalar_chars: int = 1_000_000
     max_records: int = 1_000_000  # records per fact file
@@ -267,7 +270,7 @@ class _Builder:
         if self._expecting_key():
             self._key(value, ev.start_mark)
             return
-        self.doc.values[self._child_path()] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        self._scalar_span(ev.start_mark)
         self._attach(value, 1, ev.start_mark)
 
     def alias(self, ev: Any) -> None:
@@ -285,8 +288,18 @@ class _Builder:
         if self._expecting_key():
             self._key(value, ev.start_mark)
             return
-        self.doc.values[self._child_path()] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        self._scalar_span(ev.start_mark)
         self._attach(value, size, ev.start_mark)
+
+    def _scalar_span(self, mark: Any) -> None:
+        """Keep the span of a scalar value; in long lists only the first items' spans.
+
+        Later scalar items are located by their list, so a list of 20 million numbers does not
+        cost a 20-million-entry span table (gigabytes) on its way to being refused.
+        """
+        parent = self.stack[-1][0] if self.stack else None
+        if not isinstance(parent, list) or len(parent) < _SPANNED_LIST_ITEMS:
+            self.doc.values[self._child_path()] = (mark.line + 1, mark.column + 1)
 
     def start(self, ev: Any, container: Any) -> None:
         self._count(ev.start_mark)
@@ -399,32 +412,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _json_depth_ok(text: str, limit: int) -> tuple[bool, int]:
-    depth = 0
-    in_str = False
-    escape = False
-    line = 1
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_str:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth > limit:
-                return False, line
-        elif ch in "]}":
-            depth -= 1
-    return True, line
-
-
 def _json_key_position(text: str, key: str) -> tuple[int, int]:
     """Line and column of the second ``"key":`` in ``text`` (best effort; 1:1 if not found)."""
     pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
@@ -437,52 +424,38 @@ def _json_key_position(text: str, key: str) -> tuple[int, int]:
 
 
 def _check_json_size(data: Any, file: str, limits: Limits) -> None:
-    """Apply the node and value-length limits to parsed JSON (as the YAML builder does)."""
-    nodes = 0
-    stack = [data]
+    """Apply the depth, node and value-length limits to parsed JSON (as the YAML reader does).
+
+    Containers are counted by their length before their items are visited, so a list over the
+    node limit is refused without walking it.
+    """
+
+    def fail(code: str, message: str) -> SourceError:
+        return SourceError([Diagnostic(code, message, Span(file, 1, 1))])
+
+    if isinstance(data, str) and len(data) > limits.max_scalar_chars:
+        raise fail("hz_load_scalar_too_long", f"a value longer than {limits.max_scalar_chars}")
+    nodes = 1
+    stack: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
     while stack:
-        item = stack.pop()
-        nodes += 1
+        item, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise fail("hz_load_too_deep", f"nesting deeper than {limits.max_depth} levels")
+        nodes += len(item) * (2 if isinstance(item, dict) else 1)
         if nodes > limits.max_nodes:
-            raise SourceError(
-                [
-                    Diagnostic(
-                        "hz_load_too_many_nodes",
-                        f"more than {limits.max_nodes} nodes in one file",
-                        Span(file, 1, 1),
-                    )
-                ]
-            )
-        if isinstance(item, dict):
-            stack.extend(item.values())
-            nodes += len(item)
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str) and len(item) > limits.max_scalar_chars:
-            raise SourceError(
-                [
-                    Diagnostic(
-                        "hz_load_scalar_too_long",
-                        f"a value longer than {limits.max_scalar_chars} characters",
-                        Span(file, 1, 1),
-                    )
-                ]
-            )
+            raise fail("hz_load_too_many_nodes", f"more than {limits.max_nodes} nodes in one file")
+        for value in item.values() if isinstance(item, dict) else item:
+            if isinstance(value, dict | list):
+                stack.append((value, depth + 1))
+            elif isinstance(value, str) and len(value) > limits.max_scalar_chars:
+                raise fail(
+                    "hz_load_scalar_too_long",
+                    f"a value longer than {limits.max_scalar_chars} characters",
+                )
 
 
 def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse JSON (duplicate keys rejected, depth limited); spans name the file only."""
-    ok, line = _json_depth_ok(text, limits.max_depth)
-    if not ok:
-        raise SourceError(
-            [
-                Diagnostic(
-                    "hz_load_too_deep",
-                    f"nesting deeper than {limits.max_depth} levels",
-                    Span(file, line, 1),
-                )
-            ]
-        )
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
@@ -500,7 +473,17 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
                 )
             ]
         ) from None
-    except (RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_load_too_deep",
+                    f"nesting deeper than {limits.max_depth} levels",
+                    Span(file, 1, 1),
+                )
+            ]
+        ) from None
+    except ValueError as exc:
         raise SourceError(
             [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1))]
         ) from None
