@@ -79,6 +79,8 @@ def cases(scale: float) -> Iterator[tuple[str, str, object]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--yaml", action="store_true",
+                    help="also load each JSON case written as YAML (JSON is valid YAML)")
     args = ap.parse_args()
     print(f"{'limit':<17} {'case':<58} {'outcome':<26} {'s':>7} {'MB':>7} "
           f"{'s/json':>7} {'MB/json':>8}")
@@ -97,6 +99,12 @@ def main() -> None:
             ratio_m = f"{float(ours['rss_mb']) / float(ref['rss_mb']):8.1f}" if ref else "       -"
             print(f"{limit:<17} {what:<58} {ours['outcome']!s:<26} {float(ours['wall']):7.2f} "
                   f"{float(ours['rss_mb']):7.0f} {ratio_t} {ratio_m}", flush=True)
+            if args.yaml and ref is not None:
+                yml.write_text(base.read_text(encoding="utf-8"), encoding="utf-8")
+                as_yaml = run(yml, "ours")
+                print(f"{limit + ' (yaml)':<17} {'the same file read as YAML':<58} "
+                      f"{as_yaml['outcome']!s:<26} {float(as_yaml['wall']):7.2f} "
+                      f"{float(as_yaml['rss_mb']):7.0f}", flush=True)
 
 
 if __name__ == "__main__":
