@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from hezhang_rules._version import __version__
-from hezhang_rules.cli import check, explain, lint, register, schema, test, todo
+from hezhang_rules.cli import check, lint, register, schema
 from hezhang_rules.cli.common import EXIT_INVALID, Parser
 from hezhang_rules.diagnostics import HezhangError
 
-COMMANDS = (check, explain, todo, lint, test, register, schema)
+COMMANDS = (check, lint, register, schema)
 
 
 def build_parser() -> Parser:
