@@ -62,6 +62,7 @@ from hezhang_rules.facts.models import (
 )
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.loader import RuleSet, load_rules
+from hezhang_rules.monitor import Monitor, MonitorEvent
 
 __all__ = [
     "FACT_KINDS",
@@ -94,6 +95,8 @@ __all__ = [
     "LiaisonList",
     "Meeting",
     "Minutes",
+    "Monitor",
+    "MonitorEvent",
     "Notification",
     "Penalty",
     "Person",

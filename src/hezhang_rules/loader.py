@@ -66,10 +66,7 @@ def _pydantic_diags(
     for err in exc.errors():
         if _other_branch(err):
             continue
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and "[" in x and "-" in x))
-        loc = tuple(x for x in loc if x not in ("function-after", "tagged-union"))
-        # Drop the discriminator tags pydantic inserts (e.g. 'count', 'ParamRef', 'list[...]').
-        clean = tuple(x for x in loc if isinstance(x, int) or not _is_internal(x))
+        clean = _document_path(doc.data, tuple(err["loc"]), err["type"])
         path = (*prefix, *clean)
         is_key = err["type"] == "extra_forbidden"
         span = doc.span(path, key=is_key)
@@ -102,6 +99,26 @@ def _pydantic_diags(
     return _dedupe(out)
 
 
+def _document_path(data: Any, loc: tuple[Any, ...], err_type: str) -> tuple[Any, ...]:
+    """The part of a pydantic error location that names real keys and indexes of the file.
+
+    Pydantic inserts union and discriminator tags (``count``, ``ParamRef``, ``list[...]``) into
+    locations; walking the parsed document tells them from the author's own keys, whatever
+    those keys look like (``a[b`` included). A missing key is kept as the last step.
+    """
+    out: list[Any] = []
+    current = data
+    for i, step in enumerate(loc):
+        if (isinstance(current, dict) and step in current) or (
+            isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        ):
+            out.append(step)
+            current = current[step]
+        elif i == len(loc) - 1 and err_type == "missing" and isinstance(step, str):
+            out.append(step)
+    return tuple(out)
+
+
 def _other_branch(err: Any) -> bool:
     """Whether ``err`` is about the union branch the author did not mean.
 
@@ -115,28 +132,6 @@ def _other_branch(err: Any) -> bool:
     if any(isinstance(x, str) and "[" in x and not x.startswith("function") for x in loc):
         return bool(is_ref)
     return False
-
-
-def _is_internal(x: Any) -> bool:
-    return isinstance(x, str) and (
-        x[:1].isupper()
-        or "[" in x
-        or x
-        in (
-            "count",
-            "forbid",
-            "deadline",
-            "response",
-            "evidence",
-            "str",
-            "int",
-            "bool",
-            "list",
-            "literal",
-            "date",
-            "constrained-str",
-        )
-    )
 
 
 def _keys_near(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -195,9 +195,19 @@ def _split_shuffled(dest: Path, seed: int) -> None:
         (dest / f"part{i}.{'json' if i % 2 else 'yaml'}").write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown", "text"])
+def _xlsx_cells(data: bytes) -> list[tuple[str, list[tuple[object, ...]]]]:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "text", "html", "junit", "xlsx"])
 def test_same_facts_any_order_byte_identical(fmt: str, tmp_path: Path) -> None:
     outputs = set()
+    cells = []
     for seed, hashseed in ((1, "0"), (2, "123"), (3, "random")):
         d = tmp_path / f"s{seed}"
         d.mkdir()
@@ -221,7 +231,13 @@ def test_same_facts_any_order_byte_identical(fmt: str, tmp_path: Path) -> None:
         )
         assert proc.returncode == 1, proc.stderr.decode()
         outputs.add(proc.stdout)
+        if fmt == "xlsx":
+            cells.append(_xlsx_cells(proc.stdout))
     assert len(outputs) == 1
+    if fmt == "xlsx":
+        assert cells[0] == cells[1] == cells[2]
+        title, rows = cells[0][1]
+        assert title == "检查结果" and rows[0][0] == "编号" and len(rows) > 300
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

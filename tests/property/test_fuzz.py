@@ -20,6 +20,13 @@ from hezhang_rules.facts.loader import records_from_document
 from hezhang_rules.source import Document, Limits, SourceError, parse_json, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
+
+
+def examples(n: int) -> int:
+    return int(n * SCALE)
+
+
 SMALL = Limits(max_depth=20, max_nodes=5_000, max_alias_nodes=500, max_scalar_chars=2_000)
 
 yaml_alphabet = st.sampled_from([*list("abc:-[]{},&*!|>'\"#%@`? \n\t0123456789.~"), "河", "\ufeff"])
@@ -31,7 +38,7 @@ json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=4) |
                            st.dictionaries(st.text(max_size=12), c, max_size=4), max_leaves=25)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(yamlish)
 def test_yaml_loader_raises_only_our_errors(text: str) -> None:
     try:
@@ -42,7 +49,7 @@ def test_yaml_loader_raises_only_our_errors(text: str) -> None:
     json.dumps(doc.data, default=str)  # plain data only: dict, list, str, int, float, bool, None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=200))
 def test_json_loader_raises_only_our_errors(data: bytes) -> None:
     try:
@@ -54,7 +61,7 @@ def test_json_loader_raises_only_our_errors(data: bytes) -> None:
 KINDS = sorted(hz.FACT_KINDS)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(st.sampled_from([*KINDS, "bogus"]), st.lists(json_values, max_size=3),
                        max_size=4))
 def test_fact_validation_raises_only_fact_errors(data: dict[str, object]) -> None:
@@ -118,7 +125,7 @@ def worlds(draw: st.DrawFn) -> list[hz.Fact]:
     return facts
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds(), days)
 def test_evaluator_never_raises_and_is_deterministic(
     full_plan: hz.Plan, world: list[hz.Fact], as_of: dt.date

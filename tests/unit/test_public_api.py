@@ -25,6 +25,8 @@ def test_pinned_names() -> None:
         "Finding",
         "Inspection",
         "Meeting",
+        "Monitor",
+        "MonitorEvent",
         "Report",
         "RuleLoadError",
         "FactLoadError",

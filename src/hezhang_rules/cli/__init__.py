@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from hezhang_rules._version import __version__
-from hezhang_rules.cli import check, lint, register, schema
+from hezhang_rules.cli import check, explain, lint, monitor, register, schema, test, todo
 from hezhang_rules.cli.common import EXIT_INVALID, Parser
 from hezhang_rules.diagnostics import HezhangError
 
-COMMANDS = (check, lint, register, schema)
+COMMANDS = (check, explain, todo, lint, test, register, schema, monitor)
 
 
 def build_parser() -> Parser:

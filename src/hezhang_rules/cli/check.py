@@ -3,56 +3,90 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    emit,
     load_plan,
+    output_path,
     parse_as_of,
+    parse_days,
     parse_limits,
-    write_atomically,
+    progress,
 )
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
-from hezhang_rules.facts import load_facts
-from hezhang_rules.report import FORMATS, render_report
+from hezhang_rules.facts import FactSet, load_facts
+from hezhang_rules.findings import Report
+from hezhang_rules.report import EQUAL, FORMATS, Weights, build_context, load_weights, render_report
+from hezhang_rules.source import Limits
+
+_STEPS_ZH = ("读取规则", "读取事实", "评估", "生成报告", "写出")
+_STEPS_EN = ("rules", "facts", "evaluating", "rendering", "writing")
+
+
+def audit(
+    args: argparse.Namespace, step: Callable[[str], None] | None = None
+) -> tuple[Plan, FactSet, Report, Weights, Limits]:
+    """The shared front of check, explain and todo: options, rules, facts, weights, findings.
+
+    Every input is checked before anything is evaluated or written.
+    """
+    say = step or (lambda label: None)
+    names = _STEPS_ZH if getattr(args, "lang", "zh") == "zh" else _STEPS_EN
+    as_of = parse_as_of(args.as_of)
+    limits = parse_limits(args.limit)
+    say(names[0])
+    plan = load_plan(args.rules, args.param, limits)
+    weights_file = getattr(args, "weights", None)
+    weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
+    say(names[1])
+    facts = load_facts(args.facts, limits)
+    say(names[2])
+    report = evaluate(plan, facts, as_of)
+    return plan, facts, report, weights, limits
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = parse_as_of(args.as_of)
-    limits = parse_limits(args.limit)
-    plan = load_plan(args.rules, args.param, limits)
-    facts = load_facts(args.facts, limits)
-    report = evaluate(plan, facts, as_of)
-    text = render_report(report, plan, args.format, args.lang)
-    if args.output:
-        out = Path(args.output)
-        if not out.parent.is_dir() and str(out.parent):
-            raise UsageError(
-                [
-                    Diagnostic(
-                        "hz_usage_bad_output", "output directory does not exist", Span(str(out))
-                    )
-                ]
-            )
-        write_atomically(out, text)
-    else:
-        sys.stdout.write(text)
+    out = output_path(args.output)
+    within = parse_days(args.within)
+    names = _STEPS_ZH if args.lang == "zh" else _STEPS_EN
+    with progress(len(names)) as step:
+        plan, facts, report, weights, _ = audit(args, step)
+        step(names[3])
+        ctx = build_context(facts, report, args.lang)
+        data = render_report(
+            report, plan, args.format, args.lang, context=ctx, weights=weights, within=within
+        )
+        step(names[4])
+        emit(out, data)
     return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
+
+
+def add_audit_options(c: argparse.ArgumentParser) -> None:
+    """--as-of, --rules, --lang, --param and --limit, shared by check, explain and todo."""
+    c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
+    c.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
+    c.add_argument("--lang", choices=("zh", "en"), default="zh")
+    add_param_option(c)
+    add_limit_option(c)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c = sub.add_parser("check", help="evaluate rules over facts at an as-of date")
     c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
-    c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
-    c.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--output", help="write the report here (atomically) instead of stdout")
-    c.add_argument("--lang", choices=("zh", "en"), default="zh")
-    add_param_option(c)
-    add_limit_option(c)
+    c.add_argument("--weights", help="assessment weights file (YAML; default: every rule weighs 1)")
+    c.add_argument(
+        "--within",
+        default="30",
+        metavar="DAYS",
+        help="to-do warning window in days for html and xlsx (default 30)",
+    )
+    add_audit_options(c)
     c.set_defaults(func=run)
 
 

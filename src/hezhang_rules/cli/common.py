@@ -7,7 +7,8 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +86,23 @@ def parse_limits(items: Sequence[str]) -> Limits:
         ) from None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, renamed only when complete."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file in the same directory, renamed only when complete.
+
+    Text is written as UTF-8 with ``\\n`` line ends; bytes (an xlsx report) as they are.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as bfh:
+                bfh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -107,3 +118,91 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         sys.stderr.write(f"<command line>: hz_usage: {message}\n")
         raise SystemExit(EXIT_INVALID)
+
+
+def output_path(text: str | None) -> Path | None:
+    """``--output FILE`` checked before any work: its directory must exist (exit 2 if not)."""
+    if not text:
+        return None
+    out = Path(text)
+    if str(out.parent) and not out.parent.is_dir():
+        raise UsageError(
+            [Diagnostic("hz_usage_bad_output", "output directory does not exist", Span(str(out)))]
+        )
+    return out
+
+
+def emit(out: Path | None, data: str | bytes) -> None:
+    """Write ``data`` to ``out`` atomically, or to standard output (bytes to its buffer)."""
+    if out is not None:
+        write_atomically(out, data)
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise UsageError(
+                [
+                    Diagnostic(
+                        "hz_usage_binary_to_terminal",
+                        "this format is binary: give --output FILE or redirect standard output",
+                        Span("<command line>"),
+                    )
+                ]
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)
+
+
+def parse_days(text: str, option: str = "--within") -> int:
+    try:
+        days = int(text)
+        if days < 0:
+            raise ValueError
+        return days
+    except ValueError:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_bad_days",
+                    f"{option} expects a whole number of days (0 or more), got `{text}`",
+                    Span("<command line>"),
+                )
+            ]
+        ) from None
+
+
+@contextmanager
+def progress(total: int, enabled: bool | None = None) -> Iterator[Callable[[str], None]]:
+    """A progress bar of ``total`` steps on standard error when it is a terminal.
+
+    Yields ``step(label)``: call it as each step starts. When standard error is not a
+    terminal (a pipe, a file, CI logs) nothing at all is printed. The bar is transient: it is
+    cleared when the run ends, so diagnostics and reports are not mixed with it.
+    """
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description:<14}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("", total=total)
+        started = [False]
+
+        def step(label: str) -> None:
+            bar.update(task, description=label, advance=1 if started[0] else 0)
+            started[0] = True
+
+        yield step
+        bar.update(task, completed=total)

@@ -1,29 +1,71 @@
-"""``hezhang-rules lint``: check a rule pack (schema, meaning, clause register)."""
+"""``hezhang-rules lint``: check a rule pack (schema, meaning, source, logic, cases, register)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from hezhang_rules.cli.check import add_limit_option
-from hezhang_rules.cli.common import EXIT_OK, default_rules_dir, load_plan, parse_limits
-from hezhang_rules.diagnostics import RuleLoadError
+from hezhang_rules.cli.common import EXIT_OK, default_rules_dir, parse_limits
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
+from hezhang_rules.lint import lint_pack
+from hezhang_rules.lint.cases import find_case_dir
 from hezhang_rules.report.register import unaccounted
 
 
+def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
+    """``--cases`` as given, else ``tests/golden`` next to the pack (if there is one)."""
+    if args.no_cases:
+        return []
+    if args.cases:
+        missing = [c for c in args.cases if not Path(c).is_dir()]
+        if missing:
+            raise UsageError(
+                Diagnostic("hz_usage_no_cases", "no such case directory", Span(str(c)))
+                for c in missing
+            )
+        return [Path(c) for c in args.cases]
+    found = find_case_dir(rules_dir)
+    return [found] if found else []
+
+
 def run(args: argparse.Namespace) -> int:
-    plan = load_plan(args.rules_dir, [], parse_limits(args.limit))
-    problems = unaccounted(plan)
-    if problems:
-        raise RuleLoadError(problems)
+    rules_dir = Path(args.rules_dir) if args.rules_dir else default_rules_dir()
+    cases = case_dirs(args, rules_dir)
+    result = lint_pack(rules_dir, cases, [unaccounted], parse_limits(args.limit))
+    if not result.ok:
+        raise RuleLoadError(result.diagnostics)
+    assert result.plan is not None
+    plan = result.plan
+    where = (
+        f"{result.case_files} case files in {', '.join(str(c) for c in cases)}"
+        if cases
+        else "no case files (coverage not checked; give --cases DIR)"
+    )
     print(
-        f"{args.rules_dir or default_rules_dir()}: {len(plan.articles)} article files, "
-        f"{len(plan.rules)} rules, {len(plan.parameters)} parameters: no problems"
+        f"{args.rules_dir or rules_dir}: {len(plan.articles)} article files, "
+        f"{len(plan.rules)} rules, {len(plan.parameters)} parameters, {where}: no problems"
     )
     return EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    lint = sub.add_parser("lint", help="check rule files")
+    lint = sub.add_parser(
+        "lint",
+        help="check rule files: schema, meaning, source articles, conflicts, reachability, "
+        "unused parameters, case coverage, clause register",
+    )
     lint.add_argument("rules_dir", nargs="?", help="rule pack directory (default: bundled)")
+    lint.add_argument(
+        "--cases",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="case files that must give every rule a compliant and a violating case "
+        "(default: tests/golden next to the pack, if any)",
+    )
+    lint.add_argument(
+        "--no-cases", action="store_true", help="do not check rule coverage by case files"
+    )
     add_limit_option(lint)
     lint.set_defaults(func=run)

@@ -280,7 +280,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
         ruleset.pack.model.pack,
         ruleset.digest(),
         tuple(ordered),
-        tuple(_article_info(f) for f in ruleset.files),
+        tuple(_article_info(f) for f in sorted(ruleset.files, key=lambda f: f.model.article)),
         _parameter_infos(ctx),
         frozenset(kinds),
         Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),

@@ -78,8 +78,16 @@ class ConditionCompiler:
     ) -> Any:
         opath = (*path, op)
         raw = c.operand()
-        if isinstance(raw, dict) and set(raw) == {"param"}:
-            raw = M.ParamRef.model_validate(raw)
+        if isinstance(raw, dict) and "param" in raw:
+            name = raw.get("param")
+            if set(raw) != {"param"} or not isinstance(name, str) or not M.re_param(name):
+                self.error(
+                    "hz_compile_unknown_parameter",
+                    f"`{{param: {name!r}}}` does not name a parameter",
+                    (*path, op),
+                )
+                return _INVALID
+            raw = M.ParamRef(param=name)
         if op in ("present", "nonempty"):
             return raw
         if op in ("equals", "not_equals"):

@@ -1,4 +1,8 @@
-"""Text, Markdown and JSON renderings of a report; Chinese by default, English on request."""
+"""Text, Markdown and JSON renderings of a report, and the dispatcher over every format.
+
+Chinese by default, English on request. ``render_report`` returns text for every format but
+``xlsx``, which is bytes.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,28 @@ from itertools import groupby
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report
+from hezhang_rules.report.context import AuditContext, plain_context
+from hezhang_rules.report.html import render_html
+from hezhang_rules.report.i18n import GROUP, MARK, STATUS
+from hezhang_rules.report.junit import render_junit
+from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html", "xlsx", "junit")
+BINARY_FORMATS = ("xlsx",)
 
-_STATUS = {
+_STATUS = STATUS
+_COLS = {
     "zh": {
-        "violated": "违反",
-        "fulfilled_late": "逾期履行",
-        "pending": "待履行",
-        "fulfilled": "已履行",
-        "not_applicable": "不适用",
+        "score": ("归属", "类别", "得分", "已判定"),
+        "param": ("参数", "取值", "本次改用", "原文"),
     },
     "en": {
-        "violated": "violated",
-        "fulfilled_late": "fulfilled late",
-        "pending": "pending",
-        "fulfilled": "fulfilled",
-        "not_applicable": "not applicable",
+        "score": ("counted under", "group", "score", "decided"),
+        "param": ("parameter", "value", "overridden", "reads"),
     },
 }
-_MARK = {
-    "violated": "✗",
-    "fulfilled_late": "!",
-    "pending": "…",
-    "fulfilled": "✓",
-    "not_applicable": "-",
-}
+_MARK = MARK
 _WORDS = {
     "zh": {
         "title": "合规检查报告",
@@ -53,6 +53,11 @@ _WORDS = {
         "unchecked": "未由机器检查的条款",
         "n_rules": "{n}条规则",
         "quiet": "无检查结果的条款（描述性条款、未检查条款或没有相关事实）：第",
+        "version": "程序版本",
+        "scores": "考核得分",
+        "run": "运行记录",
+        "params": "参数",
+        "yes": "是",
     },
     "en": {
         "title": "Compliance report",
@@ -72,6 +77,11 @@ _WORDS = {
         "unchecked": "clauses not checked by machine",
         "n_rules": "{n} rules",
         "quiet": "Articles without findings (descriptive, unchecked, or no facts): ",
+        "version": "Package version",
+        "scores": "Assessment scores",
+        "run": "Run record",
+        "params": "Parameters",
+        "yes": "yes",
     },
 }
 
@@ -97,6 +107,7 @@ def _header(report: Report, plan: Plan, lang: str) -> list[str]:
         f"{w['rules']}: {r.pack} ({w['n_rules'].format(n=len(plan.rules))}, "
         f"{w['digest']} {r.rules_digest[:12]})",
         f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {r.facts_digest[:12]})",
+        f"{w['version']}: hezhang-rules {r.package_version}",
     ]
     if r.parameters_overridden:
         lines.append(
@@ -198,6 +209,60 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
+def _md_scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> list[str]:
+    w = _WORDS[lang]
+    cols = [*_COLS[lang]["score"], *(STATUS[lang][k] for k in STATUSES)]
+    out = [
+        "",
+        f"## {w['scores']}",
+        "",
+        formula(weights, lang),
+        "",
+        "| " + " | ".join(cols) + " |",
+        "|" + "---|" * len(cols),
+    ]
+    for sc in scores(report, ctx, weights):
+        decided = sum(sc.counts.get(k, 0) for k in ("fulfilled", "fulfilled_late", "violated"))
+        value = "—" if sc.score is None else f"{sc.score:.1f}"
+        cells = [
+            sc.column.column_name,
+            GROUP[lang][sc.column.group],
+            value,
+            str(decided),
+            *(str(sc.counts.get(k, 0)) for k in STATUSES),
+        ]
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return out
+
+
+def _md_record(report: Report, plan: Plan, weights: Weights, lang: str) -> list[str]:
+    w = _WORDS[lang]
+    out = ["", f"## {w['run']}", "", "| | |", "|---|---|"]
+    out += [
+        f"| {_md_cell(k)} | {_md_cell(v)} |"
+        for k, v in run_rows(report, plan, lang, weights.source)
+    ]
+    cols = _COLS[lang]["param"]
+    out += ["", f"## {w['params']}", "", "| " + " | ".join(cols) + " |", "|---|---|---|---|"]
+    for p in param_rows(plan):
+        cells = [f"`{p.name}`", f"`{p.value}`", w["yes"] if p.overridden else "", p.reads]
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return out
+
+
+def render_markdown_full(
+    report: Report, plan: Plan, lang: str, ctx: AuditContext, weights: Weights
+) -> str:
+    """Markdown with the assessment scores, the run record and the parameters appended."""
+    body = render_markdown(report, plan, lang).rstrip("\n").split("\n")
+    return (
+        "\n".join(
+            body + _md_scores(report, ctx, weights, lang) + _md_record(report, plan, weights, lang)
+        )
+        + "\n"
+    )
+
+
 def render_json(report: Report, plan: Plan, lang: str = "zh") -> str:
     return report.to_json()
 
@@ -209,6 +274,31 @@ _RENDERERS: dict[str, Callable[[Report, Plan, str], str]] = {
 }
 
 
-def render_report(report: Report, plan: Plan, fmt: str = "text", lang: str = "zh") -> str:
-    """Render ``report`` in ``fmt`` (text, markdown, json) and ``lang`` (zh, en)."""
+def render_report(
+    report: Report,
+    plan: Plan,
+    fmt: str = "text",
+    lang: str = "zh",
+    *,
+    context: AuditContext | None = None,
+    weights: Weights = EQUAL,
+    within: int = 30,
+) -> str | bytes:
+    """Render ``report`` in ``fmt`` (see FORMATS) and ``lang`` (zh, en).
+
+    ``context`` (from :func:`~hezhang_rules.report.context.build_context`) supplies the
+    deciding facts and each holder's town or department; without it holders are not grouped and
+    explanations list fact ids only. ``xlsx`` returns bytes, every other format text.
+    """
+    ctx = context or plain_context(report, lang)
+    if fmt == "markdown":
+        return render_markdown_full(report, plan, lang, ctx, weights)
+    if fmt == "html":
+        return render_html(report, plan, ctx, weights, lang, within)
+    if fmt == "xlsx":
+        from hezhang_rules.report.xlsx import render_xlsx  # openpyxl is loaded only when needed
+
+        return render_xlsx(report, plan, ctx, weights, lang, within)
+    if fmt == "junit":
+        return render_junit(report, plan, lang)
     return _RENDERERS[fmt](report, plan, lang)

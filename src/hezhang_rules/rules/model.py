@@ -129,6 +129,8 @@ class Condition(_M):
             )
         if ops[0] not in ("related", "one_of") and self.field is None:
             raise ValueError(f"operator `{ops[0]}` needs a `field`")
+        if ops[0] not in ("equals", "not_equals") and self.operand() is None:
+            raise ValueError(f"operator `{ops[0]}` needs a value, not null")
         return self
 
     def operators(self) -> list[str]:

@@ -1,0 +1,61 @@
+"""``hezhang-rules explain``: why one finding has its status, and what would make it compliant."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hezhang_rules.cli.check import add_audit_options, audit
+from hezhang_rules.cli.common import EXIT_OK
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, did_you_mean
+from hezhang_rules.findings import Report
+from hezhang_rules.report import build_context
+from hezhang_rules.report.explain import explain, render_explanation
+
+
+def _unknown(finding_id: str, report: Report) -> UsageError:
+    ids = [f.id for f in report.findings]
+    hint = did_you_mean(finding_id, ids)
+    if hint is None:
+        rule = finding_id.split("/", 1)[0]
+        same = [i for i in ids if i.startswith(rule + "/")]
+        if same:
+            shown = ", ".join(f"`{i}`" for i in same[:3])
+            hint = f"findings of rule `{rule}`: {shown}" + (" …" if len(same) > 3 else "")
+        else:
+            hint = "list the finding ids with `hezhang-rules check … --format json`"
+    return UsageError(
+        [
+            Diagnostic(
+                "hz_usage_unknown_finding",
+                f"no finding `{finding_id}` in this audit ({len(ids)} findings as of "
+                f"{report.as_of})",
+                Span("<command line>"),
+                help=hint,
+            )
+        ]
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    plan, facts, report, _, _ = audit(args)
+    try:
+        finding = report.finding(args.finding_id)
+    except KeyError:
+        raise _unknown(args.finding_id, report) from None
+    ctx = build_context(facts, report, args.lang)
+    sys.stdout.write(
+        render_explanation(explain(finding, plan, ctx, report.as_of, args.lang), args.lang)
+    )
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    e = sub.add_parser("explain", help="explain one finding: rule, text, facts, readings, remedy")
+    e.add_argument(
+        "finding_id",
+        help="a finding id, e.g. art016.general_chief_annual_inspection/p-guo-jing/2021",
+    )
+    e.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
+    add_audit_options(e)
+    e.set_defaults(func=run)

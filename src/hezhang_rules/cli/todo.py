@@ -1,0 +1,37 @@
+"""``hezhang-rules todo``: open obligations per holder, by due date, with a warning window."""
+
+from __future__ import annotations
+
+import argparse
+
+from hezhang_rules.cli.check import add_audit_options, audit
+from hezhang_rules.cli.common import EXIT_OK, emit, output_path, parse_days
+from hezhang_rules.report import build_context
+from hezhang_rules.report.todo import DEFAULT_WITHIN, render_todo, render_todo_json
+
+
+def run(args: argparse.Namespace) -> int:
+    out = output_path(args.output)
+    within = parse_days(args.within)
+    plan, facts, report, _, _ = audit(args)
+    ctx = build_context(facts, report, args.lang)
+    if args.format == "json":
+        emit(out, render_todo_json(report, ctx, within))
+    else:
+        emit(out, render_todo(report, plan, ctx, within, args.lang))
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    t = sub.add_parser("todo", help="list open (pending) obligations per holder by due date")
+    t.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
+    t.add_argument(
+        "--within",
+        default=str(DEFAULT_WITHIN),
+        metavar="DAYS",
+        help=f"mark obligations due within DAYS of the as-of date (default {DEFAULT_WITHIN})",
+    )
+    t.add_argument("--format", choices=("text", "json"), default="text")
+    t.add_argument("--output", help="write here (atomically) instead of stdout")
+    add_audit_options(t)
+    t.set_defaults(func=run)

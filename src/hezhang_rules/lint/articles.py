@@ -1,0 +1,127 @@
+"""The pack against its source text: every article has a file, and each file quotes its article.
+
+``pack.yaml`` names the regulation it encodes (``source``, relative to the pack). An article of
+the source is a line that starts ``第N条`` (Chinese numerals or digits) and runs to the next
+article, chapter heading (``第N章``) or blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hezhang_rules.diagnostics import Diagnostic
+from hezhang_rules.loader import RuleSet
+from hezhang_rules.source import DEFAULT_LIMITS, Limits, SourceError, read_text
+
+_ARTICLE = re.compile(r"^\s*第([零〇一二两三四五六七八九十百千\d]+)条")
+_CHAPTER = re.compile(r"^\s*第\S+章")
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int:
+    """``十七`` → 17, ``一百零二`` → 102, ``38`` → 38."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + digit
+
+
+def articles(text: str) -> dict[int, str]:
+    """Article number → its text (lines, trailing spaces removed) in a regulation's text."""
+    out: dict[int, list[str]] = {}
+    current: int | None = None
+    for line in text.splitlines():
+        m = _ARTICLE.match(line)
+        if m:
+            current = chinese_number(m.group(1))
+            out.setdefault(current, []).append(line.strip())
+        elif _CHAPTER.match(line) or not line.strip():
+            current = None
+        elif current is not None:
+            out[current].append(line.rstrip())
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def source_path(ruleset: RuleSet) -> Path:
+    return Path(ruleset.pack.path).parent / ruleset.pack.model.source
+
+
+def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[Diagnostic]:
+    """Missing articles, files for articles the source lacks, and texts that differ from it."""
+    pack = ruleset.pack
+    where = pack.doc.span(("source",))
+    path = source_path(ruleset)
+    if not path.is_file():
+        return [
+            Diagnostic(
+                "hz_lint_no_source",
+                f"the pack's source `{pack.model.source}` is not a file ({path})",
+                where,
+                help="`source` is the regulation's text, relative to the pack directory",
+            )
+        ]
+    try:
+        texts = articles(read_text(path, str(path), limits))
+    except SourceError as exc:
+        return list(exc.diagnostics)
+    if not texts:
+        return [
+            Diagnostic(
+                "hz_lint_no_source",
+                f"no article (a line starting 第N条) in the source `{pack.model.source}`",
+                where,
+            )
+        ]
+    out = []
+    have = {f.model.article: f for f in ruleset.files}
+    for number in sorted(set(texts) - set(have)):
+        out.append(
+            Diagnostic(
+                "hz_lint_missing_article",
+                f"article {number} of the source has no rule file (art_{number:03d}.yaml)",
+                where,
+                help="add the file; an article with nothing to check has `rules: []` and "
+                "its clauses in `unchecked`",
+            )
+        )
+    for number, f in sorted(have.items()):
+        if number not in texts:
+            out.append(
+                Diagnostic(
+                    "hz_lint_unknown_article",
+                    f"the source `{pack.model.source}` has no article {number}",
+                    f.doc.span(("article",)),
+                )
+            )
+        elif f.model.text.rstrip("\n") != texts[number]:
+            out.append(
+                Diagnostic(
+                    "hz_lint_article_text",
+                    f"`text` differs from article {number} of the source: "
+                    f"{_first_difference(f.model.text.rstrip(chr(10)), texts[number])}",
+                    f.doc.span(("text",)),
+                    help="copy the article from the source exactly, one line per paragraph",
+                )
+            )
+    return out
+
+
+def _first_difference(ours: str, theirs: str) -> str:
+    i = next(
+        (k for k, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+        min(len(ours), len(theirs)),
+    )
+    return (
+        f"at character {i + 1}, the file has {ours[i : i + 12]!r}, "
+        f"the source {theirs[i : i + 12]!r}"
+    )

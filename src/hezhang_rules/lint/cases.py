@@ -1,0 +1,399 @@
+"""Declarative case files: facts, an as-of date and the findings some rules must give.
+
+One runner serves ``hezhang-rules test``, the pytest plugin (``hezhang_rules.testing``) and the
+coverage check of ``hezhang-rules lint``, so the three can never disagree on what a case means::
+
+    description: 河长上半年未巡查 — a river chief with no inspection in H1 is in violation
+    world: _worlds/district.yaml        # optional base facts (see ``find_world``)
+    as_of: 2021-07-01
+    parameters: {art016.river_chief_period: quarter}   # optional overrides (qualified names)
+    facts:                              # added to the world's facts (the fact-file format)
+      inspections: [...]
+    rules: [art016.river_chief_half_yearly_inspection]
+    expect:                             # exactly these findings of those rules, no others
+      - id: art016.river_chief_half_yearly_inspection/p-li/2021-H1
+        status: violated
+        evidence: [appt-li]             # optional: the deciding fact ids, exactly
+        due: 2021-06-30                 # optional: the due date (null: none)
+
+Files and directories whose names start with ``_`` are worlds, not cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hezhang_rules.compile import Plan, compile_rules
+from hezhang_rules.diagnostics import (
+    Diagnostic,
+    FactLoadError,
+    HezhangError,
+    Span,
+    did_you_mean,
+)
+from hezhang_rules.evaluate import evaluate
+from hezhang_rules.facts.factset import FactOrigin, FactSet
+from hezhang_rules.facts.loader import records_from_document
+from hezhang_rules.facts.models import Fact
+from hezhang_rules.facts.types import Date
+from hezhang_rules.findings import Report, Status
+from hezhang_rules.loader import RuleSet, load_rules
+from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+
+CASE_SUFFIXES = (".yaml", ".yml")
+COMPLIANT: Status = "fulfilled"
+VIOLATING: Status = "violated"
+
+Evaluator = Callable[[Plan, FactSet, dt.date], Report]
+EVALUATORS: dict[str, Evaluator] = {"batch": evaluate}
+"""Evaluators a case can run on, by name. The live monitor registers itself here."""
+
+
+class CaseError(HezhangError):
+    """A case file is malformed or names what the rule pack does not have."""
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expectation(_M):
+    id: str = Field(min_length=1, description="the finding id: rule/holder/period-or-fact")
+    status: Status
+    evidence: list[str] | None = Field(default=None, description="the deciding fact ids")
+    due: Date | None = Field(default=None, description="the due date; null: none")
+
+
+class CaseModel(_M):
+    description: str = Field(min_length=1)
+    world: str | None = Field(default=None, description="base facts, found by find_world")
+    as_of: Date
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    facts: dict[str, Any] | None = None
+    rules: list[str] = Field(min_length=1)
+    expect: list[Expectation]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A parsed case file."""
+
+    path: Path
+    doc: Document
+    model: CaseModel
+
+    @property
+    def display(self) -> str:
+        return self.doc.file
+
+    def expected_statuses(self) -> dict[str, set[str]]:
+        """Rule id → the statuses this case expects of its findings."""
+        out: dict[str, set[str]] = {}
+        for e in self.model.expect:
+            out.setdefault(rule_of(e.id), set()).add(e.status)
+        return out
+
+
+def rule_of(finding_id: str) -> str:
+    return finding_id.split("/", 1)[0]
+
+
+def is_case_file(path: Path, root: Path) -> bool:
+    """Whether ``path`` under ``root`` is a case (not a world: no part starts with ``_``)."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return False
+    return path.suffix in CASE_SUFFIXES and not any(p.startswith("_") for p in rel.parts)
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """Case files from files and directories (sorted within a directory); missing: an error."""
+    out: list[Path] = []
+    diags: list[Diagnostic] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(x for x in sorted(p.rglob("*")) if x.is_file() and is_case_file(x, p))
+        elif p.is_file():
+            out.append(p)
+        else:
+            diags.append(
+                Diagnostic("hz_case_no_such_file", "no such case file or directory", Span(str(p)))
+            )
+    if diags:
+        raise CaseError(diags)
+    return out
+
+
+def find_case_dir(rules_dir: str | Path) -> Path | None:
+    """``tests/golden`` next to a rule pack: in the pack's directory or one above it."""
+    start = Path(rules_dir).resolve()
+    for d in (start, *start.parents):
+        candidate = d / "tests" / "golden"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def find_world(case_path: Path, world: str) -> Path | None:
+    """A case's ``world``: relative to the case's directory, else to each directory above."""
+    for d in (case_path.parent, *case_path.parent.parents):
+        candidate = d / world
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _schema_diags(doc: Document, exc: ValidationError) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field_path = ".".join(str(x) for x in loc) or None
+        is_key = err["type"] == "extra_forbidden"
+        msg = f"unknown key `{loc[-1]}`" if is_key else err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = f"missing key `{loc[-1]}`"
+        out.append(
+            Diagnostic("hz_case_schema", msg, doc.span(loc, key=is_key), field_path=field_path)
+        )
+    return out
+
+
+def load_case(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Case:
+    """Parse and check one case file; raise :class:`CaseError` with located diagnostics."""
+    try:
+        doc = load_document(path, display or str(path), limits)
+    except SourceError as exc:
+        raise CaseError(exc.diagnostics) from None
+    if not isinstance(doc.data, dict):
+        raise CaseError(
+            [Diagnostic("hz_case_schema", "a case file is a mapping", Span(doc.file, 1, 1))]
+        )
+    try:
+        model = CaseModel.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CaseError(_schema_diags(doc, exc)) from None
+    return Case(path, doc, model)
+
+
+def _subdocument(doc: Document, prefix: tuple[str | int, ...], data: Any) -> Document:
+    """The part of ``doc`` under ``prefix`` as a document of its own (spans kept)."""
+    n = len(prefix)
+    return Document(
+        doc.file,
+        data,
+        {p[n:]: lc for p, lc in doc.values.items() if p[:n] == prefix},
+        {p[n:]: lc for p, lc in doc.keys.items() if p[:n] == prefix},
+    )
+
+
+class Runner:
+    """Runs cases against one rule pack; plans (per set of overrides) and worlds are cached."""
+
+    def __init__(self, rules: str | Path | RuleSet, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._rules = rules
+        self.limits = limits
+        self._ruleset: RuleSet | None = rules if isinstance(rules, RuleSet) else None
+        self._plans: dict[str, Plan] = {}
+        self._worlds: dict[Path, tuple[list[Fact], dict[int, FactOrigin]]] = {}
+
+    @property
+    def ruleset(self) -> RuleSet:
+        if self._ruleset is None:
+            assert not isinstance(self._rules, RuleSet)
+            self._ruleset = load_rules(self._rules, self.limits)
+        return self._ruleset
+
+    def plan(self, case: Case | None = None) -> Plan:
+        """The plan with the case's parameter overrides (the pack's own without a case)."""
+        overrides = case.model.parameters if case else {}
+        key = repr(sorted(overrides.items()))
+        if key not in self._plans:
+            try:
+                self._plans[key] = compile_rules(self.ruleset, overrides)
+            except HezhangError as exc:
+                if case is None or not any(d.code.startswith("hz_usage") for d in exc.diagnostics):
+                    raise
+                span = case.doc.span(("parameters",))
+                raise CaseError(
+                    Diagnostic("hz_case_parameter", d.message, span, help=d.help)
+                    for d in exc.diagnostics
+                ) from None
+        return self._plans[key]
+
+    def _world(self, case: Case) -> tuple[list[Fact], dict[int, FactOrigin]]:
+        assert case.model.world is not None
+        path = find_world(case.path, case.model.world)
+        if path is None:
+            raise CaseError(
+                [
+                    Diagnostic(
+                        "hz_case_no_world",
+                        f"no world file `{case.model.world}` beside the case or above it",
+                        case.doc.span(("world",)),
+                    )
+                ]
+            )
+        if path not in self._worlds:
+            try:
+                world = load_document(path, str(path), self.limits)
+            except SourceError as exc:
+                raise FactLoadError(exc.diagnostics) from None
+            diags: list[Diagnostic] = []
+            origins: dict[int, FactOrigin] = {}
+            records = records_from_document(world, diags, origins, self.limits)
+            if diags:
+                raise FactLoadError(diags)
+            self._worlds[path] = (records, origins)
+        return self._worlds[path]
+
+    def facts(self, case: Case) -> FactSet:
+        """The world's facts and the case's own, checked like fact files."""
+        records: list[Fact] = []
+        origins: dict[int, FactOrigin] = {}
+        if case.model.world:
+            base, base_origins = self._world(case)
+            records += base
+            origins.update(base_origins)
+        diags: list[Diagnostic] = []
+        inline = _subdocument(case.doc, ("facts",), case.model.facts or {})
+        records += records_from_document(inline, diags, origins, self.limits)
+        if diags:
+            raise FactLoadError(diags)
+        return FactSet.build(records, origins, self.limits.max_problems)
+
+    def run(self, case: Case, evaluator: str = "batch", fn: Evaluator | None = None) -> CaseResult:
+        """Evaluate the case on ``fn`` (default: the registered evaluator named ``evaluator``).
+
+        Problems are grouped by rule. Invalid input raises :class:`HezhangError`.
+        """
+        plan = self.plan(case)
+        known = {r.id for r in plan.rules}
+        unknown = [
+            Diagnostic(
+                "hz_case_unknown_rule",
+                f"no rule `{rid}` in pack {plan.pack}",
+                case.doc.span(("rules", i)),
+                help=did_you_mean(rid, known),
+            )
+            for i, rid in enumerate(case.model.rules)
+            if rid not in known
+        ]
+        if unknown:
+            raise CaseError(unknown)
+        report = (fn or evaluator_named(evaluator))(plan, self.facts(case), case.model.as_of)
+        return compare(case, report, evaluator)
+
+
+def evaluator_named(name: str) -> Evaluator:
+    """The registered evaluator ``name``; a located usage error if there is none."""
+    try:
+        return EVALUATORS[name]
+    except KeyError:
+        raise CaseError(
+            [
+                Diagnostic(
+                    "hz_case_unknown_evaluator",
+                    f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
+                    Span("<command line>"),
+                )
+            ]
+        ) from None
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case on one evaluator: mismatches grouped by rule."""
+
+    case: Case
+    evaluator: str
+    problems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return not any(self.problems.values())
+
+    def rule_passed(self, rule_id: str) -> bool:
+        return not self.problems.get(rule_id)
+
+    def messages(self) -> list[str]:
+        return [m for rid in sorted(self.problems) for m in self.problems[rid]]
+
+
+def compare(case: Case, report: Report, evaluator: str) -> CaseResult:
+    """Compare a report with the case's expectations: exactly the findings expected."""
+    rules = set(case.model.rules)
+    got = {f.id: f for f in report.findings if f.rule_id in rules}
+    want = {e.id: e for e in case.model.expect}
+    problems: dict[str, list[str]] = {rid: [] for rid in sorted(rules)}
+    for fid in sorted(set(want) | set(got)):
+        out = problems.setdefault(got[fid].rule_id if fid in got else rule_of(fid), [])
+        if fid not in got:
+            out.append(f"missing finding {fid} (expected {want[fid].status})")
+            continue
+        g = got[fid]
+        if fid not in want:
+            out.append(f"unexpected finding {fid}: {g.status}")
+            continue
+        w = want[fid]
+        if g.status != w.status:
+            out.append(f"{fid}: expected {w.status}, got {g.status} — {g.message.en}")
+        if w.evidence is not None and sorted(w.evidence) != g.evidence:
+            out.append(f"{fid}: evidence {g.evidence}, expected {sorted(w.evidence)}")
+        if "due" in w.model_fields_set and w.due != g.due:
+            out.append(f"{fid}: due {g.due}, expected {w.due}")
+    return CaseResult(case, evaluator, {k: tuple(v) for k, v in problems.items()})
+
+
+@dataclass
+class RuleTally:
+    """Per rule: cases that expect a compliant / violating finding of it, and how many passed."""
+
+    cases: int = 0
+    passed: int = 0
+    compliant: int = 0
+    compliant_passed: int = 0
+    violating: int = 0
+    violating_passed: int = 0
+
+    @property
+    def covered(self) -> bool:
+        """A passing compliant case and a passing violating case."""
+        return self.compliant_passed > 0 and self.violating_passed > 0
+
+
+def tally(plan: Plan, results: Iterable[CaseResult]) -> dict[str, RuleTally]:
+    """Rule id → tally, for every rule of the plan (and any rule a case names)."""
+    out = {r.id: RuleTally() for r in plan.rules}
+    for res in results:
+        statuses = res.case.expected_statuses()
+        for rid in res.case.model.rules:
+            t = out.setdefault(rid, RuleTally())
+            ok = res.rule_passed(rid)
+            t.cases += 1
+            t.passed += ok
+            if COMPLIANT in statuses.get(rid, ()):
+                t.compliant += 1
+                t.compliant_passed += ok
+            if VIOLATING in statuses.get(rid, ()):
+                t.violating += 1
+                t.violating_passed += ok
+    return out
+
+
+def iter_cases(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[Path, Case | CaseError]]:
+    """Each path with its parsed case, or the error that kept it from parsing."""
+    for p in paths:
+        try:
+            yield p, load_case(p, str(p), limits)
+        except CaseError as exc:
+            yield p, exc

@@ -1,0 +1,185 @@
+"""Rules no valid world can bring to life, and duties no fact can ever meet.
+
+``hz_lint_unreachable``: the rule can never produce a finding (no holder can exist, no fact can
+trigger it or be judged by it, its escalation waits for a status its trigger rule never gives,
+its file is in force for no day) or, for a prohibition, can never be broken.
+``hz_lint_unfulfillable``: the rule produces findings but no fact can ever meet the duty (the
+selection's ``where`` or an evidence rule's ``must`` contradicts itself), so it is always
+violated in the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hezhang_rules.compile.plan import (
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    Plan,
+    PlanRule,
+    ResponsePlan,
+)
+from hezhang_rules.diagnostics import Diagnostic
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.lint.locate import Locator, PathKey, unit_atoms
+from hezhang_rules.lint.logic import Atom, atoms, contradiction
+
+# Statuses each requirement type can give (rule-format.md §8): a count's fulfilling act lies in
+# its period, a prohibition is broken or not, a record shows its elements or it does not.
+_NEVER_LATE = (CountPlan, ForbidPlan, EvidencePlan)
+
+
+def _diag(
+    loc: Locator, rule: PlanRule, code: str, message: str, path: PathKey, help: str | None = None
+) -> Diagnostic:
+    return Diagnostic(code, f"rule `{rule.id}`: {message}", loc.span(rule.id, path), help=help)
+
+
+def _holder(rule: PlanRule, loc: Locator) -> list[Diagnostic]:
+    h = rule.holder
+    empty: list[tuple[str, PathKey]] = []
+    if h.way == "post":
+        if not h.roles:
+            empty.append(("roles", ("holder", "post", "roles")))
+        if h.levels is not None and not h.levels:
+            empty.append(("levels", ("holder", "post", "levels")))
+    elif h.way == "jurisdiction" and not h.levels:
+        empty.append(("levels", ("holder", "jurisdiction", "levels")))
+    elif h.way == "unit":
+        if not h.types:
+            empty.append(("types", ("holder", "unit", "types")))
+        if h.levels is not None and not h.levels:
+            empty.append(("levels", ("holder", "unit", "levels")))
+        if not empty:
+            found = contradiction(FACT_KINDS["units"], unit_atoms(rule))
+            if found is not None:
+                return [
+                    _diag(
+                        loc,
+                        rule,
+                        "hz_lint_unreachable",
+                        f"no unit can hold this duty: {found.describe()}",
+                        found.culprit.origin,
+                    )
+                ]
+    return [
+        _diag(
+            loc,
+            rule,
+            "hz_lint_unreachable",
+            f"the holder's `{what}` list is empty: nobody can hold this duty",
+            path,
+        )
+        for what, path in empty
+    ]
+
+
+def _where(
+    loc: Locator,
+    rule: PlanRule,
+    kind: str,
+    found: Sequence[Atom],
+    code: str,
+    consequence: str,
+) -> list[Diagnostic]:
+    c = contradiction(FACT_KINDS[kind], found)
+    if c is None:
+        return []
+    return [
+        _diag(
+            loc,
+            rule,
+            code,
+            f"no `{kind}` record can meet the conditions, so {consequence}: {c.describe()}",
+            c.culprit.origin,
+        )
+    ]
+
+
+def _requirement(rule: PlanRule, loc: Locator, by_id: dict[str, PlanRule]) -> list[Diagnostic]:
+    req = rule.requirement
+    if isinstance(req, CountPlan | DeadlinePlan | ForbidPlan):
+        found = atoms(req.select.where, FACT_KINDS[req.select.kind], ("requires", "where"))
+        if isinstance(req, ForbidPlan):
+            return _where(
+                loc, rule, req.select.kind, found, "hz_lint_unreachable", "it can never be broken"
+            )
+        return _where(
+            loc, rule, req.select.kind, found, "hz_lint_unfulfillable", "the duty can never be met"
+        )
+    if isinstance(req, EvidencePlan):
+        model = FACT_KINDS[req.kind]
+        where = atoms(req.where, model, ("requires", "where"))
+        out = _where(loc, rule, req.kind, where, "hz_lint_unreachable", "no record is judged")
+        if not out:
+            must = atoms(req.must, model, ("requires", "must"))
+            out = _where(
+                loc, rule, req.kind, [*where, *must], "hz_lint_unfulfillable", "every record fails"
+            )
+        return out
+    return _response(rule, req, loc, by_id)
+
+
+def _response(
+    rule: PlanRule, req: ResponsePlan, loc: Locator, by_id: dict[str, PlanRule]
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if req.trigger_kind is not None:
+        found = atoms(
+            req.trigger_where, FACT_KINDS[req.trigger_kind], ("requires", "trigger", "where")
+        )
+        out += _where(
+            loc, rule, req.trigger_kind, found, "hz_lint_unreachable", "nothing opens the duty"
+        )
+    elif req.trigger_rule in by_id:
+        target = by_id[req.trigger_rule]
+        if isinstance(target.requirement, _NEVER_LATE) and req.trigger_statuses <= {
+            "fulfilled_late"
+        }:
+            out.append(
+                _diag(
+                    loc,
+                    rule,
+                    "hz_lint_unreachable",
+                    f"it waits for `fulfilled_late` findings of `{target.id}`, a "
+                    f"{target.requirement.type} rule, which are never late",
+                    ("requires", "trigger", "statuses"),
+                    help="a count, forbid or evidence duty is met in time or not at all; "
+                    "escalate its `violated` findings",
+                )
+            )
+    found = atoms(
+        req.response.where, FACT_KINDS[req.response.kind], ("requires", "response", "where")
+    )
+    out += _where(
+        loc, rule, req.response.kind, found, "hz_lint_unfulfillable", "the duty can never be met"
+    )
+    return out
+
+
+def reach_problems(plan: Plan, loc: Locator) -> list[Diagnostic]:
+    """Every unreachable rule and unfulfillable duty of the plan."""
+    by_id = {r.id: r for r in plan.rules}
+    out: list[Diagnostic] = []
+    windows: set[str] = set()
+    for rule in plan.rules:
+        until = rule.in_force_until
+        if until is not None and until < rule.in_force_from:
+            span = loc.file_span(rule.id, ("in_force", "until"))
+            if str(span) not in windows:
+                windows.add(str(span))
+                out.append(
+                    Diagnostic(
+                        "hz_lint_unreachable",
+                        f"article {rule.article} is in force on no day: `until` "
+                        f"{until} is before `from` {rule.in_force_from}",
+                        span,
+                    )
+                )
+        holder = _holder(rule, loc)
+        out += holder
+        if not holder:
+            out += _requirement(rule, loc, by_id)
+    return out

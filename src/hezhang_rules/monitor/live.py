@@ -1,0 +1,327 @@
+"""The live monitor: facts one at a time, a clock, events as they arise, the batch report.
+
+See docs/monitor.md. The division of work, stated plainly:
+
+* **durable-rules** (``monitor/rete.py``) judges, as each fact is submitted, which plan
+  selections it meets on its fact-local conditions (the alpha stage of every rule);
+* **Python** checks the residual conditions (references, roles on a date, related records …)
+  against the world at the as-of date, and assembles holders, periods, due dates and statuses
+  with the *same* per-requirement code as the batch evaluator (``evaluate.batch``), fed with the
+  selections durable-rules matched. Absence is therefore judged only from the clock: a duty is
+  ``violated`` only once the as-of date is past its due date, never by an engine negation.
+
+Events are the differences between the findings at the previous clock and at the new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hezhang_rules._version import __version__
+from hezhang_rules.compile.plan import (
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    Plan,
+    PlanRule,
+    ResponsePlan,
+    Selection,
+)
+from hezhang_rules.evaluate.batch import _failures, _jsonable, _Run
+from hezhang_rules.evaluate.periods import Period
+from hezhang_rules.evaluate.world import World
+from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
+from hezhang_rules.facts.schema import get_path
+from hezhang_rules.findings import Finding, Report, RunRecord, finding_order, summarize
+from hezhang_rules.monitor.rete import Matcher, SelectionRule
+
+EventKind = Literal[
+    "opened", "escalation_opened", "due_soon", "fulfilled", "fulfilled_late", "violated"
+]
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "opened",
+    "escalation_opened",
+    "due_soon",
+    "fulfilled",
+    "fulfilled_late",
+    "violated",
+)
+
+
+@dataclass(frozen=True)
+class MonitorEvent:
+    """Something that became knowable when the clock reached ``day``."""
+
+    kind: EventKind
+    day: dt.date
+    finding: Finding
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": self.kind,
+            "day": self.day.isoformat(),
+            "finding": self.finding.model_dump(mode="json"),
+        }
+
+
+class _MonitorRun(_Run):
+    """The batch assembly fed with durable-rules' matches instead of its own where-filters."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        world: World,
+        monitor_sels: dict[int, SelectionRule],
+        matches: dict[str, set[str]],
+    ) -> None:
+        super().__init__(plan, world)
+        self._sels = monitor_sels
+        self._matches = matches
+
+    def _matching(self, sel_id: int, kind: str) -> list[Fact]:
+        rule = self._sels[sel_id]
+        hit = self._matches[rule.key]
+        return [
+            f
+            for f in self.world.of_kind(kind)
+            if f.id in hit and all(self.world.check(c, f, f) for c in rule.residual)
+        ]
+
+    def selected(self, sel: Selection, holder: Any) -> list[Fact]:
+        key = id(sel)
+        if key not in self._index:
+            binds = [b for b in sel.bind if not b[1].startswith("trigger.")]
+            index: dict[str | None, list[Fact]] = {}
+            for f in self._matching(key, sel.kind):
+                value = get_path(f, binds[0][0]) if binds else None
+                for v in value if isinstance(value, list) else [value]:
+                    index.setdefault(None if v is None else str(v), []).append(f)
+            self._index[key] = index
+        return super().selected(sel, holder)
+
+    def _triggers(
+        self, req: ResponsePlan
+    ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
+        if req.trigger_kind is None:
+            return super()._triggers(req)
+        return [
+            (f.id, get_path(f, req.trigger_date_field or ""), f, None)
+            for f in self._matching(id(req), req.trigger_kind)
+        ]
+
+    def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
+        """As the batch evaluator's, over the facts durable-rules matched on ``where``."""
+        for f in self._matching(id(req), req.kind):
+            day = self.seen(f, req.date_field)
+            if day is None or day < rule.in_force_from:
+                continue
+            failed = _failures(self.world, req, f)
+            status = "violated" if failed else "fulfilled"
+            detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
+            for holder in self.holders_at(rule.holder, f, day):
+                self.emit(
+                    rule,
+                    holder,
+                    Period(day, day, str(day)),
+                    f.id,
+                    status,
+                    day,
+                    [f.id],
+                    detail,
+                    {"failed": [e for _, e in failed]},
+                    subject=f.id,
+                )
+
+
+def _lenient_factset(facts: Iterable[Fact]) -> FactSet:
+    """A FactSet without the reference check: live, a record may arrive before its referent."""
+    by_kind: dict[str, list[Fact]] = defaultdict(list)
+    problems: dict[str, str] = {}
+    for f in facts:
+        by_kind[f.KIND].append(f)
+        if isinstance(f, Inspection) and f.record and f.record.problems:
+            for p in f.record.problems:
+                problems[p.id] = f.id
+    ordered = {k: tuple(sorted(by_kind.get(k, ()), key=lambda x: x.id)) for k in FACT_KINDS}
+    return FactSet(ordered, problems, {})
+
+
+class Monitor:
+    """A live monitor over one compiled plan.
+
+    ``submit(fact)`` facts in any order, ``advance_to(day)`` the clock; events are passed to
+    ``on_event`` (if given) and queued for :meth:`events`. ``report(as_of)`` gives the same
+    :class:`Report` as :func:`hezhang_rules.evaluate`. ``warn_days``: a pending duty is
+    ``due_soon`` once its due date is at most that many days after the clock.
+    Use as a context manager or call :meth:`close` to release the engine's state.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        warn_days: int = 14,
+        on_event: Callable[[MonitorEvent], None] | None = None,
+    ) -> None:
+        if warn_days < 0:
+            raise ValueError("warn_days must be >= 0")
+        self.plan = plan
+        self.warn_days = warn_days
+        self._on_event = on_event
+        self._matcher = Matcher(plan)
+        self._sel_by_id = self._selection_map(plan)
+        self._facts: dict[str, Fact] = {}
+        self._clock: dt.date | None = None
+        self._known: dict[str, str] = {}  # finding id → status at the previous clock
+        self._warned: set[str] = set()
+        self._queue: deque[MonitorEvent] = deque()
+
+    def _selection_map(self, plan: Plan) -> dict[int, SelectionRule]:
+        by_key = {r.key: r for r in self._matcher.rules}
+        out: dict[int, SelectionRule] = {}
+        for rule in plan.rules:
+            req = rule.requirement
+            if isinstance(req, ResponsePlan):
+                if req.trigger_kind is not None:
+                    out[id(req)] = by_key[f"{rule.id}#trigger"]
+                out[id(req.response)] = by_key[f"{rule.id}#response"]
+            elif isinstance(req, EvidencePlan):
+                out[id(req)] = by_key[f"{rule.id}#where"]
+            else:
+                out[id(req.select)] = by_key[f"{rule.id}#select"]
+        return out
+
+    # --- input -------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> dt.date | None:
+        return self._clock
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def submit(self, fact: Fact) -> None:
+        """Take one validated fact. Its id must be new (a correction is a new record)."""
+        if not isinstance(fact, Fact) or fact.KIND not in FACT_KINDS:
+            raise TypeError(f"not a fact model: {fact!r}")
+        if fact.id in self._facts:
+            raise ValueError(f"fact id `{fact.id}` was already submitted")
+        self._matcher.submit(fact)
+        self._facts[fact.id] = fact
+
+    def submit_many(self, facts: Iterable[Fact]) -> None:
+        """Submit facts one at a time, in the order given."""
+        for f in facts:
+            self.submit(f)
+
+    def advance_to(self, day: dt.date) -> list[MonitorEvent]:
+        """Move the clock to ``day`` (never back) and emit what became knowable."""
+        if self._clock is not None and day < self._clock:
+            raise ValueError(f"the clock is at {self._clock}; it cannot go back to {day}")
+        self._clock = day
+        findings = self._findings(day, strict=False)
+        events = self._diff(day, findings)
+        for e in events:
+            self._queue.append(e)
+            if self._on_event is not None:
+                self._on_event(e)
+        return events
+
+    def events(self) -> Iterator[MonitorEvent]:
+        """Drain the queued events, oldest first."""
+        while self._queue:
+            yield self._queue.popleft()
+
+    # --- output ------------------------------------------------------------------------------
+
+    def _findings(self, as_of: dt.date, strict: bool) -> list[Finding]:
+        values = self._facts.values()
+        facts = FactSet.build(values) if strict else _lenient_factset(values)
+        return self._report(facts, as_of).findings
+
+    def _report(self, facts: FactSet, as_of: dt.date) -> Report:
+        run = _MonitorRun(self.plan, World(facts, as_of), self._sel_by_id, self._matcher.matches)
+        for rule in self.plan.rules:
+            req = rule.requirement
+            if isinstance(req, CountPlan | ForbidPlan):
+                run.count(rule, req)
+            elif isinstance(req, DeadlinePlan):
+                run.deadline(rule, req)
+            elif isinstance(req, ResponsePlan):
+                run.response(rule, req)
+            else:
+                run.evidence(rule, req)
+        findings = sorted(run.findings, key=finding_order)
+        record = RunRecord(
+            package_version=__version__,
+            pack=self.plan.pack,
+            rules_digest=self.plan.rules_digest,
+            facts_digest=facts.digest(),
+            facts_count=len(facts),
+            parameters_overridden={
+                p.name: _jsonable(p.value) for p in self.plan.parameters if p.overridden
+            },
+        )
+        return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
+
+    def report(self, as_of: dt.date | None = None) -> Report:
+        """The report at ``as_of`` (default: the clock), equal to the batch evaluator's.
+
+        The facts must by now form a valid fact set (every reference resolves): otherwise this
+        raises the same :class:`FactLoadError` as loading them would.
+        """
+        day = as_of or self._clock
+        if day is None:
+            raise ValueError("no as-of date: pass one or advance the clock first")
+        return self._report(FactSet.build(self._facts.values()), day)
+
+    def _diff(self, day: dt.date, findings: list[Finding]) -> list[MonitorEvent]:
+        out: list[MonitorEvent] = []
+        now: dict[str, str] = {f.id: f.status for f in findings}
+        for f in findings:
+            if f.status == "not_applicable":
+                continue
+            before = self._known.get(f.id)
+            if before is None or before == "not_applicable":
+                out.append(
+                    MonitorEvent("escalation_opened" if f.escalated_from else "opened", day, f)
+                )
+            if f.status != "pending" and before != f.status:
+                out.append(MonitorEvent(f.status, day, f))
+            if (
+                f.status == "pending"
+                and f.due is not None
+                and f.id not in self._warned
+                and 0 <= (f.due - day).days <= self.warn_days
+            ):
+                self._warned.add(f.id)
+                out.append(MonitorEvent("due_soon", day, f))
+        self._known = now
+        return out
+
+    def close(self) -> None:
+        """Release durable-rules' state; the monitor takes no more facts."""
+        self._matcher.close()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def evaluate_live(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """The batch evaluator's signature on the monitor: submit every fact, advance, report.
+
+    For case runners (``lint.cases.EVALUATORS``); facts go in the fact set's order.
+    """
+    with Monitor(plan) as m:
+        m.submit_many(facts)
+        m.advance_to(as_of)
+        return m.report(as_of)

@@ -1,0 +1,487 @@
+"""Why a finding has its status, and what would make it compliant.
+
+:func:`explain` builds an :class:`Explanation` from a finding, the plan and the audit context:
+the rule and its article's text, the holder and period, the deciding facts with their fields,
+every parameter the rule used with its reading, and, for a violated or pending duty, what would
+make it compliant, derived from the rule's requirement in the plan (count, forbid, deadline,
+response, evidence). ``explain`` prints it as text; the HTML report renders the same object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from hezhang_rules.compile.plan import (
+    Cond,
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    Plan,
+    PlanRule,
+    RelatedTest,
+    ResponsePlan,
+    RoleTest,
+    Selection,
+)
+from hezhang_rules.findings import Finding
+from hezhang_rules.report.context import AuditContext, FactView, HolderInfo
+from hezhang_rules.report.i18n import (
+    HOLDER_KIND,
+    LEVEL_ZH,
+    REQUIREMENT,
+    ROLE_ZH,
+    SEVERITY,
+    article_name,
+    kind_name,
+    status_name,
+)
+
+
+@dataclass(frozen=True)
+class ParamLine:
+    name: str
+    value: str
+    reads: str
+    reading: str
+    reason: str
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    finding: Finding
+    lang: str
+    as_of: dt.date
+    rule_title: str
+    clause: str
+    requirement: str  # the requirement type's name in ``lang``
+    severity: str
+    article_heading: str  # 第16条 河长巡查
+    article_text: str
+    holder: HolderInfo
+    facts: tuple[FactView, ...]
+    unknown_facts: tuple[str, ...]  # evidence ids the context has no record of
+    params: tuple[ParamLine, ...]
+    remedy: str | None  # what would make it compliant (violated, pending)
+    status_rule: str  # how the status follows from the dates
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | frozenset | set):
+        return json.dumps(
+            sorted(value, key=str) if isinstance(value, frozenset | set) else list(value),
+            ensure_ascii=False,
+            default=str,
+        )
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
+    info = {p.name: p for p in plan.parameters}
+    out = []
+    for use in rule.params:
+        p = info.get(use.name)
+        out.append(
+            ParamLine(
+                use.name,
+                _value(use.value),
+                p.reads if p else "",
+                p.reading if p else use.reading,
+                p.reason if p else "",
+                p.overridden if p else False,
+            )
+        )
+    return tuple(out)
+
+
+class _Words:
+    """Positive descriptions of conditions ("巡查方式为 a/b 之一"), in one language."""
+
+    def __init__(self, ctx: AuditContext, lang: str, holder: str) -> None:
+        self.ctx = ctx
+        self.zh = lang == "zh"
+        self.lang = lang
+        self.holder = holder
+
+    def operand(self, value: Any) -> str:
+        if isinstance(value, frozenset | set | list | tuple):
+            return "/".join(sorted(self.operand(v) for v in value))
+        if isinstance(value, bool):
+            return ("是" if value else "否") if self.zh else ("true" if value else "false")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def roles(self, test: RoleTest) -> str:
+        roles = sorted(test.roles)
+        text = "/".join(ROLE_ZH.get(r, r) for r in roles) if self.zh else "/".join(roles)
+        if test.levels:
+            levels = sorted(test.levels)
+            lv = "/".join(LEVEL_ZH.get(x, x) for x in levels) if self.zh else "/".join(levels)
+            text = f"{lv}{text}" if self.zh else f"{text} ({lv})"
+        return text
+
+    def conds(self, conds: tuple[Cond, ...], kind: str) -> list[str]:
+        return [self.cond(c, kind) for c in conds]
+
+    def cond(self, c: Cond, kind: str) -> str:
+        zh = self.zh
+        name = (c.field_title or c.field or "") if zh else (c.field or "")
+        op, v = c.op, c.operand
+        if op == "present":
+            return (
+                (f"载明{name}" if v else f"未载明{name}")
+                if zh
+                else (f"{name} is stated" if v else f"{name} is not stated")
+            )
+        if op == "nonempty":
+            return f"{name}不为空" if zh else f"{name} is not empty"
+        if op == "equals":
+            return f"{name}为{self.operand(v)}" if zh else f"{name} is {self.operand(v)}"
+        if op == "in" and isinstance(v, frozenset | set | list | tuple) and len(v) == 1:
+            return f"{name}为{self.operand(v)}" if zh else f"{name} is {self.operand(v)}"
+        if op == "in":
+            return f"{name}为{self.operand(v)}之一" if zh else f"{name} is one of {self.operand(v)}"
+        if op in ("not_equals", "not_in"):
+            return f"{name}不为{self.operand(v)}" if zh else f"{name} is not {self.operand(v)}"
+        if op == "same_as":
+            return f"{name}与{v}一致" if zh else f"{name} is the same as {v}"
+        if op == "contains_all":
+            return f"{name}包含{self.operand(v)}" if zh else f"{name} includes {self.operand(v)}"
+        if op == "holds_role" and isinstance(v, RoleTest):
+            return f"{name}担任{self.roles(v)}" if zh else f"{name} holds {self.roles(v)}"
+        if op == "includes_holders_of" and isinstance(v, RoleTest):
+            return (
+                f"{name}包括全部{self.roles(v)}" if zh else f"{name} includes every {self.roles(v)}"
+            )
+        if op in ("any", "all", "refers_to") and isinstance(v, tuple):
+            inner = self.join([self.cond(s, kind) for s in v])
+            if op == "refers_to":
+                return (
+                    f"{name}所指记录（{inner}）" if zh else f"{name} names a record where ({inner})"
+                )
+            some = (
+                ("其中有一项" if op == "any" else "每一项")
+                if zh
+                else ("some" if op == "any" else "every")
+            )
+            return f"{name}{some}（{inner}）" if zh else f"{some} {name} has ({inner})"
+        if op == "one_of" and isinstance(v, tuple):
+            alts = [self.cond(s, kind) for s in v]
+            return ("满足其一：" + " 或 ".join(alts)) if zh else ("either " + " or ".join(alts))
+        if op == "related" and isinstance(v, RelatedTest):
+            what = kind_name(v.kind, self.lang)
+            inner = self.join(self.conds(v.where, v.kind))
+            if zh:
+                return f"{'有' if v.exists else '没有'}相关{what}记录" + (
+                    f"（{inner}）" if inner else ""
+                )
+            return f"{'a' if v.exists else 'no'} related {what}" + (f" ({inner})" if inner else "")
+        return f"{name} {op} {self.operand(v)}"
+
+    def join(self, parts: list[str]) -> str:
+        return ("，".join(parts)) if self.zh else ", ".join(parts)
+
+    def bind(self, fname: str, target: str, kind: str) -> str:
+        title = self.ctx.title(kind, fname, self.lang)
+        if target == "holder":
+            return f"{title}为{self.holder}" if self.zh else f"{title} is {self.holder}"
+        if target.startswith("trigger."):
+            other = target[len("trigger.") :]
+            return (
+                f"{title}与触发记录的{other}一致"
+                if self.zh
+                else (f"{title} matches the trigger's {other}")
+            )
+        what = target.split(".", 1)[1]
+        return (
+            f"{title}为{self.holder}的{'行政区' if what == 'jurisdiction' else '单位'}"
+            if self.zh
+            else f"{title} is {self.holder}'s {what}"
+        )
+
+    def selection(self, sel: Selection) -> str:
+        parts = [self.bind(f, t, sel.kind) for f, t in sel.bind]
+        parts += self.conds(sel.where, sel.kind)
+        return self.join(parts)
+
+
+def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | None:
+    if f.status not in ("violated", "pending"):
+        return None
+    zh = lang == "zh"
+    w = _Words(ctx, lang, f.holder.name)
+    req = rule.requirement
+    start, end, due = f.period.start, f.period.end, f.due
+    if isinstance(req, CountPlan):
+        kind = kind_name(req.select.kind, lang)
+        have = int(f.details.get("count", 0))
+        need = max(req.at_least - have, 1)
+        conds = w.selection(req.select)
+        date = ctx.title(req.select.kind, req.select.date_field, lang)
+        if f.status == "pending":
+            return (
+                f"在{start}至{end}之间（含）再有{need}条{kind}记录：{conds}，{date}在此期间内（已有{have}条，"
+                f"要求至少{req.at_least}条）。"
+                if zh
+                else f"{need} more {kind} record(s) where {conds}, with {date} between {start} "
+                f"and {end} inclusive ({have} so far, at least {req.at_least} required)."
+            )
+        return (
+            f"本应在{start}至{end}之间（含）有至少{req.at_least}条{kind}记录：{conds}（实有{have}条）。"
+            "该期间已结束，事后补做不计入本期。"
+            if zh
+            else f"At least {req.at_least} {kind} record(s) where {conds}, with {date} between "
+            f"{start} and {end} inclusive, were needed ({have} found). The period is over: a "
+            "later act does not count for it."
+        )
+    if isinstance(req, ForbidPlan):
+        kind = kind_name(req.select.kind, lang)
+        conds = w.selection(req.select)
+        if f.status == "pending":
+            return (
+                f"至{end}（含）不出现以下{kind}记录：{conds}。"
+                if zh
+                else f"No {kind} record where {conds} until {end} inclusive."
+            )
+        found = "、".join(f.evidence) if zh else ", ".join(f.evidence)
+        return (
+            f"不得有以下{kind}记录：{conds}。本期已发现：{found}。禁止事项已经发生，不能事后补救。"
+            if zh
+            else f"No {kind} record where {conds} may exist in the period; found: {found}. "
+            "A prohibition that was broken cannot be cured afterwards."
+        )
+    if isinstance(req, DeadlinePlan):
+        kind = kind_name(req.select.kind, lang)
+        parts = [w.selection(req.select)]
+        if req.period_field and f.period.label.isdigit():
+            pf = ctx.title(req.select.kind, req.period_field, lang)
+            parts.append(f"{pf}为{f.period.label}" if zh else f"{pf} is {f.period.label}")
+        conds = w.join([p for p in parts if p])
+        date = ctx.title(req.select.kind, req.select.date_field, lang)
+        text = (
+            f"一条{kind}记录：{conds}，{date}不晚于{due}。"
+            if zh
+            else f"A {kind} record where {conds}, with {date} on or before {due}."
+        )
+        if f.status == "violated":
+            text += (
+                "已逾期：现在报送将记为逾期履行。"
+                if zh
+                else (" It is overdue: delivering it now makes the finding fulfilled late.")
+            )
+        return text
+    if isinstance(req, ResponsePlan):
+        kind = kind_name(req.response.kind, lang)
+        parts = []
+        if req.link is not None:
+            title = ctx.title(req.response.kind, req.link, lang)
+            if req.link_to is not None:
+                parts.append(
+                    f"{title}与触发记录的{req.link_to}一致"
+                    if zh
+                    else (f"{title} matches the trigger's {req.link_to}")
+                )
+            else:
+                parts.append(f"{title}为{f.subject}" if zh else f"{title} is {f.subject}")
+        parts.append(w.selection(req.response))
+        conds = w.join([p for p in parts if p])
+        date = ctx.title(req.response.kind, req.response.date_field, lang)
+        opened = f.details.get("opened") or start
+        text = (
+            f"一条{kind}记录：{conds}，{date}在{opened}至{due}之间（含）。"
+            if zh
+            else f"A {kind} record where {conds}, with {date} between {opened} and {due} inclusive."
+        )
+        if f.status == "violated":
+            text += (
+                "已逾期：现在办理将记为逾期履行。"
+                if zh
+                else (" It is overdue: doing it now makes the finding fulfilled late.")
+            )
+        return text
+    if isinstance(req, EvidencePlan):
+        failed = _failed(f, lang)
+        items = ("；" if zh else "; ").join(failed)
+        return (
+            f"记录{f.subject}须更正，消除以下问题：{items}。"
+            if zh
+            else f"Record {f.subject} must be corrected so that none of these holds: {items}."
+        )
+    return None
+
+
+def _failed(f: Finding, lang: str) -> list[str]:
+    if lang != "zh":
+        return [str(x) for x in f.details.get("failed", [])]
+    marker = "，未履行（"
+    msg = f.message.zh
+    at = msg.find(marker)
+    if at < 0 or not msg.endswith("）"):
+        return [str(x) for x in f.details.get("failed", [])]
+    return msg[at + len(marker) : -1].split("；")
+
+
+def _status_rule(f: Finding, as_of: dt.date, lang: str) -> str:
+    if f.status == "not_applicable":
+        return (
+            "本期不产生义务，原因见上。"
+            if lang == "zh"
+            else ("No duty arises for this period; the reason is in the message.")
+        )
+    if f.requirement == "evidence":
+        return (
+            "记录一经载明即按其内容判定：满足全部要求为已履行，否则为违反。"
+            if lang == "zh"
+            else "A record is judged on its content once dated: every element met is "
+            "fulfilled, otherwise violated."
+        )
+    if f.requirement == "forbid":
+        return (
+            f"期间内出现禁止事项即为违反；期间结束（{f.due}）未出现为已履行；否则为待履行。"
+            if lang == "zh"
+            else f"Any forbidden act in the period is a violation; none by its end ({f.due}) "
+            "is fulfilled; otherwise pending."
+        )
+    return (
+        f"截止日{f.due}（含）前履行为已履行，晚于截止日履行为逾期履行；检查基准日{as_of}晚于截止日仍未履行为违反，"
+        "否则为待履行。"
+        if lang == "zh"
+        else f"Met on or before {f.due}: fulfilled; met later: fulfilled late; unmet with the "
+        f"as-of date ({as_of}) after the due date: violated; otherwise pending."
+    )
+
+
+def explain(
+    finding: Finding, plan: Plan, ctx: AuditContext, as_of: dt.date, lang: str = "zh"
+) -> Explanation:
+    """Everything an auditor needs to see why ``finding`` has its status."""
+    rule = plan.rule(finding.rule_id)
+    article = next((a for a in plan.articles if a.number == rule.article), None)
+    title = (article.title.zh if lang == "zh" else article.title.en) if article else ""
+    ids = list(finding.evidence)
+    if finding.subject and finding.subject not in ids:
+        ids.insert(0, finding.subject)
+    facts = tuple(ctx.facts[i] for i in ids if i in ctx.facts)
+    return Explanation(
+        finding=finding,
+        lang=lang,
+        as_of=as_of,
+        rule_title=rule.title.zh if lang == "zh" else rule.title.en,
+        clause=rule.clause,
+        requirement=REQUIREMENT[lang][finding.requirement],
+        severity=SEVERITY[lang][finding.severity],
+        article_heading=f"{article_name(rule.article, lang)} {title}".strip(),
+        article_text=(article.text.strip() if article else ""),
+        holder=ctx.holder(finding.holder),
+        facts=facts,
+        unknown_facts=tuple(i for i in ids if i not in ctx.facts),
+        params=_params(rule, plan),
+        remedy=_remedy(finding, rule, ctx, lang),
+        status_rule=_status_rule(finding, as_of, lang),
+    )
+
+
+_LABELS = {
+    "zh": {
+        "finding": "检查结果",
+        "status": "状态",
+        "rule": "规则",
+        "clause": "所依条款",
+        "source": "规则位置",
+        "text": "条文",
+        "holder": "责任主体",
+        "column": "归属",
+        "period": "期间",
+        "due": "截止日",
+        "facts": "依据的事实",
+        "no_facts": "（无）",
+        "unknown": "（未在事实中找到）",
+        "params": "所用参数（解读）",
+        "reads": "原文",
+        "reading": "解读",
+        "reason": "理由",
+        "overridden": "本次改用",
+        "remedy": "怎样才算合规",
+        "how": "判定方法",
+        "to": "至",
+    },
+    "en": {
+        "finding": "Finding",
+        "status": "Status",
+        "rule": "Rule",
+        "clause": "Clause",
+        "source": "Rule source",
+        "text": "Article text",
+        "holder": "Holder",
+        "column": "Counted under",
+        "period": "Period",
+        "due": "Due",
+        "facts": "Deciding facts",
+        "no_facts": "(none)",
+        "unknown": "(not found in the facts)",
+        "params": "Parameters used (readings)",
+        "reads": "reads",
+        "reading": "reading",
+        "reason": "reason",
+        "overridden": "overridden for this run",
+        "remedy": "What would make it compliant",
+        "how": "How the status is decided",
+        "to": "to",
+    },
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    return _LABELS[lang]
+
+
+def render_explanation(e: Explanation, lang: str = "zh") -> str:
+    """The explanation as plain text (``hezhang-rules explain``)."""
+    L, f = _LABELS[lang], e.finding
+    msg = f.message.zh if lang == "zh" else f.message.en
+    kind = HOLDER_KIND[lang][f.holder.kind]
+    out = [
+        f"{L['finding']}: {f.id}",
+        f"{L['status']}: {status_name(f.status, lang)}",
+        msg,
+        "",
+        f"{L['rule']}: {f.rule_id} — {e.rule_title} ({e.requirement}, {e.severity})",
+        f"  {L['clause']}: {e.clause}",
+        f"  {L['source']}: {f.source}",
+        f"{L['text']} ({e.article_heading}):",
+        *(f"  {line}" for line in e.article_text.splitlines()),
+        "",
+        f"{L['holder']}: {f.holder.name} ({kind} {f.holder.id}) · {L['column']}: "
+        f"{e.holder.column_name}",
+        f"{L['period']}: {f.period.label} ({f.period.start} {L['to']} {f.period.end})"
+        + (f" · {L['due']}: {f.due}" if f.due else ""),
+        "",
+        f"{L['facts']}:",
+    ]
+    if not e.facts and not e.unknown_facts:
+        out.append(f"  {L['no_facts']}")
+    for v in e.facts:
+        head = f"  - {v.id} · {kind_name(v.kind, lang)}"
+        out.append(head + (f" · {v.date}" if v.date else ""))
+        out += [f"      {x.title}: {x.value}" for x in v.fields]
+    out += [f"  - {i} {L['unknown']}" for i in e.unknown_facts]
+    out += ["", f"{L['params']}:"]
+    for p in e.params:
+        mark = f" ({L['overridden']})" if p.overridden else ""
+        out.append(f"  - {p.name} = {p.value}{mark}")
+        if p.reads:
+            out.append(f"      {L['reads']}: {p.reads}")
+        out.append(f"      {L['reading']}: {p.reading.strip()}")
+        if p.reason:
+            out.append(f"      {L['reason']}: {p.reason.strip()}")
+    out += ["", f"{L['how']}: {e.status_rule}"]
+    if e.remedy:
+        out += [f"{L['remedy']}: {e.remedy}"]
+    return "\n".join(out) + "\n"

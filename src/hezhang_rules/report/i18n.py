@@ -1,0 +1,152 @@
+"""Words every reporter shares: status names and marks, fact kinds, holder groups (zh and en)."""
+
+from __future__ import annotations
+
+from hezhang_rules.findings import Status
+
+LANGS = ("zh", "en")
+
+STATUS: dict[str, dict[str, str]] = {
+    "zh": {
+        "violated": "违反",
+        "fulfilled_late": "逾期履行",
+        "pending": "待履行",
+        "fulfilled": "已履行",
+        "not_applicable": "不适用",
+    },
+    "en": {
+        "violated": "violated",
+        "fulfilled_late": "fulfilled late",
+        "pending": "pending",
+        "fulfilled": "fulfilled",
+        "not_applicable": "not applicable",
+    },
+}
+
+MARK: dict[str, str] = {
+    "violated": "✗",
+    "fulfilled_late": "!",
+    "pending": "…",
+    "fulfilled": "✓",
+    "not_applicable": "-",
+}
+
+# Fill colours (RGB hex, no '#') used by the HTML and xlsx reports.
+COLOUR: dict[Status, str] = {
+    "violated": "C62828",
+    "fulfilled_late": "EF6C00",
+    "pending": "1565C0",
+    "fulfilled": "2E7D32",
+    "not_applicable": "9E9E9E",
+}
+TINT: dict[Status, str] = {
+    "violated": "FFCDD2",
+    "fulfilled_late": "FFE0B2",
+    "pending": "BBDEFB",
+    "fulfilled": "C8E6C9",
+    "not_applicable": "EEEEEE",
+}
+
+GROUPS = ("district", "township", "department", "other")
+GROUP: dict[str, dict[str, str]] = {
+    "zh": {"district": "区级", "township": "乡镇（街道）", "department": "部门", "other": "其他"},
+    "en": {
+        "district": "District",
+        "township": "Townships",
+        "department": "Departments",
+        "other": "Other",
+    },
+}
+
+HOLDER_KIND: dict[str, dict[str, str]] = {
+    "zh": {"person": "人员", "unit": "单位", "jurisdiction": "行政区"},
+    "en": {"person": "person", "unit": "unit", "jurisdiction": "jurisdiction"},
+}
+
+REQUIREMENT: dict[str, dict[str, str]] = {
+    "zh": {
+        "count": "定期次数",
+        "forbid": "禁止事项",
+        "deadline": "限期报送",
+        "response": "限期答复",
+        "evidence": "记录要素",
+    },
+    "en": {
+        "count": "count per period",
+        "forbid": "prohibition",
+        "deadline": "deadline",
+        "response": "response to a trigger",
+        "evidence": "evidence on a record",
+    },
+}
+
+SEVERITY: dict[str, dict[str, str]] = {
+    "zh": {"mandatory": "强制性要求", "advisory": "一般性要求"},
+    "en": {"mandatory": "mandatory", "advisory": "advisory"},
+}
+
+KIND_ZH: dict[str, str] = {
+    "jurisdictions": "行政区",
+    "people": "人员",
+    "units": "单位",
+    "appointments": "任职",
+    "rivers": "河湖",
+    "meetings": "会议",
+    "inspections": "巡查",
+    "rectification_opinions": "整改意见",
+    "rectification_reports": "整改报告",
+    "supervision_opinions": "督察督办意见书",
+    "evaluations": "评估验收",
+    "complaint_cases": "举报案件",
+    "case_transfers": "案件移交",
+    "case_results": "调查处理结果",
+    "enforcement_cases": "行政执法案件",
+    "penalties": "行政处罚",
+    "liaison_lists": "联络员名单",
+    "assessment_indicators": "考核指标和考核标准",
+    "assessment_plans": "考核工作方案",
+    "assessment_implementation_rules": "考核工作实施细则",
+    "assessment_results": "考核结果",
+    "assessment_summaries": "考核结果汇总",
+    "rewards": "奖励",
+    "accountability_actions": "责任追究",
+    "information_reports": "信息报送",
+    "notifications": "信息通报",
+    "disclosures": "信息公开",
+    "information_platforms": "信息管理平台",
+    "implementing_measures": "实施办法（细则）",
+}
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """A fact kind for people: 巡查 / inspection."""
+    if lang == "zh":
+        return KIND_ZH.get(kind, kind)
+    return kind.replace("_", " ")
+
+
+def status_name(status: str, lang: str) -> str:
+    return STATUS[lang][status]
+
+
+def article_name(n: int, lang: str) -> str:
+    return f"第{n}条" if lang == "zh" else f"Art. {n}"
+
+
+ROLE_ZH: dict[str, str] = {
+    "general_chief": "总河长",
+    "deputy_general_chief": "副总河长",
+    "river_chief": "河长",
+    "office_director": "河长办主任",
+    "department_head": "部门主要负责人",
+    "department_deputy_head": "部门分管负责人",
+    "liaison": "联络员",
+    "deputy_district_head": "副区长",
+    "district_head": "区长",
+}
+LEVEL_ZH: dict[str, str] = {
+    "city": "市级",
+    "district": "区级",
+    "township": "乡镇级",
+    "village": "村级",
+}

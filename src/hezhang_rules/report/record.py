@@ -1,0 +1,135 @@
+"""The run record every format carries: version, digests, as-of date, parameters in effect.
+
+There is deliberately no generation time: the same rules, facts, as-of date, parameters and
+weights give byte-identical reports, and the digests below identify those inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.findings import Report
+
+_W = {
+    "zh": {
+        "version": "程序版本",
+        "pack": "规则包",
+        "title": "规则包名称",
+        "rules_digest": "规则摘要 (sha256)",
+        "rules": "规则数",
+        "facts_digest": "事实摘要 (sha256)",
+        "facts": "事实记录数",
+        "as_of": "检查基准日",
+        "overridden": "改用的参数",
+        "parameters": "生效参数",
+        "none": "无",
+        "all_default": "{n}个参数，除改用者外均为规则包取值（见参数表）",
+        "weights": "赋分权重",
+        "equal": "内置等权（每条规则权重1，逾期履行计0.5）",
+    },
+    "en": {
+        "version": "Package version",
+        "pack": "Rule pack",
+        "title": "Pack title",
+        "rules_digest": "Rules digest (sha256)",
+        "rules": "Rules",
+        "facts_digest": "Facts digest (sha256)",
+        "facts": "Fact records",
+        "as_of": "As of",
+        "overridden": "Parameters overridden",
+        "parameters": "Parameters in effect",
+        "none": "none",
+        "all_default": "{n} parameters, all at the pack's values except those overridden "
+        "(see the parameter table)",
+        "weights": "Weights",
+        "equal": "built-in equal weights (1 per rule, fulfilled late counts 0.5)",
+    },
+}
+
+
+def show(value: Any) -> str:
+    """A parameter value as written in a rule file (JSON-like, Chinese unescaped)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        value = sorted(value, key=str)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def overrides_text(report: Report, lang: str) -> str:
+    items = sorted(report.run.parameters_overridden.items())
+    if not items:
+        return _W[lang]["none"]
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in items)
+
+
+def run_rows(
+    report: Report, plan: Plan, lang: str, weights_source: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) rows of the run record, for tables."""
+    w, r = _W[lang], report.run
+    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    return [
+        (w["version"], f"hezhang-rules {r.package_version}"),
+        (w["pack"], r.pack),
+        (w["title"], title),
+        (w["rules_digest"], r.rules_digest),
+        (w["rules"], str(len(plan.rules))),
+        (w["facts_digest"], r.facts_digest),
+        (w["facts"], str(r.facts_count)),
+        (w["as_of"], report.as_of.isoformat()),
+        (w["overridden"], overrides_text(report, lang)),
+        (w["parameters"], w["all_default"].format(n=len(plan.parameters))),
+        (w["weights"], weights_source or w["equal"]),
+    ]
+
+
+def run_lines(report: Report, plan: Plan, lang: str) -> list[str]:
+    """A compact two-line run record for text outputs."""
+    w, r = _W[lang], report.run
+    return [
+        f"{w['as_of']}: {report.as_of} · hezhang-rules {r.package_version}",
+        f"{w['pack']}: {r.pack} ({r.rules_digest[:12]}) · {w['facts']}: {r.facts_count} "
+        f"({r.facts_digest[:12]}) · {w['overridden']}: {overrides_text(report, lang)}",
+    ]
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str
+    value: str
+    default: str
+    overridden: bool
+    article: int | None
+    reads: str
+    reading: str
+    reason: str
+    rules: tuple[str, ...]
+
+
+def param_rows(plan: Plan) -> list[ParamRow]:
+    """Every parameter of the plan with its value, reading and the rules that use it."""
+    users: dict[str, list[str]] = {}
+    for rule in plan.rules:
+        for use in rule.params:
+            users.setdefault(use.name, []).append(rule.id)
+    return [
+        ParamRow(
+            p.name,
+            show(p.value),
+            show(p.default),
+            p.overridden,
+            p.article,
+            p.reads,
+            " ".join(p.reading.split()),
+            " ".join(p.reason.split()),
+            tuple(sorted(set(users.get(p.name, [])))),
+        )
+        for p in sorted(plan.parameters, key=lambda p: p.name)
+    ]

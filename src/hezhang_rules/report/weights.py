@@ -1,0 +1,216 @@
+"""The assessment roll-up (art. 32-34): a weights file turns findings into a score per column.
+
+A weights file (赋分权重) gives each article or rule a weight::
+
+    default: 1            # a rule named nowhere below weighs this much (0 leaves it out)
+    late_credit: 0.5      # the credit of a duty fulfilled late (fulfilled: 1, violated: 0)
+    weights:
+      art016: 3                                 # every rule of article 16
+      art019.rectification_report_timely: 4     # one rule; wins over its article
+
+The score of a town, department or the district is the weighted share of credit over its
+*decided* findings (fulfilled, fulfilled late, violated); pending and not-applicable findings do
+not count::
+
+    score = 100 × Σ weight(f) × credit(f) / Σ weight(f)
+
+The file is validated like a rule file: every problem is reported with its line and column, an
+unknown article or rule id gets a "did you mean", and a bad file stops the run (exit 2).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.findings import Finding, Report
+from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+
+_KEYS = ("default", "late_credit", "weights")
+_ARTICLE = re.compile(r"^art(\d{3})$")
+DECIDED = ("fulfilled", "fulfilled_late", "violated")
+
+
+@dataclass(frozen=True)
+class Weights:
+    default: float = 1.0
+    late_credit: float = 0.5
+    by_article: Mapping[int, float] = field(default_factory=dict)
+    by_rule: Mapping[str, float] = field(default_factory=dict)
+    source: str | None = None  # the file, or None for the built-in equal weights
+
+    def of(self, f: Finding) -> float:
+        if f.rule_id in self.by_rule:
+            return self.by_rule[f.rule_id]
+        return self.by_article.get(f.article, self.default)
+
+    def credit(self, f: Finding) -> float:
+        return {"fulfilled": 1.0, "fulfilled_late": self.late_credit}.get(f.status, 0.0)
+
+
+EQUAL = Weights()
+
+
+def _number(
+    value: Any, span: Span, what: str, diags: list[Diagnostic], upper: float | None = None
+) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and value >= 0 and (upper is None or value <= upper):
+        return float(value)
+    bound = f"between 0 and {upper:g}" if upper is not None else "of at least 0"
+    diags.append(
+        Diagnostic("hz_weights_bad_value", f"{what} takes a number {bound}, got `{value}`", span)
+    )
+    return None
+
+
+def _weights(
+    doc: Document, plan: Plan, diags: list[Diagnostic]
+) -> tuple[dict[int, float], dict[str, float]]:
+    by_article: dict[int, float] = {}
+    by_rule: dict[str, float] = {}
+    table = doc.data.get("weights", {})
+    if table is None:
+        return by_article, by_rule
+    if not isinstance(table, dict):
+        diags.append(
+            Diagnostic(
+                "hz_weights_bad_value",
+                "`weights` maps article keys (art016) or rule ids to numbers",
+                doc.span(("weights",)),
+            )
+        )
+        return by_article, by_rule
+    rules = {r.id for r in plan.rules}
+    articles = {a.number for a in plan.articles}
+    known = sorted(rules | {f"art{n:03d}" for n in articles})
+    for key, value in table.items():
+        key_span = doc.span(("weights", key), key=True)
+        m = _ARTICLE.match(key)
+        if m is None and key not in rules:
+            diags.append(
+                Diagnostic(
+                    "hz_weights_unknown_rule",
+                    f"`{key}` is neither an article key (art016) nor a rule id of pack "
+                    f"`{plan.pack}`",
+                    key_span,
+                    help=did_you_mean(key, known),
+                )
+            )
+            continue
+        if m is not None and int(m.group(1)) not in articles:
+            diags.append(
+                Diagnostic(
+                    "hz_weights_unknown_article",
+                    f"article {int(m.group(1))} is not in pack `{plan.pack}`",
+                    key_span,
+                    help=did_you_mean(key, known),
+                )
+            )
+            continue
+        weight = _number(value, doc.span(("weights", key)), f"the weight of `{key}`", diags)
+        if weight is None:
+            continue
+        if m is not None:
+            by_article[int(m.group(1))] = weight
+        else:
+            by_rule[key] = weight
+    return by_article, by_rule
+
+
+def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) -> Weights:
+    """Read and check a weights file against ``plan``; raise :class:`RuleLoadError`."""
+    p = Path(path)
+    display = str(path)
+    if not p.is_file():
+        raise RuleLoadError(
+            [Diagnostic("hz_weights_no_such_file", "no such weights file", Span(display))]
+        )
+    try:
+        doc = load_document(p, display, limits)
+    except SourceError as exc:
+        raise RuleLoadError(exc.diagnostics) from None
+    diags: list[Diagnostic] = []
+    if not isinstance(doc.data, dict):
+        raise RuleLoadError(
+            [
+                Diagnostic(
+                    "hz_weights_bad_value",
+                    "a weights file is a mapping with `default`, `late_credit` and `weights`",
+                    Span(display, 1, 1),
+                )
+            ]
+        )
+    for key in doc.data:
+        if key not in _KEYS:
+            diags.append(
+                Diagnostic(
+                    "hz_weights_unknown_key",
+                    f"unknown key `{key}` (keys: {', '.join(_KEYS)})",
+                    doc.span((key,), key=True),
+                    help=did_you_mean(str(key), _KEYS),
+                )
+            )
+    default = _number(doc.data.get("default", 1), doc.span(("default",)), "`default`", diags)
+    late = _number(
+        doc.data.get("late_credit", 0.5), doc.span(("late_credit",)), "`late_credit`", diags, 1.0
+    )
+    by_article, by_rule = _weights(doc, plan, diags)
+    if diags:
+        raise RuleLoadError(diags)
+    assert default is not None and late is not None
+    return Weights(default, late, by_article, by_rule, display)
+
+
+@dataclass(frozen=True)
+class Score:
+    """The roll-up of one column: a town, a department, or the district."""
+
+    column: HolderInfo
+    score: float | None  # 0-100, None when nothing weighted is decided yet
+    weight: float  # Σ weight over decided findings
+    counts: Mapping[str, int]  # findings by status
+
+
+def scores(report: Report, ctx: AuditContext, weights: Weights) -> list[Score]:
+    """One :class:`Score` per column of ``ctx`` (district, towns, departments), in column order."""
+    num: dict[str, float] = {}
+    den: dict[str, float] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for f in report.findings:
+        col = ctx.holder(f.holder).column
+        c = counts.setdefault(col, {})
+        c[f.status] = c.get(f.status, 0) + 1
+        if f.status in DECIDED:
+            w = weights.of(f)
+            num[col] = num.get(col, 0.0) + w * weights.credit(f)
+            den[col] = den.get(col, 0.0) + w
+    out = []
+    for info in ctx.columns:
+        d = den.get(info.column, 0.0)
+        value = round(100.0 * num.get(info.column, 0.0) / d, 1) if d > 0 else None
+        out.append(Score(info, value, d, counts.get(info.column, {})))
+    return out
+
+
+def formula(weights: Weights, lang: str) -> str:
+    """One line that says how the scores were computed, with this run's settings."""
+    src = weights.source or ("内置等权" if lang == "zh" else "built-in equal weights")
+    if lang == "zh":
+        return (
+            f"得分 = 100 × Σ(权重 × 履行分) ÷ Σ权重，只计已判定的检查结果（已履行 1 分、逾期履行 "
+            f"{weights.late_credit:g} 分、违反 0 分；待履行和不适用不计）。权重：{src}，"
+            f"未列明的规则权重为 {weights.default:g}。"
+        )
+    return (
+        f"score = 100 × Σ(weight × credit) ÷ Σ weight over decided findings (fulfilled 1, "
+        f"fulfilled late {weights.late_credit:g}, violated 0; pending and not applicable are "
+        f"left out). Weights: {src}; a rule not named weighs {weights.default:g}."
+    )

@@ -1,0 +1,387 @@
+"""The spreadsheet report (openpyxl): summary, findings, to-do, matrix, scores, parameters, run.
+
+The file is byte-identical for the same inputs: document times are the as-of date, and the zip
+entries carry a fixed timestamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
+from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report.context import AuditContext
+from hezhang_rules.report.i18n import GROUP, MARK, REQUIREMENT, SEVERITY, STATUS, TINT
+from hezhang_rules.report.matrix import build_matrix
+from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.todo import todo_items
+from hezhang_rules.report.weights import Weights, formula, scores
+
+SHEETS = {
+    "zh": ("汇总", "检查结果", "待办事项", "条款矩阵", "考核得分", "参数", "运行记录"),
+    "en": ("Summary", "Findings", "To do", "Matrix", "Scores", "Parameters", "Run record"),
+}
+_H: dict[str, dict[str, Any]] = {
+    "zh": {
+        "findings": (
+            "编号",
+            "条",
+            "规则",
+            "规则名称",
+            "状态",
+            "性质",
+            "要求类型",
+            "责任主体",
+            "主体编号",
+            "归属",
+            "期间",
+            "开始",
+            "结束",
+            "截止日",
+            "依据",
+            "说明",
+            "所用参数",
+            "规则位置",
+        ),
+        "todo": ("截止日", "剩余天数", "预警", "责任主体", "归属", "条", "说明", "编号"),
+        "scores": ("归属", "类别", "得分", "已判定（件）"),
+        "params": (
+            "参数",
+            "取值",
+            "默认值",
+            "本次改用",
+            "条",
+            "原文",
+            "解读",
+            "理由",
+            "使用的规则",
+        ),
+        "summary": ("条", "条款"),
+        "status": "状态",
+        "count": "件数",
+        "total": "合计",
+        "as_of": "检查基准日",
+        "report": "合规检查报告",
+        "article": "条款",
+        "soon": "⚠ {n}天内到期",
+        "yes": "是",
+        "no": "",
+    },
+    "en": {
+        "findings": (
+            "id",
+            "article",
+            "rule",
+            "rule title",
+            "status",
+            "severity",
+            "requirement",
+            "holder",
+            "holder id",
+            "counted under",
+            "period",
+            "start",
+            "end",
+            "due",
+            "evidence",
+            "message",
+            "parameters",
+            "source",
+        ),
+        "todo": (
+            "due",
+            "days left",
+            "warning",
+            "holder",
+            "counted under",
+            "article",
+            "message",
+            "id",
+        ),
+        "scores": ("counted under", "group", "score", "decided"),
+        "params": (
+            "parameter",
+            "value",
+            "default",
+            "overridden",
+            "article",
+            "reads",
+            "reading",
+            "reason",
+            "used by",
+        ),
+        "summary": ("article", "title"),
+        "status": "status",
+        "count": "findings",
+        "total": "total",
+        "as_of": "As of",
+        "report": "Compliance report",
+        "article": "article",
+        "soon": "⚠ due within {n} days",
+        "yes": "yes",
+        "no": "",
+    },
+}
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DCE4EF")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _fill(status: str) -> PatternFill:
+    return PatternFill("solid", fgColor=TINT[status])  # type: ignore[index]
+
+
+def _table(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
+    start_row: int = 1,
+    wrap: Sequence[int] = (),
+) -> None:
+    for c, name in enumerate(header, 1):
+        cell = ws.cell(row=start_row, column=c, value=name)
+        cell.font, cell.fill = _BOLD, _HEAD_FILL
+    for r, row in enumerate(rows, start_row + 1):
+        for c, value in enumerate(row, 1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.alignment = _WRAP if c in wrap else _TOP
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    for c, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    last = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+
+
+def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -> None:
+    h = _H[lang]
+    ws["A1"] = f"{title} — {h['report']}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"{h['as_of']}: {report.as_of.isoformat()}"
+    ws.cell(row=4, column=1, value=h["status"]).font = _BOLD
+    ws.cell(row=4, column=2, value=h["count"]).font = _BOLD
+    for i, s in enumerate(STATUSES, 5):
+        ws.cell(row=i, column=1, value=f"{MARK[s]} {STATUS[lang][s]}").fill = _fill(s)
+        ws.cell(row=i, column=2, value=getattr(report.summary, s))
+    ws.cell(row=10, column=1, value=h["total"]).font = _BOLD
+    ws.cell(row=10, column=2, value=report.summary.total).font = _BOLD
+    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    per: dict[int, dict[str, int]] = {}
+    for f in report.findings:
+        per.setdefault(f.article, {}).setdefault(f.status, 0)
+        per[f.article][f.status] += 1
+    rows = [
+        [n, titles.get(n, ""), *(per[n].get(s, 0) for s in STATUSES), sum(per[n].values())]
+        for n in sorted(per)
+    ]
+    header = [*h["summary"], *(STATUS[lang][s] for s in STATUSES), h["total"]]
+    _table(ws, header, rows, [8, 34, 10, 10, 10, 10, 10, 10], start_row=12)
+    for r, row in enumerate(rows, 13):
+        for c, s in enumerate(STATUSES, 3):
+            if row[c - 1] and s in ("violated", "fulfilled_late"):
+                ws.cell(row=r, column=c).fill = _fill(s)
+
+
+def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang: str) -> None:
+    titles = {r.id: (r.title.zh if lang == "zh" else r.title.en) for r in plan.rules}
+    rows = []
+    for f in sorted(
+        report.findings,
+        key=lambda f: (f.article, STATUSES.index(f.status), f.rule_id, f.holder.id, f.id),
+    ):
+        rows.append(
+            [
+                f.id,
+                f.article,
+                f.rule_id,
+                titles.get(f.rule_id, ""),
+                STATUS[lang][f.status],
+                SEVERITY[lang][f.severity],
+                REQUIREMENT[lang][f.requirement],
+                f.holder.name,
+                f.holder.id,
+                ctx.holder(f.holder).column_name,
+                f.period.label,
+                f.period.start,
+                f.period.end,
+                f.due,
+                ", ".join(f.evidence),
+                f.message.zh if lang == "zh" else f.message.en,
+                ", ".join(f.parameters),
+                f.source,
+            ]
+        )
+    _table(
+        ws,
+        _H[lang]["findings"],
+        rows,
+        [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30],
+        wrap=(16,),
+    )
+    for r, f in enumerate(
+        sorted(
+            report.findings,
+            key=lambda f: (f.article, STATUSES.index(f.status), f.rule_id, f.holder.id, f.id),
+        ),
+        2,
+    ):
+        ws.cell(row=r, column=5).fill = _fill(f.status)
+
+
+def _todo(ws: Worksheet, report: Report, ctx: AuditContext, lang: str, within: int) -> None:
+    h = _H[lang]
+    items = todo_items(report, ctx, within)
+    rows = [
+        [
+            t.due,
+            t.days_left,
+            h["soon"].format(n=within) if t.soon else h["no"],
+            t.finding.holder.name,
+            t.holder.column_name,
+            t.finding.article,
+            t.finding.message.zh if lang == "zh" else t.finding.message.en,
+            t.finding.id,
+        ]
+        for t in items
+    ]
+    _table(ws, h["todo"], rows, [12, 10, 16, 14, 16, 6, 80, 48], wrap=(7,))
+    for r, t in enumerate(items, 2):
+        if t.soon:
+            for c in range(1, 4):
+                ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor="FFF3C4")
+
+
+def _matrix(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang: str) -> None:
+    m = build_matrix(report, ctx)
+    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    ws.cell(row=1, column=1, value=_H[lang]["article"]).font = _BOLD
+    for c, col in enumerate(m.columns, 2):
+        top = ws.cell(row=1, column=c, value=GROUP[lang][col.group])
+        top.font, top.fill = _BOLD, _HEAD_FILL
+        cell = ws.cell(row=2, column=c, value=col.column_name)
+        cell.font, cell.fill = _BOLD, _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="bottom")
+        ws.column_dimensions[get_column_letter(c)].width = 11
+    ws.column_dimensions["A"].width = 34
+    for r, a in enumerate(m.articles, 3):
+        prefix = f"第{a}条" if lang == "zh" else f"Art. {a}"
+        ws.cell(row=r, column=1, value=f"{prefix} {titles.get(a, '')}")
+        for c, col in enumerate(m.columns, 2):
+            cell = m.cell(a, col.column)
+            if cell is None or cell.worst is None:
+                continue
+            text = f"{MARK[cell.worst]}{cell.counts[cell.worst]}/{cell.total}"
+            out = ws.cell(row=r, column=c, value=text)
+            out.fill = _fill(cell.worst)
+            out.alignment = Alignment(horizontal="center")
+    ws.freeze_panes = "B3"
+
+
+def _scores(ws: Worksheet, report: Report, ctx: AuditContext, weights: Weights, lang: str) -> None:
+    rows = []
+    for sc in scores(report, ctx, weights):
+        decided = sum(sc.counts.get(s, 0) for s in ("fulfilled", "fulfilled_late", "violated"))
+        rows.append(
+            [
+                sc.column.column_name,
+                GROUP[lang][sc.column.group],
+                sc.score,
+                decided,
+                *(sc.counts.get(s, 0) for s in STATUSES),
+            ]
+        )
+    header = [*_H[lang]["scores"], *(STATUS[lang][s] for s in STATUSES)]
+    _table(ws, header, rows, [24, 14, 10, 12, 10, 10, 10, 10, 10], start_row=3)
+    ws["A1"] = formula(weights, lang)
+    ws["A1"].alignment = Alignment(wrap_text=False)
+    for r in range(4, 4 + len(rows)):
+        ws.cell(row=r, column=3).number_format = "0.0"
+
+
+def _params(ws: Worksheet, plan: Plan, lang: str) -> None:
+    h = _H[lang]
+    rows = [
+        [
+            p.name,
+            p.value,
+            p.default,
+            h["yes"] if p.overridden else h["no"],
+            p.article,
+            p.reads,
+            p.reading,
+            p.reason,
+            ", ".join(p.rules),
+        ]
+        for p in param_rows(plan)
+    ]
+    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50], wrap=(6, 7, 8, 9))
+
+
+def _run(ws: Worksheet, report: Report, plan: Plan, weights: Weights, lang: str) -> None:
+    for r, (k, v) in enumerate(run_rows(report, plan, lang, weights.source), 1):
+        ws.cell(row=r, column=1, value=k).font = _BOLD
+        ws.cell(row=r, column=2, value=v)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 80
+
+
+def _normalise(data: bytes) -> bytes:
+    """Re-zip with a fixed timestamp on every entry, so the same workbook gives the same bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_xlsx(
+    report: Report,
+    plan: Plan,
+    ctx: AuditContext,
+    weights: Weights,
+    lang: str = "zh",
+    within: int = 30,
+) -> bytes:
+    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    wb = Workbook()
+    names = SHEETS[lang]
+    first = wb.active
+    assert first is not None
+    first.title = names[0]
+    sheets = [first, *(wb.create_sheet(n) for n in names[1:])]
+    _summary(sheets[0], report, plan, lang, title)
+    _findings(sheets[1], report, plan, ctx, lang)
+    _todo(sheets[2], report, ctx, lang, within)
+    _matrix(sheets[3], report, plan, ctx, lang)
+    _scores(sheets[4], report, ctx, weights, lang)
+    _params(sheets[5], plan, lang)
+    _run(sheets[6], report, plan, weights, lang)
+    stamp = dt.datetime(report.as_of.year, report.as_of.month, report.as_of.day)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "hezhang-rules"
+    wb.properties.title = f"{title} — {_H[lang]['report']} {report.as_of.isoformat()}"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return _normalise(buf.getvalue())

@@ -1,0 +1,137 @@
+"""What a plan reads: the fact kinds of some articles, the words its conditions compare with.
+
+Used by :mod:`hezhang_rules.testing.strategies` to aim generated worlds at chosen articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hezhang_rules.compile.plan import (
+    Cond,
+    EvidencePlan,
+    Plan,
+    RelatedTest,
+    ResponsePlan,
+    RoleTest,
+)
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.lint.logic import DEREF, atoms, field_info, satisfying
+
+DEFAULT_WINDOW = (dt.date(2019, 1, 1), dt.date(2023, 12, 31))
+"""The date window of worlds generated without a plan (any window will do)."""
+
+
+def kinds_for(plan: Plan, articles: Collection[int] | None = None) -> frozenset[str]:
+    """The fact kinds the rules of ``articles`` (all: None) read."""
+    out: set[str] = set()
+    for rule in plan.rules:
+        if articles is not None and rule.article not in articles:
+            continue
+        req = rule.requirement
+        conds: list[Cond] = []
+        if isinstance(req, EvidencePlan):
+            out.add(req.kind)
+            conds += [*req.where, *req.must]
+        elif isinstance(req, ResponsePlan):
+            out |= {k for k in (req.trigger_kind, req.response.kind) if k}
+            conds += [*req.trigger_where, *req.response.where]
+        else:
+            out.add(req.select.kind)
+            conds += req.select.where
+        out |= {r.kind for r in _related(conds)}
+    return frozenset(out)
+
+
+def _related(conds: Iterable[Cond]) -> Iterable[RelatedTest]:
+    for c in conds:
+        if isinstance(c.operand, RelatedTest):
+            yield c.operand
+            yield from _related(c.operand.where)
+        elif isinstance(c.operand, tuple):
+            yield from _related(x for x in c.operand if isinstance(x, Cond))
+
+
+def vocabulary(plan: Plan) -> tuple[str, ...]:
+    """Texts the plan's conditions compare with (portfolios …), so worlds can meet them."""
+    out: set[str] = set()
+
+    def walk(conds: Iterable[Cond]) -> None:
+        for c in conds:
+            op = c.operand
+            if isinstance(op, RoleTest) and op.portfolio:
+                out.update(op.portfolio)
+            elif isinstance(op, RelatedTest):
+                walk(op.where)
+            elif isinstance(op, tuple):
+                walk(x for x in op if isinstance(x, Cond))
+
+    for rule in plan.rules:
+        req = rule.requirement
+        sels = [getattr(req, n, None) for n in ("select", "response")]
+        for sel in sels:
+            if sel is not None:
+                walk(sel.where)
+        for n in ("where", "must", "trigger_where"):
+            walk(getattr(req, n, ()))
+    return tuple(sorted(out))
+
+
+def default_window(plan: Plan | None) -> tuple[dt.date, dt.date]:
+    """A year before the plan's rules take effect to two years after (else DEFAULT_WINDOW)."""
+    if plan is None or not plan.rules:
+        return DEFAULT_WINDOW
+    start = min(r.in_force_from for r in plan.rules)
+    if start == dt.date.min:
+        return DEFAULT_WINDOW
+    return start.replace(year=start.year - 1, day=min(start.day, 28)), start.replace(
+        year=start.year + 2, day=min(start.day, 28)
+    )
+
+
+@dataclass(frozen=True)
+class HolderTemplate:
+    """What a holder of some rule looks like: a post, or a unit with its fields."""
+
+    way: str  # post | unit | jurisdiction
+    roles: tuple[str, ...] = ()
+    levels: tuple[str, ...] | None = None
+    types: tuple[str, ...] = ()
+    fields: tuple[tuple[str, tuple[Any, ...]], ...] = ()  # unit field → values meeting `where`
+
+
+def holder_templates(
+    plan: Plan, articles: Collection[int] | None = None
+) -> tuple[HolderTemplate, ...]:
+    """One template per distinct holder of the rules of ``articles`` (all: None)."""
+    out: dict[HolderTemplate, None] = {}
+    units = FACT_KINDS["units"]
+    for rule in plan.rules:
+        h = rule.holder
+        if (articles is not None and rule.article not in articles) or h.way == "field":
+            continue
+        levels = tuple(sorted(str(v) for v in h.levels)) if h.levels is not None else None
+        if h.way == "post":
+            out[HolderTemplate("post", tuple(sorted(str(r) for r in h.roles)), levels)] = None
+        elif h.way == "jurisdiction":
+            out[HolderTemplate("jurisdiction", levels=levels)] = None
+        else:
+            by_path: dict[str, list[Cond]] = {}
+            for a in atoms(h.where, units, ()):
+                if "." not in a.path and DEREF not in a.path:
+                    by_path.setdefault(a.path, []).append(a.cond)
+            fields = []
+            for path, conds in sorted(by_path.items()):
+                values = {
+                    v: None
+                    for v in satisfying(field_info(units, path), conds)
+                    if v is not None and isinstance(v, str | bool | int | float)
+                }
+                if values:
+                    fields.append((path, tuple(sorted(values, key=repr))))
+            types = tuple(sorted(str(t) for t in h.types))
+            out[HolderTemplate("unit", levels=levels, types=types, fields=tuple(fields))] = None
+    return tuple(out)

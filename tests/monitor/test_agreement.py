@@ -1,0 +1,83 @@
+"""Agreement: the monitor fed a generated world in any order, with the clock advanced in random
+steps, ends with exactly the batch report (statuses, evidence, ids, messages — the whole Report).
+
+Examples: 500 in the normal run (~50 s: generating worlds with the public strategies takes about
+half of each example's 0.1 s); ``HYPOTHESIS_PROFILE=slow`` runs 5,000; ``MONITOR_EXAMPLES=N`` sets
+the base number directly (the slow profile multiplies it by ten). Worlds come from the public
+strategies (``hezhang_rules.testing``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hezhang_rules as hz
+from hezhang_rules.compile import Plan
+from hezhang_rules.facts.models import Fact
+from hezhang_rules.testing import as_of_dates, default_window, worlds
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+WINDOW = default_window(PLAN)
+BASE = int(os.environ.get("MONITOR_EXAMPLES", "500"))
+EXAMPLES = BASE * (10 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 1)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, list[tuple[int, dt.date]]]:
+    world = draw(worlds(plan=PLAN))
+    order = draw(st.permutations(world))
+    as_of = draw(as_of_dates(WINDOW))
+    n = draw(st.integers(0, 5))
+    days = sorted(draw(st.lists(st.dates(WINDOW[0], as_of), min_size=n, max_size=n)))
+    cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))
+    return order, as_of, list(zip(cuts, days, strict=True))
+
+
+def run(plan: Plan, order: list[Fact], as_of: dt.date, steps: list[tuple[int, dt.date]]) -> None:
+    events: list[hz.MonitorEvent] = []
+    with hz.Monitor(plan, on_event=events.append) as m:
+        done = 0
+        for cut, day in steps:
+            m.submit_many(order[done:cut])
+            done = cut
+            m.advance_to(day)
+        m.submit_many(order[done:])
+        m.advance_to(as_of)
+        live = m.report()
+    batch = hz.evaluate(plan, hz.facts_from_models(order), as_of)
+    assert live == batch
+    # The events tell the same story: each live duty was opened, and its last status event is
+    # its final status.
+    last: dict[str, str] = {}
+    opened: set[str] = set()
+    for e in events:
+        if e.kind in ("opened", "escalation_opened"):
+            opened.add(e.finding.id)
+        elif e.kind != "due_soon":
+            last[e.finding.id] = e.kind
+    for f in batch.findings:
+        if f.status == "not_applicable":
+            continue
+        assert f.id in opened, f.id
+        if f.status != "pending":
+            assert last.get(f.id) == f.status, f.id
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+@given(scenarios())
+def test_monitor_equals_batch(
+    scenario: tuple[list[Fact], dt.date, list[tuple[int, dt.date]]],
+) -> None:
+    order, as_of, steps = scenario
+    run(PLAN, order, as_of, steps)
