@@ -415,28 +415,37 @@ class _Run:
         )
 
     def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
-        for f in self.world.of_kind(req.kind):
-            day = self.seen(f, req.date_field)  # judged once the dated act is known
-            if day is None or day < rule.in_force_from:
-                continue
-            if not all(self.world.check(c, f, f) for c in req.where):
-                continue
-            failed = _failures(self.world, req, f)
-            status = "violated" if failed else "fulfilled"
-            detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
-            for holder in self.holders_at(rule.holder, f, day):
-                self.emit(
-                    rule,
-                    holder,
-                    Period(day, day, str(day)),
-                    f.id,
-                    status,
-                    day,
-                    [f.id],
-                    detail,
-                    {"failed": [e for _, e in failed]},
-                    subject=f.id,
-                )
+        for f in self.evidence_subjects(req):
+            self.judge_evidence(rule, req, f)
+
+    def evidence_subjects(self, req: EvidencePlan) -> list[Fact]:
+        """The facts an evidence rule judges: those of its kind meeting ``where``."""
+        return [
+            f
+            for f in self.world.of_kind(req.kind)
+            if all(self.world.check(c, f, f) for c in req.where)
+        ]
+
+    def judge_evidence(self, rule: PlanRule, req: EvidencePlan, f: Fact) -> None:
+        day = self.seen(f, req.date_field)  # judged once the dated act is known
+        if day is None or day < rule.in_force_from:
+            return
+        failed = _failures(self.world, req, f)
+        status = "violated" if failed else "fulfilled"
+        detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
+        for holder in self.holders_at(rule.holder, f, day):
+            self.emit(
+                rule,
+                holder,
+                Period(day, day, str(day)),
+                f.id,
+                status,
+                day,
+                [f.id],
+                detail,
+                {"failed": [e for _, e in failed]},
+                subject=f.id,
+            )
 
 
 def _failures(world: World, req: EvidencePlan, f: Fact) -> list[tuple[str, str]]:
@@ -501,9 +510,12 @@ def _relative_due(req: ResponsePlan, fact: Fact | None, day: dt.date) -> dt.date
     return day + dt.timedelta(days=req.due_days)
 
 
-def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
-    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report."""
-    run = _Run(plan, World(facts, as_of))
+def run_plan(run: _Run, facts: FactSet, as_of: dt.date) -> Report:
+    """Run every rule of ``run.plan`` in plan order and assemble the report.
+
+    Shared by the batch evaluator and the live monitor, whose run selects facts differently.
+    """
+    plan = run.plan
     for rule in plan.rules:
         req = rule.requirement
         if isinstance(req, CountPlan | ForbidPlan):
@@ -524,6 +536,11 @@ def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
         parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters if p.overridden},
     )
     return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
+
+
+def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report."""
+    return run_plan(_Run(plan, World(facts, as_of)), facts, as_of)
 
 
 def _jsonable(value: Any) -> Any:

@@ -21,24 +21,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hezhang_rules._version import __version__
 from hezhang_rules.compile.plan import (
-    CountPlan,
-    DeadlinePlan,
     EvidencePlan,
-    ForbidPlan,
     Plan,
-    PlanRule,
     ResponsePlan,
     Selection,
 )
-from hezhang_rules.evaluate.batch import _failures, _jsonable, _Run
-from hezhang_rules.evaluate.periods import Period
+from hezhang_rules.evaluate.batch import _Run, run_plan
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.facts.schema import get_path
-from hezhang_rules.findings import Finding, Report, RunRecord, finding_order, summarize
+from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor.rete import Matcher, SelectionRule
 
 EventKind = Literal[
@@ -115,28 +109,9 @@ class _MonitorRun(_Run):
             for f in self._matching(id(req), req.trigger_kind)
         ]
 
-    def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
-        """As the batch evaluator's, over the facts durable-rules matched on ``where``."""
-        for f in self._matching(id(req), req.kind):
-            day = self.seen(f, req.date_field)
-            if day is None or day < rule.in_force_from:
-                continue
-            failed = _failures(self.world, req, f)
-            status = "violated" if failed else "fulfilled"
-            detail = ("；".join(z for z, _ in failed), "; ".join(e for _, e in failed))
-            for holder in self.holders_at(rule.holder, f, day):
-                self.emit(
-                    rule,
-                    holder,
-                    Period(day, day, str(day)),
-                    f.id,
-                    status,
-                    day,
-                    [f.id],
-                    detail,
-                    {"failed": [e for _, e in failed]},
-                    subject=f.id,
-                )
+    def evidence_subjects(self, req: EvidencePlan) -> list[Fact]:
+        """The facts durable-rules matched on the evidence rule's ``where``."""
+        return list(self._matching(id(req), req.kind))
 
 
 def _lenient_factset(facts: Iterable[Fact]) -> FactSet:
@@ -247,28 +222,7 @@ class Monitor:
 
     def _report(self, facts: FactSet, as_of: dt.date) -> Report:
         run = _MonitorRun(self.plan, World(facts, as_of), self._sel_by_id, self._matcher.matches)
-        for rule in self.plan.rules:
-            req = rule.requirement
-            if isinstance(req, CountPlan | ForbidPlan):
-                run.count(rule, req)
-            elif isinstance(req, DeadlinePlan):
-                run.deadline(rule, req)
-            elif isinstance(req, ResponsePlan):
-                run.response(rule, req)
-            else:
-                run.evidence(rule, req)
-        findings = sorted(run.findings, key=finding_order)
-        record = RunRecord(
-            package_version=__version__,
-            pack=self.plan.pack,
-            rules_digest=self.plan.rules_digest,
-            facts_digest=facts.digest(),
-            facts_count=len(facts),
-            parameters_overridden={
-                p.name: _jsonable(p.value) for p in self.plan.parameters if p.overridden
-            },
-        )
-        return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
+        return run_plan(run, facts, as_of)
 
     def report(self, as_of: dt.date | None = None) -> Report:
         """The report at ``as_of`` (default: the clock), equal to the batch evaluator's.
