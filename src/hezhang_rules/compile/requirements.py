@@ -21,7 +21,7 @@ from hezhang_rules.compile.plan import (
 )
 from hezhang_rules.diagnostics import did_you_mean
 from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.facts.schema import PathError, resolve_path
+from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
 from hezhang_rules.rules import model as M
 
 _BIND_TARGETS = ("holder", "holder.jurisdiction", "holder.unit")
@@ -51,15 +51,8 @@ def _date_field(ctx: Ctx, kind: str, given: str | None, path: PathKey) -> str:
             )
             return ""
         return model.DATE_FIELD
-    try:
-        shape = resolve_path(model, given)
-    except PathError as exc:
-        ctx.error(
-            "hz_compile_unknown_field",
-            str(exc),
-            path,
-            help=did_you_mean(exc.segment, exc.available),
-        )
+    shape = _shape(ctx, kind, given, path)
+    if shape is None:
         return given
     if shape.scalar is not dt.date:
         ctx.error("hz_compile_field_type", f"`{given}` is not a date field", path)
@@ -78,7 +71,7 @@ def _selection(
     for fname, target in sorted(spec.bind.items()):
         bpath = (*path, "bind", fname)
         if target.startswith(_TRIGGER_PREFIX) and trigger_kind in FACT_KINDS:
-            _field_of(ctx, trigger_kind, target[len(_TRIGGER_PREFIX) :], bpath)
+            _shape(ctx, trigger_kind, target[len(_TRIGGER_PREFIX) :], bpath)
         elif target not in _BIND_TARGETS:
             allowed = list(_BIND_TARGETS)
             if trigger_kind:
@@ -88,32 +81,22 @@ def _selection(
                 f"bind target `{target}` is not one of {', '.join(allowed)}",
                 bpath,
             )
-        try:
-            shape = resolve_path(model, fname)
-            ref = shape.ref or (shape.item.ref if shape.item else None)
-            if not ref:
-                ctx.error(
-                    "hz_compile_field_type",
-                    f"`{fname}` is not a reference field; bind needs one",
-                    bpath,
-                )
-        except PathError as exc:
+        shape = _shape(ctx, spec.facts, fname, (*path, "bind"))
+        if shape is not None and not (shape.ref or (shape.item.ref if shape.item else None)):
             ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*path, "bind"),
-                help=did_you_mean(exc.segment, exc.available),
+                "hz_compile_field_type",
+                f"`{fname}` is not a reference field; bind needs one",
+                bpath,
             )
         bind.append((fname, target))
     date_field = _date_field(ctx, spec.facts, spec.date_field, (*path, "date_field"))
     return Selection(spec.facts, where, tuple(bind), date_field)
 
 
-def _field_of(ctx: Ctx, kind: str, path: str, where: PathKey) -> bool:
-    """Check that ``path`` is a field of facts of ``kind``; report it if not."""
+def _shape(ctx: Ctx, kind: str, path: str, where: PathKey) -> FieldShape | None:
+    """The shape of field ``path`` of facts of ``kind``; reported (with a suggestion) if none."""
     try:
-        resolve_path(FACT_KINDS[kind], path)
-        return True
+        return resolve_path(FACT_KINDS[kind], path)
     except PathError as exc:
         ctx.error(
             "hz_compile_unknown_field",
@@ -121,7 +104,7 @@ def _field_of(ctx: Ctx, kind: str, path: str, where: PathKey) -> bool:
             where,
             help=did_you_mean(exc.segment, exc.available),
         )
-        return False
+        return None
 
 
 def _policy(ctx: Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
@@ -199,20 +182,12 @@ def _deadline(
             (*rpath, "due", "year_offset"),
         )
     if req.period_field is not None:
-        try:
-            shape = resolve_path(FACT_KINDS[sel.kind], req.period_field)
-            if shape.scalar is not int:
-                ctx.error(
-                    "hz_compile_field_type",
-                    f"`{req.period_field}` is not a year field",
-                    (*rpath, "period_field"),
-                )
-        except PathError as exc:
+        shape = _shape(ctx, sel.kind, req.period_field, (*rpath, "period_field"))
+        if shape is not None and shape.scalar is not int:
             ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
+                "hz_compile_field_type",
+                f"`{req.period_field}` is not a year field",
                 (*rpath, "period_field"),
-                help=did_you_mean(exc.segment, exc.available),
             )
     if parsed is None:
         return None
@@ -266,7 +241,7 @@ def _response(
         return None
     link_to = req.response.link_to
     if link_to is not None and t.facts is not None:
-        _field_of(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
+        _shape(ctx, t.facts, link_to, (*rpath, "response", "link_to"))
     elif link_to is not None:
         ctx.error(
             "hz_compile_trigger_where",
@@ -275,15 +250,7 @@ def _response(
         )
     link = req.response.link
     if link is not None:
-        try:
-            resolve_path(FACT_KINDS[resp.kind], link)
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*rpath, "response", "link"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
+        _shape(ctx, resp.kind, link, (*rpath, "response", "link"))
     days = ctx.value(req.due.days, (*rpath, "due", "days"), ("days", "integer"))
     if req.due.field is not None and t.facts is not None:
         _date_field(ctx, t.facts, req.due.field, (*rpath, "due", "field"))
@@ -330,15 +297,8 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
                 (*hpath, "field"),
             )
             return None
-        try:
-            shape = resolve_path(FACT_KINDS[kind], h.field)
-        except PathError as exc:
-            ctx.error(
-                "hz_compile_unknown_field",
-                str(exc),
-                (*hpath, "field"),
-                help=did_you_mean(exc.segment, exc.available),
-            )
+        shape = _shape(ctx, kind, h.field, (*hpath, "field"))
+        if shape is None:
             return None
         ref = shape.ref or (shape.item.ref if shape.item else None)
         if not ref or not set(ref) <= {"people", "units", "jurisdictions"}:
