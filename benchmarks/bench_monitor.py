@@ -89,7 +89,7 @@ def one(mode: str, n: int, seed: int, advances: int, kind: str) -> dict[str, Any
             by_month.setdefault(i * advances // len(world), []).append(f)
         submit = 0.0
         events = 0
-        with hz.Monitor(plan) as m:
+        with hz.Monitor(plan, queue=False) as m:
             for step in range(advances):
                 s = time.perf_counter()
                 m.submit_many(by_month.get(step, []))

@@ -41,7 +41,7 @@ def main() -> None:
         arrivals[max(f.fact_date() or start, start)].append(f)
 
     def show(e: hz.MonitorEvent) -> None:
-        if e.kind not in ("due_soon", "violated", "escalation_opened"):
+        if e.kind not in ("due_soon", "violated", "escalation_opened") or e.finding is None:
             return
         msg = e.finding.message.en if args.lang == "en" else e.finding.message.zh
         tag = {"due_soon": "DUE SOON", "violated": "VIOLATED", "escalation_opened": "ESCALATED"}

@@ -29,17 +29,18 @@ def example() -> hz.FactSet:
 
 def test_report_equals_batch_and_events_follow_the_clock(plan: Plan, example: hz.FactSet) -> None:
     events: list[hz.MonitorEvent] = []
-    with hz.Monitor(plan, warn_days=30, on_event=events.append) as m:
+    with hz.Monitor(plan, warn_days=30, on_event=events.append, queue=True) as m:
         m.submit_many(example)
         for month in range(1, 13):
             m.advance_to(dt.date(2021, month, 1))
         m.advance_to(AS_OF)
         assert m.report() == hz.evaluate(plan, example, AS_OF)
-        assert [e.finding.id for e in m.events()] == [e.finding.id for e in events]
+        assert [e.finding_id for e in m.events()] == [e.finding_id for e in events]
     kinds = {e.kind for e in events}
     assert kinds == {"opened", "due_soon", "fulfilled", "fulfilled_late", "violated",
                      "escalation_opened"}
     for e in events:
+        assert e.finding is not None and e.finding.id == e.finding_id
         if e.kind == "due_soon":
             assert e.finding.status == "pending" and e.finding.due is not None
             assert 0 <= (e.finding.due - e.day).days <= 30
@@ -47,6 +48,7 @@ def test_report_equals_batch_and_events_follow_the_clock(plan: Plan, example: hz
             assert e.finding.escalated_from
     # an event's finding is the batch finding at that day
     e = next(e for e in events if e.kind == "violated")
+    assert e.finding is not None
     at = hz.evaluate(plan, example, e.day)
     assert at.finding(e.finding.id) == e.finding
 
@@ -206,3 +208,29 @@ def test_evaluate_live_has_the_evaluator_signature(plan: Plan, example: hz.FactS
 
     fn: Evaluator = evaluate_live
     assert fn(plan, example, AS_OF) == hz.evaluate(plan, example, AS_OF)
+
+
+def test_a_duty_whose_holder_is_gone_before_it_falls_due_is_withdrawn(plan: Plan) -> None:
+    """A township government dissolved before art. 37's due date: opened while it existed, then
+    withdrawn (no finding any more) once the clock has passed the dissolution; batch agrees."""
+    facts = [
+        hz.FACT_KINDS["jurisdictions"].model_validate(
+            {"id": "j-d", "name": "区", "level": "district"}
+        ),
+        hz.FACT_KINDS["units"].model_validate(
+            {"id": "u-t", "name": "某镇政府", "type": "township_government", "jurisdiction": "j-d",
+             "established": "2021-05-22", "dissolved": "2021-09-19"}
+        ),
+    ]
+    fid = "art037.township_measures_issued/u-t/once"
+    with hz.Monitor(plan) as m:
+        m.submit_many(facts)
+        first = m.advance_to(dt.date(2021, 6, 1))
+        assert ("opened", fid) in [(e.kind, e.finding_id) for e in first]
+        later = m.advance_to(dt.date(2022, 1, 1))
+        gone = [e for e in later if e.finding_id == fid]
+        assert [(e.kind, e.finding) for e in gone] == [("withdrawn", None)]
+        assert gone[0].to_dict()["finding"] is None
+        report = m.report()
+    assert report == hz.evaluate(plan, hz.facts_from_models(facts), dt.date(2022, 1, 1))
+    assert fid not in {f.id for f in report.findings}

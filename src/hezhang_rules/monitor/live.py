@@ -36,7 +36,13 @@ from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor.rete import Matcher, SelectionRule
 
 EventKind = Literal[
-    "opened", "escalation_opened", "due_soon", "fulfilled", "fulfilled_late", "violated"
+    "opened",
+    "escalation_opened",
+    "due_soon",
+    "fulfilled",
+    "fulfilled_late",
+    "violated",
+    "withdrawn",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = (
     "opened",
@@ -45,22 +51,29 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     "fulfilled",
     "fulfilled_late",
     "violated",
+    "withdrawn",
 )
 
 
 @dataclass(frozen=True)
 class MonitorEvent:
-    """Something that became knowable when the clock reached ``day``."""
+    """Something that became knowable when the clock reached ``day``.
+
+    ``finding`` is the batch finding on ``day``; for ``withdrawn`` it is the finding as it now
+    stands (``not_applicable``) or ``None`` when no finding with ``finding_id`` exists any more.
+    """
 
     kind: EventKind
     day: dt.date
-    finding: Finding
+    finding: Finding | None
+    finding_id: str
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "event": self.kind,
             "day": self.day.isoformat(),
-            "finding": self.finding.model_dump(mode="json"),
+            "finding_id": self.finding_id,
+            "finding": None if self.finding is None else self.finding.model_dump(mode="json"),
         }
 
 
@@ -133,7 +146,9 @@ class Monitor:
     ``submit(fact)`` facts in any order, ``advance_to(day)`` the clock; events are passed to
     ``on_event`` (if given) and queued for :meth:`events`. ``report(as_of)`` gives the same
     :class:`Report` as :func:`hezhang_rules.evaluate`. ``warn_days``: a pending duty is
-    ``due_soon`` once its due date is at most that many days after the clock.
+    ``due_soon`` once its due date is at most that many days after the clock. ``queue``: keep
+    events for :meth:`events` (default: only when there is no ``on_event``, so a monitor fed by
+    callbacks does not hold every event it ever raised).
     Use as a context manager or call :meth:`close` to release the engine's state.
     """
 
@@ -143,12 +158,14 @@ class Monitor:
         *,
         warn_days: int = 14,
         on_event: Callable[[MonitorEvent], None] | None = None,
+        queue: bool | None = None,
     ) -> None:
         if warn_days < 0:
             raise ValueError("warn_days must be >= 0")
         self.plan = plan
         self.warn_days = warn_days
         self._on_event = on_event
+        self._queueing = on_event is None if queue is None else queue
         self._matcher = Matcher(plan)
         self._sel_by_id = self._selection_map(plan)
         self._facts: dict[str, Fact] = {}
@@ -203,7 +220,8 @@ class Monitor:
         findings = self._findings(day, strict=False)
         events = self._diff(day, findings)
         for e in events:
-            self._queue.append(e)
+            if self._queueing:
+                self._queue.append(e)
             if self._on_event is not None:
                 self._on_event(e)
         return events
@@ -236,18 +254,20 @@ class Monitor:
         return self._report(FactSet.build(self._facts.values()), day)
 
     def _diff(self, day: dt.date, findings: list[Finding]) -> list[MonitorEvent]:
+        """Events: what changed since the previous clock (findings come in report order)."""
         out: list[MonitorEvent] = []
         now: dict[str, str] = {f.id: f.status for f in findings}
         for f in findings:
-            if f.status == "not_applicable":
-                continue
             before = self._known.get(f.id)
+            if f.status == "not_applicable":
+                if before is not None and before != "not_applicable":
+                    out.append(MonitorEvent("withdrawn", day, f, f.id))
+                continue
             if before is None or before == "not_applicable":
-                out.append(
-                    MonitorEvent("escalation_opened" if f.escalated_from else "opened", day, f)
-                )
+                kind: EventKind = "escalation_opened" if f.escalated_from else "opened"
+                out.append(MonitorEvent(kind, day, f, f.id))
             if f.status != "pending" and before != f.status:
-                out.append(MonitorEvent(f.status, day, f))
+                out.append(MonitorEvent(f.status, day, f, f.id))
             if (
                 f.status == "pending"
                 and f.due is not None
@@ -255,7 +275,9 @@ class Monitor:
                 and 0 <= (f.due - day).days <= self.warn_days
             ):
                 self._warned.add(f.id)
-                out.append(MonitorEvent("due_soon", day, f))
+                out.append(MonitorEvent("due_soon", day, f, f.id))
+        gone = sorted(i for i, st in self._known.items() if i not in now and st != "not_applicable")
+        out += [MonitorEvent("withdrawn", day, None, i) for i in gone]
         self._known = now
         return out
 

@@ -9,6 +9,7 @@ given (``fixed``) instead of drawn.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import types
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Knobs:
     townships: int = 2
     vocabulary: tuple[str, ...] = ()
     holders: tuple[HolderTemplate, ...] = ()
+    seeded: bool = False
 
 
 @dataclass
@@ -161,10 +163,13 @@ class RecordMaker:
         self.years = (knobs.window[0].year - 1, knobs.window[1].year + 1)
         self.texts = (*knobs.vocabulary, *_TEXTS)
         self.last: dt.date | None = None
+        self.rng: random.Random | None = None
 
     def record(self, model: type[Fact], ident: str, fixed: Mapping[str, Any] | None = None) -> Fact:
         """A record of ``model``; ``fixed`` fields are given (a date also fixes earlier dates)."""
         self.last = None
+        if self.knobs.seeded:  # one draw per record; its fields come from a seeded generator
+            self.rng = random.Random(self.number_drawn(0, 2**32 - 1))
         data: dict[str, Any] = {"id": ident}
         names = date_order(model)
         given = dict(fixed or {})
@@ -270,6 +275,11 @@ class RecordMaker:
     # Cheap draws: integer strategies are cached by hypothesis, new sampled_from are not.
 
     def number(self, lo: int, hi: int) -> int:
+        if self.rng is not None:
+            return self.rng.randint(lo, hi)
+        return self.number_drawn(lo, hi)
+
+    def number_drawn(self, lo: int, hi: int) -> int:
         return int(self.draw(st.integers(lo, hi)))
 
     def pick(self, choices: Sequence[Any]) -> Any:
