@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -116,6 +117,35 @@ class Report(_Data):
     def to_json(self) -> str:
         """Deterministic JSON: sorted keys, findings in a fixed order, UTF-8 text."""
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def finding_line(f: Finding) -> str:
+    """One finding as compact JSON with sorted keys: a line of the ``jsonl`` report."""
+    return json.dumps(
+        f.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+def header_line(as_of: dt.date, run: RunRecord, summary: Summary) -> str:
+    """The first line of the ``jsonl`` report: everything but the findings."""
+    data = {
+        "as_of": as_of.isoformat(),
+        "run": run.model_dump(mode="json"),
+        "schema_version": SCHEMA_VERSION,
+        "summary": summary.model_dump(mode="json"),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def report_lines(report: Report) -> Iterator[str]:
+    """The ``jsonl`` report: the header line, then one line per finding in report order.
+
+    The same content as :meth:`Report.to_json`, as a stream a large audit can write and read
+    line by line; the columnar evaluator writes exactly these lines.
+    """
+    yield header_line(report.as_of, report.run, report.summary)
+    for f in report.findings:
+        yield finding_line(f)
 
 
 def summarize(findings: list[Finding]) -> Summary:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from hezhang_rules.cli.common import (
     EXIT_OK,
@@ -16,6 +19,7 @@ from hezhang_rules.cli.common import (
     parse_limits,
     progress,
 )
+from hezhang_rules.columnar import evaluate_tables, is_table_folder, load_tables, tables_factset
 from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import FactSet, load_facts
@@ -43,15 +47,46 @@ def audit(
     weights_file = getattr(args, "weights", None)
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
     say(names[1])
+    if is_table_folder(args.facts):
+        tables = load_tables(args.facts, limits)
+        facts = tables_factset(tables)
+        say(names[2])
+        if getattr(args, "engine", "auto") == "records":
+            report = evaluate(plan, facts, as_of)
+        else:
+            report = evaluate_tables(plan, tables, as_of).to_report()
+        return plan, facts, report, weights, limits
     facts = load_facts(args.facts, limits)
     say(names[2])
     report = evaluate(plan, facts, as_of)
     return plan, facts, report, weights, limits
 
 
+def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
+    """Fact tables → the ``jsonl`` report, written as a stream (never one Python object)."""
+    as_of = parse_as_of(args.as_of)
+    limits = parse_limits(args.limit)
+    plan = load_plan(args.rules, args.param, limits)
+    tables = load_tables(args.facts, limits)
+    result = evaluate_tables(plan, tables, as_of)
+    if out is None:
+        result.write_jsonl(sys.stdout)
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                result.write_jsonl(fh)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return EXIT_VIOLATIONS if result.summary.violated else EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     out = output_path(args.output)
     within = parse_days(args.within)
+    if args.format == "jsonl" and args.engine != "records" and is_table_folder(args.facts):
+        return _stream_tables(args, out)
     names = _STEPS_ZH if args.lang == "zh" else _STEPS_EN
     with progress(len(names)) as step:
         plan, facts, report, weights, _ = audit(args, step)
@@ -76,7 +111,19 @@ def add_audit_options(c: argparse.ArgumentParser) -> None:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c = sub.add_parser("check", help="evaluate rules over facts at an as-of date")
-    c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
+    c.add_argument(
+        "facts",
+        nargs="+",
+        help="fact files (.yaml/.yml/.json) or directories, or a folder of fact tables "
+        "(<kind>.parquet / <kind>.jsonl, e.g. from `hezhang-rules synth`)",
+    )
+    c.add_argument(
+        "--engine",
+        choices=("auto", "columnar", "records"),
+        default="auto",
+        help="for fact tables: columnar (default) or records (every row as a pydantic record, "
+        "the batch evaluator); both give the same report",
+    )
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--output", help="write the report here (atomically) instead of stdout")
     c.add_argument("--weights", help="assessment weights file (YAML; default: every rule weighs 1)")

@@ -82,10 +82,14 @@ class FactSet:
         facts: Iterable[Fact],
         origins: Mapping[int, FactOrigin] | None = None,
         max_problems: int = 1_000,
+        digest: str | None = None,
     ) -> FactSet:
         """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
 
         ``origins`` maps ``id(record)`` to where it was read, for located diagnostics.
+        ``digest``: the digest of the source the records came from, when it has its own (fact
+        tables are digested as columns, see ``columnar.tables``), so a report over them names
+        the same facts digest whichever evaluator made it.
         """
         facts = list(facts)
         origin_of = origins or {}
@@ -145,7 +149,9 @@ class FactSet:
         ordered = {
             kind: tuple(sorted(by_kind.get(kind, ()), key=lambda x: x.id)) for kind in FACT_KINDS
         }
-        return cls(ordered, problems, {f.id: where(f) for f in facts if by_id.get(f.id) is f})
+        out = cls(ordered, problems, {f.id: where(f) for f in facts if by_id.get(f.id) is f})
+        out._digest = digest
+        return out
 
     def of_kind(self, kind: str) -> tuple[Fact, ...]:
         return self._by_kind.get(kind, ())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import groupby
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import STATUSES, Finding, Report
+from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
 from hezhang_rules.report.i18n import GROUP, MARK, STATUS
@@ -19,7 +19,7 @@ from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
-FORMATS = ("text", "json", "markdown", "html", "xlsx", "junit")
+FORMATS = ("text", "json", "jsonl", "markdown", "html", "xlsx", "junit")
 BINARY_FORMATS = ("xlsx",)
 
 _STATUS = STATUS
@@ -267,10 +267,16 @@ def render_json(report: Report, plan: Plan, lang: str = "zh") -> str:
     return report.to_json()
 
 
+def render_jsonl(report: Report, plan: Plan, lang: str = "zh") -> str:
+    """A header line (as-of date, run record, summary), then one compact line per finding."""
+    return "".join(line + "\n" for line in report_lines(report))
+
+
 _RENDERERS: dict[str, Callable[[Report, Plan, str], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json,
+    "jsonl": render_jsonl,
 }
 
 

@@ -1,0 +1,845 @@
+"""Fact tables: ``<kind>.parquet`` / ``<kind>.jsonl`` files read as columns, validated as columns.
+
+A folder written by ``hezhang-rules synth`` (or by a platform's export) holds one table per fact
+kind: one row (Parquet) or one line (JSON lines) per record, fields as in a fact file. This
+module reads them with polars and gives the same guarantees as the pydantic path — field types,
+ISO calendar dates, enumerations, text and id constraints, list lengths, bounds, unknown and
+missing fields, unique ids across all kinds (problem ids included), references to existing
+records of the right kinds — with every problem naming the file, the row (the line, for JSON
+lines), the record id and the field. Nothing is half-loaded: any problem raises
+:class:`FactLoadError` with all of them (up to ``limits.max_problems``).
+
+Two ways out:
+
+* :meth:`Tables.frame` — a validated polars frame per kind, for the columnar evaluator;
+* :meth:`Tables.records` — pydantic records of a kind (validated once more by the models), for
+  the kinds the generic evaluator needs as objects.
+
+Columns are checked against the model's field shapes (``facts.schema``), so a new field or kind
+needs no change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, ValidationError
+
+from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.loader import _code
+from hezhang_rules.facts.models import FACT_KINDS, Fact
+from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.source import DEFAULT_LIMITS, Limits
+
+TABLE_SUFFIXES = (".parquet", ".jsonl")
+
+BULK_KINDS = ("inspections",)
+"""Kinds read and validated as columns (the ones that reach millions of rows a year). Every
+other kind is read row by row into pydantic records, validated by the models themselves."""
+
+_ID = r"^[\w.:\-]+$"
+_ISO = r"^\d{4}-\d{2}-\d{2}$"
+_ROW = "__row"
+
+
+_RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _listing(p: Path) -> list[Path]:
+    return sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p]
+
+
+def table_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """``(path, kind)`` of every ``<kind>.parquet|jsonl`` in ``paths`` (files or folders)."""
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        for x in _listing(Path(raw)):
+            if x.suffix in TABLE_SUFFIXES and x.stem in FACT_KINDS:
+                out.append((x, x.stem))
+    return out
+
+
+def is_table_folder(paths: Sequence[str | Path]) -> bool:
+    """Whether ``paths`` hold fact tables (then :func:`load_tables` reads them)."""
+    return any(Path(p).exists() and table_files([p]) for p in paths)
+
+
+def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
+    """Fact files beside tables would be silently skipped: refuse them."""
+    out = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            out.append(
+                Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+            )
+            continue
+        listing = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for x in listing:
+            if x.suffix in _RECORD_SUFFIXES:
+                out.append(
+                    Diagnostic(
+                        "hz_facts_mixed_inputs",
+                        "a fact file among fact tables: give tables and YAML/JSON files separately",
+                        Span(str(x)),
+                        help="convert them with `hezhang-rules tables`, or audit them separately",
+                    )
+                )
+            elif x.suffix in TABLE_SUFFIXES and x.stem not in FACT_KINDS and x.parent == p:
+                out.append(
+                    Diagnostic(
+                        "hz_facts_unknown_kind",
+                        f"`{x.name}` is not named after a fact kind",
+                        Span(str(x)),
+                        help=did_you_mean(x.stem, FACT_KINDS),
+                    )
+                )
+    return out
+
+
+@dataclass
+class _Source:
+    path: Path
+    kind: str
+
+    @property
+    def lines(self) -> bool:
+        return self.path.suffix == ".jsonl"
+
+    def span(self, row: int) -> Span:
+        return (
+            Span(str(self.path), row + 1, 1) if self.lines else Span(f"{self.path} row {row + 1}")
+        )
+
+
+@dataclass
+class Tables:
+    """Validated fact tables, one polars frame per kind (rows sorted by id)."""
+
+    frames: dict[str, pl.DataFrame]
+    sources: dict[str, Path]
+    digest_value: str
+    _records: dict[str, list[Fact]] = field(default_factory=dict)
+
+    @classmethod
+    def from_facts(cls, facts: Any) -> Tables:
+        """Tables over an already validated :class:`FactSet` (its records and digest kept)."""
+        tables = cls(frames_from_facts(facts), {}, facts.digest())
+        for kind in FACT_KINDS:
+            tables._records[kind] = list(facts.of_kind(kind))
+        return tables
+
+    def frame(self, kind: str) -> pl.DataFrame:
+        return self.frames.get(kind, pl.DataFrame())
+
+    def count(self, kind: str) -> int:
+        return self.frames[kind].height if kind in self.frames else 0
+
+    def __len__(self) -> int:
+        return sum(f.height for f in self.frames.values())
+
+    def records(self, kind: str, ids: pl.Series | None = None) -> list[Fact]:
+        """Pydantic records of ``kind`` (only rows whose id is in ``ids``, if given)."""
+        if kind in self._records:
+            have = self._records[kind]
+            if ids is None:
+                return have
+            wanted = set(ids.to_list())
+            return [f for f in have if f.id in wanted]
+        frame = self.frame(kind)
+        if ids is not None:
+            frame = frame.filter(pl.col("id").is_in(ids.implode()))
+        model = FACT_KINDS[kind]
+        out = [model.model_validate(row_record(model, row)) for row in frame.iter_rows(named=True)]
+        if ids is None:
+            self._records[kind] = out
+        return out
+
+    def digest(self) -> str:
+        return self.digest_value
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read(src: _Source, diags: list[Diagnostic]) -> pl.DataFrame | None:
+    try:
+        if src.lines:
+            if src.path.stat().st_size == 0:
+                return pl.DataFrame()
+            return pl.read_ndjson(src.path, infer_schema_length=None)
+        return pl.read_parquet(src.path)
+    except Exception as exc:  # polars raises its own error types; all mean "cannot read"
+        if src.lines:
+            located = _locate_json_error(src)
+            if located is not None:
+                diags.append(located)
+                return None
+        diags.append(
+            Diagnostic(
+                "hz_facts_unreadable_table",
+                f"cannot read the table: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+                Span(str(src.path)),
+            )
+        )
+        return None
+
+
+def _locate_json_error(src: _Source) -> Diagnostic | None:
+    """The first line that is not a JSON object, or whose values polars cannot unify."""
+    with src.path.open(encoding="utf-8", errors="strict") as fh:
+        for i, line in enumerate(fh):
+            if not line.strip():
+                return Diagnostic(
+                    "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
+                )
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                return Diagnostic(
+                    "hz_facts_syntax", f"not JSON: {exc.msg}", Span(str(src.path), i + 1, exc.colno)
+                )
+            if not isinstance(value, dict):
+                return Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"expected a JSON object (a record), found {type(value).__name__}",
+                    src.span(i),
+                )
+            try:
+                FACT_KINDS[src.kind].model_validate(value)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                path = ".".join(str(x) for x in err["loc"])
+                rid = value.get("id")
+                return Diagnostic(
+                    "hz_facts_wrong_type",
+                    str(err["msg"]).removeprefix("Value error, "),
+                    src.span(i),
+                    record=f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else ""),
+                    field_path=path or None,
+                )
+    return None
+
+
+def _read_records(src: _Source, diags: list[Diagnostic], limit: int) -> list[Fact] | None:
+    """A table of a non-bulk kind, row by row through the model (errors located by row)."""
+    model = FACT_KINDS[src.kind]
+    rows: list[tuple[int, Any]] = []
+    if src.lines:
+        with src.path.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if not line.strip():
+                    diags.append(
+                        Diagnostic(
+                            "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
+                        )
+                    )
+                    continue
+                try:
+                    rows.append((i, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    diags.append(
+                        Diagnostic(
+                            "hz_facts_syntax",
+                            f"not JSON: {exc.msg}",
+                            Span(str(src.path), i + 1, exc.colno),
+                        )
+                    )
+    else:
+        frame = _read(src, diags)
+        if frame is None:
+            return None
+        rows = [(i, row_record(model, r)) for i, r in enumerate(frame.iter_rows(named=True))]
+    out: list[Fact] = []
+    for i, raw in rows:
+        if len(diags) > limit:
+            break
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+        if not isinstance(raw, dict):
+            diags.append(
+                Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"expected a JSON object (a record), found {type(raw).__name__}",
+                    src.span(i),
+                    record=label,
+                )
+            )
+            continue
+        try:
+            out.append(model.model_validate(raw))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
+                path = path.replace(".[", "[")
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                hint = None
+                if err["type"] == "extra_forbidden":
+                    msg = f"unknown field `{loc[-1]}`"
+                    hint = did_you_mean(str(loc[-1]), model.model_fields) if len(loc) == 1 else None
+                diags.append(
+                    Diagnostic(
+                        _code(err, loc, model),
+                        msg,
+                        src.span(i),
+                        record=label,
+                        field_path=path or None,
+                        help=hint,
+                    )
+                )
+    return out
+
+
+# --- the expected shapes -------------------------------------------------------------------
+
+
+def _scalar_ok(dtype: pl.DataType, shape: FieldShape) -> bool:
+    s = shape.scalar
+    if s is dt.date:
+        return dtype in (pl.Date, pl.String)
+    if s is bool:
+        return dtype == pl.Boolean
+    if s is int:
+        return dtype.is_integer()
+    if s is float:
+        return dtype.is_integer() or dtype.is_float()
+    return dtype == pl.String
+
+
+def _describe(shape: FieldShape) -> str:
+    return shape.describe()
+
+
+@dataclass
+class _Checker:
+    src: _Source
+    frame: pl.DataFrame
+    diags: list[Diagnostic]
+    limit: int
+
+    def full(self) -> bool:
+        return len(self.diags) > self.limit
+
+    def add(
+        self, code: str, message: str, rows: pl.DataFrame, path: str, hint: str | None = None
+    ) -> None:
+        """One diagnostic per offending row (the first ``limit``), naming row, id and field."""
+        for r in rows.select(_ROW, "id").head(self.limit - len(self.diags) + 1).iter_rows():
+            row, rid = r
+            label = f"{self.src.kind}[{row}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+            self.diags.append(
+                Diagnostic(
+                    code, message, self.src.span(row), record=label, field_path=path, help=hint
+                )
+            )
+            if self.full():
+                return
+
+    # Check one column (a top-level field or a struct field) against its shape.
+    def check(
+        self,
+        expr: pl.Expr,
+        dtype: pl.DataType,
+        shape: FieldShape,
+        path: str,
+        required: bool,
+        base: pl.DataFrame,
+    ) -> pl.Expr:
+        """Return the expression normalised (dates parsed); report problems as found."""
+        present = expr.is_not_null()
+        if required:
+            missing = base.filter(expr.is_null())
+            if missing.height:
+                self.add("hz_facts_missing_field", "field required", missing, path)
+        if dtype == pl.Null:  # no row states a value (JSON lines): nothing more to check
+            return expr
+        if shape.kind == "scalar":
+            if not _scalar_ok(dtype, shape):
+                self.add(
+                    "hz_facts_wrong_type",
+                    f"expected {_describe(shape)}, found a column of {dtype}",
+                    base.filter(present),
+                    path,
+                )
+                return expr
+            return self._scalar(expr, dtype, shape, path, base)
+        if shape.kind == "list" and shape.item is not None:
+            if not isinstance(dtype, pl.List):
+                self.add(
+                    "hz_facts_wrong_type",
+                    f"expected {_describe(shape)}, found {dtype}",
+                    base.filter(present),
+                    path,
+                )
+                return expr
+            item = shape.item
+            if dtype.inner == pl.Null:  # only empty lists (JSON lines): no items to check
+                return expr
+            exploded = (
+                base.filter(expr.list.len() > 0)
+                .select(_ROW, "id", expr.alias("__v"))
+                .explode("__v")
+            )
+            inner = pl.col("__v")
+            if item.kind == "model" and item.model is not None:
+                self._struct(inner, _dt(exploded.schema["__v"]), item.model, f"{path}[]", exploded)
+            elif item.kind == "scalar":
+                nulls = exploded.filter(inner.is_null())
+                if nulls.height:
+                    self.add("hz_facts_wrong_type", "a list item is null", nulls, path)
+                self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded)
+            return expr
+        if shape.kind == "model" and shape.model is not None:
+            self._struct(expr, dtype, shape.model, path, base)
+            return expr
+        # A mapping: bulk kinds have none (they are read as records, validated by the model).
+        return expr
+
+    def _struct(
+        self,
+        expr: pl.Expr,
+        dtype: pl.DataType,
+        model: type[BaseModel],
+        path: str,
+        base: pl.DataFrame,
+    ) -> None:
+        if not isinstance(dtype, pl.Struct):
+            self.add(
+                "hz_facts_wrong_type",
+                f"expected {model.__name__}, found {dtype}",
+                base.filter(expr.is_not_null()),
+                path,
+            )
+            return
+        names = {f.name: f.dtype for f in dtype.fields}
+        shapes = model_fields(model)
+        for name in names:
+            if name not in shapes:
+                has = base.filter(expr.struct.field(name).is_not_null())
+                if has.height:
+                    self.add(
+                        "hz_facts_unknown_field",
+                        f"unknown field `{name}`",
+                        has,
+                        f"{path}.{name}",
+                        did_you_mean(name, shapes),
+                    )
+        for name, shape in shapes.items():
+            info = model.model_fields[name]
+            sub = f"{path}.{name}"
+            if name not in names:
+                if info.is_required():
+                    self.add(
+                        "hz_facts_missing_field",
+                        "field required",
+                        base.filter(expr.is_not_null()),
+                        sub,
+                    )
+                continue
+            inner = pl.when(expr.is_not_null()).then(expr.struct.field(name))
+            if info.is_required():
+                missing = base.filter(expr.is_not_null() & expr.struct.field(name).is_null())
+                if missing.height:
+                    self.add("hz_facts_missing_field", "field required", missing, sub)
+            self.check(inner, _dt(names[name]), shape, sub, False, base)
+            if shape.kind == "list":
+                self._list_len(inner, model, name, sub, base)
+
+    def _list_len(
+        self, expr: pl.Expr, model: type[BaseModel], name: str, path: str, base: pl.DataFrame
+    ) -> None:
+        lo = _min_length(model, name)
+        if lo:
+            short = base.filter(expr.is_not_null() & (expr.list.len() < lo))
+            if short.height:
+                self.add(
+                    "hz_facts_invalid_value",
+                    f"List should have at least {lo} item after validation",
+                    short,
+                    path,
+                )
+
+    def _scalar(
+        self, expr: pl.Expr, dtype: pl.DataType, shape: FieldShape, path: str, base: pl.DataFrame
+    ) -> pl.Expr:
+        s = shape.scalar
+        present = expr.is_not_null()
+        if s is dt.date:
+            if dtype == pl.Date:
+                return expr
+            bad_form = base.filter(present & ~expr.str.contains(_ISO))
+            if bad_form.height:
+                self.add(
+                    "hz_facts_invalid_date", "expected a date written YYYY-MM-DD", bad_form, path
+                )
+            parsed = expr.str.to_date("%Y-%m-%d", strict=False)
+            bad_day = base.filter(present & expr.str.contains(_ISO) & parsed.is_null())
+            if bad_day.height:
+                self.add("hz_facts_invalid_date", "not a calendar date", bad_day, path)
+            return parsed
+        if isinstance(s, type) and issubclass(s, Enum):
+            allowed = [m.value for m in s]
+            bad = base.filter(present & ~expr.is_in(allowed))
+            if bad.height:
+                self.add(
+                    "hz_facts_invalid_value",
+                    "expected one of " + ", ".join(map(str, allowed)),
+                    bad,
+                    path,
+                )
+            return expr
+        if s is str:
+            if (path.endswith("id") and path.split(".")[-1] == "id") or shape.ref:
+                bad = base.filter(present & ~expr.str.contains(_ID))
+                if bad.height:
+                    self.add(
+                        "hz_facts_invalid_value",
+                        "an id is letters, digits and _ . : - only",
+                        bad,
+                        path,
+                    )
+            empty = base.filter(present & (expr.str.len_chars() == 0))
+            if empty.height:
+                self.add(
+                    "hz_facts_invalid_value", "String should have at least 1 character", empty, path
+                )
+            return expr
+        return expr
+
+
+def _min_length(model: type[BaseModel], name: str) -> int:
+    for m in model.model_fields[name].metadata:
+        lo = getattr(m, "min_length", None)
+        if isinstance(lo, int):
+            return lo
+    return 0
+
+
+def _bounds(model: type[BaseModel], name: str) -> int | float | None:
+    for m in model.model_fields[name].metadata:
+        ge = getattr(m, "ge", None)
+        if isinstance(ge, int | float):
+            return ge
+    return None
+
+
+def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: int) -> pl.DataFrame:
+    model = FACT_KINDS[src.kind]
+    shapes = model_fields(model)
+    frame = raw.with_row_index(_ROW)
+    if "id" not in frame.columns:
+        diags.append(
+            Diagnostic(
+                "hz_facts_missing_field",
+                "the table has no `id` column",
+                Span(str(src.path)),
+                field_path="id",
+            )
+        )
+        return frame
+    checker = _Checker(src, frame, diags, limit)
+    for name in raw.columns:
+        if name not in shapes:
+            has = frame.filter(pl.col(name).is_not_null())
+            if has.height:
+                checker.add(
+                    "hz_facts_unknown_field",
+                    f"unknown field `{name}`",
+                    has,
+                    name,
+                    did_you_mean(name, shapes),
+                )
+    out: list[pl.Expr] = [pl.col(_ROW)]
+    for name, shape in shapes.items():
+        info = model.model_fields[name]
+        if name not in raw.columns:
+            if info.is_required():
+                checker.add("hz_facts_missing_field", "field required", frame, name)
+            continue
+        checker.check(pl.col(name), _dt(raw.schema[name]), shape, name, info.is_required(), frame)
+        if shape.kind == "list":
+            checker._list_len(pl.col(name), model, name, name, frame)
+        ge = _bounds(model, name)
+        if ge is not None and shape.kind == "scalar" and _scalar_ok(_dt(raw.schema[name]), shape):
+            low = frame.filter(pl.col(name).is_not_null() & (pl.col(name) < ge))
+            if low.height:
+                checker.add(
+                    "hz_facts_invalid_value",
+                    f"Input should be greater than or equal to {ge}",
+                    low,
+                    name,
+                )
+        out.append(_conform(pl.col(name), _dt(raw.schema[name]), shape).alias(name))
+        if checker.full():
+            break
+    if diags:
+        return frame
+    for name, shape in shapes.items():  # a column no row states: all null, of the right type
+        if name not in raw.columns:
+            out.append(pl.lit(None, dtype_of(shape)).alias(name))
+    return frame.select(out).sort("id")
+
+
+def _dt(dtype: Any) -> pl.DataType:
+    """A polars dtype as an instance (schemas may hold the class, e.g. ``pl.String``)."""
+    return dtype if isinstance(dtype, pl.DataType) else dtype()
+
+
+def _conform(expr: pl.Expr, dtype: pl.DataType, shape: FieldShape) -> pl.Expr:
+    """A validated column in the model's own type: dates parsed, every struct field present."""
+    want = dtype_of(shape)
+    if shape.kind == "model" and shape.model is not None and isinstance(dtype, pl.Struct):
+        have = {f.name: f.dtype for f in dtype.fields}
+        fields = [
+            _conform(expr.struct.field(n), _dt(have[n]), sub).alias(n)
+            if n in have
+            else pl.lit(None, dtype_of(sub)).alias(n)
+            for n, sub in model_fields(shape.model).items()
+        ]
+        return pl.when(expr.is_not_null()).then(pl.struct(fields))
+    if shape.kind == "list" and shape.item is not None and isinstance(dtype, pl.List):
+        inner = _conform(pl.element(), _dt(dtype.inner), shape.item)
+        return expr.list.eval(inner)
+    if want == pl.Date and dtype == pl.String:
+        return expr.str.to_date("%Y-%m-%d", strict=False)
+    return expr.cast(want)
+
+
+def _references(
+    frames: dict[str, pl.DataFrame],
+    sources: dict[str, _Source],
+    diags: list[Diagnostic],
+    limit: int,
+) -> None:
+    ids_by_kind = {k: f.get_column("id") for k, f in frames.items() if "id" in f.columns}
+    problem_ids = _problem_ids(frames)
+    for kind, frame in frames.items():
+        src = sources[kind]
+        checker = _Checker(src, frame, diags, limit)
+        for path, kinds, expr, is_list in _ref_columns(FACT_KINDS[kind], frame.schema):
+            targets = [ids_by_kind[k] for k in kinds if k in ids_by_kind]
+            if "problems" in kinds and problem_ids is not None:
+                targets.append(problem_ids)
+            known = pl.concat(targets) if targets else pl.Series("id", [], pl.String)
+            vals = frame.select(_ROW, "id", expr.alias("__v"))
+            if is_list:
+                vals = vals.explode("__v")
+            bad = vals.filter(pl.col("__v").is_not_null() & ~pl.col("__v").is_in(known.implode()))
+            if bad.height:
+                first = bad.get_column("__v")[0]
+                checker.add(
+                    "hz_facts_dangling_reference",
+                    f"`{first}` is not a record of kind {'/'.join(kinds)}"
+                    if bad.height == 1
+                    else f"refers to a record that does not exist (expected {'/'.join(kinds)})",
+                    bad,
+                    path,
+                )
+            if checker.full():
+                return
+
+
+def _ref_columns(
+    model: type[BaseModel],
+    schema: pl.Schema,
+) -> Iterator[tuple[str, tuple[str, ...], pl.Expr, bool]]:
+    for name, shape in model_fields(model).items():
+        if name not in schema:
+            continue
+        if shape.kind == "scalar" and shape.ref:
+            yield name, shape.ref, pl.col(name), False
+        elif shape.kind == "list" and shape.item is not None and shape.item.ref:
+            yield name, shape.item.ref, pl.col(name), True
+        elif shape.kind == "model" and shape.model is not None:
+            dtype = schema[name]
+            if not isinstance(dtype, pl.Struct):
+                continue
+            sub = pl.Schema({f.name: f.dtype for f in dtype.fields})
+            for p, kinds, e, is_list in _ref_columns(shape.model, sub):
+                field_expr = pl.col(name).struct.field(p.split(".")[0])
+                yield f"{name}.{p}", kinds, field_expr if "." not in p else e, is_list
+
+
+def _problem_ids(frames: dict[str, pl.DataFrame]) -> pl.Series | None:
+    frame = frames.get("inspections")
+    if frame is None or "record" not in frame.columns:
+        return None
+    dtype = frame.schema["record"]
+    if not isinstance(dtype, pl.Struct) or "problems" not in {f.name for f in dtype.fields}:
+        return None
+    return (
+        frame.select(pl.col("record").struct.field("problems").alias("p"))
+        .explode("p")
+        .select(pl.col("p").struct.field("id"))
+        .drop_nulls()
+        .to_series()
+    )
+
+
+def _duplicates(
+    frames: dict[str, pl.DataFrame],
+    sources: dict[str, _Source],
+    diags: list[Diagnostic],
+    limit: int,
+) -> None:
+    parts = [
+        f.select(pl.col("id"), pl.lit(k).alias("__kind"), pl.col(_ROW))
+        for k, f in frames.items()
+        if "id" in f.columns
+    ]
+    probs = _problem_ids(frames)
+    if probs is not None and probs.len():
+        parts.append(
+            pl.DataFrame({"id": probs}).with_columns(
+                pl.lit("inspections").alias("__kind"), pl.lit(None, pl.UInt32).alias(_ROW)
+            )
+        )
+    if not parts:
+        return
+    allids = pl.concat(parts, how="vertical_relaxed").with_columns(
+        pl.col("__kind")
+        .replace_strict({k: i for i, k in enumerate(FACT_KINDS)}, return_dtype=pl.Int32)
+        .alias("__order")
+    )
+    dup = allids.filter(pl.col("id").is_duplicated()).sort("__order", _ROW, nulls_last=True)
+    first: dict[str, str] = {}
+    for ident, kind, row, _order in dup.iter_rows():
+        src = sources[kind]
+        where = f"{kind}[{row}]" if row is not None else f"a problem of {kind}"
+        if ident not in first:
+            first[ident] = f"{where} in {src.path}"
+            continue
+        label = f"{where} (id {ident})"
+        diags.append(
+            Diagnostic(
+                "hz_facts_duplicate_id",
+                f"id `{ident}` is used twice",
+                src.span(row) if row is not None else Span(str(src.path)),
+                record=label,
+                field_path="id",
+                help=f"first used by {first[ident]}",
+            )
+        )
+        if len(diags) > limit:
+            return
+
+
+def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> Tables:
+    """Read and validate every fact table in ``paths``; raise :class:`FactLoadError` if not."""
+    diags: list[Diagnostic] = _mixed(paths)
+    if diags:
+        raise FactLoadError(diags)
+    files = table_files(paths)
+    if not files:
+        raise FactLoadError(
+            [
+                Diagnostic(
+                    "hz_facts_no_files",
+                    "no <kind>.parquet or <kind>.jsonl tables here",
+                    Span(", ".join(map(str, paths))),
+                )
+            ]
+        )
+    sources: dict[str, _Source] = {}
+    frames: dict[str, pl.DataFrame] = {}
+    records: dict[str, list[Fact]] = {}
+    for path, kind in files:
+        if kind in sources:
+            diags.append(
+                Diagnostic(
+                    "hz_facts_duplicate_table",
+                    f"a second table of `{kind}` (first: {sources[kind].path})",
+                    Span(str(path)),
+                )
+            )
+            continue
+        src = _Source(path, kind)
+        sources[kind] = src
+        if path.stat().st_size > limits.max_bytes * 64:
+            diags.append(
+                Diagnostic(
+                    "hz_limit_max_bytes", "the table is larger than allowed", Span(str(path))
+                )
+            )
+            continue
+        if kind not in BULK_KINDS:
+            got = _read_records(src, diags, limits.max_problems)
+            if got:
+                records[kind] = got
+                frames[kind] = frames_from_facts(got)[kind].with_row_index(_ROW)
+            continue
+        raw = _read(src, diags)
+        if raw is None or raw.height == 0:
+            continue
+        if raw.height > limits.max_records * 16:
+            diags.append(
+                Diagnostic(
+                    "hz_limit_max_records", f"{raw.height} rows: more than allowed", Span(str(path))
+                )
+            )
+            continue
+        frames[kind] = _validate(src, raw, diags, limits.max_problems)
+    if not diags:
+        _duplicates(frames, sources, diags, limits.max_problems)
+    if not diags:
+        _references(frames, sources, diags, limits.max_problems)
+    if diags:
+        if len(diags) > limits.max_problems:
+            diags = diags[: limits.max_problems]
+            diags.append(
+                Diagnostic(
+                    "hz_load_too_many_problems",
+                    f"more than {limits.max_problems} problems; the first "
+                    f"{limits.max_problems} are shown",
+                    None,
+                )
+            )
+        raise FactLoadError(diags)
+    frames = {k: f.drop(_ROW) for k, f in frames.items()}
+    tables = Tables(frames, {k: s.path for k, s in sources.items()}, _digest(frames))
+    tables._records.update(records)
+    return tables
+
+
+def _digest(frames: dict[str, pl.DataFrame]) -> str:
+    """sha256 over each kind's rows, as compact JSON with sorted keys, in id order."""
+    h = hashlib.sha256()
+    for kind in FACT_KINDS:
+        frame = frames.get(kind)
+        if frame is None:
+            continue
+        cols = sorted(frame.columns)
+        enc = frame.select(pl.struct(cols).struct.json_encode().alias("j")).to_series()
+        for start in range(0, enc.len(), 200_000):
+            chunk = enc.slice(start, 200_000)
+            h.update(kind.encode())
+            h.update(("\n" + kind).join(chunk.to_list()).encode())
+            h.update(b"\n")
+    return h.hexdigest()
+
+
+def tables_factset(tables: Tables) -> FactSet:
+    """Every table as pydantic records, in one :class:`FactSet` carrying the tables' digest."""
+    records = [r for kind in FACT_KINDS if kind in tables.frames for r in tables.records(kind)]
+    return FactSet.build(records, digest=tables.digest())
+
+
+__all__ = [
+    "TABLE_SUFFIXES",
+    "Tables",
+    "is_table_folder",
+    "load_tables",
+    "table_files",
+    "tables_factset",
+]
