@@ -418,3 +418,37 @@ def test_case_naming_an_unknown_rule(
 def test_no_such_case_directory(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(pack), "--cases", str(pack / "nowhere")]) == 2
     assert f"{pack / 'nowhere'}: hz_usage_no_cases:" in capsys.readouterr().err
+
+
+def test_within_must_name_a_place_of_the_trigger(
+    pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`within` reads a field of the trigger naming a jurisdiction or unit."""
+    art = pack / "art_019.yaml"
+    edit(art, "within: jurisdiction", "within: inspector")
+    code, found = lint(capsys, str(pack), "--no-cases")
+    assert code == 2
+    assert located(found) == {(*where(art, "within: inspector", "inspector"),
+                               "hz_compile_field_type")}
+
+
+def test_within_on_an_escalation_reads_the_source_trigger(
+    pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    art = pack / "art_025.yaml"
+    edit(art, "within: jurisdiction", "within: jurisdictionn")
+    code, found = lint(capsys, str(pack), "--no-cases")
+    assert code == 2
+    assert located(found) == {(*rule_id(art, "art025.unrectified_matter_supervised"),
+                               "hz_compile_field_type")}
+
+
+def test_within_in_a_role_test_names_a_place(
+    pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    art = pack / "art_034.yaml"
+    edit(art, "within: office", "within: recipients")
+    code, found = lint(capsys, str(pack), "--no-cases")
+    assert code == 2
+    assert located(found) == {(*where(art, "within: recipients", "recipients"),
+                               "hz_compile_field_type")}

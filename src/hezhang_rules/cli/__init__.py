@@ -13,11 +13,22 @@ import sys
 from collections.abc import Sequence
 
 from hezhang_rules._version import __version__
-from hezhang_rules.cli import check, explain, lint, monitor, register, schema, test, todo
+from hezhang_rules.cli import (
+    check,
+    explain,
+    lint,
+    monitor,
+    register,
+    schema,
+    synth,
+    tables,
+    test,
+    todo,
+)
 from hezhang_rules.cli.common import EXIT_INVALID, Parser
 from hezhang_rules.diagnostics import HezhangError
 
-COMMANDS = (check, explain, todo, lint, test, register, schema, monitor)
+COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables)
 
 
 def build_parser() -> Parser:

@@ -20,7 +20,14 @@ from hezhang_rules.cli.common import (
     parse_limits,
 )
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
-from hezhang_rules.lint.cases import EVALUATORS, CaseError, Runner, discover, find_case_dir
+from hezhang_rules.lint.cases import (
+    EVALUATORS,
+    KNOWN_EVALUATORS,
+    CaseError,
+    Runner,
+    discover,
+    find_case_dir,
+)
 from hezhang_rules.lint.cases import iter_cases as parse_cases
 from hezhang_rules.lint.results import TestRun, render_text, to_json
 
@@ -44,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
         paths = [found]
     evaluators = args.evaluator or ["batch"]
     for name in evaluators:
-        if name not in EVALUATORS:
+        if name not in EVALUATORS and name not in KNOWN_EVALUATORS:
             raise UsageError(
                 [
                     Diagnostic(
                         "hz_usage",
-                        f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
+                        f"no evaluator `{name}` (known: {', '.join(sorted(KNOWN_EVALUATORS))})",
                         Span("<command line>"),
                     )
                 ]
@@ -89,7 +96,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         default=[],
         metavar="NAME",
         help=f"evaluator to run the cases on, repeatable (default: batch; known: "
-        f"{', '.join(sorted(EVALUATORS))})",
+        f"{', '.join(sorted(KNOWN_EVALUATORS))})",
     )
     add_limit_option(t)
     t.set_defaults(func=run)

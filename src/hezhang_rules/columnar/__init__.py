@@ -6,7 +6,12 @@ the report as a stream or becomes the same :class:`~hezhang_rules.findings.Repor
 evaluator's.
 """
 
-from hezhang_rules.columnar.evaluate import ColumnarReport, columnar_rule, evaluate_tables
+from hezhang_rules.columnar.evaluate import (
+    ColumnarReport,
+    columnar_rule,
+    evaluate_columnar,
+    evaluate_tables,
+)
 from hezhang_rules.columnar.frames import frames_from_facts, write_tables
 from hezhang_rules.columnar.tables import (
     Tables,
@@ -20,6 +25,7 @@ __all__ = [
     "ColumnarReport",
     "Tables",
     "columnar_rule",
+    "evaluate_columnar",
     "evaluate_tables",
     "frames_from_facts",
     "is_table_folder",

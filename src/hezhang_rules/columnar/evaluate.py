@@ -33,15 +33,18 @@ from typing import IO, Any
 import polars as pl
 
 from hezhang_rules._version import __version__
-from hezhang_rules.columnar.tables import BULK_KINDS, Tables
+from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
+    Cond,
     CountPlan,
     DeadlinePlan,
     EvidencePlan,
     ForbidPlan,
     Plan,
     PlanRule,
+    RelatedTest,
     ResponsePlan,
+    RoleTest,
 )
 from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run
 from hezhang_rules.evaluate.messages import STATUS_EN, STATUS_ZH, failed_condition
@@ -189,25 +192,152 @@ class ColumnarReport:
 # --- evaluation ------------------------------------------------------------------------------
 
 
+def _role_specs(plan: Plan) -> list[tuple[frozenset[str], frozenset[str] | None]]:
+    """Every (roles, levels) the plan asks about: post holders and role tests in conditions."""
+    out: list[tuple[frozenset[str], frozenset[str] | None]] = []
+
+    def walk(conds: tuple[Any, ...]) -> None:
+        for c in conds:
+            op = c.operand
+            if isinstance(op, RoleTest):
+                out.append((_names(op.roles), _names(op.levels) if op.levels else None))
+            elif isinstance(op, RelatedTest):
+                walk(op.where)
+            elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
+                walk(op)
+
+    for rule in plan.rules:
+        h = rule.holder
+        if h.way == "post":
+            out.append((_names(h.roles), _names(h.levels) if h.levels else None))
+        walk(h.where)
+        for _kind, where in _selections(rule):
+            walk(where)
+        req = rule.requirement
+        if isinstance(req, EvidencePlan):
+            walk(req.must)
+    return out
+
+
+def _names(values: Any) -> frozenset[str]:
+    return frozenset(str(_plain(v)) for v in values)
+
+
 def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactSet:
-    """Records for the batch part: every non-bulk kind, and the bulk rows it can need."""
+    """Records for the batch evaluator: the record kinds whole, and of the bulk kinds the rows
+    the plan can read — rows that may meet a generic rule's selection, appointments to a post
+    the plan names (at a level it names), jurisdictions at a level a holder is taken from,
+    and everything those rows refer to, transitively (parents, people, rivers …)."""
     records: list[Fact] = []
     for kind in FACT_KINDS:
         if kind in tables.frames and kind not in BULK_KINDS:
             records += tables.records(kind)
-    for kind in BULK_KINDS:
-        if kind not in tables.frames:
-            continue
+    bulk = [k for k in BULK_KINDS if k in tables.frames]
+    keep: dict[str, pl.Series] = {}
+    for kind in bulk:
         frame = tables.frame(kind)
-        keep = pl.lit(False)
+        wanted = pl.lit(False)
         for rule in generic:
             for sel_kind, where in _selections(rule):
                 if sel_kind == kind:
-                    keep = keep | _superset(kind, where)
-        referred = _referred_ids(records, kind, frame)
-        ids = frame.filter(keep | pl.col("id").is_in(referred.implode())).get_column("id")
-        records += tables.records(kind, ids)
-    return FactSet.build(records)
+                    wanted = wanted | _superset(kind, where)
+        keep[kind] = frame.filter(wanted).get_column("id")
+    if "appointments" in tables.frames:
+        keep["appointments"] = pl.concat([keep["appointments"], _posts(plan, tables)])
+    if "jurisdictions" in tables.frames:
+        levels = {
+            str(_plain(v))
+            for r in plan.rules
+            if r.holder.way == "jurisdiction"
+            for v in (r.holder.levels or ())
+        }
+        at = tables.frame("jurisdictions").filter(pl.col("level").is_in(sorted(levels)))
+        keep["jurisdictions"] = pl.concat([keep["jurisdictions"], at.get_column("id")])
+    # Close over references: from the records and every bulk row kept, until nothing is new.
+    pending = _refs_of_records(records, bulk, tables)
+    frontier = dict(keep)
+    while frontier:
+        for kind, ids in frontier.items():
+            rows = tables.frame(kind).filter(pl.col("id").is_in(ids.implode()))
+            for target, found in _refs_of_rows(kind, rows, tables).items():
+                pending[target] = (
+                    pl.concat([pending[target], found]) if target in pending else found
+                )
+        frontier = {}
+        for kind in bulk:
+            new = pending.get(kind)
+            if new is None or not new.len():
+                continue
+            new = new.unique()
+            add = new.filter(~new.is_in(keep[kind].implode()))
+            if add.len():
+                keep[kind] = pl.concat([keep[kind], add])
+                frontier[kind] = add
+        pending = {}
+    for kind in bulk:
+        records += tables.records(kind, keep[kind].unique())
+    # Every reference was checked in columns when the tables were loaded, and the rows kept
+    # are closed under references.
+    return FactSet.build(records, digest=tables.digest(), references_checked=True)
+
+
+def _posts(plan: Plan, tables: Tables) -> pl.Series:
+    """Appointments to any (roles, levels) the plan names."""
+    appts = tables.frame("appointments")
+    if "jurisdictions" in tables.frames:
+        level_of = tables.frame("jurisdictions").select(
+            pl.col("id").alias("jurisdiction"), pl.col("level").alias("__level")
+        )
+        appts = appts.join(level_of, on="jurisdiction", how="left")
+    else:
+        appts = appts.with_columns(pl.lit(None, pl.String).alias("__level"))
+    test = pl.lit(False)
+    for roles, levels in _role_specs(plan):
+        one = pl.col("role").is_in(sorted(roles))
+        if levels is not None:
+            one = one & pl.col("__level").is_in(sorted(levels))
+        test = test | one
+    return appts.filter(test).get_column("id")
+
+
+def _refs_of_records(records: list[Fact], bulk: list[str], tables: Tables) -> dict[str, pl.Series]:
+    from hezhang_rules.facts.factset import iter_refs
+
+    wanted: dict[str, set[str]] = {}
+    problems: set[str] = set()
+    for f in records:
+        for _path, target, kinds in iter_refs(f):
+            for k in kinds:
+                if k in bulk:
+                    wanted.setdefault(k, set()).add(target)
+            if "problems" in kinds:
+                problems.add(target)
+    out = {k: pl.Series("id", sorted(v), pl.String) for k, v in wanted.items()}
+    if problems and "inspections" in tables.frames:
+        holders = (
+            tables.frame("inspections")
+            .select("id", pl.col("record").struct.field("problems").alias("p"))
+            .explode("p")
+            .filter(pl.col("p").struct.field("id").is_in(sorted(problems)))
+            .get_column("id")
+        )
+        prev = out.get("inspections")
+        out["inspections"] = holders if prev is None else pl.concat([prev, holders])
+    return out
+
+
+def _refs_of_rows(kind: str, rows: pl.DataFrame, tables: Tables) -> dict[str, pl.Series]:
+    """Ids that ``rows`` of a bulk kind refer to, by target kind (references are validated)."""
+    out: dict[str, pl.Series] = {}
+    for _path, kinds, expr, is_list in ref_columns(FACT_KINDS[kind], rows.schema):
+        vals = rows.select(expr.alias("v"))
+        if is_list:
+            vals = vals.explode("v")
+        ids = vals.get_column("v").drop_nulls()
+        for target in kinds:  # an id of another kind (people or units) matches no row there
+            if target in tables.frames:
+                out[target] = pl.concat([out[target], ids]) if target in out else ids
+    return out
 
 
 def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
@@ -220,40 +350,6 @@ def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
             out.append((req.trigger_kind, req.trigger_where))
         return out
     return [(req.kind, req.where)]
-
-
-def _referred_ids(records: list[Fact], kind: str, frame: pl.DataFrame) -> pl.Series:
-    """Ids of ``kind`` rows that records refer to (directly, or through a problem they hold)."""
-    from hezhang_rules.facts.factset import iter_refs
-
-    wanted: set[str] = set()
-    problems: set[str] = set()
-    for f in records:
-        for _path, target, kinds in iter_refs(f):
-            if kind in kinds:
-                wanted.add(target)
-            if "problems" in kinds:
-                problems.add(target)
-    out = pl.Series("id", sorted(wanted), pl.String)
-    if problems and "record" in frame.columns:
-        holders = (
-            frame.select("id", pl.col("record").struct.field("problems").alias("p"))
-            .explode("p")
-            .filter(pl.col("p").struct.field("id").is_in(sorted(problems)))
-            .get_column("id")
-        )
-        out = pl.concat([out, holders])
-    return out
-
-
-class _Columns:
-    """Rows of findings built as columns; ``lines()`` encodes them as sorted-key JSON."""
-
-    def __init__(self) -> None:
-        self.frames: list[pl.DataFrame] = []
-
-    def add(self, frame: pl.DataFrame) -> None:
-        self.frames.append(frame)
 
 
 def _render_expr(
@@ -510,58 +606,67 @@ def _evidence(
     frame = tables.frame(req.kind).filter(
         where & day.is_not_null() & (day <= as_of) & (day >= rule.in_force_from)
     )
-    fails: list[pl.Expr] = []
+    # Which `must` conditions each record fails, as one small integer (bit i: condition i),
+    # judged in order as the batch evaluator's `_failures` judges them: a missing element
+    # hides the checks on its parts. The texts are made once per combination, not per row.
+    narrow = frame.select(
+        pl.col("id").alias("fid"), pl.col(holder_field).alias("holder_id"), day.alias("day")
+    )
+    flags: list[pl.Expr] = []
+    absent: list[tuple[str, int]] = []
     labels: list[tuple[str, str]] = []
-    absent: list[tuple[str, pl.Expr]] = []
-    for c in req.must:
+    for i, c in enumerate(req.must):
         assert c.field is not None
         value = _path_expr(c.field)
         ok = value.is_not_null() if c.operand else value.is_null()
-        hidden = pl.lit(False)
-        for prefix, missing in absent:
-            if c.field.startswith(prefix + "."):
-                hidden = hidden | missing
-        fail = ~ok & ~hidden
+        flags.append(ok.alias(f"__ok{i}"))
         if c.operand:
-            absent.append((c.field, fail))
-        fails.append(fail)
+            absent.append((c.field, i))
         labels.append(failed_condition(c, None))
-    en_list = (
-        pl.concat_list(
-            [
-                pl.when(fail).then(pl.lit(en)).otherwise(pl.lit(None, pl.String))
-                for fail, (_zh, en) in zip(fails, labels, strict=True)
-            ]
-        ).list.drop_nulls()
-        if fails
-        else pl.lit([], pl.List(pl.String))
-    )
-    zh_list = (
-        pl.concat_list(
-            [
-                pl.when(fail).then(pl.lit(zh)).otherwise(pl.lit(None, pl.String))
-                for fail, (zh, _en) in zip(fails, labels, strict=True)
-            ]
-        ).list.drop_nulls()
-        if fails
-        else pl.lit([], pl.List(pl.String))
+    oks = frame.select(flags) if flags else pl.DataFrame()
+    mask = pl.lit(0, pl.Int64)
+    fail_cols: list[pl.Expr] = []
+    for i, c in enumerate(req.must):
+        assert c.field is not None
+        hidden_by = [j for prefix, j in absent if c.field.startswith(prefix + ".") and j < i]
+        fail = ~pl.col(f"__ok{i}")
+        for j in hidden_by:
+            fail = fail & ~pl.col(f"__f{j}")
+        fail_cols.append(fail.alias(f"__f{i}"))
+    if fail_cols:
+        judged = oks.with_columns(fail_cols[0])
+        for col in fail_cols[1:]:
+            judged = judged.with_columns(col)
+        for i in range(len(fail_cols)):
+            mask = mask + pl.col(f"__f{i}").cast(pl.Int64) * (1 << i)
+        narrow = narrow.with_columns(judged.select(mask.alias("mask")).to_series())
+    else:
+        narrow = narrow.with_columns(pl.lit(0, pl.Int64).alias("mask"))
+    combos = sorted(narrow.get_column("mask").unique().to_list())
+    texts = pl.DataFrame(
+        {
+            "mask": combos,
+            "failed": [[labels[i][1] for i in range(len(labels)) if m >> i & 1] for m in combos],
+            "dzh": [
+                "；".join(labels[i][0] for i in range(len(labels)) if m >> i & 1) for m in combos
+            ],
+            "den": [
+                "; ".join(labels[i][1] for i in range(len(labels)) if m >> i & 1) for m in combos
+            ],
+            "status": ["violated" if m else "fulfilled" for m in combos],
+        },
+        schema={
+            "mask": pl.Int64,
+            "failed": pl.List(pl.String),
+            "dzh": pl.String,
+            "den": pl.String,
+            "status": pl.String,
+        },
     )
     f = (
-        frame.select(
-            pl.col("id").alias("fid"),
-            pl.col(holder_field).alias("holder_id"),
-            day.alias("day"),
-            en_list.alias("failed"),
-            zh_list.alias("failed_zh"),
-        )
+        narrow.join(texts, on="mask", how="left")
         .join(names, left_on="holder_id", right_on="pid", how="inner")
         .with_columns(
-            pl.when(pl.col("failed").list.len() > 0)
-            .then(pl.lit("violated"))
-            .otherwise(pl.lit("fulfilled"))
-            .alias("status"),
-            pl.col("failed_zh").list.join("；").alias("dzh"),
-            pl.col("failed").list.join("; ").alias("den"),
             pl.col("day").alias("period_start"),
             pl.col("day").alias("period_end"),
             pl.col("day").cast(pl.String).alias("label"),
@@ -578,6 +683,11 @@ def _evidence(
     )
     f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
     out.append(_finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed"))))
+
+
+def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """The batch evaluator's signature on the columnar path (for case runners and tests)."""
+    return evaluate_tables(plan, Tables.from_facts(facts), as_of).to_report()
 
 
 def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
@@ -605,10 +715,12 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
             run.evidence(rule, req)
     python: list[Finding] = list(run.findings)
     frames: list[pl.DataFrame] = []
-    people = facts.of_kind("people") if hasattr(facts, "of_kind") else []
-    names = pl.DataFrame(
-        {"pid": [p.id for p in people], "holder_name": [facts.name_of(p.id) for p in people]},
-        schema={"pid": pl.String, "holder_name": pl.String},
+    names = (
+        tables.frame("people").select(
+            pl.col("id").alias("pid"), pl.col("name").alias("holder_name")
+        )
+        if "people" in tables.frames
+        else pl.DataFrame(schema={"pid": pl.String, "holder_name": pl.String})
     )
     for rule in plan.rules:
         how = kinds[rule.id]

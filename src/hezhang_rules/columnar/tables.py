@@ -32,6 +32,7 @@ from typing import Any
 
 import polars as pl
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticUndefined
 
 from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
@@ -43,7 +44,7 @@ from hezhang_rules.source import DEFAULT_LIMITS, Limits
 
 TABLE_SUFFIXES = (".parquet", ".jsonl")
 
-BULK_KINDS = ("inspections",)
+BULK_KINDS = ("jurisdictions", "people", "appointments", "rivers", "inspections")
 """Kinds read and validated as columns (the ones that reach millions of rows a year). Every
 other kind is read row by row into pydantic records, validated by the models themselves."""
 
@@ -231,10 +232,14 @@ def _locate_json_error(src: _Source) -> Diagnostic | None:
     return None
 
 
-def _read_records(src: _Source, diags: list[Diagnostic], limit: int) -> list[Fact] | None:
-    """A table of a non-bulk kind, row by row through the model (errors located by row)."""
+def _read_records(
+    src: _Source, diags: list[Diagnostic], limit: int
+) -> tuple[list[Fact] | None, pl.DataFrame | None]:
+    """A table of a non-bulk kind, row by row through the model (errors located by row); and,
+    for Parquet, the frame as read (the column view of the same records)."""
     model = FACT_KINDS[src.kind]
     rows: list[tuple[int, Any]] = []
+    frame: pl.DataFrame | None = None
     if src.lines:
         with src.path.open(encoding="utf-8") as fh:
             for i, line in enumerate(fh):
@@ -258,7 +263,7 @@ def _read_records(src: _Source, diags: list[Diagnostic], limit: int) -> list[Fac
     else:
         frame = _read(src, diags)
         if frame is None:
-            return None
+            return None, None
         rows = [(i, row_record(model, r)) for i, r in enumerate(frame.iter_rows(named=True))]
     out: list[Fact] = []
     for i, raw in rows:
@@ -298,7 +303,7 @@ def _read_records(src: _Source, diags: list[Diagnostic], limit: int) -> list[Fac
                         help=hint,
                     )
                 )
-    return out
+    return out, frame
 
 
 # --- the expected shapes -------------------------------------------------------------------
@@ -328,8 +333,39 @@ class _Checker:
     diags: list[Diagnostic]
     limit: int
 
+    pending: list[tuple[pl.DataFrame, pl.Expr, str, str, str, str | None]] = field(
+        default_factory=list
+    )
+
     def full(self) -> bool:
         return len(self.diags) > self.limit
+
+    def flag(
+        self,
+        base: pl.DataFrame,
+        cond: pl.Expr,
+        code: str,
+        message: str,
+        path: str,
+        hint: str | None = None,
+    ) -> None:
+        """Rows of ``base`` meeting ``cond`` are wrong: judged later, all tests of a frame in
+        one pass (``flush``), and located row by row only when some row fails."""
+        self.pending.append((base, cond, code, message, path, hint))
+
+    def flush(self) -> None:
+        groups: dict[int, list[tuple[pl.DataFrame, pl.Expr, str, str, str, str | None]]] = {}
+        for item in self.pending:
+            groups.setdefault(id(item[0]), []).append(item)
+        self.pending = []
+        for items in groups.values():
+            base = items[0][0]
+            hits = base.select(
+                [c.fill_null(False).any().alias(f"c{i}") for i, (_, c, *_r) in enumerate(items)]
+            ).row(0)
+            for hit, (_, cond, code, message, path, hint) in zip(hits, items, strict=True):
+                if hit and not self.full():
+                    self.add(code, message, base.filter(cond.fill_null(False)), path, hint)
 
     def add(
         self, code: str, message: str, rows: pl.DataFrame, path: str, hint: str | None = None
@@ -359,9 +395,7 @@ class _Checker:
         """Return the expression normalised (dates parsed); report problems as found."""
         present = expr.is_not_null()
         if required:
-            missing = base.filter(expr.is_null())
-            if missing.height:
-                self.add("hz_facts_missing_field", "field required", missing, path)
+            self.flag(base, expr.is_null(), "hz_facts_missing_field", "field required", path)
         if dtype == pl.Null:  # no row states a value (JSON lines): nothing more to check
             return expr
         if shape.kind == "scalar":
@@ -395,9 +429,9 @@ class _Checker:
             if item.kind == "model" and item.model is not None:
                 self._struct(inner, _dt(exploded.schema["__v"]), item.model, f"{path}[]", exploded)
             elif item.kind == "scalar":
-                nulls = exploded.filter(inner.is_null())
-                if nulls.height:
-                    self.add("hz_facts_wrong_type", "a list item is null", nulls, path)
+                self.flag(
+                    exploded, inner.is_null(), "hz_facts_wrong_type", "a list item is null", path
+                )
                 self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded)
             return expr
         if shape.kind == "model" and shape.model is not None:
@@ -426,15 +460,14 @@ class _Checker:
         shapes = model_fields(model)
         for name in names:
             if name not in shapes:
-                has = base.filter(expr.struct.field(name).is_not_null())
-                if has.height:
-                    self.add(
-                        "hz_facts_unknown_field",
-                        f"unknown field `{name}`",
-                        has,
-                        f"{path}.{name}",
-                        did_you_mean(name, shapes),
-                    )
+                self.flag(
+                    base,
+                    expr.struct.field(name).is_not_null(),
+                    "hz_facts_unknown_field",
+                    f"unknown field `{name}`",
+                    f"{path}.{name}",
+                    did_you_mean(name, shapes),
+                )
         for name, shape in shapes.items():
             info = model.model_fields[name]
             sub = f"{path}.{name}"
@@ -449,9 +482,13 @@ class _Checker:
                 continue
             inner = pl.when(expr.is_not_null()).then(expr.struct.field(name))
             if info.is_required():
-                missing = base.filter(expr.is_not_null() & expr.struct.field(name).is_null())
-                if missing.height:
-                    self.add("hz_facts_missing_field", "field required", missing, sub)
+                self.flag(
+                    base,
+                    expr.is_not_null() & expr.struct.field(name).is_null(),
+                    "hz_facts_missing_field",
+                    "field required",
+                    sub,
+                )
             self.check(inner, _dt(names[name]), shape, sub, False, base)
             if shape.kind == "list":
                 self._list_len(inner, model, name, sub, base)
@@ -461,14 +498,13 @@ class _Checker:
     ) -> None:
         lo = _min_length(model, name)
         if lo:
-            short = base.filter(expr.is_not_null() & (expr.list.len() < lo))
-            if short.height:
-                self.add(
-                    "hz_facts_invalid_value",
-                    f"List should have at least {lo} item after validation",
-                    short,
-                    path,
-                )
+            self.flag(
+                base,
+                expr.is_not_null() & (expr.list.len() < lo),
+                "hz_facts_invalid_value",
+                f"List should have at least {lo} item after validation",
+                path,
+            )
 
     def _scalar(
         self, expr: pl.Expr, dtype: pl.DataType, shape: FieldShape, path: str, base: pl.DataFrame
@@ -478,42 +514,48 @@ class _Checker:
         if s is dt.date:
             if dtype == pl.Date:
                 return expr
-            bad_form = base.filter(present & ~expr.str.contains(_ISO))
-            if bad_form.height:
-                self.add(
-                    "hz_facts_invalid_date", "expected a date written YYYY-MM-DD", bad_form, path
-                )
+            self.flag(
+                base,
+                present & ~expr.str.contains(_ISO),
+                "hz_facts_invalid_date",
+                "expected a date written YYYY-MM-DD",
+                path,
+            )
             parsed = expr.str.to_date("%Y-%m-%d", strict=False)
-            bad_day = base.filter(present & expr.str.contains(_ISO) & parsed.is_null())
-            if bad_day.height:
-                self.add("hz_facts_invalid_date", "not a calendar date", bad_day, path)
+            self.flag(
+                base,
+                present & expr.str.contains(_ISO) & parsed.is_null(),
+                "hz_facts_invalid_date",
+                "not a calendar date",
+                path,
+            )
             return parsed
         if isinstance(s, type) and issubclass(s, Enum):
             allowed = [m.value for m in s]
-            bad = base.filter(present & ~expr.is_in(allowed))
-            if bad.height:
-                self.add(
-                    "hz_facts_invalid_value",
-                    "expected one of " + ", ".join(map(str, allowed)),
-                    bad,
-                    path,
-                )
+            self.flag(
+                base,
+                present & ~expr.is_in(allowed),
+                "hz_facts_invalid_value",
+                "expected one of " + ", ".join(map(str, allowed)),
+                path,
+            )
             return expr
         if s is str:
             if (path.endswith("id") and path.split(".")[-1] == "id") or shape.ref:
-                bad = base.filter(present & ~expr.str.contains(_ID))
-                if bad.height:
-                    self.add(
-                        "hz_facts_invalid_value",
-                        "an id is letters, digits and _ . : - only",
-                        bad,
-                        path,
-                    )
-            empty = base.filter(present & (expr.str.len_chars() == 0))
-            if empty.height:
-                self.add(
-                    "hz_facts_invalid_value", "String should have at least 1 character", empty, path
+                self.flag(
+                    base,
+                    present & ~expr.str.contains(_ID),
+                    "hz_facts_invalid_value",
+                    "an id is letters, digits and _ . : - only",
+                    path,
                 )
+            self.flag(
+                base,
+                present & (expr.str.len_chars() == 0),
+                "hz_facts_invalid_value",
+                "String should have at least 1 character",
+                path,
+            )
             return expr
         return expr
 
@@ -551,15 +593,14 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
     checker = _Checker(src, frame, diags, limit)
     for name in raw.columns:
         if name not in shapes:
-            has = frame.filter(pl.col(name).is_not_null())
-            if has.height:
-                checker.add(
-                    "hz_facts_unknown_field",
-                    f"unknown field `{name}`",
-                    has,
-                    name,
-                    did_you_mean(name, shapes),
-                )
+            checker.flag(
+                frame,
+                pl.col(name).is_not_null(),
+                "hz_facts_unknown_field",
+                f"unknown field `{name}`",
+                name,
+                did_you_mean(name, shapes),
+            )
     out: list[pl.Expr] = [pl.col(_ROW)]
     for name, shape in shapes.items():
         info = model.model_fields[name]
@@ -572,22 +613,26 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
             checker._list_len(pl.col(name), model, name, name, frame)
         ge = _bounds(model, name)
         if ge is not None and shape.kind == "scalar" and _scalar_ok(_dt(raw.schema[name]), shape):
-            low = frame.filter(pl.col(name).is_not_null() & (pl.col(name) < ge))
-            if low.height:
-                checker.add(
-                    "hz_facts_invalid_value",
-                    f"Input should be greater than or equal to {ge}",
-                    low,
-                    name,
-                )
-        out.append(_conform(pl.col(name), _dt(raw.schema[name]), shape).alias(name))
+            checker.flag(
+                frame,
+                pl.col(name).is_not_null() & (pl.col(name) < ge),
+                "hz_facts_invalid_value",
+                f"Input should be greater than or equal to {ge}",
+                name,
+            )
+        out.append(
+            _with_default(_conform(pl.col(name), _dt(raw.schema[name]), shape), model, name).alias(
+                name
+            )
+        )
         if checker.full():
             break
+    checker.flush()
     if diags:
         return frame
-    for name, shape in shapes.items():  # a column no row states: all null, of the right type
+    for name, shape in shapes.items():  # a column no row states: its default, or null
         if name not in raw.columns:
-            out.append(pl.lit(None, dtype_of(shape)).alias(name))
+            out.append(_with_default(pl.lit(None, dtype_of(shape)), model, name).alias(name))
     return frame.select(out).sort("id")
 
 
@@ -596,16 +641,29 @@ def _dt(dtype: Any) -> pl.DataType:
     return dtype if isinstance(dtype, pl.DataType) else dtype()
 
 
+def _with_default(expr: pl.Expr, model: type[BaseModel], name: str) -> pl.Expr:
+    """A field not stated takes the model's default, as a record read by the model does."""
+    default = model.model_fields[name].default
+    if default is None or default is PydanticUndefined:
+        return expr
+    return expr.fill_null(getattr(default, "value", default))
+
+
 def _conform(expr: pl.Expr, dtype: pl.DataType, shape: FieldShape) -> pl.Expr:
     """A validated column in the model's own type: dates parsed, every struct field present."""
     want = dtype_of(shape)
     if shape.kind == "model" and shape.model is not None and isinstance(dtype, pl.Struct):
         have = {f.name: f.dtype for f in dtype.fields}
+        model = shape.model
         fields = [
-            _conform(expr.struct.field(n), _dt(have[n]), sub).alias(n)
-            if n in have
-            else pl.lit(None, dtype_of(sub)).alias(n)
-            for n, sub in model_fields(shape.model).items()
+            _with_default(
+                _conform(expr.struct.field(n), _dt(have[n]), sub)
+                if n in have
+                else pl.lit(None, dtype_of(sub)),
+                model,
+                n,
+            ).alias(n)
+            for n, sub in model_fields(model).items()
         ]
         return pl.when(expr.is_not_null()).then(pl.struct(fields))
     if shape.kind == "list" and shape.item is not None and isinstance(dtype, pl.List):
@@ -627,7 +685,7 @@ def _references(
     for kind, frame in frames.items():
         src = sources[kind]
         checker = _Checker(src, frame, diags, limit)
-        for path, kinds, expr, is_list in _ref_columns(FACT_KINDS[kind], frame.schema):
+        for path, kinds, expr, is_list in ref_columns(FACT_KINDS[kind], frame.schema):
             targets = [ids_by_kind[k] for k in kinds if k in ids_by_kind]
             if "problems" in kinds and problem_ids is not None:
                 targets.append(problem_ids)
@@ -650,7 +708,7 @@ def _references(
                 return
 
 
-def _ref_columns(
+def ref_columns(
     model: type[BaseModel],
     schema: pl.Schema,
 ) -> Iterator[tuple[str, tuple[str, ...], pl.Expr, bool]]:
@@ -666,7 +724,7 @@ def _ref_columns(
             if not isinstance(dtype, pl.Struct):
                 continue
             sub = pl.Schema({f.name: f.dtype for f in dtype.fields})
-            for p, kinds, e, is_list in _ref_columns(shape.model, sub):
+            for p, kinds, e, is_list in ref_columns(shape.model, sub):
                 field_expr = pl.col(name).struct.field(p.split(".")[0])
                 yield f"{name}.{p}", kinds, field_expr if "." not in p else e, is_list
 
@@ -774,10 +832,10 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             )
             continue
         if kind not in BULK_KINDS:
-            got = _read_records(src, diags, limits.max_problems)
+            got, read = _read_records(src, diags, limits.max_problems)
             if got:
                 records[kind] = got
-                frames[kind] = frames_from_facts(got)[kind].with_row_index(_ROW)
+                frames[kind] = _record_frame(kind, got, read).with_row_index(_ROW)
             continue
         raw = _read(src, diags)
         if raw is None or raw.height == 0:
@@ -812,20 +870,44 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
     return tables
 
 
+def _record_frame(kind: str, records: list[Fact], read: pl.DataFrame | None) -> pl.DataFrame:
+    """The column view of a record kind: the Parquet frame in the model's own types (fast), or
+    built from the validated records (JSON lines, or a frame whose columns do not conform)."""
+    if read is not None:
+        shapes = model_fields(FACT_KINDS[kind])
+        try:
+            cols = [
+                _with_default(
+                    _conform(pl.col(n), _dt(read.schema[n]), shape)
+                    if n in read.columns
+                    else pl.lit(None, dtype_of(shape)),
+                    FACT_KINDS[kind],
+                    n,
+                ).alias(n)
+                for n, shape in shapes.items()
+            ]
+            return read.select(cols).sort("id")
+        except pl.exceptions.PolarsError:
+            pass  # e.g. a mapping stored as a struct: rebuild from the records
+    return frames_from_facts(records)[kind]
+
+
 def _digest(frames: dict[str, pl.DataFrame]) -> str:
-    """sha256 over each kind's rows, as compact JSON with sorted keys, in id order."""
+    """sha256 over each kind's rows in id order, written as JSON lines with sorted keys.
+
+    The same records give the same digest whatever file format or row order they came in
+    (Parquet and JSON lines of one world agree); the encoding is polars' own NDJSON writer, so
+    a polars upgrade may change it (the run record names the package version beside it).
+    """
     h = hashlib.sha256()
     for kind in FACT_KINDS:
         frame = frames.get(kind)
         if frame is None:
             continue
-        cols = sorted(frame.columns)
-        enc = frame.select(pl.struct(cols).struct.json_encode().alias("j")).to_series()
-        for start in range(0, enc.len(), 200_000):
-            chunk = enc.slice(start, 200_000)
-            h.update(kind.encode())
-            h.update(("\n" + kind).join(chunk.to_list()).encode())
-            h.update(b"\n")
+        ordered = frame.select(sorted(frame.columns))
+        for start in range(0, ordered.height, 250_000):
+            h.update(kind.encode() + b"\n")
+            h.update(ordered.slice(start, 250_000).write_ndjson().encode())
     return h.hexdigest()
 
 

@@ -27,6 +27,8 @@ from hezhang_rules.compile.plan import (
     Text2,
 )
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import PathError, resolve_path
 from hezhang_rules.loader import LoadedRuleFile, RuleSet
 from hezhang_rules.rules import model as M
 
@@ -190,6 +192,29 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
     return out
 
 
+def _check_escalated_within(ctx: Ctx, rule: PlanRule, source: PlanRule) -> None:
+    """An escalated duty's ``within`` reads the source rule's trigger (its findings' subject)."""
+    within = rule.holder.within
+    src = source.requirement
+    kind = src.trigger_kind if isinstance(src, ResponsePlan) else None
+    problem = None
+    if kind is None:
+        problem = f"`within` needs a trigger fact, and `{source.id}` has none"
+    else:
+        try:
+            shape = resolve_path(FACT_KINDS[kind], within or "")
+            if not (
+                shape.kind == "scalar"
+                and shape.ref
+                and set(shape.ref) <= {"jurisdictions", "units"}
+            ):
+                problem = f"`{within}` of {kind} does not name a jurisdiction or unit"
+        except PathError as exc:
+            problem = f"`{within}` is not a field of {kind} ({exc})"
+    if problem is not None:
+        ctx.diags.append(Diagnostic("hz_compile_field_type", problem, rule.span))
+
+
 def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
     by_id = {r.id: r for r in rules}
     deps: dict[str, str | None] = {}
@@ -207,6 +232,8 @@ def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
             )
             target = None
         deps[r.id] = target
+        if target is not None and r.holder.within is not None:
+            _check_escalated_within(ctx, r, by_id[target])
     ordered: list[PlanRule] = []
     state: dict[str, int] = {}
     for rid in sorted(by_id, key=lambda x: (by_id[x].article, x)):

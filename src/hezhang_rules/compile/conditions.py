@@ -177,11 +177,20 @@ class ConditionCompiler:
                     "hz_compile_field_type", f"`{raw.on}` is not a date field", (*path, "on")
                 )
         portfolio = self.value(raw.portfolio, (*path, "portfolio"), ("strings",))
+        if raw.within is not None:
+            w_shape = self._shape(model, raw.within, (*path, "within"))
+            if w_shape is not None and not _names_place(w_shape):
+                self.error(
+                    "hz_compile_field_type",
+                    f"`{raw.within}` does not name a jurisdiction or unit",
+                    (*path, "within"),
+                )
         return RoleTest(
             frozenset(roles or ()),
             frozenset(levels) if levels is not None else None,
             raw.on,
             frozenset(portfolio) if portfolio is not None else None,
+            raw.within,
         )
 
     def _refers_to(self, raw: list[M.Condition], shape: FieldShape, path: PathKey) -> Any:
@@ -246,3 +255,12 @@ def _literal_mismatch(value: Any, scalar: type | None) -> str | None:
     if scalar is dt.date:
         return None if isinstance(value, str | dt.date) else "date"
     return None
+
+
+def _names_place(shape: FieldShape) -> bool:
+    """Whether a field names one jurisdiction or unit (a place a ``within`` can scope to)."""
+    return (
+        shape.kind == "scalar"
+        and bool(shape.ref)
+        and set(shape.ref or ()) <= {"jurisdictions", "units"}
+    )

@@ -30,6 +30,7 @@ class RoleTest:
     levels: frozenset[str] | None
     on: str | None  # date field of the fact; None: the fact's own date
     portfolio: frozenset[str] | None = None
+    within: str | None = None  # field naming a jurisdiction or unit: posts there or below
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class HolderSpec:
     types: frozenset[str] = frozenset()
     where: tuple[Cond, ...] = ()
     field: str | None = None
+    within: str | None = None  # trigger field naming a jurisdiction or unit: holders there/above
 
 
 @dataclass(frozen=True)

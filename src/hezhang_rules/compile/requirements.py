@@ -322,6 +322,7 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
             "post",
             roles=frozenset(roles or ()),
             levels=frozenset(levels) if levels is not None else None,
+            within=_within(ctx, req, h.post.within, (*hpath, "post", "within")),
         )
     if h.unit is not None:
         types = ctx.value(h.unit.types, (*hpath, "unit", "types"), ("unit_types",))
@@ -332,10 +333,38 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
             types=frozenset(types or ()),
             where=where,
             levels=frozenset(levels) if levels is not None else None,
+            within=_within(ctx, req, h.unit.within, (*hpath, "unit", "within")),
         )
     assert h.jurisdiction is not None
     levels = ctx.value(h.jurisdiction.levels, (*hpath, "jurisdiction", "levels"), ("levels",))
     return HolderSpec("jurisdiction", levels=frozenset(levels or ()))
+
+
+def _within(ctx: Ctx, req: Any, within: str | None, path: PathKey) -> str | None:
+    """A holder's ``within``: a field of the trigger naming a jurisdiction or unit.
+
+    Checked here for fact triggers; for ``finding_of`` triggers the field belongs to the
+    source rule's trigger, checked once every rule is compiled (the escalation pass).
+    """
+    if within is None:
+        return None
+    if not isinstance(req, M.ResponseRequirement):
+        ctx.error(
+            "hz_compile_holder_way",
+            "`within` scopes the holders of a response rule to its trigger's place",
+            path,
+        )
+        return None
+    kind = req.trigger.facts
+    if kind is not None and kind in FACT_KINDS:
+        shape = _shape(ctx, kind, within, path)
+        if shape is not None and not (
+            shape.kind == "scalar" and shape.ref and set(shape.ref) <= {"jurisdictions", "units"}
+        ):
+            ctx.error(
+                "hz_compile_field_type", f"`{within}` does not name a jurisdiction or unit", path
+            )
+    return within
 
 
 def modality(ctx: Ctx, rule: M.Rule, path: PathKey) -> None:

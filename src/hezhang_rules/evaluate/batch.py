@@ -57,10 +57,20 @@ class _Run:
         self.findings: list[Finding] = []
         self.by_rule: dict[str, list[Finding]] = {}
         self._index: dict[int, dict[str | None, list[Fact]]] = {}
+        self._holders: dict[int, list[Holder]] = {}
+        self._scoped: dict[tuple[int, str], list[Holder]] = {}
+        self._replies: dict[tuple[int, str], dict[str, list[Fact]]] = {}
 
     # --- shared pieces -----------------------------------------------------------------------
 
     def holders(self, spec: HolderSpec) -> list[Holder]:
+        """The holders of ``spec`` (computed once per run: response rules ask per trigger)."""
+        key = id(spec)
+        if key not in self._holders:
+            self._holders[key] = self._find_holders(spec)
+        return self._holders[key]
+
+    def _find_holders(self, spec: HolderSpec) -> list[Holder]:
         if spec.way == "post":
             return self.world.post_holders(spec.roles, spec.levels)
         if spec.way == "unit":
@@ -69,14 +79,35 @@ class _Run:
             return self.world.jurisdiction_holders(spec.levels or frozenset())
         raise AssertionError("field holders come from facts")
 
-    def holders_at(self, spec: HolderSpec, fact: Fact | None, day: dt.date) -> list[Holder]:
+    def holders_at(
+        self, spec: HolderSpec, fact: Fact | None, day: dt.date, subject: Fact | None = None
+    ) -> list[Holder]:
+        """The holders of a duty opened on ``day`` by ``fact`` (``subject``: the fact behind an
+        escalated finding, which ``within`` reads when there is no trigger fact)."""
         if spec.way == "field":
             assert fact is not None and spec.field is not None
             value = get_path(fact, spec.field)
             ids = value if isinstance(value, list) else [value]
             found = [self.world.holder_for_id(str(i)) for i in ids if i is not None]
             return sorted({h.id: h for h in found if h is not None}.values(), key=lambda h: h.id)
-        return [h for h in self.holders(spec) if h.active_on(day)]
+        place_fact = fact if fact is not None else subject
+        place = None
+        if spec.within is not None and place_fact is not None:
+            # A trigger that does not state its place: every holder (one district's records).
+            place = self.world.place_of(get_path(place_fact, spec.within))
+        return [h for h in self._holders_over(spec, place) if h.active_on(day)]
+
+    def _holders_over(self, spec: HolderSpec, place: str | None) -> list[Holder]:
+        """The holders of ``spec`` whose jurisdiction is ``place`` or above it (cached)."""
+        if place is None:
+            return self.holders(spec)
+        key = (id(spec), place)
+        found = self._scoped.get(key)
+        if found is None:
+            above = self.world.ancestors(place)
+            found = [h for h in self.holders(spec) if h.jurisdiction in above]
+            self._scoped[key] = found
+        return found
 
     def selected(self, sel: Selection, holder: Holder) -> list[Fact]:
         """Facts of the selection that meet ``where`` and are bound to ``holder``.
@@ -327,7 +358,8 @@ class _Run:
             if day < rule.in_force_from:
                 continue
             due = _relative_due(req, fact, day)
-            for holder in self.holders_at(rule.holder, fact, day):
+            subject = self.world.facts.get(trigger_id) if fact is None else None
+            for holder in self.holders_at(rule.holder, fact, day, subject):
                 self._respond(rule, req, holder, trigger_id, day, due, origin, fact)
 
     def _triggers(
@@ -385,9 +417,8 @@ class _Run:
             target = str(get_path(fact, req.link_to))
         dated = [
             (d, f)
-            for f in self.selected(req.response, holder)
-            if (req.link is None or _links(get_path(f, req.link), target))
-            and _trigger_bound(f, req.response, fact)
+            for f in self._replies_to(req, holder, target)
+            if _trigger_bound(f, req.response, fact)
             and (d := self.seen(f, req.response.date_field)) is not None
             and d >= day  # a reply dated before the duty opened does not answer it
         ]
@@ -415,6 +446,22 @@ class _Run:
             subject=trigger_id,
             escalated_from=origin.id if origin else None,
         )
+
+    def _replies_to(self, req: ResponsePlan, holder: Holder, target: str) -> list[Fact]:
+        """The holder's replies whose ``link`` names ``target``, indexed once per holder."""
+        if req.link is None:
+            return self.selected(req.response, holder)
+        key = (id(req), holder.id)
+        index = self._replies.get(key)
+        if index is None:
+            index = {}
+            for f in self.selected(req.response, holder):
+                value = get_path(f, req.link)
+                for v in value if isinstance(value, list) else [value]:
+                    if v is not None:
+                        index.setdefault(str(v), []).append(f)
+            self._replies[key] = index
+        return index.get(target, [])
 
     def evidence(self, rule: PlanRule, req: EvidencePlan) -> None:
         for f in self.evidence_subjects(req):

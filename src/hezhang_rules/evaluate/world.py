@@ -51,6 +51,8 @@ class World:
     _related: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
     _appointments: dict[str, list[Appointment]] = field(default_factory=dict)
     _visible: dict[str, list[Fact]] = field(default_factory=dict)
+    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_role: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_person: dict[str, list[Appointment]] = defaultdict(list)
@@ -58,6 +60,11 @@ class World:
             assert isinstance(a, Appointment)
             by_person[a.person].append(a)
         self._appointments = dict(by_person)
+        by_role: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+        for a in self.facts.of_kind("appointments"):
+            assert isinstance(a, Appointment)
+            by_role[(a.role.value, self.level_of(a.jurisdiction))].add(a.person)
+        self._by_role = {k: sorted(p) for k, p in by_role.items()}
 
     def visible(self, f: Fact) -> bool:
         d = f.fact_date()
@@ -73,11 +80,43 @@ class World:
         j = self.facts.get(jurisdiction_id) if jurisdiction_id else None
         return j.level.value if isinstance(j, Jurisdiction) else None
 
-    def holds_role(self, person: str, test: RoleTest, day: dt.date) -> bool:
+    def place_of(self, ref_id: Any) -> str | None:
+        """The jurisdiction a record names: itself, or a unit's jurisdiction."""
+        f = self.facts.get(str(ref_id)) if ref_id is not None else None
+        if isinstance(f, Jurisdiction):
+            return f.id
+        if isinstance(f, Unit):
+            return f.jurisdiction
+        return None
+
+    def ancestors(self, jurisdiction: str) -> frozenset[str]:
+        """``jurisdiction`` and every jurisdiction above it (through ``parent``), cached."""
+        found = self._ancestors.get(jurisdiction)
+        if found is None:
+            chain: list[str] = []
+            cur: str | None = jurisdiction
+            while cur is not None and cur not in chain:
+                chain.append(cur)
+                j = self.facts.get(cur)
+                cur = j.parent if isinstance(j, Jurisdiction) else None
+            found = frozenset(chain)
+            self._ancestors[jurisdiction] = found
+        return found
+
+    def within(self, jurisdiction: str | None, scope: str) -> bool:
+        """Whether ``jurisdiction`` is ``scope`` or lies under it (through ``parent``)."""
+        return jurisdiction is not None and scope in self.ancestors(jurisdiction)
+
+    def holds_role(
+        self, person: str, test: RoleTest, day: dt.date, scope: str | None = None
+    ) -> bool:
+        """``scope``: only posts in that jurisdiction or below it (a ``within`` test)."""
         for a in self._appointments.get(person, ()):
             if a.role.value not in test.roles:
                 continue
             if test.levels is not None and self.level_of(a.jurisdiction) not in test.levels:
+                continue
+            if scope is not None and not self.within(a.jurisdiction, scope):
                 continue
             if test.portfolio is not None and not test.portfolio & set(a.portfolio or ()):
                 continue
@@ -85,9 +124,15 @@ class World:
                 return True
         return False
 
-    def role_holders(self, test: RoleTest, day: dt.date) -> list[str]:
-        """Everyone holding a role of ``test`` on ``day``, sorted."""
-        return sorted(p for p in self._appointments if self.holds_role(p, test, day))
+    def role_holders(self, test: RoleTest, day: dt.date, scope: str | None = None) -> list[str]:
+        """Everyone holding a role of ``test`` on ``day`` (in ``scope``, if given), sorted."""
+        candidates = {
+            p
+            for (role, level), people in self._by_role.items()
+            if role in test.roles and (test.levels is None or level in test.levels)
+            for p in people
+        }
+        return sorted(p for p in candidates if self.holds_role(p, test, day, scope))
 
     # --- holders -----------------------------------------------------------------------------
 
@@ -235,11 +280,17 @@ class World:
         day = self.date_for(test, record, fact)
         if day is None:
             return False
+        scope = None
+        if test.within is not None:
+            # A record that does not state the place is not scoped (one district's records).
+            scope = self.place_of(get_path(record, test.within))
         if c.op == "holds_role":
             people = value if isinstance(value, list) else [value]
-            return any(p is not None and self.holds_role(str(p), test, day) for p in people)
+            return any(
+                p is not None and self.holds_role(str(p), test, day, scope) for p in people
+            )
         listed = set(value or [])
-        holders = self.role_holders(test, day)
+        holders = self.role_holders(test, day, scope)
         # Nobody in post on the day: nobody can have been left out.
         return set(holders) <= listed
 

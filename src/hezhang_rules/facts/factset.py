@@ -83,13 +83,15 @@ class FactSet:
         origins: Mapping[int, FactOrigin] | None = None,
         max_problems: int = 1_000,
         digest: str | None = None,
+        references_checked: bool = False,
     ) -> FactSet:
         """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
 
         ``origins`` maps ``id(record)`` to where it was read, for located diagnostics.
         ``digest``: the digest of the source the records came from, when it has its own (fact
         tables are digested as columns, see ``columnar.tables``), so a report over them names
-        the same facts digest whichever evaluator made it.
+        the same facts digest whichever evaluator made it. ``references_checked``: the caller
+        has checked every reference already (fact tables, in columns); ids are still checked.
         """
         facts = list(facts)
         origin_of = origins or {}
@@ -130,7 +132,7 @@ class FactSet:
                             )
                         )
                     problems[p.id] = f.id
-        for f in facts:
+        for f in () if references_checked else facts:
             if by_id.get(f.id) is not f:
                 continue
             for path, target, kinds in iter_refs(f):

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hezhang_rules.columnar import evaluate_columnar
 from hezhang_rules.compile import Plan, compile_rules
 from hezhang_rules.diagnostics import (
     Diagnostic,
@@ -44,6 +45,7 @@ from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.types import Date
 from hezhang_rules.findings import Report, Status
 from hezhang_rules.loader import RuleSet, load_rules
+from hezhang_rules.monitor import evaluate_live
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
 CASE_SUFFIXES = (".yaml", ".yml")
@@ -52,7 +54,17 @@ VIOLATING: Status = "violated"
 
 Evaluator = Callable[[Plan, FactSet, dt.date], Report]
 EVALUATORS: dict[str, Evaluator] = {"batch": evaluate}
-"""Evaluators a case can run on, by name. The live monitor registers itself here."""
+"""Evaluators every collected case runs on (the pytest plugin's default): the batch evaluator.
+A conftest may add to it; tests/monitor and tests/columnar run the corpus on their evaluators
+with the whole report compared to batch's."""
+
+KNOWN_EVALUATORS: dict[str, Evaluator] = {
+    "batch": evaluate,
+    "columnar": evaluate_columnar,
+    "monitor": evaluate_live,
+}
+"""Evaluators ``hezhang-rules test --evaluator NAME`` can name: the batch evaluator, the
+columnar path (fact tables, hot rules as joins) and the live monitor (facts one at a time)."""
 
 
 class CaseError(HezhangError):
@@ -295,13 +307,13 @@ class Runner:
 def evaluator_named(name: str) -> Evaluator:
     """The registered evaluator ``name``; a located usage error if there is none."""
     try:
-        return EVALUATORS[name]
+        return EVALUATORS[name] if name in EVALUATORS else KNOWN_EVALUATORS[name]
     except KeyError:
         raise CaseError(
             [
                 Diagnostic(
                     "hz_case_unknown_evaluator",
-                    f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
+                    f"no evaluator `{name}` (known: {', '.join(sorted(KNOWN_EVALUATORS))})",
                     Span("<command line>"),
                 )
             ]

@@ -82,6 +82,11 @@ class RoleCheck(_M):
         default=None,
         description="the appointment's portfolio must include one of these (e.g. water)",
     )
+    within: str | None = Field(
+        default=None,
+        description="only posts in the jurisdiction this field names (a jurisdiction, or a "
+        "unit's jurisdiction), or below it: e.g. the chiefs of the sending office's district",
+    )
 
 
 class Related(_M):
@@ -170,6 +175,11 @@ class PostHolder(_M):
 
     roles: _value(list[Role])  # type: ignore[valid-type]
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
+    within: str | None = Field(
+        default=None,
+        description="response rules: only holders whose jurisdiction is the one this field of "
+        "the trigger names (a jurisdiction, or a unit's jurisdiction), or above it",
+    )
 
 
 class UnitHolder(_M):
@@ -178,6 +188,11 @@ class UnitHolder(_M):
     types: _value(list[UnitType])  # type: ignore[valid-type]
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
     where: list[Condition] = Field(default_factory=list)
+    within: str | None = Field(
+        default=None,
+        description="response rules: only holders whose jurisdiction is the one this field of "
+        "the trigger names (a jurisdiction, or a unit's jurisdiction), or above it",
+    )
 
 
 class JurisdictionHolder(_M):

@@ -1,0 +1,217 @@
+"""Meetings of each district (art. 5-8, 28), most as the measures ask, some not.
+
+General chief meeting once a year (art. 5), a river chief meeting per district river chief
+(art. 6), joint department meetings convened by the deputy district head for water (art. 7),
+office meetings held by the director (art. 8) and joint enforcement meetings (art. 28). The
+deviations are the ones audits find: a meeting not held, the wrong presider, convener, organiser,
+signer or approver, minutes missing or never issued.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from hezhang_rules.facts.models import Minutes
+from hezhang_rules.synth import names
+from hezhang_rules.synth.columns import BoolArray, IntArray, pick, struct_of
+from hezhang_rules.synth.kit import Frames, Kit, add, either
+from hezhang_rules.synth.names import as_list
+from hezhang_rules.synth.places import DISTRICT
+
+# General chief meeting not held in a year; presided by the chief / the deputy (entrusted) /
+# the office director; organised by the office or not; minutes signed by someone else.
+GC_MEETING_SKIPPED = 0.05
+GC_PRESIDER_WEIGHTS = (0.80, 0.15, 0.05)
+WRONG_ORGANISER = 0.06
+WRONG_SIGNER = 0.08
+NO_MINUTES = 0.05
+NOT_ISSUED = 0.08
+# A district river chief holds no meeting in the year; a deputy presides instead.
+RC_MEETING_SKIPPED = 0.12
+RC_WRONG_PRESIDER = 0.08
+# Joint department meetings per year; convened by the district head instead of the deputy for
+# water; approved by the office director instead of the convener.
+JD_MEETINGS = 2
+JD_WRONG_CONVENER = 0.12
+WRONG_APPROVER = 0.08
+OFFICE_MEETINGS = 4
+# Joint enforcement meetings held in a year: 0, 1, 2, 3 (art. 28 asks for two or more).
+JE_COUNT_WEIGHTS = (0.03, 0.12, 0.80, 0.05)
+
+
+def make_meetings(kit: Kit) -> Frames:
+    frames: Frames = {}
+    for maker in (_general, _river_chief, _joint_department, _office, _joint_enforcement):
+        add(frames, "meetings", maker(kit))
+    return frames
+
+
+def _minutes(
+    kit: Kit,
+    day: IntArray,
+    present: BoolArray,
+    signed_by: pl.Series | None = None,
+    approved_by: pl.Series | None = None,
+    issued: BoolArray | None = None,
+) -> pl.Series:
+    """Minutes issued a few days after the meeting (or never, where ``issued`` is False)."""
+    n = len(day)
+    when = day + kit.rng.integers(2, 11, n)
+    fields: dict[str, pl.Expr] = {
+        "issued": pl.lit(kit.dates(when, issued)),
+        "decisions": pl.lit(
+            as_list(pick(names.DECISIONS, names.pool_index(kit.rng, names.DECISIONS, n)))
+        ),
+    }
+    if signed_by is not None:
+        fields["signed_by"] = pl.lit(signed_by)
+    if approved_by is not None:
+        fields["approved_by"] = pl.lit(approved_by)
+    return pl.select(
+        pl.when(pl.lit(pl.Series(present))).then(struct_of(Minutes, **fields))
+    ).to_series()
+
+
+def _frame(
+    kit: Kit, ids: pl.Series, kind: str, district: IntArray, day: IntArray, **columns: pl.Series
+) -> pl.DataFrame:
+    jid = kit.places.jid(DISTRICT).gather(district)
+    return pl.DataFrame(
+        {"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day), **columns}
+    )
+
+
+def _organiser(kit: Kit, district: IntArray, other: str) -> pl.Series:
+    wrong = kit.flags(len(district), WRONG_ORGANISER)
+    return either(wrong, kit.org.dept[other].gather(district), kit.org.office.gather(district))
+
+
+def _general(kit: Kit) -> pl.DataFrame:
+    d = np.flatnonzero(~kit.flags(kit.districts, GC_MEETING_SKIPPED))
+    n = len(d)
+    gc, dgc, director = kit.chief(0)[d], kit.chief(1)[d], kit.org.staff(0)[d]
+    who = kit.choose(n, GC_PRESIDER_WEIGHTS)
+    presider = np.select([who == 0, who == 1], [gc, dgc], director)
+    signer = np.where(kit.flags(n, WRONG_SIGNER), director, np.where(who == 1, gc, presider))
+    signer = np.where(who == 2, gc, signer)
+    day = kit.between(n, kit.day(2, 10), kit.day(4, 30))
+    return _frame(
+        kit,
+        kit.ids("mtg", d, "gc", np.zeros(n, dtype=np.int64)),
+        "general_chief_meeting",
+        d,
+        day,
+        presider=kit.person(presider),
+        delegated_by=kit.person(np.where(who == 1, gc, -1)),
+        organiser=_organiser(kit, d, "agriculture"),
+        attendees=as_list(
+            kit.person(gc), kit.person(dgc), kit.person(kit.chief(2)[d]), kit.person(director)
+        ),
+        minutes=_minutes(
+            kit,
+            day,
+            ~kit.flags(n, NO_MINUTES),
+            signed_by=kit.person(signer),
+            approved_by=kit.person(gc),
+        ),
+    )
+
+
+def _river_chief(kit: Kit) -> pl.DataFrame:
+    """One meeting per district river chief post, presided by whoever holds it that day."""
+    post = kit.river_chief_posts[~kit.flags(len(kit.river_chief_posts), RC_MEETING_SKIPPED)]
+    n = len(post)
+    d = kit.posts.district[post]
+    lo = np.maximum(kit.org.start0[post], kit.day(1, 5))
+    day = lo + np.floor(kit.rng.random(n) * (kit.day(12, 20) - lo + 1)).astype(np.int64)
+    holder = kit.org.holder_on(post, day)
+    presider = np.where(kit.flags(n, RC_WRONG_PRESIDER), kit.chief(1)[d], holder)
+    signer = np.where(kit.flags(n, WRONG_SIGNER), kit.org.staff(0)[d], presider)
+    return _frame(
+        kit,
+        kit.ids("mtg", d, "rc", kit.posts.rank[post]),
+        "river_chief_meeting",
+        d,
+        day,
+        presider=kit.person(presider),
+        organiser=_organiser(kit, d, "agriculture"),
+        attendees=as_list(kit.person(presider), kit.person(kit.org.staff(0)[d])),
+        minutes=_minutes(kit, day, ~kit.flags(n, NO_MINUTES), signed_by=kit.person(signer)),
+    )
+
+
+def _joint_department(kit: Kit) -> pl.DataFrame:
+    d, slot = kit.repeat(JD_MEETINGS)
+    n = len(d)
+    convener = np.where(kit.flags(n, JD_WRONG_CONVENER), kit.chief(1)[d], kit.chief(2)[d])
+    approver = np.where(kit.flags(n, WRONG_APPROVER), kit.org.staff(0)[d], convener)
+    day = np.where(
+        slot == 0,
+        kit.between(n, kit.day(3, 1), kit.day(6, 20)),
+        kit.between(n, kit.day(8, 1), kit.day(11, 30)),
+    )
+    return _frame(
+        kit,
+        kit.ids("mtg", d, "jd", slot),
+        "joint_department_meeting",
+        d,
+        day,
+        presider=kit.person(convener),
+        convener=kit.person(convener),
+        organiser=_organiser(kit, d, "housing"),
+        attending_units=as_list(*(kit.org.dept[k].gather(d) for k in ("housing", "ecology"))),
+        minutes=_minutes(
+            kit,
+            day,
+            ~kit.flags(n, NO_MINUTES),
+            approved_by=kit.person(approver),
+            issued=~kit.flags(n, NOT_ISSUED),
+        ),
+    )
+
+
+def _office(kit: Kit) -> pl.DataFrame:
+    d, slot = kit.repeat(OFFICE_MEETINGS)
+    n = len(d)
+    director, liaison = kit.org.staff(0)[d], kit.org.staff(1)[d]
+    presider = np.where(kit.flags(n, WRONG_APPROVER), liaison, director)
+    approver = np.where(kit.flags(n, WRONG_APPROVER), liaison, director)
+    day = kit.day(1, 10) + 91 * slot + kit.rng.integers(0, 75, n)
+    return _frame(
+        kit,
+        kit.ids("mtg", d, "om", slot),
+        "office_meeting",
+        d,
+        day,
+        presider=kit.person(presider),
+        organiser=kit.org.office.gather(d),
+        attendees=as_list(kit.person(presider), kit.person(liaison)),
+        minutes=_minutes(
+            kit,
+            day,
+            ~kit.flags(n, NO_MINUTES),
+            approved_by=kit.person(approver),
+            issued=~kit.flags(n, NOT_ISSUED),
+        ),
+    )
+
+
+def _joint_enforcement(kit: Kit) -> pl.DataFrame:
+    per = kit.choose(kit.districts, JE_COUNT_WEIGHTS)
+    d = np.repeat(np.arange(kit.districts, dtype=np.int64), per)
+    slot = np.arange(len(d)) - np.repeat(np.cumsum(per) - per, per)
+    n = len(d)
+    day = kit.day(1, 15) + 120 * slot + kit.rng.integers(0, 100, n)
+    return _frame(
+        kit,
+        kit.ids("mtg", d, "je", slot),
+        "joint_enforcement_meeting",
+        d,
+        day,
+        organiser=kit.org.office.gather(d),
+        attending_units=as_list(
+            *(kit.org.dept[k].gather(d) for k in ("police", "natural-resources", "ecology"))
+        ),
+        minutes=_minutes(kit, day, np.ones(n, dtype=np.bool_)),
+    )
