@@ -198,7 +198,7 @@ def main() -> None:
             (work / f"{name}.report.jsonl").unlink()
     if args.slice:
         folder = work / "slice"
-        chiefs = max(10, args.slice // 30)  # ~30 facts per chief in the generated worlds
+        chiefs = max(10, args.slice // 10)  # ~10 facts per chief in a generated world
         _sub("--seed", str(args.seed), "--stage", "generate", str(chiefs), "-", str(folder))
         batch = _sub("--seed", str(args.seed), "--stage", "slice", str(folder), "batch")
         live = _sub("--seed", str(args.seed), "--stage", "slice", str(folder), "monitor")

@@ -180,9 +180,9 @@ class ColumnarReport:
 
     def write_jsonl(self, out: IO[str]) -> None:
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
-        for start in range(0, self.lines.height, 100_000):
-            chunk = self.lines.get_column("line").slice(start, 100_000)
-            out.write("\n".join(chunk.to_list()) + "\n")
+        if self.lines.height:
+            # One column, never quoted: each row is written as it is, one per line.
+            self.lines.select("line").write_csv(out, include_header=False, quote_style="never")
 
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines.get_column("line")]
