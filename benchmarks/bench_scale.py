@@ -115,7 +115,7 @@ def stage_slice(folder: Path, mode: str, seed: int) -> dict[str, Any]:
         t = time.perf_counter()
         result = evaluate_tables(plan, load_tables([folder]), AS_OF)
         seconds = time.perf_counter() - t
-        lines = result.lines.get_column("line").to_list()
+        lines = list(result.lines())
         n = result.run.facts_count
     else:
         facts = list(tables_factset(load_tables([folder])))  # records, outside the timing

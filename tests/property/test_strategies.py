@@ -73,7 +73,9 @@ def test_holders_of_the_chosen_articles_appear() -> None:
     """With art. 34 chosen, worlds usually have a department that assesses townships."""
     found = []
 
-    @settings(max_examples=examples(30))
+    # A share over random draws: derandomized, so the run is the same on every machine
+    # (a seed-dependent 9 of 30 once failed CI where 10 were needed).
+    @settings(max_examples=examples(30), derandomize=True)
     @given(worlds(plan=PLAN, articles={34}))
     def check(world: list[hz.Fact]) -> None:
         found.append(

@@ -27,6 +27,8 @@ builds the :class:`~hezhang_rules.findings.Report` for small worlds and tests, w
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -64,6 +66,7 @@ from hezhang_rules.findings import (
 )
 
 _KEYS = ("article", "rule_id", "holder_id", "period_start", "id")
+_SLICE = 500_000  # findings encoded at a time for a rule with one finding per record
 
 
 # --- which rules run as columns ------------------------------------------------------------
@@ -170,23 +173,72 @@ def _superset(kind: str, conds: tuple[Any, ...]) -> pl.Expr:
 
 
 @dataclass
+class _Part:
+    """Findings of one rule, counted now and encoded only when written (``build``)."""
+
+    article: int
+    rule_id: str
+    counts: dict[str, int]
+    build: Callable[[], pl.DataFrame]  # columns: _KEYS..., status, line
+    chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
+
+
+_LINES_SCHEMA = {
+    "article": pl.Int32,
+    "rule_id": pl.String,
+    "holder_id": pl.String,
+    "period_start": pl.Date,
+    "id": pl.String,
+    "status": pl.String,
+    "line": pl.String,
+}
+
+
+@dataclass
 class ColumnarReport:
-    """A report held as sorted JSON lines (one per finding) and its header."""
+    """A report as its header and, per rule, the findings to encode when written.
+
+    Findings of different rules never interleave in report order (article, rule, holder,
+    period, id), so the report is written rule by rule: only one rule's lines exist at a time.
+    """
 
     as_of: dt.date
     run: RunRecord
     summary: Summary
-    lines: pl.DataFrame  # columns: _KEYS..., status, line
+    parts: list[_Part]
+
+    def rule_frames(self) -> Iterator[pl.DataFrame]:
+        """Each rule's findings as sorted JSON lines, rule by rule in report order."""
+        groups: dict[tuple[int, str], list[_Part]] = {}
+        for part in self.parts:
+            groups.setdefault((part.article, part.rule_id), []).append(part)
+        for key in sorted(groups):
+            group = groups[key]
+            if len(group) == 1 and group[0].chunks is not None:
+                yield from group[0].chunks()  # a large rule, encoded slice by slice
+                continue
+            frames = [p.build().with_columns(pl.col("article").cast(pl.Int32)) for p in group]
+            yield pl.concat(frames).sort(list(_KEYS))
 
     def write_jsonl(self, out: IO[str]) -> None:
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
-        if self.lines.height:
-            # One column, never quoted: each row is written as it is, one per line.
-            self.lines.select("line").write_csv(out, include_header=False, quote_style="never")
+        for frame in self.rule_frames():
+            if frame.height:
+                # One column, never quoted: each row is written as it is, one per line.
+                frame.select("line").write_csv(out, include_header=False, quote_style="never")
+
+    def lines(self) -> Iterator[str]:
+        """The finding lines in report order (without the header)."""
+        for frame in self.rule_frames():
+            yield from frame.get_column("line")
 
     def to_report(self) -> Report:
-        findings = [Finding.model_validate_json(x) for x in self.lines.get_column("line")]
+        findings = [Finding.model_validate_json(x) for x in self.lines()]
         return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
+
+
+def _counts(status: pl.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in status.value_counts().iter_rows()}
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -428,7 +480,7 @@ def _count(
     run: _Run,
     tables: Tables,
     as_of: dt.date,
-    out: list[pl.DataFrame],
+    out: list[_Part],
     python: list[Finding],
 ) -> None:
     """Per holder and period: the holders' periods from the batch code, the counting as a join."""
@@ -581,12 +633,21 @@ def _count(
             pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("label")
         ).alias("id"),
     )
-    zh, en = _render_expr(
-        rule, pl.col("holder_name"), pl.col("label"), pl.col("status"), pl.col("dzh"), pl.col("den")
-    )
-    f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-    details = pl.struct(pl.col("count").alias("count"), pl.lit(k).alias("required"))
-    out.append(_finding_struct(rule, f, details))
+
+    def build(f: pl.DataFrame = f) -> pl.DataFrame:
+        zh, en = _render_expr(
+            rule,
+            pl.col("holder_name"),
+            pl.col("label"),
+            pl.col("status"),
+            pl.col("dzh"),
+            pl.col("den"),
+        )
+        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
+        details = pl.struct(pl.col("count").alias("count"), pl.lit(k).alias("required"))
+        return _finding_struct(rule, f, details)
+
+    out.append(_Part(rule.article, rule.id, _counts(f.get_column("status")), build))
 
 
 def _evidence(
@@ -595,7 +656,7 @@ def _evidence(
     tables: Tables,
     names: pl.DataFrame,
     as_of: dt.date,
-    out: list[pl.DataFrame],
+    out: list[_Part],
 ) -> None:
     """One finding per record of the bulk kind (dated by the as-of date, in force)."""
     holder_field = rule.holder.field
@@ -663,26 +724,55 @@ def _evidence(
             "status": pl.String,
         },
     )
-    f = (
-        narrow.join(texts, on="mask", how="left")
-        .join(names, left_on="holder_id", right_on="pid", how="inner")
-        .with_columns(
-            pl.col("day").alias("period_start"),
-            pl.col("day").alias("period_end"),
-            pl.col("day").cast(pl.String).alias("label"),
-            pl.col("day").alias("due"),
-            pl.concat_list(pl.col("fid")).alias("evidence"),
-            pl.col("fid").alias("subject"),
-            pl.concat_str(
-                pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("fid")
-            ).alias("id"),
+    statuses = narrow.select(
+        pl.when(pl.col("mask") > 0).then(pl.lit("violated")).otherwise(pl.lit("fulfilled"))
+    ).to_series()
+
+    def build(narrow: pl.DataFrame = narrow) -> pl.DataFrame:
+        f = (
+            narrow.join(texts, on="mask", how="left")
+            .join(names, left_on="holder_id", right_on="pid", how="inner")
+            .with_columns(
+                pl.col("day").alias("period_start"),
+                pl.col("day").alias("period_end"),
+                pl.col("day").cast(pl.String).alias("label"),
+                pl.col("day").alias("due"),
+                pl.concat_list(pl.col("fid")).alias("evidence"),
+                pl.col("fid").alias("subject"),
+                pl.concat_str(
+                    pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("fid")
+                ).alias("id"),
+            )
         )
+        zh, en = _render_expr(
+            rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
+        )
+        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
+        return _finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed")))
+
+    def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
+        # Report order within the rule is holder, day, then the record id: slices of the
+        # sorted records are slices of the rule's report.
+        ordered = narrow.sort("holder_id", "day", "fid")
+        for start in range(0, ordered.height, _SLICE):
+            yield build(ordered.slice(start, _SLICE)).sort(list(_KEYS))
+
+    out.append(_Part(rule.article, rule.id, _counts(statuses), build, chunks))
+
+
+def _python_lines(found: list[Finding]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "article": [f.article for f in found],
+            "rule_id": [f.rule_id for f in found],
+            "holder_id": [f.holder.id for f in found],
+            "period_start": [f.period.start for f in found],
+            "id": [f.id for f in found],
+            "status": [f.status for f in found],
+            "line": [finding_line(f) for f in found],
+        },
+        schema=_LINES_SCHEMA,
     )
-    zh, en = _render_expr(
-        rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
-    )
-    f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-    out.append(_finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed"))))
 
 
 def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
@@ -714,7 +804,7 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         else:
             run.evidence(rule, req)
     python: list[Finding] = list(run.findings)
-    frames: list[pl.DataFrame] = []
+    parts: list[_Part] = []
     names = (
         tables.frame("people").select(
             pl.col("id").alias("pid"), pl.col("name").alias("holder_name")
@@ -726,52 +816,27 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         how = kinds[rule.id]
         if how == "count":
             assert isinstance(rule.requirement, CountPlan)
-            _count(rule, rule.requirement, run, tables, as_of, frames, python)
+            _count(rule, rule.requirement, run, tables, as_of, parts, python)
         elif how == "evidence":
             assert isinstance(rule.requirement, EvidencePlan)
-            _evidence(rule, rule.requirement, tables, names, as_of, frames)
-    if python:
-        frames.append(
-            pl.DataFrame(
-                {
-                    "article": [f.article for f in python],
-                    "rule_id": [f.rule_id for f in python],
-                    "holder_id": [f.holder.id for f in python],
-                    "period_start": [f.period.start for f in python],
-                    "id": [f.id for f in python],
-                    "status": [f.status for f in python],
-                    "line": [finding_line(f) for f in python],
-                },
-                schema={
-                    "article": pl.Int32,
-                    "rule_id": pl.String,
-                    "holder_id": pl.String,
-                    "period_start": pl.Date,
-                    "id": pl.String,
-                    "status": pl.String,
-                    "line": pl.String,
-                },
+            _evidence(rule, rule.requirement, tables, names, as_of, parts)
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in python:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    for rule_id, found in by_rule.items():
+        parts.append(
+            _Part(
+                found[0].article,
+                rule_id,
+                _counts(pl.Series([f.status for f in found])),
+                functools.partial(_python_lines, found),
             )
         )
-    lines = (
-        pl.concat([f.with_columns(pl.col("article").cast(pl.Int32)) for f in frames]).sort(
-            list(_KEYS)
-        )
-        if frames
-        else pl.DataFrame(
-            schema={
-                "article": pl.Int32,
-                "rule_id": pl.String,
-                "holder_id": pl.String,
-                "period_start": pl.Date,
-                "id": pl.String,
-                "status": pl.String,
-                "line": pl.String,
-            }
-        )
-    )
-    counts = dict(lines.get_column("status").value_counts().iter_rows())
-    summary = Summary(total=lines.height, **{s: int(counts.get(s, 0)) for s in STATUSES})
+    totals: dict[str, int] = {}
+    for part in parts:
+        for status, n in part.counts.items():
+            totals[status] = totals.get(status, 0) + n
+    summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
     record = RunRecord(
         package_version=__version__,
         pack=plan.pack,
@@ -780,4 +845,4 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         facts_count=len(tables),
         parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters if p.overridden},
     )
-    return ColumnarReport(as_of, record, summary, lines)
+    return ColumnarReport(as_of, record, summary, parts)
