@@ -59,6 +59,7 @@ class _Run:
         self._index: dict[int, dict[str | None, list[Fact]]] = {}
         self._holders: dict[int, list[Holder]] = {}
         self._scoped: dict[tuple[int, str], list[Holder]] = {}
+        self._by_place: dict[int, dict[str, list[int]]] = {}
         self._replies: dict[tuple[int, str], dict[str, list[Fact]]] = {}
 
     # --- shared pieces -----------------------------------------------------------------------
@@ -104,8 +105,15 @@ class _Run:
         key = (id(spec), place)
         found = self._scoped.get(key)
         if found is None:
-            above = self.world.ancestors(place)
-            found = [h for h in self.holders(spec) if h.jurisdiction in above]
+            by_place = self._by_place.get(id(spec))
+            if by_place is None:  # the holders' positions in `holders`, by jurisdiction
+                by_place = {}
+                for i, h in enumerate(self.holders(spec)):
+                    by_place.setdefault(h.jurisdiction or "", []).append(i)
+                self._by_place[id(spec)] = by_place
+            everyone = self.holders(spec)
+            hits = sorted(i for j in self.world.ancestors(place) for i in by_place.get(j, ()))
+            found = [everyone[i] for i in hits]
             self._scoped[key] = found
         return found
 

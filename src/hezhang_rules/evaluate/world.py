@@ -53,6 +53,7 @@ class World:
     _visible: dict[str, list[Fact]] = field(default_factory=dict)
     _ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
     _by_role: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
+    _in_place: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_person: dict[str, list[Appointment]] = defaultdict(list)
@@ -61,10 +62,14 @@ class World:
             by_person[a.person].append(a)
         self._appointments = dict(by_person)
         by_role: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+        in_place: dict[tuple[str, str], set[str]] = defaultdict(set)
         for a in self.facts.of_kind("appointments"):
             assert isinstance(a, Appointment)
             by_role[(a.role.value, self.level_of(a.jurisdiction))].add(a.person)
+            for place in self.ancestors(a.jurisdiction):
+                in_place[(a.role.value, place)].add(a.person)
         self._by_role = {k: sorted(p) for k, p in by_role.items()}
+        self._in_place = {k: sorted(p) for k, p in in_place.items()}
 
     def visible(self, f: Fact) -> bool:
         d = f.fact_date()
@@ -126,12 +131,15 @@ class World:
 
     def role_holders(self, test: RoleTest, day: dt.date, scope: str | None = None) -> list[str]:
         """Everyone holding a role of ``test`` on ``day`` (in ``scope``, if given), sorted."""
-        candidates = {
-            p
-            for (role, level), people in self._by_role.items()
-            if role in test.roles and (test.levels is None or level in test.levels)
-            for p in people
-        }
+        if scope is not None:  # posts in the scope or below it: indexed by every ancestor
+            candidates = {p for r in test.roles for p in self._in_place.get((str(r), scope), ())}
+        else:
+            candidates = {
+                p
+                for (role, level), people in self._by_role.items()
+                if role in test.roles and (test.levels is None or level in test.levels)
+                for p in people
+            }
         return sorted(p for p in candidates if self.holds_role(p, test, day, scope))
 
     # --- holders -----------------------------------------------------------------------------
