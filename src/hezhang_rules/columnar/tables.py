@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -37,7 +37,7 @@ from pydantic_core import PydanticUndefined
 from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.facts.loader import _code
+from hezhang_rules.facts.loader import validation_diagnostics
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
@@ -219,17 +219,15 @@ def _locate_json_error(src: _Source) -> Diagnostic | None:
             try:
                 FACT_KINDS[src.kind].model_validate(value)
             except ValidationError as exc:
-                err = exc.errors()[0]
-                path = ".".join(str(x) for x in err["loc"])
                 rid = value.get("id")
-                return Diagnostic(
-                    "hz_facts_wrong_type",
-                    str(err["msg"]).removeprefix("Value error, "),
-                    src.span(i),
-                    record=f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else ""),
-                    field_path=path or None,
-                )
+                label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+                return validation_diagnostics(FACT_KINDS[src.kind], exc, label, _at_row(src, i))[0]
     return None
+
+
+def _at_row(src: _Source, row: int) -> Callable[[tuple[Any, ...], bool], Span]:
+    """Place every error of a row at the row (a table has no finer position)."""
+    return lambda loc, is_key: src.span(row)
 
 
 def _read_records(
@@ -284,25 +282,7 @@ def _read_records(
         try:
             out.append(model.model_validate(raw))
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
-                path = path.replace(".[", "[")
-                msg = str(err["msg"]).removeprefix("Value error, ")
-                hint = None
-                if err["type"] == "extra_forbidden":
-                    msg = f"unknown field `{loc[-1]}`"
-                    hint = did_you_mean(str(loc[-1]), model.model_fields) if len(loc) == 1 else None
-                diags.append(
-                    Diagnostic(
-                        _code(err, loc, model),
-                        msg,
-                        src.span(i),
-                        record=label,
-                        field_path=path or None,
-                        help=hint,
-                    )
-                )
+            diags.extend(validation_diagnostics(model, exc, label, _at_row(src, i)))
     return out, frame
 
 

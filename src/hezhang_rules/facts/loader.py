@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,30 +86,49 @@ def _validate_record(
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
-            path = path.replace(".[", "[")
-            is_key = err["type"] == "extra_forbidden"
-            span = doc.span((kind, index, *loc), key=is_key)
-            msg = err["msg"].removeprefix("Value error, ")
-            help_text = None
-            if is_key:
-                parent_model = _model_at(model, loc[:-1])
-                msg = f"unknown field `{loc[-1]}`"
-                if parent_model is not None:
-                    help_text = did_you_mean(str(loc[-1]), parent_model.model_fields)
-            diags.append(
-                Diagnostic(
-                    _code(err, loc, model),
-                    msg,
-                    span,
-                    record=label,
-                    field_path=path or None,
-                    help=help_text,
-                )
+        diags.extend(
+            validation_diagnostics(
+                model, exc, label, lambda loc, key: doc.span((kind, index, *loc), key=key)
             )
+        )
         return None
+
+
+def validation_diagnostics(
+    model: type[Fact],
+    exc: ValidationError,
+    label: str,
+    span_of: Callable[[tuple[Any, ...], bool], Span],
+) -> list[Diagnostic]:
+    """The model's validation errors of one record, as located diagnostics.
+
+    ``span_of(loc, is_key)`` places each error (a fact file: the value or key in the YAML; a
+    fact table: the row). Unknown fields get a did-you-mean from the model they sit in.
+    """
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
+        path = path.replace(".[", "[")
+        is_key = err["type"] == "extra_forbidden"
+        msg = err["msg"].removeprefix("Value error, ")
+        help_text = None
+        if is_key:
+            parent_model = _model_at(model, loc[:-1])
+            msg = f"unknown field `{loc[-1]}`"
+            if parent_model is not None:
+                help_text = did_you_mean(str(loc[-1]), parent_model.model_fields)
+        out.append(
+            Diagnostic(
+                _code(err, loc, model),
+                msg,
+                span_of(loc, is_key),
+                record=label,
+                field_path=path or None,
+                help=help_text,
+            )
+        )
+    return out
 
 
 def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from hezhang_rules.compile.plan import (
     EvidencePlan,
@@ -44,15 +44,7 @@ EventKind = Literal[
     "violated",
     "withdrawn",
 ]
-EVENT_KINDS: tuple[EventKind, ...] = (
-    "opened",
-    "escalation_opened",
-    "due_soon",
-    "fulfilled",
-    "fulfilled_late",
-    "violated",
-    "withdrawn",
-)
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)
