@@ -28,13 +28,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 import polars as pl
 
 from hezhang_rules._version import __version__
+from hezhang_rules.columnar.exprs import (
+    KEYS,
+    LINES_SCHEMA,
+    Part,
+    finding_struct,
+    path_expr,
+    plain,
+    render_expr,
+    status_counts,
+    top_scalar,
+    where_expr,
+)
+from hezhang_rules.columnar.response import columnar_response, evaluate_response
 from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
     Cond,
@@ -49,8 +62,7 @@ from hezhang_rules.compile.plan import (
     RoleTest,
 )
 from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run
-from hezhang_rules.evaluate.messages import STATUS_EN, STATUS_ZH, failed_condition
-from hezhang_rules.evaluate.periods import label_zh
+from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
@@ -65,48 +77,10 @@ from hezhang_rules.findings import (
     header_line,
 )
 
-_KEYS = ("article", "rule_id", "holder_id", "period_start", "id")
 _SLICE = 500_000  # findings encoded at a time for a rule with one finding per record
 
 
 # --- which rules run as columns ------------------------------------------------------------
-
-
-def _top_scalar(kind: str, name: str | None) -> bool:
-    if name is None or "." in name:
-        return False
-    shape = model_fields(FACT_KINDS[kind]).get(name)
-    return shape is not None and shape.kind == "scalar"
-
-
-def _where_expr(kind: str, conds: tuple[Any, ...]) -> pl.Expr | None:
-    """The exact polars test for ``conds`` (equals / in / present on top-level scalars), or None."""
-    out = pl.lit(True)
-    for c in conds:
-        if not _top_scalar(kind, c.field):
-            return None
-        col = pl.col(c.field)
-        if c.op == "equals" and not isinstance(c.operand, bool | frozenset | tuple):
-            out = out & (col == _plain(c.operand))
-        elif c.op == "in" and isinstance(c.operand, frozenset | tuple | list):
-            out = out & col.is_in([_plain(v) for v in c.operand])
-        elif c.op == "present" and isinstance(c.operand, bool):
-            out = out & (col.is_not_null() if c.operand else col.is_null())
-        else:
-            return None
-    return out
-
-
-def _plain(v: Any) -> Any:
-    return getattr(v, "value", v)
-
-
-def _path_expr(path: str) -> pl.Expr:
-    head, *rest = path.split(".")
-    expr = pl.col(head)
-    for part in rest:
-        expr = expr.struct.field(part)
-    return expr
 
 
 def _must_ok(kind: str, conds: tuple[Any, ...]) -> bool:
@@ -121,7 +95,8 @@ def _must_ok(kind: str, conds: tuple[Any, ...]) -> bool:
 
 
 def columnar_rule(rule: PlanRule, bulk: tuple[str, ...] = BULK_KINDS) -> str | None:
-    """``count`` or ``evidence`` if the rule runs as columns, else None (batch evaluator)."""
+    """``count``, ``evidence`` or ``response`` if the rule runs as columns, else None (batch
+    evaluator)."""
     req = rule.requirement
     if isinstance(req, CountPlan):
         sel = req.select
@@ -131,11 +106,13 @@ def columnar_rule(rule: PlanRule, bulk: tuple[str, ...] = BULK_KINDS) -> str | N
             and rule.holder.way == "post"
             and len(sel.bind) == 1
             and len(binds) == 1
-            and _top_scalar(sel.kind, binds[0][0])
-            and _top_scalar(sel.kind, sel.date_field)
-            and _where_expr(sel.kind, sel.where) is not None
+            and top_scalar(sel.kind, binds[0][0])
+            and top_scalar(sel.kind, sel.date_field)
+            and where_expr(sel.kind, sel.where) is not None
         ):
             return "count"
+    if columnar_response(rule):
+        return "response"
     if isinstance(req, EvidencePlan):
         h = rule.holder
         shape = model_fields(FACT_KINDS[req.kind]).get(h.field or "") if h.field else None
@@ -145,8 +122,8 @@ def columnar_rule(rule: PlanRule, bulk: tuple[str, ...] = BULK_KINDS) -> str | N
             and shape is not None
             and shape.kind == "scalar"
             and shape.ref == ("people",)
-            and _top_scalar(req.kind, req.date_field)
-            and _where_expr(req.kind, req.where) is not None
+            and top_scalar(req.kind, req.date_field)
+            and where_expr(req.kind, req.where) is not None
             and _must_ok(req.kind, req.must)
         ):
             return "evidence"
@@ -157,7 +134,7 @@ def _superset(kind: str, conds: tuple[Any, ...]) -> pl.Expr:
     """Rows that may meet ``conds``: exact where polars can judge, wider where it cannot."""
     out = pl.lit(True)
     for c in conds:
-        exact = _where_expr(kind, (c,))
+        exact = where_expr(kind, (c,))
         if exact is not None:
             out = out & exact
         elif c.op == "any" and c.field is not None:
@@ -165,33 +142,11 @@ def _superset(kind: str, conds: tuple[Any, ...]) -> pl.Expr:
                 resolve_path(FACT_KINDS[kind], c.field)
             except PathError:
                 continue
-            out = out & (_path_expr(c.field).list.len() > 0).fill_null(False)
+            out = out & (path_expr(c.field).list.len() > 0).fill_null(False)
     return out
 
 
 # --- the report as JSON lines ----------------------------------------------------------------
-
-
-@dataclass
-class _Part:
-    """Findings of one rule, counted now and encoded only when written (``build``)."""
-
-    article: int
-    rule_id: str
-    counts: dict[str, int]
-    build: Callable[[], pl.DataFrame]  # columns: _KEYS..., status, line
-    chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
-
-
-_LINES_SCHEMA = {
-    "article": pl.Int32,
-    "rule_id": pl.String,
-    "holder_id": pl.String,
-    "period_start": pl.Date,
-    "id": pl.String,
-    "status": pl.String,
-    "line": pl.String,
-}
 
 
 @dataclass
@@ -205,11 +160,11 @@ class ColumnarReport:
     as_of: dt.date
     run: RunRecord
     summary: Summary
-    parts: list[_Part]
+    parts: list[Part]
 
     def rule_frames(self) -> Iterator[pl.DataFrame]:
         """Each rule's findings as sorted JSON lines, rule by rule in report order."""
-        groups: dict[tuple[int, str], list[_Part]] = {}
+        groups: dict[tuple[int, str], list[Part]] = {}
         for part in self.parts:
             groups.setdefault((part.article, part.rule_id), []).append(part)
         for key in sorted(groups):
@@ -218,7 +173,7 @@ class ColumnarReport:
                 yield from group[0].chunks()  # a large rule, encoded slice by slice
                 continue
             frames = [p.build().with_columns(pl.col("article").cast(pl.Int32)) for p in group]
-            yield pl.concat(frames).sort(list(_KEYS))
+            yield pl.concat(frames).sort(list(KEYS))
 
     def write_jsonl(self, out: IO[str]) -> None:
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
@@ -235,10 +190,6 @@ class ColumnarReport:
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines()]
         return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
-
-
-def _counts(status: pl.Series) -> dict[str, int]:
-    return {str(k): int(v) for k, v in status.value_counts().iter_rows()}
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -272,7 +223,7 @@ def _role_specs(plan: Plan) -> list[tuple[frozenset[str], frozenset[str] | None]
 
 
 def _names(values: Any) -> frozenset[str]:
-    return frozenset(str(_plain(v)) for v in values)
+    return frozenset(str(plain(v)) for v in values)
 
 
 def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactSet:
@@ -288,17 +239,17 @@ def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactS
     keep: dict[str, pl.Series] = {}
     for kind in bulk:
         frame = tables.frame(kind)
-        wanted = pl.lit(False)
+        wanted = pl.lit(kind in _related_kinds(plan))
         for rule in generic:
             for sel_kind, where in _selections(rule):
                 if sel_kind == kind:
-                    wanted = wanted | _superset(kind, where)
+                    wanted = wanted | (_superset(kind, where) & _answering(rule, kind, tables))
         keep[kind] = frame.filter(wanted).get_column("id")
     if "appointments" in tables.frames:
         keep["appointments"] = pl.concat([keep["appointments"], _posts(plan, tables)])
     if "jurisdictions" in tables.frames:
         levels = {
-            str(_plain(v))
+            str(plain(v))
             for r in plan.rules
             if r.holder.way == "jurisdiction"
             for v in (r.holder.levels or ())
@@ -331,6 +282,50 @@ def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactS
     # Every reference was checked in columns when the tables were loaded, and the rows kept
     # are closed under references.
     return FactSet.build(records, digest=tables.digest(), references_checked=True)
+
+
+def _answering(rule: PlanRule, kind: str, tables: Tables) -> pl.Expr:
+    """For the replies of a response rule: only those linked to a possible trigger (the rule
+    reads no other reply); for any other selection, every row."""
+    req = rule.requirement
+    if (
+        not isinstance(req, ResponsePlan)
+        or req.response.kind != kind
+        or req.trigger_kind is None
+        or req.link is None
+        or not top_scalar(kind, req.link)
+        or (req.link_to is not None and not top_scalar(req.trigger_kind, req.link_to))
+        or req.trigger_kind not in tables.frames
+    ):
+        return pl.lit(True)
+    triggers = tables.frame(req.trigger_kind).filter(
+        _superset(req.trigger_kind, req.trigger_where)
+    )
+    targets = triggers.get_column(req.link_to or "id").cast(pl.String).drop_nulls()
+    return pl.col(req.link).cast(pl.String).is_in(targets.implode())
+
+
+def _related_kinds(plan: Plan) -> set[str]:
+    """Kinds a ``related`` condition looks up (records that refer back to the one judged):
+    the reference closure does not reach them, so they are kept whole."""
+    out: set[str] = set()
+
+    def walk(conds: tuple[Any, ...]) -> None:
+        for c in conds:
+            op = c.operand
+            if isinstance(op, RelatedTest):
+                out.add(op.kind)
+                walk(op.where)
+            elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
+                walk(op)
+
+    for rule in plan.rules:
+        walk(rule.holder.where)
+        for _kind, where in _selections(rule):
+            walk(where)
+        if isinstance(rule.requirement, EvidencePlan):
+            walk(rule.requirement.must)
+    return out
 
 
 def _posts(plan: Plan, tables: Tables) -> pl.Series:
@@ -404,83 +399,13 @@ def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
     return [(req.kind, req.where)]
 
 
-def _render_expr(
-    rule: PlanRule,
-    name: pl.Expr,
-    label: pl.Expr | None,
-    status: pl.Expr,
-    dzh: pl.Expr,
-    den: pl.Expr,
-) -> tuple[pl.Expr, pl.Expr]:
-    """``messages.render`` as expressions (the same text, built per row)."""
-    szh = status.replace_strict(STATUS_ZH, return_dtype=pl.String)
-    sen = status.replace_strict(STATUS_EN, return_dtype=pl.String)
-    zh_parts: list[pl.Expr] = [pl.lit(f"第{rule.article}条 {rule.title.zh}："), name]
-    en_parts: list[pl.Expr] = [pl.lit(f"Art. {rule.article} {rule.title.en}: "), name]
-    if label is not None:
-        zh_parts += [pl.lit("，"), label.map_elements(label_zh, return_dtype=pl.String)]
-        en_parts += [pl.lit(" in "), label]
-    zh_parts += [pl.lit("，"), szh]
-    en_parts += [pl.lit(" — "), sen]
-    zh = pl.concat_str(zh_parts) + pl.when(dzh != "").then(
-        pl.concat_str([pl.lit("（"), dzh, pl.lit("）")])
-    ).otherwise(pl.lit(""))
-    en = pl.concat_str(en_parts) + pl.when(den != "").then(
-        pl.concat_str([pl.lit(" ("), den, pl.lit(")")])
-    ).otherwise(pl.lit(""))
-    return zh, en
-
-
-def _finding_struct(rule: PlanRule, f: pl.DataFrame, details: pl.Expr) -> pl.DataFrame:
-    """The finding columns → one JSON line each (keys sorted as ``Report.to_json`` sorts them)."""
-    params = [u.name for u in rule.params]
-    struct = pl.struct(
-        pl.lit(rule.article).alias("article"),
-        details.alias("details"),
-        pl.col("due").cast(pl.String).alias("due"),
-        pl.lit(None, pl.String).alias("escalated_from"),
-        pl.col("evidence").alias("evidence"),
-        pl.struct(
-            pl.col("holder_id").alias("id"),
-            pl.lit("person").alias("kind"),
-            pl.col("holder_name").alias("name"),
-        ).alias("holder"),
-        pl.col("id").alias("id"),
-        pl.struct(pl.col("msg_en").alias("en"), pl.col("msg_zh").alias("zh")).alias("message"),
-        pl.lit(rule.modality).alias("modality"),
-        pl.lit(pl.Series([params] if params else [[]], dtype=pl.List(pl.String)))
-        .first()
-        .alias("parameters"),
-        pl.struct(
-            pl.col("period_end").cast(pl.String).alias("end"),
-            pl.col("label").alias("label"),
-            pl.col("period_start").cast(pl.String).alias("start"),
-        ).alias("period"),
-        pl.lit(rule.requirement.type).alias("requirement"),
-        pl.lit(rule.id).alias("rule_id"),
-        pl.lit(rule.severity).alias("severity"),
-        pl.lit(str(rule.span)).alias("source"),
-        pl.col("status").alias("status"),
-        pl.col("subject").alias("subject"),
-    )
-    return f.select(
-        pl.lit(rule.article).alias("article"),
-        pl.lit(rule.id).alias("rule_id"),
-        pl.col("holder_id"),
-        pl.col("period_start"),
-        pl.col("id"),
-        pl.col("status"),
-        struct.struct.json_encode().alias("line"),
-    )
-
-
 def _count(
     rule: PlanRule,
     req: CountPlan,
     run: _Run,
     tables: Tables,
     as_of: dt.date,
-    out: list[_Part],
+    out: list[Part],
     python: list[Finding],
 ) -> None:
     """Per holder and period: the holders' periods from the batch code, the counting as a join."""
@@ -558,7 +483,7 @@ def _count(
             "label": pl.String,
         },
     )
-    where = _where_expr(sel.kind, sel.where)
+    where = where_expr(sel.kind, sel.where)
     assert where is not None
     facts = (
         tables.frame(sel.kind)
@@ -635,7 +560,7 @@ def _count(
     )
 
     def build(f: pl.DataFrame = f) -> pl.DataFrame:
-        zh, en = _render_expr(
+        zh, en = render_expr(
             rule,
             pl.col("holder_name"),
             pl.col("label"),
@@ -645,9 +570,9 @@ def _count(
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
         details = pl.struct(pl.col("count").alias("count"), pl.lit(k).alias("required"))
-        return _finding_struct(rule, f, details)
+        return finding_struct(rule, f, details)
 
-    out.append(_Part(rule.article, rule.id, _counts(f.get_column("status")), build))
+    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
 
 
 def _evidence(
@@ -656,12 +581,12 @@ def _evidence(
     tables: Tables,
     names: pl.DataFrame,
     as_of: dt.date,
-    out: list[_Part],
+    out: list[Part],
 ) -> None:
     """One finding per record of the bulk kind (dated by the as-of date, in force)."""
     holder_field = rule.holder.field
     assert holder_field is not None
-    where = _where_expr(req.kind, req.where)
+    where = where_expr(req.kind, req.where)
     assert where is not None
     day = pl.col(req.date_field)
     frame = tables.frame(req.kind).filter(
@@ -678,7 +603,7 @@ def _evidence(
     labels: list[tuple[str, str]] = []
     for i, c in enumerate(req.must):
         assert c.field is not None
-        value = _path_expr(c.field)
+        value = path_expr(c.field)
         ok = value.is_not_null() if c.operand else value.is_null()
         flags.append(ok.alias(f"__ok{i}"))
         if c.operand:
@@ -744,20 +669,20 @@ def _evidence(
                 ).alias("id"),
             )
         )
-        zh, en = _render_expr(
+        zh, en = render_expr(
             rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return _finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed")))
+        return finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed")))
 
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
         # Report order within the rule is holder, day, then the record id: slices of the
         # sorted records are slices of the rule's report.
         ordered = narrow.sort("holder_id", "day", "fid")
         for start in range(0, ordered.height, _SLICE):
-            yield build(ordered.slice(start, _SLICE)).sort(list(_KEYS))
+            yield build(ordered.slice(start, _SLICE)).sort(list(KEYS))
 
-    out.append(_Part(rule.article, rule.id, _counts(statuses), build, chunks))
+    out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
 
 def _python_lines(found: list[Finding]) -> pl.DataFrame:
@@ -771,7 +696,7 @@ def _python_lines(found: list[Finding]) -> pl.DataFrame:
             "status": [f.status for f in found],
             "line": [finding_line(f) for f in found],
         },
-        schema=_LINES_SCHEMA,
+        schema=LINES_SCHEMA,
     )
 
 
@@ -788,7 +713,14 @@ def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarRepor
 
 def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     bulk = tuple(k for k in BULK_KINDS if k in tables.frames)
-    kinds = {r.id: columnar_rule(r, bulk) for r in plan.rules}
+    # A rule whose findings open another rule's duties (``finding_of``) stays in the batch part,
+    # which reads them back.
+    sources = {
+        r.requirement.trigger_rule
+        for r in plan.rules
+        if isinstance(r.requirement, ResponsePlan) and r.requirement.trigger_rule
+    }
+    kinds = {r.id: None if r.id in sources else columnar_rule(r, bulk) for r in plan.rules}
     generic = [r for r in plan.rules if kinds[r.id] is None]
     facts = _generic_facts(plan, tables, generic)
     world = World(facts, as_of)
@@ -804,7 +736,7 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         else:
             run.evidence(rule, req)
     python: list[Finding] = list(run.findings)
-    parts: list[_Part] = []
+    parts: list[Part] = []
     names = (
         tables.frame("people").select(
             pl.col("id").alias("pid"), pl.col("name").alias("holder_name")
@@ -820,15 +752,18 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         elif how == "evidence":
             assert isinstance(rule.requirement, EvidencePlan)
             _evidence(rule, rule.requirement, tables, names, as_of, parts)
+        elif how == "response":
+            assert isinstance(rule.requirement, ResponsePlan)
+            evaluate_response(rule, rule.requirement, run, tables, as_of, parts, python)
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     for rule_id, found in by_rule.items():
         parts.append(
-            _Part(
+            Part(
                 found[0].article,
                 rule_id,
-                _counts(pl.Series([f.status for f in found])),
+                status_counts(pl.Series([f.status for f in found])),
                 functools.partial(_python_lines, found),
             )
         )

@@ -1,0 +1,454 @@
+"""``response`` rules as joins: each trigger, its holders, and the first reply that answers it.
+
+The batch evaluator (``_Run.response``) walks the triggers one by one: the holders the duty
+falls on, then, per holder, the replies linked to the trigger and bound to the holder, the
+first dated on or after the trigger's day deciding the status. Here the same steps are joins
+over the whole tables, for the rule shapes whose every test polars can judge exactly
+(``columnar_response``): a trigger kind with exact conditions (or ``any`` over a list of nested
+records with exact conditions, art. 19's "a main problem was found"), dated fields at the top of
+the records, one ``link`` and one ``bind`` to the holder, holders named by a field of the
+trigger or taken from the holder spec (``unit``/``post``/``jurisdiction``, scoped by ``within``
+to the trigger's place and the places above it).
+
+Every value of a finding is the batch evaluator's: ids, periods, due dates (the trigger's own
+``due_field`` or ``due_days`` after it), evidence, texts. The golden corpus and generated worlds
+compare the two (tests/columnar).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+
+from hezhang_rules.columnar.exprs import (
+    KEYS,
+    Part,
+    finding_struct,
+    in_expr,
+    path_expr,
+    plain,
+    render_expr,
+    status_counts,
+    top_scalar,
+    where_expr,
+)
+from hezhang_rules.columnar.frames import struct_of
+from hezhang_rules.columnar.tables import Tables
+from hezhang_rules.compile.plan import Cond, PlanRule, ResponsePlan
+from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.periods import Period
+from hezhang_rules.evaluate.world import Holder
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
+from hezhang_rules.findings import Finding
+
+_SLICE = 500_000  # findings encoded at a time
+
+
+# --- which rules ---------------------------------------------------------------------------
+
+
+def _date_field(kind: str, name: str | None) -> bool:
+    if not top_scalar(kind, name):
+        return False
+    assert name is not None
+    return model_fields(FACT_KINDS[kind])[name].scalar is dt.date
+
+
+def _element_expr(item: FieldShape, conds: tuple[Any, ...]) -> pl.Expr | None:
+    """The exact test of ``conds`` on one element of a list of nested records, or None."""
+    if item.kind != "model" or item.model is None:
+        return None
+    shapes = model_fields(item.model)
+    out = pl.lit(True)
+    for c in conds:
+        shape = shapes.get(c.field or "")
+        if shape is None or shape.kind != "scalar" or c.field is None:
+            return None
+        value = pl.element().struct.field(c.field)
+        if c.op == "equals" and not isinstance(c.operand, bool | frozenset | tuple):
+            test = value == plain(c.operand)
+        elif c.op == "in" and isinstance(c.operand, frozenset | tuple | list):
+            test = in_expr(value, c.operand)
+        elif c.op == "present" and isinstance(c.operand, bool):
+            test = value.is_not_null() if c.operand else value.is_null()
+        else:
+            return None
+        out = out & test.fill_null(False)
+    return out
+
+
+def trigger_expr(kind: str, conds: tuple[Cond, ...]) -> pl.Expr | None:
+    """The exact polars test of a trigger's conditions, or None if one cannot be judged here.
+
+    ``any`` over a list of nested records: the list is not empty and some element meets every
+    inner condition (``World.check``'s reading; a missing list has no element)."""
+    out = pl.lit(True)
+    for c in conds:
+        exact = where_expr(kind, (c,))
+        if exact is not None:
+            out = out & exact
+            continue
+        if c.op != "any" or c.field is None or not isinstance(c.operand, tuple):
+            return None
+        try:
+            shape = resolve_path(FACT_KINDS[kind], c.field)
+        except PathError:
+            return None
+        if shape.kind != "list" or shape.item is None:
+            return None
+        inner = _element_expr(shape.item, c.operand)
+        if inner is None:
+            return None
+        out = out & path_expr(c.field).list.eval(inner).list.any().fill_null(False)
+    return out
+
+
+def _holder_field(kind: str, name: str | None) -> bool:
+    """A top-level field of ids (one, or a list of them)."""
+    if name is None or "." in name:
+        return False
+    shape = model_fields(FACT_KINDS[kind]).get(name)
+    if shape is None:
+        return False
+    if shape.kind == "list" and shape.item is not None:
+        shape = shape.item
+    return shape.kind == "scalar" and bool(shape.ref)
+
+
+def columnar_response(rule: PlanRule) -> bool:
+    """Whether ``rule`` is a response rule this module evaluates exactly."""
+    req = rule.requirement
+    if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
+        return False
+    tk, rk, sel = req.trigger_kind, req.response.kind, req.response
+    if trigger_expr(tk, req.trigger_where) is None or not _date_field(tk, req.trigger_date_field):
+        return False
+    if req.link is None or not top_scalar(rk, req.link):
+        return False
+    if req.link_to is not None and not top_scalar(tk, req.link_to):
+        return False
+    if req.due_field is not None and not _date_field(tk, req.due_field):
+        return False
+    if where_expr(rk, sel.where) is None or not _date_field(rk, sel.date_field):
+        return False
+    if len(sel.bind) != 1 or sel.bind[0][1] != "holder" or not top_scalar(rk, sel.bind[0][0]):
+        return False
+    h = rule.holder
+    if h.way == "field":
+        return _holder_field(tk, h.field)
+    return h.within is None or top_scalar(tk, h.within)
+
+
+# --- the pieces ----------------------------------------------------------------------------
+
+
+def _visible(kind: str, as_of: dt.date) -> pl.Expr:
+    """Records dated on or before the as-of date, or not dated (``World.of_kind``)."""
+    field = FACT_KINDS[kind].DATE_FIELD
+    if field is None:
+        return pl.lit(True)
+    return pl.col(field).is_null() | (pl.col(field) <= as_of)
+
+
+def holder_names(tables: Tables) -> pl.DataFrame:
+    """Every id a field may name as a holder: hid, hkind, hname (``World.holder_for_id``)."""
+    frames = []
+    for kind, label in (("people", "person"), ("units", "unit"), ("jurisdictions", "jurisdiction")):
+        if kind in tables.frames:
+            f = tables.frame(kind)
+            frames.append(
+                f.select(
+                    pl.col("id").alias("hid"),
+                    pl.lit(label).alias("hkind"),
+                    pl.coalesce(pl.col("name"), pl.col("id")).alias("hname"),
+                )
+            )
+    if not frames:
+        return pl.DataFrame(schema={"hid": pl.String, "hkind": pl.String, "hname": pl.String})
+    return pl.concat(frames)
+
+
+def _ancestors(tables: Tables, places: pl.Series) -> pl.DataFrame:
+    """(place, anc): each place and every jurisdiction above it through ``parent``."""
+    parents = tables.frame("jurisdictions").select(
+        pl.col("id").alias("anc"), pl.col("parent").alias("up")
+    )
+    distinct = places.unique()
+    pairs = pl.DataFrame({"place": distinct, "anc": distinct})
+    frontier = pairs
+    while frontier.height:
+        step = (
+            frontier.join(parents, on="anc", how="inner")
+            .select("place", pl.col("up").alias("anc"))
+            .drop_nulls()
+        )
+        frontier = step.join(pairs, on=["place", "anc"], how="anti").unique()
+        pairs = pl.concat([pairs, frontier])
+    return pairs
+
+
+def _places(tables: Tables) -> pl.DataFrame:
+    """What a ``within`` value names: a jurisdiction (itself) or a unit (its jurisdiction)."""
+    frames = []
+    if "jurisdictions" in tables.frames:
+        frames.append(
+            tables.frame("jurisdictions").select(
+                pl.col("id").alias("pv"), pl.col("id").alias("place")
+            )
+        )
+    if "units" in tables.frames:
+        frames.append(
+            tables.frame("units").select(
+                pl.col("id").alias("pv"), pl.col("jurisdiction").alias("place")
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema={"pv": pl.String, "place": pl.String})
+    return pl.concat(frames)
+
+
+def _spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
+    """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
+    lo, hi."""
+    rows: dict[str, list[Any]] = {k: [] for k in ("hid", "hkind", "hname", "hjur", "lo", "hi")}
+    for h in run.holders(rule.holder):
+        for lo, hi in h.tenure:
+            for k, v in zip(rows, (h.id, h.kind, h.name, h.jurisdiction, lo, hi), strict=True):
+                rows[k].append(v)
+    return pl.DataFrame(
+        rows,
+        schema={
+            "hid": pl.String,
+            "hkind": pl.String,
+            "hname": pl.String,
+            "hjur": pl.String,
+            "lo": pl.Date,
+            "hi": pl.Date,
+        },
+    )
+
+
+def _holders_of(
+    rule: PlanRule, run: _Run, tables: Tables, triggers: pl.DataFrame, on: str
+) -> pl.DataFrame:
+    """(tid, hid, hkind, hname) for each trigger: ``holders_at`` on the day in column ``on``."""
+    h = rule.holder
+    if h.way == "field":
+        out = triggers.select("tid", pl.col("__holders").alias("hid"))
+        if out.schema["hid"] == pl.List(pl.String):
+            out = out.explode("hid")
+        out = out.drop_nulls("hid").unique(["tid", "hid"])
+        return out.join(holder_names(tables), on="hid", how="inner")
+    holders = _spec_holders(run, rule)
+    days = triggers.select("tid", pl.col(on).alias("__day"), *(["__place"] if h.within else []))
+    if h.within is not None:
+        placed = days.filter(pl.col("__place").is_not_null())
+        ancestors = _ancestors(tables, placed.get_column("__place"))
+        scoped = (
+            placed.join(ancestors, left_on="__place", right_on="place", how="inner")
+            .join(holders, left_on="anc", right_on="hjur", how="inner")
+            .select("tid", "__day", "hid", "hkind", "hname", "lo", "hi")
+        )
+        unplaced = (
+            days.filter(pl.col("__place").is_null())
+            .select("tid", "__day")
+            .join(holders.drop("hjur"), how="cross")
+        )
+        pairs = pl.concat([scoped, unplaced.select(scoped.columns)])
+    else:
+        pairs = days.join(holders.drop("hjur"), how="cross")
+    return (
+        pairs.filter((pl.col("lo") <= pl.col("__day")) & (pl.col("__day") <= pl.col("hi")))
+        .select("tid", "hid", "hkind", "hname")
+        .unique(["tid", "hid"])
+    )
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+def evaluate_response(
+    rule: PlanRule,
+    req: ResponsePlan,
+    run: _Run,
+    tables: Tables,
+    as_of: dt.date,
+    out: list[Part],
+    python: list[Finding],
+) -> None:
+    """The findings of a ``columnar_response`` rule: dated triggers as a part of ``out``,
+    undated ones (few: no due date, not applicable) as batch findings in ``python``."""
+    assert req.trigger_kind is not None and req.link is not None
+    tk, rk, sel = req.trigger_kind, req.response.kind, req.response
+    test = trigger_expr(tk, req.trigger_where)
+    assert test is not None
+    h = rule.holder
+    if tk not in tables.frames:
+        return
+    cols = [
+        pl.col("id").alias("tid"),
+        pl.col(req.trigger_date_field or "").alias("day"),
+        (pl.col(req.due_field) if req.due_field else pl.lit(None, pl.Date)).alias("stated"),
+        (pl.col(req.link_to).cast(pl.String) if req.link_to else pl.col("id")).alias("target"),
+    ]
+    if h.way == "field":
+        cols.append(pl.col(h.field or "").alias("__holders"))
+    triggers = tables.frame(tk).filter(_visible(tk, as_of) & test).select(cols)
+    if h.within is not None:
+        triggers = triggers.join(
+            tables.frame(tk).select(pl.col("id").alias("tid"), pl.col(h.within).alias("pv")),
+            on="tid",
+            how="left",
+        ).join(_places(tables).rename({"place": "__place"}), on="pv", how="left")
+    undated = triggers.filter(pl.col("day").is_null())
+    if undated.height:
+        _undated(rule, req, run, tables, undated.with_columns(pl.lit(as_of).alias("day")), python)
+    dated = triggers.filter(pl.col("day").is_not_null() & (pl.col("day") >= rule.in_force_from))
+    duties = dated.join(_holders_of(rule, run, tables, dated, "day"), on="tid", how="inner")
+    bind = sel.bind[0][0]
+    when = pl.col(sel.date_field)
+    exact = where_expr(rk, sel.where)
+    assert exact is not None
+    replies = (
+        (tables.frame(rk) if rk in tables.frames else _empty(rk))
+        .filter(
+            _visible(rk, as_of)
+            & exact
+            & when.is_not_null()
+            & (when <= as_of)
+        )
+        .select(
+            pl.col("id").alias("rid"),
+            when.alias("rdate"),
+            pl.col(bind).cast(pl.String).alias("hid"),
+            pl.col(req.link).cast(pl.String).alias("target"),
+        )
+    )
+    first = (
+        duties.select("tid", "hid", "target", "day")
+        .join(replies, on=["target", "hid"], how="inner")
+        .filter(pl.col("rdate") >= pl.col("day"))  # a reply before the duty does not answer it
+        .sort("tid", "hid", "rdate", "rid")
+        .unique(["tid", "hid"], keep="first", maintain_order=True)
+        .select("tid", "hid", "rid", pl.col("rdate").alias("done"))
+    )
+    f = duties.join(first, on=["tid", "hid"], how="left").with_columns(
+        pl.coalesce(pl.col("stated"), pl.col("day") + pl.duration(days=req.due_days)).alias("due")
+    )
+    status = (
+        pl.when(pl.col("done").is_not_null())
+        .then(
+            pl.when(pl.col("done") <= pl.col("due"))
+            .then(pl.lit("fulfilled"))
+            .otherwise(pl.lit("fulfilled_late"))
+        )
+        .otherwise(
+            pl.when(pl.lit(as_of) > pl.col("due"))
+            .then(pl.lit("violated"))
+            .otherwise(pl.lit("pending"))
+        )
+    )
+    f = f.with_columns(status.alias("status")).select(
+        "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status"
+    )
+
+    def build(f: pl.DataFrame) -> pl.DataFrame:
+        day, due, done = (pl.col(c).cast(pl.String) for c in ("day", "due", "done"))
+        f = f.with_columns(
+            pl.col("hid").alias("holder_id"),
+            pl.col("hname").alias("holder_name"),
+            pl.col("day").alias("period_start"),
+            pl.col("due").alias("period_end"),
+            day.alias("label"),
+            pl.concat_list("tid", "rid")
+            .list.drop_nulls()
+            .list.unique()
+            .list.sort()
+            .alias("evidence"),
+            pl.col("tid").alias("subject"),
+            pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("hid"), pl.lit("/"), pl.col("tid")).alias(
+                "id"
+            ),
+            pl.concat_str(
+                day,
+                pl.lit("起，截止"),
+                due,
+                pl.lit("，"),
+                pl.when(pl.col("done").is_null())
+                .then(pl.lit("未见办理"))
+                .otherwise(pl.concat_str(done, pl.lit("办理"))),
+            ).alias("dzh"),
+            pl.concat_str(
+                pl.lit("opened "),
+                day,
+                pl.lit(", due "),
+                due,
+                pl.lit(", "),
+                pl.when(pl.col("done").is_null())
+                .then(pl.lit("nothing done"))
+                .otherwise(pl.concat_str(pl.lit("done "), done)),
+            ).alias("den"),
+        )
+        zh, en = render_expr(
+            rule, pl.col("hname"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
+        )
+        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
+        details = pl.struct(done.alias("done"), day.alias("opened"))
+        return finding_struct(rule, f, details, pl.col("hkind"))
+
+    def chunks(f: pl.DataFrame = f) -> Iterator[pl.DataFrame]:
+        # Report order within the rule is holder, day, then the finding id (rule/holder/
+        # trigger): slices of the findings sorted so are slices of the rule's report.
+        ordered = f.sort("hid", "day", "tid")
+        for start in range(0, ordered.height, _SLICE):
+            yield build(ordered.slice(start, _SLICE)).sort(list(KEYS))
+
+    if f.height:
+        out.append(
+            Part(
+                rule.article,
+                rule.id,
+                status_counts(f.get_column("status")),
+                lambda: build(f),
+                chunks,
+            )
+        )
+
+
+def _empty(kind: str) -> pl.DataFrame:
+    """A table of ``kind`` with no rows, in the model's column types."""
+    return pl.DataFrame(schema=pl.Schema(struct_of(FACT_KINDS[kind], []).to_schema()))
+
+
+def _undated(
+    rule: PlanRule,
+    req: ResponsePlan,
+    run: _Run,
+    tables: Tables,
+    undated: pl.DataFrame,
+    python: list[Finding],
+) -> None:
+    """Triggers without the date the rule reads: not applicable, as ``_undated_trigger`` says."""
+    field = req.trigger_date_field or ""
+    detail = (f"触发记录未载明{field}，无法确定期限", f"the trigger has no `{field}`: no due date")
+    as_of = run.world.as_of
+    rows = _holders_of(rule, run, tables, undated, "day").sort("tid", "hid")
+    for tid, hid, hkind, hname in rows.select("tid", "hid", "hkind", "hname").iter_rows():
+        before = len(run.findings)
+        run.emit(
+            rule,
+            Holder(hkind, hid, hname, ()),
+            Period(as_of, as_of, "undated"),
+            tid,
+            "not_applicable",
+            None,
+            [tid],
+            detail,
+            {},
+            subject=tid,
+        )
+        python.extend(run.findings[before:])
