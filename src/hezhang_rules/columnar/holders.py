@@ -1,0 +1,320 @@
+"""Post holders and their obligation instances as columns (no loop over holders).
+
+The columnar ``count`` rules need, per post holder, the periods it answers for: what the batch
+evaluator gets from ``World.post_holders`` and ``instances``. :func:`post_instances` computes the
+same thing from the appointments, people and jurisdictions frames:
+
+* holders: one per person, every appointment to the rule's roles (at its levels: the level of
+  the appointment's jurisdiction; none when the jurisdiction is missing) merged into one tenure
+  of disjoint intervals (``merge_intervals``: overlapping or adjacent ones joined, an open end
+  is ``date.max``); the name from ``people`` (the id when there is none, as ``name_of``);
+* per tenure interval, the periods of the kind overlapping it, cut by the rule's force window
+  and the as-of date, clipped by tenure and force (``instances._clip``), not applicable by the
+  period policy (in-force exempt, tenure exempt, fewer days than ``tenure_min_days``);
+* per holder and period label, one instance: the applicable stretches merged (their span is
+  the clipped period, each stretch a piece), or, when none applies, the first one not
+  applicable (the earliest tenure interval's).
+
+Three frames come out (:class:`PostInstances`); :func:`emit_not_applicable` turns the not
+applicable rows into the batch evaluator's findings through its own ``emit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from hezhang_rules.columnar.tables import Tables
+from hezhang_rules.compile.plan import CountPlan, PlanRule
+from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.periods import Period
+from hezhang_rules.evaluate.world import Holder
+
+_MONTHS = {"year": 12, "half_year": 6, "quarter": 3, "month": 1}
+
+PIECES_SCHEMA: dict[str, pl.DataType] = {
+    "iid": pl.Int64(),
+    "person": pl.String(),
+    "lo": pl.Date(),
+    "hi": pl.Date(),
+}
+INSTS_SCHEMA: dict[str, pl.DataType] = {
+    "iid": pl.Int64(),
+    "holder_id": pl.String(),
+    "holder_name": pl.String(),
+    "source_ids": pl.List(pl.String()),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "label": pl.String(),
+}
+NA_SCHEMA: dict[str, pl.DataType] = {
+    "holder_id": pl.String(),
+    "holder_name": pl.String(),
+    "source_ids": pl.List(pl.String()),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "label": pl.String(),
+    "reason_zh": pl.String(),
+    "reason_en": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class PostInstances:
+    """A ``count`` rule's instances over post holders, as ``_count`` builds them.
+
+    * ``pieces``: ``iid, person, lo, hi`` — one row per stretch in post inside an applicable
+      instance (acts count on ``lo <= day <= hi``);
+    * ``insts``: ``iid, holder_id, holder_name, source_ids, period_start, period_end, label`` —
+      one row per applicable instance (the period clipped; ``source_ids`` the holder's
+      appointments, sorted);
+    * ``na``: ``holder_id, holder_name, source_ids, period_start, period_end, label, reason_zh,
+      reason_en`` — one row per instance not applicable (the clipped period and the reason
+      ``instances._clip`` gives).
+    """
+
+    pieces: pl.DataFrame
+    insts: pl.DataFrame
+    na: pl.DataFrame
+
+
+def _names(values: Any) -> list[str]:
+    return sorted({str(getattr(v, "value", v)) for v in values})
+
+
+def _days(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.Int64)
+
+
+def _date(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Int32).cast(pl.Date)
+
+
+def _empty() -> PostInstances:
+    return PostInstances(
+        pl.DataFrame(schema=PIECES_SCHEMA),
+        pl.DataFrame(schema=INSTS_SCHEMA),
+        pl.DataFrame(schema=NA_SCHEMA),
+    )
+
+
+def post_instances(rule: PlanRule, req: CountPlan, tables: Tables, as_of: dt.date) -> PostInstances:
+    """The instances ``_count`` gets from ``run.holders`` and ``instances``, as frames."""
+    spec = rule.holder
+    assert spec.way == "post"
+    if "appointments" not in tables.frames:
+        return _empty()
+    appts = tables.frame("appointments").filter(pl.col("role").is_in(_names(spec.roles)))
+    if spec.levels is not None:
+        if "jurisdictions" in tables.frames:
+            levels = tables.frame("jurisdictions").select(
+                pl.col("id").alias("jurisdiction"), pl.col("level").alias("__level")
+            )
+            appts = appts.join(levels, on="jurisdiction", how="left")
+            appts = appts.filter(pl.col("__level").is_in(_names(spec.levels)))
+        else:
+            appts = appts.clear()  # no jurisdiction has a level
+    appts = appts.select(
+        pl.col("id"),
+        pl.col("person"),
+        _days("start").alias("a"),
+        _days("end")
+        .fill_null(dt.date.max.toordinal() - dt.date(1970, 1, 1).toordinal())
+        .alias("b"),
+    )
+    if not appts.height:
+        return _empty()
+
+    # Holders: the name (the id when no person record names it) and the appointments.
+    holders = appts.group_by("person").agg(pl.col("id").sort().alias("source_ids"))
+    if "people" in tables.frames:
+        people = tables.frame("people").select(
+            pl.col("id").alias("person"), pl.col("name").alias("holder_name")
+        )
+        holders = holders.join(people, on="person", how="left")
+    else:
+        holders = holders.with_columns(pl.lit(None, pl.String).alias("holder_name"))
+    holders = holders.select(
+        pl.col("person"),
+        pl.col("holder_name").fill_null(pl.col("person")),
+        pl.col("source_ids"),
+    )
+
+    # Tenure: merge_intervals per person (sorted by start then end; a new interval starts
+    # where the start lies more than a day after every end before it).
+    ordered = appts.sort("person", "a", "b")
+    before = pl.col("b").cum_max().shift(1).over("person")
+    tenure = (
+        ordered.with_columns(
+            (before.is_null() | (pl.col("a") > before + 1)).cum_sum().alias("__run")
+        )
+        .group_by("person", "__run")
+        .agg(pl.col("a").min().alias("lo"), pl.col("b").max().alias("hi"))
+    )
+
+    # Periods of the kind overlapping each interval cut by force and the as-of date.
+    epoch = dt.date(1970, 1, 1).toordinal()
+    ff = rule.in_force_from.toordinal() - epoch
+    fu = (rule.in_force_until or dt.date.max).toordinal() - epoch
+    horizon = as_of.toordinal() - epoch
+    k = _MONTHS[req.per]
+
+    def month_index(days: pl.Expr) -> pl.Expr:
+        d = _date(days)
+        return (d.dt.year().cast(pl.Int64) * 12 + d.dt.month().cast(pl.Int64) - 1) // k
+
+    span = tenure.with_columns(
+        pl.max_horizontal(pl.col("lo"), pl.lit(ff)).alias("__s"),
+        pl.min_horizontal(pl.col("hi"), pl.lit(fu), pl.lit(horizon)).alias("__e"),
+    ).filter(pl.col("__e") >= pl.col("__s"))
+    months = (
+        span.with_columns(
+            pl.int_ranges(month_index(pl.col("__s")), month_index(pl.col("__e")) + 1).alias("__p")
+        )
+        .explode("__p")
+        .with_columns((pl.col("__p") * k).alias("__m0"), ((pl.col("__p") + 1) * k).alias("__m1"))
+    )
+    p_start = pl.date(pl.col("__m0") // 12, pl.col("__m0") % 12 + 1, 1).cast(pl.Int32)
+    p_next = pl.date(pl.col("__m1") // 12, pl.col("__m1") % 12 + 1, 1).cast(pl.Int32)
+    year = (pl.col("__m0") // 12).cast(pl.String)
+    part = (pl.col("__m0") % 12) // k + 1
+    if req.per == "year":
+        label = year
+    elif req.per == "half_year":
+        label = pl.concat_str(year, pl.lit("-H"), part.cast(pl.String))
+    elif req.per == "quarter":
+        label = pl.concat_str(year, pl.lit("-Q"), part.cast(pl.String))
+    else:
+        label = pl.concat_str(year, pl.lit("-"), part.cast(pl.String).str.zfill(2))
+    rows = months.select(
+        "person",
+        "lo",
+        "hi",
+        p_start.cast(pl.Int64).alias("ps"),
+        (p_next.cast(pl.Int64) - 1).alias("pe"),
+        label.alias("label"),
+    )
+
+    # instances._clip: the clipped period and why it does not apply, if it does not.
+    policy = req.periods
+    rows = rows.with_columns(
+        pl.max_horizontal("ps", "lo", pl.lit(ff)).alias("cs"),
+        pl.min_horizontal("pe", "hi", pl.lit(fu)).alias("ce"),
+        (
+            (pl.col("lo") > pl.max_horizontal("ps", pl.lit(ff)))
+            | (pl.col("hi") < pl.min_horizontal("pe", pl.lit(fu)))
+        ).alias("cut"),
+    )
+    days = pl.col("ce") - pl.col("cs") + 1
+    reason_zh: pl.Expr = pl.lit(None, pl.String)
+    reason_en: pl.Expr = pl.lit(None, pl.String)
+    if policy.tenure_min_days > 0:
+        short = pl.col("cut") & (days < policy.tenure_min_days)
+        reason_zh = pl.when(short).then(
+            pl.concat_str(
+                pl.lit("本期任职仅"),
+                days.cast(pl.String),
+                pl.lit(f"天，少于{policy.tenure_min_days}天"),
+            )
+        )
+        reason_en = pl.when(short).then(
+            pl.concat_str(
+                pl.lit("in post for "),
+                days.cast(pl.String),
+                pl.lit(f" days, fewer than {policy.tenure_min_days}"),
+            )
+        )
+    if policy.tenure == "exempt":
+        reason_zh = (
+            pl.when(pl.col("cut"))
+            .then(pl.lit("任职未覆盖整个期间，按参数不计"))
+            .otherwise(reason_zh)
+        )
+        reason_en = (
+            pl.when(pl.col("cut"))
+            .then(pl.lit("the tenure does not cover the whole period; exempt"))
+            .otherwise(reason_en)
+        )
+    if policy.in_force == "exempt":
+        early = pl.lit(ff) > pl.col("ps")
+        force_from = rule.in_force_from
+        reason_zh = (
+            pl.when(early)
+            .then(pl.lit(f"本期始于办法施行（{force_from}）之前，按参数不计"))
+            .otherwise(reason_zh)
+        )
+        reason_en = (
+            pl.when(early)
+            .then(pl.lit(f"the period began before the rules took effect ({force_from}); exempt"))
+            .otherwise(reason_en)
+        )
+    rows = rows.with_columns(reason_zh.alias("reason_zh"), reason_en.alias("reason_en"))
+
+    # One instance per person and label: the applicable stretches merged, else the first
+    # stretch not applicable (the earliest tenure interval's).
+    ok = rows.filter(pl.col("reason_zh").is_null())
+    insts = (
+        ok.group_by("person", "label")
+        .agg(pl.col("cs").min().alias("period_start"), pl.col("ce").max().alias("period_end"))
+        .with_row_index("iid")
+    )
+    pieces = ok.join(insts.select("iid", "person", "label"), on=["person", "label"]).select(
+        pl.col("iid").cast(pl.Int64),
+        pl.col("person"),
+        _date(pl.col("cs")).alias("lo"),
+        _date(pl.col("ce")).alias("hi"),
+    )
+    insts = insts.join(holders, on="person").select(
+        pl.col("iid").cast(pl.Int64),
+        pl.col("person").alias("holder_id"),
+        pl.col("holder_name"),
+        pl.col("source_ids"),
+        _date(pl.col("period_start")).alias("period_start"),
+        _date(pl.col("period_end")).alias("period_end"),
+        pl.col("label"),
+    )
+    na = (
+        rows.filter(pl.col("reason_zh").is_not_null())
+        .join(ok.select("person", "label").unique(), on=["person", "label"], how="anti")
+        .sort("person", "label", "lo")
+        .unique(subset=["person", "label"], keep="first", maintain_order=True)
+        .join(holders, on="person")
+        .select(
+            pl.col("person").alias("holder_id"),
+            pl.col("holder_name"),
+            pl.col("source_ids"),
+            _date(pl.col("cs")).alias("period_start"),
+            _date(pl.col("ce")).alias("period_end"),
+            pl.col("label"),
+            pl.col("reason_zh"),
+            pl.col("reason_en"),
+        )
+    )
+    return PostInstances(pieces, insts, na)
+
+
+def emit_not_applicable(run: _Run, rule: PlanRule, na: pl.DataFrame) -> None:
+    """The not-applicable findings of ``na``, through ``run.emit`` as ``_Run.count`` makes them."""
+    for row in na.iter_rows(named=True):
+        holder = Holder(
+            "person", row["holder_id"], row["holder_name"], (), source_ids=tuple(row["source_ids"])
+        )
+        label = row["label"]
+        run.emit(
+            rule,
+            holder,
+            Period(row["period_start"], row["period_end"], label),
+            label,
+            "not_applicable",
+            None,
+            holder.source_ids,
+            (row["reason_zh"], row["reason_en"]),
+            {},
+            label=label,
+        )
+
+
+__all__ = ["PostInstances", "emit_not_applicable", "post_instances"]
