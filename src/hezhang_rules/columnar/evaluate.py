@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -39,7 +40,9 @@ from hezhang_rules.columnar.exprs import (
     KEYS,
     LINES_SCHEMA,
     Part,
+    escape_column,
     finding_struct,
+    json_text,
     path_expr,
     plain,
     render_expr,
@@ -47,6 +50,7 @@ from hezhang_rules.columnar.exprs import (
     top_scalar,
     where_expr,
 )
+from hezhang_rules.columnar.holders import emit_not_applicable, post_instances
 from hezhang_rules.columnar.response import columnar_response, evaluate_response
 from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
@@ -195,8 +199,8 @@ class ColumnarReport:
 # --- evaluation ------------------------------------------------------------------------------
 
 
-def _role_specs(plan: Plan) -> list[tuple[frozenset[str], frozenset[str] | None]]:
-    """Every (roles, levels) the plan asks about: post holders and role tests in conditions."""
+def _role_specs(rules: list[PlanRule]) -> list[tuple[frozenset[str], frozenset[str] | None]]:
+    """Every (roles, levels) the rules ask about: post holders and role tests in conditions."""
     out: list[tuple[frozenset[str], frozenset[str] | None]] = []
 
     def walk(conds: tuple[Any, ...]) -> None:
@@ -209,7 +213,7 @@ def _role_specs(plan: Plan) -> list[tuple[frozenset[str], frozenset[str] | None]
             elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
                 walk(op)
 
-    for rule in plan.rules:
+    for rule in rules:
         h = rule.holder
         if h.way == "post":
             out.append((_names(h.roles), _names(h.levels) if h.levels else None))
@@ -246,7 +250,7 @@ def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactS
                     wanted = wanted | (_superset(kind, where) & _answering(rule, kind, tables))
         keep[kind] = frame.filter(wanted).get_column("id")
     if "appointments" in tables.frames:
-        keep["appointments"] = pl.concat([keep["appointments"], _posts(plan, tables)])
+        keep["appointments"] = pl.concat([keep["appointments"], _posts(generic, tables)])
     if "jurisdictions" in tables.frames:
         levels = {
             str(plain(v))
@@ -298,9 +302,7 @@ def _answering(rule: PlanRule, kind: str, tables: Tables) -> pl.Expr:
         or req.trigger_kind not in tables.frames
     ):
         return pl.lit(True)
-    triggers = tables.frame(req.trigger_kind).filter(
-        _superset(req.trigger_kind, req.trigger_where)
-    )
+    triggers = tables.frame(req.trigger_kind).filter(_superset(req.trigger_kind, req.trigger_where))
     targets = triggers.get_column(req.link_to or "id").cast(pl.String).drop_nulls()
     return pl.col(req.link).cast(pl.String).is_in(targets.implode())
 
@@ -328,8 +330,9 @@ def _related_kinds(plan: Plan) -> set[str]:
     return out
 
 
-def _posts(plan: Plan, tables: Tables) -> pl.Series:
-    """Appointments to any (roles, levels) the plan names."""
+def _posts(rules: list[PlanRule], tables: Tables) -> pl.Series:
+    """Appointments to any (roles, levels) the rules name (the batch part's rules: the
+    columnar ones take their holders from the tables)."""
     appts = tables.frame("appointments")
     if "jurisdictions" in tables.frames:
         level_of = tables.frame("jurisdictions").select(
@@ -339,7 +342,7 @@ def _posts(plan: Plan, tables: Tables) -> pl.Series:
     else:
         appts = appts.with_columns(pl.lit(None, pl.String).alias("__level"))
     test = pl.lit(False)
-    for roles, levels in _role_specs(plan):
+    for roles, levels in _role_specs(rules):
         one = pl.col("role").is_in(sorted(roles))
         if levels is not None:
             one = one & pl.col("__level").is_in(sorted(levels))
@@ -408,81 +411,18 @@ def _count(
     out: list[Part],
     python: list[Finding],
 ) -> None:
-    """Per holder and period: the holders' periods from the batch code, the counting as a join."""
-    from hezhang_rules.evaluate.instances import instances
-
+    """Per holder and period: the holders and their periods as frames (``post_instances``,
+    checked against the batch code's ``post_holders`` and ``instances``), the counting as a
+    join and a group-by."""
     sel = req.select
     bind_field = sel.bind[0][0]
-    iid: list[int] = []
-    person: list[str] = []
-    lo: list[dt.date] = []
-    hi: list[dt.date] = []
-    inst_rows: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "iid",
-            "holder_id",
-            "holder_name",
-            "source_ids",
-            "period_start",
-            "period_end",
-            "label",
-        )
-    }
-    n = 0
-    for holder in run.holders(rule.holder):
-        for inst in instances(rule, holder, req.per, req.periods, as_of):
-            if inst.na:
-                before = len(run.findings)
-                run.emit(
-                    rule,
-                    holder,
-                    inst.clipped,
-                    inst.period.label,
-                    "not_applicable",
-                    None,
-                    holder.source_ids,
-                    inst.na,
-                    {},
-                    label=inst.period.label,
-                )
-                python.extend(run.findings[before:])
-                continue
-            p = inst.clipped
-            for piece in inst.pieces or (inst.clipped,):
-                iid.append(n)
-                person.append(holder.id)
-                lo.append(piece.start)
-                hi.append(piece.end)
-            for col, v in (
-                ("iid", n),
-                ("holder_id", holder.id),
-                ("holder_name", holder.name),
-                ("source_ids", sorted(set(holder.source_ids))),
-                ("period_start", p.start),
-                ("period_end", p.end),
-                ("label", p.label),
-            ):
-                inst_rows[col].append(v)
-            n += 1
-    if not n:
+    found = post_instances(rule, req, tables, as_of)
+    before = len(run.findings)
+    emit_not_applicable(run, rule, found.na)
+    python.extend(run.findings[before:])
+    if not found.insts.height:
         return
-    pieces = pl.DataFrame(
-        {"iid": iid, "person": person, "lo": lo, "hi": hi},
-        schema={"iid": pl.Int64, "person": pl.String, "lo": pl.Date, "hi": pl.Date},
-    )
-    insts = pl.DataFrame(
-        inst_rows,
-        schema={
-            "iid": pl.Int64,
-            "holder_id": pl.String,
-            "holder_name": pl.String,
-            "source_ids": pl.List(pl.String),
-            "period_start": pl.Date,
-            "period_end": pl.Date,
-            "label": pl.String,
-        },
-    )
+    pieces, insts = found.pieces, found.insts
     where = where_expr(sel.kind, sel.where)
     assert where is not None
     facts = (
@@ -569,8 +509,10 @@ def _count(
             pl.col("den"),
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = pl.struct(pl.col("count").alias("count"), pl.lit(k).alias("required"))
-        return finding_struct(rule, f, details)
+        details = pl.concat_str(
+            pl.lit('{"count":'), pl.col("count").cast(pl.String), pl.lit(f',"required":{k}}}')
+        )
+        return finding_struct(rule, escape_column(f, "holder_name"), details)
 
     out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
 
@@ -632,18 +574,27 @@ def _evidence(
     texts = pl.DataFrame(
         {
             "mask": combos,
-            "failed": [[labels[i][1] for i in range(len(labels)) if m >> i & 1] for m in combos],
+            "details": [
+                json.dumps(
+                    {"failed": [labels[i][1] for i in range(len(labels)) if m >> i & 1]},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+                for m in combos
+            ],
             "dzh": [
-                "；".join(labels[i][0] for i in range(len(labels)) if m >> i & 1) for m in combos
+                json_text("；".join(labels[i][0] for i in range(len(labels)) if m >> i & 1))
+                for m in combos
             ],
             "den": [
-                "; ".join(labels[i][1] for i in range(len(labels)) if m >> i & 1) for m in combos
+                json_text("; ".join(labels[i][1] for i in range(len(labels)) if m >> i & 1))
+                for m in combos
             ],
             "status": ["violated" if m else "fulfilled" for m in combos],
         },
         schema={
             "mask": pl.Int64,
-            "failed": pl.List(pl.String),
+            "details": pl.String,
             "dzh": pl.String,
             "den": pl.String,
             "status": pl.String,
@@ -655,8 +606,8 @@ def _evidence(
 
     def build(narrow: pl.DataFrame = narrow) -> pl.DataFrame:
         f = (
-            narrow.join(texts, on="mask", how="left")
-            .join(names, left_on="holder_id", right_on="pid", how="inner")
+            narrow.join(texts, on="mask", how="left", maintain_order="left")
+            .join(names, left_on="holder_id", right_on="pid", how="inner", maintain_order="left")
             .with_columns(
                 pl.col("day").alias("period_start"),
                 pl.col("day").alias("period_end"),
@@ -673,14 +624,14 @@ def _evidence(
             rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return finding_struct(rule, f, pl.struct(pl.col("failed").alias("failed")))
+        return finding_struct(rule, f, pl.col("details"))
 
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
         # Report order within the rule is holder, day, then the record id: slices of the
         # sorted records are slices of the rule's report.
         ordered = narrow.sort("holder_id", "day", "fid")
         for start in range(0, ordered.height, _SLICE):
-            yield build(ordered.slice(start, _SLICE)).sort(list(KEYS))
+            yield build(ordered.slice(start, _SLICE))  # joins keep the order
 
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
@@ -738,9 +689,9 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     python: list[Finding] = list(run.findings)
     parts: list[Part] = []
     names = (
-        tables.frame("people").select(
-            pl.col("id").alias("pid"), pl.col("name").alias("holder_name")
-        )
+        tables.frame("people")
+        .select(pl.col("id").alias("pid"), pl.col("name").alias("holder_name"))
+        .pipe(escape_column, "holder_name")
         if "people" in tables.frames
         else pl.DataFrame(schema={"pid": pl.String, "holder_name": pl.String})
     )

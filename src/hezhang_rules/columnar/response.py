@@ -24,8 +24,8 @@ from typing import Any
 import polars as pl
 
 from hezhang_rules.columnar.exprs import (
-    KEYS,
     Part,
+    escape_column,
     finding_struct,
     in_expr,
     path_expr,
@@ -315,12 +315,7 @@ def evaluate_response(
     assert exact is not None
     replies = (
         (tables.frame(rk) if rk in tables.frames else _empty(rk))
-        .filter(
-            _visible(rk, as_of)
-            & exact
-            & when.is_not_null()
-            & (when <= as_of)
-        )
+        .filter(_visible(rk, as_of) & exact & when.is_not_null() & (when <= as_of))
         .select(
             pl.col("id").alias("rid"),
             when.alias("rdate"),
@@ -355,6 +350,7 @@ def evaluate_response(
     f = f.with_columns(status.alias("status")).select(
         "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status"
     )
+    f = escape_column(f, "hname")
 
     def build(f: pl.DataFrame) -> pl.DataFrame:
         day, due, done = (pl.col(c).cast(pl.String) for c in ("day", "due", "done"))
@@ -397,7 +393,15 @@ def evaluate_response(
             rule, pl.col("hname"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = pl.struct(done.alias("done"), day.alias("opened"))
+        details = pl.concat_str(
+            pl.lit('{"done":'),
+            pl.when(pl.col("done").is_null())
+            .then(pl.lit("null"))
+            .otherwise(pl.concat_str(pl.lit('"'), done, pl.lit('"'))),
+            pl.lit(',"opened":"'),
+            day,
+            pl.lit('"}'),
+        )
         return finding_struct(rule, f, details, pl.col("hkind"))
 
     def chunks(f: pl.DataFrame = f) -> Iterator[pl.DataFrame]:
@@ -405,7 +409,7 @@ def evaluate_response(
         # trigger): slices of the findings sorted so are slices of the rule's report.
         ordered = f.sort("hid", "day", "tid")
         for start in range(0, ordered.height, _SLICE):
-            yield build(ordered.slice(start, _SLICE)).sort(list(KEYS))
+            yield build(ordered.slice(start, _SLICE))  # row order is kept
 
     if f.height:
         out.append(
