@@ -500,6 +500,7 @@ def _count(
     )
 
     def build(f: pl.DataFrame = f) -> pl.DataFrame:
+        f = escape_column(f, "holder_name")
         zh, en = render_expr(
             rule,
             pl.col("holder_name"),
@@ -512,7 +513,7 @@ def _count(
         details = pl.concat_str(
             pl.lit('{"count":'), pl.col("count").cast(pl.String), pl.lit(f',"required":{k}}}')
         )
-        return finding_struct(rule, escape_column(f, "holder_name"), details)
+        return finding_struct(rule, f, details)
 
     out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
 
