@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -180,11 +181,25 @@ class ColumnarReport:
             yield pl.concat(frames).sort(list(KEYS))
 
     def write_jsonl(self, out: IO[str]) -> None:
+        """The header, then every rule's lines; a rule's lines are written by a second thread
+        while the next rule's are built (polars lets go of the interpreter while it writes), one
+        rule at a time and in order."""
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
-        for frame in self.rule_frames():
-            if frame.height:
-                # One column, never quoted: each row is written as it is, one per line.
-                frame.select("line").write_csv(out, include_header=False, quote_style="never")
+
+        def write(frame: pl.DataFrame) -> None:
+            # One column, never quoted: each row is written as it is, one per line.
+            frame.select("line").write_csv(out, include_header=False, quote_style="never")
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: Future[None] | None = None
+            for frame in self.rule_frames():
+                if not frame.height:
+                    continue
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(write, frame)
+            if pending is not None:
+                pending.result()
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
