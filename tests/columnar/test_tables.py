@@ -312,3 +312,312 @@ def test_a_field_not_stated_takes_the_models_default(
     assert [f.model_dump() for f in columnar.by_rule(rule)] == [
         f.model_dump() for f in hz.evaluate(plan, example, as_of).by_rule(rule)
     ]
+
+
+# --- rectification opinions and reports: bulk kinds, validated as columns ---------------------
+
+OPINION = "op-2021-001"
+REPORT = "rpt-2021-001"
+_OPINIONS = "rectification_opinions"
+_REPORTS = "rectification_reports"
+
+
+@pytest.mark.parametrize(
+    ("kind", "ident", "edit", "code", "field"),
+    [
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(addressed_to=[]),
+            "hz_facts_invalid_value",
+            "addressed_to",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(deadline="2021-02-30"),
+            "hz_facts_invalid_date",
+            "deadline",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(issued="2021/03/25"),
+            "hz_facts_invalid_date",
+            "issued",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(issued=20210325),
+            "hz_facts_invalid_date",
+            "issued",
+        ),
+        (_OPINIONS, OPINION, lambda r: r.pop("issued"), "hz_facts_missing_field", "issued"),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.pop("addressed_to"),
+            "hz_facts_missing_field",
+            "addressed_to",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(issued_by="u-nowhere"),
+            "hz_facts_dangling_reference",
+            "issued_by",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(addressed_to=["u-hexi-gov", "p-nobody"]),
+            "hz_facts_dangling_reference",
+            "addressed_to",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(problems=["prob-nowhere"]),
+            "hz_facts_dangling_reference",
+            "problems",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(inspection="insp-nowhere"),
+            "hz_facts_dangling_reference",
+            "inspection",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(problems=["prob 1"]),
+            "hz_facts_invalid_value",
+            "problems[]",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(problems=[None]),
+            "hz_facts_wrong_type",
+            "problems",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(requirements=["清运", ""]),
+            "hz_facts_invalid_value",
+            "requirements[]",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(requirements=["清运", 5]),
+            "hz_facts_wrong_type",
+            "requirements[1]",
+        ),
+        (_OPINIONS, OPINION, lambda r: r.update(note=5), "hz_facts_wrong_type", "note"),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(note="x" * 100_001),
+            "hz_facts_invalid_value",
+            "note",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(addressed_to="u-hexi-gov"),
+            "hz_facts_wrong_type",
+            "addressed_to",
+        ),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(severity="high"),
+            "hz_facts_unknown_field",
+            "severity",
+        ),
+        (_OPINIONS, OPINION, lambda r: r.update(id="op 1"), "hz_facts_invalid_value", "id"),
+        (
+            _OPINIONS,
+            OPINION,
+            lambda r: r.update(id="op-" + "1" * 126),
+            "hz_facts_invalid_value",
+            "id",
+        ),
+        (_OPINIONS, OPINION, lambda r: r.update(id=INSPECTION), "hz_facts_duplicate_id", "id"),
+        (
+            _REPORTS,
+            REPORT,
+            lambda r: r.update(responds_to="op-nowhere"),
+            "hz_facts_dangling_reference",
+            "responds_to",
+        ),
+        (
+            _REPORTS,
+            REPORT,
+            lambda r: r.update(responds_to=INSPECTION),
+            "hz_facts_dangling_reference",
+            "responds_to",
+        ),
+        (
+            _REPORTS,
+            REPORT,
+            lambda r: r.update(submitted="2021-13-01"),
+            "hz_facts_invalid_date",
+            "submitted",
+        ),
+        (
+            _REPORTS,
+            REPORT,
+            lambda r: r.pop("submitted_by"),
+            "hz_facts_missing_field",
+            "submitted_by",
+        ),
+        (_REPORTS, REPORT, lambda r: r.update(to=""), "hz_facts_invalid_value", "to"),
+        (_REPORTS, REPORT, lambda r: r.update(completed="yes"), "hz_facts_wrong_type", "completed"),
+        (_REPORTS, REPORT, lambda r: r.update(completed=1), "hz_facts_wrong_type", "completed"),
+        (
+            _REPORTS,
+            REPORT,
+            lambda r: r.update(submitted_by=7),
+            "hz_facts_wrong_type",
+            "submitted_by",
+        ),
+        (_REPORTS, REPORT, lambda r: r.update(id=OPINION), "hz_facts_duplicate_id", "id"),
+    ],
+    ids=[
+        "empty-addressed_to",
+        "feb30-deadline",
+        "slashes",
+        "number-date",
+        "missing-date",
+        "missing-list",
+        "dangling-unit",
+        "dangling-party-in-list",
+        "dangling-problem",
+        "dangling-inspection",
+        "bad-id-in-list",
+        "null-in-list",
+        "empty-text-in-list",
+        "number-in-text-list",
+        "number-as-text",
+        "text-too-long",
+        "text-not-list",
+        "unknown",
+        "bad-id",
+        "id-too-long",
+        "dup-other-kind",
+        "dangling-opinion",
+        "responds-to-an-inspection",
+        "month13",
+        "missing-party",
+        "empty-ref",
+        "text-as-bool",
+        "number-as-bool",
+        "number-as-ref",
+        "dup-opinion",
+    ],
+)
+def test_bad_opinion_and_report_rows_are_located(
+    kind: str,
+    ident: str,
+    edit: Callable[[dict[str, object]], None],
+    code: str,
+    field: str,
+    frames: dict[str, pl.DataFrame],
+    tmp_path: Path,
+) -> None:
+    write_tables(frames, tmp_path, "jsonl")
+    line = _jsonl_edit(tmp_path / f"{kind}.jsonl", ident, edit)
+    err = _only(tmp_path)
+    found = [(d.code, d.span.line if d.span else None, d.field_path) for d in err.diagnostics]
+    assert (code, line, field) in found, found
+    # exactly this row is blamed: no other row of the table
+    assert {d.span.line for d in err.diagnostics if d.span and kind in d.span.file} == {line}
+    text = str(err)
+    assert f"{kind}.jsonl:{line}:1: {code}" in text
+    assert f"(id {ident})" in text or "duplicate" in code or field == "id"
+
+
+@pytest.mark.parametrize(
+    ("kind", "ident", "column", "value", "code"),
+    [
+        (_OPINIONS, OPINION, "addressed_to", [], "hz_facts_invalid_value"),
+        (_OPINIONS, OPINION, "problems", ["prob-nowhere"], "hz_facts_dangling_reference"),
+        (_REPORTS, REPORT, "responds_to", "op-nowhere", "hz_facts_dangling_reference"),
+        (_REPORTS, REPORT, "submitted_by", None, "hz_facts_missing_field"),
+    ],
+)
+def test_bad_opinion_and_report_cells_name_the_parquet_row(
+    kind: str,
+    ident: str,
+    column: str,
+    value: object,
+    code: str,
+    frames: dict[str, pl.DataFrame],
+    tmp_path: Path,
+) -> None:
+    write_tables(_break(frames, kind, ident, column, value), tmp_path, "parquet")
+    err = _only(tmp_path)
+    row = frames[kind].get_column("id").to_list().index(ident) + 1
+    assert f"{kind}.parquet row {row}: {code}" in str(err)
+    assert f"(id {ident}) field `{column}`" in str(err)
+
+
+def test_opinion_and_report_columns_of_the_wrong_type(
+    frames: dict[str, pl.DataFrame], tmp_path: Path
+) -> None:
+    reports = frames[_REPORTS].with_columns(pl.col("completed").cast(pl.Int8))
+    opinions = frames[_OPINIONS].with_columns(pl.col("deadline").cast(pl.Datetime))
+    write_tables({**frames, _REPORTS: reports, _OPINIONS: opinions}, tmp_path, "parquet")
+    found = {(d.code, d.field_path) for d in _only(tmp_path).diagnostics}
+    assert ("hz_facts_wrong_type", "completed") in found
+    assert ("hz_facts_wrong_type", "deadline") in found
+
+
+def test_a_blank_line_in_a_bulk_table_is_refused(
+    frames: dict[str, pl.DataFrame], tmp_path: Path
+) -> None:
+    """polars skips blank lines; rows would no longer be lines, so a blank line is an error, as
+    on the records path."""
+    write_tables(frames, tmp_path, "jsonl")
+    path = tmp_path / f"{_OPINIONS}.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:2], "  ", *lines[2:]]) + "\n", encoding="utf-8")
+    assert f"{_OPINIONS}.jsonl:3:1: hz_facts_syntax" in str(_only(tmp_path))
+
+
+def test_text_that_looks_like_json_is_text(
+    frames: dict[str, pl.DataFrame], example: hz.FactSet, tmp_path: Path
+) -> None:
+    """Strings polars could have made of numbers or lists are judged by the model: genuine text
+    passes, and the records are those the model reads."""
+    write_tables(frames, tmp_path, "jsonl")
+    _jsonl_edit(
+        tmp_path / f"{_OPINIONS}.jsonl",
+        OPINION,
+        lambda r: r.update(note="2021", requirements=["[紧急] 清运", "true"]),
+    )
+    tables = load_tables([tmp_path])
+    (opinion,) = tables.records(_OPINIONS, pl.Series([OPINION]))
+    assert opinion.note == "2021"
+    assert opinion.requirements == ["[紧急] 清运", "true"]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_opinions_and_reports_as_records(
+    fmt: str, example: hz.FactSet, frames: dict[str, pl.DataFrame], tmp_path: Path
+) -> None:
+    """Tables.records builds the same pydantic records as the model reads from fact files,
+    whole or by id, with defaults and unstated fields as on the records path."""
+    write_tables(frames, tmp_path, fmt)
+    tables = load_tables([tmp_path])
+    for kind in (_OPINIONS, _REPORTS):
+        want = sorted(example.of_kind(kind), key=lambda f: f.id)
+        assert tables.records(kind) == want
+        some = pl.Series([want[0].id, want[-1].id])
+        assert tables.records(kind, some) == [want[0], want[-1]]
+        assert tables.frame(kind).schema["issued" if kind == _OPINIONS else "submitted"] == pl.Date

@@ -9,6 +9,12 @@ records of the right kinds — with every problem naming the file, the row (the 
 lines), the record id and the field. Nothing is half-loaded: any problem raises
 :class:`FactLoadError` with all of them (up to ``limits.max_problems``).
 
+Kinds in ``BULK_KINDS`` are checked as columns, the others row by row through the models. In JSON
+lines polars reads a number, boolean, list or object among strings as text (``5`` → ``"5"``)
+and skips blank lines: text that may be such a value, and a column of the wrong type, is judged
+line by line by the model (only those lines), and a blank line is refused, as on the records
+path.
+
 Two ways out:
 
 * :meth:`Tables.frame` — a validated polars frame per kind, for the columnar evaluator;
@@ -23,15 +29,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
+import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import polars as pl
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StringConstraints, ValidationError
 from pydantic_core import PydanticUndefined
 
 from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
@@ -44,13 +52,25 @@ from hezhang_rules.source import DEFAULT_LIMITS, Limits
 
 TABLE_SUFFIXES = (".parquet", ".jsonl")
 
-BULK_KINDS = ("jurisdictions", "people", "appointments", "rivers", "inspections")
-"""Kinds read and validated as columns (the ones that reach millions of rows a year). Every
-other kind is read row by row into pydantic records, validated by the models themselves."""
+BULK_KINDS = (
+    "jurisdictions",
+    "people",
+    "appointments",
+    "rivers",
+    "inspections",
+    "rectification_opinions",
+    "rectification_reports",
+)
+"""Kinds read and validated as columns (the ones that grow with the number of chiefs and
+patrols: millions of rows, or hundreds of thousands, a year). Every other kind is read row by
+row into pydantic records, validated by the models themselves."""
 
 _ID = r"^[\w.:\-]+$"
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
 _ROW = "__row"
+_SUSPECT = "__suspect"
+_JSONISH = r"^(?:-?[0-9][0-9.eE+\-]*$|true$|false$|[\[{])"
+"""Text polars may have made of a JSON number, boolean, list or object (see ``suspect``)."""
 
 
 _RECORD_SUFFIXES = (".yaml", ".yml", ".json")
@@ -161,13 +181,29 @@ class Tables:
         if ids is not None:
             frame = frame.filter(pl.col("id").is_in(ids.implode()))
         model = FACT_KINDS[kind]
-        out = [model.model_validate(row_record(model, row)) for row in frame.iter_rows(named=True)]
+        if _flat(model):  # scalars and lists of scalars: a row is a record once nulls are dropped
+            out = [
+                model.model_validate({k: v for k, v in row.items() if v is not None})
+                for row in frame.iter_rows(named=True)
+            ]
+        else:
+            out = [
+                model.model_validate(row_record(model, row)) for row in frame.iter_rows(named=True)
+            ]
         if ids is None:
             self._records[kind] = out
         return out
 
     def digest(self) -> str:
         return self.digest_value
+
+
+def _flat(model: type[BaseModel]) -> bool:
+    """Whether every field is a scalar or a list of scalars (no mapping, no nested record)."""
+    return all(
+        s.kind == "scalar" or (s.kind == "list" and s.item is not None and s.item.kind == "scalar")
+        for s in model_fields(model).values()
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -178,7 +214,13 @@ def _read(src: _Source, diags: list[Diagnostic]) -> pl.DataFrame | None:
         if src.lines:
             if src.path.stat().st_size == 0:
                 return pl.DataFrame()
-            return pl.read_ndjson(src.path, infer_schema_length=None)
+            frame = pl.read_ndjson(src.path, infer_schema_length=None)
+            # polars skips blank lines: then rows are not lines, and a blank line is an error
+            # (as on the records path). Counting lines is cheap; locating only on a mismatch.
+            if frame.height != _count_lines(src.path):
+                diags.append(_blank_line(src))
+                return None
+            return frame
         return pl.read_parquet(src.path)
     except Exception as exc:  # polars raises its own error types; all mean "cannot read"
         if src.lines:
@@ -194,6 +236,30 @@ def _read(src: _Source, diags: list[Diagnostic]) -> pl.DataFrame | None:
             )
         )
         return None
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a file (a last line without a newline counts), read in chunks."""
+    count, last = 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last not in (b"", b"\n"))
+
+
+def _blank_line(src: _Source) -> Diagnostic:
+    with src.path.open("rb") as fh:
+        for i, line in enumerate(fh):
+            if not line.strip():
+                return Diagnostic(
+                    "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
+                )
+    return Diagnostic(
+        "hz_facts_unreadable_table",
+        "cannot read the table: its rows are not its lines",
+        Span(str(src.path)),
+    )
 
 
 def _locate_json_error(src: _Source) -> Diagnostic | None:
@@ -316,6 +382,8 @@ class _Checker:
     pending: list[tuple[pl.DataFrame, pl.Expr, str, str, str, str | None]] = field(
         default_factory=list
     )
+    suspects: dict[str, set[int]] = field(default_factory=dict)  # top-level field → rows
+    fallback: list[tuple[str, pl.DataFrame, str]] = field(default_factory=list)
 
     def full(self) -> bool:
         return len(self.diags) > self.limit
@@ -344,14 +412,76 @@ class _Checker:
                 [c.fill_null(False).any().alias(f"c{i}") for i, (_, c, *_r) in enumerate(items)]
             ).row(0)
             for hit, (_, cond, code, message, path, hint) in zip(hits, items, strict=True):
-                if hit and not self.full():
+                if hit and code == _SUSPECT:
+                    self.suspect(base.filter(cond.fill_null(False)), path)
+                elif hit and not self.full():
                     self.add(code, message, base.filter(cond.fill_null(False)), path, hint)
+
+    def suspect(self, rows: pl.DataFrame, path: str) -> None:
+        """Rows of a JSON-lines table whose value at ``path`` polars may have turned into text
+        (it reads ``5``, ``true``, ``[…]`` or ``{…}`` as a string when a column mixes them with
+        strings): judged exactly by the model in :meth:`exact`."""
+        top = path.split(".")[0].split("[")[0]
+        self.suspects.setdefault(top, set()).update(rows.get_column(_ROW).to_list())
+
+    def exact(self) -> None:
+        """Validate the suspect lines with the model, as the records path does; keep the errors
+        of the suspect fields (other fields were judged as columns)."""
+        if not self.suspects:
+            return
+        fields_of: dict[int, set[str]] = {}
+        for top, found in self.suspects.items():
+            for row in found:
+                fields_of.setdefault(row, set()).add(top)
+        self.suspects = {}
+        fallback, self.fallback = self.fallback, []
+        before = len(self.diags)
+        self._exact(fields_of)
+        judged = {(d.field_path or "").split(".")[0].split("[")[0] for d in self.diags[before:]}
+        for message, bad, path in fallback:  # the model found nothing: keep the column's word
+            if path.split(".")[0].split("[")[0] not in judged and not self.full():
+                self.add("hz_facts_wrong_type", message, bad, path)
+
+    def _exact(self, fields_of: dict[int, set[str]]) -> None:
+        model = FACT_KINDS[self.src.kind]
+        with self.src.path.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i not in fields_of:
+                    continue
+                value = json.loads(line)
+                try:
+                    model.model_validate(value)
+                except ValidationError as exc:
+                    rid = value.get("id")
+                    label = f"{self.src.kind}[{i}]" + (
+                        f" (id {rid})" if isinstance(rid, str) else ""
+                    )
+                    for d in validation_diagnostics(model, exc, label, _at_row(self.src, i)):
+                        top = (d.field_path or "").split(".")[0].split("[")[0]
+                        if top in fields_of[i] and not self.full():
+                            self.diags.append(d)
+                del fields_of[i]
+                if not fields_of or self.full():
+                    return
+
+    def wrong_column(self, message: str, base: pl.DataFrame, present: pl.Expr, path: str) -> None:
+        """A column of the wrong type. In JSON lines, polars gives a column mixing strings and
+        other values the type string: the lines are judged one by one (:meth:`exact`)."""
+        if self.src.lines:
+            self.suspect(base.filter(present), path)
+            self.fallback.append((message, base.filter(present), path))
+        else:
+            self.add("hz_facts_wrong_type", message, base.filter(present), path)
 
     def add(
         self, code: str, message: str, rows: pl.DataFrame, path: str, hint: str | None = None
     ) -> None:
         """One diagnostic per offending row (the first ``limit``), naming row, id and field."""
-        for r in rows.select(_ROW, "id").head(self.limit - len(self.diags) + 1).iter_rows():
+        rows = rows.head(self.limit - len(self.diags) + 1)
+        if "id" not in rows.columns:  # items of a list: the id of the row they sit in
+            ids = self.frame.select(_ROW, "id")
+            rows = rows.join(ids, on=_ROW, how="left", maintain_order="left")
+        for r in rows.select(_ROW, "id").iter_rows():
             row, rid = r
             label = f"{self.src.kind}[{row}]" + (f" (id {rid})" if isinstance(rid, str) else "")
             self.diags.append(
@@ -371,8 +501,11 @@ class _Checker:
         path: str,
         required: bool,
         base: pl.DataFrame,
+        text: StringConstraints | None = None,
     ) -> pl.Expr:
-        """Return the expression normalised (dates parsed); report problems as found."""
+        """Return the expression normalised (dates parsed); report problems as found.
+
+        ``text`` holds the string constraints of the scalar (or of the list's items)."""
         present = expr.is_not_null()
         if required:
             self.flag(base, expr.is_null(), "hz_facts_missing_field", "field required", path)
@@ -380,30 +513,23 @@ class _Checker:
             return expr
         if shape.kind == "scalar":
             if not _scalar_ok(dtype, shape):
-                self.add(
-                    "hz_facts_wrong_type",
-                    f"expected {_describe(shape)}, found a column of {dtype}",
-                    base.filter(present),
-                    path,
+                self.wrong_column(
+                    f"expected {_describe(shape)}, found a column of {dtype}", base, present, path
                 )
                 return expr
-            return self._scalar(expr, dtype, shape, path, base)
+            return self._scalar(expr, dtype, shape, path, base, text)
         if shape.kind == "list" and shape.item is not None:
             if not isinstance(dtype, pl.List):
-                self.add(
-                    "hz_facts_wrong_type",
-                    f"expected {_describe(shape)}, found {dtype}",
-                    base.filter(present),
-                    path,
+                self.wrong_column(
+                    f"expected {_describe(shape)}, found {dtype}", base, present, path
                 )
                 return expr
             item = shape.item
             if dtype.inner == pl.Null:  # only empty lists (JSON lines): no items to check
                 return expr
-            exploded = (
-                base.filter(expr.list.len() > 0)
-                .select(_ROW, "id", expr.alias("__v"))
-                .explode("__v")
+            # one row per item (row numbers only: ids are looked up for the rows reported)
+            exploded = base.select(_ROW, expr.alias("__v")).explode(
+                "__v", empty_as_null=False, keep_nulls=False
             )
             inner = pl.col("__v")
             if item.kind == "model" and item.model is not None:
@@ -412,7 +538,7 @@ class _Checker:
                 self.flag(
                     exploded, inner.is_null(), "hz_facts_wrong_type", "a list item is null", path
                 )
-                self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded)
+                self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded, text)
             return expr
         if shape.kind == "model" and shape.model is not None:
             self._struct(expr, dtype, shape.model, path, base)
@@ -429,11 +555,8 @@ class _Checker:
         base: pl.DataFrame,
     ) -> None:
         if not isinstance(dtype, pl.Struct):
-            self.add(
-                "hz_facts_wrong_type",
-                f"expected {model.__name__}, found {dtype}",
-                base.filter(expr.is_not_null()),
-                path,
+            self.wrong_column(
+                f"expected {model.__name__}, found {dtype}", base, expr.is_not_null(), path
             )
             return
         names = {f.name: f.dtype for f in dtype.fields}
@@ -469,8 +592,8 @@ class _Checker:
                     "field required",
                     sub,
                 )
-            self.check(inner, _dt(names[name]), shape, sub, False, base)
-            if shape.kind == "list":
+            self.check(inner, _dt(names[name]), shape, sub, False, base, _text_rule(model, name))
+            if shape.kind == "list" and isinstance(_dt(names[name]), pl.List):
                 self._list_len(inner, model, name, sub, base)
 
     def _list_len(
@@ -487,7 +610,13 @@ class _Checker:
             )
 
     def _scalar(
-        self, expr: pl.Expr, dtype: pl.DataType, shape: FieldShape, path: str, base: pl.DataFrame
+        self,
+        expr: pl.Expr,
+        dtype: pl.DataType,
+        shape: FieldShape,
+        path: str,
+        base: pl.DataFrame,
+        text: StringConstraints | None = None,
     ) -> pl.Expr:
         s = shape.scalar
         present = expr.is_not_null()
@@ -521,7 +650,10 @@ class _Checker:
             )
             return expr
         if s is str:
-            if (path.endswith("id") and path.split(".")[-1] == "id") or shape.ref:
+            if self.src.lines:
+                self.flag(base, present & expr.str.contains(_JSONISH), _SUSPECT, "", path)
+            pattern = text.pattern if text is not None else None
+            if (path.endswith("id") and path.split(".")[-1] == "id") or shape.ref or pattern == _ID:
                 self.flag(
                     base,
                     present & ~expr.str.contains(_ID),
@@ -536,8 +668,43 @@ class _Checker:
                 "String should have at least 1 character",
                 path,
             )
+            if pattern is not None and pattern != _ID:
+                self.flag(
+                    base,
+                    present & ~expr.str.contains(str(pattern)),
+                    "hz_facts_invalid_value",
+                    f"String should match pattern '{pattern}'",
+                    path,
+                )
+            if text is not None and text.max_length is not None:
+                self.flag(
+                    base,
+                    present & (expr.str.len_chars() > text.max_length),
+                    "hz_facts_invalid_value",
+                    f"String should have at most {text.max_length} characters",
+                    path,
+                )
             return expr
         return expr
+
+
+def _text_rule(model: type[BaseModel], name: str) -> StringConstraints | None:
+    """The string constraints (``Id``, ``Text``) of a field's scalar, or of its list's items."""
+    info = model.model_fields[name]
+    found = [m for m in info.metadata if isinstance(m, StringConstraints)]
+
+    def walk(ann: Any) -> None:
+        origin = get_origin(ann)
+        if origin is Annotated:
+            base, *meta = get_args(ann)
+            found.extend(m for m in meta if isinstance(m, StringConstraints))
+            walk(base)
+        elif origin in (Union, types.UnionType, list):
+            for arg in get_args(ann):
+                walk(arg)
+
+    walk(info.annotation)
+    return found[0] if found else None
 
 
 def _min_length(model: type[BaseModel], name: str) -> int:
@@ -588,8 +755,16 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
             if info.is_required():
                 checker.add("hz_facts_missing_field", "field required", frame, name)
             continue
-        checker.check(pl.col(name), _dt(raw.schema[name]), shape, name, info.is_required(), frame)
-        if shape.kind == "list":
+        checker.check(
+            pl.col(name),
+            _dt(raw.schema[name]),
+            shape,
+            name,
+            info.is_required(),
+            frame,
+            _text_rule(model, name),
+        )
+        if shape.kind == "list" and isinstance(_dt(raw.schema[name]), pl.List):
             checker._list_len(pl.col(name), model, name, name, frame)
         ge = _bounds(model, name)
         if ge is not None and shape.kind == "scalar" and _scalar_ok(_dt(raw.schema[name]), shape):
@@ -608,12 +783,19 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
         if checker.full():
             break
     checker.flush()
+    checker.exact()
     if diags:
         return frame
     for name, shape in shapes.items():  # a column no row states: its default, or null
         if name not in raw.columns:
             out.append(_with_default(pl.lit(None, dtype_of(shape)), model, name).alias(name))
-    return frame.select(out).sort("id")
+    return _by_id(frame.select(out))
+
+
+def _by_id(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows in id order. Tables are usually written in id order: checking is cheaper than
+    sorting (and gives the same rows: equal ids are refused as duplicates)."""
+    return frame if frame.get_column("id").is_sorted() else frame.sort("id")
 
 
 def _dt(dtype: Any) -> pl.DataType:
@@ -659,9 +841,9 @@ def _references(
     sources: dict[str, _Source],
     diags: list[Diagnostic],
     limit: int,
+    problem_ids: pl.Series | None,
 ) -> None:
     ids_by_kind = {k: f.get_column("id") for k, f in frames.items() if "id" in f.columns}
-    problem_ids = _problem_ids(frames)
     for kind, frame in frames.items():
         src = sources[kind]
         checker = _Checker(src, frame, diags, limit)
@@ -669,11 +851,11 @@ def _references(
             targets = [ids_by_kind[k] for k in kinds if k in ids_by_kind]
             if "problems" in kinds and problem_ids is not None:
                 targets.append(problem_ids)
-            known = pl.concat(targets) if targets else pl.Series("id", [], pl.String)
             vals = frame.select(_ROW, "id", expr.alias("__v"))
             if is_list:
                 vals = vals.explode("__v")
-            bad = vals.filter(pl.col("__v").is_not_null() & ~pl.col("__v").is_in(known.implode()))
+            vals = vals.filter(pl.col("__v").is_not_null())
+            bad = vals.filter(~_known(vals.get_column("__v"), targets))
             if bad.height:
                 first = bad.get_column("__v")[0]
                 checker.add(
@@ -686,6 +868,18 @@ def _references(
                 )
             if checker.full():
                 return
+
+
+def _known(values: pl.Series, targets: list[pl.Series]) -> pl.Series:
+    """Which ``values`` (no nulls) are among the ``targets`` ids. One target many times larger
+    than the values (opinions → inspections) and sorted, as validated frames are: a binary
+    search per value, not a hash set of every target id."""
+    if len(targets) == 1 and targets[0].len() > 8 * values.len() and targets[0].is_sorted():
+        ids = targets[0]  # not empty: larger than the values
+        at = ids.search_sorted(values).clip(0, ids.len() - 1)
+        return (ids.gather(at) == values).alias("known")
+    known = pl.concat(targets) if targets else pl.Series("id", [], pl.String)
+    return values.is_in(known.implode())
 
 
 def ref_columns(
@@ -730,13 +924,21 @@ def _duplicates(
     sources: dict[str, _Source],
     diags: list[Diagnostic],
     limit: int,
+    probs: pl.Series | None,
 ) -> None:
+    ids = [f.get_column("id") for f in frames.values() if "id" in f.columns]
+    if probs is not None:
+        ids.append(probs)
+    if not ids:
+        return
+    every = pl.concat(ids)
+    if every.hash().n_unique() == every.len():
+        return  # distinct hashes, distinct ids (the usual case); else the exact test below
     parts = [
         f.select(pl.col("id"), pl.lit(k).alias("__kind"), pl.col(_ROW))
         for k, f in frames.items()
         if "id" in f.columns
     ]
-    probs = _problem_ids(frames)
     if probs is not None and probs.len():
         parts.append(
             pl.DataFrame({"id": probs}).with_columns(
@@ -828,10 +1030,11 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             )
             continue
         frames[kind] = _validate(src, raw, diags, limits.max_problems)
+    problem_ids = _problem_ids(frames) if not diags else None
     if not diags:
-        _duplicates(frames, sources, diags, limits.max_problems)
+        _duplicates(frames, sources, diags, limits.max_problems, problem_ids)
     if not diags:
-        _references(frames, sources, diags, limits.max_problems)
+        _references(frames, sources, diags, limits.max_problems, problem_ids)
     if diags:
         if len(diags) > limits.max_problems:
             diags = diags[: limits.max_problems]
@@ -866,7 +1069,7 @@ def _record_frame(kind: str, records: list[Fact], read: pl.DataFrame | None) -> 
                 ).alias(n)
                 for n, shape in shapes.items()
             ]
-            return read.select(cols).sort("id")
+            return _by_id(read.select(cols))
         except pl.exceptions.PolarsError:
             pass  # e.g. a mapping stored as a struct: rebuild from the records
     return frames_from_facts(records)[kind]
@@ -875,20 +1078,32 @@ def _record_frame(kind: str, records: list[Fact], read: pl.DataFrame | None) -> 
 def _digest(frames: dict[str, pl.DataFrame]) -> str:
     """sha256 over each kind's rows in id order, written as JSON lines with sorted keys.
 
-    The same records give the same digest whatever file format or row order they came in
-    (Parquet and JSON lines of one world agree); the encoding is polars' own NDJSON writer, so
-    a polars upgrade may change it (the run record names the package version beside it).
+    Kinds in ``FACT_KINDS`` order; each kind's frame (rows sorted by id, every column in the
+    model's own type, top-level columns sorted by name) is cut in slices of 250,000 rows, and
+    each slice is hashed as the kind's name and a newline, then the slice as polars writes it
+    with ``write_ndjson`` (UTF-8 bytes, written straight to a buffer: no text is decoded and
+    encoded again). The same records give the same digest whatever file format or row order they
+    came in (Parquet and JSON lines of one world agree), and any value changed changes it; the
+    encoding is polars' own NDJSON writer, so a polars upgrade may change it (the run record
+    names the package version beside it).
     """
     h = hashlib.sha256()
+    buf = io.BytesIO()
     for kind in FACT_KINDS:
         frame = frames.get(kind)
         if frame is None:
             continue
         ordered = frame.select(sorted(frame.columns))
-        for start in range(0, ordered.height, 250_000):
+        for start in range(0, ordered.height, _DIGEST_SLICE):
             h.update(kind.encode() + b"\n")
-            h.update(ordered.slice(start, 250_000).write_ndjson().encode())
+            buf.seek(0)
+            buf.truncate()
+            ordered.slice(start, _DIGEST_SLICE).write_ndjson(buf)
+            h.update(buf.getbuffer())
     return h.hexdigest()
+
+
+_DIGEST_SLICE = 250_000
 
 
 def tables_factset(tables: Tables) -> FactSet:
