@@ -34,8 +34,11 @@ class Message(_Data):
     en: str
 
 
+HolderKind = Literal["person", "unit", "jurisdiction"]
+
+
 class HolderRef(_Data):
-    kind: Literal["person", "unit", "jurisdiction"]
+    kind: HolderKind
     id: str
     name: str
 

@@ -678,6 +678,20 @@ def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarRepor
         return _evaluate(plan, tables, as_of)
 
 
+def _run_batch(run: _Run, rules: list[PlanRule]) -> None:
+    """The batch evaluator's rules, in plan order, over the run's world."""
+    for rule in rules:
+        req = rule.requirement
+        if isinstance(req, CountPlan | ForbidPlan):
+            run.count(rule, req)
+        elif isinstance(req, DeadlinePlan):
+            run.deadline(rule, req)
+        elif isinstance(req, ResponsePlan):
+            run.response(rule, req)
+        else:
+            run.evidence(rule, req)
+
+
 def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     bulk = tuple(k for k in BULK_KINDS if k in tables.frames)
     # A rule whose findings open another rule's duties (``finding_of``) stays in the batch part,
@@ -691,37 +705,36 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     generic = [r for r in plan.rules if kinds[r.id] is None]
     facts = _generic_facts(plan, tables, generic)
     world = World(facts, as_of)
+    # The batch part is Python; the columnar rules are mostly polars, which lets go of the
+    # interpreter while it works: the two run side by side, each with its own run (findings
+    # lists are not shared between threads). The batch part's rules never read the columnar
+    # rules' findings (a rule another one reads is kept in the batch part above).
     run = _Run(plan, world)
-    for rule in generic:
-        req = rule.requirement
-        if isinstance(req, CountPlan | ForbidPlan):
-            run.count(rule, req)
-        elif isinstance(req, DeadlinePlan):
-            run.deadline(rule, req)
-        elif isinstance(req, ResponsePlan):
-            run.response(rule, req)
-        else:
-            run.evidence(rule, req)
-    python: list[Finding] = list(run.findings)
+    python: list[Finding] = []
     parts: list[Part] = []
-    names = (
-        tables.frame("people")
-        .select(pl.col("id").alias("pid"), pl.col("name").alias("holder_name"))
-        .pipe(escape_column, "holder_name")
-        if "people" in tables.frames
-        else pl.DataFrame(schema={"pid": pl.String, "holder_name": pl.String})
-    )
-    for rule in plan.rules:
-        how = kinds[rule.id]
-        if how == "count":
-            assert isinstance(rule.requirement, CountPlan)
-            _count(rule, rule.requirement, run, tables, as_of, parts, python)
-        elif how == "evidence":
-            assert isinstance(rule.requirement, EvidencePlan)
-            _evidence(rule, rule.requirement, tables, names, as_of, parts)
-        elif how == "response":
-            assert isinstance(rule.requirement, ResponsePlan)
-            evaluate_response(rule, rule.requirement, run, tables, as_of, parts, python)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        batch = pool.submit(_run_batch, run, generic)
+        columnar = _Run(plan, world)
+        names = (
+            tables.frame("people")
+            .select(pl.col("id").alias("pid"), pl.col("name").alias("holder_name"))
+            .pipe(escape_column, "holder_name")
+            if "people" in tables.frames
+            else pl.DataFrame(schema={"pid": pl.String, "holder_name": pl.String})
+        )
+        for rule in plan.rules:
+            how = kinds[rule.id]
+            if how == "count":
+                assert isinstance(rule.requirement, CountPlan)
+                _count(rule, rule.requirement, columnar, tables, as_of, parts, python)
+            elif how == "evidence":
+                assert isinstance(rule.requirement, EvidencePlan)
+                _evidence(rule, rule.requirement, tables, names, as_of, parts)
+            elif how == "response":
+                assert isinstance(rule.requirement, ResponsePlan)
+                evaluate_response(rule, rule.requirement, columnar, tables, as_of, parts, python)
+        batch.result()
+    python += run.findings
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)

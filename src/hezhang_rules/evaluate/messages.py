@@ -77,4 +77,4 @@ def render(
         zh += f"（{detail_zh}）"
     if detail_en:
         en += f" ({detail_en})"
-    return Message(zh=zh, en=en)
+    return Message.model_construct(zh=zh, en=en)
