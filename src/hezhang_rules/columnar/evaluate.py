@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import polars as pl
+from pydantic_core import to_jsonable_python
 
 from hezhang_rules._version import __version__
 from hezhang_rules.columnar.exprs import (
     KEYS,
-    LINES_SCHEMA,
     Part,
     escape_column,
     finding_struct,
@@ -78,7 +78,6 @@ from hezhang_rules.findings import (
     Report,
     RunRecord,
     Summary,
-    finding_line,
     header_line,
 )
 
@@ -652,19 +651,58 @@ def _evidence(
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
 
-def _python_lines(found: list[Finding]) -> pl.DataFrame:
-    return pl.DataFrame(
+def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
+    """The batch part's findings of ``rule`` as JSON lines, assembled as columns like the
+    columnar rules' (``findings.finding_line`` per finding was most of a national report)."""
+    frame = pl.DataFrame(
         {
-            "article": [f.article for f in found],
-            "rule_id": [f.rule_id for f in found],
             "holder_id": [f.holder.id for f in found],
-            "period_start": [f.period.start for f in found],
-            "id": [f.id for f in found],
+            "holder_name": [f.holder.name for f in found],
+            "hkind": [f.holder.kind for f in found],
             "status": [f.status for f in found],
-            "line": [finding_line(f) for f in found],
+            "due": [f.due for f in found],
+            "evidence": [f.evidence for f in found],
+            "id": [f.id for f in found],
+            "msg_zh": [f.message.zh for f in found],
+            "msg_en": [f.message.en for f in found],
+            "period_start": [f.period.start for f in found],
+            "period_end": [f.period.end for f in found],
+            "label": [f.period.label for f in found],
+            "subject": [f.subject for f in found],
+            "escalated_from": [f.escalated_from for f in found],
+            "details": [
+                json.dumps(
+                    to_jsonable_python(f.details),
+                    ensure_ascii=False,
+                    sort_keys=True,
+                    separators=(",", ":"),
+                )
+                for f in found
+            ],
         },
-        schema=LINES_SCHEMA,
+        schema={
+            "holder_id": pl.String,
+            "holder_name": pl.String,
+            "hkind": pl.String,
+            "status": pl.String,
+            "due": pl.Date,
+            "evidence": pl.List(pl.String),
+            "id": pl.String,
+            "msg_zh": pl.String,
+            "msg_en": pl.String,
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            "label": pl.String,
+            "subject": pl.String,
+            "escalated_from": pl.String,
+            "details": pl.String,
+        },
     )
+    for column in ("holder_name", "msg_zh", "msg_en", "label"):  # text that may need escaping
+        frame = escape_column(frame, column)
+    return finding_struct(
+        rule, frame, pl.col("details"), pl.col("hkind"), pl.col("escalated_from")
+    ).with_columns(pl.col("article").cast(pl.Int32))
 
 
 def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
@@ -738,13 +776,14 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)
+    rules = {r.id: r for r in plan.rules}
     for rule_id, found in by_rule.items():
         parts.append(
             Part(
                 found[0].article,
                 rule_id,
                 status_counts(pl.Series([f.status for f in found])),
-                functools.partial(_python_lines, found),
+                functools.partial(_python_lines, rules[rule_id], found),
             )
         )
     totals: dict[str, int] = {}

@@ -79,17 +79,6 @@ class Part:
     chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
 
 
-LINES_SCHEMA = {
-    "article": pl.Int32,
-    "rule_id": pl.String,
-    "holder_id": pl.String,
-    "period_start": pl.Date,
-    "id": pl.String,
-    "status": pl.String,
-    "line": pl.String,
-}
-
-
 def status_counts(status: pl.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in status.value_counts().iter_rows()}
 
@@ -171,13 +160,18 @@ def _id_list(ids: pl.Expr) -> pl.Expr:
 
 
 def finding_struct(
-    rule: PlanRule, f: pl.DataFrame, details: pl.Expr, holder_kind: pl.Expr | None = None
+    rule: PlanRule,
+    f: pl.DataFrame,
+    details: pl.Expr,
+    holder_kind: pl.Expr | None = None,
+    escalated_from: pl.Expr | None = None,
 ) -> pl.DataFrame:
     """The finding columns → one JSON line each, byte for byte ``findings.finding_line``.
 
     ``f`` has holder_id, holder_name (escaped), status, due, evidence, id, msg_zh, msg_en
     (escaped: ``render_expr``), period_start, period_end, label and subject; ``details`` is
-    the details object as JSON text; ``holder_kind`` defaults to people. The line is written
+    the details object as JSON text; ``holder_kind`` defaults to people, ``escalated_from``
+    to none. The line is written
     out key by key in sorted order (polars' own JSON encoder is several times slower).
     """
 
@@ -189,7 +183,9 @@ def finding_struct(
         details,
         pl.lit(',"due":'),
         _quoted_or_null(pl.col("due").cast(pl.String)),
-        pl.lit(',"escalated_from":null,"evidence":'),
+        pl.lit(',"escalated_from":'),
+        pl.lit("null") if escalated_from is None else _quoted_or_null(escalated_from),
+        pl.lit(',"evidence":'),
         _id_list(pl.col("evidence")),
         pl.lit(',"holder":{"id":"'),
         pl.col("holder_id"),
