@@ -661,7 +661,7 @@ def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
             "hkind": [f.holder.kind for f in found],
             "status": [f.status for f in found],
             "due": [f.due for f in found],
-            "evidence": [f.evidence for f in found],
+            "evidence": [json.dumps(f.evidence, separators=(",", ":")) for f in found],
             "id": [f.id for f in found],
             "msg_zh": [f.message.zh for f in found],
             "msg_en": [f.message.en for f in found],
@@ -686,7 +686,7 @@ def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
             "hkind": pl.String,
             "status": pl.String,
             "due": pl.Date,
-            "evidence": pl.List(pl.String),
+            "evidence": pl.String,
             "id": pl.String,
             "msg_zh": pl.String,
             "msg_en": pl.String,
@@ -701,7 +701,12 @@ def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
     for column in ("holder_name", "msg_zh", "msg_en", "label"):  # text that may need escaping
         frame = escape_column(frame, column)
     return finding_struct(
-        rule, frame, pl.col("details"), pl.col("hkind"), pl.col("escalated_from")
+        rule,
+        frame,
+        pl.col("details"),
+        pl.col("hkind"),
+        pl.col("escalated_from"),
+        pl.col("evidence"),
     ).with_columns(pl.col("article").cast(pl.Int32))
 
 

@@ -165,14 +165,16 @@ def finding_struct(
     details: pl.Expr,
     holder_kind: pl.Expr | None = None,
     escalated_from: pl.Expr | None = None,
+    evidence_json: pl.Expr | None = None,
 ) -> pl.DataFrame:
     """The finding columns → one JSON line each, byte for byte ``findings.finding_line``.
 
     ``f`` has holder_id, holder_name (escaped), status, due, evidence, id, msg_zh, msg_en
     (escaped: ``render_expr``), period_start, period_end, label and subject; ``details`` is
     the details object as JSON text; ``holder_kind`` defaults to people, ``escalated_from``
-    to none. The line is written
-    out key by key in sorted order (polars' own JSON encoder is several times slower).
+    to none; ``evidence_json``, the evidence as JSON text, to the ``evidence`` list column.
+    The line is written out key by key in sorted order (polars' own JSON encoder is several
+    times slower).
     """
 
     def const(key: str, value: Any) -> str:
@@ -186,7 +188,7 @@ def finding_struct(
         pl.lit(',"escalated_from":'),
         pl.lit("null") if escalated_from is None else _quoted_or_null(escalated_from),
         pl.lit(',"evidence":'),
-        _id_list(pl.col("evidence")),
+        _id_list(pl.col("evidence")) if evidence_json is None else evidence_json,
         pl.lit(',"holder":{"id":"'),
         pl.col("holder_id"),
         pl.lit('","kind":"'),
