@@ -628,7 +628,7 @@ def _evidence(
                 pl.col("day").alias("period_end"),
                 pl.col("day").cast(pl.String).alias("label"),
                 pl.col("day").alias("due"),
-                pl.concat_list(pl.col("fid")).alias("evidence"),
+                pl.concat_str(pl.lit('["'), pl.col("fid"), pl.lit('"]')).alias("evidence"),
                 pl.col("fid").alias("subject"),
                 pl.concat_str(
                     pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("fid")
@@ -639,7 +639,7 @@ def _evidence(
             rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return finding_struct(rule, f, pl.col("details"))
+        return finding_struct(rule, f, pl.col("details"), evidence_json=pl.col("evidence"))
 
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
         # Report order within the rule is holder, day, then the record id: slices of the

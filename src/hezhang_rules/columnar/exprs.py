@@ -143,11 +143,7 @@ def render_expr(
 
 
 def _quoted_or_null(text: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(text.is_null())
-        .then(pl.lit("null"))
-        .otherwise(pl.concat_str(pl.lit('"'), text, pl.lit('"')))
-    )
+    return pl.concat_str(pl.lit('"'), text, pl.lit('"')).fill_null(pl.lit("null"))
 
 
 def _id_list(ids: pl.Expr) -> pl.Expr:
