@@ -1,26 +1,32 @@
 """The columnar evaluator: the hot rules as joins and group-bys, the rest by the batch evaluator.
 
-A national year is millions of inspections but only a few thousand meetings, opinions and
-cases. So the plan is split, rule by rule, generically (nothing here names an article):
+A national year is millions of inspections, opinions and reports but only tens of thousands of
+meetings and cases. So the plan is split, rule by rule, generically (nothing here names an
+article; ``columnar_rule`` names a rule's shape):
 
-* **columnar rules** — the requirement shapes that read a bulk kind (a kind kept as columns,
-  ``BULK_KINDS``) and whose conditions polars can judge exactly:
+* **columnar rules** — the requirement shapes polars can judge exactly:
 
-  - ``count`` per period over post holders, bound by one field to the holder (art. 16): the
-    holders and their periods (tenure, force, clipping) come from the batch evaluator's own
-    ``World`` and ``instances`` — one row per holder and period, not per fact — and the
-    counting is a join of the bulk table with those periods and a group-by;
-  - ``evidence`` on each record of the bulk kind, held by the person a field names, with
-    ``present`` conditions (art. 18): one vectorised pass, one finding per record.
+  - ``count`` per period over post holders on a bulk kind (``BULK_KINDS``), bound by one field
+    to the holder (art. 16): the holders and their periods (tenure, force, clipping) are frames
+    (``columnar.holders``, checked against the batch evaluator's ``post_holders`` and
+    ``instances``), and the counting is a join of the bulk table with those periods and a
+    group-by;
+  - ``evidence`` on each record of a bulk kind, held by the person a field names, with
+    ``present`` conditions (art. 18): one vectorised pass, one finding per record;
+  - ``response`` with exact trigger and reply tests, one link and one bind (art. 19):
+    triggers, holders in scope and first replies as joins (``columnar.response``).
 
 * **every other rule** runs in the batch evaluator (``evaluate.batch``) over the kinds kept as
   records, plus the bulk records those rules can need: rows that may meet their ``where``
-  (a superset computed in columns, the exact test left to the batch code) and rows other
-  records refer to. Findings are the batch evaluator's own.
+  (a superset computed in columns, the exact test left to the batch code; for replies, only
+  those linked to a possible trigger), rows a ``related`` test looks up, and rows other records
+  refer to. Findings are the batch evaluator's own; this part runs on a thread beside the
+  columnar rules.
 
-Findings of both parts become JSON lines (sorted keys, compact) in the report order, so the
-report streams to a file and never exists as one Python object; ``ColumnarReport.to_report()``
-builds the :class:`~hezhang_rules.findings.Report` for small worlds and tests, where it equals
+Findings of both parts become JSON lines (sorted keys, compact) in the report order, assembled
+as polars string columns (``columnar.exprs.finding_struct``), so the report streams to a file
+and never exists as one Python object; ``ColumnarReport.to_report()`` builds the
+:class:`~hezhang_rules.findings.Report` for small worlds and tests, where it equals
 ``hezhang_rules.evaluate`` on the same facts.
 """
 
