@@ -76,3 +76,15 @@ def test_escape_column_escapes_only_what_json_escapes() -> None:
     got = escape_column(frame, "name").get_column("name").to_list()
     assert got == [json_text(x) for x in NASTY] + [None]
     assert got[-2] == "普通" and got[-3] == "\u2028分隔"  # left as they are
+
+
+def test_a_report_written_twice_is_the_same_twice(plan: hz.Plan) -> None:
+    facts = hz.load_facts([ROOT / "examples" / "qinghemen-2021"])
+    result = evaluate_tables(plan, Tables.from_facts(facts), AS_OF)
+    first, second = io.StringIO(), io.StringIO()
+    result.write_jsonl(first)
+    lines = list(result.lines())
+    result.write_jsonl(second)
+    assert first.getvalue() == second.getvalue()
+    assert first.getvalue().split("\n")[1:-1] == lines
+    assert len(lines) == result.summary.total > 0

@@ -50,9 +50,11 @@ from hezhang_rules.columnar.exprs import (
     escape_column,
     finding_struct,
     json_text,
+    line_expr,
     path_expr,
     plain,
     render_expr,
+    rule_pieces,
     status_counts,
     top_scalar,
     where_expr,
@@ -657,11 +659,31 @@ def _evidence(
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
 
-def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
-    """The batch part's findings of ``rule`` as JSON lines, assembled as columns like the
-    columnar rules' (``findings.finding_line`` per finding was most of a national report)."""
+class _BatchLines:
+    """The batch part's findings as JSON lines, assembled as columns like the columnar rules'
+    (``findings.finding_line`` per finding was most of a national report) — for every rule at
+    once, the first time one rule's lines are asked for, then handed out rule by rule."""
+
+    def __init__(self, rules: dict[str, PlanRule], found: list[Finding]) -> None:
+        self.rules = rules
+        self.found = found
+        self.by_rule: dict[str, pl.DataFrame] = {}
+
+    def lines(self, rule_id: str) -> pl.DataFrame:
+        if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
+            frame = _batch_lines(self.rules, self.found)
+            self.by_rule = {
+                str(key[0]): part
+                for key, part in frame.partition_by("rule_id", as_dict=True).items()
+            }
+        return self.by_rule.pop(rule_id)  # each rule's lines are held until written, not after
+
+
+def _batch_lines(rules: dict[str, PlanRule], found: list[Finding]) -> pl.DataFrame:
     frame = pl.DataFrame(
         {
+            "article": [f.article for f in found],
+            "rule_id": [f.rule_id for f in found],
             "holder_id": [f.holder.id for f in found],
             "holder_name": [f.holder.name for f in found],
             "hkind": [f.holder.kind for f in found],
@@ -687,6 +709,8 @@ def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
             ],
         },
         schema={
+            "article": pl.Int32,
+            "rule_id": pl.String,
             "holder_id": pl.String,
             "holder_name": pl.String,
             "hkind": pl.String,
@@ -706,14 +730,23 @@ def _python_lines(rule: PlanRule, found: list[Finding]) -> pl.DataFrame:
     )
     for column in ("holder_name", "msg_zh", "msg_en", "label"):  # text that may need escaping
         frame = escape_column(frame, column)
-    return finding_struct(
-        rule,
-        frame,
+    texts = {rule_id: rule_pieces(rules[rule_id]) for rule_id in set(frame["rule_id"])}
+    pieces = tuple(
+        pl.col("rule_id").replace_strict(
+            {rule_id: t[n] for rule_id, t in texts.items()}, return_dtype=pl.String
+        )
+        for n in range(3)
+    )
+    line = line_expr(
+        (pieces[0], pieces[1], pieces[2]),
         pl.col("details"),
         pl.col("hkind"),
         pl.col("escalated_from"),
         pl.col("evidence"),
-    ).with_columns(pl.col("article").cast(pl.Int32))
+    )
+    return frame.select(
+        "article", "rule_id", "holder_id", "period_start", "id", "status", line.alias("line")
+    )
 
 
 def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
@@ -787,14 +820,14 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    rules = {r.id: r for r in plan.rules}
+    batch_lines = _BatchLines({r.id: r for r in plan.rules}, python)
     for rule_id, found in by_rule.items():
         parts.append(
             Part(
                 found[0].article,
                 rule_id,
                 status_counts(pl.Series([f.status for f in found])),
-                functools.partial(_python_lines, rules[rule_id], found),
+                functools.partial(batch_lines.lines, rule_id),
             )
         )
     totals: dict[str, int] = {}

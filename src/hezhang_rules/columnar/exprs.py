@@ -155,29 +155,56 @@ def _id_list(ids: pl.Expr) -> pl.Expr:
     )
 
 
-def finding_struct(
-    rule: PlanRule,
-    f: pl.DataFrame,
-    details: pl.Expr,
-    holder_kind: pl.Expr | None = None,
-    escalated_from: pl.Expr | None = None,
-    evidence_json: pl.Expr | None = None,
-) -> pl.DataFrame:
-    """The finding columns → one JSON line each, byte for byte ``findings.finding_line``.
-
-    ``f`` has holder_id, holder_name (escaped), status, due, evidence, id, msg_zh, msg_en
-    (escaped: ``render_expr``), period_start, period_end, label and subject; ``details`` is
-    the details object as JSON text; ``holder_kind`` defaults to people, ``escalated_from``
-    to none; ``evidence_json``, the evidence as JSON text, to the ``evidence`` list column.
-    The line is written out key by key in sorted order (polars' own JSON encoder is several
-    times slower).
-    """
+def rule_pieces(rule: PlanRule) -> tuple[str, str, str]:
+    """The constant text of a rule's lines: before ``details``, between ``message`` and the
+    period's end, and between the period's start and the status."""
 
     def const(key: str, value: Any) -> str:
         return f'"{key}":' + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    line = pl.concat_str(
-        pl.lit(f'{{"article":{rule.article},"details":'),
+    head = f'{{"article":{rule.article},"details":'
+    mid = (
+        '"},'
+        + const("modality", rule.modality)
+        + ","
+        + const("parameters", [u.name for u in rule.params])
+        + ',"period":{"end":"'
+    )
+    tail = (
+        '"},'
+        + ",".join(
+            const(k, v)
+            for k, v in (
+                ("requirement", rule.requirement.type),
+                ("rule_id", rule.id),
+                ("severity", rule.severity),
+                ("source", str(rule.span)),
+            )
+        )
+        + ',"status":"'
+    )
+    return head, mid, tail
+
+
+def line_expr(
+    pieces: tuple[pl.Expr, pl.Expr, pl.Expr],
+    details: pl.Expr,
+    holder_kind: pl.Expr | None = None,
+    escalated_from: pl.Expr | None = None,
+    evidence_json: pl.Expr | None = None,
+) -> pl.Expr:
+    """One finding's JSON line, byte for byte ``findings.finding_line``, from its columns.
+
+    The frame has holder_id, holder_name (escaped), status, due, evidence, id, msg_zh, msg_en
+    (escaped: ``render_expr``), period_start, period_end, label and subject; ``pieces`` are
+    the rule's constant text (``rule_pieces``); ``details`` is the details object as JSON text;
+    ``holder_kind`` defaults to people, ``escalated_from`` to none; ``evidence_json``, the
+    evidence as JSON text, to the ``evidence`` list column. The line is written out key by key
+    in sorted order (polars' own JSON encoder is several times slower).
+    """
+    head, mid, tail = pieces
+    return pl.concat_str(
+        head,
         details,
         pl.lit(',"due":'),
         _quoted_or_null(pl.col("due").cast(pl.String)),
@@ -197,30 +224,37 @@ def finding_struct(
         pl.col("msg_en"),
         pl.lit('","zh":"'),
         pl.col("msg_zh"),
-        pl.lit('"},' + const("modality", rule.modality) + ","),
-        pl.lit(const("parameters", [u.name for u in rule.params]) + ',"period":{"end":"'),
+        mid,
         pl.col("period_end").cast(pl.String),
         pl.lit('","label":'),
         _quoted_or_null(pl.col("label")),
         pl.lit(',"start":"'),
         pl.col("period_start").cast(pl.String),
-        pl.lit(
-            '"},'
-            + ",".join(
-                const(k, v)
-                for k, v in (
-                    ("requirement", rule.requirement.type),
-                    ("rule_id", rule.id),
-                    ("severity", rule.severity),
-                    ("source", str(rule.span)),
-                )
-            )
-            + ',"status":"'
-        ),
+        tail,
         pl.col("status"),
         pl.lit('","subject":'),
         _quoted_or_null(pl.col("subject")),
         pl.lit("}"),
+    )
+
+
+def finding_struct(
+    rule: PlanRule,
+    f: pl.DataFrame,
+    details: pl.Expr,
+    holder_kind: pl.Expr | None = None,
+    escalated_from: pl.Expr | None = None,
+    evidence_json: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """The finding columns of one rule → the report's sort keys and one JSON line each
+    (``line_expr``)."""
+    head, mid, tail = rule_pieces(rule)
+    line = line_expr(
+        (pl.lit(head), pl.lit(mid), pl.lit(tail)),
+        details,
+        holder_kind,
+        escalated_from,
+        evidence_json,
     )
     return f.select(
         pl.lit(rule.article).alias("article"),
