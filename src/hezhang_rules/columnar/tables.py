@@ -33,6 +33,7 @@ import io
 import json
 import types
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -151,6 +152,7 @@ class Tables:
     sources: dict[str, Path]
     digest_value: str
     _records: dict[str, list[Fact]] = field(default_factory=dict)
+    _digesting: Future[str] | None = None  # the digest, computed on a thread after loading
 
     @classmethod
     def from_facts(cls, facts: Any) -> Tables:
@@ -195,6 +197,9 @@ class Tables:
         return out
 
     def digest(self) -> str:
+        if self._digesting is not None:
+            self.digest_value = self._digesting.result()
+            self._digesting = None
         return self.digest_value
 
 
@@ -1048,7 +1053,12 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             )
         raise FactLoadError(diags)
     frames = {k: f.drop(_ROW) for k, f in frames.items()}
-    tables = Tables(frames, {k: s.path for k, s in sources.items()}, _digest(frames))
+    # The digest goes into the report's run record, at the end: it is computed on a thread
+    # meanwhile (the frames do not change; polars and hashlib let go of the interpreter).
+    pool = ThreadPoolExecutor(max_workers=1)
+    tables = Tables(frames, {k: s.path for k, s in sources.items()}, "")
+    tables._digesting = pool.submit(_digest, frames)
+    pool.shutdown(wait=False)
     tables._records.update(records)
     return tables
 
