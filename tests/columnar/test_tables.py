@@ -103,6 +103,15 @@ def _insp_row(frames: dict[str, pl.DataFrame], ident: str = INSPECTION) -> int:
         (lambda r: r.pop("inspector"), "hz_facts_missing_field", "inspector"),
         (lambda r: r.update(inspector="p-nobody"), "hz_facts_dangling_reference", "inspector"),
         (lambda r: r.update(rivers=["r-nowhere"]), "hz_facts_dangling_reference", "rivers"),
+        (
+            lambda r: r.setdefault("record", {}).update(
+                problems=[
+                    {"id": "prob-x-1", "description": "堤岸破损", "responsible": ["p-nobody"]}
+                ]
+            ),
+            "hz_facts_dangling_reference",
+            "record.problems.responsible",
+        ),
         (lambda r: r.update(weather="晴"), "hz_facts_unknown_field", "weather"),
         (
             lambda r: r.setdefault("record", {}).update(mood="好"),
@@ -126,6 +135,7 @@ def _insp_row(frames: dict[str, pl.DataFrame], ident: str = INSPECTION) -> int:
         "missing",
         "dangling",
         "dangling-list",
+        "dangling-in-a-list-of-records",
         "unknown",
         "unknown-nested",
         "empty-text",

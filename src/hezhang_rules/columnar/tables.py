@@ -890,22 +890,42 @@ def _known(values: pl.Series, targets: list[pl.Series]) -> pl.Series:
 def ref_columns(
     model: type[BaseModel],
     schema: pl.Schema,
+    base: Callable[[str], pl.Expr] = pl.col,
 ) -> Iterator[tuple[str, tuple[str, ...], pl.Expr, bool]]:
+    """Every reference field of ``model`` in a frame of ``schema``: (path, target kinds, the
+    expression giving its ids, whether that is a list per row). References inside nested
+    records, lists of nested records (an inspection's problems' ``responsible``) and mappings'
+    values are found as ``facts.factset.iter_refs`` finds them on records; ``base`` roots the
+    expressions (a column, or a field of a list element)."""
     for name, shape in model_fields(model).items():
         if name not in schema:
             continue
+        col, dtype = base(name), schema[name]
         if shape.kind == "scalar" and shape.ref:
-            yield name, shape.ref, pl.col(name), False
-        elif shape.kind == "list" and shape.item is not None and shape.item.ref:
-            yield name, shape.item.ref, pl.col(name), True
-        elif shape.kind == "model" and shape.model is not None:
-            dtype = schema[name]
-            if not isinstance(dtype, pl.Struct):
-                continue
+            yield name, shape.ref, col, False
+            continue
+        item = shape.item
+        if shape.kind == "list" and item is not None and item.kind == "scalar" and item.ref:
+            yield name, item.ref, col, True
+        elif shape.kind == "model" and shape.model is not None and isinstance(dtype, pl.Struct):
             sub = pl.Schema({f.name: f.dtype for f in dtype.fields})
-            for p, kinds, e, is_list in ref_columns(shape.model, sub):
-                field_expr = pl.col(name).struct.field(p.split(".")[0])
-                yield f"{name}.{p}", kinds, field_expr if "." not in p else e, is_list
+            for p, kinds, e, is_list in ref_columns(
+                shape.model,
+                sub,
+                lambda f, col=col: col.struct.field(f),  # type: ignore[misc]
+            ):
+                yield f"{name}.{p}", kinds, e, is_list
+        elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct) and item:
+            fields = pl.Schema({f.name: f.dtype for f in dtype.inner.fields})
+            if shape.kind == "dict" and item.kind == "scalar" and item.ref and "value" in fields:
+                # A mapping is a list of {key, value}: references among the values.
+                yield name, item.ref, col.list.eval(pl.element().struct.field("value")), True
+            elif shape.kind == "list" and item.kind == "model" and item.model is not None:
+                for p, kinds, e, is_list in ref_columns(
+                    item.model, fields, lambda f: pl.element().struct.field(f)
+                ):
+                    flat = col.list.eval(e.explode() if is_list else e)
+                    yield f"{name}.{p}", kinds, flat, True
 
 
 def _problem_ids(frames: dict[str, pl.DataFrame]) -> pl.Series | None:
