@@ -56,10 +56,11 @@ from hezhang_rules.columnar.exprs import (
     render_expr,
     rule_pieces,
     status_counts,
+    status_expr,
     top_scalar,
     where_expr,
 )
-from hezhang_rules.columnar.holders import emit_not_applicable, post_instances
+from hezhang_rules.columnar.holders import appointments_to, emit_not_applicable, post_instances
 from hezhang_rules.columnar.response import columnar_response, evaluate_response
 from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
@@ -355,21 +356,11 @@ def _related_kinds(plan: Plan) -> set[str]:
 def _posts(rules: list[PlanRule], tables: Tables) -> pl.Series:
     """Appointments to any (roles, levels) the rules name (the batch part's rules: the
     columnar ones take their holders from the tables)."""
-    appts = tables.frame("appointments")
-    if "jurisdictions" in tables.frames:
-        level_of = tables.frame("jurisdictions").select(
-            pl.col("id").alias("jurisdiction"), pl.col("level").alias("__level")
-        )
-        appts = appts.join(level_of, on="jurisdiction", how="left")
-    else:
-        appts = appts.with_columns(pl.lit(None, pl.String).alias("__level"))
-    test = pl.lit(False)
-    for roles, levels in _role_specs(rules):
-        one = pl.col("role").is_in(sorted(roles))
-        if levels is not None:
-            one = one & pl.col("__level").is_in(sorted(levels))
-        test = test | one
-    return appts.filter(test).get_column("id")
+    ids = [
+        appointments_to(tables, roles, levels).get_column("id")
+        for roles, levels in _role_specs(rules)
+    ]
+    return pl.concat(ids).unique() if ids else pl.Series("id", [], pl.String)
 
 
 def _refs_of_records(records: list[Fact], bulk: list[str], tables: Tables) -> dict[str, pl.Series]:
@@ -479,19 +470,7 @@ def _count(
             pl.min_horizontal(pl.col("period_start"), pl.col("period_end")).alias("done")
         )
         done = pl.col("done")
-    status = (
-        pl.when(pl.col("count") >= k)
-        .then(
-            pl.when(done <= pl.col("period_end"))
-            .then(pl.lit("fulfilled"))
-            .otherwise(pl.lit("fulfilled_late"))
-        )
-        .otherwise(
-            pl.when(pl.lit(as_of) > pl.col("period_end"))
-            .then(pl.lit("violated"))
-            .otherwise(pl.lit("pending"))
-        )
-    )
+    status = status_expr(pl.col("count") >= k, done, pl.col("period_end"), as_of)
     f = f.with_columns(
         status.alias("status"),
         pl.when(pl.col("count") > 0)

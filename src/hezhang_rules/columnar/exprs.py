@@ -79,6 +79,18 @@ class Part:
     chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
 
 
+def status_expr(met: pl.Expr, done: pl.Expr, due: pl.Expr, as_of: Any) -> pl.Expr:
+    """``batch._status`` as an expression: met by ``done`` on or before ``due`` is fulfilled,
+    later fulfilled_late; unmet, violated once the as-of date is past ``due``, else pending."""
+    return (
+        pl.when(met)
+        .then(pl.when(done <= due).then(pl.lit("fulfilled")).otherwise(pl.lit("fulfilled_late")))
+        .otherwise(
+            pl.when(pl.lit(as_of) > due).then(pl.lit("violated")).otherwise(pl.lit("pending"))
+        )
+    )
+
+
 def status_counts(status: pl.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in status.value_counts().iter_rows()}
 

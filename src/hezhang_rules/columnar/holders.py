@@ -101,23 +101,33 @@ def _empty() -> PostInstances:
     )
 
 
+def appointments_to(tables: Tables, roles: Any, levels: Any | None) -> pl.DataFrame:
+    """The appointments to one of ``roles`` in a jurisdiction at one of ``levels`` (any
+    level when ``levels`` is None), as ``World.post_holders`` selects them."""
+    if "appointments" not in tables.frames:
+        return pl.DataFrame(schema={"id": pl.String})
+    appts = tables.frame("appointments").filter(pl.col("role").is_in(_names(roles)))
+    if levels is None:
+        return appts
+    if "jurisdictions" not in tables.frames:
+        return appts.clear()  # no jurisdiction has a level
+    level_of = tables.frame("jurisdictions").select(
+        pl.col("id").alias("jurisdiction"), pl.col("level").alias("__level")
+    )
+    return (
+        appts.join(level_of, on="jurisdiction", how="left")
+        .filter(pl.col("__level").is_in(_names(levels)))
+        .drop("__level")
+    )
+
+
 def post_instances(rule: PlanRule, req: CountPlan, tables: Tables, as_of: dt.date) -> PostInstances:
     """The instances ``_count`` gets from ``run.holders`` and ``instances``, as frames."""
     spec = rule.holder
     assert spec.way == "post"
     if "appointments" not in tables.frames:
         return _empty()
-    appts = tables.frame("appointments").filter(pl.col("role").is_in(_names(spec.roles)))
-    if spec.levels is not None:
-        if "jurisdictions" in tables.frames:
-            levels = tables.frame("jurisdictions").select(
-                pl.col("id").alias("jurisdiction"), pl.col("level").alias("__level")
-            )
-            appts = appts.join(levels, on="jurisdiction", how="left")
-            appts = appts.filter(pl.col("__level").is_in(_names(spec.levels)))
-        else:
-            appts = appts.clear()  # no jurisdiction has a level
-    appts = appts.select(
+    appts = appointments_to(tables, spec.roles, spec.levels).select(
         pl.col("id"),
         pl.col("person"),
         _days("start").alias("a"),

@@ -32,6 +32,7 @@ from hezhang_rules.columnar.exprs import (
     plain,
     render_expr,
     status_counts,
+    status_expr,
     top_scalar,
     where_expr,
 )
@@ -334,19 +335,7 @@ def evaluate_response(
     f = duties.join(first, on=["tid", "hid"], how="left").with_columns(
         pl.coalesce(pl.col("stated"), pl.col("day") + pl.duration(days=req.due_days)).alias("due")
     )
-    status = (
-        pl.when(pl.col("done").is_not_null())
-        .then(
-            pl.when(pl.col("done") <= pl.col("due"))
-            .then(pl.lit("fulfilled"))
-            .otherwise(pl.lit("fulfilled_late"))
-        )
-        .otherwise(
-            pl.when(pl.lit(as_of) > pl.col("due"))
-            .then(pl.lit("violated"))
-            .otherwise(pl.lit("pending"))
-        )
-    )
+    status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
     f = f.with_columns(status.alias("status")).select(
         "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status"
     )
