@@ -55,6 +55,7 @@ from hezhang_rules.columnar.exprs import (
     plain,
     render_expr,
     rule_pieces,
+    sorted_slices,
     status_counts,
     status_expr,
     top_scalar,
@@ -89,9 +90,6 @@ from hezhang_rules.findings import (
     Summary,
     header_line,
 )
-
-_SLICE = 500_000  # findings encoded at a time for a rule with one finding per record
-
 
 # --- which rules run as columns ------------------------------------------------------------
 
@@ -629,11 +627,7 @@ def _evidence(
         return finding_struct(rule, f, pl.col("details"), evidence_json=pl.col("evidence"))
 
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
-        # Report order within the rule is holder, day, then the record id: slices of the
-        # sorted records are slices of the rule's report.
-        ordered = narrow.sort("holder_id", "day", "fid")
-        for start in range(0, ordered.height, _SLICE):
-            yield build(ordered.slice(start, _SLICE))  # joins keep the order
+        return sorted_slices(narrow, ["holder_id", "day", "fid"], build)  # joins keep order
 
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 

@@ -79,6 +79,20 @@ class Part:
     chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
 
 
+SLICE = 500_000
+"""Findings encoded at a time for a rule with one finding per record or trigger."""
+
+
+def sorted_slices(
+    frame: pl.DataFrame, order: list[str], build: Callable[[pl.DataFrame], pl.DataFrame]
+) -> Iterator[pl.DataFrame]:
+    """``build`` over slices of ``frame`` sorted by ``order`` — the rule's report order (holder,
+    day, then the record that names the finding), which ``build`` keeps."""
+    ordered = frame.sort(order)
+    for start in range(0, ordered.height, SLICE):
+        yield build(ordered.slice(start, SLICE))
+
+
 def status_expr(met: pl.Expr, done: pl.Expr, due: pl.Expr, as_of: Any) -> pl.Expr:
     """``batch._status`` as an expression: met by ``done`` on or before ``due`` is fulfilled,
     later fulfilled_late; unmet, violated once the as-of date is past ``due``, else pending."""

@@ -31,6 +31,7 @@ from hezhang_rules.columnar.exprs import (
     path_expr,
     plain,
     render_expr,
+    sorted_slices,
     status_counts,
     status_expr,
     top_scalar,
@@ -45,9 +46,6 @@ from hezhang_rules.evaluate.world import Holder
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
 from hezhang_rules.findings import Finding
-
-_SLICE = 500_000  # findings encoded at a time
-
 
 # --- which rules ---------------------------------------------------------------------------
 
@@ -394,11 +392,7 @@ def evaluate_response(
         return finding_struct(rule, f, details, pl.col("hkind"))
 
     def chunks(f: pl.DataFrame = f) -> Iterator[pl.DataFrame]:
-        # Report order within the rule is holder, day, then the finding id (rule/holder/
-        # trigger): slices of the findings sorted so are slices of the rule's report.
-        ordered = f.sort("hid", "day", "tid")
-        for start in range(0, ordered.height, _SLICE):
-            yield build(ordered.slice(start, _SLICE))  # row order is kept
+        return sorted_slices(f, ["hid", "day", "tid"], build)  # the id is rule/holder/trigger
 
     if f.height:
         out.append(
