@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
@@ -220,30 +220,38 @@ class ColumnarReport:
 # --- evaluation ------------------------------------------------------------------------------
 
 
-def _role_specs(rules: list[PlanRule]) -> list[tuple[frozenset[str], frozenset[str] | None]]:
-    """Every (roles, levels) the rules ask about: post holders and role tests in conditions."""
-    out: list[tuple[frozenset[str], frozenset[str] | None]] = []
+def _conditions(rules: Iterable[PlanRule]) -> Iterator[Cond]:
+    """Every condition of ``rules`` — the holder's, the selections', an evidence rule's
+    ``must`` — and every condition nested in them (``related`` lookups, ``any``/``one_of``)."""
 
-    def walk(conds: tuple[Any, ...]) -> None:
+    def walk(conds: tuple[Any, ...]) -> Iterator[Cond]:
         for c in conds:
+            yield c
             op = c.operand
-            if isinstance(op, RoleTest):
-                out.append((_names(op.roles), _names(op.levels) if op.levels else None))
-            elif isinstance(op, RelatedTest):
-                walk(op.where)
+            if isinstance(op, RelatedTest):
+                yield from walk(op.where)
             elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
-                walk(op)
+                yield from walk(op)
 
     for rule in rules:
-        h = rule.holder
-        if h.way == "post":
-            out.append((_names(h.roles), _names(h.levels) if h.levels else None))
-        walk(h.where)
+        yield from walk(rule.holder.where)
         for _kind, where in _selections(rule):
-            walk(where)
-        req = rule.requirement
-        if isinstance(req, EvidencePlan):
-            walk(req.must)
+            yield from walk(where)
+        if isinstance(rule.requirement, EvidencePlan):
+            yield from walk(rule.requirement.must)
+
+
+def _role_specs(rules: list[PlanRule]) -> list[tuple[frozenset[str], frozenset[str] | None]]:
+    """Every (roles, levels) the rules ask about: post holders and role tests in conditions."""
+    out = [
+        (_names(r.holder.roles), _names(r.holder.levels) if r.holder.levels else None)
+        for r in rules
+        if r.holder.way == "post"
+    ]
+    for c in _conditions(rules):
+        if isinstance(c.operand, RoleTest):
+            test = c.operand
+            out.append((_names(test.roles), _names(test.levels) if test.levels else None))
     return out
 
 
@@ -331,24 +339,7 @@ def _answering(rule: PlanRule, kind: str, tables: Tables) -> pl.Expr:
 def _related_kinds(plan: Plan) -> set[str]:
     """Kinds a ``related`` condition looks up (records that refer back to the one judged):
     the reference closure does not reach them, so they are kept whole."""
-    out: set[str] = set()
-
-    def walk(conds: tuple[Any, ...]) -> None:
-        for c in conds:
-            op = c.operand
-            if isinstance(op, RelatedTest):
-                out.add(op.kind)
-                walk(op.where)
-            elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
-                walk(op)
-
-    for rule in plan.rules:
-        walk(rule.holder.where)
-        for _kind, where in _selections(rule):
-            walk(where)
-        if isinstance(rule.requirement, EvidencePlan):
-            walk(rule.requirement.must)
-    return out
+    return {c.operand.kind for c in _conditions(plan.rules) if isinstance(c.operand, RelatedTest)}
 
 
 def _posts(rules: list[PlanRule], tables: Tables) -> pl.Series:
