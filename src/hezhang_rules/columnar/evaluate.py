@@ -44,6 +44,7 @@ import polars as pl
 from pydantic_core import to_jsonable_python
 
 from hezhang_rules._version import __version__
+from hezhang_rules.columnar.conditions import Judge, supported, visible
 from hezhang_rules.columnar.exprs import (
     KEYS,
     Part,
@@ -61,8 +62,19 @@ from hezhang_rules.columnar.exprs import (
     top_scalar,
     where_expr,
 )
-from hezhang_rules.columnar.holders import appointments_to, emit_not_applicable, post_instances
-from hezhang_rules.columnar.response import columnar_response, evaluate_response
+from hezhang_rules.columnar.holders import (
+    appointments_to,
+    emit_not_applicable,
+    post_instances,
+    spec_instances,
+)
+from hezhang_rules.columnar.response import (
+    columnar_response,
+    date_field,
+    evaluate_response,
+    holder_field,
+    holder_names,
+)
 from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
     Cond,
@@ -75,10 +87,13 @@ from hezhang_rules.compile.plan import (
     RelatedTest,
     ResponsePlan,
     RoleTest,
+    Selection,
 )
-from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run
+from hezhang_rules.evaluate.batch import _collector_paused, _due_date, _jsonable, _Run
+from hezhang_rules.evaluate.instances import instances
 from hezhang_rules.evaluate.messages import failed_condition
-from hezhang_rules.evaluate.world import World
+from hezhang_rules.evaluate.periods import ONE_DAY, Period
+from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import PathError, model_fields, resolve_path
@@ -94,48 +109,45 @@ from hezhang_rules.findings import (
 # --- which rules run as columns ------------------------------------------------------------
 
 
-def _must_ok(kind: str, conds: tuple[Any, ...]) -> bool:
-    for c in conds:
-        if c.field is None or c.op != "present" or not isinstance(c.operand, bool):
-            return False
-        try:
-            resolve_path(FACT_KINDS[kind], c.field)
-        except PathError:
-            return False
-    return True
+_VALUE_TEXTS = frozenset({"equals", "in", "not_equals", "not_in", "holds_role"})
+"""Operators whose failure text, without a label, quotes the record's value
+(``messages.failed_condition``): judged by the batch evaluator."""
+
+
+def _int_field(kind: str, name: str) -> bool:
+    shape = model_fields(FACT_KINDS[kind]).get(name)
+    return shape is not None and shape.kind == "scalar" and shape.scalar is int
 
 
 def columnar_rule(rule: PlanRule, bulk: tuple[str, ...] = BULK_KINDS) -> str | None:
     """``count``, ``evidence`` or ``response`` if the rule runs as columns, else None (batch
     evaluator)."""
     req = rule.requirement
-    if isinstance(req, CountPlan):
+    if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
         sel = req.select
-        binds = [b for b in sel.bind if b[1] == "holder"]
         if (
-            sel.kind in bulk
-            and rule.holder.way == "post"
+            rule.holder.way in ("post", "unit", "jurisdiction")
             and len(sel.bind) == 1
-            and len(binds) == 1
-            and top_scalar(sel.kind, binds[0][0])
-            and top_scalar(sel.kind, sel.date_field)
-            and where_expr(sel.kind, sel.where) is not None
+            and sel.bind[0][1] == "holder"
+            and holder_field(sel.kind, sel.bind[0][0])
+            and date_field(sel.kind, sel.date_field)
+            and supported(FACT_KINDS[sel.kind], sel.where)
         ):
-            return "count"
+            if not isinstance(req, DeadlinePlan):
+                return "count"
+            if req.period_field is None or _int_field(sel.kind, req.period_field):
+                return "deadline"
     if columnar_response(rule):
         return "response"
     if isinstance(req, EvidencePlan):
-        h = rule.holder
-        shape = model_fields(FACT_KINDS[req.kind]).get(h.field or "") if h.field else None
+        model = FACT_KINDS[req.kind]
         if (
-            req.kind in bulk
-            and h.way == "field"
-            and shape is not None
-            and shape.kind == "scalar"
-            and shape.ref == ("people",)
-            and top_scalar(req.kind, req.date_field)
-            and where_expr(req.kind, req.where) is not None
-            and _must_ok(req.kind, req.must)
+            rule.holder.way == "field"
+            and holder_field(req.kind, rule.holder.field)
+            and date_field(req.kind, req.date_field)
+            and supported(model, req.where)
+            and supported(model, req.must)
+            and all(c.label is not None or c.op not in _VALUE_TEXTS for c in req.must)
         ):
             return "evidence"
     return None
@@ -406,36 +418,47 @@ def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
 
 def _count(
     rule: PlanRule,
-    req: CountPlan,
+    req: CountPlan | ForbidPlan,
     run: _Run,
     tables: Tables,
+    judge: Judge,
     as_of: dt.date,
     out: list[Part],
     python: list[Finding],
 ) -> None:
-    """Per holder and period: the holders and their periods as frames (``post_instances``,
-    checked against the batch code's ``post_holders`` and ``instances``), the counting as a
-    join and a group-by."""
+    """Per holder and period: the holders and their periods as frames (``post_instances``
+    for posts, checked against the batch code's ``post_holders`` and ``instances``;
+    ``spec_instances`` for units and jurisdictions), the counting as a join and a group-by."""
     sel = req.select
-    bind_field = sel.bind[0][0]
-    found = post_instances(rule, req, tables, as_of)
-    before = len(run.findings)
-    emit_not_applicable(run, rule, found.na)
-    python.extend(run.findings[before:])
-    if not found.insts.height:
+    if rule.holder.way == "post":
+        found = post_instances(rule, req, tables, as_of)
+        before = len(run.findings)
+        emit_not_applicable(run, rule, found.na)
+        python.extend(run.findings[before:])
+        pieces, insts = found.pieces, found.insts.with_columns(pl.lit("person").alias("hkind"))
+    else:
+        pieces, insts, na = spec_instances(rule, req.per, req.periods, run, as_of)
+        before = len(run.findings)
+        for holder, inst in na:
+            run.emit(
+                rule,
+                holder,
+                inst.clipped,
+                inst.period.label,
+                "not_applicable",
+                None,
+                holder.source_ids,
+                inst.na or ("", ""),
+                {},
+                label=inst.period.label,
+            )
+        python.extend(run.findings[before:])
+    if not insts.height:
         return
-    pieces, insts = found.pieces, found.insts
-    where = where_expr(sel.kind, sel.where)
-    assert where is not None
-    facts = (
-        tables.frame(sel.kind)
-        .filter(where & pl.col(sel.date_field).is_not_null() & (pl.col(sel.date_field) <= as_of))
-        .select(
-            pl.col("id").alias("fid"),
-            pl.col(bind_field).alias("person"),
-            pl.col(sel.date_field).alias("day"),
-        )
+    facts = _selected(sel, tables, judge, as_of).select(
+        pl.col("fid"), pl.col("holder").alias("person"), pl.col("day")
     )
+    at_least = req.at_least if isinstance(req, CountPlan) else 1
     hits = (
         pieces.join(facts, on="person", how="inner")
         .filter((pl.col("day") >= pl.col("lo")) & (pl.col("day") <= pl.col("hi")))
@@ -444,44 +467,48 @@ def _count(
         .agg(
             pl.len().alias("count"),
             pl.col("fid").sort().alias("ids"),
-            pl.col("day").sort().get(req.at_least - 1, null_on_oob=True).alias("done")
-            if req.at_least > 0
+            pl.col("day").sort().get(at_least - 1, null_on_oob=True).alias("done")
+            if at_least > 0
             else pl.lit(None, pl.Date).alias("done"),
         )
     )
-    k = req.at_least
     f = insts.join(hits, on="iid", how="left").with_columns(
         pl.col("count").fill_null(0).cast(pl.Int64),
     )
-    done = pl.col("done") if k > 0 else pl.col("period_start").min()  # k == 0: met at once
-    if k == 0:
-        f = f.with_columns(
-            pl.min_horizontal(pl.col("period_start"), pl.col("period_end")).alias("done")
+    n = pl.col("count").cast(pl.String)
+    if isinstance(req, ForbidPlan):
+        status = (
+            pl.when(pl.col("count") > 0)
+            .then(pl.lit("violated"))
+            .when(pl.lit(as_of) > pl.col("period_end"))
+            .then(pl.lit("fulfilled"))
+            .otherwise(pl.lit("pending"))
         )
+        dzh = pl.concat_str(pl.lit("发现"), n, pl.lit("项禁止事项"))
+        den = pl.concat_str(n, pl.lit(" forbidden fact(s)"))
+        details = pl.concat_str(pl.lit('{"count":'), n, pl.lit("}"))
+    else:
+        k = req.at_least
         done = pl.col("done")
-    status = status_expr(pl.col("count") >= k, done, pl.col("period_end"), as_of)
+        if k == 0:  # met at once
+            f = f.with_columns(
+                pl.min_horizontal(pl.col("period_start"), pl.col("period_end")).alias("done")
+            )
+        status = status_expr(pl.col("count") >= k, done, pl.col("period_end"), as_of)
+        start, end = pl.col("period_start").cast(pl.String), pl.col("period_end").cast(pl.String)
+        dzh = pl.concat_str(start, pl.lit("至"), end, pl.lit("共"), n, pl.lit(f"次，要求至少{k}次"))
+        den = pl.concat_str(
+            n, pl.lit(" between "), start, pl.lit(" and "), end, pl.lit(f", at least {k} required")
+        )
+        details = pl.concat_str(pl.lit('{"count":'), n, pl.lit(f',"required":{k}}}'))
     f = f.with_columns(
         status.alias("status"),
         pl.when(pl.col("count") > 0)
         .then(pl.col("ids"))
         .otherwise(pl.col("source_ids"))
         .alias("evidence"),
-        pl.concat_str(
-            pl.col("period_start").cast(pl.String),
-            pl.lit("至"),
-            pl.col("period_end").cast(pl.String),
-            pl.lit("共"),
-            pl.col("count").cast(pl.String),
-            pl.lit(f"次，要求至少{k}次"),
-        ).alias("dzh"),
-        pl.concat_str(
-            pl.col("count").cast(pl.String),
-            pl.lit(" between "),
-            pl.col("period_start").cast(pl.String),
-            pl.lit(" and "),
-            pl.col("period_end").cast(pl.String),
-            pl.lit(f", at least {k} required"),
-        ).alias("den"),
+        dzh.alias("dzh"),
+        den.alias("den"),
         pl.col("period_end").alias("due"),
         pl.lit(None, pl.String).alias("subject"),
         pl.concat_str(
@@ -500,67 +527,233 @@ def _count(
             pl.col("den"),
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = pl.concat_str(
-            pl.lit('{"count":'), pl.col("count").cast(pl.String), pl.lit(f',"required":{k}}}')
-        )
-        return finding_struct(rule, f, details)
+        return finding_struct(rule, f, details, pl.col("hkind"))
 
     out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
+
+
+def _deadline(
+    rule: PlanRule,
+    req: DeadlinePlan,
+    run: _Run,
+    tables: Tables,
+    judge: Judge,
+    as_of: dt.date,
+    out: list[Part],
+    python: list[Finding],
+) -> None:
+    """``_Run.deadline``: the holders and their years (or the one absolute due date) listed by
+    the batch code's own holders and ``instances`` (units and jurisdictions: tens of
+    thousands), the first delivery per holder and period found by a join."""
+    rows: dict[str, list[Any]] = {k: [] for k in _DUTY_SCHEMA}
+    before = len(run.findings)
+
+    def duty(holder: Holder, p: Period, due: dt.date, year: int | None) -> None:
+        values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
+        for k, v in zip(rows, (*values, p.start, p.end, p.label, year, due), strict=True):
+            rows[k].append(v)
+
+    if req.due_date is not None:
+        due = req.due_date if req.inclusive else req.due_date - ONE_DAY
+        for holder in run.holders(rule.holder):
+            start = max(rule.in_force_from, holder.tenure[0][0])
+            if start > as_of or not holder.active_on(min(due, as_of)):
+                continue
+            duty(holder, Period(start, due, "once"), due, None)
+    else:
+        until = dt.date(as_of.year - req.year_offset, 1, 1) if req.year_offset < 0 else None
+        for holder in run.holders(rule.holder):
+            for inst in instances(rule, holder, "year", req.periods, as_of, until):
+                year = inst.period.start.year
+                due = _due_date(year, req)
+                p = inst.period
+                if inst.na or due < rule.in_force_from or not holder.active_on(due):
+                    na = inst.na or (
+                        "截止日早于办法施行或不在任期内",
+                        "due before the rules took effect or outside tenure",
+                    )
+                    run.emit(
+                        rule,
+                        holder,
+                        p,
+                        p.label,
+                        "not_applicable",
+                        due,
+                        holder.source_ids,
+                        na,
+                        {},
+                        label=p.label,
+                    )
+                    continue
+                duty(holder, p, due, year)
+    python.extend(run.findings[before:])
+    duties = pl.DataFrame(rows, schema=_DUTY_SCHEMA).with_row_index("iid")
+    if not duties.height:
+        return
+    sel = req.select
+    facts = _selected(sel, tables, judge, as_of)
+    if req.period_field is not None:
+        years = (
+            tables.frame(sel.kind).select(
+                pl.col("id").alias("fid"), pl.col(req.period_field).cast(pl.Int64).alias("year")
+            )
+            if sel.kind in tables.frames
+            else pl.DataFrame(schema={"fid": pl.String, "year": pl.Int64})
+        )
+        facts = facts.join(years, on="fid")
+        mine = duties.join(facts, on=["holder", "year"], how="inner")
+    elif req.due_date is not None:
+        mine = duties.join(facts.drop("year", strict=False), on="holder", how="inner")
+    else:
+        mine = duties.join(facts, on="holder", how="inner").filter(
+            (pl.col("day") >= pl.col("ps")) & (pl.col("day") <= pl.col("pe"))
+        )
+    first = (
+        mine.sort("iid", "day", "fid")
+        .unique("iid", keep="first", maintain_order=True)
+        .select("iid", pl.col("fid").alias("rid"), pl.col("day").alias("done"))
+    )
+    f = duties.join(first, on="iid", how="left")
+    status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
+    due_s, done_s = pl.col("due").cast(pl.String), pl.col("done").cast(pl.String)
+    f = f.with_columns(
+        status.alias("status"),
+        pl.col("holder").alias("holder_id"),
+        pl.col("ps").alias("period_start"),
+        pl.col("pe").alias("period_end"),
+        pl.when(pl.col("rid").is_not_null())
+        .then(pl.concat_list("rid"))
+        .otherwise(pl.col("source_ids"))
+        .alias("evidence"),
+        pl.concat_str(
+            pl.lit("截止"),
+            due_s,
+            pl.lit("，"),
+            pl.when(pl.col("done").is_null())
+            .then(pl.lit("未见报送"))
+            .otherwise(pl.concat_str(done_s, pl.lit("报送"))),
+        ).alias("dzh"),
+        pl.concat_str(
+            pl.lit("due "),
+            due_s,
+            pl.lit(", "),
+            pl.when(pl.col("done").is_null())
+            .then(pl.lit("nothing delivered"))
+            .otherwise(pl.concat_str(pl.lit("delivered "), done_s)),
+        ).alias("den"),
+        pl.lit(None, pl.String).alias("subject"),
+        pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("holder"), pl.lit("/"), pl.col("label")).alias(
+            "id"
+        ),
+    )
+    once = req.due_date is not None
+
+    def build(f: pl.DataFrame = f) -> pl.DataFrame:
+        f = escape_column(f, "holder_name")
+        zh, en = render_expr(
+            rule,
+            pl.col("holder_name"),
+            None if once else pl.col("label"),
+            pl.col("status"),
+            pl.col("dzh"),
+            pl.col("den"),
+        )
+        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
+        details = pl.concat_str(
+            pl.lit('{"delivered":'),
+            pl.when(pl.col("done").is_null())
+            .then(pl.lit("null"))
+            .otherwise(pl.concat_str(pl.lit('"'), done_s, pl.lit('"'))),
+            pl.lit("}"),
+        )
+        return finding_struct(rule, f, details, pl.col("hkind"))
+
+    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
+
+
+_DUTY_SCHEMA: dict[str, pl.DataType] = {
+    "holder": pl.String(),
+    "hkind": pl.String(),
+    "holder_name": pl.String(),
+    "source_ids": pl.List(pl.String()),
+    "ps": pl.Date(),
+    "pe": pl.Date(),
+    "label": pl.String(),
+    "year": pl.Int64(),
+    "due": pl.Date(),
+}
+
+
+def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> pl.DataFrame:
+    """(fid, holder, day): the records of a selection visible on the as-of date, meeting its
+    ``where``, dated by the as-of date in its date field, and the holder its one bind names
+    (a row per holder, for a list of them) — ``_Run.selected`` and ``seen`` as columns."""
+    if sel.kind not in tables.frames:
+        return pl.DataFrame(schema={"fid": pl.String, "holder": pl.String, "day": pl.Date})
+    day = pl.col(sel.date_field)
+    frame = tables.frame(sel.kind).filter(
+        visible(sel.kind, as_of) & day.is_not_null() & (day <= as_of)
+    )
+    frame = frame.filter(judge.rows(sel.kind, frame, sel.where))
+    bound = frame.select(
+        pl.col("id").alias("fid"), pl.col(sel.bind[0][0]).alias("holder"), day.alias("day")
+    )
+    if isinstance(bound.schema["holder"], pl.List):
+        bound = bound.explode("holder")
+    return bound.drop_nulls("holder").unique(["fid", "holder"], maintain_order=True)
 
 
 def _evidence(
     rule: PlanRule,
     req: EvidencePlan,
     tables: Tables,
-    names: pl.DataFrame,
+    judge: Judge,
+    holders: pl.DataFrame,
     as_of: dt.date,
     out: list[Part],
 ) -> None:
-    """One finding per record of the bulk kind (dated by the as-of date, in force)."""
-    holder_field = rule.holder.field
-    assert holder_field is not None
-    where = where_expr(req.kind, req.where)
-    assert where is not None
+    """One finding per record meeting ``where`` (dated by the as-of date, in force) and per
+    holder its field names — ``_Run.judge_evidence`` for every record at once."""
+    if req.kind not in tables.frames:
+        return
+    field = rule.holder.field
+    assert field is not None
     day = pl.col(req.date_field)
     frame = tables.frame(req.kind).filter(
-        where & day.is_not_null() & (day <= as_of) & (day >= rule.in_force_from)
+        visible(req.kind, as_of) & day.is_not_null() & (day <= as_of) & (day >= rule.in_force_from)
     )
+    frame = frame.filter(judge.rows(req.kind, frame, req.where))
     # Which `must` conditions each record fails, as one small integer (bit i: condition i),
     # judged in order as the batch evaluator's `_failures` judges them: a missing element
     # hides the checks on its parts. The texts are made once per combination, not per row.
-    narrow = frame.select(
-        pl.col("id").alias("fid"), pl.col(holder_field).alias("holder_id"), day.alias("day")
-    )
-    flags: list[pl.Expr] = []
-    absent: list[tuple[str, int]] = []
+    failed: list[pl.Series] = []
     labels: list[tuple[str, str]] = []
     for i, c in enumerate(req.must):
-        assert c.field is not None
-        value = path_expr(c.field)
-        ok = value.is_not_null() if c.operand else value.is_null()
-        flags.append(ok.alias(f"__ok{i}"))
-        if c.operand:
-            absent.append((c.field, i))
+        fail = ~judge.rows(req.kind, frame, (c,))
+        for j, prior in enumerate(req.must[:i]):
+            if (
+                prior.op == "present"
+                and prior.operand
+                and prior.field
+                and c.field
+                and c.field.startswith(prior.field + ".")
+            ):
+                fail = fail & ~failed[j]
+        failed.append(fail)
         labels.append(failed_condition(c, None))
-    oks = frame.select(flags) if flags else pl.DataFrame()
-    mask = pl.lit(0, pl.Int64)
-    fail_cols: list[pl.Expr] = []
-    for i, c in enumerate(req.must):
-        assert c.field is not None
-        hidden_by = [j for prefix, j in absent if c.field.startswith(prefix + ".") and j < i]
-        fail = ~pl.col(f"__ok{i}")
-        for j in hidden_by:
-            fail = fail & ~pl.col(f"__f{j}")
-        fail_cols.append(fail.alias(f"__f{i}"))
-    if fail_cols:
-        judged = oks.with_columns(fail_cols[0])
-        for col in fail_cols[1:]:
-            judged = judged.with_columns(col)
-        for i in range(len(fail_cols)):
-            mask = mask + pl.col(f"__f{i}").cast(pl.Int64) * (1 << i)
-        narrow = narrow.with_columns(judged.select(mask.alias("mask")).to_series())
-    else:
-        narrow = narrow.with_columns(pl.lit(0, pl.Int64).alias("mask"))
+    mask = pl.Series("mask", [0] * frame.height, pl.Int64)
+    for i, fail in enumerate(failed):
+        mask = mask + fail.cast(pl.Int64) * (1 << i)
+    narrow = frame.select(
+        pl.col("id").alias("fid"), pl.col(field).alias("hid"), day.alias("day")
+    ).with_columns(mask)
+    if narrow.schema["hid"] == pl.List(pl.String):
+        narrow = narrow.explode("hid")
+    narrow = (
+        narrow.drop_nulls("hid")
+        .unique(["fid", "hid"], maintain_order=True)
+        .join(holders, on="hid", how="inner", maintain_order="left")
+    )
     combos = sorted(narrow.get_column("mask").unique().to_list())
     texts = pl.DataFrame(
         {
@@ -596,29 +789,29 @@ def _evidence(
     ).to_series()
 
     def build(narrow: pl.DataFrame = narrow) -> pl.DataFrame:
-        f = (
-            narrow.join(texts, on="mask", how="left", maintain_order="left")
-            .join(names, left_on="holder_id", right_on="pid", how="inner", maintain_order="left")
-            .with_columns(
-                pl.col("day").alias("period_start"),
-                pl.col("day").alias("period_end"),
-                pl.col("day").cast(pl.String).alias("label"),
-                pl.col("day").alias("due"),
-                pl.concat_str(pl.lit('["'), pl.col("fid"), pl.lit('"]')).alias("evidence"),
-                pl.col("fid").alias("subject"),
-                pl.concat_str(
-                    pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("fid")
-                ).alias("id"),
-            )
+        f = narrow.join(texts, on="mask", how="left", maintain_order="left").with_columns(
+            pl.col("hid").alias("holder_id"),
+            pl.col("hname").alias("holder_name"),
+            pl.col("day").alias("period_start"),
+            pl.col("day").alias("period_end"),
+            pl.col("day").cast(pl.String).alias("label"),
+            pl.col("day").alias("due"),
+            pl.concat_str(pl.lit('["'), pl.col("fid"), pl.lit('"]')).alias("evidence"),
+            pl.col("fid").alias("subject"),
+            pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("hid"), pl.lit("/"), pl.col("fid")).alias(
+                "id"
+            ),
         )
         zh, en = render_expr(
-            rule, pl.col("holder_name"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
+            rule, pl.col("hname"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return finding_struct(rule, f, pl.col("details"), evidence_json=pl.col("evidence"))
+        return finding_struct(
+            rule, f, pl.col("details"), pl.col("hkind"), evidence_json=pl.col("evidence")
+        )
 
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
-        return sorted_slices(narrow, ["holder_id", "day", "fid"], build)  # joins keep order
+        return sorted_slices(narrow, ["hid", "day", "fid"], build)  # joins keep order
 
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
@@ -761,21 +954,19 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     with ThreadPoolExecutor(max_workers=1) as pool:
         batch = pool.submit(_run_batch, run, generic)
         columnar = _Run(plan, world)
-        names = (
-            tables.frame("people")
-            .select(pl.col("id").alias("pid"), pl.col("name").alias("holder_name"))
-            .pipe(escape_column, "holder_name")
-            if "people" in tables.frames
-            else pl.DataFrame(schema={"pid": pl.String, "holder_name": pl.String})
-        )
+        judge = Judge(tables, as_of)
+        holders = escape_column(holder_names(tables), "hname")
         for rule in plan.rules:
             how = kinds[rule.id]
             if how == "count":
-                assert isinstance(rule.requirement, CountPlan)
-                _count(rule, rule.requirement, columnar, tables, as_of, parts, python)
+                assert isinstance(rule.requirement, CountPlan | ForbidPlan)
+                _count(rule, rule.requirement, columnar, tables, judge, as_of, parts, python)
+            elif how == "deadline":
+                assert isinstance(rule.requirement, DeadlinePlan)
+                _deadline(rule, rule.requirement, columnar, tables, judge, as_of, parts, python)
             elif how == "evidence":
                 assert isinstance(rule.requirement, EvidencePlan)
-                _evidence(rule, rule.requirement, tables, names, as_of, parts)
+                _evidence(rule, rule.requirement, tables, judge, holders, as_of, parts)
             elif how == "response":
                 assert isinstance(rule.requirement, ResponsePlan)
                 evaluate_response(rule, rule.requirement, columnar, tables, as_of, parts, python)

@@ -28,8 +28,9 @@ from typing import Any
 import polars as pl
 
 from hezhang_rules.columnar.tables import Tables
-from hezhang_rules.compile.plan import CountPlan, PlanRule
+from hezhang_rules.compile.plan import CountPlan, ForbidPlan, PlanRule
 from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
 
@@ -121,7 +122,9 @@ def appointments_to(tables: Tables, roles: Any, levels: Any | None) -> pl.DataFr
     )
 
 
-def post_instances(rule: PlanRule, req: CountPlan, tables: Tables, as_of: dt.date) -> PostInstances:
+def post_instances(
+    rule: PlanRule, req: CountPlan | ForbidPlan, tables: Tables, as_of: dt.date
+) -> PostInstances:
     """The instances ``_count`` gets from ``run.holders`` and ``instances``, as frames."""
     spec = rule.holder
     assert spec.way == "post"
@@ -327,4 +330,68 @@ def emit_not_applicable(run: _Run, rule: PlanRule, na: pl.DataFrame) -> None:
         )
 
 
-__all__ = ["PostInstances", "emit_not_applicable", "post_instances"]
+SPEC_PIECES_SCHEMA: dict[str, pl.DataType] = {
+    "iid": pl.Int64(),
+    "person": pl.String(),  # the holder's id (a person, unit or jurisdiction)
+    "lo": pl.Date(),
+    "hi": pl.Date(),
+}
+SPEC_INSTS_SCHEMA: dict[str, pl.DataType] = {
+    **INSTS_SCHEMA,
+    "hkind": pl.String(),
+    "ps": pl.Date(),  # the period before clipping
+    "pe": pl.Date(),
+}
+
+
+def spec_instances(
+    rule: PlanRule,
+    per: str,
+    policy: Any,
+    run: _Run,
+    as_of: dt.date,
+    until: dt.date | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[Holder, Instance]]]:
+    """(pieces, insts, not applicable) for a holder spec of units, jurisdictions or posts,
+    from the batch evaluator's own ``run.holders`` and ``instances``.
+
+    There are tens of thousands of such holders, not millions of facts: the holders and their
+    periods are listed in Python, exactly as the batch code lists them, and only the matching
+    of facts to periods is done in columns. ``insts`` has the clipped period
+    (``period_start``/``period_end``) and the whole one (``ps``/``pe``)."""
+    pieces: dict[str, list[Any]] = {k: [] for k in SPEC_PIECES_SCHEMA}
+    insts: dict[str, list[Any]] = {k: [] for k in SPEC_INSTS_SCHEMA}
+    na: list[tuple[Holder, Instance]] = []
+    for holder in run.holders(rule.holder):
+        for inst in instances(rule, holder, per, policy, as_of, until):
+            if inst.na:
+                na.append((holder, inst))
+                continue
+            iid = len(insts["iid"])
+            for piece in inst.pieces or (inst.clipped,):
+                for k, v in zip(
+                    SPEC_PIECES_SCHEMA, (iid, holder.id, piece.start, piece.end), strict=True
+                ):
+                    pieces[k].append(v)
+            row = (
+                iid,
+                holder.id,
+                holder.name,
+                list(holder.source_ids),
+                inst.clipped.start,
+                inst.clipped.end,
+                inst.period.label,
+                holder.kind,
+                inst.period.start,
+                inst.period.end,
+            )
+            for k, v in zip(SPEC_INSTS_SCHEMA, row, strict=True):
+                insts[k].append(v)
+    return (
+        pl.DataFrame(pieces, schema=SPEC_PIECES_SCHEMA),
+        pl.DataFrame(insts, schema=SPEC_INSTS_SCHEMA),
+        na,
+    )
+
+
+__all__ = ["PostInstances", "emit_not_applicable", "post_instances", "spec_instances"]

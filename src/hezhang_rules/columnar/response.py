@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from hezhang_rules.columnar.conditions import ancestors, places, visible
 from hezhang_rules.columnar.exprs import (
     Part,
     escape_column,
@@ -50,7 +51,7 @@ from hezhang_rules.findings import Finding
 # --- which rules ---------------------------------------------------------------------------
 
 
-def _date_field(kind: str, name: str | None) -> bool:
+def date_field(kind: str, name: str | None) -> bool:
     if not top_scalar(kind, name):
         return False
     assert name is not None
@@ -106,7 +107,7 @@ def trigger_expr(kind: str, conds: tuple[Cond, ...]) -> pl.Expr | None:
     return out
 
 
-def _holder_field(kind: str, name: str | None) -> bool:
+def holder_field(kind: str, name: str | None) -> bool:
     """A top-level field of ids (one, or a list of them)."""
     if name is None or "." in name:
         return False
@@ -124,33 +125,25 @@ def columnar_response(rule: PlanRule) -> bool:
     if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
         return False
     tk, rk, sel = req.trigger_kind, req.response.kind, req.response
-    if trigger_expr(tk, req.trigger_where) is None or not _date_field(tk, req.trigger_date_field):
+    if trigger_expr(tk, req.trigger_where) is None or not date_field(tk, req.trigger_date_field):
         return False
     if req.link is None or not top_scalar(rk, req.link):
         return False
     if req.link_to is not None and not top_scalar(tk, req.link_to):
         return False
-    if req.due_field is not None and not _date_field(tk, req.due_field):
+    if req.due_field is not None and not date_field(tk, req.due_field):
         return False
-    if where_expr(rk, sel.where) is None or not _date_field(rk, sel.date_field):
+    if where_expr(rk, sel.where) is None or not date_field(rk, sel.date_field):
         return False
     if len(sel.bind) != 1 or sel.bind[0][1] != "holder" or not top_scalar(rk, sel.bind[0][0]):
         return False
     h = rule.holder
     if h.way == "field":
-        return _holder_field(tk, h.field)
+        return holder_field(tk, h.field)
     return h.within is None or top_scalar(tk, h.within)
 
 
 # --- the pieces ----------------------------------------------------------------------------
-
-
-def _visible(kind: str, as_of: dt.date) -> pl.Expr:
-    """Records dated on or before the as-of date, or not dated (``World.of_kind``)."""
-    field = FACT_KINDS[kind].DATE_FIELD
-    if field is None:
-        return pl.lit(True)
-    return pl.col(field).is_null() | (pl.col(field) <= as_of)
 
 
 def holder_names(tables: Tables) -> pl.DataFrame:
@@ -168,45 +161,6 @@ def holder_names(tables: Tables) -> pl.DataFrame:
             )
     if not frames:
         return pl.DataFrame(schema={"hid": pl.String, "hkind": pl.String, "hname": pl.String})
-    return pl.concat(frames)
-
-
-def _ancestors(tables: Tables, places: pl.Series) -> pl.DataFrame:
-    """(place, anc): each place and every jurisdiction above it through ``parent``."""
-    parents = tables.frame("jurisdictions").select(
-        pl.col("id").alias("anc"), pl.col("parent").alias("up")
-    )
-    distinct = places.unique()
-    pairs = pl.DataFrame({"place": distinct, "anc": distinct})
-    frontier = pairs
-    while frontier.height:
-        step = (
-            frontier.join(parents, on="anc", how="inner")
-            .select("place", pl.col("up").alias("anc"))
-            .drop_nulls()
-        )
-        frontier = step.join(pairs, on=["place", "anc"], how="anti").unique()
-        pairs = pl.concat([pairs, frontier])
-    return pairs
-
-
-def _places(tables: Tables) -> pl.DataFrame:
-    """What a ``within`` value names: a jurisdiction (itself) or a unit (its jurisdiction)."""
-    frames = []
-    if "jurisdictions" in tables.frames:
-        frames.append(
-            tables.frame("jurisdictions").select(
-                pl.col("id").alias("pv"), pl.col("id").alias("place")
-            )
-        )
-    if "units" in tables.frames:
-        frames.append(
-            tables.frame("units").select(
-                pl.col("id").alias("pv"), pl.col("jurisdiction").alias("place")
-            )
-        )
-    if not frames:
-        return pl.DataFrame(schema={"pv": pl.String, "place": pl.String})
     return pl.concat(frames)
 
 
@@ -246,9 +200,9 @@ def _holders_of(
     days = triggers.select("tid", pl.col(on).alias("__day"), *(["__place"] if h.within else []))
     if h.within is not None:
         placed = days.filter(pl.col("__place").is_not_null())
-        ancestors = _ancestors(tables, placed.get_column("__place"))
+        above = ancestors(tables, placed.get_column("__place"))
         scoped = (
-            placed.join(ancestors, left_on="__place", right_on="place", how="inner")
+            placed.join(above, left_on="__place", right_on="place", how="inner")
             .join(holders, left_on="anc", right_on="hjur", how="inner")
             .select("tid", "__day", "hid", "hkind", "hname", "lo", "hi")
         )
@@ -296,13 +250,13 @@ def evaluate_response(
     ]
     if h.way == "field":
         cols.append(pl.col(h.field or "").alias("__holders"))
-    triggers = tables.frame(tk).filter(_visible(tk, as_of) & test).select(cols)
+    triggers = tables.frame(tk).filter(visible(tk, as_of) & test).select(cols)
     if h.within is not None:
         triggers = triggers.join(
             tables.frame(tk).select(pl.col("id").alias("tid"), pl.col(h.within).alias("pv")),
             on="tid",
             how="left",
-        ).join(_places(tables).rename({"place": "__place"}), on="pv", how="left")
+        ).join(places(tables).rename({"place": "__place"}), on="pv", how="left")
     undated = triggers.filter(pl.col("day").is_null())
     if undated.height:
         _undated(rule, req, run, tables, undated.with_columns(pl.lit(as_of).alias("day")), python)
@@ -314,7 +268,7 @@ def evaluate_response(
     assert exact is not None
     replies = (
         (tables.frame(rk) if rk in tables.frames else _empty(rk))
-        .filter(_visible(rk, as_of) & exact & when.is_not_null() & (when <= as_of))
+        .filter(visible(rk, as_of) & exact & when.is_not_null() & (when <= as_of))
         .select(
             pl.col("id").alias("rid"),
             when.alias("rdate"),

@@ -1,0 +1,470 @@
+"""``World.check`` over frames: a rule's conditions judged for every record of a kind at once.
+
+The batch evaluator judges one condition on one record (``World.check``). :class:`Judge` gives
+the same answer for every row of a frame in a few joins, for every operator the rule format
+has: comparisons on any field path (``present``, ``nonempty``, ``equals``, ``not_equals``,
+``in``, ``not_in``, ``same_as``, ``contains_all``), ``any``/``all`` over a list of nested
+records, ``one_of``, ``refers_to`` (the referenced records, visible on the as-of date, meet the
+inner conditions), ``holds_role``/``includes_holders_of`` (posts held on the record's day,
+scoped by ``within``) and ``related`` (records of another kind that name this one).
+
+Each operator follows ``World.check`` line by line; where a value's Python truth would differ
+from a column's (a missing value, a list compared with a text) the expression says what Python
+says. :func:`supported` tells, without data, whether every condition can be judged here: a rule
+it refuses stays with the batch evaluator.
+
+The context of a judgement is the record (its fields are the frame's columns) and the fact it
+belongs to (``__fid``, its id, and ``__fday``, its date): they differ only inside ``any``/``all``,
+where the record is an element of a list and the fact the record that holds the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel
+
+from hezhang_rules.columnar.exprs import in_expr, path_expr, plain
+from hezhang_rules.columnar.holders import appointments_to
+from hezhang_rules.columnar.tables import Tables
+from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
+
+_FID = "__fid"
+_FDAY = "__fday"
+_R = "__r"
+
+_COMPARISONS = frozenset({"equals", "not_equals", "in", "not_in"})
+
+
+# --- what can be judged here -----------------------------------------------------------------
+
+
+def _shape(model: type[BaseModel], path: str | None) -> FieldShape | None:
+    if path is None:
+        return None
+    try:
+        return resolve_path(model, path)
+    except PathError:
+        return None
+
+
+def _ids(shape: FieldShape | None) -> FieldShape | None:
+    """The scalar shape of a field holding an id or a list of ids."""
+    if shape is not None and shape.kind == "list" and shape.item is not None:
+        shape = shape.item
+    return shape if shape is not None and shape.kind == "scalar" else None
+
+
+def _date(model: type[BaseModel], path: str | None) -> bool:
+    shape = _shape(model, path)
+    return shape is not None and shape.kind == "scalar" and shape.scalar is dt.date
+
+
+def supported(model: type[BaseModel], conds: tuple[Any, ...]) -> bool:
+    """Whether :class:`Judge` judges every one of ``conds`` on records of ``model``."""
+    return all(_supported(model, c) for c in conds)
+
+
+def _supported(model: type[BaseModel], c: Cond) -> bool:
+    op = c.op
+    if op == "one_of":
+        return isinstance(c.operand, tuple) and supported(model, c.operand)
+    if op == "related":
+        test = c.operand
+        return (
+            isinstance(test, RelatedTest)
+            and test.kind in FACT_KINDS
+            and _ids(_shape(FACT_KINDS[test.kind], test.link)) is not None
+            and supported(FACT_KINDS[test.kind], test.where)
+        )
+    shape = _shape(model, c.field)
+    if shape is None:
+        return False
+    if op == "present":
+        return isinstance(c.operand, bool)
+    if op == "nonempty":
+        return isinstance(c.operand, bool) and shape.kind in ("scalar", "list", "dict", "model")
+    if op in _COMPARISONS:
+        return shape.kind in ("scalar", "list") and (
+            shape.kind == "scalar" or (shape.item is not None and shape.item.kind == "scalar")
+        )
+    if op == "same_as":
+        other = _shape(model, c.operand if isinstance(c.operand, str) else None)
+        return (
+            shape.kind == "scalar"
+            and other is not None
+            and (other.kind == "scalar" or _ids(other) is not None)
+        )
+    if op == "contains_all":
+        return shape.kind in ("list", "dict")
+    if op in ("any", "all"):
+        item = shape.item if shape.kind == "list" else None
+        return (
+            item is not None
+            and item.kind == "model"
+            and item.model is not None
+            and isinstance(c.operand, tuple)
+            and supported(item.model, c.operand)
+        )
+    if op == "refers_to":
+        ids = _ids(shape)
+        return (
+            ids is not None
+            and bool(ids.ref)
+            and all(
+                k in FACT_KINDS
+                and (supported(FACT_KINDS[k], c.operand) or never(FACT_KINDS[k], c.operand))
+                for k in ids.ref or ()
+            )
+        )
+    if op in ("holds_role", "includes_holders_of"):
+        test = c.operand
+        if not isinstance(test, RoleTest) or _ids(shape) is None:
+            return False
+        if op == "includes_holders_of" and shape.kind != "list":
+            return False
+        if test.on is not None and not _date(model, test.on):
+            return False
+        return test.within is None or _ids(_shape(model, test.within)) is not None
+    return False
+
+
+def never(model: type[BaseModel], conds: tuple[Any, ...]) -> bool:
+    """Whether no record of ``model`` can meet ``conds``: one of them reads a field the model
+    does not have (``get_path`` gives None) and is false for a missing value. A reference to
+    several kinds (a person or a unit) is tested on the kinds that have the field."""
+    for c in conds:
+        if c.field is None or _shape(model, c.field) is not None:
+            continue
+        op, operand = c.op, c.operand
+        if (
+            op in ("refers_to", "holds_role", "any", "all", "same_as")
+            or (op in ("present", "nonempty") and operand is True)
+            or (op == "equals" and operand is not None)
+            or (op == "in" and None not in operand)
+            or (op == "contains_all" and operand)
+        ):
+            return True
+    return False
+
+
+# --- judging ---------------------------------------------------------------------------------
+
+
+def visible(kind: str, as_of: dt.date) -> pl.Expr:
+    """Records dated on or before the as-of date, or not dated (``World.of_kind``)."""
+    field = FACT_KINDS[kind].DATE_FIELD
+    if field is None:
+        return pl.lit(True)
+    return pl.col(field).is_null() | (pl.col(field) <= as_of)
+
+
+def ancestors(tables: Tables, places: pl.Series) -> pl.DataFrame:
+    """(place, anc): each place and every jurisdiction above it through ``parent``."""
+    parents = tables.frame("jurisdictions").select(
+        pl.col("id").alias("anc"), pl.col("parent").alias("up")
+    )
+    distinct = places.drop_nulls().unique()
+    pairs = pl.DataFrame({"place": distinct, "anc": distinct})
+    if "jurisdictions" not in tables.frames:
+        return pairs
+    frontier = pairs
+    while frontier.height:
+        step = (
+            frontier.join(parents, on="anc", how="inner")
+            .select("place", pl.col("up").alias("anc"))
+            .drop_nulls()
+        )
+        frontier = step.join(pairs, on=["place", "anc"], how="anti").unique()
+        pairs = pl.concat([pairs, frontier])
+    return pairs
+
+
+def places(tables: Tables) -> pl.DataFrame:
+    """What a ``within`` value names: a jurisdiction (itself) or a unit (its jurisdiction)."""
+    frames = []
+    if "jurisdictions" in tables.frames:
+        frames.append(
+            tables.frame("jurisdictions").select(
+                pl.col("id").alias("pv"), pl.col("id").alias("place")
+            )
+        )
+    if "units" in tables.frames:
+        frames.append(
+            tables.frame("units").select(
+                pl.col("id").alias("pv"), pl.col("jurisdiction").alias("place")
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema={"pv": pl.String, "place": pl.String})
+    return pl.concat(frames)
+
+
+def _rows_in(height: int, rows: pl.Series) -> pl.Series:
+    """A mask of ``height`` rows, true at the row numbers in ``rows``."""
+    wanted = rows.cast(pl.UInt32).implode()
+    return pl.select(pl.int_range(0, height, dtype=pl.UInt32).is_in(wanted)).to_series()
+
+
+def _numbered(frame: pl.DataFrame, *exprs: pl.Expr) -> pl.DataFrame:
+    return frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_R), *exprs)
+
+
+def _values(frame: pl.DataFrame, value: pl.Expr, listed: bool, name: str) -> pl.DataFrame:
+    """(__r, ``name``): each row's value, or each element of its list, nulls dropped."""
+    out = _numbered(frame, value.alias(name))
+    if listed:
+        out = out.explode(name)
+    return out.drop_nulls(name)
+
+
+class Judge:
+    """Conditions judged over frames of one evaluation's tables at its as-of date."""
+
+    def __init__(self, tables: Tables, as_of: dt.date) -> None:
+        self.tables = tables
+        self.as_of = as_of
+        self._passing: dict[Any, pl.Series] = {}
+        self._places: pl.DataFrame | None = None
+
+    def rows(self, kind: str, frame: pl.DataFrame, conds: tuple[Any, ...]) -> pl.Series:
+        """For each row of ``frame`` (records of ``kind``), whether it meets every condition."""
+        return self.all(FACT_KINDS[kind], self.facts(kind, frame), conds)
+
+    def facts(self, kind: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with its judging context: each record is its own fact."""
+        date = FACT_KINDS[kind].DATE_FIELD
+        return frame.with_columns(
+            pl.col("id").alias(_FID),
+            (pl.col(date) if date else pl.lit(None, pl.Date)).alias(_FDAY),
+        )
+
+    def all(self, model: type[BaseModel], frame: pl.DataFrame, conds: tuple[Any, ...]) -> pl.Series:
+        out = pl.Series("ok", [True] * frame.height, pl.Boolean)
+        for c in conds:
+            if not frame.height:
+                break
+            out = out & self.one(model, frame, c)
+        return out
+
+    def one(self, model: type[BaseModel], frame: pl.DataFrame, c: Cond) -> pl.Series:
+        """Whether each row meets ``c`` (``World.check(c, record, fact)``); never null."""
+        op = c.op
+        if op == "one_of":
+            out = pl.Series("ok", [False] * frame.height, pl.Boolean)
+            for sub in c.operand:
+                out = out | self.one(model, frame, sub)
+            return out
+        if op == "related":
+            return self._related(frame, c.operand)
+        shape = resolve_path(model, c.field or "")
+        value = path_expr(c.field or "")
+        if op in ("any", "all"):
+            return self._each(shape, frame, c)
+        if op == "refers_to":
+            return self._refers_to(shape, frame, value, c.operand)
+        if op in ("holds_role", "includes_holders_of"):
+            return self._roles(model, shape, frame, value, c)
+        if op == "same_as":
+            return self._same_as(model, frame, value, c.operand)
+        return frame.select(_test(shape, value, op, c.operand).fill_null(False)).to_series()
+
+    # --- operators needing more than the row itself -------------------------------------------
+
+    def _each(self, shape: FieldShape, frame: pl.DataFrame, c: Cond) -> pl.Series:
+        """``any``/``all``: the list is not empty and some/every element meets the conditions
+        (each element judged with the holding record as its fact)."""
+        assert shape.item is not None and shape.item.model is not None
+        items = (
+            _numbered(frame, path_expr(c.field or "").alias("__item"), pl.col(_FID), pl.col(_FDAY))
+            .explode("__item")
+            .drop_nulls("__item")
+            .unnest("__item")
+        )
+        ok = self.all(shape.item.model, items, c.operand)
+        per_row = items.select(pl.col(_R), ok.alias("__ok")).group_by(_R)
+        agg = pl.col("__ok").any() if c.op == "any" else pl.col("__ok").all()
+        hits = per_row.agg(agg).filter(pl.col("__ok")).get_column(_R)
+        return _rows_in(frame.height, hits)
+
+    def passing(self, kinds: tuple[str, ...], conds: tuple[Any, ...]) -> pl.Series:
+        """Ids of the records of ``kinds``, visible on the as-of date, meeting ``conds``."""
+        key = (kinds, conds)
+        found = self._passing.get(key)
+        if found is None:
+            parts = [pl.Series("id", [], pl.String)]
+            for kind in kinds:
+                if kind not in self.tables.frames or never(FACT_KINDS[kind], conds):
+                    continue
+                targets = self.tables.frame(kind).filter(visible(kind, self.as_of))
+                parts.append(targets.filter(self.rows(kind, targets, conds)).get_column("id"))
+            found = pl.concat(parts)
+            self._passing[key] = found
+        return found
+
+    def _refers_to(
+        self, shape: FieldShape, frame: pl.DataFrame, value: pl.Expr, conds: tuple[Any, ...]
+    ) -> pl.Series:
+        ids = _ids(shape)
+        assert ids is not None and ids.ref
+        ok = self.passing(tuple(ids.ref), conds)
+        found = _values(frame, value.cast(_dtype(shape)), shape.kind == "list", "__v")
+        hits = found.filter(pl.col("__v").is_in(ok.implode())).get_column(_R).unique()
+        return _rows_in(frame.height, hits)
+
+    def _related(self, frame: pl.DataFrame, test: RelatedTest) -> pl.Series:
+        """Records of ``test.kind`` naming the fact by ``test.link`` and meeting ``test.where``
+        exist (or not, as ``test.exists`` asks)."""
+        key = ("related", test)
+        named = self._passing.get(key)
+        if named is None:
+            if test.kind in self.tables.frames:
+                shape = resolve_path(FACT_KINDS[test.kind], test.link)
+                others = self.tables.frame(test.kind).filter(visible(test.kind, self.as_of))
+                others = others.filter(self.rows(test.kind, others, test.where))
+                named = (
+                    _values(others, path_expr(test.link), shape.kind == "list", "__v")
+                    .get_column("__v")
+                    .cast(pl.String)
+                    .unique()
+                )
+            else:
+                named = pl.Series("__v", [], pl.String)
+            self._passing[key] = named
+        found = frame.select(pl.col(_FID).is_in(named.implode()).fill_null(False)).to_series()
+        return found if test.exists else ~found
+
+    def _same_as(
+        self, model: type[BaseModel], frame: pl.DataFrame, value: pl.Expr, other_path: str
+    ) -> pl.Series:
+        other = resolve_path(model, other_path)
+        if other.kind == "list":
+            pairs = _numbered(frame, value.alias("__v"), path_expr(other_path).alias("__o"))
+            pairs = pairs.explode("__o").drop_nulls(["__v", "__o"])
+            hits = pairs.filter(pl.col("__v") == pl.col("__o")).get_column(_R).unique()
+            return _rows_in(frame.height, hits)
+        return frame.select((value == path_expr(other_path)).fill_null(False)).to_series()
+
+    def _roles(
+        self,
+        model: type[BaseModel],
+        shape: FieldShape,
+        frame: pl.DataFrame,
+        value: pl.Expr,
+        c: Cond,
+    ) -> pl.Series:
+        """``holds_role``: someone the field names holds a post of the test on the day;
+        ``includes_holders_of``: everyone holding one on the day is among those named."""
+        test: RoleTest = c.operand
+        day = path_expr(test.on) if test.on is not None else pl.col(_FDAY)
+        scope = path_expr(test.within) if test.within is not None else pl.lit(None, pl.String)
+        base = _numbered(frame, day.alias("__day"), scope.cast(pl.String).alias("pv"))
+        base = base.filter(pl.col("__day").is_not_null())
+        base = base.join(self.places(), on="pv", how="left").rename({"place": "__scope"})
+        posts = appointments_to(self.tables, test.roles, test.levels)
+        if test.portfolio is not None:
+            wanted = sorted(str(plain(p)) for p in test.portfolio)
+            posts = posts.filter(
+                pl.col("portfolio")
+                .list.eval(pl.element().is_in(wanted))
+                .list.any()
+                .fill_null(False)
+            )
+        posts = posts.select(pl.col("person").alias("__person"), "jurisdiction", "start", "end")
+        active = (pl.col("start") <= pl.col("__day")) & (
+            pl.col("end").is_null() | (pl.col("__day") <= pl.col("end"))
+        )
+        # A post counts in the scope when its jurisdiction is the scope or lies under it; a
+        # record that does not state its place (or names an unknown one) is not scoped.
+        if c.op == "holds_role":
+            named = _values(frame, value, shape.kind == "list", "__person")
+            held = (
+                base.join(named, on=_R, how="inner")
+                .join(posts, on="__person", how="inner")
+                .filter(active)
+            )
+            scoped = held.filter(pl.col("__scope").is_not_null())
+            above = ancestors(self.tables, scoped.get_column("jurisdiction"))
+            inside = scoped.join(
+                above, left_on=["jurisdiction", "__scope"], right_on=["place", "anc"], how="semi"
+            )
+            hits = pl.concat([held.filter(pl.col("__scope").is_null()), inside])
+            return _rows_in(frame.height, hits.get_column(_R).unique())
+        # Everyone in post on the day (in the scope): posts joined to the places above them.
+        above = ancestors(self.tables, posts.get_column("jurisdiction"))
+        posts_in = posts.join(above, left_on="jurisdiction", right_on="place", how="inner")
+        held = pl.concat(
+            [
+                base.filter(pl.col("__scope").is_null())
+                .join(posts, how="cross")
+                .select(_R, "__person", "__day", "start", "end"),
+                base.filter(pl.col("__scope").is_not_null())
+                .join(posts_in, left_on="__scope", right_on="anc", how="inner")
+                .select(_R, "__person", "__day", "start", "end"),
+            ]
+        ).filter(active)
+        named = _values(frame, value, True, "__person")
+        missing = held.select(_R, "__person").join(named, on=[_R, "__person"], how="anti")
+        ok = base.filter(~pl.col(_R).is_in(missing.get_column(_R).implode())).get_column(_R)
+        return _rows_in(frame.height, ok)
+
+    def places(self) -> pl.DataFrame:
+        if self._places is None:
+            self._places = places(self.tables)
+        return self._places
+
+
+def _dtype(shape: FieldShape) -> pl.DataType:
+    return pl.List(pl.String) if shape.kind == "list" else pl.String()
+
+
+def _test(shape: FieldShape, value: pl.Expr, op: str, operand: Any) -> pl.Expr:
+    """A test on the record's own value (may be null where Python says false)."""
+    if op == "present":
+        return value.is_not_null() if operand else value.is_null()
+    if op == "nonempty":
+        return _truthy(shape, value) == bool(operand)
+    if op == "contains_all":
+        keys = value.list.eval(pl.element().struct.field("key")) if shape.kind == "dict" else value
+        test = pl.lit(True)
+        for v in sorted(str(plain(x)) for x in operand):  # a missing list holds nothing
+            test = test & keys.list.contains(v).fill_null(False)
+        return test
+    listed = shape.kind == "list"
+    if op == "equals":
+        return pl.lit(False) if listed else value == plain(operand)
+    if op == "not_equals":
+        return pl.lit(True) if listed else (value != plain(operand)).fill_null(True)
+    hit = _any_in(value, operand) if listed else in_expr(value, operand)
+    if op == "in":
+        return hit
+    assert op == "not_in"
+    return value.is_null() | ~hit.fill_null(False)
+
+
+def _any_in(value: pl.Expr, operand: Any) -> pl.Expr:
+    wanted = [plain(v) for v in operand if v is not None]
+    test = pl.element().is_in(wanted)
+    if None in operand:
+        test = test | pl.element().is_null()
+    return value.list.eval(test.fill_null(False)).list.any().fill_null(False)
+
+
+def _truthy(shape: FieldShape, value: pl.Expr) -> pl.Expr:
+    """Python's ``bool(value)`` for a field of this shape (a missing value is false)."""
+    if shape.kind in ("list", "dict"):
+        return (value.list.len() > 0).fill_null(False)
+    if shape.kind == "model":
+        return value.is_not_null()
+    s = shape.scalar
+    if s is bool:
+        return value.fill_null(False)
+    if s in (int, float):
+        return (value != 0).fill_null(False)
+    if s is dt.date:
+        return value.is_not_null()
+    return (value.cast(pl.String).str.len_bytes() > 0).fill_null(False)
