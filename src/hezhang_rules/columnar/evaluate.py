@@ -969,7 +969,9 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
                 _evidence(rule, rule.requirement, tables, judge, holders, as_of, parts)
             elif how == "response":
                 assert isinstance(rule.requirement, ResponsePlan)
-                evaluate_response(rule, rule.requirement, columnar, tables, as_of, parts, python)
+                evaluate_response(
+                    rule, rule.requirement, columnar, tables, judge, as_of, parts, python
+                )
         batch.result()
     python += run.findings
     by_rule: dict[str, list[Finding]] = {}

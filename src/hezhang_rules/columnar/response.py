@@ -23,29 +23,26 @@ from typing import Any
 
 import polars as pl
 
-from hezhang_rules.columnar.conditions import ancestors, places, visible
+from hezhang_rules.columnar.conditions import Judge, ancestors, places, supported, visible
 from hezhang_rules.columnar.exprs import (
     Part,
     escape_column,
     finding_struct,
-    in_expr,
     path_expr,
-    plain,
     render_expr,
     sorted_slices,
     status_counts,
     status_expr,
     top_scalar,
-    where_expr,
 )
 from hezhang_rules.columnar.frames import struct_of
 from hezhang_rules.columnar.tables import Tables
-from hezhang_rules.compile.plan import Cond, PlanRule, ResponsePlan
+from hezhang_rules.compile.plan import PlanRule, ResponsePlan
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
 from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
+from hezhang_rules.facts.schema import PathError, model_fields, resolve_path
 from hezhang_rules.findings import Finding
 
 # --- which rules ---------------------------------------------------------------------------
@@ -56,55 +53,6 @@ def date_field(kind: str, name: str | None) -> bool:
         return False
     assert name is not None
     return model_fields(FACT_KINDS[kind])[name].scalar is dt.date
-
-
-def _element_expr(item: FieldShape, conds: tuple[Any, ...]) -> pl.Expr | None:
-    """The exact test of ``conds`` on one element of a list of nested records, or None."""
-    if item.kind != "model" or item.model is None:
-        return None
-    shapes = model_fields(item.model)
-    out = pl.lit(True)
-    for c in conds:
-        shape = shapes.get(c.field or "")
-        if shape is None or shape.kind != "scalar" or c.field is None:
-            return None
-        value = pl.element().struct.field(c.field)
-        if c.op == "equals" and not isinstance(c.operand, bool | frozenset | tuple):
-            test = value == plain(c.operand)
-        elif c.op == "in" and isinstance(c.operand, frozenset | tuple | list):
-            test = in_expr(value, c.operand)
-        elif c.op == "present" and isinstance(c.operand, bool):
-            test = value.is_not_null() if c.operand else value.is_null()
-        else:
-            return None
-        out = out & test.fill_null(False)
-    return out
-
-
-def trigger_expr(kind: str, conds: tuple[Cond, ...]) -> pl.Expr | None:
-    """The exact polars test of a trigger's conditions, or None if one cannot be judged here.
-
-    ``any`` over a list of nested records: the list is not empty and some element meets every
-    inner condition (``World.check``'s reading; a missing list has no element)."""
-    out = pl.lit(True)
-    for c in conds:
-        exact = where_expr(kind, (c,))
-        if exact is not None:
-            out = out & exact
-            continue
-        if c.op != "any" or c.field is None or not isinstance(c.operand, tuple):
-            return None
-        try:
-            shape = resolve_path(FACT_KINDS[kind], c.field)
-        except PathError:
-            return None
-        if shape.kind != "list" or shape.item is None:
-            return None
-        inner = _element_expr(shape.item, c.operand)
-        if inner is None:
-            return None
-        out = out & path_expr(c.field).list.eval(inner).list.any().fill_null(False)
-    return out
 
 
 def holder_field(kind: str, name: str | None) -> bool:
@@ -119,23 +67,49 @@ def holder_field(kind: str, name: str | None) -> bool:
     return shape.kind == "scalar" and bool(shape.ref)
 
 
+def _date_path(kind: str, path: str) -> bool:
+    try:
+        shape = resolve_path(FACT_KINDS[kind], path)
+    except PathError:
+        return False
+    return shape.kind == "scalar" and shape.scalar is dt.date
+
+
+def _trigger_binds(rule: PlanRule) -> list[tuple[str, str]]:
+    """The reply's ``trigger.<field>`` binds: (reply field, trigger field)."""
+    assert isinstance(rule.requirement, ResponsePlan)
+    return [
+        (f, t[len("trigger.") :])
+        for f, t in rule.requirement.response.bind
+        if t.startswith("trigger.")
+    ]
+
+
 def columnar_response(rule: PlanRule) -> bool:
     """Whether ``rule`` is a response rule this module evaluates exactly."""
     req = rule.requirement
     if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
         return False
     tk, rk, sel = req.trigger_kind, req.response.kind, req.response
-    if trigger_expr(tk, req.trigger_where) is None or not date_field(tk, req.trigger_date_field):
+    if not supported(FACT_KINDS[tk], req.trigger_where) or not date_field(
+        tk, req.trigger_date_field
+    ):
         return False
     if req.link is None or not top_scalar(rk, req.link):
         return False
     if req.link_to is not None and not top_scalar(tk, req.link_to):
         return False
-    if req.due_field is not None and not date_field(tk, req.due_field):
+    if req.due_field is not None and not _date_path(tk, req.due_field):
         return False
-    if where_expr(rk, sel.where) is None or not date_field(rk, sel.date_field):
+    if not supported(FACT_KINDS[rk], sel.where) or not date_field(rk, sel.date_field):
         return False
-    if len(sel.bind) != 1 or sel.bind[0][1] != "holder" or not top_scalar(rk, sel.bind[0][0]):
+    holder_binds = [b for b in sel.bind if b[1] == "holder"]
+    if len(holder_binds) != 1 or not top_scalar(rk, holder_binds[0][0]):
+        return False
+    others = _trigger_binds(rule)
+    if len(others) + 1 != len(sel.bind):
+        return False
+    if not all(holder_field(rk, f) and holder_field(tk, t) for f, t in others):
         return False
     h = rule.holder
     if h.way == "field":
@@ -229,6 +203,7 @@ def evaluate_response(
     req: ResponsePlan,
     run: _Run,
     tables: Tables,
+    judge: Judge,
     as_of: dt.date,
     out: list[Part],
     python: list[Finding],
@@ -237,20 +212,19 @@ def evaluate_response(
     undated ones (few: no due date, not applicable) as batch findings in ``python``."""
     assert req.trigger_kind is not None and req.link is not None
     tk, rk, sel = req.trigger_kind, req.response.kind, req.response
-    test = trigger_expr(tk, req.trigger_where)
-    assert test is not None
     h = rule.holder
     if tk not in tables.frames:
         return
     cols = [
         pl.col("id").alias("tid"),
         pl.col(req.trigger_date_field or "").alias("day"),
-        (pl.col(req.due_field) if req.due_field else pl.lit(None, pl.Date)).alias("stated"),
+        (path_expr(req.due_field) if req.due_field else pl.lit(None, pl.Date)).alias("stated"),
         (pl.col(req.link_to).cast(pl.String) if req.link_to else pl.col("id")).alias("target"),
     ]
     if h.way == "field":
         cols.append(pl.col(h.field or "").alias("__holders"))
-    triggers = tables.frame(tk).filter(visible(tk, as_of) & test).select(cols)
+    triggers = tables.frame(tk).filter(visible(tk, as_of))
+    triggers = triggers.filter(judge.rows(tk, triggers, req.trigger_where)).select(cols)
     if h.within is not None:
         triggers = triggers.join(
             tables.frame(tk).select(pl.col("id").alias("tid"), pl.col(h.within).alias("pv")),
@@ -262,25 +236,28 @@ def evaluate_response(
         _undated(rule, req, run, tables, undated.with_columns(pl.lit(as_of).alias("day")), python)
     dated = triggers.filter(pl.col("day").is_not_null() & (pl.col("day") >= rule.in_force_from))
     duties = dated.join(_holders_of(rule, run, tables, dated, "day"), on="tid", how="inner")
-    bind = sel.bind[0][0]
+    bind = next(f for f, t in sel.bind if t == "holder")
     when = pl.col(sel.date_field)
-    exact = where_expr(rk, sel.where)
-    assert exact is not None
-    replies = (
-        (tables.frame(rk) if rk in tables.frames else _empty(rk))
-        .filter(visible(rk, as_of) & exact & when.is_not_null() & (when <= as_of))
-        .select(
-            pl.col("id").alias("rid"),
-            when.alias("rdate"),
-            pl.col(bind).cast(pl.String).alias("hid"),
-            pl.col(req.link).cast(pl.String).alias("target"),
-        )
+    replies = (tables.frame(rk) if rk in tables.frames else _empty(rk)).filter(
+        visible(rk, as_of) & when.is_not_null() & (when <= as_of)
     )
-    first = (
+    replies = replies.filter(judge.rows(rk, replies, sel.where))
+    bound = _bound_pairs(rule, tables, replies)
+    replies = replies.select(
+        pl.col("id").alias("rid"),
+        when.alias("rdate"),
+        pl.col(bind).cast(pl.String).alias("hid"),
+        pl.col(req.link).cast(pl.String).alias("target"),
+    )
+    answers = (
         duties.select("tid", "hid", "target", "day")
         .join(replies, on=["target", "hid"], how="inner")
         .filter(pl.col("rdate") >= pl.col("day"))  # a reply before the duty does not answer it
-        .sort("tid", "hid", "rdate", "rid")
+    )
+    if bound is not None:  # the reply names what its trigger.<field> binds ask
+        answers = answers.join(bound, on=["tid", "rid"], how="semi")
+    first = (
+        answers.sort("tid", "hid", "rdate", "rid")
         .unique(["tid", "hid"], keep="first", maintain_order=True)
         .select("tid", "hid", "rid", pl.col("rdate").alias("done"))
     )
@@ -358,6 +335,28 @@ def evaluate_response(
                 chunks,
             )
         )
+
+
+def _bound_pairs(rule: PlanRule, tables: Tables, replies: pl.DataFrame) -> pl.DataFrame | None:
+    """(tid, rid): the trigger/reply pairs meeting every ``trigger.<field>`` bind — a value of
+    the trigger's field is among the reply's (``_trigger_bound``); None when there is none."""
+    req = rule.requirement
+    assert isinstance(req, ResponsePlan) and req.trigger_kind is not None
+    out: pl.DataFrame | None = None
+    for reply_field, trigger_field in _trigger_binds(rule):
+        theirs = _ids_of(tables.frame(req.trigger_kind), trigger_field, "tid")
+        mine = _ids_of(replies, reply_field, "rid")
+        pairs = theirs.join(mine, on="__v", how="inner").select("tid", "rid").unique()
+        out = pairs if out is None else out.join(pairs, on=["tid", "rid"], how="semi")
+    return out
+
+
+def _ids_of(frame: pl.DataFrame, field: str, name: str) -> pl.DataFrame:
+    """(``name``, __v): each record's id beside each id its field names."""
+    out = frame.select(pl.col("id").alias(name), pl.col(field).alias("__v"))
+    if isinstance(out.schema["__v"], pl.List):
+        out = out.explode("__v")
+    return out.drop_nulls("__v").with_columns(pl.col("__v").cast(pl.String))
 
 
 def _empty(kind: str) -> pl.DataFrame:
