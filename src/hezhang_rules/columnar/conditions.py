@@ -233,7 +233,21 @@ class Judge:
 
     def rows(self, kind: str, frame: pl.DataFrame, conds: tuple[Any, ...]) -> pl.Series:
         """For each row of ``frame`` (records of ``kind``), whether it meets every condition."""
-        return self.all(FACT_KINDS[kind], self.facts(kind, frame), conds)
+        return self.each(kind, frame, (conds,))[0]
+
+    def each(
+        self, kind: str, frame: pl.DataFrame, lists: tuple[tuple[Any, ...], ...]
+    ) -> list[pl.Series]:
+        """For each list of conditions, whether each row of ``frame`` meets all of them (one
+        pass over the frame for every list: an evidence rule's ``must`` one by one)."""
+        if not frame.height:
+            return [pl.Series("ok", [], pl.Boolean) for _ in lists]
+        model = FACT_KINDS[kind]
+        ctx = self.facts(kind, frame)
+        exprs = [
+            self.all_expr(model, ctx, conds).alias(f"__ok{i}") for i, conds in enumerate(lists)
+        ]
+        return ctx.select(exprs).get_columns()
 
     def facts(self, kind: str, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` with its judging context: each record is its own fact."""
@@ -244,34 +258,49 @@ class Judge:
         )
 
     def all(self, model: type[BaseModel], frame: pl.DataFrame, conds: tuple[Any, ...]) -> pl.Series:
-        out = pl.Series("ok", [True] * frame.height, pl.Boolean)
-        for c in conds:
-            if not frame.height:
-                break
-            out = out & self.one(model, frame, c)
-        return out
+        """Whether each row of ``frame`` (records of ``model``, with context) meets ``conds``."""
+        if not frame.height:
+            return pl.Series("ok", [], pl.Boolean)
+        return frame.select(self.all_expr(model, frame, conds).alias("ok")).to_series()
 
-    def one(self, model: type[BaseModel], frame: pl.DataFrame, c: Cond) -> pl.Series:
+    def all_expr(
+        self, model: type[BaseModel], frame: pl.DataFrame, conds: tuple[Any, ...]
+    ) -> pl.Expr:
+        """The test of every condition of ``conds`` on the rows of ``frame``, as one expression
+        (conditions that need joins are judged first and enter it as a column of values)."""
+        if not conds:
+            return pl.repeat(True, pl.len(), dtype=pl.Boolean)
+        return pl.all_horizontal([self.expr(model, frame, c) for c in conds])
+
+    def expr(self, model: type[BaseModel], frame: pl.DataFrame, c: Cond) -> pl.Expr:
         """Whether each row meets ``c`` (``World.check(c, record, fact)``); never null."""
         op = c.op
         if op == "one_of":
-            out = pl.Series("ok", [False] * frame.height, pl.Boolean)
-            for sub in c.operand:
-                out = out | self.one(model, frame, sub)
-            return out
+            if not c.operand:
+                return pl.repeat(False, pl.len(), dtype=pl.Boolean)
+            return pl.any_horizontal([self.expr(model, frame, sub) for sub in c.operand])
         if op == "related":
-            return self._related(frame, c.operand)
+            found = pl.col(_FID).is_in(self._named(c.operand).implode()).fill_null(False)
+            return found if c.operand.exists else ~found
         shape = resolve_path(model, c.field or "")
         value = path_expr(c.field or "")
         if op in ("any", "all"):
-            return self._each(shape, frame, c)
+            return pl.lit(self._each(shape, frame, c))
         if op == "refers_to":
-            return self._refers_to(shape, frame, value, c.operand)
+            ids = _ids(shape)
+            assert ids is not None and ids.ref
+            ok = self.passing(tuple(ids.ref), c.operand)
+            if shape.kind != "list":
+                return value.cast(pl.String).is_in(ok.implode()).fill_null(False)
+            return pl.lit(self._refers_to(shape, frame, value, ok))
         if op in ("holds_role", "includes_holders_of"):
-            return self._roles(model, shape, frame, value, c)
+            return pl.lit(self._roles(shape, frame, value, c))
         if op == "same_as":
-            return self._same_as(model, frame, value, c.operand)
-        return frame.select(_test(shape, value, op, c.operand).fill_null(False)).to_series()
+            other = resolve_path(model, c.operand)
+            if other.kind == "list":
+                return pl.lit(self._same_as_listed(frame, value, c.operand))
+            return (value == path_expr(c.operand)).fill_null(False)
+        return _test(shape, value, op, c.operand).fill_null(False)
 
     # --- operators needing more than the row itself -------------------------------------------
 
@@ -307,18 +336,16 @@ class Judge:
         return found
 
     def _refers_to(
-        self, shape: FieldShape, frame: pl.DataFrame, value: pl.Expr, conds: tuple[Any, ...]
+        self, shape: FieldShape, frame: pl.DataFrame, value: pl.Expr, ok: pl.Series
     ) -> pl.Series:
-        ids = _ids(shape)
-        assert ids is not None and ids.ref
-        ok = self.passing(tuple(ids.ref), conds)
-        found = _values(frame, value.cast(_dtype(shape)), shape.kind == "list", "__v")
+        """A list of references: some element names a record in ``ok``."""
+        found = _values(frame, value.cast(_dtype(shape)), True, "__v")
         hits = found.filter(pl.col("__v").is_in(ok.implode())).get_column(_R).unique()
         return _rows_in(frame.height, hits)
 
-    def _related(self, frame: pl.DataFrame, test: RelatedTest) -> pl.Series:
-        """Records of ``test.kind`` naming the fact by ``test.link`` and meeting ``test.where``
-        exist (or not, as ``test.exists`` asks)."""
+    def _named(self, test: RelatedTest) -> pl.Series:
+        """Ids named by ``test.link`` of the records of ``test.kind`` (visible on the as-of
+        date) meeting ``test.where``: the facts that have such a related record."""
         key = ("related", test)
         named = self._passing.get(key)
         if named is None:
@@ -335,28 +362,16 @@ class Judge:
             else:
                 named = pl.Series("__v", [], pl.String)
             self._passing[key] = named
-        found = frame.select(pl.col(_FID).is_in(named.implode()).fill_null(False)).to_series()
-        return found if test.exists else ~found
+        return named
 
-    def _same_as(
-        self, model: type[BaseModel], frame: pl.DataFrame, value: pl.Expr, other_path: str
-    ) -> pl.Series:
-        other = resolve_path(model, other_path)
-        if other.kind == "list":
-            pairs = _numbered(frame, value.alias("__v"), path_expr(other_path).alias("__o"))
-            pairs = pairs.explode("__o").drop_nulls(["__v", "__o"])
-            hits = pairs.filter(pl.col("__v") == pl.col("__o")).get_column(_R).unique()
-            return _rows_in(frame.height, hits)
-        return frame.select((value == path_expr(other_path)).fill_null(False)).to_series()
+    def _same_as_listed(self, frame: pl.DataFrame, value: pl.Expr, other_path: str) -> pl.Series:
+        """``same_as`` a list: the value is one of the other field's."""
+        pairs = _numbered(frame, value.alias("__v"), path_expr(other_path).alias("__o"))
+        pairs = pairs.explode("__o").drop_nulls(["__v", "__o"])
+        hits = pairs.filter(pl.col("__v") == pl.col("__o")).get_column(_R).unique()
+        return _rows_in(frame.height, hits)
 
-    def _roles(
-        self,
-        model: type[BaseModel],
-        shape: FieldShape,
-        frame: pl.DataFrame,
-        value: pl.Expr,
-        c: Cond,
-    ) -> pl.Series:
+    def _roles(self, shape: FieldShape, frame: pl.DataFrame, value: pl.Expr, c: Cond) -> pl.Series:
         """``holds_role``: someone the field names holds a post of the test on the day;
         ``includes_holders_of``: everyone holding one on the day is among those named."""
         test: RoleTest = c.operand

@@ -728,8 +728,9 @@ def _evidence(
     # hides the checks on its parts. The texts are made once per combination, not per row.
     failed: list[pl.Series] = []
     labels: list[tuple[str, str]] = []
+    oks = judge.each(req.kind, frame, tuple((c,) for c in req.must))
     for i, c in enumerate(req.must):
-        fail = ~judge.rows(req.kind, frame, (c,))
+        fail = ~oks[i]
         for j, prior in enumerate(req.must[:i]):
             if (
                 prior.op == "present"
