@@ -269,7 +269,7 @@ class Judge:
         """The test of every condition of ``conds`` on the rows of ``frame``, as one expression
         (conditions that need joins are judged first and enter it as a column of values)."""
         if not conds:
-            return pl.repeat(True, pl.len(), dtype=pl.Boolean)
+            return _const(True)
         return pl.all_horizontal([self.expr(model, frame, c) for c in conds])
 
     def expr(self, model: type[BaseModel], frame: pl.DataFrame, c: Cond) -> pl.Expr:
@@ -277,7 +277,7 @@ class Judge:
         op = c.op
         if op == "one_of":
             if not c.operand:
-                return pl.repeat(False, pl.len(), dtype=pl.Boolean)
+                return _const(False)
             return pl.any_horizontal([self.expr(model, frame, sub) for sub in c.operand])
         if op == "related":
             found = pl.col(_FID).is_in(self._named(c.operand).implode()).fill_null(False)
@@ -433,6 +433,11 @@ class Judge:
         return self._places
 
 
+def _const(value: bool) -> pl.Expr:
+    """``value`` on every row (a bare literal would give one row where it stands alone)."""
+    return pl.repeat(value, pl.len(), dtype=pl.Boolean)
+
+
 def _dtype(shape: FieldShape) -> pl.DataType:
     return pl.List(pl.String) if shape.kind == "list" else pl.String()
 
@@ -445,15 +450,15 @@ def _test(shape: FieldShape, value: pl.Expr, op: str, operand: Any) -> pl.Expr:
         return _truthy(shape, value) == bool(operand)
     if op == "contains_all":
         keys = value.list.eval(pl.element().struct.field("key")) if shape.kind == "dict" else value
-        test = pl.lit(True)
+        test = _const(True)
         for v in sorted(str(plain(x)) for x in operand):  # a missing list holds nothing
             test = test & keys.list.contains(v).fill_null(False)
         return test
     listed = shape.kind == "list"
     if op == "equals":
-        return pl.lit(False) if listed else value == plain(operand)
+        return _const(False) if listed else value == plain(operand)
     if op == "not_equals":
-        return pl.lit(True) if listed else (value != plain(operand)).fill_null(True)
+        return _const(True) if listed else (value != plain(operand)).fill_null(True)
     hit = _any_in(value, operand) if listed else in_expr(value, operand)
     if op == "in":
         return hit
