@@ -35,6 +35,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from hezhang_rules._version import __version__
 from hezhang_rules.columnar.conditions import Judge, supported, visible
 from hezhang_rules.columnar.exprs import (
     KEYS,
+    Build,
     Part,
     escape_column,
     finding_struct,
@@ -185,8 +188,9 @@ class ColumnarReport:
     summary: Summary
     parts: list[Part]
 
-    def rule_frames(self) -> Iterator[pl.DataFrame]:
-        """Each rule's findings as sorted JSON lines, rule by rule in report order."""
+    def rule_builds(self) -> Iterator[Build]:
+        """Each rule's findings as builds of sorted JSON lines, rule by rule in report order
+        (a large rule in slices)."""
         groups: dict[tuple[int, str], list[Part]] = {}
         for part in self.parts:
             groups.setdefault((part.article, part.rule_id), []).append(part)
@@ -195,29 +199,45 @@ class ColumnarReport:
             if len(group) == 1 and group[0].chunks is not None:
                 yield from group[0].chunks()  # a large rule, encoded slice by slice
                 continue
-            frames = [p.build().with_columns(pl.col("article").cast(pl.Int32)) for p in group]
-            yield pl.concat(frames).sort(list(KEYS))
+            yield functools.partial(_merged, group)
+
+    def rule_frames(self) -> Iterator[pl.DataFrame]:
+        """Each rule's findings as sorted JSON lines, rule by rule in report order."""
+        return (build() for build in self.rule_builds())
 
     def write_jsonl(self, out: IO[str]) -> None:
-        """The header, then every rule's lines; a rule's lines are written by a second thread
-        while the next rule's are built (polars lets go of the interpreter while it writes), one
-        rule at a time and in order."""
+        """The header, then every rule's lines in order. Lines are encoded by two threads side
+        by side and written by a third, in order (polars lets go of the interpreter while it
+        encodes and writes); at most ``_AHEAD`` encoded slices wait to be written."""
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
 
         def write(frame: pl.DataFrame) -> None:
             # One column, never quoted: each row is written as it is, one per line.
-            frame.select("line").write_csv(out, include_header=False, quote_style="never")
+            if frame.height:
+                frame.select("line").write_csv(out, include_header=False, quote_style="never")
 
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending: Future[None] | None = None
-            for frame in self.rule_frames():
-                if not frame.height:
-                    continue
-                if pending is not None:
-                    pending.result()
-                pending = pool.submit(write, frame)
-            if pending is not None:
-                pending.result()
+        with (
+            ThreadPoolExecutor(max_workers=2) as encoders,
+            ThreadPoolExecutor(max_workers=1) as writer,
+        ):
+            encoding: deque[Future[pl.DataFrame]] = deque()
+            written: Future[None] | None = None
+
+            def write_next() -> None:
+                nonlocal written
+                frame = encoding.popleft().result()
+                if written is not None:
+                    written.result()  # one write at a time, in order
+                written = writer.submit(write, frame)
+
+            for build in self.rule_builds():
+                encoding.append(encoders.submit(build))
+                while len(encoding) >= _AHEAD:
+                    write_next()
+            while encoding:
+                write_next()
+            if written is not None:
+                written.result()
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
@@ -227,6 +247,16 @@ class ColumnarReport:
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines()]
         return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
+
+
+_AHEAD = 3
+"""Slices being encoded or waiting to be written (each up to ``SLICE`` lines)."""
+
+
+def _merged(group: list[Part]) -> pl.DataFrame:
+    """The lines of a rule found in several parts (the columnar and the batch part), sorted."""
+    frames = [p.build().with_columns(pl.col("article").cast(pl.Int32)) for p in group]
+    return pl.concat(frames).sort(list(KEYS))
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -529,7 +559,10 @@ def _count(
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
         return finding_struct(rule, f, details, pl.col("hkind"))
 
-    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
+    def chunks(f: pl.DataFrame = f) -> Iterator[Build]:
+        return sorted_slices(f, ["holder_id", "period_start", "id"], build)
+
+    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build, chunks))
 
 
 def _deadline(
@@ -811,7 +844,7 @@ def _evidence(
             rule, f, pl.col("details"), pl.col("hkind"), evidence_json=pl.col("evidence")
         )
 
-    def chunks(narrow: pl.DataFrame = narrow) -> Iterator[pl.DataFrame]:
+    def chunks(narrow: pl.DataFrame = narrow) -> Iterator[Build]:
         return sorted_slices(narrow, ["hid", "day", "fid"], build)  # joins keep order
 
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
@@ -826,15 +859,17 @@ class _BatchLines:
         self.rules = rules
         self.found = found
         self.by_rule: dict[str, pl.DataFrame] = {}
+        self.lock = threading.Lock()  # rules' lines are encoded by two threads
 
     def lines(self, rule_id: str) -> pl.DataFrame:
-        if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
-            frame = _batch_lines(self.rules, self.found)
-            self.by_rule = {
-                str(key[0]): part
-                for key, part in frame.partition_by("rule_id", as_dict=True).items()
-            }
-        return self.by_rule.pop(rule_id)  # each rule's lines are held until written, not after
+        with self.lock:
+            if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
+                frame = _batch_lines(self.rules, self.found)
+                self.by_rule = {
+                    str(key[0]): part
+                    for key, part in frame.partition_by("rule_id", as_dict=True).items()
+                }
+            return self.by_rule.pop(rule_id)  # each rule's lines are held until written
 
 
 def _batch_lines(rules: dict[str, PlanRule], found: list[Finding]) -> pl.DataFrame:

@@ -7,6 +7,7 @@ same values: ``where_expr`` the conditions ``World.check`` judges, ``render_expr
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -68,6 +69,10 @@ def path_expr(path: str) -> pl.Expr:
     return expr
 
 
+Build = Callable[[], pl.DataFrame]
+"""Encodes some findings of one rule when called: columns _KEYS..., status, line."""
+
+
 @dataclass
 class Part:
     """Findings of one rule, counted now and encoded only when written (``build``)."""
@@ -75,22 +80,23 @@ class Part:
     article: int
     rule_id: str
     counts: dict[str, int]
-    build: Callable[[], pl.DataFrame]  # columns: _KEYS..., status, line
-    chunks: Callable[[], Iterator[pl.DataFrame]] | None = None  # the same, in sorted slices
+    build: Build
+    chunks: Callable[[], Iterator[Build]] | None = None  # the same, in sorted slices
 
 
 SLICE = 500_000
-"""Findings encoded at a time for a rule with one finding per record or trigger."""
+"""Findings encoded at a time for a rule with one finding per record, trigger or period."""
 
 
 def sorted_slices(
     frame: pl.DataFrame, order: list[str], build: Callable[[pl.DataFrame], pl.DataFrame]
-) -> Iterator[pl.DataFrame]:
+) -> Iterator[Build]:
     """``build`` over slices of ``frame`` sorted by ``order`` — the rule's report order (holder,
-    day, then the record that names the finding), which ``build`` keeps."""
+    day, then the record that names the finding), which ``build`` keeps — one call per slice,
+    made by whoever encodes it (slices may be encoded side by side)."""
     ordered = frame.sort(order)
     for start in range(0, ordered.height, SLICE):
-        yield build(ordered.slice(start, SLICE))
+        yield functools.partial(build, ordered.slice(start, SLICE))
 
 
 def status_expr(met: pl.Expr, done: pl.Expr, due: pl.Expr, as_of: Any) -> pl.Expr:

@@ -25,6 +25,7 @@ import polars as pl
 
 from hezhang_rules.columnar.conditions import Judge, ancestors, places, supported, visible
 from hezhang_rules.columnar.exprs import (
+    Build,
     Part,
     escape_column,
     finding_struct,
@@ -322,7 +323,7 @@ def evaluate_response(
         )
         return finding_struct(rule, f, details, pl.col("hkind"))
 
-    def chunks(f: pl.DataFrame = f) -> Iterator[pl.DataFrame]:
+    def chunks(f: pl.DataFrame = f) -> Iterator[Build]:
         return sorted_slices(f, ["hid", "day", "tid"], build)  # the id is rule/holder/trigger
 
     if f.height:
