@@ -35,8 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -206,38 +204,26 @@ class ColumnarReport:
         return (build() for build in self.rule_builds())
 
     def write_jsonl(self, out: IO[str]) -> None:
-        """The header, then every rule's lines in order. Lines are encoded by two threads side
-        by side and written by a third, in order (polars lets go of the interpreter while it
-        encodes and writes); at most ``_AHEAD`` encoded slices wait to be written."""
+        """The header, then every rule's lines; a slice's lines are written by a second thread
+        while the next slice's are encoded (polars lets go of the interpreter while it writes),
+        one at a time and in order. (Two encoders side by side measured no faster on two
+        cores: the writer's copying takes the second core.)"""
         out.write(header_line(self.as_of, self.run, self.summary) + "\n")
 
         def write(frame: pl.DataFrame) -> None:
             # One column, never quoted: each row is written as it is, one per line.
-            if frame.height:
-                frame.select("line").write_csv(out, include_header=False, quote_style="never")
+            frame.select("line").write_csv(out, include_header=False, quote_style="never")
 
-        with (
-            ThreadPoolExecutor(max_workers=2) as encoders,
-            ThreadPoolExecutor(max_workers=1) as writer,
-        ):
-            encoding: deque[Future[pl.DataFrame]] = deque()
-            written: Future[None] | None = None
-
-            def write_next() -> None:
-                nonlocal written
-                frame = encoding.popleft().result()
-                if written is not None:
-                    written.result()  # one write at a time, in order
-                written = writer.submit(write, frame)
-
-            for build in self.rule_builds():
-                encoding.append(encoders.submit(build))
-                while len(encoding) >= _AHEAD:
-                    write_next()
-            while encoding:
-                write_next()
-            if written is not None:
-                written.result()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: Future[None] | None = None
+            for frame in self.rule_frames():
+                if not frame.height:
+                    continue
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(write, frame)
+            if pending is not None:
+                pending.result()
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
@@ -247,10 +233,6 @@ class ColumnarReport:
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines()]
         return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
-
-
-_AHEAD = 3
-"""Slices being encoded or waiting to be written (each up to ``SLICE`` lines)."""
 
 
 def _merged(group: list[Part]) -> pl.DataFrame:
@@ -859,17 +841,15 @@ class _BatchLines:
         self.rules = rules
         self.found = found
         self.by_rule: dict[str, pl.DataFrame] = {}
-        self.lock = threading.Lock()  # rules' lines are encoded by two threads
 
     def lines(self, rule_id: str) -> pl.DataFrame:
-        with self.lock:
-            if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
-                frame = _batch_lines(self.rules, self.found)
-                self.by_rule = {
-                    str(key[0]): part
-                    for key, part in frame.partition_by("rule_id", as_dict=True).items()
-                }
-            return self.by_rule.pop(rule_id)  # each rule's lines are held until written
+        if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
+            frame = _batch_lines(self.rules, self.found)
+            self.by_rule = {
+                str(key[0]): part
+                for key, part in frame.partition_by("rule_id", as_dict=True).items()
+            }
+        return self.by_rule.pop(rule_id)  # each rule's lines are held until written, not after
 
 
 def _batch_lines(rules: dict[str, PlanRule], found: list[Finding]) -> pl.DataFrame:
