@@ -64,8 +64,8 @@ from hezhang_rules.columnar.exprs import (
     where_expr,
 )
 from hezhang_rules.columnar.holders import (
+    NA_SCHEMA,
     appointments_to,
-    emit_not_applicable,
     post_instances,
     spec_instances,
 )
@@ -91,7 +91,7 @@ from hezhang_rules.compile.plan import (
     Selection,
 )
 from hezhang_rules.evaluate.batch import _collector_paused, _due_date, _jsonable, _Run
-from hezhang_rules.evaluate.instances import instances
+from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.periods import ONE_DAY, Period
 from hezhang_rules.evaluate.world import Holder, World
@@ -444,28 +444,12 @@ def _count(
     sel = req.select
     if rule.holder.way == "post":
         found = post_instances(rule, req, tables, as_of)
-        before = len(run.findings)
-        emit_not_applicable(run, rule, found.na)
-        python.extend(run.findings[before:])
         pieces, insts = found.pieces, found.insts.with_columns(pl.lit("person").alias("hkind"))
+        na = found.na.with_columns(pl.lit("person").alias("hkind"))
     else:
-        pieces, insts, na = spec_instances(rule, req.per, req.periods, run, as_of)
-        before = len(run.findings)
-        for holder, inst in na:
-            run.emit(
-                rule,
-                holder,
-                inst.clipped,
-                inst.period.label,
-                "not_applicable",
-                None,
-                holder.source_ids,
-                inst.na or ("", ""),
-                {},
-                label=inst.period.label,
-            )
-        python.extend(run.findings[before:])
-    if not insts.height:
+        pieces, insts, listed = spec_instances(rule, req.per, req.periods, run, as_of)
+        na = _na_frame(listed)
+    if not insts.height and not na.height:
         return
     facts = _selected(sel, tables, judge, as_of).select(
         pl.col("fid"), pl.col("holder").alias("person"), pl.col("day")
@@ -488,6 +472,7 @@ def _count(
         pl.col("count").fill_null(0).cast(pl.Int64),
     )
     n = pl.col("count").cast(pl.String)
+    applicable = pl.col("reason_zh").is_null()
     if isinstance(req, ForbidPlan):
         status = (
             pl.when(pl.col("count") > 0)
@@ -513,20 +498,34 @@ def _count(
             n, pl.lit(" between "), start, pl.lit(" and "), end, pl.lit(f", at least {k} required")
         )
         details = pl.concat_str(pl.lit('{"count":'), n, pl.lit(f',"required":{k}}}'))
+    # Periods that do not apply (tenure or force exempt, too short): no count, the reason
+    # as the detail, the holder's appointments as evidence (``_Run.count``).
+    f = pl.concat(
+        [
+            f.with_columns(
+                pl.lit(None, pl.String).alias("reason_zh"),
+                pl.lit(None, pl.String).alias("reason_en"),
+            ),
+            na,
+        ],
+        how="diagonal_relaxed",
+    )
     f = f.with_columns(
-        status.alias("status"),
-        pl.when(pl.col("count") > 0)
+        pl.when(applicable).then(status).otherwise(pl.lit("not_applicable")).alias("status"),
+        pl.when(applicable & (pl.col("count") > 0))
         .then(pl.col("ids"))
         .otherwise(pl.col("source_ids"))
         .alias("evidence"),
-        dzh.alias("dzh"),
-        den.alias("den"),
-        pl.col("period_end").alias("due"),
+        pl.when(applicable).then(dzh).otherwise(pl.col("reason_zh")).alias("dzh"),
+        pl.when(applicable).then(den).otherwise(pl.col("reason_en")).alias("den"),
+        pl.when(applicable).then(pl.col("period_end")).alias("due"),
+        pl.when(applicable).then(details).otherwise(pl.lit("{}")).alias("details"),
         pl.lit(None, pl.String).alias("subject"),
         pl.concat_str(
             pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("label")
         ).alias("id"),
     )
+    f = escape_column(escape_column(f, "dzh"), "den")  # a reason's text, from the parameters
 
     def build(f: pl.DataFrame = f) -> pl.DataFrame:
         f = escape_column(f, "holder_name")
@@ -539,7 +538,7 @@ def _count(
             pl.col("den"),
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return finding_struct(rule, f, details, pl.col("hkind"))
+        return finding_struct(rule, f, pl.col("details"), pl.col("hkind"))
 
     def chunks(f: pl.DataFrame = f) -> Iterator[Build]:
         return sorted_slices(f, ["holder_id", "period_start", "id"], build)
@@ -555,17 +554,22 @@ def _deadline(
     judge: Judge,
     as_of: dt.date,
     out: list[Part],
-    python: list[Finding],
 ) -> None:
     """``_Run.deadline``: the holders and their years (or the one absolute due date) listed by
     the batch code's own holders and ``instances`` (units and jurisdictions: tens of
     thousands), the first delivery per holder and period found by a join."""
     rows: dict[str, list[Any]] = {k: [] for k in _DUTY_SCHEMA}
-    before = len(run.findings)
 
-    def duty(holder: Holder, p: Period, due: dt.date, year: int | None) -> None:
+    def duty(
+        holder: Holder,
+        p: Period,
+        due: dt.date,
+        year: int | None,
+        na: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
-        for k, v in zip(rows, (*values, p.start, p.end, p.label, year, due), strict=True):
+        more = (p.start, p.end, p.label, year, due, *na)
+        for k, v in zip(rows, (*values, *more), strict=True):
             rows[k].append(v)
 
     if req.due_date is not None:
@@ -587,24 +591,13 @@ def _deadline(
                         "截止日早于办法施行或不在任期内",
                         "due before the rules took effect or outside tenure",
                     )
-                    run.emit(
-                        rule,
-                        holder,
-                        p,
-                        p.label,
-                        "not_applicable",
-                        due,
-                        holder.source_ids,
-                        na,
-                        {},
-                        label=p.label,
-                    )
+                    duty(holder, p, due, year, na)
                     continue
                 duty(holder, p, due, year)
-    python.extend(run.findings[before:])
-    duties = pl.DataFrame(rows, schema=_DUTY_SCHEMA).with_row_index("iid")
-    if not duties.height:
+    every = pl.DataFrame(rows, schema=_DUTY_SCHEMA).with_row_index("iid")
+    if not every.height:
         return
+    duties = every.filter(pl.col("reason_zh").is_null())
     sel = req.select
     facts = _selected(sel, tables, judge, as_of)
     if req.period_field is not None:
@@ -628,8 +621,10 @@ def _deadline(
         .unique("iid", keep="first", maintain_order=True)
         .select("iid", pl.col("fid").alias("rid"), pl.col("day").alias("done"))
     )
-    f = duties.join(first, on="iid", how="left")
+    f = every.join(first, on="iid", how="left")
+    applicable = pl.col("reason_zh").is_null()
     status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
+    status = pl.when(applicable).then(status).otherwise(pl.lit("not_applicable"))
     due_s, done_s = pl.col("due").cast(pl.String), pl.col("done").cast(pl.String)
     f = f.with_columns(
         status.alias("status"),
@@ -647,7 +642,9 @@ def _deadline(
             pl.when(pl.col("done").is_null())
             .then(pl.lit("未见报送"))
             .otherwise(pl.concat_str(done_s, pl.lit("报送"))),
-        ).alias("dzh"),
+        )
+        .pipe(lambda text: pl.when(applicable).then(text).otherwise(pl.col("reason_zh")))
+        .alias("dzh"),
         pl.concat_str(
             pl.lit("due "),
             due_s,
@@ -655,12 +652,15 @@ def _deadline(
             pl.when(pl.col("done").is_null())
             .then(pl.lit("nothing delivered"))
             .otherwise(pl.concat_str(pl.lit("delivered "), done_s)),
-        ).alias("den"),
+        )
+        .pipe(lambda text: pl.when(applicable).then(text).otherwise(pl.col("reason_en")))
+        .alias("den"),
         pl.lit(None, pl.String).alias("subject"),
         pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("holder"), pl.lit("/"), pl.col("label")).alias(
             "id"
         ),
     )
+    f = escape_column(escape_column(f, "dzh"), "den")  # a reason's text, from the parameters
     once = req.due_date is not None
 
     def build(f: pl.DataFrame = f) -> pl.DataFrame:
@@ -674,12 +674,18 @@ def _deadline(
             pl.col("den"),
         )
         f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = pl.concat_str(
-            pl.lit('{"delivered":'),
-            pl.when(pl.col("done").is_null())
-            .then(pl.lit("null"))
-            .otherwise(pl.concat_str(pl.lit('"'), done_s, pl.lit('"'))),
-            pl.lit("}"),
+        details = (
+            pl.when(applicable)
+            .then(
+                pl.concat_str(
+                    pl.lit('{"delivered":'),
+                    pl.when(pl.col("done").is_null())
+                    .then(pl.lit("null"))
+                    .otherwise(pl.concat_str(pl.lit('"'), done_s, pl.lit('"'))),
+                    pl.lit("}"),
+                )
+            )
+            .otherwise(pl.lit("{}"))
         )
         return finding_struct(rule, f, details, pl.col("hkind"))
 
@@ -696,7 +702,33 @@ _DUTY_SCHEMA: dict[str, pl.DataType] = {
     "label": pl.String(),
     "year": pl.Int64(),
     "due": pl.Date(),
+    "reason_zh": pl.String(),  # not applicable: why
+    "reason_en": pl.String(),
 }
+
+
+def _na_frame(listed: list[tuple[Holder, Instance]]) -> pl.DataFrame:
+    """Instances that do not apply, as ``post_instances`` gives them (and the holder's kind)."""
+    rows: dict[str, list[Any]] = {k: [] for k in _NA_SCHEMA}
+    for holder, inst in listed:
+        reason = inst.na or ("", "")
+        values = (
+            holder.id,
+            holder.name,
+            list(holder.source_ids),
+            inst.clipped.start,
+            inst.clipped.end,
+            inst.period.label,
+            reason[0],
+            reason[1],
+            holder.kind,
+        )
+        for k, v in zip(rows, values, strict=True):
+            rows[k].append(v)
+    return pl.DataFrame(rows, schema=_NA_SCHEMA)
+
+
+_NA_SCHEMA: dict[str, pl.DataType] = {**NA_SCHEMA, "hkind": pl.String()}
 
 
 def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> pl.DataFrame:
@@ -979,7 +1011,7 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
                 _count(rule, rule.requirement, columnar, tables, judge, as_of, parts, python)
             elif how == "deadline":
                 assert isinstance(rule.requirement, DeadlinePlan)
-                _deadline(rule, rule.requirement, columnar, tables, judge, as_of, parts, python)
+                _deadline(rule, rule.requirement, columnar, tables, judge, as_of, parts)
             elif how == "evidence":
                 assert isinstance(rule.requirement, EvidencePlan)
                 _evidence(rule, rule.requirement, tables, judge, holders, as_of, parts)
