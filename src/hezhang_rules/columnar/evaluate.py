@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import polars as pl
+from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from hezhang_rules._version import __version__
@@ -97,7 +98,7 @@ from hezhang_rules.evaluate.periods import ONE_DAY, Period
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
-from hezhang_rules.facts.schema import PathError, model_fields, resolve_path
+from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
 from hezhang_rules.findings import (
     STATUSES,
     Finding,
@@ -283,31 +284,34 @@ def _names(values: Any) -> frozenset[str]:
     return frozenset(str(plain(v)) for v in values)
 
 
-def _generic_facts(plan: Plan, tables: Tables, generic: list[PlanRule]) -> FactSet:
-    """Records for the batch evaluator: the record kinds whole, and of the bulk kinds the rows
-    the plan can read — rows that may meet a generic rule's selection, appointments to a post
-    the plan names (at a level it names), jurisdictions at a level a holder is taken from,
-    and everything those rows refer to, transitively (parents, people, rivers …)."""
+def _generic_facts(tables: Tables, generic: list[PlanRule], listing: list[PlanRule]) -> FactSet:
+    """Records for the batch evaluator's rules (``generic``) and for the rules whose holders
+    the batch code lists (``listing``: units, jurisdictions, posts of a deadline or response):
+    the record kinds those rules can read, whole, and of the bulk kinds the rows they can
+    read — rows that may meet a generic rule's selection, appointments to a post they name
+    (at a level they name), jurisdictions at a level a holder is taken from — and everything
+    those rows and records refer to, transitively (parents, people, rivers …)."""
     records: list[Fact] = []
-    for kind in FACT_KINDS:
+    for kind in sorted(_record_kinds(generic, listing)):
         if kind in tables.frames and kind not in BULK_KINDS:
             records += tables.records(kind)
     bulk = [k for k in BULK_KINDS if k in tables.frames]
+    related = _related_kinds([*generic, *listing])
     keep: dict[str, pl.Series] = {}
     for kind in bulk:
         frame = tables.frame(kind)
-        wanted = pl.lit(kind in _related_kinds(plan))
+        wanted = pl.lit(kind in related)
         for rule in generic:
             for sel_kind, where in _selections(rule):
                 if sel_kind == kind:
                     wanted = wanted | (_superset(kind, where) & _answering(rule, kind, tables))
         keep[kind] = frame.filter(wanted).get_column("id")
     if "appointments" in tables.frames:
-        keep["appointments"] = pl.concat([keep["appointments"], _posts(generic, tables)])
+        keep["appointments"] = pl.concat([keep["appointments"], _posts(listing, tables)])
     if "jurisdictions" in tables.frames:
         levels = {
             str(plain(v))
-            for r in plan.rules
+            for r in listing
             if r.holder.way == "jurisdiction"
             for v in (r.holder.levels or ())
         }
@@ -360,10 +364,43 @@ def _answering(rule: PlanRule, kind: str, tables: Tables) -> pl.Expr:
     return pl.col(req.link).cast(pl.String).is_in(targets.implode())
 
 
-def _related_kinds(plan: Plan) -> set[str]:
+def _related_kinds(rules: list[PlanRule]) -> set[str]:
     """Kinds a ``related`` condition looks up (records that refer back to the one judged):
     the reference closure does not reach them, so they are kept whole."""
-    return {c.operand.kind for c in _conditions(plan.rules) if isinstance(c.operand, RelatedTest)}
+    return {c.operand.kind for c in _conditions(rules) if isinstance(c.operand, RelatedTest)}
+
+
+def _record_kinds(generic: list[PlanRule], listing: list[PlanRule]) -> set[str]:
+    """The kinds the batch part can read: its rules' selections, kinds looked up by
+    ``related``, units (a holder named by a field may be one), and every kind those refer to
+    (through the model's references, transitively)."""
+    kinds = {k for r in generic for k, _where in _selections(r)}
+    kinds |= _related_kinds([*generic, *listing]) | {"units"}
+    frontier = list(kinds)
+    while frontier:
+        for target in _referenced(FACT_KINDS[frontier.pop()]):
+            if target not in kinds and target in FACT_KINDS:  # not a problem's id
+                kinds.add(target)
+                frontier.append(target)
+    return kinds
+
+
+def _referenced(model: type[BaseModel]) -> set[str]:
+    """The kinds a record of ``model`` may refer to (nested records and lists included)."""
+    out: set[str] = set()
+
+    def walk(shape: FieldShape) -> None:
+        if shape.ref:
+            out.update(shape.ref)
+        if shape.item is not None:
+            walk(shape.item)
+        if shape.kind == "model" and shape.model is not None:
+            for inner in model_fields(shape.model).values():
+                walk(inner)
+
+    for shape in model_fields(model).values():
+        walk(shape)
+    return out
 
 
 def _posts(rules: list[PlanRule], tables: Tables) -> pl.Series:
@@ -990,7 +1027,16 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     }
     kinds = {r.id: None if r.id in sources else columnar_rule(r, bulk) for r in plan.rules}
     generic = [r for r in plan.rules if kinds[r.id] is None]
-    facts = _generic_facts(plan, tables, generic)
+    # Rules whose holders the batch code lists (in Python: tens of thousands of units and
+    # jurisdictions); posts of a count rule are listed in columns (``post_instances``).
+    listing = [
+        r
+        for r in plan.rules
+        if kinds[r.id] is None
+        or r.holder.way in ("unit", "jurisdiction")
+        or (r.holder.way == "post" and kinds[r.id] != "count")
+    ]
+    facts = _generic_facts(tables, generic, listing)
     world = World(facts, as_of)
     # The batch part is Python; the columnar rules are mostly polars, which lets go of the
     # interpreter while it works: the two run side by side, each with its own run (findings
