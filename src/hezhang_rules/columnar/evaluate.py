@@ -494,12 +494,12 @@ def _count(
     at_least = req.at_least if isinstance(req, CountPlan) else 1
     hits = (
         pieces.join(facts, on="person", how="inner")
+        # An instance's pieces are disjoint stretches: a record falls in one of them at most.
         .filter((pl.col("day") >= pl.col("lo")) & (pl.col("day") <= pl.col("hi")))
-        .unique(subset=["iid", "fid"])
         .group_by("iid")
         .agg(
             pl.len().alias("count"),
-            pl.col("fid").sort().alias("ids"),
+            pl.col("fid").unique().sort().alias("ids"),  # evidence: each record once
             pl.col("day").sort().get(at_least - 1, null_on_oob=True).alias("done")
             if at_least > 0
             else pl.lit(None, pl.Date).alias("done"),
@@ -783,8 +783,10 @@ def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> p
         pl.col("id").alias("fid"), pl.col(sel.bind[0][0]).alias("holder"), day.alias("day")
     )
     if isinstance(bound.schema["holder"], pl.List):
+        # A record is the holder's once per time its list names them, as ``_Run.selected``
+        # indexes it.
         bound = bound.explode("holder")
-    return bound.drop_nulls("holder").unique(["fid", "holder"], maintain_order=True)
+    return bound.drop_nulls("holder")
 
 
 def _evidence(
