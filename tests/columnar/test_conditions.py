@@ -2,10 +2,10 @@
 
 Every condition of every rule of the pack — a holder's, a selection's, an evidence rule's
 ``where`` and each of its ``must`` conditions, a response's trigger and reply tests — is judged
-on every record of its kind both ways: on the golden corpus (in-memory tables; a quarter of the
-cases also through Parquet and the column validator), on generated districts, and on hand-made records for the
-corners where a column's truth and Python's differ (a missing list, an empty text, a post held
-outside its dates or outside the scope).
+on every record of its kind both ways: on the golden corpus (in-memory tables; a quarter of
+the cases also through Parquet and the column validator), on generated districts, and on
+hand-made records for the corners where a column's truth and Python's differ (a missing list,
+an empty text, a post held outside its dates or outside the scope).
 """
 
 from __future__ import annotations
