@@ -4,24 +4,28 @@ A national year is millions of inspections, opinions and reports but only tens o
 meetings and cases. So the plan is split, rule by rule, generically (nothing here names an
 article; ``columnar_rule`` names a rule's shape):
 
-* **columnar rules** — the requirement shapes polars can judge exactly:
+* **columnar rules** — every requirement shape, with conditions judged over whole frames
+  (``columnar.conditions.Judge``, equal to ``World.check`` for every operator):
 
-  - ``count`` per period over post holders on a bulk kind (``BULK_KINDS``), bound by one field
-    to the holder (art. 16): the holders and their periods (tenure, force, clipping) are frames
-    (``columnar.holders``, checked against the batch evaluator's ``post_holders`` and
-    ``instances``), and the counting is a join of the bulk table with those periods and a
-    group-by;
-  - ``evidence`` on each record of a bulk kind, held by the person a field names, with
-    ``present`` conditions (art. 18): one vectorised pass, one finding per record;
-  - ``response`` with exact trigger and reply tests, one link and one bind (art. 19):
-    triggers, holders in scope and first replies as joins (``columnar.response``).
+  - ``count`` and ``forbid`` per period, bound by one field to the holder: post holders and
+    their periods are frames (``columnar.holders``, checked against the batch evaluator's
+    ``post_holders`` and ``instances``); units and jurisdictions (tens of thousands) are listed
+    by the batch code's own ``holders`` and ``instances``; the counting is a join of the facts
+    with the stretches in post and a group-by;
+  - ``deadline``: each holder's years (or the one absolute due date) listed the same way, the
+    first delivery per holder and period a join;
+  - ``evidence`` on each record of any kind, held by whoever a field names: one pass, one
+    finding per record and holder;
+  - ``response``: triggers, holders in scope, replies linked and bound, the first reply, as
+    joins (``columnar.response``).
 
-* **every other rule** runs in the batch evaluator (``evaluate.batch``) over the kinds kept as
-  records, plus the bulk records those rules can need: rows that may meet their ``where``
-  (a superset computed in columns, the exact test left to the batch code; for replies, only
-  those linked to a possible trigger), rows a ``related`` test looks up, and rows other records
-  refer to. Findings are the batch evaluator's own; this part runs on a thread beside the
-  columnar rules.
+* **the batch evaluator** (``evaluate.batch``) runs a rule another rule reads with
+  ``finding_of`` and the rule that reads it, over the records they can read: the record kinds
+  their selections and ``related`` tests name, units, what those refer to, and of the bulk
+  kinds the rows that may meet their ``where`` (a superset computed in columns, the exact test
+  left to the batch code; for replies, only those linked to a possible trigger) and the rows
+  those refer to. It also lists the unit, jurisdiction and some post holders. This part runs
+  on a thread beside the columnar rules.
 
 Findings of both parts become JSON lines (sorted keys, compact) in the report order, assembled
 as polars string columns (``columnar.exprs.finding_struct``), so the report streams to a file
@@ -121,9 +125,9 @@ def _int_field(kind: str, name: str) -> bool:
     return shape is not None and shape.kind == "scalar" and shape.scalar is int
 
 
-def columnar_rule(rule: PlanRule, bulk: tuple[str, ...] = BULK_KINDS) -> str | None:
-    """``count``, ``evidence`` or ``response`` if the rule runs as columns, else None (batch
-    evaluator)."""
+def columnar_rule(rule: PlanRule) -> str | None:
+    """``count`` (and ``forbid``), ``deadline``, ``evidence`` or ``response`` if the rule runs
+    as columns, else None (batch evaluator)."""
     req = rule.requirement
     if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
         sel = req.select
@@ -1019,7 +1023,6 @@ def _run_batch(run: _Run, rules: list[PlanRule]) -> None:
 
 
 def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
-    bulk = tuple(k for k in BULK_KINDS if k in tables.frames)
     # A rule whose findings open another rule's duties (``finding_of``) stays in the batch part,
     # which reads them back.
     sources = {
@@ -1027,7 +1030,7 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         for r in plan.rules
         if isinstance(r.requirement, ResponsePlan) and r.requirement.trigger_rule
     }
-    kinds = {r.id: None if r.id in sources else columnar_rule(r, bulk) for r in plan.rules}
+    kinds = {r.id: None if r.id in sources else columnar_rule(r) for r in plan.rules}
     generic = [r for r in plan.rules if kinds[r.id] is None]
     # Rules whose holders the batch code lists (in Python: tens of thousands of units and
     # jurisdictions); posts of a count rule are listed in columns (``post_instances``).
