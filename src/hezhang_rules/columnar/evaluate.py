@@ -95,10 +95,9 @@ from hezhang_rules.compile.plan import (
     RoleTest,
     Selection,
 )
-from hezhang_rules.evaluate.batch import _collector_paused, _due_date, _jsonable, _Run
-from hezhang_rules.evaluate.instances import Instance, instances
+from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run, deadline_periods
+from hezhang_rules.evaluate.instances import Instance
 from hezhang_rules.evaluate.messages import failed_condition
-from hezhang_rules.evaluate.periods import ONE_DAY, Period
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
@@ -597,44 +596,15 @@ def _deadline(
     out: list[Part],
 ) -> None:
     """``_Run.deadline``: the holders and their years (or the one absolute due date) listed by
-    the batch code's own holders and ``instances`` (units and jurisdictions: tens of
+    the batch code's own ``holders`` and ``deadline_periods`` (units and jurisdictions: tens of
     thousands), the first delivery per holder and period found by a join."""
     rows: dict[str, list[Any]] = {k: [] for k in _DUTY_SCHEMA}
-
-    def duty(
-        holder: Holder,
-        p: Period,
-        due: dt.date,
-        year: int | None,
-        na: tuple[str | None, str | None] = (None, None),
-    ) -> None:
-        values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
-        more = (p.start, p.end, p.label, year, due, *na)
-        for k, v in zip(rows, (*values, *more), strict=True):
-            rows[k].append(v)
-
-    if req.due_date is not None:
-        due = req.due_date if req.inclusive else req.due_date - ONE_DAY
-        for holder in run.holders(rule.holder):
-            start = max(rule.in_force_from, holder.tenure[0][0])
-            if start > as_of or not holder.active_on(min(due, as_of)):
-                continue
-            duty(holder, Period(start, due, "once"), due, None)
-    else:
-        until = dt.date(as_of.year - req.year_offset, 1, 1) if req.year_offset < 0 else None
-        for holder in run.holders(rule.holder):
-            for inst in instances(rule, holder, "year", req.periods, as_of, until):
-                year = inst.period.start.year
-                due = _due_date(year, req)
-                p = inst.period
-                if inst.na or due < rule.in_force_from or not holder.active_on(due):
-                    na = inst.na or (
-                        "截止日早于办法施行或不在任期内",
-                        "due before the rules took effect or outside tenure",
-                    )
-                    duty(holder, p, due, year, na)
-                    continue
-                duty(holder, p, due, year)
+    for holder in run.holders(rule.holder):
+        for p, due, year, na in deadline_periods(rule, req, holder, as_of):
+            values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
+            more = (p.start, p.end, p.label, year, due, *(na or (None, None)))
+            for k, v in zip(rows, (*values, *more), strict=True):
+                rows[k].append(v)
     every = pl.DataFrame(rows, schema=_DUTY_SCHEMA).with_row_index("iid")
     if not every.height:
         return

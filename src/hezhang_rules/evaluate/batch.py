@@ -285,26 +285,10 @@ class _Run:
         )
 
     def deadline(self, rule: PlanRule, req: DeadlinePlan) -> None:
-        if req.due_date is not None:
-            self._deadline_once(rule, req, req.due_date)
-            return
         for holder in self.holders(rule.holder):
             facts = self.selected(req.select, holder)
-            # A period due before it begins (year_offset < 0) is listed once it is due-able.
-            until = (
-                dt.date(self.world.as_of.year - req.year_offset, 1, 1)
-                if (req.year_offset < 0)
-                else None
-            )
-            for inst in instances(rule, holder, "year", req.periods, self.world.as_of, until):
-                year = inst.period.start.year
-                due = _due_date(year, req)
-                p = inst.period
-                if inst.na or due < rule.in_force_from or not holder.active_on(due):
-                    na = inst.na or (
-                        "截止日早于办法施行或不在任期内",
-                        "due before the rules took effect or outside tenure",
-                    )
+            for p, due, year, na in deadline_periods(rule, req, holder, self.world.as_of):
+                if na is not None:
                     self.emit(
                         rule,
                         holder,
@@ -318,26 +302,18 @@ class _Run:
                         label=p.label,
                     )
                     continue
-                mine = [
-                    f
-                    for f in facts
-                    if (
-                        get_path(f, req.period_field) == year
-                        if req.period_field
-                        else p.contains(get_path(f, req.select.date_field) or dt.date.min)
-                    )
-                ]
+                mine = facts
+                if year is not None:
+                    mine = [
+                        f
+                        for f in facts
+                        if (
+                            get_path(f, req.period_field) == year
+                            if req.period_field
+                            else p.contains(get_path(f, req.select.date_field) or dt.date.min)
+                        )
+                    ]
                 self._delivered(rule, req, holder, p, due, mine)
-
-    def _deadline_once(self, rule: PlanRule, req: DeadlinePlan, due_date: dt.date) -> None:
-        """One deliverable, once, by an absolute date (e.g. a town's own measures, art. 37)."""
-        due = due_date if req.inclusive else due_date - ONE_DAY
-        for holder in self.holders(rule.holder):
-            start = max(rule.in_force_from, holder.tenure[0][0])
-            if start > self.world.as_of or not holder.active_on(min(due, self.world.as_of)):
-                continue
-            p = Period(start, due, "once")
-            self._delivered(rule, req, holder, p, due, self.selected(req.select, holder))
 
     def _delivered(
         self,
@@ -565,6 +541,33 @@ def _links(value: Any, target: str) -> bool:
     if isinstance(value, list):
         return target in value
     return bool(value == target)
+
+
+def deadline_periods(
+    rule: PlanRule, req: DeadlinePlan, holder: Holder, as_of: dt.date
+) -> Iterator[tuple[Period, dt.date, int | None, tuple[str, str] | None]]:
+    """The periods a deadline rule's holder answers for: (period, due date, year — None for a
+    deliverable due once by an absolute date —, why it does not apply or None).
+
+    Shared by the batch evaluator and the columnar one (which lists holders the same way)."""
+    if req.due_date is not None:  # one deliverable, once (e.g. a town's own measures, art. 37)
+        due = req.due_date if req.inclusive else req.due_date - ONE_DAY
+        start = max(rule.in_force_from, holder.tenure[0][0])
+        if start <= as_of and holder.active_on(min(due, as_of)):
+            yield Period(start, due, "once"), due, None, None
+        return
+    # A period due before it begins (year_offset < 0) is listed once it is due-able.
+    until = dt.date(as_of.year - req.year_offset, 1, 1) if req.year_offset < 0 else None
+    for inst in instances(rule, holder, "year", req.periods, as_of, until):
+        year = inst.period.start.year
+        due = _due_date(year, req)
+        na = inst.na
+        if na is None and (due < rule.in_force_from or not holder.active_on(due)):
+            na = (
+                "截止日早于办法施行或不在任期内",
+                "due before the rules took effect or outside tenure",
+            )
+        yield inst.period, due, year, na
 
 
 def _due_date(year: int, req: DeadlinePlan) -> dt.date:

@@ -294,9 +294,7 @@ class World:
             scope = self.place_of(get_path(record, test.within))
         if c.op == "holds_role":
             people = value if isinstance(value, list) else [value]
-            return any(
-                p is not None and self.holds_role(str(p), test, day, scope) for p in people
-            )
+            return any(p is not None and self.holds_role(str(p), test, day, scope) for p in people)
         listed = set(value or [])
         holders = self.role_holders(test, day, scope)
         # Nobody in post on the day: nobody can have been left out.
