@@ -14,7 +14,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 
 import hezhang_rules as hz
@@ -72,12 +71,17 @@ def test_every_condition_of_the_pack_is_judged_as_columns() -> None:
     assert len(LISTS) > 80
 
 
-def compare(facts: FactSet, tables: Tables, as_of: dt.date) -> int:
+def compare(
+    facts: FactSet,
+    tables: Tables,
+    as_of: dt.date,
+    lists: list[tuple[str, str, tuple[Any, ...]]] = LISTS,
+) -> int:
     """Judge every condition list both ways; return how many (record, list) pairs agreed."""
     world = World(facts, as_of)
     judge = Judge(tables, as_of)
     n = 0
-    for name, kind, conds in LISTS:
+    for name, kind, conds in lists:
         if kind not in tables.frames:
             continue
         frame = tables.frame(kind)
@@ -124,15 +128,7 @@ def test_generated_district(chiefs: int, seed: int, tmp_path: Path) -> None:
 
 def _one(conds: tuple[Any, ...], kind: str, records: list[Any], as_of: dt.date) -> None:
     facts = FactSet.build(records)
-    compare_lists = [("corner", kind, conds)]
-    world = World(facts, as_of)
-    tables = Tables.from_facts(facts)
-    judge = Judge(tables, as_of)
-    for _name, k, cs in compare_lists:
-        frame = tables.frame(k)
-        got = dict(zip(frame.get_column("id"), judge.rows(k, frame, cs), strict=True))
-        want = {f.id: all(world.check(c, f, f) for c in cs) for f in facts.of_kind(k)}
-        assert got == want
+    assert compare(facts, Tables.from_facts(facts), as_of, [("corner", kind, conds)]) > 0
 
 
 def _base() -> list[Any]:
@@ -260,4 +256,3 @@ def test_unsupported_shapes_are_refused() -> None:
     assert not supported(meetings, (Cond("minutes", "equals", "x"),))  # a nested record
     assert not supported(meetings, (Cond("no_such_field", "present", True),))
     assert not supported(meetings, (Cond("presider", "matches", "x"),))
-    assert pl is not None
