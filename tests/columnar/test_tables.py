@@ -57,6 +57,35 @@ def test_tables_hold_exactly_the_records(
     assert load_tables([other]).digest() == tables.digest()
 
 
+def test_any_value_changed_changes_the_digest(
+    frames: dict[str, pl.DataFrame], tmp_path: Path
+) -> None:
+    write_tables(frames, tmp_path / "base", "parquet")
+    base = load_tables([tmp_path / "base"]).digest()
+    insp = frames["inspections"]
+    first = insp.get_column("id")[0]
+    record = insp.filter(pl.col("id") == first).get_column("record")[0]
+    edits: list[tuple[str, str, object]] = [
+        ("date", "date", dt.date(2021, 1, 21)),
+        ("note", "note", "补记"),  # a null becomes text
+        ("rivers", "rivers", []),  # a list emptied
+        ("record.place", "record", {**record, "place": record["place"] + "。"}),  # nested text
+        ("distance_km", "distance_km", 6.9),
+    ]
+    seen = {base}
+    for name, column, value in edits:
+        out = tmp_path / name
+        write_tables(_break(frames, "inspections", first, column, value), out, "parquet")
+        digest = load_tables([out]).digest()
+        assert digest not in seen, name
+        seen.add(digest)
+    # one record fewer is another fact set
+    fewer = dict(frames)
+    fewer["inspections"] = insp.filter(pl.col("id") != first)
+    write_tables(fewer, tmp_path / "fewer", "parquet")
+    assert load_tables([tmp_path / "fewer"]).digest() not in seen
+
+
 def _break(
     frames: dict[str, pl.DataFrame], kind: str, row_id: str, column: str, value: object
 ) -> dict[str, pl.DataFrame]:
