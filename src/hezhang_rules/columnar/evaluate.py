@@ -68,8 +68,10 @@ from hezhang_rules.columnar.exprs import (
     top_scalar,
     where_expr,
 )
+from hezhang_rules.columnar.frames import frame_of
 from hezhang_rules.columnar.holders import (
     NA_SCHEMA,
+    PERIOD_MONTHS,
     appointments_to,
     post_instances,
     spec_instances,
@@ -495,17 +497,30 @@ def _count(
         pl.col("fid"), pl.col("holder").alias("person"), pl.col("day")
     )
     at_least = req.at_least if isinstance(req, CountPlan) else 1
+    ids = pl.col("fid")
+    twice = sel.kind in tables.frames and isinstance(
+        tables.frame(sel.kind).schema.get(sel.bind[0][0]), pl.List
+    )
+    # Every piece lies inside one period (year, half year, quarter or month): the join is on
+    # the holder and that period, not on the holder alone (a national world's half-yearly
+    # count joined every inspection to each of its inspector's pieces, twice the rows).
+    months = PERIOD_MONTHS[req.per]
+
+    def period(day: str) -> pl.Expr:
+        d = pl.col(day)
+        return (d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1) // months
+
     hits = (
-        pieces.join(facts, on="person", how="inner")
+        pieces.with_columns(period("lo").alias("__p"))
+        .join(facts.with_columns(period("day").alias("__p")), on=["person", "__p"], how="inner")
         # An instance's pieces are disjoint stretches: a record falls in one of them at most.
         .filter((pl.col("day") >= pl.col("lo")) & (pl.col("day") <= pl.col("hi")))
         .group_by("iid")
         .agg(
             pl.len().alias("count"),
-            pl.col("fid").unique().sort().alias("ids"),  # evidence: each record once
-            pl.col("day").sort().get(at_least - 1, null_on_oob=True).alias("done")
-            if at_least > 0
-            else pl.lit(None, pl.Date).alias("done"),
+            # evidence: each record once (a record names a holder twice only through a list)
+            (ids.unique().sort() if twice else ids.sort()).alias("ids"),
+            _nth_day(at_least).alias("done"),
         )
     )
     f = insts.join(hits, on="iid", how="left").with_columns(
@@ -586,6 +601,15 @@ def _count(
     out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build, chunks))
 
 
+def _nth_day(k: int) -> pl.Expr:
+    """The day of a group's k-th record (by day): when its count reached ``k``."""
+    if k <= 0:
+        return pl.lit(None, pl.Date)
+    if k == 1:
+        return pl.col("day").min()
+    return pl.col("day").sort().get(k - 1, null_on_oob=True)
+
+
 def _deadline(
     rule: PlanRule,
     req: DeadlinePlan,
@@ -605,7 +629,7 @@ def _deadline(
             more = (p.start, p.end, p.label, year, due, *(na or (None, None)))
             for k, v in zip(rows, (*values, *more), strict=True):
                 rows[k].append(v)
-    every = pl.DataFrame(rows, schema=_DUTY_SCHEMA).with_row_index("iid")
+    every = frame_of(rows, _DUTY_SCHEMA).with_row_index("iid")
     if not every.height:
         return
     duties = every.filter(pl.col("reason_zh").is_null())
@@ -736,7 +760,7 @@ def _na_frame(listed: list[tuple[Holder, Instance]]) -> pl.DataFrame:
         )
         for k, v in zip(rows, values, strict=True):
             rows[k].append(v)
-    return pl.DataFrame(rows, schema=_NA_SCHEMA)
+    return frame_of(rows, _NA_SCHEMA)
 
 
 _NA_SCHEMA: dict[str, pl.DataType] = {**NA_SCHEMA, "hkind": pl.String()}
@@ -809,12 +833,10 @@ def _evidence(
         pl.col("id").alias("fid"), pl.col(field).alias("hid"), day.alias("day")
     ).with_columns(mask)
     if narrow.schema["hid"] == pl.List(pl.String):
-        narrow = narrow.explode("hid")
-    narrow = (
-        narrow.drop_nulls("hid")
-        .unique(["fid", "hid"], maintain_order=True)
-        .join(holders, on="hid", how="inner", maintain_order="left")
-    )
+        # a holder named twice in the list is one finding (ids are unique in a table, so
+        # only a list can repeat a pair)
+        narrow = narrow.explode("hid").unique(["fid", "hid"], maintain_order=True)
+    narrow = narrow.drop_nulls("hid").join(holders, on="hid", how="inner", maintain_order="left")
     combos = sorted(narrow.get_column("mask").unique().to_list())
     texts = pl.DataFrame(
         {

@@ -80,6 +80,37 @@ def _plain(value: Any, shape: FieldShape | None = None) -> Any:
     return value
 
 
+def frame_of(columns: dict[str, list[Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of Python column lists; lists of strings are built from their flat values.
+
+    Given nested Python lists, polars builds one Series per element: seconds for the 200,000
+    holder periods of a national world, where the flat values and one group-by take a tenth of
+    a second."""
+    return pl.DataFrame(
+        {
+            name: string_lists(values) if schema[name] == pl.List(pl.String) else values
+            for name, values in columns.items()
+        },
+        schema=schema,
+    )
+
+
+def string_lists(lists: list[Any]) -> pl.Series:
+    """A ``List(String)`` series of these (non-null) sequences of strings, in order."""
+    flat: list[str | None] = []
+    rows: list[int] = []
+    for i, items in enumerate(lists):
+        flat.extend(items)
+        flat.append(None)  # every row has one null at least: empty lists keep their row
+        rows.extend([i] * (len(items) + 1))
+    return (
+        pl.DataFrame({"row": rows, "v": flat}, schema={"row": pl.Int64, "v": pl.String})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("v").drop_nulls())
+        .get_column("v")
+    )
+
+
 def record_row(f: Fact) -> dict[str, Any]:
     """A record as a table row: enumerations as text, mappings as sorted key/value lists."""
     row = _plain(f)
