@@ -161,7 +161,7 @@ def render_expr(
         name,
     ]
     if label is not None:
-        zh_parts += [pl.lit("，"), label.map_elements(label_zh, return_dtype=pl.String)]
+        zh_parts += [pl.lit("，"), label.map_batches(_labels_zh, return_dtype=pl.String)]
         en_parts += [pl.lit(" in "), label]
     zh_parts += [pl.lit("，"), szh]
     en_parts += [pl.lit(" — "), sen]
@@ -172,6 +172,14 @@ def render_expr(
         pl.concat_str([pl.lit(" ("), den, pl.lit(")")])
     ).otherwise(pl.lit(""))
     return zh, en
+
+
+def _labels_zh(labels: pl.Series) -> pl.Series:
+    """``periods.label_zh`` of each label, called once per distinct label (a slice of a
+    national rule has half a million rows and a handful of labels)."""
+    distinct = labels.unique().drop_nulls()
+    texts = pl.Series([label_zh(x) for x in distinct.to_list()], dtype=pl.String)
+    return labels.replace_strict(distinct, texts, default=None, return_dtype=pl.String)
 
 
 def _quoted_or_null(text: pl.Expr) -> pl.Expr:
