@@ -25,6 +25,7 @@ from hezhang_rules.columnar import (
     tables_factset,
     write_tables,
 )
+from hezhang_rules.columnar.frames import frame_of
 from hezhang_rules.diagnostics import FactLoadError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,16 @@ def test_any_value_changed_changes_the_digest(
     fewer["inspections"] = insp.filter(pl.col("id") != first)
     write_tables(fewer, tmp_path / "fewer", "parquet")
     assert load_tables([tmp_path / "fewer"]).digest() not in seen
+
+
+def test_frame_of_builds_lists_of_strings_in_order() -> None:
+    schema: dict[str, pl.DataType] = {"n": pl.Int64(), "ids": pl.List(pl.String())}
+    lists = [["b", "a"], [], ["c"], [], ["d", "d", "e"]]
+    frame = frame_of({"n": list(range(len(lists))), "ids": lists}, schema)
+    assert frame.schema == pl.Schema(schema)
+    assert frame.get_column("ids").to_list() == lists  # order kept, empty lists stay empty
+    assert frame_of({"n": [], "ids": []}, schema).height == 0
+    assert frame_of({"n": [0], "ids": [[]]}, schema).get_column("ids").to_list() == [[]]
 
 
 def _break(
