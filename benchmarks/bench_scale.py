@@ -4,9 +4,10 @@ For each scale (``--scales``; sizes below) it runs, each stage in its own proces
 is that stage's own:
 
 * ``generate``: ``hezhang-rules synth --chiefs N --inspections M --year 2021 --format parquet``;
-* ``check``: load the tables (validation included), evaluate at 2022-01-10, write the ``jsonl``
-  report to a file: wall time of each step, the process's peak RSS after each step, and the
-  findings by status. The report's line count is checked against its summary.
+* ``check``, once per report format (``jsonl``, then ``parquet``), each in its own process:
+  load the tables (validation included), evaluate at 2022-01-10, write the report to a file:
+  wall time of each step, the process's peak RSS after each step, the report's size, and the
+  findings by status. The report's rows are counted against its summary.
 
 Then the monitor on a ~100,000-fact slice (``--slice``: a generated world of that size, the
 facts in a shuffled order with the clock moved on the 1st of every month) beside the columnar
@@ -68,9 +69,10 @@ def stage_generate(chiefs: int, inspections: int | None, seed: int, out: Path) -
     }
 
 
-def stage_check(folder: Path, report: Path) -> dict[str, Any]:
+def stage_check(folder: Path, report: Path, fmt: str) -> dict[str, Any]:
     import hezhang_rules as hz
     from hezhang_rules.columnar import evaluate_tables, load_tables
+    from hezhang_rules.columnar.output import read_parquet_report
 
     plan = hz.compile_rules(
         hz.load_rules(Path(__file__).resolve().parents[1] / "rules" / "qinghemen")
@@ -82,12 +84,21 @@ def stage_check(folder: Path, report: Path) -> dict[str, Any]:
     result = evaluate_tables(plan, tables, AS_OF)
     t2 = time.perf_counter()
     rss_eval = _rss_mb()
-    with report.open("w", encoding="utf-8") as fh:
-        result.write_jsonl(fh)
+    if fmt == "jsonl":
+        with report.open("w", encoding="utf-8") as fh:
+            result.write_jsonl(fh)
+    else:
+        result.write_parquet(report)
     t3 = time.perf_counter()
-    with report.open(encoding="utf-8") as fh:
-        lines = sum(1 for _ in fh) - 1
-    assert lines == result.summary.total, (lines, result.summary.total)
+    rss_report = _rss_mb()
+    if fmt == "jsonl":
+        with report.open(encoding="utf-8") as fh:
+            rows = sum(1 for _ in fh) - 1
+    else:
+        header, frame = read_parquet_report(report)
+        rows = frame.height
+        assert header["summary"]["total"] == rows, (header["summary"], rows)
+    assert rows == result.summary.total, (rows, result.summary.total)
     return {
         "facts": len(tables),
         "ingest_s": t1 - t0,
@@ -95,7 +106,7 @@ def stage_check(folder: Path, report: Path) -> dict[str, Any]:
         "evaluate_s": t2 - t1,
         "evaluate_mb": rss_eval,
         "report_s": t3 - t2,
-        "report_mb": _rss_mb(),
+        "report_mb": rss_report,
         "findings": result.summary.total,
         "violated": result.summary.violated,
         "report_bytes": report.stat().st_size,
@@ -159,16 +170,16 @@ def main() -> None:
             insp = None if rest[1] == "-" else int(rest[1])
             row = stage_generate(int(rest[0]), insp, args.seed, Path(rest[2]))
         elif kind == "check":
-            row = stage_check(Path(rest[0]), Path(rest[1]))
+            row = stage_check(Path(rest[0]), Path(rest[1]), rest[2])
         else:
             row = stage_slice(Path(rest[0]), rest[1], args.seed)
         print(json.dumps(row))
         return
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="hz-scale-"))
     print(
-        f"{'scale':>9} {'facts':>10} {'gen s':>7} {'gen MB':>7} {'ingest s':>9} "
+        f"{'scale':>9} {'report':>7} {'facts':>10} {'gen s':>7} {'gen MB':>7} {'ingest s':>9} "
         f"{'eval s':>7} {'report s':>9} {'total s':>8} {'peak MB':>8} {'eval/ingest':>12} "
-        f"{'findings':>9} {'violated':>9}",
+        f"{'report MB':>10} {'findings':>9} {'violated':>9}",
         flush=True,
     )
     for name in args.scales.split(","):
@@ -183,19 +194,23 @@ def main() -> None:
             "-" if insp is None else str(insp),
             str(folder),
         )
-        chk = _sub("--stage", "check", str(folder), str(work / f"{name}.report.jsonl"))
-        total = chk["ingest_s"] + chk["evaluate_s"] + chk["report_s"]
-        print(
-            f"{name:>9} {chk['facts']:>10,} {gen['seconds']:>7.1f} {gen['peak_mb']:>7.0f} "
-            f"{chk['ingest_s']:>9.1f} {chk['evaluate_s']:>7.1f} {chk['report_s']:>9.1f} "
-            f"{total:>8.1f} {chk['report_mb']:>8.0f} "
-            f"{chk['evaluate_s'] / chk['ingest_s']:>12.2f} {chk['findings']:>9,} "
-            f"{chk['violated']:>9,}",
-            flush=True,
-        )
+        # Each report format in its own process: ingest and evaluate again, its own peak.
+        for fmt in ("jsonl", "parquet"):
+            report = work / f"{name}.report.{fmt}"
+            chk = _sub("--stage", "check", str(folder), str(report), fmt)
+            total = chk["ingest_s"] + chk["evaluate_s"] + chk["report_s"]
+            print(
+                f"{name:>9} {fmt:>7} {chk['facts']:>10,} {gen['seconds']:>7.1f} "
+                f"{gen['peak_mb']:>7.0f} {chk['ingest_s']:>9.1f} {chk['evaluate_s']:>7.1f} "
+                f"{chk['report_s']:>9.1f} {total:>8.1f} {chk['report_mb']:>8.0f} "
+                f"{chk['evaluate_s'] / chk['ingest_s']:>12.2f} "
+                f"{chk['report_bytes'] / 1e6:>10,.0f} {chk['findings']:>9,} "
+                f"{chk['violated']:>9,}",
+                flush=True,
+            )
+            report.unlink()
         if not args.work:
             shutil.rmtree(folder)
-            (work / f"{name}.report.jsonl").unlink()
     if args.slice:
         folder = work / "slice"
         chiefs = max(10, args.slice // 10)  # ~10 facts per chief in a generated world

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -63,13 +64,26 @@ def audit(
 
 
 def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
-    """Fact tables → the ``jsonl`` report, written as a stream (never one Python object)."""
+    """Fact tables → the ``jsonl`` or ``parquet`` report, written as a stream (never one
+    Python object)."""
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     plan = load_plan(args.rules, args.param, limits)
     tables = load_tables(args.facts, limits)
     result = evaluate_tables(plan, tables, as_of)
-    if out is None:
+    if args.format == "parquet":
+        if out is None:  # a few hundred MB for a national year; refused on a terminal
+            buf = io.BytesIO()
+            result.write_parquet(buf)
+            emit(None, buf.getvalue())
+        else:
+            tmp = out.with_name(f".{out.name}.tmp")
+            try:
+                result.write_parquet(tmp)
+                os.replace(tmp, out)
+            finally:
+                tmp.unlink(missing_ok=True)
+    elif out is None:
         result.write_jsonl(sys.stdout)
     else:
         tmp = out.with_name(f".{out.name}.tmp")
@@ -85,7 +99,8 @@ def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
 def run(args: argparse.Namespace) -> int:
     out = output_path(args.output)
     within = parse_days(args.within)
-    if args.format == "jsonl" and args.engine != "records" and is_table_folder(args.facts):
+    streams = args.format in ("jsonl", "parquet") and args.engine != "records"
+    if streams and is_table_folder(args.facts):
         return _stream_tables(args, out)
     names = _STEPS_ZH if args.lang == "zh" else _STEPS_EN
     with progress(len(names)) as step:

@@ -27,9 +27,11 @@ article; ``columnar_rule`` names a rule's shape):
   those refer to. It also lists the unit, jurisdiction and some post holders. This part runs
   on a thread beside the columnar rules.
 
-Findings of both parts become JSON lines (sorted keys, compact) in the report order, assembled
-as polars string columns (``columnar.exprs.finding_struct``), so the report streams to a file
-and never exists as one Python object; ``ColumnarReport.to_report()`` builds the
+Findings of both parts become finding columns (``columnar.exprs.finding_struct``; the batch
+part's through ``columnar.output.finding_columns``), rule by rule in report order, and from them
+JSON lines (sorted keys, compact, assembled as polars string columns) or the rows of a Parquet
+report (``columnar.output``), so the report streams to a file and never exists as one Python
+object; ``ColumnarReport.to_report()`` builds the
 :class:`~hezhang_rules.findings.Report` for small worlds and tests, where it equals
 ``hezhang_rules.evaluate`` on the same facts.
 """
@@ -42,11 +44,11 @@ import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
 
 from hezhang_rules._version import __version__
 from hezhang_rules.columnar.conditions import Judge, supported, visible
@@ -57,11 +59,10 @@ from hezhang_rules.columnar.exprs import (
     escape_column,
     finding_struct,
     json_text,
-    line_expr,
+    lines_of,
     path_expr,
     plain,
     render_expr,
-    rule_pieces,
     sorted_slices,
     status_counts,
     status_expr,
@@ -76,6 +77,7 @@ from hezhang_rules.columnar.holders import (
     post_instances,
     spec_instances,
 )
+from hezhang_rules.columnar.output import by_rule, finding_columns, write_parquet
 from hezhang_rules.columnar.response import (
     columnar_response,
     date_field,
@@ -191,10 +193,11 @@ class ColumnarReport:
     run: RunRecord
     summary: Summary
     parts: list[Part]
+    rules: dict[str, PlanRule]
 
     def rule_builds(self) -> Iterator[Build]:
-        """Each rule's findings as builds of sorted JSON lines, rule by rule in report order
-        (a large rule in slices)."""
+        """Each rule's findings as builds of sorted finding columns, rule by rule in report
+        order (a large rule in slices)."""
         groups: dict[tuple[int, str], list[Part]] = {}
         for part in self.parts:
             groups.setdefault((part.article, part.rule_id), []).append(part)
@@ -206,8 +209,17 @@ class ColumnarReport:
             yield functools.partial(_merged, group)
 
     def rule_frames(self) -> Iterator[pl.DataFrame]:
-        """Each rule's findings as sorted JSON lines, rule by rule in report order."""
-        return (build() for build in self.rule_builds())
+        """Each rule's findings as sorted finding columns (``exprs.FINDING_COLUMNS``), rule by
+        rule in report order; no empty frame."""
+        for build in self.rule_builds():
+            frame = build()
+            if frame.height:
+                yield frame
+
+    def line_frames(self) -> Iterator[pl.DataFrame]:
+        """Each rule's findings as sorted JSON lines (column ``line``), rule by rule."""
+        for frame in self.rule_frames():
+            yield lines_of(frame, self.rules[frame.get_column("rule_id")[0]])
 
     def write_jsonl(self, out: IO[str]) -> None:
         """The header, then every rule's lines; a slice's lines are written by a second thread
@@ -222,18 +234,21 @@ class ColumnarReport:
 
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending: Future[None] | None = None
-            for frame in self.rule_frames():
-                if not frame.height:
-                    continue
+            for frame in self.line_frames():
                 if pending is not None:
                     pending.result()
                 pending = pool.submit(write, frame)
             if pending is not None:
                 pending.result()
 
+    def write_parquet(self, target: str | Path | IO[bytes]) -> None:
+        """The Parquet report (``columnar.output``), streamed rule by rule."""
+        header = header_line(self.as_of, self.run, self.summary)
+        write_parquet(self.rule_builds(), self.rules, header, target)
+
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
-        for frame in self.rule_frames():
+        for frame in self.line_frames():
             yield from frame.get_column("line")
 
     def to_report(self) -> Report:
@@ -242,9 +257,9 @@ class ColumnarReport:
 
 
 def _merged(group: list[Part]) -> pl.DataFrame:
-    """The lines of a rule found in several parts (the columnar and the batch part), sorted."""
-    frames = [p.build().with_columns(pl.col("article").cast(pl.Int32)) for p in group]
-    return pl.concat(frames).sort(list(KEYS))
+    """The findings of a rule found in several parts (the columnar and the batch part),
+    sorted."""
+    return pl.concat([p.build() for p in group]).sort(list(KEYS))
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -899,94 +914,21 @@ def _evidence(
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
 
-class _BatchLines:
-    """The batch part's findings as JSON lines, assembled as columns like the columnar rules'
-    (``findings.finding_line`` per finding was most of a national report) — for every rule at
-    once, the first time one rule's lines are asked for, then handed out rule by rule."""
+class _BatchColumns:
+    """The batch part's findings as finding columns, like the columnar rules' (a Python line
+    per finding was most of a national report) — for every rule at once, the first time one
+    rule's are asked for, then handed out rule by rule."""
 
-    def __init__(self, rules: dict[str, PlanRule], found: list[Finding]) -> None:
-        self.rules = rules
+    def __init__(self, found: list[Finding]) -> None:
         self.found = found
         self.by_rule: dict[str, pl.DataFrame] = {}
 
-    def lines(self, rule_id: str) -> pl.DataFrame:
+    def columns(self, rule_id: str) -> pl.DataFrame:
         if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
-            frame = _batch_lines(self.rules, self.found)
             self.by_rule = {
-                str(key[0]): part
-                for key, part in frame.partition_by("rule_id", as_dict=True).items()
+                f.get_column("rule_id")[0]: f for f in by_rule(finding_columns(self.found))
             }
-        return self.by_rule.pop(rule_id)  # each rule's lines are held until written, not after
-
-
-def _batch_lines(rules: dict[str, PlanRule], found: list[Finding]) -> pl.DataFrame:
-    frame = pl.DataFrame(
-        {
-            "article": [f.article for f in found],
-            "rule_id": [f.rule_id for f in found],
-            "holder_id": [f.holder.id for f in found],
-            "holder_name": [f.holder.name for f in found],
-            "hkind": [f.holder.kind for f in found],
-            "status": [f.status for f in found],
-            "due": [f.due for f in found],
-            "evidence": [json.dumps(f.evidence, separators=(",", ":")) for f in found],
-            "id": [f.id for f in found],
-            "msg_zh": [f.message.zh for f in found],
-            "msg_en": [f.message.en for f in found],
-            "period_start": [f.period.start for f in found],
-            "period_end": [f.period.end for f in found],
-            "label": [f.period.label for f in found],
-            "subject": [f.subject for f in found],
-            "escalated_from": [f.escalated_from for f in found],
-            "details": [
-                json.dumps(
-                    to_jsonable_python(f.details),
-                    ensure_ascii=False,
-                    sort_keys=True,
-                    separators=(",", ":"),
-                )
-                for f in found
-            ],
-        },
-        schema={
-            "article": pl.Int32,
-            "rule_id": pl.String,
-            "holder_id": pl.String,
-            "holder_name": pl.String,
-            "hkind": pl.String,
-            "status": pl.String,
-            "due": pl.Date,
-            "evidence": pl.String,
-            "id": pl.String,
-            "msg_zh": pl.String,
-            "msg_en": pl.String,
-            "period_start": pl.Date,
-            "period_end": pl.Date,
-            "label": pl.String,
-            "subject": pl.String,
-            "escalated_from": pl.String,
-            "details": pl.String,
-        },
-    )
-    for column in ("holder_name", "msg_zh", "msg_en", "label"):  # text that may need escaping
-        frame = escape_column(frame, column)
-    texts = {rule_id: rule_pieces(rules[rule_id]) for rule_id in set(frame["rule_id"])}
-    pieces = tuple(
-        pl.col("rule_id").replace_strict(
-            {rule_id: t[n] for rule_id, t in texts.items()}, return_dtype=pl.String
-        )
-        for n in range(3)
-    )
-    line = line_expr(
-        (pieces[0], pieces[1], pieces[2]),
-        pl.col("details"),
-        pl.col("hkind"),
-        pl.col("escalated_from"),
-        pl.col("evidence"),
-    )
-    return frame.select(
-        "article", "rule_id", "holder_id", "period_start", "id", "status", line.alias("line")
-    )
+        return self.by_rule.pop(rule_id)  # each rule's are held until written, not after
 
 
 def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
@@ -1068,14 +1010,14 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    batch_lines = _BatchLines({r.id: r for r in plan.rules}, python)
+    batch_columns = _BatchColumns(python)
     for rule_id, found in by_rule.items():
         parts.append(
             Part(
                 found[0].article,
                 rule_id,
                 status_counts(pl.Series([f.status for f in found])),
-                functools.partial(batch_lines.lines, rule_id),
+                functools.partial(batch_columns.columns, rule_id),
             )
         )
     totals: dict[str, int] = {}
@@ -1091,4 +1033,4 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         facts_count=len(tables),
         parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters if p.overridden},
     )
-    return ColumnarReport(as_of, record, summary, parts)
+    return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules})

@@ -2,7 +2,8 @@
 
 Each expression here is the column form of one piece of the batch evaluator, and must give the
 same values: ``where_expr`` the conditions ``World.check`` judges, ``render_expr``
-``messages.render``, ``finding_struct`` ``findings.finding_line`` (keys sorted, compact).
+``messages.render``, ``finding_struct`` then ``lines_of`` ``findings.finding_line`` (keys
+sorted, compact); ``parquet_of`` gives the same fields as the Parquet report's columns.
 """
 
 from __future__ import annotations
@@ -286,22 +287,136 @@ def finding_struct(
     escalated_from: pl.Expr | None = None,
     evidence_json: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    """The finding columns of one rule → the report's sort keys and one JSON line each
-    (``line_expr``)."""
-    head, mid, tail = rule_pieces(rule)
-    line = line_expr(
-        (pl.lit(head), pl.lit(mid), pl.lit(tail)),
-        details,
-        holder_kind,
-        escalated_from,
-        evidence_json,
-    )
+    """The finding columns of one rule → the report's finding columns (``FINDING_COLUMNS``):
+    sort keys, status, and every other field as ``line_expr`` and ``parquet_of`` read it
+    (texts escaped for JSON, ``details`` and ``evidence`` as JSON text)."""
     return f.select(
-        pl.lit(rule.article).alias("article"),
+        pl.lit(rule.article, pl.Int32).alias("article"),
         pl.lit(rule.id).alias("rule_id"),
         pl.col("holder_id"),
         pl.col("period_start"),
         pl.col("id"),
         pl.col("status"),
-        line.alias("line"),
+        details.alias("details"),
+        pl.col("due"),
+        (pl.lit(None, pl.String) if escalated_from is None else escalated_from).alias(
+            "escalated_from"
+        ),
+        (_id_list(pl.col("evidence")) if evidence_json is None else evidence_json).alias(
+            "evidence"
+        ),
+        (pl.lit("person") if holder_kind is None else holder_kind).alias("hkind"),
+        pl.col("holder_name"),
+        pl.col("msg_en"),
+        pl.col("msg_zh"),
+        pl.col("period_end"),
+        pl.col("label"),
+        pl.col("subject"),
     )
+
+
+FINDING_COLUMNS: dict[str, pl.DataType] = {
+    "article": pl.Int32(),
+    "rule_id": pl.String(),
+    "holder_id": pl.String(),
+    "period_start": pl.Date(),
+    "id": pl.String(),
+    "status": pl.String(),
+    "details": pl.String(),  # JSON text
+    "due": pl.Date(),
+    "escalated_from": pl.String(),
+    "evidence": pl.String(),  # JSON text: an array of ids
+    "hkind": pl.String(),
+    "holder_name": pl.String(),  # escaped for a JSON string, as the messages and the label
+    "msg_en": pl.String(),
+    "msg_zh": pl.String(),
+    "period_end": pl.Date(),
+    "label": pl.String(),
+    "subject": pl.String(),
+}
+"""The columns every build gives, one row per finding, in report order."""
+
+
+def lines_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
+    """Finding columns of ``rule`` → the sort keys, status and one JSON line each."""
+    head, mid, tail = rule_pieces(rule)
+    line = line_expr(
+        (pl.lit(head), pl.lit(mid), pl.lit(tail)),
+        pl.col("details"),
+        pl.col("hkind"),
+        pl.col("escalated_from"),
+        pl.col("evidence"),
+    )
+    return frame.select(*KEYS, "status", line.alias("line"))
+
+
+REPORT_SCHEMA: dict[str, pl.DataType] = {
+    "article": pl.Int32(),
+    "details": pl.String(),
+    "due": pl.Date(),
+    "escalated_from": pl.String(),
+    "evidence": pl.List(pl.String()),
+    "holder": pl.Struct({"id": pl.String(), "kind": pl.String(), "name": pl.String()}),
+    "id": pl.String(),
+    "message": pl.Struct({"en": pl.String(), "zh": pl.String()}),
+    "modality": pl.String(),
+    "parameters": pl.List(pl.String()),
+    "period": pl.Struct({"end": pl.Date(), "label": pl.String(), "start": pl.Date()}),
+    "requirement": pl.String(),
+    "rule_id": pl.String(),
+    "severity": pl.String(),
+    "source": pl.String(),
+    "status": pl.String(),
+    "subject": pl.String(),
+}
+"""A Parquet report's columns: the fields of a JSON line, in the same order; ``details`` is
+its JSON text (its keys vary by requirement)."""
+
+
+def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
+    """Finding columns of ``rule`` → rows of a Parquet report (``REPORT_SCHEMA``); the texts
+    are unescaped back to what they say."""
+    for column in ("holder_name", "msg_en", "msg_zh", "label"):
+        frame = unescape_column(frame, column)
+    frame = frame.with_columns(pl.col("evidence").str.json_decode(pl.List(pl.String)))
+    return frame.select(
+        pl.col("article"),
+        pl.col("details"),
+        pl.col("due"),
+        pl.col("escalated_from"),
+        pl.col("evidence"),
+        pl.struct(
+            pl.col("holder_id").alias("id"),
+            pl.col("hkind").alias("kind"),
+            pl.col("holder_name").alias("name"),
+        ).alias("holder"),
+        pl.col("id"),
+        pl.struct(pl.col("msg_en").alias("en"), pl.col("msg_zh").alias("zh")).alias("message"),
+        pl.lit(rule.modality).alias("modality"),
+        pl.lit(pl.Series([[u.name for u in rule.params]], dtype=pl.List(pl.String)))
+        .first()
+        .alias("parameters"),
+        pl.struct(
+            pl.col("period_end").alias("end"),
+            pl.col("label"),
+            pl.col("period_start").alias("start"),
+        ).alias("period"),
+        pl.lit(rule.requirement.type).alias("requirement"),
+        pl.col("rule_id"),
+        pl.lit(rule.severity).alias("severity"),
+        pl.lit(str(rule.span)).alias("source"),
+        pl.col("status"),
+        pl.col("subject"),
+    )
+
+
+def unescape_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``escape_column`` undone: a text escaped for a JSON string, as it reads. Only texts
+    with a backslash were changed by escaping, and only those rows are decoded (in Python,
+    by ``json.loads``)."""
+    values = frame.get_column(column)
+    rows = values.str.contains("\\", literal=True).fill_null(False).arg_true()
+    if not rows.len():
+        return frame
+    plain = [None if v is None else json.loads(f'"{v}"') for v in values.gather(rows).to_list()]
+    return frame.with_columns(values.scatter(rows, pl.Series(plain, dtype=pl.String)))

@@ -6,10 +6,12 @@ Chinese by default, English on request. ``render_report`` returns text for every
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from itertools import groupby
 
+from hezhang_rules.columnar.output import report_parquet
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
@@ -19,8 +21,8 @@ from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
-FORMATS = ("text", "json", "jsonl", "markdown", "html", "xlsx", "junit")
-BINARY_FORMATS = ("xlsx",)
+FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
+BINARY_FORMATS = ("xlsx", "parquet")
 
 _STATUS = STATUS
 _COLS = {
@@ -294,7 +296,8 @@ def render_report(
 
     ``context`` (from :func:`~hezhang_rules.report.context.build_context`) supplies the
     deciding facts and each holder's town or department; without it holders are not grouped and
-    explanations list fact ids only. ``xlsx`` returns bytes, every other format text.
+    explanations list fact ids only. ``xlsx`` and ``parquet`` return bytes, every other format
+    text.
     """
     ctx = context or plain_context(report, lang)
     if fmt == "markdown":
@@ -307,4 +310,8 @@ def render_report(
         return render_xlsx(report, plan, ctx, weights, lang, within)
     if fmt == "junit":
         return render_junit(report, plan, lang)
+    if fmt == "parquet":  # the jsonl report's fields as columns (columnar.output)
+        buf = io.BytesIO()
+        report_parquet(report, plan, buf)
+        return buf.getvalue()
     return _RENDERERS[fmt](report, plan, lang)
