@@ -942,6 +942,9 @@ def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarRepor
         return _evaluate(plan, tables, as_of)
 
 
+_RULES_AT_ONCE = 2  # columnar rules evaluated side by side (two cores; national: eval -5 to -8 %)
+
+
 def _run_batch(run: _Run, rules: list[PlanRule]) -> None:
     """The batch evaluator's rules, in plan order, over the run's world."""
     for rule in rules:
@@ -989,7 +992,8 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         columnar = _Run(plan, world)
         judge = Judge(tables, as_of)
         holders = escape_column(holder_names(tables), "hname")
-        for rule in plan.rules:
+
+        def one(rule: PlanRule) -> None:
             how = kinds[rule.id]
             if how == "count":
                 assert isinstance(rule.requirement, CountPlan | ForbidPlan)
@@ -1005,6 +1009,10 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
                 evaluate_response(
                     rule, rule.requirement, columnar, tables, judge, as_of, parts, python
                 )
+
+        with ThreadPoolExecutor(max_workers=_RULES_AT_ONCE) as rules:
+            for done in [rules.submit(one, rule) for rule in plan.rules if kinds[rule.id]]:
+                done.result()
         batch.result()
     python += run.findings
     by_rule: dict[str, list[Finding]] = {}
