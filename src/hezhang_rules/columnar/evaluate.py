@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -922,13 +923,15 @@ class _BatchColumns:
     def __init__(self, found: list[Finding]) -> None:
         self.found = found
         self.by_rule: dict[str, pl.DataFrame] = {}
+        self.lock = threading.Lock()  # a Parquet report makes two rules' rows at a time
 
     def columns(self, rule_id: str) -> pl.DataFrame:
-        if rule_id not in self.by_rule:  # the first rule asked for (or a report written twice)
-            self.by_rule = {
-                f.get_column("rule_id")[0]: f for f in by_rule(finding_columns(self.found))
-            }
-        return self.by_rule.pop(rule_id)  # each rule's are held until written, not after
+        with self.lock:
+            if rule_id not in self.by_rule:  # the first rule asked for (or a second report)
+                self.by_rule = {
+                    f.get_column("rule_id")[0]: f for f in by_rule(finding_columns(self.found))
+                }
+            return self.by_rule.pop(rule_id)  # each rule's are held until written, not after
 
 
 def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
@@ -981,9 +984,11 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     facts = _generic_facts(tables, generic, listing)
     world = World(facts, as_of)
     # The batch part is Python; the columnar rules are mostly polars, which lets go of the
-    # interpreter while it works: the two run side by side, each with its own run (findings
-    # lists are not shared between threads). The batch part's rules never read the columnar
-    # rules' findings (a rule another one reads is kept in the batch part above).
+    # interpreter while it works: they run side by side, the batch part with its own run, the
+    # columnar rules two at a time sharing one (for its holder listings and caches, each built
+    # whole before it is stored; a finding they emit is taken as returned, never read back
+    # from ``findings``). The batch part's rules never read the columnar rules' findings (a
+    # rule another one reads is kept in the batch part above).
     run = _Run(plan, world)
     python: list[Finding] = []
     parts: list[Part] = []

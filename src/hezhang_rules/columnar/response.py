@@ -379,8 +379,9 @@ def _undated(
     as_of = run.world.as_of
     rows = _holders_of(rule, run, tables, undated, "day").sort("tid", "hid")
     for tid, hid, hkind, hname in rows.select("tid", "hid", "hkind", "hname").iter_rows():
-        before = len(run.findings)
-        run.emit(
+        # The run is shared with the other columnar rules' thread: the finding is taken as
+        # emitted, not read back from ``run.findings``.
+        found = run.emit(
             rule,
             Holder(hkind, hid, hname, ()),
             Period(as_of, as_of, "undated"),
@@ -392,4 +393,4 @@ def _undated(
             {},
             subject=tid,
         )
-        python.extend(run.findings[before:])
+        python.append(found)

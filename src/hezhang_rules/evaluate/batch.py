@@ -177,7 +177,9 @@ class _Run:
         subject: str | None = None,
         escalated_from: str | None = None,
         label: str | None = None,
-    ) -> None:
+    ) -> Finding:
+        """Record one finding (and return it: a caller sharing the run with another thread
+        takes it from here, not from ``findings``)."""
         # Built without pydantic's validation (``model_construct``): the two values typed only
         # as text here are checked by hand, the rest is typed by this code. Validating a
         # million findings took a third of a national year's batch part.
@@ -208,6 +210,7 @@ class _Run:
         )
         self.findings.append(f)
         self.by_rule.setdefault(rule.id, []).append(f)
+        return f
 
     # --- requirement kinds -------------------------------------------------------------------
 
