@@ -1113,9 +1113,11 @@ def _digest(frames: dict[str, pl.DataFrame]) -> str:
     row, little-endian). A national world's digest is a second or two, where writing every row
     as text first took ten. The same records give the same digest whatever file format, row
     order or chunking they came in (Parquet and JSON lines of one world agree), and any value
-    changed changes it (but for a 2^-128 chance); polars only promises its row hash within
-    one version, so a polars upgrade may change it (the run record names the package version
-    beside it).
+    changed by accident changes it (but for a 2^-128 chance; ``0.0`` and ``-0.0``, and NaNs,
+    hash alike). The row hash is not cryptographic: facts crafted to collide are possible, so
+    this names the content, it does not seal it (docs/report.md). Polars only promises its row
+    hash within one version, so a polars upgrade may change it (the run record names the
+    package version beside it).
     """
     h = hashlib.sha256()
     for kind in FACT_KINDS:
