@@ -75,6 +75,7 @@ from hezhang_rules.columnar.holders import (
     NA_SCHEMA,
     PERIOD_MONTHS,
     appointments_to,
+    instance_row,
     post_instances,
     spec_instances,
 )
@@ -763,17 +764,7 @@ def _na_frame(listed: list[tuple[Holder, Instance]]) -> pl.DataFrame:
     rows: dict[str, list[Any]] = {k: [] for k in _NA_SCHEMA}
     for holder, inst in listed:
         reason = inst.na or ("", "")
-        values = (
-            holder.id,
-            holder.name,
-            list(holder.source_ids),
-            inst.clipped.start,
-            inst.clipped.end,
-            inst.period.label,
-            reason[0],
-            reason[1],
-            holder.kind,
-        )
+        values = (*instance_row(holder, inst), reason[0], reason[1], holder.kind)
         for k, v in zip(rows, values, strict=True):
             rows[k].append(v)
     return frame_of(rows, _NA_SCHEMA)

@@ -354,6 +354,19 @@ SPEC_INSTS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def instance_row(holder: Holder, inst: Instance) -> tuple[Any, ...]:
+    """An instance's holder and clipped period as a row: ``holder_id, holder_name, source_ids,
+    period_start, period_end, label`` (the columns ``insts`` and ``na`` frames begin with)."""
+    return (
+        holder.id,
+        holder.name,
+        list(holder.source_ids),
+        inst.clipped.start,
+        inst.clipped.end,
+        inst.period.label,
+    )
+
+
 def spec_instances(
     rule: PlanRule,
     per: str,
@@ -385,12 +398,7 @@ def spec_instances(
                     pieces[k].append(v)
             row = (
                 iid,
-                holder.id,
-                holder.name,
-                list(holder.source_ids),
-                inst.clipped.start,
-                inst.clipped.end,
-                inst.period.label,
+                *instance_row(holder, inst),
                 holder.kind,
                 inst.period.start,
                 inst.period.end,
@@ -404,4 +412,10 @@ def spec_instances(
     )
 
 
-__all__ = ["PostInstances", "emit_not_applicable", "post_instances", "spec_instances"]
+__all__ = [
+    "PostInstances",
+    "emit_not_applicable",
+    "instance_row",
+    "post_instances",
+    "spec_instances",
+]
