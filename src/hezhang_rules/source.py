@@ -502,21 +502,37 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def _outside_json_strings(text: str, start: int) -> bool:
-    """Whether offset ``start`` of JSON ``text`` is outside every string literal.
+_JSON_SPECIAL = re.compile(r'["\\\n]')
 
-    JSON strings cannot span lines, so scanning the line up to ``start`` (quotes, backslash
-    escapes) decides it exactly.
+
+class _JsonScan:
+    """Whether offsets of one JSON text fall inside a string literal, and on an escaped character.
+
+    Offsets must be asked in increasing order: the text is scanned once, jumping between quotes,
+    backslashes and line ends, so locating many candidates costs one pass, not one per candidate.
+    JSON strings cannot span lines, so a line end closes any string.
     """
-    in_string = escaped = False
-    for ch in text[text.rfind("\n", 0, start) + 1 : start]:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = in_string
-        elif ch == '"':
-            in_string = not in_string
-    return not in_string
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.in_string = False
+        self.skip = 0  # characters before this offset are escaped ones
+
+    def at(self, start: int) -> tuple[bool, bool]:
+        for m in _JSON_SPECIAL.finditer(self.text, self.pos, max(start, self.pos)):
+            i = m.start()
+            if i < self.skip:
+                continue
+            ch = m.group()
+            if ch == "\n":
+                self.in_string = False
+            elif ch == '"':
+                self.in_string = not self.in_string
+            elif self.in_string:
+                self.skip = i + 2
+        self.pos = max(start, self.pos)
+        return self.in_string, start < self.skip
 
 
 def _position(text: str, start: int) -> tuple[int, int]:
@@ -526,8 +542,9 @@ def _position(text: str, start: int) -> tuple[int, int]:
 
 def _long_number(text: str) -> tuple[int, int] | None:
     """Line and column of the first number literal too long for ``int()``, if any."""
+    scan = _JsonScan(text)
     for m in _LONG_DIGITS.finditer(text):
-        if _outside_json_strings(text, m.start()):
+        if not scan.at(m.start())[0]:
             return _position(text, m.start())
     return None
 
@@ -535,8 +552,10 @@ def _long_number(text: str) -> tuple[int, int] | None:
 def _lone_escape(text: str) -> tuple[int, int]:
     """Line and column of the first surrogate escape that is not half of a pair (best effort)."""
     pair_end = -1
+    scan = _JsonScan(text)
     for m in _SURROGATE_ESCAPE.finditer(text):
-        if m.start() == pair_end or _outside_json_strings(text, m.start()):
+        in_string, escaped = scan.at(m.start())
+        if m.start() == pair_end or not in_string or escaped:
             continue
         follow = _SURROGATE_ESCAPE.match(text, m.end())
         high = m.group()[3].lower() in "89ab"
