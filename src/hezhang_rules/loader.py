@@ -3,6 +3,12 @@
 A rule pack is a directory holding ``pack.yaml`` and one ``art_NNN.yaml`` per article. The
 loader checks what can be checked per file (schema, file name ↔ article number ↔ rule ids,
 duplicates); meaning (field paths, parameter types, escalation cycles) is the compiler's.
+
+Every file is read once, bounded (``source.read_bytes_bounded``: a FIFO, device, socket or
+directory named like a rule file is refused without being opened), and its digest is taken
+from the bytes that were parsed. A rule file that is a symlink is followed only when it
+resolves inside the pack directory: a pack from elsewhere cannot make ``lint`` read (and echo
+parts of) a file outside it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,16 @@ from pydantic import BaseModel, ValidationError
 
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.rules.model import PackFile, RuleFile
-from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+from hezhang_rules.source import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    SourceError,
+    check_regular_file,
+    decode_text,
+    parse_text,
+    read_bytes_bounded,
+)
 
 ARTICLE_FILE = re.compile(r"^art_(\d{3})\.ya?ml$")
 PACK_FILE = "pack.yaml"
@@ -176,13 +191,34 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _read(root: Path, path: Path, limits: Limits) -> tuple[Document, str]:
+    """Read and parse one pack file once: its document and the sha256 of its bytes."""
+    display = str(path)
+    check_regular_file(path, display)  # a FIFO or device is refused before anything else
+    try:
+        inside = path.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):
+        inside = True  # missing or a symlink loop: reading it reports that, located
+    if not inside:
+        raise SourceError(
+            [
+                Diagnostic(
+                    "hz_rule_outside_pack",
+                    "a symlink to a file outside the rule pack: not read",
+                    Span(display),
+                    help="copy the file into the pack; rule files are read only from the pack "
+                    "directory",
+                )
+            ]
+        )
+    raw = read_bytes_bounded(path, display, limits.max_bytes)
+    doc = parse_text(decode_text(raw, display), display, path.suffix, limits)
+    return doc, hashlib.sha256(raw).hexdigest()
 
 
 def _load_pack(root: Path, diags: list[Diagnostic], limits: Limits) -> LoadedPack | None:
     path = root / PACK_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         diags.append(
             Diagnostic(
                 "hz_rule_no_pack",
@@ -193,7 +229,7 @@ def _load_pack(root: Path, diags: list[Diagnostic], limits: Limits) -> LoadedPac
         )
         return None
     try:
-        doc = load_document(path, str(path), limits)
+        doc, digest = _read(root, path, limits)
         model = PackFile.model_validate(doc.data)
     except SourceError as exc:
         diags.extend(exc.diagnostics)
@@ -201,12 +237,14 @@ def _load_pack(root: Path, diags: list[Diagnostic], limits: Limits) -> LoadedPac
     except ValidationError as exc:
         diags.extend(_pydantic_diags(doc, exc, PackFile))
         return None
-    return LoadedPack(str(path), doc, _digest(path), model)
+    return LoadedPack(str(path), doc, digest, model)
 
 
-def _load_article(path: Path, diags: list[Diagnostic], limits: Limits) -> LoadedRuleFile | None:
+def _load_article(
+    root: Path, path: Path, diags: list[Diagnostic], limits: Limits
+) -> LoadedRuleFile | None:
     try:
-        doc = load_document(path, str(path), limits)
+        doc, digest = _read(root, path, limits)
     except SourceError as exc:
         diags.extend(exc.diagnostics)
         return None
@@ -245,7 +283,7 @@ def _load_article(path: Path, diags: list[Diagnostic], limits: Limits) -> Loaded
                     help=f"ids in this file start with `{prefix}`",
                 )
             )
-    return LoadedRuleFile(str(path), doc, _digest(path), model)
+    return LoadedRuleFile(str(path), doc, digest, model)
 
 
 def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSet:
@@ -259,8 +297,10 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
     pack = _load_pack(root, diags, limits)
     files: list[LoadedRuleFile] = []
     for path in sorted(root.iterdir()):
-        if path.name == PACK_FILE or path.name.startswith(".") or path.is_dir():
+        if path.name == PACK_FILE or path.name.startswith("."):
             continue
+        if path.is_dir() and not ARTICLE_FILE.match(path.name):
+            continue  # a sub-folder (cases, notes); one named like a rule file is refused below
         if not ARTICLE_FILE.match(path.name):
             diags.append(
                 Diagnostic(
@@ -270,7 +310,7 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
                 )
             )
             continue
-        loaded = _load_article(path, diags, limits)
+        loaded = _load_article(root, path, diags, limits)
         if loaded is not None:
             files.append(loaded)
     _check_duplicates(files, diags)

@@ -13,7 +13,9 @@ This module is the one place where PyYAML's 0-based marks become 1-based :class:
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +47,15 @@ _FLOAT_SPECIAL = {
 
 _SPANNED_LIST_ITEMS = 1_000  # scalar items of a list that keep their own span
 
+# The ceiling of every limit setting (2**40: a tebibyte, or a trillion nodes): higher values
+# would only overflow the reader's own arithmetic, so they are refused as settings.
+MAX_LIMIT = 2**40
+
+# Integers of more digits than this are refused (Python's own default guard for int(text) is
+# 4300 digits; no field of a rule or fact file needs a tenth of that, and the guard can be
+# switched off by the interpreter's settings, so the reader keeps its own).
+MAX_INT_DIGITS = 4300
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -67,6 +78,8 @@ class Limits:
                 raise ValueError(f"unknown limit `{name}` (limits: {', '.join(sorted(known))})")
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"limit `{name}` takes a whole number of at least 1")
+            if value > MAX_LIMIT:
+                raise ValueError(f"limit `{name}` takes a whole number of at most {MAX_LIMIT}")
         return replace(cls(), **items)
 
 
@@ -118,6 +131,29 @@ def _span(file: str, mark: Any) -> Span:
     return Span(file, int(mark.line) + 1, int(mark.column) + 1)
 
 
+class _NumberTooLarge(ValueError):
+    pass
+
+
+def _check_digits(value: str) -> None:
+    if len(value) > MAX_INT_DIGITS and len(value.lstrip("+-")) > MAX_INT_DIGITS:
+        raise _NumberTooLarge(value)
+
+
+def _number_too_large(span: Span) -> SourceError:
+    return SourceError(
+        [
+            Diagnostic(
+                "hz_load_number_too_large",
+                f"a whole number of more than {MAX_INT_DIGITS} digits",
+                span,
+                help="no value of a rule or fact file needs so many digits; write it as text "
+                "in quotes if it is an identifier",
+            )
+        ]
+    )
+
+
 def _resolve_plain(value: str) -> Any:
     first = value[:1]
     if first and (first > "\x7f" or (first.isalpha() and first not in "tTfFnN")):
@@ -129,6 +165,7 @@ def _resolve_plain(value: str) -> Any:
     if _BOOL_FALSE.match(value):
         return False
     if _INT.match(value):
+        _check_digits(value)
         return int(value)
     if _INT_OCT.match(value):
         return int(value[2:], 8)
@@ -151,9 +188,12 @@ def _resolve_tagged(tag: str, value: str, file: str, mark: Any) -> Any:
         if kind == "bool" and (_BOOL_TRUE.match(value) or _BOOL_FALSE.match(value)):
             return bool(_BOOL_TRUE.match(value))
         if kind == "int":
+            _check_digits(value)
             return int(value, 0) if not _INT.match(value) else int(value)
         if kind == "float":
             return float(value)
+    except _NumberTooLarge:
+        raise _number_too_large(_span(file, mark)) from None
     except ValueError:
         pass
     raise SourceError(
@@ -262,7 +302,10 @@ class _Builder:
         if ev.tag and ev.tag != "!":
             value = _resolve_tagged(ev.tag, ev.value, self.file, ev.start_mark)
         elif ev.implicit[0]:
-            value = _resolve_plain(ev.value)
+            try:
+                value = _resolve_plain(ev.value)
+            except _NumberTooLarge:
+                raise _number_too_large(_span(self.file, ev.start_mark)) from None
         else:
             value = ev.value
         if ev.anchor:
@@ -454,6 +497,105 @@ def _check_json_size(data: Any, file: str, limits: Limits) -> None:
                 )
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{" + str(MAX_INT_DIGITS + 1) + ",}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+_JSON_SPECIAL = re.compile(r'["\\\n]')
+
+
+class _JsonScan:
+    """Whether offsets of one JSON text fall inside a string literal, and on an escaped character.
+
+    Offsets must be asked in increasing order: the text is scanned once, jumping between quotes,
+    backslashes and line ends, so locating many candidates costs one pass, not one per candidate.
+    JSON strings cannot span lines, so a line end closes any string.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.in_string = False
+        self.skip = 0  # characters before this offset are escaped ones
+
+    def at(self, start: int) -> tuple[bool, bool]:
+        for m in _JSON_SPECIAL.finditer(self.text, self.pos, max(start, self.pos)):
+            i = m.start()
+            if i < self.skip:
+                continue
+            ch = m.group()
+            if ch == "\n":
+                self.in_string = False
+            elif ch == '"':
+                self.in_string = not self.in_string
+            elif self.in_string:
+                self.skip = i + 2
+        self.pos = max(start, self.pos)
+        return self.in_string, start < self.skip
+
+
+def _position(text: str, start: int) -> tuple[int, int]:
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _long_number(text: str) -> tuple[int, int] | None:
+    """Line and column of the first number literal too long for ``int()``, if any."""
+    scan = _JsonScan(text)
+    for m in _LONG_DIGITS.finditer(text):
+        if not scan.at(m.start())[0]:
+            return _position(text, m.start())
+    return None
+
+
+def _lone_escape(text: str) -> tuple[int, int]:
+    """Line and column of the first surrogate escape that is not half of a pair (best effort)."""
+    pair_end = -1
+    scan = _JsonScan(text)
+    for m in _SURROGATE_ESCAPE.finditer(text):
+        in_string, escaped = scan.at(m.start())
+        if m.start() == pair_end or not in_string or escaped:
+            continue
+        follow = _SURROGATE_ESCAPE.match(text, m.end())
+        high = m.group()[3].lower() in "89ab"
+        if high and follow is not None and follow.group()[3].lower() in "cdef":
+            pair_end = m.end()
+            continue
+        return _position(text, m.start())
+    return 1, 1
+
+
+def _lone_surrogate(data: Any, text: str, file: str) -> None:
+    """Refuse a ``\\udXXX`` escape that is not half of a pair (it is no Unicode character)."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            values: list[Any] = [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            values = item
+        else:
+            values = [item]
+        for value in values:
+            if isinstance(value, dict | list):
+                stack.append(value)
+            elif isinstance(value, str) and _SURROGATE.search(value):
+                where = _lone_escape(text)
+                raise SourceError(
+                    [
+                        Diagnostic(
+                            "hz_load_encoding",
+                            "a lone surrogate escape (\\ud800-\\udfff without its pair) is not "
+                            "a character",
+                            Span(file, *where),
+                        )
+                    ]
+                )
+
+
 def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse JSON (duplicate keys rejected, depth limited); spans name the file only."""
     try:
@@ -484,32 +626,123 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
             ]
         ) from None
     except ValueError as exc:
+        where = _long_number(text)
+        if where is not None:
+            raise _number_too_large(Span(file, *where)) from None
         raise SourceError(
             [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1))]
         ) from None
     _check_json_size(data, file, limits)
+    _lone_surrogate(data, text, file)
     return Document(file, data)
 
 
-def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a file as UTF-8 (a BOM is allowed), with located errors for size and encoding."""
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise SourceError(
-                [
-                    Diagnostic(
-                        "hz_load_file_too_large",
-                        f"file is {size} bytes; the limit is {limits.max_bytes}",
-                        Span(display),
-                    )
-                ]
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _unreadable(display: str, exc: OSError) -> SourceError:
+    reason = exc.strerror or type(exc).__name__
+    return SourceError(
+        [Diagnostic("hz_load_unreadable", f"cannot read file: {reason}", Span(display))]
+    )
+
+
+def _check_mode(mode: int, display: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    raise SourceError(
+        [
+            Diagnostic(
+                "hz_load_not_a_file",
+                f"{what}, not a regular file: not read",
+                Span(display),
+                help="inputs are regular files; a pipe or device is never read or waited on",
             )
-        raw = path.read_bytes()
+        ]
+    )
+
+
+def check_regular_file(path: Path | str, display: str) -> os.stat_result:
+    """``os.stat`` of ``path`` (symlinks followed); a located :class:`SourceError` unless it is
+    a regular file (a directory, FIFO, device or socket is refused without being opened)."""
+    try:
+        st = os.stat(path)
     except OSError as exc:
+        raise _unreadable(display, exc) from None
+    except ValueError:  # an embedded NUL byte in the path
         raise SourceError(
-            [Diagnostic("hz_load_unreadable", f"cannot read file: {exc.strerror}", Span(display))]
+            [Diagnostic("hz_load_unreadable", "cannot read file: bad path", Span(display))]
         ) from None
+    _check_mode(st.st_mode, display)
+    return st
+
+
+def _too_large(display: str, limit: int, size: int | None) -> SourceError:
+    said = f"file is {size} bytes" if size is not None else f"more than {limit} bytes were read"
+    return SourceError(
+        [
+            Diagnostic(
+                "hz_load_file_too_large",
+                f"{said}; the limit is {limit}",
+                Span(display),
+                help="raise the limit max_bytes (--limit max_bytes=N) if the file is genuine",
+            )
+        ]
+    )
+
+
+_CHUNK = 1 << 20
+
+
+def read_bytes_bounded(path: Path | str, display: str, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    The file is checked with ``stat`` before it is opened (a FIFO, device, socket or directory
+    is refused, never waited on), opened non-blocking and checked again on the open descriptor
+    (it may have been swapped), and read only up to ``limit + 1`` bytes whatever ``stat`` says,
+    so a ``/proc`` file or a file that grows while it is read cannot exceed the limit. A
+    :class:`SourceError` located at ``display`` otherwise.
+    """
+    st = check_regular_file(path, display)
+    if st.st_size > limit:
+        raise _too_large(display, limit, st.st_size)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _unreadable(display, exc) from None
+    try:
+        _check_mode(os.fstat(fd).st_mode, display)
+        # One read of the stated size plus one byte covers an ordinary file (then one read at
+        # end of file); files whose stat size is wrong (/proc) are read in chunks to the limit.
+        chunks = []
+        total = 0
+        want = min(st.st_size, limit) + 1
+        while True:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise _too_large(display, limit, None)
+            want = min(_CHUNK, limit + 1 - total)
+    except OSError as exc:
+        raise _unreadable(display, exc) from None
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def decode_text(raw: bytes, display: str) -> str:
+    """Bytes of a text input as UTF-8 (a BOM is allowed); located errors for bad encoding."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -535,12 +768,21 @@ def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
     return text
 
 
+def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a regular file as UTF-8, bounded by ``limits.max_bytes`` (see read_bytes_bounded)."""
+    return decode_text(read_bytes_bounded(path, display, limits.max_bytes), display)
+
+
+def parse_text(text: str, file: str, suffix: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse text as JSON when ``suffix`` is ``.json``, else as YAML."""
+    if suffix.lower() == ".json":
+        return parse_json(text, file, limits)
+    return parse_yaml(text, file, limits)
+
+
 def load_document(
     path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Document:
     """Read and parse a ``.yaml``/``.yml``/``.json`` file."""
     name = display or str(path)
-    text = read_text(path, name, limits)
-    if path.suffix.lower() == ".json":
-        return parse_json(text, name, limits)
-    return parse_yaml(text, name, limits)
+    return parse_text(read_text(path, name, limits), name, path.suffix, limits)

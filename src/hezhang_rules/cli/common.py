@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hezhang_rules.compile import Plan, compile_rules
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.loader import load_rules
-from hezhang_rules.source import DEFAULT_LIMITS, Limits, SourceError, parse_yaml
+from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
 
@@ -28,37 +30,58 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules" / "qinghemen"
 
 
+# --as-of is refused outside these years. TODO(merge): tie to the date bounds of
+# hezhang_rules.facts.bounds (issue 15) so options and facts share one constant.
+AS_OF_FIRST_YEAR, AS_OF_LAST_YEAR = 1900, 2199
+MAX_DAYS = 36_525  # --within / --warn-days: a hundred years is more than any duty looks ahead
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_WHOLE = re.compile(r"[0-9]{1,20}", re.ASCII)
+
+
+def shown(text: str, width: int = 40) -> str:
+    """A command-line value as it may be quoted in a message: escaped, and cut to ``width``."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in safe)
+    return safe if len(safe) <= width else safe[:width] + f"… ({len(text)} characters)"
+
+
+def _usage(code: str, message: str) -> UsageError:
+    return UsageError([Diagnostic(code, message, Span("<command line>"))])
+
+
 def parse_as_of(text: str) -> dt.date:
+    """``--as-of``: ``YYYY-MM-DD`` in ASCII digits, a real date, within the supported years."""
+    bad = _usage(
+        "hz_usage_bad_date", f"--as-of expects a date written YYYY-MM-DD, got `{shown(text)}`"
+    )
+    if not _ISO_DATE.fullmatch(text):
+        raise bad
     try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            [
-                Diagnostic(
-                    "hz_usage_bad_date",
-                    f"--as-of expects a date written YYYY-MM-DD, got `{text}`",
-                    Span("<command line>"),
-                )
-            ]
-        ) from None
+        raise bad from None
+    if not AS_OF_FIRST_YEAR <= day.year <= AS_OF_LAST_YEAR:
+        raise _usage(
+            "hz_usage_date_out_of_range",
+            f"--as-of {text} is outside the supported years "
+            f"{AS_OF_FIRST_YEAR}..{AS_OF_LAST_YEAR} (docs/limits.md)",
+        )
+    return day
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``--param NAME=VALUE``: the value is read as YAML (core types only, every limit applies)."""
     out: dict[str, Any] = {}
     for item in items:
         name, sep, raw = item.partition("=")
-        if not sep or not name:
-            raise UsageError(
-                [
-                    Diagnostic(
-                        "hz_usage_bad_param",
-                        f"--param expects NAME=VALUE, got `{item}`",
-                        Span("<command line>"),
-                    )
-                ]
-            )
+        if not sep or not name.strip():
+            raise _usage("hz_usage_bad_param", f"--param expects NAME=VALUE, got `{shown(item)}`")
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _usage(
+                "hz_usage_bad_param", f"--param {shown(name)}: the value is not valid UTF-8"
+            ) from None
         try:
             out[name.strip()] = parse_yaml(raw, "<command line>").data
         except SourceError as exc:
@@ -67,23 +90,23 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
 
 
 def parse_limits(items: Sequence[str]) -> Limits:
+    """``--limit NAME=VALUE``: a known limit and a whole number 1..MAX_LIMIT in ASCII digits."""
     values: dict[str, int] = {}
     for item in items:
         name, sep, raw = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError("expected NAME=VALUE")
-            values[name.strip()] = int(raw)
-        except ValueError as exc:
-            raise UsageError(
-                [Diagnostic("hz_usage_bad_limit", f"--limit {item}: {exc}", Span("<command line>"))]
-            ) from None
+        if not sep:
+            raise _usage("hz_usage_bad_limit", f"--limit expects NAME=VALUE, got `{shown(item)}`")
+        if not _WHOLE.fullmatch(raw.strip()):
+            raise _usage(
+                "hz_usage_bad_limit",
+                f"--limit {shown(name)}: `{shown(raw)}` is not a whole number from 1 to "
+                f"{MAX_LIMIT}",
+            )
+        values[name.strip()] = int(raw)
     try:
         return Limits.with_overrides(values)
     except ValueError as exc:
-        raise UsageError(
-            [Diagnostic("hz_usage_bad_limit", str(exc), Span("<command line>"))]
-        ) from None
+        raise _usage("hz_usage_bad_limit", str(exc)) from None
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
@@ -110,7 +133,19 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 
 
 def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
-    return compile_rules(load_rules(rules or default_rules_dir(), limits), parse_overrides(params))
+    overrides = parse_overrides(params)
+    ruleset = load_rules(rules or default_rules_dir(), limits)
+    try:
+        return compile_rules(ruleset, overrides)
+    except RuleLoadError as exc:  # overrides came from --param: say so
+        raise RuleLoadError(
+            [
+                replace(d, span=Span("<command line>"))
+                if d.span is not None and d.span.file == "<overrides>"
+                else d
+                for d in exc.diagnostics
+            ]
+        ) from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -155,21 +190,13 @@ def emit(out: Path | None, data: str | bytes) -> None:
 
 
 def parse_days(text: str, option: str = "--within") -> int:
-    try:
-        days = int(text)
-        if days < 0:
-            raise ValueError
-        return days
-    except ValueError:
-        raise UsageError(
-            [
-                Diagnostic(
-                    "hz_usage_bad_days",
-                    f"{option} expects a whole number of days (0 or more), got `{text}`",
-                    Span("<command line>"),
-                )
-            ]
-        ) from None
+    """A number of days: ASCII digits, 0..MAX_DAYS."""
+    if _WHOLE.fullmatch(text.strip()) and int(text) <= MAX_DAYS:
+        return int(text)
+    raise _usage(
+        "hz_usage_bad_days",
+        f"{option} expects a whole number of days from 0 to {MAX_DAYS}, got `{shown(text)}`",
+    )
 
 
 @contextmanager

@@ -7,14 +7,19 @@ each fact's own date as it arrives (never back, never past ``--as-of``), so even
 stream makes them knowable; with ``--clock end`` only at the end of input. At end of input the
 clock advances to ``--as-of`` and the report is printed, after the event lines, in the same
 JSON as ``check --format json``. Exit codes as ``check``: 1 if the report has a violation.
+
+Every bad line stops the run with exit 2 and one diagnostic ``FILE:LINE:COL: code: message``
+(``<stdin>:LINE:COL`` for standard input); no report follows the events already printed. See
+docs/monitor.md ("Stream errors").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
-from pathlib import Path
 from typing import IO
 
 from hezhang_rules.cli.common import (
@@ -25,12 +30,49 @@ from hezhang_rules.cli.common import (
     parse_days,
     parse_limits,
 )
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError
 from hezhang_rules.monitor import Monitor, MonitorEvent
-from hezhang_rules.monitor.jsonl import read_lines
+from hezhang_rules.monitor.jsonl import read_stream
 
 
 def _event_line(e: MonitorEvent) -> str:
     return json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _open_stream(path: str) -> IO[bytes]:
+    """The stream file, opened for reading bytes: a regular file or a FIFO (a live feed).
+
+    A directory, device or socket is refused before it is opened, so ``monitor /dev/zero`` or
+    ``monitor /dev/tty`` neither reads forever nor waits.
+    """
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "bad path"
+        raise UsageError(
+            [Diagnostic("hz_load_unreadable", f"cannot read the stream: {reason}", Span(path))]
+        ) from None
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device or socket"
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_load_not_a_file",
+                    f"{what}: the stream is a file, a named pipe or - (standard input)",
+                    Span(path),
+                )
+            ]
+        )
+    try:
+        return open(path, "rb")  # closed by the caller
+    except OSError as exc:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_load_unreadable", f"cannot read the stream: {exc.strerror}", Span(path)
+                )
+            ]
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,27 +87,44 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
 
     name = "<stdin>" if args.facts == "-" else args.facts
-    with Monitor(plan, warn_days=warn, on_event=show) as m:
-        stream: IO[str]
-        if args.facts == "-":
-            stream = sys.stdin
-            close = False
-        else:
-            stream = Path(args.facts).open(encoding="utf-8")  # noqa: SIM115
-            close = True
-        try:
-            for fact in read_lines(stream, name, limits):
-                m.submit(fact)
+    stream: IO[bytes] | IO[str]
+    if args.facts == "-":
+        # Bytes when there are (a real standard input), so bad UTF-8 is located, not a crash.
+        stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+        if stdin is None:  # started with standard input closed
+            raise UsageError(
+                [Diagnostic("hz_load_unreadable", "standard input is closed", Span(name))]
+            )
+        stream = stdin
+    else:
+        stream = _open_stream(args.facts)
+    read = 0
+    try:
+        with Monitor(plan, warn_days=warn, on_event=show) as m:
+            for fact, origin in read_stream(stream, name, limits):
+                m.submit(fact, origin)
+                read += 1
                 day = fact.fact_date()
                 if args.clock == "follow" and day is not None:
                     day = min(day, as_of)
                     if m.clock is None or day > m.clock:
                         m.advance_to(day)
-        finally:
-            if close:
-                stream.close()
-        m.advance_to(as_of)
-        report = m.report(as_of)
+            if read == 0:
+                raise FactLoadError(
+                    [
+                        Diagnostic(
+                            "hz_monitor_empty_stream",
+                            "the stream holds no fact lines: nothing to monitor",
+                            Span(name, 1, 1),
+                            help='an empty feed is refused rather than reported as "no violation"',
+                        )
+                    ]
+                )
+            m.advance_to(as_of)
+            report = m.report(as_of)
+    finally:
+        if args.facts != "-":
+            stream.close()
     out.write(report.to_json())
     return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
 

@@ -23,7 +23,9 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in FACT_SUFFIXES)
+            # Not only regular files: a FIFO or device named like a fact file is refused when
+            # read (source.read_bytes_bounded), never skipped in silence nor waited on.
+            found = sorted(x for x in p.rglob("*") if x.suffix in FACT_SUFFIXES and not x.is_dir())
             if not found:
                 diags.append(
                     Diagnostic(

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import IO
 
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
@@ -38,8 +39,20 @@ def to_lines(facts: Iterable[Fact]) -> str:
     return "".join(fact_line(f) + "\n" for f in sorted(facts, key=stream_order))
 
 
-def read_fact_line(text: str, file: str, lineno: int, limits: Limits = DEFAULT_LIMITS) -> Fact:
-    """One JSON line → a validated fact; a located :class:`FactLoadError` if it is not one."""
+def _relabel(d: Diagnostic, kind: str) -> Diagnostic:
+    """A record of a stream line is named by its kind, not ``kind[0]`` as in a fact file."""
+    if d.record and d.record.startswith(f"{kind}[0]"):
+        return replace(d, record=kind + d.record[len(kind) + 3 :])
+    return d
+
+
+def read_fact(
+    text: str, file: str, lineno: int, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Fact, FactOrigin]:
+    """One JSON line → a validated fact and where it came from (its line, for later checks).
+
+    A located :class:`FactLoadError` (``file:lineno:col``) if the line is not one fact.
+    """
     try:
         doc = parse_json(text, file, limits)
     except SourceError as exc:
@@ -69,22 +82,120 @@ def read_fact_line(text: str, file: str, lineno: int, limits: Limits = DEFAULT_L
     kind = data["kind"]
 
     here = (lineno, 1)  # JSON documents carry no spans: every problem points at its line
-    moved = Document(file, {kind: [data["record"]]}, {(kind,): here, (kind, 0): here}, {})
+    moved = Document(
+        file, {kind: [data["record"]]}, {(kind,): here, (kind, 0): here}, {(kind,): here}
+    )
     diags: list[Diagnostic] = []
     origins: dict[int, FactOrigin] = {}
     records = records_from_document(moved, diags, origins, limits)
     if diags:
-        raise FactLoadError(diags)
+        raise FactLoadError([_relabel(d, kind) for d in diags])
     if kind not in FACT_KINDS or len(records) != 1:  # pragma: no cover - reported above
         raise FactLoadError([Diagnostic("hz_facts_wrong_type", "no record", Span(file, lineno, 1))])
-    return records[0]
+    fact = records[0]
+    return fact, FactOrigin(Span(file, lineno, 1), f"{kind} (id {fact.id})", moved, (kind, 0))
 
 
-def read_lines(stream: IO[str], file: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Fact]:
-    """The facts of a JSON-lines stream, one at a time (blank lines skipped)."""
-    for lineno, line in enumerate(stream, 1):
-        if line.strip():
-            yield read_fact_line(line, file, lineno, limits)
+def read_fact_line(text: str, file: str, lineno: int, limits: Limits = DEFAULT_LIMITS) -> Fact:
+    """One JSON line → a validated fact; a located :class:`FactLoadError` if it is not one."""
+    return read_fact(text, file, lineno, limits)[0]
+
+
+def _line_error(code: str, message: str, file: str, lineno: int, col: int = 1) -> FactLoadError:
+    return FactLoadError([Diagnostic(code, message, Span(file, lineno, col))])
+
+
+def _text_lines(
+    stream: IO[bytes] | IO[str], file: str, limits: Limits
+) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a byte or text stream, each decoded as UTF-8 and bounded.
+
+    A line is read at most ``limits.max_bytes + 1`` bytes at a time, so a stream with no line
+    end (``/dev/zero`` piped in) is refused when the limit is passed, not held in memory.
+    """
+    limit = limits.max_bytes
+    lineno = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        lineno += 1
+        newline = "\n" if isinstance(raw, str) else b"\n"
+        if len(raw) > limit and not raw.endswith(newline):  # type: ignore[arg-type]
+            raise _line_error(
+                "hz_load_file_too_large",
+                f"a line longer than {limit} bytes (the limit max_bytes applies to each line)",
+                file,
+                lineno,
+            )
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise _line_error(
+                    "hz_load_encoding",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    file,
+                    lineno,
+                    exc.start + 1,
+                ) from None
+        else:
+            text = raw.removeprefix("\ufeff") if lineno == 1 else raw
+            bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:  # text decoded with surrogateescape, or a lone surrogate
+                raise _line_error(
+                    "hz_load_encoding", "not valid UTF-8 (a lone surrogate)", file, lineno, bad + 1
+                )
+        yield lineno, text
+
+
+def read_stream(
+    stream: IO[bytes] | IO[str], file: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[Fact, FactOrigin]]:
+    """The facts of a JSON-lines stream with their origins, one at a time (blank lines skipped).
+
+    Every problem is a :class:`FactLoadError` located at its line: the line's own syntax and
+    validation, a line over ``max_bytes``, an id already used on an earlier line (named), more
+    than ``max_records`` facts. References are checked at the end (``Monitor.report``), since
+    a record may arrive before what it names.
+    """
+    first_line: dict[str, int] = {}
+    for lineno, text in _text_lines(stream, file, limits):
+        if not text.strip():
+            continue
+        fact, origin = read_fact(text, file, lineno, limits)
+        if fact.id in first_line:
+            raise FactLoadError(
+                [
+                    Diagnostic(
+                        "hz_facts_duplicate_id",
+                        f"id `{fact.id}` is used twice",
+                        Span(file, lineno, 1),
+                        record=origin.label,
+                        field_path="id",
+                        help=f"first used at {file}:{first_line[fact.id]}; a correction is a "
+                        "new record with its own id",
+                    )
+                ]
+            )
+        if len(first_line) >= limits.max_records:
+            raise _line_error(
+                "hz_load_too_many_records",
+                f"more than {limits.max_records} facts in one stream (the monitor holds them "
+                "all; raise the limit max_records)",
+                file,
+                lineno,
+            )
+        first_line[fact.id] = lineno
+        yield fact, origin
+
+
+def read_lines(
+    stream: IO[bytes] | IO[str], file: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Fact]:
+    """The facts of a JSON-lines stream, one at a time (see :func:`read_stream`)."""
+    for fact, _origin in read_stream(stream, file, limits):
+        yield fact
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ from hezhang_rules.compile.plan import (
 )
 from hezhang_rules.evaluate.batch import _Run, run_plan
 from hezhang_rules.evaluate.world import World
-from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.facts.schema import get_path
 from hezhang_rules.findings import Finding, Report
@@ -161,6 +161,7 @@ class Monitor:
         self._matcher = Matcher(plan)
         self._sel_by_id = self._selection_map(plan)
         self._facts: dict[str, Fact] = {}
+        self._origins: dict[int, FactOrigin] = {}  # id(fact) → where it was read, if known
         self._clock: dt.date | None = None
         self._known: dict[str, str] = {}  # finding id → status at the previous clock
         self._warned: set[str] = set()
@@ -190,14 +191,20 @@ class Monitor:
     def __len__(self) -> int:
         return len(self._facts)
 
-    def submit(self, fact: Fact) -> None:
-        """Take one validated fact. Its id must be new (a correction is a new record)."""
+    def submit(self, fact: Fact, origin: FactOrigin | None = None) -> None:
+        """Take one validated fact. Its id must be new (a correction is a new record).
+
+        ``origin``: where the fact was read (a stream's line), so that a reference still
+        dangling at :meth:`report` is located there rather than at ``<python>``.
+        """
         if not isinstance(fact, Fact) or fact.KIND not in FACT_KINDS:
             raise TypeError(f"not a fact model: {fact!r}")
         if fact.id in self._facts:
             raise ValueError(f"fact id `{fact.id}` was already submitted")
         self._matcher.submit(fact)
         self._facts[fact.id] = fact
+        if origin is not None:
+            self._origins[id(fact)] = origin
 
     def submit_many(self, facts: Iterable[Fact]) -> None:
         """Submit facts one at a time, in the order given."""
@@ -243,7 +250,7 @@ class Monitor:
         day = as_of or self._clock
         if day is None:
             raise ValueError("no as-of date: pass one or advance the clock first")
-        return self._report(FactSet.build(self._facts.values()), day)
+        return self._report(FactSet.build(self._facts.values(), self._origins), day)
 
     def _diff(self, day: dt.date, findings: list[Finding]) -> list[MonitorEvent]:
         """Events: what changed since the previous clock (findings come in report order)."""

@@ -20,7 +20,6 @@ unknown article or rule id gets a "did you mean", and a bad file stops the run (
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,11 +30,21 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.report.context import AuditContext, HolderInfo
-from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+from hezhang_rules.source import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    SourceError,
+    check_regular_file,
+    load_document,
+)
 
 _KEYS = ("default", "late_credit", "weights")
 _ARTICLE = re.compile(r"^art(\d{3})$")
 DECIDED = ("fulfilled", "fulfilled_late", "violated")
+# The largest weight: a ratio of a million between two rules is more than any assessment
+# scheme uses, and larger numbers only lose the scores to floating-point overflow (inf/inf).
+MAX_WEIGHT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -59,14 +68,21 @@ EQUAL = Weights()
 
 
 def _number(
-    value: Any, span: Span, what: str, diags: list[Diagnostic], upper: float | None = None
+    value: Any, span: Span, what: str, diags: list[Diagnostic], upper: float = MAX_WEIGHT
 ) -> float | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and value >= 0 and (upper is None or value <= upper):
+    # Compared before any float(): an integer of 400 digits does not fit a float.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and 0 <= value <= upper:  # NaN fails both comparisons
         return float(value)
-    bound = f"between 0 and {upper:g}" if upper is not None else "of at least 0"
+    shown = str(value) if not isinstance(value, str | dict | list) else repr(value)
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
     diags.append(
-        Diagnostic("hz_weights_bad_value", f"{what} takes a number {bound}, got `{value}`", span)
+        Diagnostic(
+            "hz_weights_bad_value",
+            f"{what} takes a number between 0 and {upper:g}, got `{shown}`",
+            span,
+        )
     )
     return None
 
@@ -129,11 +145,12 @@ def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) 
     """Read and check a weights file against ``plan``; raise :class:`RuleLoadError`."""
     p = Path(path)
     display = str(path)
-    if not p.is_file():
+    if not p.exists() and not p.is_symlink():
         raise RuleLoadError(
             [Diagnostic("hz_weights_no_such_file", "no such weights file", Span(display))]
         )
     try:
+        check_regular_file(p, display)  # a FIFO or device is refused, never waited on
         doc = load_document(p, display, limits)
     except SourceError as exc:
         raise RuleLoadError(exc.diagnostics) from None
