@@ -45,6 +45,7 @@ from hezhang_rules.cli.output import (
     interrupted_message,
     quiet_stdout,
     remove_temporaries,
+    stdout_gone,
 )
 from hezhang_rules.diagnostics import HezhangError
 
@@ -76,12 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INVALID
         except KeyboardInterrupt:
             return _interrupted()
-        except BrokenPipeError:
-            quiet_stdout()  # the reader of standard output is gone: say nothing more
-            return EXIT_SIGPIPE
         except Exception as exc:
             if caught_signal() is not None:  # a signal raised inside a library, wrapped by it
                 return _interrupted()
+            if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and stdout_gone()):
+                remove_temporaries()
+                quiet_stdout()  # the reader of standard output is gone: say nothing more
+                return EXIT_SIGPIPE
             return _internal_error(exc)
 
 

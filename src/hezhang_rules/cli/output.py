@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import signal
 import stat
 import sys
@@ -366,13 +367,24 @@ def interrupted_message() -> str:
     return f"interrupted; already written whole before it: {', '.join(_WRITTEN)}"
 
 
+def stdout_gone() -> bool:
+    """Whether the reader of standard output has gone (``| head`` exited): polling the pipe
+    reports an error. Libraries that write to it (polars) raise their own ``OSError``."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poll.poll(0))
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
 def quiet_stdout() -> None:
     """After a broken pipe: point standard output at /dev/null so the final flush is silent."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError, io.UnsupportedOperation):
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
 
 
@@ -389,5 +401,6 @@ __all__ = [
     "quiet_stdout",
     "remove_temporaries",
     "started_folder",
+    "stdout_gone",
     "write_atomically",
 ]
