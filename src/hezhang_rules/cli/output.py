@@ -324,8 +324,11 @@ class TerminatedError(KeyboardInterrupt):
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
-    if _CAUGHT:
-        return  # a second signal while cleaning up: let the cleanup finish
+    if _CAUGHT:  # a second signal: the first did not stop it soon enough; stop now
+        remove_temporaries()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     _CAUGHT.append(signum)
     if signum == signal.SIGTERM:
         raise TerminatedError
@@ -334,7 +337,8 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def handle_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise an exception (once) for the duration; old handlers restored."""
+    """SIGINT and SIGTERM raise an exception for the duration (a second one ends the process
+    the signal's own way, after removing the temporaries); old handlers restored."""
     _CAUGHT.clear()
     _WRITTEN.clear()
     if threading.current_thread() is not threading.main_thread():
