@@ -691,3 +691,26 @@ def test_violations_still_exit_1_and_a_clean_run_0(
     assert main(["check", str(facts), "--as-of", AS_OF, "--output", str(tmp_path / "r.txt")]) == 0
     capsys.readouterr()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.yaml", "r.json", "r.txt"]
+
+
+def test_an_interrupted_tables_run_names_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tables are written one by one (each whole): an interruption says where some may be."""
+    real = pl.DataFrame.write_parquet
+    calls = []
+
+    def second_fails(self: pl.DataFrame, target: object, *a: object, **k: object) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(self, target, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", second_fails)
+    out = tmp_path / "t"
+    assert main(["tables", str(EXAMPLE), "--out", str(out)]) == 130
+    line = _one_line(capsys.readouterr().err)
+    assert line == f"interrupted; already written whole before it: {out}"
+    left = sorted(p.name for p in out.iterdir())
+    assert len(left) == 1 and left[0].endswith(".parquet"), "one whole table, no temporary"
+    assert pl.read_parquet(out / left[0]).height > 0
