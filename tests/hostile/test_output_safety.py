@@ -217,6 +217,32 @@ def test_a_missing_folder_is_refused(world: World, capsys: pytest.CaptureFixture
     refused(argv, "hz_usage_bad_output", out, world, capsys)
 
 
+ODD_NAMES = [
+    ("x/.", "x/.", IS_DIR),
+    ("..", "..", IS_DIR),
+    ("/", "/", IS_DIR),
+    ("a\x00b", "a\\x00b", "hz_usage_bad_output"),
+    ("a" * 300, "a" * 300, "hz_usage_bad_output"),
+    ("no-such-folder/r.json", "no-such-folder", "hz_usage_bad_output"),
+]
+
+
+@pytest.mark.parametrize(
+    "given, named, code", ODD_NAMES, ids=["dot", "dotdot", "root", "nul", "long", "missing"]
+)
+def test_odd_output_names(
+    given: str,
+    named: str,
+    code: str,
+    world: World,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(world.special)
+    argv = ["check", str(world.facts), "--as-of", AS_OF, "--format", "json", "--output", given]
+    refused(argv, code, named, world, capsys)
+
+
 # --- todo and coverage --output --------------------------------------------------------------
 
 TODO_TARGETS = [
@@ -714,3 +740,18 @@ def test_an_interrupted_tables_run_names_its_folder(
     left = sorted(p.name for p in out.iterdir())
     assert len(left) == 1 and left[0].endswith(".parquet"), "one whole table, no temporary"
     assert pl.read_parquet(out / left[0]).height > 0
+
+
+@pytest.mark.parametrize("name", ["r" * 250 + ".json", "报" * 80 + ".json"], ids=["ascii", "zh"])
+def test_a_long_name_is_written(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """255 bytes is the longest name; the temporary's name is cut to fit beside it."""
+    out = tmp_path / name
+    assert (
+        main(["check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json", "--output", str(out)])
+        == 1
+    )
+    capsys.readouterr()
+    assert json.loads(out.read_text(encoding="utf-8"))["as_of"] == AS_OF
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]

@@ -46,7 +46,9 @@ WORLD_FILES = ("README.md",)
 
 
 def _refuse(code: str, message: str, help: str | None = None) -> UsageError:
-    return UsageError([Diagnostic(code, message, Span("<command line>"), help=help)])
+    """A ``<command line>`` diagnostic; control characters of a path are shown escaped."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return UsageError([Diagnostic(code, shown, Span("<command line>"), help=help)])
 
 
 def _kind_of(mode: int) -> str | None:
@@ -109,7 +111,7 @@ def output_file(
         return None
     out = Path(text)
     folder = out.parent if str(out.parent) else Path(".")
-    if text.endswith(("/", os.sep)) or out.name in ("", ".", ".."):
+    if os.path.basename(text) in ("", ".", ".."):
         raise _refuse("hz_usage_output_is_directory", f"{option} `{text}` names a directory")
     if not folder.is_dir():
         raise _refuse(
@@ -119,8 +121,9 @@ def output_file(
         kind = _kind_of(out.stat().st_mode)
     except FileNotFoundError:
         kind = None  # a new file (or a dangling link, which is replaced)
-    except OSError as exc:
-        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {exc.strerror}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
     if kind == "a directory":
         raise _refuse(
             "hz_usage_output_is_directory",
@@ -161,8 +164,9 @@ def output_folder(
         kind = _kind_of(out.stat().st_mode)
     except FileNotFoundError:
         kind = "a directory"  # a new folder
-    except OSError as exc:
-        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {exc.strerror}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
     if kind != "a directory":
         what = kind or "a file"
         raise _refuse(
@@ -222,7 +226,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        short = os.fsdecode(os.fsencode(path.name)[:200])  # names hold 255 bytes: leave room
+        prefix = f".{short}."
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     _LIVE.add(tmp)
