@@ -736,7 +736,7 @@ def test_an_interrupted_tables_run_names_its_folder(
     out = tmp_path / "t"
     assert main(["tables", str(EXAMPLE), "--out", str(out)]) == 130
     line = _one_line(capsys.readouterr().err)
-    assert line == f"interrupted; already written whole before it: {out}"
+    assert line == f"interrupted; files written whole before it are in {out}"
     left = sorted(p.name for p in out.iterdir())
     assert len(left) == 1 and left[0].endswith(".parquet"), "one whole table, no temporary"
     assert pl.read_parquet(out / left[0]).height > 0

@@ -36,7 +36,10 @@ _LIVE: set[str] = set()
 """Temporaries being written now (removed by :func:`remove_temporaries` at the latest)."""
 
 _WRITTEN: list[str] = []
-"""Targets renamed into place (or folders being filled) during this command."""
+"""Targets renamed into place during this command."""
+
+_FILLING: list[str] = []
+"""Folders being filled with whole files, one by one, during this command."""
 
 _CAUGHT: list[int] = []
 """The signal that stopped this command, if one did."""
@@ -213,7 +216,7 @@ def output_folder(
 
 def started_folder(path: Path) -> None:
     """Note that ``path`` is being filled (an interruption may leave some whole files there)."""
-    _WRITTEN.append(str(path))
+    _FILLING.append(str(path))
 
 
 @contextmanager
@@ -347,6 +350,7 @@ def handle_signals() -> Iterator[None]:
     the signal's own way, after removing the temporaries); old handlers restored."""
     _CAUGHT.clear()
     _WRITTEN.clear()
+    _FILLING.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -372,9 +376,11 @@ def remove_temporaries() -> None:
 
 def interrupted_message() -> str:
     """The one line printed when a signal stops a command."""
-    if not _WRITTEN:
-        return "interrupted; nothing written"
-    return f"interrupted; already written whole before it: {', '.join(_WRITTEN)}"
+    if _FILLING:
+        return f"interrupted; files written whole before it are in {', '.join(_FILLING)}"
+    if _WRITTEN:
+        return f"interrupted; already written whole before it: {', '.join(_WRITTEN)}"
+    return "interrupted; nothing written"
 
 
 def stdout_gone() -> bool:
