@@ -755,3 +755,24 @@ def test_a_long_name_is_written(
     capsys.readouterr()
     assert json.loads(out.read_text(encoding="utf-8"))["as_of"] == AS_OF
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_a_signal_during_the_rename_is_held_until_it_is_done(
+    last_week: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rename and its bookkeeping are one step: the report is whole, the line says so."""
+    real = os.replace
+
+    def replace_after_a_signal(src: str, dst: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs here, between statements
+            pass
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace_after_a_signal)
+    argv = ["check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json"]
+    assert main([*argv, "--output", str(last_week)]) == 143
+    line = _one_line(capsys.readouterr().err)
+    assert line == f"interrupted; already written whole before it: {last_week}"
+    assert json.loads(last_week.read_text(encoding="utf-8"))["as_of"] == AS_OF
+    assert [p.name for p in last_week.parent.iterdir()] == [last_week.name]

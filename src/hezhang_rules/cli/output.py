@@ -44,6 +44,10 @@ _FILLING: list[str] = []
 _CAUGHT: list[int] = []
 """The signal that stopped this command, if one did."""
 
+_HELD: list[bool] = []
+_PENDING: list[int] = []
+"""While ``_HELD``, a signal is noted in ``_PENDING`` and acted on when the hold ends."""
+
 WORLD_FILES = ("README.md",)
 """Besides ``<kind>.parquet`` / ``<kind>.jsonl``: what a folder of fact tables may hold."""
 
@@ -228,24 +232,26 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     # every way out of the block; the rename is the only change ``path`` ever sees.
     """
     folder = path.parent if str(path.parent) else Path(".")
+    short = os.fsdecode(os.fsencode(path.name)[:200])  # names hold 255 bytes: leave room
+    with _signals_held():  # a signal between creating and registering would lose the name
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        _LIVE.add(tmp)
     try:
-        short = os.fsdecode(os.fsencode(path.name)[:200])  # names hold 255 bytes: leave room
-        prefix = f".{short}."
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    _LIVE.add(tmp)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as fh:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fh.fileno(), 0o666 & ~umask)  # mkstemp makes 0600; a report is ordinary
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         _recheck(path)
-        os.replace(tmp, path)
-        _WRITTEN.append(str(path))
+        with _signals_held():  # renamed and unregistered together
+            os.replace(tmp, path)
+            _LIVE.discard(tmp)
+            _WRITTEN.append(str(path))
         _sync_folder(folder)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
@@ -255,6 +261,20 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         if tmp in _LIVE:
             Path(tmp).unlink(missing_ok=True)
             _LIVE.discard(tmp)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back for a few statements (acted on when the block ends)."""
+    _HELD.append(True)
+    try:
+        yield
+    finally:
+        _HELD.pop()
+        if not _HELD and _PENDING:
+            signum = _PENDING[0]
+            _PENDING.clear()
+            _on_signal(signum, None)
 
 
 @contextmanager
@@ -333,6 +353,9 @@ class TerminatedError(KeyboardInterrupt):
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _HELD:
+        _PENDING.append(signum)
+        return
     if _CAUGHT:  # a second signal: the first did not stop it soon enough; stop now
         remove_temporaries()
         signal.signal(signum, signal.SIG_DFL)
@@ -349,6 +372,7 @@ def handle_signals() -> Iterator[None]:
     """SIGINT and SIGTERM raise an exception for the duration (a second one ends the process
     the signal's own way, after removing the temporaries); old handlers restored."""
     _CAUGHT.clear()
+    _PENDING.clear()
     _WRITTEN.clear()
     _FILLING.clear()
     if threading.current_thread() is not threading.main_thread():
