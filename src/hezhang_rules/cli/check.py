@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,14 +11,14 @@ from pathlib import Path
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
-    emit,
+    default_rules_dir,
     load_plan,
-    output_path,
     parse_as_of,
     parse_days,
     parse_limits,
     progress,
 )
+from hezhang_rules.cli.output import atomic_file, atomic_text, emit, output_file
 from hezhang_rules.columnar import evaluate_tables, is_table_folder, load_tables, tables_factset
 from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
@@ -77,27 +76,26 @@ def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
             result.write_parquet(buf)
             emit(None, buf.getvalue())
         else:
-            tmp = out.with_name(f".{out.name}.tmp")
-            try:
-                result.write_parquet(tmp)
-                os.replace(tmp, out)
-            finally:
-                tmp.unlink(missing_ok=True)
+            with atomic_file(out) as fh:
+                result.write_parquet(fh)
     elif out is None:
         result.write_jsonl(sys.stdout)
     else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            with tmp.open("w", encoding="utf-8") as fh:
-                result.write_jsonl(fh)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_text(out) as text:
+            result.write_jsonl(text)
     return EXIT_VIOLATIONS if result.summary.violated else EXIT_OK
 
 
+def inputs(args: argparse.Namespace) -> list[str | Path]:
+    """What an audit reads (fact files and folders, the rule pack, the weights file): an
+    output may be none of them nor lie inside one."""
+    rules: str | Path = args.rules or default_rules_dir()
+    weights = getattr(args, "weights", None)
+    return [*args.facts, rules, *([weights] if weights else [])]
+
+
 def run(args: argparse.Namespace) -> int:
-    out = output_path(args.output)
+    out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
     streams = args.format in ("jsonl", "parquet") and args.engine != "records"
     if streams and is_table_folder(args.facts):

@@ -1,4 +1,7 @@
-"""Shared pieces of the subcommands: option parsing, plan loading, atomic output, exit codes."""
+"""Shared pieces of the subcommands: option parsing, plan loading, exit codes.
+
+What a command writes goes through :mod:`hezhang_rules.cli.output`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import datetime as dt
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,6 +22,8 @@ from hezhang_rules.loader import load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
+EXIT_INTERNAL = 3  # an unexpected exception (a bug): never 1, which means "violations found"
+EXIT_SIGINT, EXIT_SIGPIPE, EXIT_SIGTERM = 130, 141, 143  # 128 + the signal's number, as a shell
 
 
 def default_rules_dir() -> Path:
@@ -109,29 +113,6 @@ def parse_limits(items: Sequence[str]) -> Limits:
         raise _usage("hz_usage_bad_limit", str(exc)) from None
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same directory, renamed only when complete.
-
-    Text is written as UTF-8 with ``\\n`` line ends; bytes (an xlsx report) as they are.
-    """
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as bfh:
-                bfh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
     overrides = parse_overrides(params)
     ruleset = load_rules(rules or default_rules_dir(), limits)
@@ -153,40 +134,6 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         sys.stderr.write(f"<command line>: hz_usage: {message}\n")
         raise SystemExit(EXIT_INVALID)
-
-
-def output_path(text: str | None) -> Path | None:
-    """``--output FILE`` checked before any work: its directory must exist (exit 2 if not)."""
-    if not text:
-        return None
-    out = Path(text)
-    if str(out.parent) and not out.parent.is_dir():
-        raise UsageError(
-            [Diagnostic("hz_usage_bad_output", "output directory does not exist", Span(str(out)))]
-        )
-    return out
-
-
-def emit(out: Path | None, data: str | bytes) -> None:
-    """Write ``data`` to ``out`` atomically, or to standard output (bytes to its buffer)."""
-    if out is not None:
-        write_atomically(out, data)
-    elif isinstance(data, bytes):
-        if sys.stdout.isatty():
-            raise UsageError(
-                [
-                    Diagnostic(
-                        "hz_usage_binary_to_terminal",
-                        "this format is binary: give --output FILE or redirect standard output",
-                        Span("<command line>"),
-                    )
-                ]
-            )
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(data)
 
 
 def parse_days(text: str, option: str = "--within") -> int:

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_plan, write_atomically
+from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, default_rules_dir, load_plan
+from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.report.register import (
     clause_register,
     render_coverage,
@@ -36,12 +37,10 @@ def run_register(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
+    reading = [args.rules or default_rules_dir(), *([args.cases] if args.cases else [])]
+    out = output_file(args.output, reading)
     plan = load_plan(args.rules, [])
-    text = render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {})
-    if args.output:
-        write_atomically(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    emit(out, render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {}))
     return EXIT_OK
 
 

@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from hezhang_rules.cli.common import EXIT_OK
+from hezhang_rules.cli.output import output_folder, started_folder
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
-from hezhang_rules.synth import FORMATS, generate
+from hezhang_rules.synth import FORMATS, check_arguments, generate
 
 
 def _whole(text: str, option: str) -> int:
@@ -27,13 +28,19 @@ def _whole(text: str, option: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    chiefs, year = _whole(args.chiefs, "--chiefs"), _whole(args.year, "--year")
+    seed = _whole(args.seed, "--seed")
+    inspections = None if args.inspections is None else _whole(args.inspections, "--inspections")
+    check_arguments(chiefs, year, seed, args.format, inspections)  # before the folder is made
+    out = output_folder(args.out, [], args.force)
+    started_folder(out)
     counts = generate(
-        chiefs=_whole(args.chiefs, "--chiefs"),
-        year=_whole(args.year, "--year"),
-        seed=_whole(args.seed, "--seed"),
-        out=args.out,
+        chiefs=chiefs,
+        year=year,
+        seed=seed,
+        out=out,
         fmt=args.format,
-        inspections=None if args.inspections is None else _whole(args.inspections, "--inspections"),
+        inspections=inspections,
         force=args.force,
     )
     width = max(len(kind) for kind in counts)
@@ -61,6 +68,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="inspections in the year (default: 5.8 per chief, 7 million for 1.2 million)",
     )
     s.add_argument(
-        "--force", action="store_true", help="write into a non-empty DIR, replacing fact tables"
+        "--force",
+        action="store_true",
+        help="write into a DIR holding a world (tables, README.md, nothing else), replacing it",
     )
     s.set_defaults(func=run)

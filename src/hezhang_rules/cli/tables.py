@@ -8,25 +8,18 @@ with the columnar evaluator and gives the same findings as on the original files
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from hezhang_rules.cli.common import EXIT_OK, parse_limits
+from hezhang_rules.cli.output import output_folder, started_folder
 from hezhang_rules.columnar import frames_from_facts, write_tables
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.facts import load_facts
 
 
 def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
-        raise UsageError([Diagnostic(
-            "hz_usage_bad_output",
-            "the output folder exists and is not empty" if out.is_dir() else "not a folder",
-            Span(str(out)),
-            help="give a new or empty folder, or --force to overwrite its tables",
-        )])
+    out = output_folder(args.out, args.facts, args.force)
     facts = load_facts(args.facts, limits)
+    started_folder(out)
     written = write_tables(frames_from_facts(facts), out, args.format)
     for path in written:
         print(path)
@@ -38,9 +31,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
     c.add_argument("--out", required=True, help="the folder to write <kind>.<format> into")
     c.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
-    c.add_argument("--force", action="store_true", help="write into a non-empty folder")
     c.add_argument(
-        "--limit", action="append", default=[], metavar="NAME=VALUE",
+        "--force",
+        action="store_true",
+        help="write into a folder holding fact tables (and nothing else), replacing them",
+    )
+    c.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
     )
     c.set_defaults(func=run)

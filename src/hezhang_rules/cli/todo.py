@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from hezhang_rules.cli.check import add_audit_options, audit
-from hezhang_rules.cli.common import EXIT_OK, emit, output_path, parse_days
+from hezhang_rules.cli.check import add_audit_options, audit, inputs
+from hezhang_rules.cli.common import EXIT_OK, parse_days
+from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.report import build_context
 from hezhang_rules.report.todo import DEFAULT_WITHIN, render_todo, render_todo_json
 
 
 def run(args: argparse.Namespace) -> int:
-    out = output_path(args.output)
+    out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
     plan, facts, report, _, _ = audit(args)
     ctx = build_context(facts, report, args.lang)

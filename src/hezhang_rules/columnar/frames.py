@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
@@ -134,22 +135,31 @@ def frames_from_facts(facts: Iterable[Fact]) -> dict[str, pl.DataFrame]:
 
 
 def write_tables(frames: dict[str, pl.DataFrame], out: Path, fmt: str = "parquet") -> list[Path]:
-    """Write ``<kind>.<fmt>`` files into ``out`` (each to a temporary name, then renamed)."""
+    """Write ``<kind>.<fmt>`` files into ``out`` (each to a temporary made exclusively under a
+    random name, so no planted link is followed, then renamed)."""
+    if fmt not in ("parquet", "jsonl"):
+        raise ValueError(f"unknown table format `{fmt}` (parquet or jsonl)")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for kind, frame in frames.items():
         target = out / f"{kind}.{fmt}"
-        tmp = out / f".{kind}.{fmt}.tmp"
-        if fmt == "parquet":
-            frame.write_parquet(tmp)
-        elif fmt == "jsonl":
-            with tmp.open("w", encoding="utf-8") as fh:
-                for row in frame.iter_rows(named=True):
-                    record = row_record(FACT_KINDS[kind], row)
-                    fh.write(json.dumps(_jsonable(record), ensure_ascii=False) + "\n")
-        else:
-            raise ValueError(f"unknown table format `{fmt}` (parquet or jsonl)")
-        os.replace(tmp, target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                if fmt == "parquet":
+                    frame.write_parquet(fh)
+                else:
+                    for row in frame.iter_rows(named=True):
+                        record = row_record(FACT_KINDS[kind], row)
+                        line = json.dumps(_jsonable(record), ensure_ascii=False) + "\n"
+                        fh.write(line.encode("utf-8"))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; tables are ordinary files
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(target)
     return written
 

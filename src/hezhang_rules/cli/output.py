@@ -1,0 +1,446 @@
+"""Where a command writes: checked before any work, written whole or not at all.
+
+Every file or folder named by the user (``--output``, ``--out``) goes through here:
+
+* :func:`output_file` / :func:`output_folder` refuse, with exit 2 and a ``<command line>``
+  diagnostic naming the path, a target that is a directory (for a file), a device, a FIFO or a
+  socket, or that is (after resolving symbolic links) one of the inputs being read or lies inside
+  a fact folder or rule pack being read. They run before anything is loaded.
+* :func:`atomic_file` writes through a temporary made exclusively (``O_CREAT | O_EXCL``, a random
+  name, never a symbolic link followed) in the target's folder, flushed and synced, then renamed
+  over the target: a reader, or a second run writing the same target, sees the old file or one
+  whole new one (the last rename wins), never a mixture.
+* :func:`handle_signals` turns SIGTERM into an exception like Ctrl-C, so the temporary is removed
+  on every exit; whatever temporary is still registered when the command ends is removed too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import select
+import signal
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import BinaryIO, TextIO
+
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+
+_LIVE: set[str] = set()
+"""Temporaries being written now (removed by :func:`remove_temporaries` at the latest)."""
+
+_WRITTEN: list[str] = []
+"""Targets renamed into place during this command."""
+
+_FILLING: list[str] = []
+"""Folders being filled with whole files, one by one, during this command."""
+
+_CAUGHT: list[int] = []
+"""The signal that stopped this command, if one did."""
+
+_HELD: list[bool] = []
+_PENDING: list[int] = []
+"""While ``_HELD``, a signal is noted in ``_PENDING`` and acted on when the hold ends."""
+
+WORLD_FILES = ("README.md",)
+"""Besides ``<kind>.parquet`` / ``<kind>.jsonl``: what a folder of fact tables may hold."""
+
+
+def _refuse(code: str, message: str, help: str | None = None) -> UsageError:
+    """A ``<command line>`` diagnostic; control characters of a path are shown escaped."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return UsageError([Diagnostic(code, shown, Span("<command line>"), help=help)])
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a non-regular file is, in words; ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _real(path: str | Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _clash(target: Path, given: str, reading: Iterable[str | Path]) -> str | None:
+    """How ``target`` (as given: ``given``) would overwrite an input, in words, or ``None``."""
+    real = _real(target)
+    for raw in reading:
+        source = Path(raw)
+        if not os.path.lexists(source):
+            continue
+        real_source = _real(source)
+        if source.is_dir():
+            if _inside(real, real_source):
+                return f"`{given}` lies inside `{raw}`, a folder being read"
+            continue
+        same = real == real_source
+        if not same and target.exists():
+            try:
+                same = os.path.samefile(target, source)
+            except OSError:
+                same = False
+        if same:
+            return f"`{given}` is `{raw}`, a file being read"
+    return None
+
+
+def output_file(
+    text: str | None, reading: Iterable[str | Path], option: str = "--output"
+) -> Path | None:
+    """``--output FILE`` checked before any work (exit 2 if it could destroy anything).
+
+    ``reading``: every input of the command (fact files and folders, the rule pack, the weights
+    file …). A symbolic link at ``FILE`` to an unrelated file is replaced, not written through.
+    """
+    if not text:
+        return None
+    out = Path(text)
+    folder = out.parent if str(out.parent) else Path(".")
+    if os.path.basename(text) in ("", ".", ".."):
+        raise _refuse("hz_usage_output_is_directory", f"{option} `{text}` names a directory")
+    if not folder.is_dir():
+        raise _refuse(
+            "hz_usage_bad_output", f"{option} `{text}`: the folder `{folder}` does not exist"
+        )
+    try:
+        kind = _kind_of(out.stat().st_mode)
+    except FileNotFoundError:
+        kind = None  # a new file (or a dangling link, which is replaced)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
+    if kind == "a directory":
+        raise _refuse(
+            "hz_usage_output_is_directory",
+            f"{option} `{text}` is a directory",
+            help="give a file name inside it",
+        )
+    if kind is not None:
+        raise _refuse(
+            "hz_usage_output_not_regular",
+            f"{option} `{text}` is {kind}: a report is written only to a regular file",
+            help="leave out the option to write to standard output",
+        )
+    clash = _clash(out, text, reading)
+    if clash:
+        raise _refuse(
+            "hz_usage_output_is_input",
+            f"{option} would overwrite an input: {clash}",
+            help="write the report somewhere outside the facts and rules being read",
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: cannot write in `{folder}`")
+    return out
+
+
+def output_folder(
+    text: str, reading: Iterable[str | Path], force: bool, option: str = "--out"
+) -> Path:
+    """``--out DIR`` for fact tables, checked before any work (exit 2 if it could destroy).
+
+    A new or empty folder is taken; a non-empty one only with ``force``, and only when it holds
+    nothing but a world's files (``<kind>.parquet``, ``<kind>.jsonl``, ``README.md``, hidden
+    ``*.tmp`` temporaries), so ``--force`` never overwrites a file it did not write.
+    """
+    from hezhang_rules.facts.models import FACT_KINDS
+
+    out = Path(text)
+    try:
+        kind = _kind_of(out.stat().st_mode)
+    except FileNotFoundError:
+        kind = "a directory"  # a new folder
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
+    if kind != "a directory":
+        what = kind or "a file"
+        raise _refuse(
+            "hz_usage_bad_output", f"{option} `{text}` exists and is not a directory: it is {what}"
+        )
+    real = _real(out)
+    for raw in reading:
+        if not os.path.lexists(raw):
+            continue
+        source = _real(raw)
+        if _inside(real, source) or _inside(source, real):
+            raise _refuse(
+                "hz_usage_output_is_input",
+                f"{option} `{text}` overlaps `{raw}`, which is being read",
+                help="write the tables into a folder of their own",
+            )
+    if not out.is_dir():
+        return out
+    names = sorted(p.name for p in out.iterdir())
+    if names and not force:
+        raise _refuse(
+            "hz_usage_output_not_empty",
+            f"{option} `{text}`: the output directory is not empty",
+            help="give an empty or new directory, or --force to replace the tables in it",
+        )
+    tables = {f"{k}.{fmt}" for k in FACT_KINDS for fmt in ("parquet", "jsonl")}
+    foreign = [
+        n
+        for n in names
+        if n not in tables
+        and n not in WORLD_FILES
+        and not (n.startswith(".") and n.endswith(".tmp"))
+    ]
+    if foreign:
+        shown = ", ".join(f"`{n}`" for n in foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        raise _refuse(
+            "hz_usage_output_not_a_world",
+            f"{option} `{text}` holds files that are not fact tables ({shown}); "
+            "--force replaces only the tables of a world",
+            help="give an empty or new directory",
+        )
+    return out
+
+
+def started_folder(path: Path) -> None:
+    """Note that ``path`` is being filled (an interruption may leave some whole files there)."""
+    _FILLING.append(str(path))
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` only when the block ends without an exception.
+
+    # INVARIANT: the temporary is created with O_EXCL under a random name in the target's
+    # folder (so no planted link is followed and no other run shares it) and is removed on
+    # every way out of the block; the rename is the only change ``path`` ever sees.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    short = os.fsdecode(os.fsencode(path.name)[:200])  # names hold 255 bytes: leave room
+    with _signals_held():  # a signal between creating and registering would lose the name
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        _LIVE.add(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fh.fileno(), 0o666 & ~umask)  # mkstemp makes 0600; a report is ordinary
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        _recheck(path)
+        with _signals_held():  # renamed and unregistered together
+            os.replace(tmp, path)
+            _LIVE.discard(tmp)
+            _WRITTEN.append(str(path))
+        _sync_folder(folder)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise _cannot_write(path, exc) from None
+    finally:
+        if tmp in _LIVE:
+            Path(tmp).unlink(missing_ok=True)
+            _LIVE.discard(tmp)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back for a few statements (acted on when the block ends)."""
+    _HELD.append(True)
+    try:
+        yield
+    finally:
+        _HELD.pop()
+        if not _HELD and _PENDING:
+            signum = _PENDING[0]
+            _PENDING.clear()
+            _on_signal(signum, None)
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """:func:`atomic_file` as UTF-8 text with ``\\n`` line ends."""
+    with atomic_file(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, bytes as they are) to ``path`` through :func:`atomic_file`."""
+    with atomic_file(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def emit(out: Path | None, data: str | bytes) -> None:
+    """Write ``data`` to ``out`` atomically, or to standard output (bytes to its buffer)."""
+    if out is not None:
+        write_atomically(out, data)
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise _refuse(
+                "hz_usage_binary_to_terminal",
+                "this format is binary: give --output FILE or redirect standard output",
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)
+
+
+def _recheck(path: Path) -> None:
+    """Refuse to rename over something that became a directory, device, FIFO or socket since
+    the check before the work (a rename would replace it)."""
+    try:
+        kind = _kind_of(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if kind is not None:
+        raise _refuse(
+            "hz_usage_output_not_regular",
+            f"--output `{path}` became {kind} while the report was made; nothing written",
+        )
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a directory; the rename itself is done
+    finally:
+        os.close(fd)
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return _refuse(
+        "hz_usage_cannot_write", f"cannot write `{path}`: {exc.strerror or exc}; nothing written"
+    )
+
+
+# --- signals and the end of a command --------------------------------------------------------
+
+
+class TerminatedError(KeyboardInterrupt):
+    """SIGTERM, raised where Python handles the signal, so every ``finally`` runs."""
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _HELD:
+        _PENDING.append(signum)
+        return
+    if _CAUGHT:  # a second signal: the first did not stop it soon enough; stop now
+        remove_temporaries()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    _CAUGHT.append(signum)
+    if signum == signal.SIGTERM:
+        raise TerminatedError
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def handle_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise an exception for the duration (a second one ends the process
+    the signal's own way, after removing the temporaries); old handlers restored."""
+    _CAUGHT.clear()
+    _PENDING.clear()
+    _WRITTEN.clear()
+    _FILLING.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        remove_temporaries()
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
+def caught_signal() -> int | None:
+    """SIGINT or SIGTERM if one stopped this command."""
+    return _CAUGHT[0] if _CAUGHT else None
+
+
+def remove_temporaries() -> None:
+    for tmp in sorted(_LIVE):
+        Path(tmp).unlink(missing_ok=True)
+    _LIVE.clear()
+
+
+def interrupted_message() -> str:
+    """The one line printed when a signal stops a command."""
+    if _FILLING:
+        return f"interrupted; files written whole before it are in {', '.join(_FILLING)}"
+    if _WRITTEN:
+        return f"interrupted; already written whole before it: {', '.join(_WRITTEN)}"
+    return "interrupted; nothing written"
+
+
+def stdout_gone() -> bool:
+    """Whether the reader of standard output has gone (``| head`` exited): polling the pipe
+    reports an error. Libraries that write to it (polars) raise their own ``OSError``."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poll.poll(0))
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def quiet_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null so the final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+__all__ = [
+    "TerminatedError",
+    "atomic_file",
+    "atomic_text",
+    "caught_signal",
+    "emit",
+    "handle_signals",
+    "interrupted_message",
+    "output_file",
+    "output_folder",
+    "quiet_stdout",
+    "remove_temporaries",
+    "started_folder",
+    "stdout_gone",
+    "write_atomically",
+]
