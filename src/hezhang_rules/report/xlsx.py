@@ -171,8 +171,12 @@ def _utf16_len(text: str) -> int:
 
 
 def cell_text(text: str, lang: str) -> str:
-    """``text`` as one cell can hold it: holdable characters, at most MAX_CELL_CHARS long."""
-    text = holdable(text)
+    """``text`` as one cell can hold it: holdable characters, at most MAX_CELL_CHARS long.
+
+    A carriage return becomes a line feed: a cell breaks lines with LF, and XML reading turns a
+    raw CR into LF anyway (OOXML's ``_x000D_`` escape is read back verbatim by openpyxl).
+    """
+    text = holdable(text).replace("\r\n", "\n").replace("\r", "\n")
     if _utf16_len(text) <= MAX_CELL_CHARS:
         return text
     note = _CUT[lang].format(n=len(text))
