@@ -23,7 +23,6 @@ import re
 _UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
-_JSON_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 REPLACEMENT = "\ufffd"
 
@@ -54,22 +53,18 @@ def one_line(text: str) -> str:
 
 
 def json_text(text: str) -> str:
-    """JSON text written by ``json.dumps(ensure_ascii=False)``, made safe to write and split.
+    """JSON text written by ``json.dumps(ensure_ascii=False)``, made safe to write as UTF-8.
 
-    A lone surrogate becomes U+FFFD (UTF-8 cannot encode it); U+0085, U+2028 and U+2029 are
-    written as ``\\u`` escapes, so a reader splitting lines on any Unicode line break (Python's
-    ``str.splitlines``, older JavaScript) still sees one record per line. They can only occur
-    inside JSON strings, where the escape reads back as the same character.
+    A lone surrogate becomes U+FFFD: UTF-8 cannot encode it. Every other character is kept as
+    ``json.dumps`` wrote it, so the JSON lines stay exactly those the columnar engine writes
+    (U+2028 and U+2029 stay raw inside strings: split JSON lines on ``\\n`` only).
     """
     if _SURROGATE.search(text) is not None:
         text = _SURROGATE.sub(REPLACEMENT, text)
-    for char, escape in _JSON_LINE_BREAKS.items():
-        if char in text:
-            text = text.replace(char, escape)
     return text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&$])")
 
 
 def markdown_text(text: str) -> str:
