@@ -421,3 +421,40 @@ def test_markdown_code_spans_hold_backticks_and_pipes(code: str) -> None:
     root = _elements(html)
     assert root.tags[("code", ())] == 1 and root.tags[("td", ())] == 1
     assert code in root.text
+
+
+@pytest.mark.parametrize(
+    "fmt", ["text", "json", "jsonl", "markdown", "html", "xlsx", "junit", "parquet"]
+)
+def test_a_pack_path_that_is_not_utf8_is_written_as_replacement(
+    tmp_path: Path, capsys: Any, fmt: str
+) -> None:
+    """A path is the one way a lone surrogate reaches a report (Linux names are bytes; Python
+    decodes a non-UTF-8 byte as a surrogate): it is written as U+FFFD in every format."""
+    import os
+
+    from hezhang_rules.cli import main
+
+    pack = tmp_path / os.fsdecode(b"pack\xff")
+    pack.mkdir()
+    for name in ("pack.yaml", "art_005.yaml"):
+        shutil.copy(PACK / name, pack / name)
+    out = tmp_path / f"report.{fmt}"
+    args = ["check", str(EXAMPLE), "--as-of", "2022-01-10", "--format", fmt, "--lang", "en"]
+    code = main([*args, "--rules", str(pack), "--output", str(out)])
+    assert "Traceback" not in capsys.readouterr().err
+    assert code == 1  # violations found, not a crash
+    data = out.read_bytes()
+    if fmt == "xlsx":
+        _check_xlsx_no_formula(data)
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        data = "\n".join(
+            str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+        ).encode()
+    elif fmt == "parquet":
+        data = "\n".join(_strings(pl.read_parquet(io.BytesIO(data)).to_dicts())).encode()
+    text = data.decode("utf-8")  # strict: no surrogate was written
+    if fmt not in ("text", "markdown"):  # the two that give no rule's source
+        # Parquet: polars writes one U+FFFD per byte of the surrogate's UTF-8 form
+        replaced = "\ufffd" * (3 if fmt == "parquet" else 1)
+        assert f"pack{replaced}/art_005.yaml" in text
