@@ -69,6 +69,7 @@ FIELDS = {
     ),
 }
 HOLDERS = ("person", "unit", "jurisdiction")  # in every format; the rest in the explanations
+HOLDER_IDS = {"person": "p-zhao-wenbo", "unit": "u-office", "jurisdiction": "j-qinghemen"}
 FORMULA_STARTS = tuple("=+-@\t\r\n＝＋－＠")
 PEOPLE_FORMATS = ("text", "markdown", "html", "xlsx", "junit")
 CASES = [
@@ -458,3 +459,37 @@ def test_a_pack_path_that_is_not_utf8_is_written_as_replacement(
         # Parquet: polars writes one U+FFFD per byte of the surrogate's UTF-8 form
         replaced = "\ufffd" * (3 if fmt == "parquet" else 1)
         assert f"pack{replaced}/art_005.yaml" in text
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_explain_and_todo_text_hold_no_control_character(worlds: dict[str, str], name: str) -> None:
+    """``explain`` prints the deciding facts' fields (the document number, the decisions) and
+    ``todo`` the holders: each value on one line, with no control character."""
+    from hezhang_rules.report.explain import explain, render_explanation
+    from hezhang_rules.report.todo import render_todo, render_todo_json
+
+    hostile = HOSTILE[name]
+    report, facts = _audit(worlds["pack"], worlds[name])
+    plan = _plan(worlds["pack"])
+    for lang in ("zh", "en"):
+        ctx = build_context(facts, report, lang)
+        finding = next(f for f in report.findings if "mtg-2021-001" in f.evidence)
+        text = render_explanation(explain(finding, plan, ctx, report.as_of, lang), lang)
+        _check_no_control(text)
+        for field in ("docno", "decision"):
+            assert _one_line(_value(hostile, field)) in text, field
+        todo = render_todo(report, plan, ctx, 30, lang)
+        _check_no_control(todo)
+        rows = json.loads(render_todo_json(report, ctx, 30))["items"]
+        names = {r["holder"]["id"]: r["holder"]["name"] for r in rows}
+        listed = [f for f, fact_id in HOLDER_IDS.items() if fact_id in names]
+        assert listed
+        for field in listed:
+            assert names[HOLDER_IDS[field]] == _value(hostile, field)  # exact in JSON
+            assert _one_line(_value(hostile, field)) in todo
+
+
+def _check_no_control(text: str) -> None:
+    text.encode("utf-8")
+    assert not [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    assert not set(text) & {"\u2028", "\u2029", "\ufffe", "\uffff"}
