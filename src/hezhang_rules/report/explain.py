@@ -39,6 +39,7 @@ from hezhang_rules.report.i18n import (
     kind_name,
     status_name,
 )
+from hezhang_rules.report.safe import holdable, one_line
 
 
 @dataclass(frozen=True)
@@ -445,7 +446,7 @@ def labels(lang: str) -> dict[str, str]:
 def render_explanation(e: Explanation, lang: str = "zh") -> str:
     """The explanation as plain text (``hezhang-rules explain``)."""
     L, f = _LABELS[lang], e.finding
-    msg = f.message.zh if lang == "zh" else f.message.en
+    msg = one_line(f.message.zh if lang == "zh" else f.message.en)
     kind = HOLDER_KIND[lang][f.holder.kind]
     out = [
         f"{L['finding']}: {f.id}",
@@ -458,8 +459,8 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
         f"{L['text']} ({e.article_heading}):",
         *(f"  {line}" for line in e.article_text.splitlines()),
         "",
-        f"{L['holder']}: {f.holder.name} ({kind} {f.holder.id}) · {L['column']}: "
-        f"{e.holder.column_name}",
+        f"{L['holder']}: {one_line(f.holder.name)} ({kind} {f.holder.id}) · {L['column']}: "
+        f"{one_line(e.holder.column_name)}",
         f"{L['period']}: {f.period.label} ({f.period.start} {L['to']} {f.period.end})"
         + (f" · {L['due']}: {f.due}" if f.due else ""),
         "",
@@ -470,7 +471,7 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
     for v in e.facts:
         head = f"  - {v.id} · {kind_name(v.kind, lang)}"
         out.append(head + (f" · {v.date}" if v.date else ""))
-        out += [f"      {x.title}: {x.value}" for x in v.fields]
+        out += [f"      {x.title}: {one_line(x.value)}" for x in v.fields]
     out += [f"  - {i} {L['unknown']}" for i in e.unknown_facts]
     out += ["", f"{L['params']}:"]
     for p in e.params:
@@ -483,5 +484,5 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
             out.append(f"      {L['reason']}: {p.reason.strip()}")
     out += ["", f"{L['how']}: {e.status_rule}"]
     if e.remedy:
-        out += [f"{L['remedy']}: {e.remedy}"]
-    return "\n".join(out) + "\n"
+        out += [f"{L['remedy']}: {one_line(e.remedy)}"]
+    return holdable("\n".join(out) + "\n")

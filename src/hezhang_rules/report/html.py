@@ -2,6 +2,10 @@
 
 Sections: summary, article × holder matrix coloured by status, assessment scores, to-do,
 sortable and filterable findings (each opening to its explanation), parameters, run record.
+
+Every value is escaped with :func:`html.escape` (quotes included) where it is written, and the
+script reads values back only as text (``textContent``, attributes), never as markup. Characters
+no document should hold are replaced on the whole page (:mod:`hezhang_rules.report.safe`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from hezhang_rules.report.html_assets import CSS, JS
 from hezhang_rules.report.i18n import GROUP, GROUPS, HOLDER_KIND, MARK, STATUS, kind_name
 from hezhang_rules.report.matrix import Cell, build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.safe import holdable
 from hezhang_rules.report.todo import todo_items
 from hezhang_rules.report.weights import Weights, formula, scores
 
@@ -475,7 +480,7 @@ def render_html(
             f"{w['as_of']} {report.as_of} · {report.run.pack} ({len(plan.rules)} {w['rules']}) · "
             f"{report.run.facts_count} {w['facts']} · hezhang-rules {report.run.package_version}"
         )
-    return (
+    return holdable(
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

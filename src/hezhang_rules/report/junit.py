@@ -4,6 +4,10 @@ For people who run rule packs in CI. One ``testsuite`` per pack, the run record 
 ``properties``; each ``testcase`` is named by the rule id with the article as its class name.
 A rule with violations gets a ``failure`` listing them; a rule without any finding is
 ``skipped``; pending and late findings are listed in ``system-out``. No times are recorded.
+
+The XML parses whatever the facts hold: ElementTree escapes markup, characters XML 1.0 cannot
+hold are replaced (:mod:`hezhang_rules.report.safe`), and a carriage return in text is written
+``&#13;`` so a parser keeps it instead of turning it into a line feed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report
 from hezhang_rules.report.i18n import MARK, STATUS
 from hezhang_rules.report.record import run_rows
+from hezhang_rules.report.safe import holdable
 
 _W = {
     "zh": {"violated": "{n}项违反", "none": "无检查结果（没有相关事实或尚未到期）", "due": "截止"},
@@ -92,5 +97,6 @@ def render_junit(report: Report, plan: Plan, lang: str = "zh") -> str:
         heading = f"{title} ({tally})" if tally else title
         out.text = "\n".join([heading, *(_line(f, lang) for f in others)])
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
+    # INVARIANT: ElementTree writes a carriage return raw only in text (attributes get &#13;).
+    body = holdable(ET.tostring(root, encoding="unicode")).replace("\r", "&#13;")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -19,6 +19,7 @@ from hezhang_rules.report.html import render_html
 from hezhang_rules.report.i18n import GROUP, MARK, STATUS
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
@@ -99,23 +100,24 @@ def _summary_line(report: Report, lang: str) -> str:
     return " · ".join(parts) + f" · {w['total']} {s.total}"
 
 
-def _header(report: Report, plan: Plan, lang: str) -> list[str]:
+def _header(report: Report, plan: Plan, lang: str, esc: Callable[[str], str]) -> list[str]:
+    """The report's first lines; ``esc`` makes each value safe in the target format."""
     w = _WORDS[lang]
     title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
     r = report.run
     lines = [
-        f"{title} — {w['title']}",
+        f"{esc(title)} — {w['title']}",
         f"{w['as_of']}: {report.as_of}",
-        f"{w['rules']}: {r.pack} ({w['n_rules'].format(n=len(plan.rules))}, "
-        f"{w['digest']} {r.rules_digest[:12]})",
-        f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {r.facts_digest[:12]})",
-        f"{w['version']}: hezhang-rules {r.package_version}",
+        f"{w['rules']}: {esc(r.pack)} ({w['n_rules'].format(n=len(plan.rules))}, "
+        f"{w['digest']} {esc(r.rules_digest[:12])})",
+        f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {esc(r.facts_digest[:12])})",
+        f"{w['version']}: hezhang-rules {esc(r.package_version)}",
     ]
     if r.parameters_overridden:
         lines.append(
             f"{w['overridden']}: "
             + ", ".join(
-                f"{k}={json.dumps(v, ensure_ascii=False)}"
+                esc(f"{k}={json.dumps(v, ensure_ascii=False)}")
                 for k, v in sorted(r.parameters_overridden.items())
             )
         )
@@ -130,12 +132,12 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
     w, st = _WORDS[lang], _STATUS[lang]
     titles = _article_titles(plan, lang)
     unchecked_counts = {a.number: len(a.unchecked) for a in plan.articles}
-    out = _header(report, plan, lang)
+    out = _header(report, plan, lang, one_line)
     out += ["", f"{w['summary']}: {_summary_line(report, lang)}"]
     for article, group in groupby(sorted(report.findings, key=_order), key=lambda f: f.article):
-        out += ["", f"{w['article'].format(n=article)} {titles.get(article, '')}"]
+        out += ["", f"{w['article'].format(n=article)} {one_line(titles.get(article, ''))}"]
         for f in group:
-            msg = f.message.zh if lang == "zh" else f.message.en
+            msg = one_line(f.message.zh if lang == "zh" else f.message.en)
             adv = w["advisory"] if f.severity == "advisory" and f.status == "violated" else ""
             out.append(f"  {_MARK[f.status]} [{st[f.status]}] {msg}{adv}")
             parts = []
@@ -146,8 +148,8 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
             ):
                 parts.append(f"{w['due']}: {f.due}")
             if f.evidence:
-                parts.append(f"{w['evidence']}: {', '.join(f.evidence)}")
-            out.append(f"      {f.id}" + (" — " + "; ".join(parts) if parts else ""))
+                parts.append(f"{w['evidence']}: {one_line(', '.join(f.evidence))}")
+            out.append(f"      {one_line(f.id)}" + (" — " + "; ".join(parts) if parts else ""))
         unchecked = unchecked_counts.get(article, 0)
         if unchecked:
             out.append(f"  {w['unchecked']}: {unchecked}")
@@ -157,17 +159,18 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
         out += ["", w["quiet"] + sep.join(str(n) for n in quiet) + end]
     if not report.findings:
         out += ["", w["none"]]
-    return "\n".join(out) + "\n"
+    return holdable("\n".join(out) + "\n")
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text of our own making (labels, figures) in a table cell."""
+    return one_line(text).replace("|", "\\|")
 
 
 def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
     w, st = _WORDS[lang], _STATUS[lang]
     titles = _article_titles(plan, lang)
-    head = _header(report, plan, lang)
+    head = _header(report, plan, lang, markdown_text)
     out = [f"# {head[0]}", ""] + [f"- {line}" for line in head[1:]]
     out += [
         "",
@@ -187,28 +190,22 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
     for article, group in groupby(sorted(report.findings, key=_order), key=lambda f: f.article):
         out += [
             "",
-            f"## {w['article'].format(n=article)} {titles.get(article, '')}",
+            f"## {w['article'].format(n=article)} {markdown_text(titles.get(article, ''))}",
             "",
             "| " + " | ".join(cols) + " |",
             "|---|---|---|---|---|",
         ]
         for f in group:
             msg = f.message.zh if lang == "zh" else f.message.en
-            out.append(
-                "| "
-                + " | ".join(
-                    _md_cell(x)
-                    for x in (
-                        f"{_MARK[f.status]} {st[f.status]}",
-                        msg,
-                        str(f.due or ""),
-                        ", ".join(f.evidence),
-                        f"`{f.id}`",
-                    )
-                )
-                + " |"
+            cells = (
+                _md_cell(f"{_MARK[f.status]} {st[f.status]}"),
+                markdown_text(msg),
+                str(f.due or ""),
+                markdown_text(", ".join(f.evidence)),
+                markdown_code(f.id),
             )
-    return "\n".join(out) + "\n"
+            out.append("| " + " | ".join(cells) + " |")
+    return holdable("\n".join(out) + "\n")
 
 
 def _md_scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> list[str]:
@@ -218,7 +215,7 @@ def _md_scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -
         "",
         f"## {w['scores']}",
         "",
-        formula(weights, lang),
+        markdown_text(formula(weights, lang)),
         "",
         "| " + " | ".join(cols) + " |",
         "|" + "---|" * len(cols),
@@ -227,13 +224,13 @@ def _md_scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -
         decided = sum(sc.counts.get(k, 0) for k in ("fulfilled", "fulfilled_late", "violated"))
         value = "—" if sc.score is None else f"{sc.score:.1f}"
         cells = [
-            sc.column.column_name,
-            GROUP[lang][sc.column.group],
+            markdown_text(sc.column.column_name),
+            _md_cell(GROUP[lang][sc.column.group]),
             value,
             str(decided),
             *(str(sc.counts.get(k, 0)) for k in STATUSES),
         ]
-        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        out.append("| " + " | ".join(cells) + " |")
     return out
 
 
@@ -241,14 +238,19 @@ def _md_record(report: Report, plan: Plan, weights: Weights, lang: str) -> list[
     w = _WORDS[lang]
     out = ["", f"## {w['run']}", "", "| | |", "|---|---|"]
     out += [
-        f"| {_md_cell(k)} | {_md_cell(v)} |"
+        f"| {_md_cell(k)} | {markdown_text(v)} |"
         for k, v in run_rows(report, plan, lang, weights.source)
     ]
     cols = _COLS[lang]["param"]
     out += ["", f"## {w['params']}", "", "| " + " | ".join(cols) + " |", "|---|---|---|---|"]
     for p in param_rows(plan):
-        cells = [f"`{p.name}`", f"`{p.value}`", w["yes"] if p.overridden else "", p.reads]
-        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        cells = [
+            markdown_code(p.name),
+            markdown_code(str(p.value)),
+            w["yes"] if p.overridden else "",
+            markdown_text(p.reads),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
     return out
 
 
@@ -257,21 +259,17 @@ def render_markdown_full(
 ) -> str:
     """Markdown with the assessment scores, the run record and the parameters appended."""
     body = render_markdown(report, plan, lang).rstrip("\n").split("\n")
-    return (
-        "\n".join(
-            body + _md_scores(report, ctx, weights, lang) + _md_record(report, plan, weights, lang)
-        )
-        + "\n"
-    )
+    extra = _md_scores(report, ctx, weights, lang) + _md_record(report, plan, weights, lang)
+    return holdable("\n".join(body + extra) + "\n")
 
 
 def render_json(report: Report, plan: Plan, lang: str = "zh") -> str:
-    return report.to_json()
+    return json_text(report.to_json())
 
 
 def render_jsonl(report: Report, plan: Plan, lang: str = "zh") -> str:
     """A header line (as-of date, run record, summary), then one compact line per finding."""
-    return "".join(line + "\n" for line in report_lines(report))
+    return json_text("".join(line + "\n" for line in report_lines(report)))
 
 
 _RENDERERS: dict[str, Callable[[Report, Plan, str], str]] = {

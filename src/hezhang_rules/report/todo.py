@@ -12,6 +12,7 @@ from hezhang_rules.findings import Finding, Report
 from hezhang_rules.report.context import AuditContext, HolderInfo
 from hezhang_rules.report.i18n import GROUP, HOLDER_KIND
 from hezhang_rules.report.record import run_lines
+from hezhang_rules.report.safe import holdable, json_text, one_line
 
 DEFAULT_WITHIN = 30
 
@@ -69,7 +70,7 @@ def _left(t: TodoItem, lang: str) -> str:
 
 
 def _item_lines(t: TodoItem, lang: str) -> list[str]:
-    msg = t.finding.message.zh if lang == "zh" else t.finding.message.en
+    msg = one_line(t.finding.message.zh if lang == "zh" else t.finding.message.en)
     flag = "⚠" if t.soon else " "
     left = f" · {_left(t, lang)}" if t.due else ""
     return [f"  {flag} {t.due or '—'}  {msg}", f"      {t.finding.id}{left}"]
@@ -96,16 +97,17 @@ def render_todo(
         rows = list(column)
         h = rows[0].holder
         group = GROUP[lang][h.group]
-        heading = h.column_name if h.column_name == group else f"{group} · {h.column_name}"
+        name = one_line(h.column_name)
+        heading = name if h.column_name == group else f"{group} · {name}"
         out += ["", f"== {heading} =="]
         for _, mine in groupby(rows, key=lambda t: t.holder.id):
             block = sorted(mine, key=lambda t: (t.due or dt.date.max, t.finding.id))
             first = block[0]
             kind = HOLDER_KIND[lang][first.finding.holder.kind]
-            out.append(f"{first.finding.holder.name} ({kind} {first.finding.holder.id})")
+            out.append(f"{one_line(first.finding.holder.name)} ({kind} {first.finding.holder.id})")
             for t in block:
                 out += _item_lines(t, lang)
-    return "\n".join(out) + "\n"
+    return holdable("\n".join(out) + "\n")
 
 
 def render_todo_json(report: Report, ctx: AuditContext, within: int) -> str:
@@ -125,4 +127,4 @@ def render_todo_json(report: Report, ctx: AuditContext, within: int) -> str:
         for t in todo_items(report, ctx, within)
     ]
     doc = {"as_of": report.as_of.isoformat(), "within_days": within, "items": rows}
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n")

@@ -2,6 +2,12 @@
 
 The file is byte-identical for the same inputs: document times are the as-of date, and the zip
 entries carry a fixed timestamp.
+
+Every cell is written by :func:`_put`, which makes fact text safe to open (docs/report.md, "Safe
+to open"): text that a spreadsheet would read as a formula is stored as a string cell with the
+quote-prefix style, characters XML cannot hold are replaced (:mod:`hezhang_rules.report.safe`),
+and text longer than a cell can hold is cut with a visible note. A report with more rows or
+columns than a sheet can hold is refused (exit 2), never written as a file Excel must repair.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from hezhang_rules.compile.plan import Plan
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.i18n import GROUP, MARK, REQUIREMENT, SEVERITY, STATUS, TINT
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.safe import holdable
 from hezhang_rules.report.todo import todo_items
 from hezhang_rules.report.weights import Weights, formula, scores
 
@@ -138,6 +146,80 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
+MAX_ROWS = 1_048_576
+"""Rows in one Excel sheet (the header row included)."""
+MAX_COLUMNS = 16_384
+"""Columns in one Excel sheet (XFD)."""
+MAX_CELL_CHARS = 32_767
+"""Characters in one Excel cell, counted in UTF-16 code units as Excel counts them."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""First characters that make a spreadsheet read typed or imported text as a formula.
+
+OWASP's CSV-injection list (``= + - @``, tab, carriage return), line feed, and their full-width
+forms (＝ ＋ － ＠), which East Asian input methods type and some spreadsheets accept.
+"""
+_CUT = {
+    "zh": "…（已截断：全文{n}字符，完整内容见JSON报告）",
+    "en": "… (cut: {n} characters in all; the JSON report has the whole text)",
+}
+
+
+def _utf16_len(text: str) -> int:
+    if len(text) <= MAX_CELL_CHARS // 2:  # even all astral, it fits
+        return len(text)
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def cell_text(text: str, lang: str) -> str:
+    """``text`` as one cell can hold it: holdable characters, at most MAX_CELL_CHARS long.
+
+    A carriage return becomes a line feed: a cell breaks lines with LF, and XML reading turns a
+    raw CR into LF anyway (OOXML's ``_x000D_`` escape is read back verbatim by openpyxl).
+    """
+    text = holdable(text).replace("\r\n", "\n").replace("\r", "\n")
+    if _utf16_len(text) <= MAX_CELL_CHARS:
+        return text
+    note = _CUT[lang].format(n=len(text))
+    budget, units, keep = MAX_CELL_CHARS - len(note), 0, 0  # the note is in the BMP
+    for char in text:
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > budget:
+            break
+        keep += 1
+    return text[:keep] + note
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any, lang: str) -> Any:
+    """Write one cell. Text is always a string cell, never a formula, and shows unchanged.
+
+    openpyxl stores text starting with ``=`` as a formula; the cell's type is set back to string.
+    Text that a spreadsheet would re-read as a formula when edited or exported (FORMULA_STARTS)
+    gets the quote-prefix style: Excel and LibreOffice show it as it is and keep it text.
+    """
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = cell_text(value, lang)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _too_large(what: str, count: int, limit: int) -> UsageError:
+    return UsageError(
+        [
+            Diagnostic(
+                "hz_usage_xlsx_too_large",
+                f"the xlsx report would need {count} {what} in one sheet; a sheet holds {limit}",
+                Span("<command line>"),
+                help="write --format jsonl or --format parquet for an audit this large",
+            )
+        ]
+    )
+
 
 def _fill(status: str) -> PatternFill:
     return PatternFill("solid", fgColor=TINT[status])  # type: ignore[index]
@@ -148,15 +230,16 @@ def _table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     widths: Sequence[int],
+    lang: str,
     start_row: int = 1,
     wrap: Sequence[int] = (),
 ) -> None:
     for c, name in enumerate(header, 1):
-        cell = ws.cell(row=start_row, column=c, value=name)
+        cell = _put(ws, start_row, c, name, lang)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
     for r, row in enumerate(rows, start_row + 1):
         for c, value in enumerate(row, 1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = _put(ws, r, c, value, lang)
             cell.alignment = _WRAP if c in wrap else _TOP
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
@@ -169,16 +252,15 @@ def _table(
 
 def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -> None:
     h = _H[lang]
-    ws["A1"] = f"{title} — {h['report']}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"{h['as_of']}: {report.as_of.isoformat()}"
-    ws.cell(row=4, column=1, value=h["status"]).font = _BOLD
-    ws.cell(row=4, column=2, value=h["count"]).font = _BOLD
+    _put(ws, 1, 1, f"{title} — {h['report']}", lang).font = Font(bold=True, size=14)
+    _put(ws, 2, 1, f"{h['as_of']}: {report.as_of.isoformat()}", lang)
+    _put(ws, 4, 1, h["status"], lang).font = _BOLD
+    _put(ws, 4, 2, h["count"], lang).font = _BOLD
     for i, s in enumerate(STATUSES, 5):
-        ws.cell(row=i, column=1, value=f"{MARK[s]} {STATUS[lang][s]}").fill = _fill(s)
-        ws.cell(row=i, column=2, value=getattr(report.summary, s))
-    ws.cell(row=10, column=1, value=h["total"]).font = _BOLD
-    ws.cell(row=10, column=2, value=report.summary.total).font = _BOLD
+        _put(ws, i, 1, f"{MARK[s]} {STATUS[lang][s]}", lang).fill = _fill(s)
+        _put(ws, i, 2, getattr(report.summary, s), lang)
+    _put(ws, 10, 1, h["total"], lang).font = _BOLD
+    _put(ws, 10, 2, report.summary.total, lang).font = _BOLD
     titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
     per: dict[int, dict[str, int]] = {}
     for f in report.findings:
@@ -189,7 +271,7 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
         for n in sorted(per)
     ]
     header = [*h["summary"], *(STATUS[lang][s] for s in STATUSES), h["total"]]
-    _table(ws, header, rows, [8, 34, 10, 10, 10, 10, 10, 10], start_row=12)
+    _table(ws, header, rows, [8, 34, 10, 10, 10, 10, 10, 10], lang, start_row=12)
     for r, row in enumerate(rows, 13):
         for c, s in enumerate(STATUSES, 3):
             if row[c - 1] and s in ("violated", "fulfilled_late"):
@@ -230,6 +312,7 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
         _H[lang]["findings"],
         rows,
         [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30],
+        lang,
         wrap=(16,),
     )
     for r, f in enumerate(
@@ -258,7 +341,7 @@ def _todo(ws: Worksheet, report: Report, ctx: AuditContext, lang: str, within: i
         ]
         for t in items
     ]
-    _table(ws, h["todo"], rows, [12, 10, 16, 14, 16, 6, 80, 48], wrap=(7,))
+    _table(ws, h["todo"], rows, [12, 10, 16, 14, 16, 6, 80, 48], lang, wrap=(7,))
     for r, t in enumerate(items, 2):
         if t.soon:
             for c in range(1, 4):
@@ -267,25 +350,27 @@ def _todo(ws: Worksheet, report: Report, ctx: AuditContext, lang: str, within: i
 
 def _matrix(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang: str) -> None:
     m = build_matrix(report, ctx)
+    if len(m.columns) + 1 > MAX_COLUMNS:
+        raise _too_large("columns", len(m.columns) + 1, MAX_COLUMNS)
     titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
-    ws.cell(row=1, column=1, value=_H[lang]["article"]).font = _BOLD
+    _put(ws, 1, 1, _H[lang]["article"], lang).font = _BOLD
     for c, col in enumerate(m.columns, 2):
-        top = ws.cell(row=1, column=c, value=GROUP[lang][col.group])
+        top = _put(ws, 1, c, GROUP[lang][col.group], lang)
         top.font, top.fill = _BOLD, _HEAD_FILL
-        cell = ws.cell(row=2, column=c, value=col.column_name)
+        cell = _put(ws, 2, c, col.column_name, lang)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="bottom")
         ws.column_dimensions[get_column_letter(c)].width = 11
     ws.column_dimensions["A"].width = 34
     for r, a in enumerate(m.articles, 3):
         prefix = f"第{a}条" if lang == "zh" else f"Art. {a}"
-        ws.cell(row=r, column=1, value=f"{prefix} {titles.get(a, '')}")
+        _put(ws, r, 1, f"{prefix} {titles.get(a, '')}", lang)
         for c, col in enumerate(m.columns, 2):
             cell = m.cell(a, col.column)
             if cell is None or cell.worst is None:
                 continue
             text = f"{MARK[cell.worst]}{cell.counts[cell.worst]}/{cell.total}"
-            out = ws.cell(row=r, column=c, value=text)
+            out = _put(ws, r, c, text, lang)
             out.fill = _fill(cell.worst)
             out.alignment = Alignment(horizontal="center")
     ws.freeze_panes = "B3"
@@ -305,9 +390,8 @@ def _scores(ws: Worksheet, report: Report, ctx: AuditContext, weights: Weights, 
             ]
         )
     header = [*_H[lang]["scores"], *(STATUS[lang][s] for s in STATUSES)]
-    _table(ws, header, rows, [24, 14, 10, 12, 10, 10, 10, 10, 10], start_row=3)
-    ws["A1"] = formula(weights, lang)
-    ws["A1"].alignment = Alignment(wrap_text=False)
+    _table(ws, header, rows, [24, 14, 10, 12, 10, 10, 10, 10, 10], lang, start_row=3)
+    _put(ws, 1, 1, formula(weights, lang), lang).alignment = Alignment(wrap_text=False)
     for r in range(4, 4 + len(rows)):
         ws.cell(row=r, column=3).number_format = "0.0"
 
@@ -328,13 +412,13 @@ def _params(ws: Worksheet, plan: Plan, lang: str) -> None:
         ]
         for p in param_rows(plan)
     ]
-    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50], wrap=(6, 7, 8, 9))
+    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50], lang, wrap=(6, 7, 8, 9))
 
 
 def _run(ws: Worksheet, report: Report, plan: Plan, weights: Weights, lang: str) -> None:
     for r, (k, v) in enumerate(run_rows(report, plan, lang, weights.source), 1):
-        ws.cell(row=r, column=1, value=k).font = _BOLD
-        ws.cell(row=r, column=2, value=v)
+        _put(ws, r, 1, k, lang).font = _BOLD
+        _put(ws, r, 2, v, lang)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 80
 
@@ -363,6 +447,8 @@ def render_xlsx(
     within: int = 30,
 ) -> bytes:
     title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    if len(report.findings) + 1 > MAX_ROWS:
+        raise _too_large("rows", len(report.findings) + 1, MAX_ROWS)
     wb = Workbook()
     names = SHEETS[lang]
     first = wb.active
@@ -380,7 +466,9 @@ def render_xlsx(
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "hezhang-rules"
-    wb.properties.title = f"{title} — {_H[lang]['report']} {report.as_of.isoformat()}"
+    wb.properties.title = cell_text(
+        f"{title} — {_H[lang]['report']} {report.as_of.isoformat()}", lang
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
