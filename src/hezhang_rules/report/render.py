@@ -16,7 +16,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
-from hezhang_rules.report.i18n import GROUP, MARK, STATUS
+from hezhang_rules.report.i18n import GROUP, MARK, STATUS, due_marked
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
@@ -144,7 +144,7 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
                 and f.requirement != "evidence"
                 and f.status in ("violated", "pending", "fulfilled_late")
             ):
-                parts.append(f"{w['due']}: {f.due}")
+                parts.append(f"{w['due']}: {due_marked(f, lang)}")
             if f.evidence:
                 parts.append(f"{w['evidence']}: {', '.join(f.evidence)}")
             out.append(f"      {f.id}" + (" — " + "; ".join(parts) if parts else ""))
@@ -201,7 +201,7 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
                     for x in (
                         f"{_MARK[f.status]} {st[f.status]}",
                         msg,
-                        str(f.due or ""),
+                        due_marked(f, lang),
                         ", ".join(f.evidence),
                         f"`{f.id}`",
                     )

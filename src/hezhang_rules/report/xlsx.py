@@ -21,7 +21,15 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.report.context import AuditContext
-from hezhang_rules.report.i18n import GROUP, MARK, REQUIREMENT, SEVERITY, STATUS, TINT
+from hezhang_rules.report.i18n import (
+    GROUP,
+    MARK,
+    REQUIREMENT,
+    SEVERITY,
+    STATUS,
+    TINT,
+    due_supplied,
+)
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.todo import todo_items
@@ -52,6 +60,7 @@ _H: dict[str, dict[str, Any]] = {
             "说明",
             "所用参数",
             "规则位置",
+            "期限来源",
         ),
         "todo": ("截止日", "剩余天数", "预警", "责任主体", "归属", "条", "说明", "编号"),
         "scores": ("归属", "类别", "得分", "已判定（件）"),
@@ -97,6 +106,7 @@ _H: dict[str, dict[str, Any]] = {
             "message",
             "parameters",
             "source",
+            "due basis",
         ),
         "todo": (
             "due",
@@ -223,13 +233,14 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
                 f.message.zh if lang == "zh" else f.message.en,
                 ", ".join(f.parameters),
                 f.source,
+                due_supplied(f, lang),
             ]
         )
     _table(
         ws,
         _H[lang]["findings"],
         rows,
-        [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30],
+        [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30, 40],
         wrap=(16,),
     )
     for r, f in enumerate(
