@@ -593,9 +593,9 @@ def _too_soon(
     if need <= 0 or days >= need:
         return None
     return (
-        f"截止日距办法施行（或义务人开始承担义务）仅{days}天，少于{need}天",
-        f"due {days} days after the rules took effect (or the duty fell to the holder), "
-        f"fewer than {need}",
+        f"自办法施行（或义务人开始承担义务）至截止日仅{days}天，少于{need}天",
+        f"only {days} days from the rules taking effect (or the duty falling to the holder) "
+        f"to the due date, fewer than {need}",
     )
 
 

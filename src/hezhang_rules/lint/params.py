@@ -64,7 +64,7 @@ def parameter_basis(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
                     "hz_lint_parameter_basis",
                     f"parameter `{p.name}` is of type {p.type}; `basis` is for numbers and dates "
                     f"({', '.join(BASIS_TYPES)})",
-                    doc.span(("parameters", name, "basis")),
+                    doc.span(("parameters", name, "basis"), key=True),
                     help="remove `basis`",
                 )
             )
