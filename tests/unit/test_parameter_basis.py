@@ -187,3 +187,21 @@ def test_xlsx_has_a_due_basis_column(plan: hz.Plan, facts: hz.FactSet) -> None:
     )
     results = report.by_rule("art034.department_results_by_december_5")[0]
     assert by_id[results.id] in (None, "")
+
+
+def test_parameter_tables_say_where_a_number_comes_from(plan: hz.Plan, facts: hz.FactSet) -> None:
+    report = hz.evaluate(plan, facts, AS_OF)
+    md = render_report(report, plan, "markdown", "en")
+    assert isinstance(md, str)
+    rows = {line.split(" | ")[0]: line for line in md.splitlines() if line.startswith("| `")}
+    assert "(supplied by the pack, not by the text)" in rows["| `art028.liaison_list_due`"]
+    assert "(stated by the text)" in rows["| `art034.results_due`"]
+    assert "stated" not in rows["| `art019.main_problem_flags`"]
+    data = render_report(report, plan, "xlsx", "zh")
+    assert isinstance(data, bytes)
+    sheet = next(ws for ws in load_workbook(io.BytesIO(data)).worksheets if ws.title == "参数")
+    assert [c.value for c in sheet[1]][-1] == "取值来源"
+    basis = {row[0]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert basis["art037.township_measures_due"] == "规则包补充，条文未规定"
+    assert basis["in_force"] == "条文规定"
+    assert basis["art016.chief_levels"] in (None, "")

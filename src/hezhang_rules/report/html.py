@@ -19,6 +19,7 @@ from hezhang_rules.report.i18n import (
     HOLDER_KIND,
     MARK,
     STATUS,
+    basis_name,
     due_marked,
     kind_name,
 )
@@ -313,7 +314,8 @@ def explanation_html(e: Explanation, lang: str) -> str:
     )
     params = "".join(
         f'<div class="param"><code>{_e(p.name)}</code> = <code>{_e(p.value)}</code>'
-        f'<a href="#param-{_e(p.name)}">{_e(L["reason"])} →</a>'
+        + (f" ({_e(basis_name(p.basis, lang))})" if p.basis else "")
+        + f'<a href="#param-{_e(p.name)}">{_e(L["reason"])} →</a>'
         + (
             f' <span class="badge fulfilled_late">{_e(L["overridden"])}</span>'
             if p.overridden
@@ -427,7 +429,9 @@ def _params(plan: Plan, lang: str) -> str:
             if p.overridden
             else ""
         )
-        + f'</td><td class="mono">{_e(p.value)}</td><td class="mono">{_e(p.default)}</td>'
+        + f'</td><td class="mono">{_e(p.value)}'
+        + (f"<br>({_e(basis_name(p.basis, lang))})" if p.basis else "")
+        + f'</td><td class="mono">{_e(p.default)}</td>'
         f"<td>{_e(p.reads)}</td><td>{_e(p.reading)}</td><td>{_e(p.reason)}</td>"
         f'<td class="mono">{"<br>".join(_e(r) for r in p.rules)}</td></tr>'
         for p in param_rows(plan)

@@ -172,3 +172,14 @@ def due_marked(f: Finding, lang: str) -> str:
     if not supplied:
         return due
     return f"{due}（{supplied}）" if lang == "zh" else f"{due} ({supplied})"
+
+
+BASIS: dict[str, dict[str, str]] = {
+    "zh": {"stated": "条文规定", "supplied": "规则包补充，条文未规定"},
+    "en": {"stated": "stated by the text", "supplied": "supplied by the pack, not by the text"},
+}
+
+
+def basis_name(basis: str | None, lang: str) -> str:
+    """Where a number or date parameter's value comes from (`basis`); empty for other types."""
+    return BASIS[lang].get(basis or "", "")

@@ -16,7 +16,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
-from hezhang_rules.report.i18n import GROUP, MARK, STATUS, due_marked
+from hezhang_rules.report.i18n import GROUP, MARK, STATUS, basis_name, due_marked
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
@@ -247,7 +247,8 @@ def _md_record(report: Report, plan: Plan, weights: Weights, lang: str) -> list[
     cols = _COLS[lang]["param"]
     out += ["", f"## {w['params']}", "", "| " + " | ".join(cols) + " |", "|---|---|---|---|"]
     for p in param_rows(plan):
-        cells = [f"`{p.name}`", f"`{p.value}`", w["yes"] if p.overridden else "", p.reads]
+        basis = f" ({basis_name(p.basis, lang)})" if p.basis else ""
+        cells = [f"`{p.name}`", f"`{p.value}`{basis}", w["yes"] if p.overridden else "", p.reads]
         out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     return out
 

@@ -28,6 +28,7 @@ from hezhang_rules.report.i18n import (
     SEVERITY,
     STATUS,
     TINT,
+    basis_name,
     due_supplied,
 )
 from hezhang_rules.report.matrix import build_matrix
@@ -74,6 +75,7 @@ _H: dict[str, dict[str, Any]] = {
             "解读",
             "理由",
             "使用的规则",
+            "取值来源",
         ),
         "summary": ("条", "条款"),
         "status": "状态",
@@ -129,6 +131,7 @@ _H: dict[str, dict[str, Any]] = {
             "reading",
             "reason",
             "used by",
+            "basis",
         ),
         "summary": ("article", "title"),
         "status": "status",
@@ -336,10 +339,11 @@ def _params(ws: Worksheet, plan: Plan, lang: str) -> None:
             p.reading,
             p.reason,
             ", ".join(p.rules),
+            basis_name(p.basis, lang),
         ]
         for p in param_rows(plan)
     ]
-    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50], wrap=(6, 7, 8, 9))
+    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50, 24], wrap=(6, 7, 8, 9))
 
 
 def _run(ws: Worksheet, report: Report, plan: Plan, weights: Weights, lang: str) -> None:
