@@ -277,7 +277,7 @@ def test_markdown_has_scores_run_record_and_parameters(
     assert "\n## 考核得分\n" in text and "\n## 运行记录\n" in text and "\n## 参数\n" in text
     assert re.search(r"^\| 河西镇 \| 乡镇（街道） \| \d+\.\d \|", text, re.M)
     assert report["run"]["facts_digest"] in text
-    assert "| `art016.general_chief_min_inspections` | `1` |" in text
+    assert "| `art016.general_chief_min_inspections` | `1` (条文规定) |" in text
 
 
 def test_weights_change_the_scores(tmp_path: Path) -> None:

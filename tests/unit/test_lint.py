@@ -349,8 +349,8 @@ def test_unused_parameter(pack: Path, capsys: pytest.CaptureFixture[str]) -> Non
     edit(
         art,
         "parameters:\n",
-        "parameters:\n  spare_days:\n    type: days\n    value: 3\n    reads: x\n"
-        "    reading: x\n    reason: x\n",
+        "parameters:\n  spare_days:\n    type: days\n    basis: supplied\n    value: 3\n"
+        "    reads: x\n    reading: x\n    reason: x\n",
     )
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2

@@ -734,7 +734,7 @@ def _deadline(
                     pl.when(pl.col("done").is_null())
                     .then(pl.lit("null"))
                     .otherwise(pl.concat_str(pl.lit('"'), done_s, pl.lit('"'))),
-                    pl.lit("}"),
+                    pl.lit(f',"due_supplied":"{req.due_supplied}"}}' if req.due_supplied else "}"),
                 )
             )
             .otherwise(pl.lit("{}"))

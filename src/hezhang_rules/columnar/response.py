@@ -267,7 +267,7 @@ def evaluate_response(
     )
     status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
     f = f.with_columns(status.alias("status")).select(
-        "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status"
+        "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status", "stated"
     )
     f = escape_column(f, "hname")
 
@@ -317,6 +317,7 @@ def evaluate_response(
             pl.when(pl.col("done").is_null())
             .then(pl.lit("null"))
             .otherwise(pl.concat_str(pl.lit('"'), done, pl.lit('"'))),
+            _supplied_key(req),
             pl.lit(',"opened":"'),
             day,
             pl.lit('"}'),
@@ -336,6 +337,15 @@ def evaluate_response(
                 chunks,
             )
         )
+
+
+def _supplied_key(req: ResponsePlan) -> pl.Expr:
+    """The ``due_supplied`` member of the details (``evaluate.batch._supplied``): present when
+    the due date is counted by a supplied parameter, not stated by the trigger."""
+    if req.due_supplied is None:
+        return pl.lit("")
+    member = f',"due_supplied":"{req.due_supplied}"'
+    return pl.when(pl.col("stated").is_null()).then(pl.lit(member)).otherwise(pl.lit(""))
 
 
 def _bound_pairs(rule: PlanRule, tables: Tables, replies: pl.DataFrame) -> pl.DataFrame | None:

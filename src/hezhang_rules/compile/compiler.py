@@ -285,6 +285,7 @@ def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
             p.decl.reading,
             p.decl.reason,
             p.overridden,
+            p.decl.basis,
         )
         for t in tables
         for p in t.values()

@@ -48,6 +48,14 @@ class Ctx:
                 return local
         return self.pack_params.get(name)
 
+    def supplied(self, raw: Any) -> str | None:
+        """The qualified name of the parameter ``raw`` refers to when its `basis` is `supplied`
+        (the pack gives a number or date the text does not state), else ``None``."""
+        if not isinstance(raw, M.ParamRef):
+            return None
+        p = self.lookup(raw.param)
+        return p.qualified if p is not None and p.decl.basis == "supplied" else None
+
     def value(
         self,
         raw: Any,

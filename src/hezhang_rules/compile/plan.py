@@ -108,6 +108,8 @@ class DeadlinePlan:
     inclusive: bool
     periods: PeriodPolicy
     due_date: dt.date | None = None  # `per: once`: one absolute due date
+    # the parameter (qualified name) giving the due date when the pack supplies it, the text not
+    due_supplied: str | None = None
     type: Literal["deadline"] = "deadline"
 
 
@@ -123,6 +125,9 @@ class ResponsePlan:
     link_to: str | None
     due_days: int
     due_field: str | None
+    # the parameter (qualified name) giving ``due_days`` when the pack supplies it, the text not:
+    # findings due by it say so; a due date the trigger states (``due_field``) is not supplied
+    due_supplied: str | None = None
     type: Literal["response"] = "response"
 
 
@@ -186,6 +191,7 @@ class ParameterInfo:
     reading: str
     reason: str
     overridden: bool
+    basis: str | None = None  # `stated` / `supplied` for numbers and dates (rule-format.md)
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,15 @@ def _deadline(
     if parsed is None:
         return None
     return DeadlinePlan(
-        sel, "year", req.period_field, parsed[0], parsed[1], offset or 0, bool(inclusive), policy
+        sel,
+        "year",
+        req.period_field,
+        parsed[0],
+        parsed[1],
+        offset or 0,
+        bool(inclusive),
+        policy,
+        due_supplied=ctx.supplied(req.due.month_day),
     )
 
 
@@ -217,7 +225,18 @@ def _deadline_once(
     if due is None:
         return None
     inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
-    return DeadlinePlan(sel, "once", None, 0, 0, 0, bool(inclusive), policy, due_date=due)
+    return DeadlinePlan(
+        sel,
+        "once",
+        None,
+        0,
+        0,
+        0,
+        bool(inclusive),
+        policy,
+        due_date=due,
+        due_supplied=ctx.supplied(req.due.date),
+    )
 
 
 def _response(
@@ -265,6 +284,7 @@ def _response(
         link_to,
         days if isinstance(days, int) else 0,
         req.due.field,
+        ctx.supplied(req.due.days),
     )
 
 

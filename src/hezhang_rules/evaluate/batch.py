@@ -346,7 +346,7 @@ class _Run:
             due,
             [f.id for f in mine[:1]] or holder.source_ids,
             detail,
-            {"delivered": str(done) if done else None},
+            _supplied({"delivered": str(done) if done else None}, req.due_supplied),
             label=label,
         )
 
@@ -442,7 +442,10 @@ class _Run:
             due,
             evidence,
             detail,
-            {"opened": str(day), "done": str(done) if done else None},
+            _supplied(
+                {"opened": str(day), "done": str(done) if done else None},
+                req.due_supplied if _due_from_days(req, fact) else None,
+            ),
             subject=trigger_id,
             escalated_from=origin.id if origin else None,
         )
@@ -552,12 +555,17 @@ def deadline_periods(
     """The periods a deadline rule's holder answers for: (period, due date, year — None for a
     deliverable due once by an absolute date —, why it does not apply or None).
 
-    Shared by the batch evaluator and the columnar one (which lists holders the same way)."""
+    Shared by the batch evaluator and the columnar one (which lists holders the same way).
+    Before the rules take effect nothing is owed under them, so nothing is listed: an audit
+    dated earlier has no findings of the rule (a deliverable due before its period begins, such
+    as next year's indicators, would otherwise be listed as pending)."""
+    if as_of < rule.in_force_from:
+        return
     if req.due_date is not None:  # one deliverable, once (e.g. a town's own measures, art. 37)
         due = req.due_date if req.inclusive else req.due_date - ONE_DAY
         start = max(rule.in_force_from, holder.tenure[0][0])
         if start <= as_of and holder.active_on(min(due, as_of)):
-            yield Period(start, due, "once"), due, None, None
+            yield Period(start, due, "once"), due, None, _too_soon(rule, req, holder, due)
         return
     # A period due before it begins (year_offset < 0) is listed once it is due-able.
     until = dt.date(as_of.year - req.year_offset, 1, 1) if req.year_offset < 0 else None
@@ -570,12 +578,43 @@ def deadline_periods(
                 "截止日早于办法施行或不在任期内",
                 "due before the rules took effect or outside tenure",
             )
-        yield inst.period, due, year, na
+        yield inst.period, due, year, na or _too_soon(rule, req, holder, due)
+
+
+def _too_soon(
+    rule: PlanRule, req: DeadlinePlan, holder: Holder, due: dt.date
+) -> tuple[str, str] | None:
+    """Why a deadline does not apply when it falls fewer than the period policy's
+    ``tenure_min_days`` after the rules took effect or the holder's tenure began (the same
+    measure as a period in post too short to judge: docs/rule-format.md, section 9)."""
+    need = req.periods.tenure_min_days
+    began = max((lo for lo, _ in holder.tenure if lo <= due), default=rule.in_force_from)
+    days = (due - max(rule.in_force_from, began)).days + 1
+    if need <= 0 or days >= need:
+        return None
+    return (
+        f"自办法施行（或义务人开始承担义务）至截止日仅{days}天，少于{need}天",
+        f"only {days} days from the rules taking effect (or the duty falling to the holder) "
+        f"to the due date, fewer than {need}",
+    )
 
 
 def _due_date(year: int, req: DeadlinePlan) -> dt.date:
     due = dt.date(year + req.year_offset, req.due_month, req.due_day)
     return due if req.inclusive else due - ONE_DAY
+
+
+def _supplied(details: dict[str, Any], parameter: str | None) -> dict[str, Any]:
+    """``details`` with ``due_supplied`` naming the parameter the due date rests on when the
+    pack supplies it (its `basis` is `supplied`: the text states no such number or date)."""
+    return {**details, "due_supplied": parameter} if parameter else details
+
+
+def _due_from_days(req: ResponsePlan, fact: Fact | None) -> bool:
+    """Whether a response's due date is counted in days (not the date the trigger states)."""
+    if req.due_field is None or fact is None:
+        return True
+    return not isinstance(get_path(fact, req.due_field), dt.date)
 
 
 def _relative_due(req: ResponsePlan, fact: Fact | None, day: dt.date) -> dt.date:

@@ -2,9 +2,10 @@
 
 ``lint_pack`` loads and compiles a pack (every load and compile problem is reported as is) and,
 when that succeeds, checks it against its source text (missing articles, article texts), its
-parameters (unused), its logic (conflicting duties, unreachable rules, unfulfillable duties)
-and its case files (every rule with a compliant and a violating case). Each check returns
-located diagnostics; ``extra`` checks (the clause register) are run on the plan too.
+parameters (unused; numbers and dates without a `basis`), its logic (conflicting duties,
+unreachable rules, unfulfillable duties) and its case files (every rule with a compliant and a
+violating case). Each check returns located diagnostics; ``extra`` checks (the clause register)
+are run on the plan too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hezhang_rules.lint.articles import article_problems
 from hezhang_rules.lint.conflicts import conflict_problems
 from hezhang_rules.lint.coverage import coverage_problems, index_cases
 from hezhang_rules.lint.locate import Locator
-from hezhang_rules.lint.params import unused_parameters
+from hezhang_rules.lint.params import parameter_basis, unused_parameters
 from hezhang_rules.lint.reach import reach_problems
 from hezhang_rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
@@ -53,6 +54,7 @@ def lint_plan(
     diags = [
         *article_problems(ruleset, limits),
         *unused_parameters(ruleset, plan),
+        *parameter_basis(ruleset, plan),
         *conflict_problems(plan, loc),
         *reach_problems(plan, loc),
     ]

@@ -1,4 +1,5 @@
-"""Parameters declared but used by no rule (``hz_lint_unused_parameter``).
+"""Parameters declared but used by no rule (``hz_lint_unused_parameter``), and numbers and
+dates that do not say whether the text states them (``hz_lint_parameter_basis``).
 
 A parameter is used when a rule resolves it: written as ``{param: …}`` anywhere in the rule or
 its file's ``in_force``, or taken by default (count, forbid and deadline rules take
@@ -11,6 +12,7 @@ from __future__ import annotations
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.loader import RuleSet
+from hezhang_rules.rules.model import BASIS_TYPES
 
 
 def unused_parameters(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
@@ -31,4 +33,39 @@ def unused_parameters(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
                 help="use it with `{param: " + name + "}`, or remove it",
             )
         )
+    return out
+
+
+def parameter_basis(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
+    """Every number or date (types integer, days, date, month_day) declares `basis`: `stated`
+    when the text gives it, `supplied` when the pack supplies what the text does not state;
+    findings due by a supplied one say so. Other types take no `basis` (they are readings, not
+    numbers the text could state)."""
+    files = {f"art{f.model.article:03d}": f for f in ruleset.files}
+    out = []
+    for p in plan.parameters:
+        prefix, dot, bare = p.name.partition(".")
+        doc = files[prefix].doc if dot and prefix in files else ruleset.pack.doc
+        name = bare if dot else p.name
+        if p.type in BASIS_TYPES and p.basis is None:
+            out.append(
+                Diagnostic(
+                    "hz_lint_parameter_basis",
+                    f"parameter `{p.name}` ({p.type}) does not say whether the text states its "
+                    "value",
+                    doc.span(("parameters", name), key=True),
+                    help="add `basis: stated` (the text gives it) or `basis: supplied` (the "
+                    "pack supplies what the text does not state)",
+                )
+            )
+        elif p.type not in BASIS_TYPES and p.basis is not None:
+            out.append(
+                Diagnostic(
+                    "hz_lint_parameter_basis",
+                    f"parameter `{p.name}` is of type {p.type}; `basis` is for numbers and dates "
+                    f"({', '.join(BASIS_TYPES)})",
+                    doc.span(("parameters", name, "basis"), key=True),
+                    help="remove `basis`",
+                )
+            )
     return out

@@ -36,6 +36,8 @@ from hezhang_rules.report.i18n import (
     ROLE_ZH,
     SEVERITY,
     article_name,
+    basis_name,
+    due_marked,
     kind_name,
     status_name,
 )
@@ -50,6 +52,7 @@ class ParamLine:
     reading: str
     reason: str
     overridden: bool
+    basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
                 p.reading if p else use.reading,
                 p.reason if p else "",
                 p.overridden if p else False,
+                p.basis if p else None,
             )
         )
     return tuple(out)
@@ -462,7 +466,7 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
         f"{L['holder']}: {one_line(f.holder.name)} ({kind} {f.holder.id}) · {L['column']}: "
         f"{one_line(e.holder.column_name)}",
         f"{L['period']}: {f.period.label} ({f.period.start} {L['to']} {f.period.end})"
-        + (f" · {L['due']}: {f.due}" if f.due else ""),
+        + (f" · {L['due']}: {due_marked(f, lang)}" if f.due else ""),
         "",
         f"{L['facts']}:",
     ]
@@ -476,6 +480,8 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
     out += ["", f"{L['params']}:"]
     for p in e.params:
         mark = f" ({L['overridden']})" if p.overridden else ""
+        basis = basis_name(p.basis, lang)
+        mark += f" ({basis})" if basis else ""
         out.append(f"  - {p.name} = {p.value}{mark}")
         if p.reads:
             out.append(f"      {L['reads']}: {p.reads}")

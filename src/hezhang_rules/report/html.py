@@ -17,7 +17,16 @@ from hezhang_rules.findings import STATUSES, Finding, Report
 from hezhang_rules.report.context import AuditContext, HolderInfo
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
-from hezhang_rules.report.i18n import GROUP, GROUPS, HOLDER_KIND, MARK, STATUS, kind_name
+from hezhang_rules.report.i18n import (
+    GROUP,
+    GROUPS,
+    HOLDER_KIND,
+    MARK,
+    STATUS,
+    basis_name,
+    due_marked,
+    kind_name,
+)
 from hezhang_rules.report.matrix import Cell, build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable
@@ -310,7 +319,8 @@ def explanation_html(e: Explanation, lang: str) -> str:
     )
     params = "".join(
         f'<div class="param"><code>{_e(p.name)}</code> = <code>{_e(p.value)}</code>'
-        f'<a href="#param-{_e(p.name)}">{_e(L["reason"])} →</a>'
+        + (f" ({_e(basis_name(p.basis, lang))})" if p.basis else "")
+        + f'<a href="#param-{_e(p.name)}">{_e(L["reason"])} →</a>'
         + (
             f' <span class="badge fulfilled_late">{_e(L["overridden"])}</span>'
             if p.overridden
@@ -332,7 +342,7 @@ def explanation_html(e: Explanation, lang: str) -> str:
         f'({_e(kind)} <span class="mono">{_e(f.holder.id)}</span>) · {_e(e.holder.column_name)}'
         f"</dd><dt>{_e(L['period'])}</dt><dd>{_e(f.period.label)} ({_e(f.period.start)} "
         f"{_e(L['to'])} {_e(f.period.end)})</dd>"
-        + (f"<dt>{_e(L['due'])}</dt><dd>{_e(f.due)}</dd>" if f.due else "")
+        + (f"<dt>{_e(L['due'])}</dt><dd>{_e(due_marked(f, lang))}</dd>" if f.due else "")
         + f'<dt>{_e(L["source"])}</dt><dd class="mono">{_e(f.source)}</dd></dl>'
         f"<h4>{_e(L['text'])} · {_e(e.article_heading)}</h4>"
         f"<blockquote>{_e(e.article_text)}</blockquote>"
@@ -391,7 +401,7 @@ def _findings(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
             f"<td>{_e(titles.get(f.rule_id, f.rule_id))}</td>"
             f"<td>{_e(f.holder.name)}</td><td>{_e(h.column_name)}</td>"
             f'<td class="nowrap" data-v="{f.period.start}">{_e(f.period.label)}</td>'
-            f'<td class="nowrap" data-v="{f.due or "9999-12-31"}">{_e(f.due or "")}</td>'
+            f'<td data-v="{f.due or "9999-12-31"}">{_e(due_marked(f, lang))}</td>'
             f'<td class="msg">{_e(_msg(f, lang))}<div class="fid">{_e(f.id)}</div></td></tr>'
             f'<tr class="detail" hidden><td colspan="{len(cols)}">{explanation_html(e, lang)}'
             "</td></tr></tbody>"
@@ -424,7 +434,9 @@ def _params(plan: Plan, lang: str) -> str:
             if p.overridden
             else ""
         )
-        + f'</td><td class="mono">{_e(p.value)}</td><td class="mono">{_e(p.default)}</td>'
+        + f'</td><td class="mono">{_e(p.value)}'
+        + (f"<br>({_e(basis_name(p.basis, lang))})" if p.basis else "")
+        + f'</td><td class="mono">{_e(p.default)}</td>'
         f"<td>{_e(p.reads)}</td><td>{_e(p.reading)}</td><td>{_e(p.reason)}</td>"
         f'<td class="mono">{"<br>".join(_e(r) for r in p.rules)}</td></tr>'
         for p in param_rows(plan)

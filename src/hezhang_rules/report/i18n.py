@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hezhang_rules.findings import Status
+from hezhang_rules.findings import Finding, Status
 
 LANGS = ("zh", "en")
 
@@ -150,3 +150,36 @@ LEVEL_ZH: dict[str, str] = {
     "township": "乡镇级",
     "village": "村级",
 }
+
+
+SUPPLIED: dict[str, str] = {
+    "zh": "期限由规则包补充，条文未规定：{name}",
+    "en": "deadline supplied by the pack, not by the text: {name}",
+}
+
+
+def due_supplied(f: Finding, lang: str) -> str:
+    """The mark of a finding whose due date rests on a number or date the text does not state
+    (``details.due_supplied``: a parameter with `basis: supplied`); empty otherwise."""
+    name = f.details.get("due_supplied")
+    return SUPPLIED[lang].format(name=name) if name else ""
+
+
+def due_marked(f: Finding, lang: str) -> str:
+    """The finding's due date (empty when none), followed by the supplied-deadline mark."""
+    supplied = due_supplied(f, lang)
+    due = str(f.due or "")
+    if not supplied:
+        return due
+    return f"{due}（{supplied}）" if lang == "zh" else f"{due} ({supplied})"
+
+
+BASIS: dict[str, dict[str, str]] = {
+    "zh": {"stated": "条文规定", "supplied": "规则包补充，条文未规定"},
+    "en": {"stated": "stated by the text", "supplied": "supplied by the pack, not by the text"},
+}
+
+
+def basis_name(basis: str | None, lang: str) -> str:
+    """Where a number or date parameter's value comes from (`basis`); empty for other types."""
+    return BASIS[lang].get(basis or "", "")

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report
-from hezhang_rules.report.i18n import MARK, STATUS
+from hezhang_rules.report.i18n import MARK, STATUS, due_marked
 from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
 
@@ -33,7 +33,7 @@ _W = {
 def _line(f: Finding, lang: str) -> str:
     msg = f.message.zh if lang == "zh" else f.message.en
     shown = f.due and f.status != "fulfilled" and f.requirement != "evidence"
-    due = f" [{_W[lang]['due']} {f.due}]" if shown else ""
+    due = f" [{_W[lang]['due']} {due_marked(f, lang)}]" if shown else ""
     return f"{MARK[f.status]} {f.id}: {msg}{due}"
 
 

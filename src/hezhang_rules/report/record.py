@@ -111,6 +111,7 @@ class ParamRow:
     reading: str
     reason: str
     rules: tuple[str, ...]
+    basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
 
 def param_rows(plan: Plan) -> list[ParamRow]:
@@ -130,6 +131,7 @@ def param_rows(plan: Plan) -> list[ParamRow]:
             " ".join(p.reading.split()),
             " ".join(p.reason.split()),
             tuple(sorted(set(users.get(p.name, [])))),
+            p.basis,
         )
         for p in sorted(plan.parameters, key=lambda p: p.name)
     ]

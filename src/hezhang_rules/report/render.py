@@ -16,7 +16,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
-from hezhang_rules.report.i18n import GROUP, MARK, STATUS
+from hezhang_rules.report.i18n import GROUP, MARK, STATUS, basis_name, due_marked
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
@@ -146,7 +146,7 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
                 and f.requirement != "evidence"
                 and f.status in ("violated", "pending", "fulfilled_late")
             ):
-                parts.append(f"{w['due']}: {f.due}")
+                parts.append(f"{w['due']}: {due_marked(f, lang)}")
             if f.evidence:
                 parts.append(f"{w['evidence']}: {one_line(', '.join(f.evidence))}")
             out.append(f"      {one_line(f.id)}" + (" — " + "; ".join(parts) if parts else ""))
@@ -200,7 +200,7 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
             cells = (
                 _md_cell(f"{_MARK[f.status]} {st[f.status]}"),
                 markdown_text(msg),
-                str(f.due or ""),
+                markdown_text(due_marked(f, lang)),
                 markdown_text(", ".join(f.evidence)),
                 markdown_code(f.id),
             )
@@ -246,7 +246,8 @@ def _md_record(report: Report, plan: Plan, weights: Weights, lang: str) -> list[
     for p in param_rows(plan):
         cells = [
             markdown_code(p.name),
-            markdown_code(str(p.value)),
+            markdown_code(str(p.value))
+            + (f" ({markdown_text(basis_name(p.basis, lang))})" if p.basis else ""),
             w["yes"] if p.overridden else "",
             markdown_text(p.reads),
         ]

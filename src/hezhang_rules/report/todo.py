@@ -10,7 +10,7 @@ from itertools import groupby
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.report.context import AuditContext, HolderInfo
-from hezhang_rules.report.i18n import GROUP, HOLDER_KIND
+from hezhang_rules.report.i18n import GROUP, HOLDER_KIND, due_supplied
 from hezhang_rules.report.record import run_lines
 from hezhang_rules.report.safe import holdable, json_text, one_line
 
@@ -73,6 +73,8 @@ def _item_lines(t: TodoItem, lang: str) -> list[str]:
     msg = one_line(t.finding.message.zh if lang == "zh" else t.finding.message.en)
     flag = "⚠" if t.soon else " "
     left = f" · {_left(t, lang)}" if t.due else ""
+    supplied = due_supplied(t.finding, lang)
+    left += f" · {supplied}" if supplied else ""
     return [f"  {flag} {t.due or '—'}  {msg}", f"      {t.finding.id}{left}"]
 
 

@@ -28,7 +28,16 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.report.context import AuditContext
-from hezhang_rules.report.i18n import GROUP, MARK, REQUIREMENT, SEVERITY, STATUS, TINT
+from hezhang_rules.report.i18n import (
+    GROUP,
+    MARK,
+    REQUIREMENT,
+    SEVERITY,
+    STATUS,
+    TINT,
+    basis_name,
+    due_supplied,
+)
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable
@@ -60,6 +69,7 @@ _H: dict[str, dict[str, Any]] = {
             "说明",
             "所用参数",
             "规则位置",
+            "期限来源",
         ),
         "todo": ("截止日", "剩余天数", "预警", "责任主体", "归属", "条", "说明", "编号"),
         "scores": ("归属", "类别", "得分", "已判定（件）"),
@@ -73,6 +83,7 @@ _H: dict[str, dict[str, Any]] = {
             "解读",
             "理由",
             "使用的规则",
+            "取值来源",
         ),
         "summary": ("条", "条款"),
         "status": "状态",
@@ -105,6 +116,7 @@ _H: dict[str, dict[str, Any]] = {
             "message",
             "parameters",
             "source",
+            "due basis",
         ),
         "todo": (
             "due",
@@ -127,6 +139,7 @@ _H: dict[str, dict[str, Any]] = {
             "reading",
             "reason",
             "used by",
+            "basis",
         ),
         "summary": ("article", "title"),
         "status": "status",
@@ -305,13 +318,14 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
                 f.message.zh if lang == "zh" else f.message.en,
                 ", ".join(f.parameters),
                 f.source,
+                due_supplied(f, lang),
             ]
         )
     _table(
         ws,
         _H[lang]["findings"],
         rows,
-        [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30],
+        [44, 6, 36, 30, 10, 10, 10, 14, 16, 14, 11, 11, 11, 11, 28, 70, 30, 30, 40],
         lang,
         wrap=(16,),
     )
@@ -409,10 +423,11 @@ def _params(ws: Worksheet, plan: Plan, lang: str) -> None:
             p.reading,
             p.reason,
             ", ".join(p.rules),
+            basis_name(p.basis, lang),
         ]
         for p in param_rows(plan)
     ]
-    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50], lang, wrap=(6, 7, 8, 9))
+    _table(ws, h["params"], rows, [40, 24, 24, 9, 6, 40, 60, 60, 50, 24], lang, wrap=(6, 7, 8, 9))
 
 
 def _run(ws: Worksheet, report: Report, plan: Plan, weights: Weights, lang: str) -> None:

@@ -63,6 +63,16 @@ class Parameter(_M):
     article: StrictInt | None = Field(
         default=None, ge=1, description="the article read; defaults to the file's"
     )
+    basis: Literal["stated", "supplied"] | None = Field(
+        default=None,
+        description="for numbers and dates (integer, days, date, month_day): `stated` when the "
+        "text gives the value, `supplied` when the pack supplies one the text does not state; "
+        "`lint` requires it on those types",
+    )
+
+
+# The parameter types that give a number or a date: each must say whether the text states it.
+BASIS_TYPES = ("integer", "days", "date", "month_day")
 
 
 def _value(t: Any) -> Any:
