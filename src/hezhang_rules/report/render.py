@@ -200,7 +200,7 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
             cells = (
                 _md_cell(f"{_MARK[f.status]} {st[f.status]}"),
                 markdown_text(msg),
-                markdown_text(due_marked(f, lang)),
+                _md_cell(due_marked(f, lang)),  # our words and a parameter name, not fact text
                 markdown_text(", ".join(f.evidence)),
                 markdown_code(f.id),
             )
