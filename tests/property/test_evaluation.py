@@ -19,7 +19,6 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
