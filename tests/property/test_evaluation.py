@@ -19,7 +19,6 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -245,24 +244,21 @@ def test_closed_periods_keep_their_status(world: list[hz.Fact], day: dt.date, la
             assert g.status == f.status, f"{f.id}: {f.status} → {g.status} ({f.requirement})"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="art029.no_penalty_in_lieu_of_prosecution places an enforcement case in the year it "
-    "was opened but decides it by penalties and transfers, which may come later: a year judged "
-    "`fulfilled` once closed turns `violated` when a later penalty becomes visible",
-)
-def test_a_later_penalty_reopens_a_closed_year() -> None:
+def test_a_later_penalty_opens_the_duty_with_its_own_due_date() -> None:
+    """art029.no_penalty_in_lieu_of_prosecution(_undated) is opened by a penalised suspected-crime
+    case: before the penalty is visible there is no finding; once it is, the duty is judged
+    against the transfer window counted from the case (here long closed), not from the audit."""
     world = [
         hz.Jurisdiction(id="j", name="区", level="district"),  # type: ignore[arg-type]
         hz.Unit(id="u", name="局", type="department", jurisdiction="j"),  # type: ignore[arg-type]
         hz.EnforcementCase(id="c", unit="u", opened=dt.date(2021, 3, 1), suspected_crime=True),
         hz.Penalty(id="f", case="c", unit="u", kind="fine", date=dt.date(2022, 2, 1)),  # type: ignore[arg-type]
     ]
-    fid = "art029.no_penalty_in_lieu_of_prosecution/u/2021"
-    early = report(world, dt.date(2022, 1, 15)).finding(fid)
+    fid = "art029.no_penalty_in_lieu_of_prosecution_undated/u/c"
+    early = {f.id for f in report(world, dt.date(2022, 1, 15)).findings}
     late = report(world, dt.date(2022, 3, 1)).finding(fid)
-    assert early.period.end < dt.date(2022, 1, 15)  # closed at the first audit
-    assert late.status == early.status, f"{early.status} → {late.status}"
+    assert fid not in early
+    assert late.status == "violated" and late.due == dt.date(2021, 3, 8)
 
 
 # --- periods partition time ------------------------------------------------------------------

@@ -52,7 +52,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from hezhang_rules._version import __version__
-from hezhang_rules.columnar.conditions import Judge, supported, visible
+from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
     KEYS,
     Build,
@@ -86,6 +86,7 @@ from hezhang_rules.columnar.response import (
     evaluate_response,
     holder_field,
     holder_names,
+    holders_on_days,
 )
 from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
@@ -152,9 +153,13 @@ def columnar_rule(rule: PlanRule) -> str | None:
         return "response"
     if isinstance(req, EvidencePlan):
         model = FACT_KINDS[req.kind]
+        h = rule.holder
         if (
-            rule.holder.way == "field"
-            and holder_field(req.kind, rule.holder.field)
+            (
+                holder_field(req.kind, h.field)
+                if h.way == "field"
+                else h.way in ("post", "unit") and top_scalar(req.kind, h.within)
+            )
             and date_field(req.kind, req.date_field)
             and supported(model, req.where)
             and supported(model, req.must)
@@ -797,6 +802,7 @@ def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> p
 def _evidence(
     rule: PlanRule,
     req: EvidencePlan,
+    run: _Run,
     tables: Tables,
     judge: Judge,
     holders: pl.DataFrame,
@@ -804,11 +810,11 @@ def _evidence(
     out: list[Part],
 ) -> None:
     """One finding per record meeting ``where`` (dated by the as-of date, in force) and per
-    holder its field names — ``_Run.judge_evidence`` for every record at once."""
+    holder its field names (or, for a ``within`` holder, per holder of its place on its day) —
+    ``_Run.judge_evidence`` for every record at once."""
     if req.kind not in tables.frames:
         return
     field = rule.holder.field
-    assert field is not None
     day = pl.col(req.date_field)
     frame = tables.frame(req.kind).filter(
         visible(req.kind, as_of) & day.is_not_null() & (day <= as_of) & (day >= rule.in_force_from)
@@ -836,14 +842,19 @@ def _evidence(
     mask = pl.Series("mask", [0] * frame.height, pl.Int64)
     for i, fail in enumerate(failed):
         mask = mask + fail.cast(pl.Int64) * (1 << i)
-    narrow = frame.select(
-        pl.col("id").alias("fid"), pl.col(field).alias("hid"), day.alias("day")
-    ).with_columns(mask)
-    if narrow.schema["hid"] == pl.List(pl.String):
-        # a holder named twice in the list is one finding (ids are unique in a table, so
-        # only a list can repeat a pair)
-        narrow = narrow.explode("hid").unique(["fid", "hid"], maintain_order=True)
-    narrow = narrow.drop_nulls("hid").join(holders, on="hid", how="inner", maintain_order="left")
+    if field is None:
+        narrow = _placed_holders(rule, run, tables, frame, mask)
+    else:
+        narrow = frame.select(
+            pl.col("id").alias("fid"), pl.col(field).alias("hid"), day.alias("day")
+        ).with_columns(mask)
+        if narrow.schema["hid"] == pl.List(pl.String):
+            # a holder named twice in the list is one finding (ids are unique in a table, so
+            # only a list can repeat a pair)
+            narrow = narrow.explode("hid").unique(["fid", "hid"], maintain_order=True)
+        narrow = narrow.drop_nulls("hid").join(
+            holders, on="hid", how="inner", maintain_order="left"
+        )
     combos = sorted(narrow.get_column("mask").unique().to_list())
     texts = pl.DataFrame(
         {
@@ -904,6 +915,27 @@ def _evidence(
         return sorted_slices(narrow, ["hid", "day", "fid"], build)  # joins keep order
 
     out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
+
+
+def _placed_holders(
+    rule: PlanRule, run: _Run, tables: Tables, frame: pl.DataFrame, mask: pl.Series
+) -> pl.DataFrame:
+    """(fid, day, mask, hid, hkind, hname): each judged record with the holders of the place
+    its ``within`` field names, in post or in existence on the record's day."""
+    req = rule.requirement
+    assert isinstance(req, EvidencePlan) and rule.holder.within is not None
+    records = frame.select(
+        pl.col("id").alias("fid"),
+        pl.col(req.date_field).alias("day"),
+        pl.col(rule.holder.within).alias("pv"),
+    ).with_columns(mask)
+    records = records.join(
+        places(tables).rename({"place": "__place"}), on="pv", how="left", maintain_order="left"
+    )
+    pairs = holders_on_days(rule, run, tables, records.rename({"fid": "tid"}), "day")
+    return records.select("fid", "day", "mask").join(
+        pairs.rename({"tid": "fid"}), on="fid", how="inner", maintain_order="left"
+    )
 
 
 class _BatchColumns:
@@ -999,7 +1031,7 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
                 _deadline(rule, rule.requirement, columnar, tables, judge, as_of, parts)
             elif how == "evidence":
                 assert isinstance(rule.requirement, EvidencePlan)
-                _evidence(rule, rule.requirement, tables, judge, holders, as_of, parts)
+                _evidence(rule, rule.requirement, columnar, tables, judge, holders, as_of, parts)
             elif how == "response":
                 assert isinstance(rule.requirement, ResponsePlan)
                 evaluate_response(

@@ -160,10 +160,11 @@ def _spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
     )
 
 
-def _holders_of(
+def holders_on_days(
     rule: PlanRule, run: _Run, tables: Tables, triggers: pl.DataFrame, on: str
 ) -> pl.DataFrame:
-    """(tid, hid, hkind, hname) for each trigger: ``holders_at`` on the day in column ``on``."""
+    """(tid, hid, hkind, hname) for each trigger (or judged record): ``holders_at`` on the day
+    in column ``on``; a ``within`` holder needs the place in column ``__place``."""
     h = rule.holder
     if h.way == "field":
         out = triggers.select("tid", pl.col("__holders").alias("hid"))
@@ -236,7 +237,7 @@ def evaluate_response(
     if undated.height:
         _undated(rule, req, run, tables, undated.with_columns(pl.lit(as_of).alias("day")), python)
     dated = triggers.filter(pl.col("day").is_not_null() & (pl.col("day") >= rule.in_force_from))
-    duties = dated.join(_holders_of(rule, run, tables, dated, "day"), on="tid", how="inner")
+    duties = dated.join(holders_on_days(rule, run, tables, dated, "day"), on="tid", how="inner")
     bind = next(f for f, t in sel.bind if t == "holder")
     when = pl.col(sel.date_field)
     replies = (tables.frame(rk) if rk in tables.frames else _empty(rk)).filter(
@@ -387,7 +388,7 @@ def _undated(
     field = req.trigger_date_field or ""
     detail = (f"触发记录未载明{field}，无法确定期限", f"the trigger has no `{field}`: no due date")
     as_of = run.world.as_of
-    rows = _holders_of(rule, run, tables, undated, "day").sort("tid", "hid")
+    rows = holders_on_days(rule, run, tables, undated, "day").sort("tid", "hid")
     for tid, hid, hkind, hname in rows.select("tid", "hid", "hkind", "hname").iter_rows():
         # The run is shared with the other columnar rules' thread: the finding is taken as
         # emitted, not read back from ``run.findings``.

@@ -328,10 +328,12 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
                 (*hpath, "field"),
             )
         return HolderSpec("field", field=h.field)
-    if isinstance(req, M.EvidenceRequirement):
+    placed = h.post or h.unit  # an evidence rule may name the holder of the record's place
+    if isinstance(req, M.EvidenceRequirement) and (placed is None or placed.within is None):
         ctx.error(
             "hz_compile_holder_way",
-            "an evidence rule takes its holder from a `field` of the fact it checks",
+            "an evidence rule takes its holder from a `field` of the fact it checks, or a "
+            "`post` or `unit` holder with `within` (the place of the record)",
             hpath,
         )
         return None
@@ -368,14 +370,14 @@ def _within(ctx: Ctx, req: Any, within: str | None, path: PathKey) -> str | None
     """
     if within is None:
         return None
-    if not isinstance(req, M.ResponseRequirement):
+    if not isinstance(req, M.ResponseRequirement | M.EvidenceRequirement):
         ctx.error(
             "hz_compile_holder_way",
-            "`within` scopes the holders of a response rule to its trigger's place",
+            "`within` scopes the holders of a response or evidence rule to its fact's place",
             path,
         )
         return None
-    kind = req.trigger.facts
+    kind = req.facts if isinstance(req, M.EvidenceRequirement) else req.trigger.facts
     if kind is not None and kind in FACT_KINDS:
         shape = _shape(ctx, kind, within, path)
         if shape is not None and not (

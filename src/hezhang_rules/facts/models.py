@@ -158,6 +158,14 @@ class Meeting(Fact):
     presider: PersonRef | None = Field(default=None, title="主持人")
     convener: PersonRef | None = Field(default=None, title="召集人")
     delegated_by: PersonRef | None = Field(default=None, title="委托人")
+    entrusted: StrictBool | None = Field(
+        default=None,
+        title="受委托主持",
+        description=(
+            "art. 5: true: the presider was entrusted by the general chief (`delegated_by` may "
+            "name who); false: presided without entrustment; null: not recorded"
+        ),
+    )
     organiser: UnitRef | None = Field(default=None, title="筹备单位")
     attendees: list[PersonRef] | None = Field(default=None, title="参会人员")
     attending_units: list[UnitRef] | None = Field(default=None, title="参会单位")

@@ -187,8 +187,9 @@ class PostHolder(_M):
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
     within: str | None = Field(
         default=None,
-        description="response rules: only holders whose jurisdiction is the one this field of "
-        "the trigger names (a jurisdiction, or a unit's jurisdiction), or above it",
+        description="response and evidence rules: only holders whose jurisdiction is the one "
+        "this field of the trigger (or judged record) names (a jurisdiction, or a unit's "
+        "jurisdiction), or above it",
     )
 
 
@@ -200,8 +201,9 @@ class UnitHolder(_M):
     where: list[Condition] = Field(default_factory=list)
     within: str | None = Field(
         default=None,
-        description="response rules: only holders whose jurisdiction is the one this field of "
-        "the trigger names (a jurisdiction, or a unit's jurisdiction), or above it",
+        description="response and evidence rules: only holders whose jurisdiction is the one "
+        "this field of the trigger (or judged record) names (a jurisdiction, or a unit's "
+        "jurisdiction), or above it",
     )
 
 
