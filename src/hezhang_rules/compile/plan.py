@@ -123,6 +123,14 @@ class ResponsePlan:
     link_to: str | None
     due_days: int
     due_field: str | None
+    # The date the duty opens on when ``trigger_date_field`` is empty on the trigger.
+    trigger_date_fallback: str | None = None
+    # One duty per item of this list of records in the trigger (``each``), the items meeting
+    # ``each_where``; a reply answers an item when its ``each_link`` lists the item's id or
+    # lists nothing.
+    each_field: str | None = None
+    each_where: tuple[Cond, ...] = ()
+    each_link: str | None = None
     type: Literal["response"] = "response"
 
 

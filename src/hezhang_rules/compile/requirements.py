@@ -232,10 +232,15 @@ def _response(
             return None
         trigger_where = cc.conditions(t.where, FACT_KINDS[t.facts], (*tpath, "where"))
         trigger_date = _date_field(ctx, t.facts, t.date_field, (*tpath, "date_field"))
-    elif t.where:
+    elif t.where or t.each is not None or t.date_fallback is not None:
+        key = "where" if t.where else "each" if t.each is not None else "date_fallback"
         ctx.error(
-            "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
+            "hz_compile_trigger_where", f"a `finding_of` trigger takes no `{key}`", (*tpath, key)
         )
+    fallback = None
+    if t.date_fallback is not None and t.facts is not None:
+        fallback = _date_field(ctx, t.facts, t.date_fallback, (*tpath, "date_fallback"))
+    each = _each(ctx, cc, t, req.response.facts, tpath)
     resp = _selection(ctx, cc, req.response, (*rpath, "response"), t.facts)
     if resp is None:
         return None
@@ -265,7 +270,34 @@ def _response(
         link_to,
         days if isinstance(days, int) else 0,
         req.due.field,
+        fallback,
+        *each,
     )
+
+
+def _each(
+    ctx: Ctx, cc: ConditionCompiler, t: M.Trigger, reply_kind: str, tpath: PathKey
+) -> tuple[str | None, tuple[Any, ...], str | None]:
+    """``trigger.each``: the list of records, the conditions on an item, the replies' field."""
+    if t.each is None or t.facts is None:
+        return None, (), None
+    epath = (*tpath, "each")
+    shape = _shape(ctx, t.facts, t.each.field, (*epath, "field"))
+    if shape is None:
+        return None, (), None
+    item = shape.item.model if shape.kind == "list" and shape.item is not None else None
+    if item is None or "id" not in item.model_fields:
+        ctx.error(
+            "hz_compile_field_type",
+            f"`{t.each.field}` is not a list of records with an `id`",
+            (*epath, "field"),
+        )
+        return None, (), None
+    where = cc.conditions(t.each.where, item, (*epath, "where"))
+    link = _shape(ctx, reply_kind, t.each.link, (*epath, "link"))
+    if link is not None and link.kind != "list":
+        ctx.error("hz_compile_field_type", f"`{t.each.link}` is not a list of ids", (*epath, "link"))
+    return t.each.field, where, t.each.link
 
 
 def _evidence(

@@ -366,17 +366,39 @@ class _Run:
         self, req: ResponsePlan
     ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
         if req.trigger_kind is not None:
-            out: list[tuple[str, dt.date | None, Fact | None, Finding | None]] = []
-            for f in self.world.of_kind(req.trigger_kind):
-                if all(self.world.check(c, f, f) for c in req.trigger_where):
-                    out.append((f.id, get_path(f, req.trigger_date_field or ""), f, None))
-            return out
+            return self.fact_triggers(
+                req,
+                (
+                    f
+                    for f in self.world.of_kind(req.trigger_kind)
+                    if all(self.world.check(c, f, f) for c in req.trigger_where)
+                ),
+            )
         assert req.trigger_rule is not None
         return [
             (fd.subject or fd.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
             for fd in self.by_rule.get(req.trigger_rule, [])
             if fd.status in req.trigger_statuses
         ]
+
+    def fact_triggers(
+        self, req: ResponsePlan, facts: Iterable[Fact]
+    ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
+        """The duties the trigger facts (already meeting ``where``) open: one per fact, or with
+        ``each`` one per listed item meeting ``each_where`` (keyed by the item's id)."""
+        out: list[tuple[str, dt.date | None, Fact | None, Finding | None]] = []
+        for f in facts:
+            day = get_path(f, req.trigger_date_field or "")
+            if day is None and req.trigger_date_fallback is not None:
+                day = get_path(f, req.trigger_date_fallback)
+            if req.each_field is None:
+                out.append((f.id, day, f, None))
+                continue
+            items = get_path(f, req.each_field) or []
+            for item in items:
+                if all(self.world.check(c, item, f) for c in req.each_where):
+                    out.append((str(item.id), day, f, None))
+        return out
 
     def _undated_trigger(
         self, rule: PlanRule, req: ResponsePlan, trigger_id: str, fact: Fact | None
@@ -415,10 +437,13 @@ class _Run:
         target = trigger_id
         if req.link_to is not None and fact is not None:
             target = str(get_path(fact, req.link_to))
+        elif req.each_field is not None and fact is not None:
+            target = fact.id  # the item's duty: replies link to the fact that lists it
         dated = [
             (d, f)
             for f in self._replies_to(req, holder, target)
             if _trigger_bound(f, req.response, fact)
+            and _answers_item(f, req, trigger_id)
             and (d := self.seen(f, req.response.date_field)) is not None
             and d >= day  # a reply dated before the duty opened does not answer it
         ]
@@ -430,7 +455,8 @@ class _Run:
             f"{day}起，截止{due}，" + (f"{done}办理" if done else "未见办理"),
             f"opened {day}, due {due}, " + (f"done {done}" if done else "nothing done"),
         )
-        evidence = [trigger_id, *([replies[0].id] if replies else [])]
+        first = fact.id if req.each_field is not None and fact is not None else trigger_id
+        evidence = [first, *([replies[0].id] if replies else [])]
         if origin is not None:
             evidence = [*origin.evidence, *([replies[0].id] if replies else [])]
         self.emit(
@@ -524,6 +550,15 @@ def _trigger_bound(f: Fact, sel: Selection, trigger: Fact | None) -> bool:
             if not any(w is not None and _links(get_path(f, fname), str(w)) for w in wanted):
                 return False
     return True
+
+
+def _answers_item(f: Fact, req: ResponsePlan, item_id: str) -> bool:
+    """Whether reply ``f`` answers the item ``item_id`` of an ``each`` duty: it lists the item
+    in ``each_link``, or lists no item (it answers the whole trigger)."""
+    if req.each_link is None:
+        return True
+    listed = get_path(f, req.each_link)
+    return not listed or item_id in [str(v) for v in listed]
 
 
 def _holder_value(holder: Holder, target: str) -> str | None:

@@ -299,6 +299,19 @@ class DeadlineRequirement(_Counted):
         return self
 
 
+class TriggerEach(_M):
+    """One duty per item of a list of records in the triggering fact (an inspection's problems)."""
+
+    field: str = Field(description="a list of records with an `id` in the triggering fact")
+    where: list[Condition] = Field(
+        default_factory=list, description="which items open a duty (conditions on the item)"
+    )
+    link: str = Field(
+        description="the response's field listing the items it answers; a response that lists "
+        "none answers every item of the trigger"
+    )
+
+
 class Trigger(_M):
     """What opens a duty: a fact (``facts``) or another rule's finding (``finding_of``)."""
 
@@ -307,6 +320,11 @@ class Trigger(_M):
     statuses: list[Literal["violated", "fulfilled_late"]] = Field(default=["violated"])
     where: list[Condition] = Field(default_factory=list)
     date_field: str | None = None
+    date_fallback: str | None = Field(
+        default=None,
+        description="the trigger's date field the duty opens on when `date_field` is empty",
+    )
+    each: TriggerEach | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Trigger:
