@@ -86,6 +86,7 @@ class CountPlan:
     per: PeriodKind
     at_least: int
     periods: PeriodPolicy
+    per_river: bool = False  # one duty per river of the holder's posts (see CountRequirement)
     type: Literal["count"] = "count"
 
 

@@ -139,7 +139,10 @@ def requirement(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) ->
                     help="a duty to do something 0 times is no duty",
                 )
                 return None
-            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy)
+            per_river = ctx.value(req.per_river, (*rpath, "per_river"), ("boolean",))
+            if per_river is True:
+                _check_per_river(ctx, rule, sel.kind, (*rpath, "per_river"))
+            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy, per_river is True)
         if isinstance(req, M.ForbidRequirement):
             return ForbidPlan(sel, per, policy)
         return _deadline(ctx, req, sel, per, policy, rpath)
@@ -275,6 +278,19 @@ def _response(
     )
 
 
+def _check_per_river(ctx: Ctx, rule: M.Rule, kind: str, path: PathKey) -> None:
+    """``per_river`` needs a post holder (posts name rivers) and facts with a ``rivers`` list."""
+    if rule.holder.post is None:
+        ctx.error("hz_compile_holder_way", "`per_river` needs a `post` holder", path)
+    try:
+        shape = resolve_path(FACT_KINDS[kind], "rivers")
+    except PathError:
+        shape = None
+    item = shape.item if shape is not None and shape.kind == "list" else None
+    if item is None or "rivers" not in (item.ref or ()):
+        ctx.error("hz_compile_field_type", f"`{kind}` has no `rivers` list to count by", path)
+
+
 def _each(
     ctx: Ctx, cc: ConditionCompiler, t: M.Trigger, reply_kind: str, tpath: PathKey
 ) -> tuple[str | None, tuple[Any, ...], str | None]:
@@ -296,7 +312,9 @@ def _each(
     where = cc.conditions(t.each.where, item, (*epath, "where"))
     link = _shape(ctx, reply_kind, t.each.link, (*epath, "link"))
     if link is not None and link.kind != "list":
-        ctx.error("hz_compile_field_type", f"`{t.each.link}` is not a list of ids", (*epath, "link"))
+        ctx.error(
+            "hz_compile_field_type", f"`{t.each.link}` is not a list of ids", (*epath, "link")
+        )
     return t.each.field, where, t.each.link
 
 

@@ -9,6 +9,7 @@ findings. The status logic is shared: a duty met by a fact dated on or before it
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Mapping
@@ -215,28 +216,50 @@ class _Run:
     # --- requirement kinds -------------------------------------------------------------------
 
     def count(self, rule: PlanRule, req: CountPlan | ForbidPlan) -> None:
-        for holder in self.holders(rule.holder):
-            facts = self.selected(req.select, holder)
-            for inst in instances(rule, holder, req.per, req.periods, self.world.as_of):
-                if inst.na:
-                    self.emit(
-                        rule,
-                        holder,
-                        inst.clipped,
-                        inst.period.label,
-                        "not_applicable",
-                        None,
-                        holder.source_ids,
-                        inst.na,
-                        {},
-                        label=inst.period.label,
-                    )
-                    continue
-                hits = sorted(
-                    (f for f in facts if inst.covers(self.seen(f, req.select.date_field))),
-                    key=lambda f: f.id,
+        for person in self.holders(rule.holder):
+            facts = self.selected(req.select, person)
+            if not isinstance(req, CountPlan) or not req.per_river:
+                self._count_periods(rule, req, person, facts, None)
+                continue
+            rivers = self.world.rivers_of(person)
+            if not rivers:  # posts naming no river: the chief is counted whole
+                self._count_periods(rule, req, person, facts, None)
+            for river, tenure in rivers:
+                on_river = [f for f in facts if river in (get_path(f, "rivers") or ())]
+                sub = dataclasses.replace(person, tenure=tenure)
+                self._count_periods(rule, req, sub, on_river, river)
+
+    def _count_periods(
+        self,
+        rule: PlanRule,
+        req: CountPlan | ForbidPlan,
+        holder: Holder,
+        facts: list[Fact],
+        river: str | None,
+    ) -> None:
+        """The holder's findings of a count or forbid rule, period by period (``river``: the
+        river of a ``per_river`` count, which the finding's key and details name)."""
+        suffix = "" if river is None else f"/{river}"
+        for inst in instances(rule, holder, req.per, req.periods, self.world.as_of):
+            if inst.na:
+                self.emit(
+                    rule,
+                    holder,
+                    inst.clipped,
+                    inst.period.label + suffix,
+                    "not_applicable",
+                    None,
+                    holder.source_ids,
+                    inst.na,
+                    {} if river is None else {"river": river},
+                    label=inst.period.label,
                 )
-                self._count_finding(rule, req, holder, inst, hits)
+                continue
+            hits = sorted(
+                (f for f in facts if inst.covers(self.seen(f, req.select.date_field))),
+                key=lambda f: f.id,
+            )
+            self._count_finding(rule, req, holder, inst, hits, river)
 
     def _count_finding(
         self,
@@ -245,6 +268,7 @@ class _Run:
         holder: Holder,
         inst: Instance,
         hits: list[Fact],
+        river: str | None = None,
     ) -> None:
         p, as_of = inst.clipped, self.world.as_of
         ids = [f.id for f in hits]
@@ -274,16 +298,21 @@ class _Run:
             f"{p.start}至{p.end}共{len(hits)}次，要求至少{n}次",
             f"{len(hits)} between {p.start} and {p.end}, at least {n} required",
         )
+        details: dict[str, Any] = {"count": len(hits), "required": n}
+        if river is not None:
+            name = self.world.facts.name_of(river)
+            detail = (f"{name}：{detail[0]}", f"{name}: {detail[1]}")
+            details["river"] = river
         self.emit(
             rule,
             holder,
             p,
-            p.label,
+            p.label if river is None else f"{p.label}/{river}",
             status,
             p.end,
             ids or holder.source_ids,
             detail,
-            {"count": len(hits), "required": n},
+            details,
             label=p.label,
         )
 

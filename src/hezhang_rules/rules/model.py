@@ -257,6 +257,11 @@ class CountRequirement(_Counted):
 
     type: Literal["count"]
     at_least: _value(StrictInt)  # type: ignore[valid-type]
+    per_river: _value(StrictBool) = Field(  # type: ignore[valid-type]
+        default=False,
+        description="one duty per river the holder's posts name (appointments' `rivers`), "
+        "met by facts whose `rivers` lists it; a holder whose posts name none is counted whole",
+    )
 
 
 class ForbidRequirement(_Counted):
