@@ -18,7 +18,7 @@ from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
-CASE = GOLDEN / "art016" / "general_chief_inspects_on_december_31.yaml"
+CASE = GOLDEN / "art016" / "general_chief_inspects_on_january_1.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -39,7 +39,7 @@ def test_golden_corpus_passes_with_full_coverage(capsys: pytest.CaptureFixture[s
     assert code == 0, out + err
     total = sum(1 for p in GOLDEN.rglob("*.yaml") if p.relative_to(GOLDEN).parts[0][0] != "_")
     assert f"{total} case runs on batch: {total} passed, 0 failed, 0 invalid" in out
-    assert "rule coverage: 63/63 rules with passing compliant and violating cases" in out
+    assert "rule coverage: 66/66 rules with passing compliant and violating cases" in out
     assert "art016.river_chief_half_yearly_inspection" in out
 
 
@@ -65,7 +65,7 @@ def test_json_lists_compliant_and_violating_cases_per_rule(
         "covered": False,
     }
     assert data["cases"]["failed"] == data["cases"]["invalid"] == 0
-    assert data["coverage"]["rules"] == 63 and 0 < data["coverage"]["covered"] < 63
+    assert data["coverage"]["rules"] == 66 and 0 < data["coverage"]["covered"] < 66
 
 
 def test_a_wrong_expectation_fails(cases: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -159,4 +159,4 @@ def test_pytest_collects_the_same_cases(cases: Path, tmp_path: Path) -> None:
     assert f"1 failed, {n - 1} passed" in proc.stdout
     assert f"{CASE.name} [batch]:" in proc.stdout
     assert "expected fulfilled, got violated" in proc.stdout
-    assert "rule coverage: 2/63 rules with passing compliant and violating cases" in proc.stdout
+    assert "rule coverage: 2/66 rules with passing compliant and violating cases" in proc.stdout

@@ -498,7 +498,7 @@ class _Run:
             evidence,
             detail,
             {"opened": str(day), "done": str(done) if done else None},
-            subject=trigger_id,
+            subject=first,  # an `each` duty's subject is the fact listing the item
             escalated_from=origin.id if origin else None,
         )
 
