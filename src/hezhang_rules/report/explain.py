@@ -292,6 +292,12 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
                 )
             else:
                 parts.append(f"{title}为{f.subject}" if zh else f"{title} is {f.subject}")
+        if req.each_link is not None:  # one duty per listed item: the item is the id's last part
+            item = f.id.rsplit("/", 1)[1]
+            title = ctx.title(req.response.kind, req.each_link, lang)
+            parts.append(
+                f"{title}列有{item}或未逐项列明" if zh else f"{title} lists {item} or lists none"
+            )
         parts.append(w.selection(req.response, req.trigger_kind))
         conds = w.join([p for p in parts if p])
         date = ctx.title(req.response.kind, req.response.date_field, lang)
