@@ -51,8 +51,12 @@ Rows = list[tuple[Any, ...]]
 
 
 def post_count_rules(plan: Plan) -> list[PlanRule]:
-    return [
-        r for r in plan.rules if isinstance(r.requirement, CountPlan) and r.holder.way == "post"
+    return [  # a `per_river` count is the batch code's (one duty per river): not compared
+        r
+        for r in plan.rules
+        if isinstance(r.requirement, CountPlan)
+        and r.holder.way == "post"
+        and not r.requirement.per_river
     ]
 
 
