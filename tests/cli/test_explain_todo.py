@@ -35,18 +35,18 @@ def explain(finding_id: str, capsys: pytest.CaptureFixture[str], *extra: str) ->
 
 
 def test_explain_a_violated_count(capsys: pytest.CaptureFixture[str]) -> None:
-    o = explain("art016.general_chief_annual_inspection/p-guo-jing/2021", capsys)
+    o = explain("art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2", capsys)
     assert "状态: 违反" in o
-    assert "规则: art016.general_chief_annual_inspection — 总河长每年至少巡查1次" in o
+    assert "规则: art016.river_chief_half_yearly_inspection — 河长每半年至少巡查1次" in o
     assert "第十六条　为全面推行河长制工作" in o  # the article's text
-    assert "责任主体: 郭静 (人员 p-guo-jing) · 归属: 乌龙坝镇" in o
-    assert "期间: 2021 (2021-01-01 至 2021-12-31) · 截止日: 2021-12-31" in o
-    assert "  - a-guo-jing-gc · 任职" in o and "职务: general_chief" in o  # deciding fact
-    assert "  - art016.general_chief_min_inspections = 1" in o
-    assert "解读: At least one inspection by each general chief in each calendar year." in o
+    assert "责任主体: 赵文博 (人员 p-zhao-wenbo) · 归属: 区级" in o
+    assert "期间: 2021-H2 (2021-07-01 至 2021-12-31) · 截止日: 2021-12-31" in o
+    assert "  - a-zhao-wenbo-rc · 任职" in o and "职务: river_chief" in o  # deciding fact
+    assert "  - art016.river_chief_min_inspections = 1" in o
+    assert "解读: At least one inspection by each river chief in each half-year." in o
     assert "理由: " in o
     assert (
-        "怎样才算合规: 本应在2021-01-01至2021-12-31之间（含）有至少1条巡查记录：巡查人为郭静" in o
+        "怎样才算合规: 本应在2021-07-01至2021-12-31之间（含）有至少1条巡查记录：巡查人为赵文博" in o
     )
 
 
@@ -64,7 +64,7 @@ def test_explain_a_pending_response(capsys: pytest.CaptureFixture[str]) -> None:
     assert "  - op-2022-001 · 整改意见" in o
     assert (
         "怎样才算合规: 一条整改报告记录：所答复意见为op-2022-001，报送主体为新华街道办事处，"
-        "报送日期在2022-01-06至2022-01-31之间（含）。" in o
+        "报送对象与触发记录的出具单位一致，报送日期在2022-01-06至2022-01-31之间（含）。" in o
     )
     assert "已逾期" not in o
 

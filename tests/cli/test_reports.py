@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "qinghemen-2021"
 WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.yaml"
 AS_OF = "2022-01-10"
-GUO = "art016.general_chief_annual_inspection/p-guo-jing/2021"
+ZHAO = "art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2"
 HOUSING_LATE = "art034.department_results_by_december_5/u-housing/2021"
 
 
@@ -132,9 +132,9 @@ def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
     assert sorted(a["data-status"] or "" for a in bodies) == sorted(
         f["status"] for f in report["findings"]
     )
-    # The matrix: 乌龙坝镇's general chief never inspected in 2021 (art. 16).
+    # The matrix: the 八家子河 district river chief skipped 2021-H2 (art. 16, district chiefs).
     cells = {(a.get("data-a"), a.get("data-c")): a.get("class") for t, a in tags if t == "td"}
-    assert cells[("16", "j-wulongba")] == "s-violated"
+    assert cells[("16", "district")] == "s-violated"
     assert cells[("34", "u-ecology")] == "s-pending"  # 2021 on time; the 2022 duty is pending
     assert "乡镇（街道）" in text and "部门" in text
     # Run record, in full.
@@ -144,12 +144,12 @@ def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
 
 def test_html_findings_open_to_their_explanation(out: dict[str, Path]) -> None:
     text = out["html.zh"].read_text(encoding="utf-8")
-    block = _finding_block(text, GUO)
+    block = _finding_block(text, ZHAO)
     assert 'data-status="violated"' in block and '<tr class="detail" hidden>' in block
     assert "第十六条" in block  # the article's text
-    assert "a-guo-jing-gc" in block  # the deciding fact (her appointment)
-    assert "art016.general_chief_min_inspections" in block and "解读" in block
-    assert "巡查人为郭静" in block  # what would have made it compliant
+    assert "a-zhao-wenbo-rc" in block  # the deciding fact (his appointment)
+    assert "art016.river_chief_min_inspections" in block and "解读" in block
+    assert "巡查人为赵文博" in block  # what would have made it compliant
     late = _finding_block(text, HOUSING_LATE)
     assert "无需整改" in late and "ar-2021-housing" in late
     assert all('<tr class="detail" hidden>' in b for b in text.split('<tbody class="f"')[1:]), (
@@ -187,7 +187,7 @@ def test_xlsx_sheets_and_findings(out: dict[str, Path], report: dict[str, Any]) 
     assert by_id[HOUSING_LATE][4] == "逾期履行"
     assert by_id[HOUSING_LATE][13].date().isoformat() == "2021-12-05"  # a real date cell
     ws = wb["检查结果"]
-    row = next(c.row for c in ws["A"] if c.value == GUO)
+    row = next(c.row for c in ws["A"] if c.value == ZHAO)
     assert ws.cell(row=row, column=5).fill.fgColor.rgb.endswith(TINT["violated"])
     summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r[0]}
     assert summary["✗ 违反"] == report["summary"]["violated"]
@@ -213,7 +213,7 @@ def test_xlsx_matrix_scores_parameters_and_run_record(
 ) -> None:
     wb = openpyxl.load_workbook(out["xlsx.zh"])
     matrix = list(wb["条款矩阵"].iter_rows(values_only=True))
-    col = matrix[1].index("乌龙坝镇")
+    col = matrix[1].index("区级")
     row16 = next(r for r in matrix if r[0] and str(r[0]).startswith("第16条"))
     assert str(row16[col]).startswith("✗")
     scores = list(wb["考核得分"].iter_rows(min_row=3, values_only=True))

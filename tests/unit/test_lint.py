@@ -143,7 +143,7 @@ def test_escalation_cycle(pack: Path, capsys: pytest.CaptureFixture[str]) -> Non
     art = pack / "art_025.yaml"
     edit(
         art,
-        "finding_of: art025.rectification_report_timely",
+        "finding_of: art025.rectified_in_time",
         "finding_of: art025.cycle_back",
     )
     add_rule(
@@ -217,6 +217,12 @@ def test_conflicting_deadlines(pack: Path, capsys: pytest.CaptureFixture[str]) -
     requires:
       type: deadline
       facts: assessment_results
+      where:
+        - {field: formal_document, equals: true}
+        - field: to
+          refers_to:
+            - {field: type, equals: river_chief_office}
+            - {field: jurisdiction, refers_to: [{field: level, equals: district}]}
       bind: {department: holder}
       period_field: year
       date_field: submitted

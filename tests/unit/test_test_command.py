@@ -24,7 +24,7 @@ RULES = sum(
         f.read_text(encoding="utf-8") for f in (ROOT / "rules" / "qinghemen").glob("art_*.yaml")
     )
 )
-CASE = GOLDEN / "art016" / "general_chief_inspects_on_december_31.yaml"
+CASE = GOLDEN / "art016" / "general_chief_inspects_on_january_1.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

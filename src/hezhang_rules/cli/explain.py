@@ -54,7 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     e = sub.add_parser("explain", help="explain one finding: rule, text, facts, readings, remedy")
     e.add_argument(
         "finding_id",
-        help="a finding id, e.g. art016.general_chief_annual_inspection/p-guo-jing/2021",
+        help="a finding id, e.g. art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2",
     )
     e.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
     add_audit_options(e)

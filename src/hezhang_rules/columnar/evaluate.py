@@ -145,6 +145,8 @@ def columnar_rule(rule: PlanRule) -> str | None:
             and date_field(sel.kind, sel.date_field)
             and supported(FACT_KINDS[sel.kind], sel.where)
         ):
+            if isinstance(req, CountPlan) and req.per_river:
+                return None  # one duty per river of the posts: the batch code's
             if not isinstance(req, DeadlinePlan):
                 return "count"
             if req.period_field is None or _int_field(sel.kind, req.period_field):

@@ -91,6 +91,8 @@ def columnar_response(rule: PlanRule) -> bool:
     req = rule.requirement
     if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
         return False
+    if req.each_field is not None or req.trigger_date_fallback is not None:
+        return False  # one duty per listed item, or a second date: the batch code's
     tk, rk, sel = req.trigger_kind, req.response.kind, req.response
     if not supported(FACT_KINDS[tk], req.trigger_where) or not date_field(
         tk, req.trigger_date_field

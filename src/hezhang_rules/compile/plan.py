@@ -86,6 +86,7 @@ class CountPlan:
     per: PeriodKind
     at_least: int
     periods: PeriodPolicy
+    per_river: bool = False  # one duty per river of the holder's posts (see CountRequirement)
     type: Literal["count"] = "count"
 
 
@@ -128,6 +129,14 @@ class ResponsePlan:
     # the parameter (qualified name) giving ``due_days`` when the pack supplies it, the text not:
     # findings due by it say so; a due date the trigger states (``due_field``) is not supplied
     due_supplied: str | None = None
+    # The date the duty opens on when ``trigger_date_field`` is empty on the trigger.
+    trigger_date_fallback: str | None = None
+    # One duty per item of this list of records in the trigger (``each``), the items meeting
+    # ``each_where``; a reply answers an item when its ``each_link`` lists the item's id or
+    # lists nothing.
+    each_field: str | None = None
+    each_where: tuple[Cond, ...] = ()
+    each_link: str | None = None
     type: Literal["response"] = "response"
 
 

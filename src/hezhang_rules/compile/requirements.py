@@ -139,7 +139,10 @@ def requirement(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) ->
                     help="a duty to do something 0 times is no duty",
                 )
                 return None
-            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy)
+            per_river = ctx.value(req.per_river, (*rpath, "per_river"), ("boolean",))
+            if per_river is True:
+                _check_per_river(ctx, rule, sel.kind, (*rpath, "per_river"))
+            return CountPlan(sel, per, n if isinstance(n, int) else 1, policy, per_river is True)
         if isinstance(req, M.ForbidRequirement):
             return ForbidPlan(sel, per, policy)
         return _deadline(ctx, req, sel, per, policy, rpath)
@@ -251,10 +254,15 @@ def _response(
             return None
         trigger_where = cc.conditions(t.where, FACT_KINDS[t.facts], (*tpath, "where"))
         trigger_date = _date_field(ctx, t.facts, t.date_field, (*tpath, "date_field"))
-    elif t.where:
+    elif t.where or t.each is not None or t.date_fallback is not None:
+        key = "where" if t.where else "each" if t.each is not None else "date_fallback"
         ctx.error(
-            "hz_compile_trigger_where", "a `finding_of` trigger takes no `where`", (*tpath, "where")
+            "hz_compile_trigger_where", f"a `finding_of` trigger takes no `{key}`", (*tpath, key)
         )
+    fallback = None
+    if t.date_fallback is not None and t.facts is not None:
+        fallback = _date_field(ctx, t.facts, t.date_fallback, (*tpath, "date_fallback"))
+    each = _each(ctx, cc, t, req.response.facts, tpath)
     resp = _selection(ctx, cc, req.response, (*rpath, "response"), t.facts)
     if resp is None:
         return None
@@ -285,7 +293,49 @@ def _response(
         days if isinstance(days, int) else 0,
         req.due.field,
         ctx.supplied(req.due.days),
+        fallback,
+        *each,
     )
+
+
+def _check_per_river(ctx: Ctx, rule: M.Rule, kind: str, path: PathKey) -> None:
+    """``per_river`` needs a post holder (posts name rivers) and facts with a ``rivers`` list."""
+    if rule.holder.post is None:
+        ctx.error("hz_compile_holder_way", "`per_river` needs a `post` holder", path)
+    try:
+        shape = resolve_path(FACT_KINDS[kind], "rivers")
+    except PathError:
+        shape = None
+    item = shape.item if shape is not None and shape.kind == "list" else None
+    if item is None or "rivers" not in (item.ref or ()):
+        ctx.error("hz_compile_field_type", f"`{kind}` has no `rivers` list to count by", path)
+
+
+def _each(
+    ctx: Ctx, cc: ConditionCompiler, t: M.Trigger, reply_kind: str, tpath: PathKey
+) -> tuple[str | None, tuple[Any, ...], str | None]:
+    """``trigger.each``: the list of records, the conditions on an item, the replies' field."""
+    if t.each is None or t.facts is None:
+        return None, (), None
+    epath = (*tpath, "each")
+    shape = _shape(ctx, t.facts, t.each.field, (*epath, "field"))
+    if shape is None:
+        return None, (), None
+    item = shape.item.model if shape.kind == "list" and shape.item is not None else None
+    if item is None or "id" not in item.model_fields:
+        ctx.error(
+            "hz_compile_field_type",
+            f"`{t.each.field}` is not a list of records with an `id`",
+            (*epath, "field"),
+        )
+        return None, (), None
+    where = cc.conditions(t.each.where, item, (*epath, "where"))
+    link = _shape(ctx, reply_kind, t.each.link, (*epath, "link"))
+    if link is not None and link.kind != "list":
+        ctx.error(
+            "hz_compile_field_type", f"`{t.each.link}` is not a list of ids", (*epath, "link")
+        )
+    return t.each.field, where, t.each.link
 
 
 def _evidence(

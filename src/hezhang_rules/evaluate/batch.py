@@ -9,6 +9,7 @@ findings. The status logic is shared: a duty met by a fact dated on or before it
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Mapping
@@ -215,28 +216,50 @@ class _Run:
     # --- requirement kinds -------------------------------------------------------------------
 
     def count(self, rule: PlanRule, req: CountPlan | ForbidPlan) -> None:
-        for holder in self.holders(rule.holder):
-            facts = self.selected(req.select, holder)
-            for inst in instances(rule, holder, req.per, req.periods, self.world.as_of):
-                if inst.na:
-                    self.emit(
-                        rule,
-                        holder,
-                        inst.clipped,
-                        inst.period.label,
-                        "not_applicable",
-                        None,
-                        holder.source_ids,
-                        inst.na,
-                        {},
-                        label=inst.period.label,
-                    )
-                    continue
-                hits = sorted(
-                    (f for f in facts if inst.covers(self.seen(f, req.select.date_field))),
-                    key=lambda f: f.id,
+        for person in self.holders(rule.holder):
+            facts = self.selected(req.select, person)
+            if not isinstance(req, CountPlan) or not req.per_river:
+                self._count_periods(rule, req, person, facts, None)
+                continue
+            rivers = self.world.rivers_of(person)
+            if not rivers:  # posts naming no river: the chief is counted whole
+                self._count_periods(rule, req, person, facts, None)
+            for river, tenure in rivers:
+                on_river = [f for f in facts if river in (get_path(f, "rivers") or ())]
+                sub = dataclasses.replace(person, tenure=tenure)
+                self._count_periods(rule, req, sub, on_river, river)
+
+    def _count_periods(
+        self,
+        rule: PlanRule,
+        req: CountPlan | ForbidPlan,
+        holder: Holder,
+        facts: list[Fact],
+        river: str | None,
+    ) -> None:
+        """The holder's findings of a count or forbid rule, period by period (``river``: the
+        river of a ``per_river`` count, which the finding's key and details name)."""
+        suffix = "" if river is None else f"/{river}"
+        for inst in instances(rule, holder, req.per, req.periods, self.world.as_of):
+            if inst.na:
+                self.emit(
+                    rule,
+                    holder,
+                    inst.clipped,
+                    inst.period.label + suffix,
+                    "not_applicable",
+                    None,
+                    holder.source_ids,
+                    inst.na,
+                    {} if river is None else {"river": river},
+                    label=inst.period.label,
                 )
-                self._count_finding(rule, req, holder, inst, hits)
+                continue
+            hits = sorted(
+                (f for f in facts if inst.covers(self.seen(f, req.select.date_field))),
+                key=lambda f: f.id,
+            )
+            self._count_finding(rule, req, holder, inst, hits, river)
 
     def _count_finding(
         self,
@@ -245,6 +268,7 @@ class _Run:
         holder: Holder,
         inst: Instance,
         hits: list[Fact],
+        river: str | None = None,
     ) -> None:
         p, as_of = inst.clipped, self.world.as_of
         ids = [f.id for f in hits]
@@ -274,16 +298,21 @@ class _Run:
             f"{p.start}至{p.end}共{len(hits)}次，要求至少{n}次",
             f"{len(hits)} between {p.start} and {p.end}, at least {n} required",
         )
+        details: dict[str, Any] = {"count": len(hits), "required": n}
+        if river is not None:
+            name = self.world.facts.name_of(river)
+            detail = (f"{name}：{detail[0]}", f"{name}: {detail[1]}")
+            details["river"] = river
         self.emit(
             rule,
             holder,
             p,
-            p.label,
+            p.label if river is None else f"{p.label}/{river}",
             status,
             p.end,
             ids or holder.source_ids,
             detail,
-            {"count": len(hits), "required": n},
+            details,
             label=p.label,
         )
 
@@ -366,17 +395,39 @@ class _Run:
         self, req: ResponsePlan
     ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
         if req.trigger_kind is not None:
-            out: list[tuple[str, dt.date | None, Fact | None, Finding | None]] = []
-            for f in self.world.of_kind(req.trigger_kind):
-                if all(self.world.check(c, f, f) for c in req.trigger_where):
-                    out.append((f.id, get_path(f, req.trigger_date_field or ""), f, None))
-            return out
+            return self.fact_triggers(
+                req,
+                (
+                    f
+                    for f in self.world.of_kind(req.trigger_kind)
+                    if all(self.world.check(c, f, f) for c in req.trigger_where)
+                ),
+            )
         assert req.trigger_rule is not None
         return [
             (fd.subject or fd.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
             for fd in self.by_rule.get(req.trigger_rule, [])
             if fd.status in req.trigger_statuses
         ]
+
+    def fact_triggers(
+        self, req: ResponsePlan, facts: Iterable[Fact]
+    ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
+        """The duties the trigger facts (already meeting ``where``) open: one per fact, or with
+        ``each`` one per listed item meeting ``each_where`` (keyed by the item's id)."""
+        out: list[tuple[str, dt.date | None, Fact | None, Finding | None]] = []
+        for f in facts:
+            day = get_path(f, req.trigger_date_field or "")
+            if day is None and req.trigger_date_fallback is not None:
+                day = get_path(f, req.trigger_date_fallback)
+            if req.each_field is None:
+                out.append((f.id, day, f, None))
+                continue
+            items = get_path(f, req.each_field) or []
+            for item in items:
+                if all(self.world.check(c, item, f) for c in req.each_where):
+                    out.append((str(item.id), day, f, None))
+        return out
 
     def _undated_trigger(
         self, rule: PlanRule, req: ResponsePlan, trigger_id: str, fact: Fact | None
@@ -415,10 +466,13 @@ class _Run:
         target = trigger_id
         if req.link_to is not None and fact is not None:
             target = str(get_path(fact, req.link_to))
+        elif req.each_field is not None and fact is not None:
+            target = fact.id  # the item's duty: replies link to the fact that lists it
         dated = [
             (d, f)
             for f in self._replies_to(req, holder, target)
             if _trigger_bound(f, req.response, fact)
+            and _answers_item(f, req, trigger_id)
             and (d := self.seen(f, req.response.date_field)) is not None
             and d >= day  # a reply dated before the duty opened does not answer it
         ]
@@ -430,7 +484,8 @@ class _Run:
             f"{day}起，截止{due}，" + (f"{done}办理" if done else "未见办理"),
             f"opened {day}, due {due}, " + (f"done {done}" if done else "nothing done"),
         )
-        evidence = [trigger_id, *([replies[0].id] if replies else [])]
+        first = fact.id if req.each_field is not None and fact is not None else trigger_id
+        evidence = [first, *([replies[0].id] if replies else [])]
         if origin is not None:
             evidence = [*origin.evidence, *([replies[0].id] if replies else [])]
         self.emit(
@@ -446,7 +501,7 @@ class _Run:
                 {"opened": str(day), "done": str(done) if done else None},
                 req.due_supplied if _due_from_days(req, fact) else None,
             ),
-            subject=trigger_id,
+            subject=first,  # an `each` duty's subject is the fact listing the item
             escalated_from=origin.id if origin else None,
         )
 
@@ -527,6 +582,15 @@ def _trigger_bound(f: Fact, sel: Selection, trigger: Fact | None) -> bool:
             if not any(w is not None and _links(get_path(f, fname), str(w)) for w in wanted):
                 return False
     return True
+
+
+def _answers_item(f: Fact, req: ResponsePlan, item_id: str) -> bool:
+    """Whether reply ``f`` answers the item ``item_id`` of an ``each`` duty: it lists the item
+    in ``each_link``, or lists no item (it answers the whole trigger)."""
+    if req.each_link is None:
+        return True
+    listed = get_path(f, req.each_link)
+    return not listed or item_id in [str(v) for v in listed]
 
 
 def _holder_value(holder: Holder, target: str) -> str | None:

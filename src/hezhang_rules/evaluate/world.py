@@ -175,6 +175,16 @@ class World:
             )
         return out
 
+    def rivers_of(self, holder: Holder) -> list[tuple[str, tuple[Interval, ...]]]:
+        """The rivers the holder's posts name, each with the tenure of the posts naming it."""
+        spans: dict[str, list[Interval]] = defaultdict(list)
+        for aid in holder.source_ids:
+            a = self.facts.get(aid)
+            if isinstance(a, Appointment):
+                for r in a.rivers or ():
+                    spans[r].append((a.start, a.end or dt.date.max))
+        return [(r, merge_intervals(spans[r])) for r in sorted(spans)]
+
     def unit_holders(
         self, types: frozenset[str], levels: frozenset[str] | None, where: tuple[Cond, ...]
     ) -> list[Holder]:

@@ -233,7 +233,9 @@ class RectificationReport(Fact):
     ] = Field(title="所答复意见")
     submitted_by: PartyRef = Field(title="报送主体")
     submitted: Date = Field(title="报送日期")
-    to: UnitRef | None = Field(default=None, title="报送单位")
+    to: PartyRef | None = Field(
+        default=None, title="报送对象", description="a unit, or a person it went to instead"
+    )
     completed: StrictBool | None = Field(default=None, title="整改完成")
 
 
@@ -365,7 +367,9 @@ class AssessmentIndicators(Fact):
     department: UnitRef = Field(title="部门")
     year: Year = Field(title="考核年度")
     submitted: Date = Field(title="报送日期")
-    to: UnitRef | None = Field(default=None, title="报送单位")
+    to: PartyRef | None = Field(
+        default=None, title="报送对象", description="a unit, or a person it went to instead"
+    )
     indicators: list[Text] | None = Field(default=None, title="考核指标")
     standards: list[Text] | None = Field(default=None, title="考核标准")
     townships: list[JurisdictionRef] | None = Field(default=None, title="分解到乡镇")
@@ -407,7 +411,9 @@ class AssessmentResult(Fact):
     department: UnitRef = Field(title="部门")
     year: Year = Field(title="考核年度")
     submitted: Date = Field(title="报送日期")
-    to: UnitRef | None = Field(default=None, title="报送单位")
+    to: PartyRef | None = Field(
+        default=None, title="报送对象", description="a unit, or a person it went to instead"
+    )
     formal_document: StrictBool = Field(title="正式文件")
     document_number: Text | None = Field(default=None, title="文号")
     scores: dict[str, StrictFloat | StrictInt] | None = Field(default=None, title="乡镇得分")

@@ -109,10 +109,7 @@ class _MonitorRun(_Run):
     ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
         if req.trigger_kind is None:
             return super()._triggers(req)
-        return [
-            (f.id, get_path(f, req.trigger_date_field or ""), f, None)
-            for f in self._matching(id(req), req.trigger_kind)
-        ]
+        return self.fact_triggers(req, self._matching(id(req), req.trigger_kind))
 
     def evidence_subjects(self, req: EvidencePlan) -> list[Fact]:
         """The facts durable-rules matched on the evidence rule's ``where``."""

@@ -193,12 +193,14 @@ class _Words:
     def join(self, parts: list[str]) -> str:
         return ("，".join(parts)) if self.zh else ", ".join(parts)
 
-    def bind(self, fname: str, target: str, kind: str) -> str:
+    def bind(self, fname: str, target: str, kind: str, trigger_kind: str | None = None) -> str:
         title = self.ctx.title(kind, fname, self.lang)
         if target == "holder":
             return f"{title}为{self.holder}" if self.zh else f"{title} is {self.holder}"
         if target.startswith("trigger."):
             other = target[len("trigger.") :]
+            if trigger_kind is not None:
+                other = self.ctx.title(trigger_kind, other, self.lang)
             return (
                 f"{title}与触发记录的{other}一致"
                 if self.zh
@@ -211,8 +213,8 @@ class _Words:
             else f"{title} is {self.holder}'s {what}"
         )
 
-    def selection(self, sel: Selection) -> str:
-        parts = [self.bind(f, t, sel.kind) for f, t in sel.bind]
+    def selection(self, sel: Selection, trigger_kind: str | None = None) -> str:
+        parts = [self.bind(f, t, sel.kind, trigger_kind) for f, t in sel.bind]
         parts += self.conds(sel.where, sel.kind)
         return self.join(parts)
 
@@ -295,7 +297,13 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
                 )
             else:
                 parts.append(f"{title}为{f.subject}" if zh else f"{title} is {f.subject}")
-        parts.append(w.selection(req.response))
+        if req.each_link is not None:  # one duty per listed item: the item is the id's last part
+            item = f.id.rsplit("/", 1)[1]
+            title = ctx.title(req.response.kind, req.each_link, lang)
+            parts.append(
+                f"{title}列有{item}或未逐项列明" if zh else f"{title} lists {item} or lists none"
+            )
+        parts.append(w.selection(req.response, req.trigger_kind))
         conds = w.join([p for p in parts if p])
         date = ctx.title(req.response.kind, req.response.date_field, lang)
         opened = f.details.get("opened") or start

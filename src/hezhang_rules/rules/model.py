@@ -269,6 +269,11 @@ class CountRequirement(_Counted):
 
     type: Literal["count"]
     at_least: _value(StrictInt)  # type: ignore[valid-type]
+    per_river: _value(StrictBool) = Field(  # type: ignore[valid-type]
+        default=False,
+        description="one duty per river the holder's posts name (appointments' `rivers`), "
+        "met by facts whose `rivers` lists it; a holder whose posts name none is counted whole",
+    )
 
 
 class ForbidRequirement(_Counted):
@@ -311,6 +316,19 @@ class DeadlineRequirement(_Counted):
         return self
 
 
+class TriggerEach(_M):
+    """One duty per item of a list of records in the triggering fact (an inspection's problems)."""
+
+    field: str = Field(description="a list of records with an `id` in the triggering fact")
+    where: list[Condition] = Field(
+        default_factory=list, description="which items open a duty (conditions on the item)"
+    )
+    link: str = Field(
+        description="the response's field listing the items it answers; a response that lists "
+        "none answers every item of the trigger"
+    )
+
+
 class Trigger(_M):
     """What opens a duty: a fact (``facts``) or another rule's finding (``finding_of``)."""
 
@@ -319,6 +337,11 @@ class Trigger(_M):
     statuses: list[Literal["violated", "fulfilled_late"]] = Field(default=["violated"])
     where: list[Condition] = Field(default_factory=list)
     date_field: str | None = None
+    date_fallback: str | None = Field(
+        default=None,
+        description="the trigger's date field the duty opens on when `date_field` is empty",
+    )
+    each: TriggerEach | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Trigger:
