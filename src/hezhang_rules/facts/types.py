@@ -42,8 +42,8 @@ def _date_in_range(value: dt.date) -> dt.date:
     if not date_in_range(value):
         raise PydanticCustomError(
             "date_out_of_range",
-            "date {date} is outside the supported range {range} (facts/bounds.py)",
-            {"date": value.isoformat(), "range": date_range_text()},
+            "date outside the supported range {range} (facts/bounds.py)",
+            {"range": date_range_text()},
         )
     return value
 
