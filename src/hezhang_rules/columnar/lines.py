@@ -118,6 +118,10 @@ class LineReader:
     path: Path
     max_depth: int
     max_problems: int
+    max_bytes: int = 1 << 62
+    """Bytes read at most (counted while reading: a file that grows, or lies about its size,
+    is stopped at the limit); one line may hold at most ``max_line`` of them."""
+    max_line: int = 1 << 62
     problems: list[Diagnostic] = field(default_factory=list)
     lines: int = 0
     bom: bool = False
@@ -131,9 +135,18 @@ class LineReader:
     def records(self) -> Iterator[tuple[int, Any]]:
         """``(index, value)`` of every line that is valid JSON (the value may be any JSON
         value: the caller judges whether it is a record); problems are collected meanwhile."""
+        read = 0
         with self.path.open("rb") as fh:
-            for index, raw in enumerate(fh):
+            for index, raw in enumerate(iter(lambda: fh.readline(self.max_line + 1), b"")):
                 self.lines = index + 1
+                read += len(raw)
+                if len(raw) > self.max_line or read > self.max_bytes:
+                    what = "a line" if len(raw) > self.max_line else "the table"
+                    limit = self.max_line if len(raw) > self.max_line else self.max_bytes
+                    self._fail(
+                        "hz_limit_max_bytes", f"{what} longer than {limit:,} bytes", index + 1, 1
+                    )
+                    return
                 if index == 0 and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
                     self.bom = True

@@ -81,6 +81,9 @@ _JSONISH = r"^(?:-?[0-9][0-9.eE+\-]*$|true$|false$|[\[{])"
 _RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 
 INT_OUT_OF_RANGE = "a whole number beyond 64 bits (-2**63 to 2**63-1)"
+_TABLE_BYTES = 64
+"""A table may be this many times ``max_bytes`` (64 × 64 MiB = 4 GiB by default): tables hold
+the many records a fact file should not."""
 _INT64_SAFE = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
 
 
@@ -237,7 +240,7 @@ def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame
     """The table as polars reads it, after the strict checks of its format (JSON lines: every
     line, ``columnar.lines``; Parquet: its schema, its column types and its dates)."""
     if src.lines:
-        reader = LineReader(src.path, limits.max_depth, limits.max_problems)
+        reader = _line_reader(src, limits)
         reader.check()
         if reader.problems:
             diags.extend(reader.problems)
@@ -278,9 +281,21 @@ def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame
     return frame
 
 
+def _line_reader(src: _Source, limits: Limits) -> LineReader:
+    """The strict reader of a JSON-lines table, with the table's limits: its size (as for the
+    file's size on disk), one line at most ``max_bytes`` (one record)."""
+    return LineReader(
+        src.path,
+        limits.max_depth,
+        limits.max_problems,
+        max_bytes=limits.max_bytes * _TABLE_BYTES,
+        max_line=limits.max_bytes,
+    )
+
+
 def _locate_json_error(src: _Source, limits: Limits) -> Diagnostic | None:
     """The first line whose values polars cannot read or unify, judged by the model."""
-    reader = LineReader(src.path, limits.max_depth, limits.max_problems)
+    reader = _line_reader(src, limits)
     for i, value in reader.records():
         if not isinstance(value, dict):
             return Diagnostic(
@@ -312,12 +327,16 @@ def _read_records(
     rows: list[tuple[int, Any]] = []
     frame: pl.DataFrame | None = None
     if src.lines:
-        reader = LineReader(src.path, limits.max_depth, limit)
+        reader = _line_reader(src, limits)
         rows = list(reader.records())
         diags.extend(reader.problems)
     else:
         frame = _read(src, diags, limits)
         if frame is None:
+            return None, None
+        unknown = _null_unknown_columns(src, frame)
+        if unknown:
+            diags.extend(unknown)
             return None, None
         binary = guards.binary_columns(frame)
         if binary:
@@ -777,18 +796,9 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
         )
         return frame
     checker = _Checker(src, frame, diags, limit)
+    diags.extend(_null_unknown_columns(src, raw))
     for name in raw.columns:
-        if name not in shapes and raw.get_column(name).null_count() == raw.height:
-            diags.append(  # stated by no row: the column itself is wrong (as `x: null` is)
-                Diagnostic(
-                    "hz_facts_unknown_field",
-                    f"unknown column `{name}` (no row gives it a value)",
-                    Span(str(src.path)),
-                    field_path=name,
-                    help=did_you_mean(name, shapes),
-                )
-            )
-        elif name not in shapes:
+        if name not in shapes and raw.get_column(name).null_count() < raw.height:
             checker.flag(
                 frame,
                 pl.col(name).is_not_null(),
@@ -839,6 +849,23 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
         if name not in raw.columns:
             out.append(_with_default(pl.lit(None, dtype_of(shape)), model, name).alias(name))
     return _by_id(frame.select(out))
+
+
+def _null_unknown_columns(src: _Source, frame: pl.DataFrame) -> list[Diagnostic]:
+    """Columns of no field that no row gives a value: the column itself is wrong (as ``x:
+    null`` is in a fact file), though no row is."""
+    shapes = model_fields(FACT_KINDS[src.kind])
+    return [
+        Diagnostic(
+            "hz_facts_unknown_field",
+            f"unknown column `{name}` (no row gives it a value)",
+            Span(str(src.path)),
+            field_path=name,
+            help=did_you_mean(name, shapes),
+        )
+        for name in frame.columns
+        if name not in shapes and frame.get_column(name).null_count() == frame.height
+    ]
 
 
 def _by_id(frame: pl.DataFrame) -> pl.DataFrame:
@@ -1095,7 +1122,7 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
                 )
             )
             continue
-        if info.st_size > limits.max_bytes * 64:
+        if info.st_size > limits.max_bytes * _TABLE_BYTES:
             diags.append(
                 Diagnostic(
                     "hz_limit_max_bytes", "the table is larger than allowed", Span(str(path))

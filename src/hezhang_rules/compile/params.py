@@ -95,6 +95,15 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
     return f"a known parameter type, not `{ptype}`"
 
 
+def shown(value: Any) -> str:
+    """``value`` as a message shows it: a long number or text is cut (a number of thousands of
+    digits cannot even be written out: Python refuses past 4,300)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"<a whole number of about {value.bit_length() * 30103 // 100000 + 1} digits>"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def convert(ptype: str, value: Any) -> Any:
     """The Python value of a checked parameter value."""
     if ptype == "date":

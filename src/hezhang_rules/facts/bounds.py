@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+
 DATE_MIN = dt.date(1900, 1, 1)
 """The earliest date accepted in a fact, as the as-of date or as a date parameter."""
 
@@ -60,6 +62,26 @@ def date_range_text() -> str:
     return f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
 
 
+def as_of_diagnostic(day: dt.date, where: str = "<command line>") -> Diagnostic | None:
+    """``hz_usage_date_out_of_range`` if the as-of date ``day`` is outside the bounds."""
+    if date_in_range(day):
+        return None
+    return Diagnostic(
+        "hz_usage_date_out_of_range",
+        f"the as-of date {day.isoformat()} is outside the supported range {date_range_text()}",
+        Span(where),
+        help="dates are bounded so that no due date computed from them can overflow "
+        "(docs/limits.md)",
+    )
+
+
+def require_as_of(day: dt.date) -> None:
+    """Raise :class:`UsageError` if ``day`` cannot be an as-of date (both evaluators call it)."""
+    problem = as_of_diagnostic(day, "<as-of>")
+    if problem is not None:
+        raise UsageError([problem])
+
+
 __all__ = [
     "DATE_MAX",
     "DATE_MIN",
@@ -69,6 +91,8 @@ __all__ = [
     "YEAR_MAX",
     "YEAR_MIN",
     "YEAR_OFFSET_MAX",
+    "as_of_diagnostic",
     "date_in_range",
     "date_range_text",
+    "require_as_of",
 ]
