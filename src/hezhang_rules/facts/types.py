@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, StrictInt, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from hezhang_rules.facts.bounds import (
@@ -70,7 +70,11 @@ Date = Annotated[dt.date, BeforeValidator(_parse_date), AfterValidator(_date_in_
 """A calendar date from ``DATE_MIN`` to ``DATE_MAX`` (facts/bounds.py). ``2021-02-30`` and
 ``20210101`` are errors, not guesses."""
 
-Year = Annotated[StrictInt, AfterValidator(_year_in_range)]
+Year = Annotated[
+    StrictInt,
+    AfterValidator(_year_in_range),
+    Field(json_schema_extra={"minimum": YEAR_MIN, "maximum": YEAR_MAX}),
+]
 """A calendar year from ``YEAR_MIN`` to ``YEAR_MAX``."""
 
 Int = Annotated[StrictInt, AfterValidator(_int_in_range)]
