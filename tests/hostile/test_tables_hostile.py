@@ -418,6 +418,29 @@ JSONL = [
         "assessment_results.jsonl",
     ),
     Case(
+        "reserved_column_name",
+        "jsonl",
+        _append("people", _PERSON + b', "__row": 5}'),
+        "hz_facts_unknown_field",
+        "people.jsonl",
+    ),
+    Case(
+        "five_thousand_keys",
+        "jsonl",
+        _append(
+            "people", _PERSON + b", " + b", ".join(b'"k%d": 1' % i for i in range(5000)) + b"}"
+        ),
+        "hz_limit_max_columns",
+        "people.jsonl",
+    ),
+    Case(
+        "list_of_lists",
+        "jsonl",
+        _append("inspections", _INSPECTION + b', "rivers": [["r-qinghe"]]}'),
+        "hz_facts_wrong_type",
+        "inspections.jsonl",
+    ),
+    Case(
         "fifo",
         "jsonl",
         _special("people", "jsonl", lambda p: os.mkfifo(p)),
@@ -683,6 +706,23 @@ PARQUET = [
         _frame("assessment_results", lambda f: f.with_columns(pl.lit(99999).alias("year"))),
         "hz_facts_date_out_of_range",
         "assessment_results.parquet",
+    ),
+    Case(
+        "reserved_column_name",
+        "parquet",
+        _frame("people", lambda f: f.with_columns(pl.lit(1).alias("__row"))),
+        "hz_facts_unknown_field",
+        "people.parquet",
+    ),
+    Case(
+        "list_of_lists",
+        "parquet",
+        _frame(
+            "inspections",
+            lambda f: f.with_columns(pl.col("rivers").implode().over("id").alias("rivers")),
+        ),
+        "hz_facts_wrong_type",
+        "inspections.parquet",
     ),
     Case(
         "truncated",

@@ -17,9 +17,13 @@ import polars as pl
 from hezhang_rules.diagnostics import Diagnostic, Span
 from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, date_range_text
 
-MAX_COLUMNS = 1_000
-"""Columns a table may have (a fact kind has at most about twenty fields): a Parquet file with
-more is refused from its schema, before any column is read."""
+MAX_COLUMNS = 256
+"""Columns a table may have (a fact kind has at most twelve fields): a Parquet file with more
+is refused from its schema, before any column is read; a JSON-lines table, once read (each
+unknown column would otherwise be judged row by row)."""
+
+RESERVED = "__"
+"""Column names beginning so are the checker's own (row numbers): refused, never mixed up."""
 
 DATE_OUT_OF_RANGE = f"date outside the supported range {date_range_text()} (facts/bounds.py)"
 
@@ -34,16 +38,30 @@ def schema_problems(path: Path, display: str) -> list[Diagnostic]:
         return [_unreadable(exc, display)]
     except pl.exceptions.PanicException:  # a corrupt file can make the reader panic
         return [corrupt(display)]
-    if len(schema) > MAX_COLUMNS:
+    return column_problems(list(schema), display)
+
+
+def column_problems(columns: list[str], display: str) -> list[Diagnostic]:
+    """Too many columns, or a column named like the checker's own."""
+    if len(columns) > MAX_COLUMNS:
         return [
             Diagnostic(
                 "hz_limit_max_columns",
-                f"{len(schema):,} columns: more than {MAX_COLUMNS:,} (a fact kind has about "
-                "twenty fields)",
+                f"{len(columns):,} columns: more than {MAX_COLUMNS:,} (a fact kind has at most "
+                "twelve fields)",
                 Span(display),
             )
         ]
-    return []
+    return [
+        Diagnostic(
+            "hz_facts_unknown_field",
+            f"unknown column `{name}` (names beginning `{RESERVED}` are reserved)",
+            Span(display),
+            field_path=name,
+        )
+        for name in columns
+        if name.startswith(RESERVED)
+    ]
 
 
 def _unreadable(exc: BaseException, display: str) -> Diagnostic:
@@ -143,7 +161,7 @@ def dates_out_of_range(
     for hit, (path, bad) in zip(hits, tests, strict=True):
         if not hit:
             continue
-        rows = frame.with_row_index("__r").filter(bad).get_column("__r").head(limit).to_list()
+        rows = frame.select(pl.int_range(pl.len()).filter(bad)).to_series().head(limit).to_list()
         for row in rows:
             rid = ids[row] if ids is not None else None
             label = f"{kind}[{row}]" + (f" (id {rid})" if isinstance(rid, str) else "")
@@ -164,7 +182,9 @@ def dates_out_of_range(
 __all__ = [
     "DATE_OUT_OF_RANGE",
     "MAX_COLUMNS",
+    "RESERVED",
     "binary_columns",
+    "column_problems",
     "corrupt",
     "dates_out_of_range",
     "plain_text",

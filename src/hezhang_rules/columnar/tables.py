@@ -261,6 +261,10 @@ def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame
         if frame.height != reader.lines:  # every line was checked to hold one object
             diags.append(guards.unreadable(ValueError("its rows are not its lines"), str(src.path)))
             return None
+        problems = guards.column_problems(frame.columns, str(src.path))
+        if problems:
+            diags.extend(problems)
+            return None
         return frame
     problems = guards.schema_problems(src.path, str(src.path))
     if problems:
@@ -570,10 +574,16 @@ class _Checker:
             if item.kind == "model" and item.model is not None:
                 self._struct(inner, _dt(exploded.schema["__v"]), item.model, f"{path}[]", exploded)
             elif item.kind == "scalar":
+                item_dtype = _dt(exploded.schema["__v"])
+                if not _scalar_ok(item_dtype, item):  # e.g. a list of lists
+                    self.wrong_column(
+                        f"expected {_describe(shape)}, found {dtype}", base, present, path
+                    )
+                    return expr
                 self.flag(
                     exploded, inner.is_null(), "hz_facts_wrong_type", "a list item is null", path
                 )
-                self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded, text)
+                self._scalar(inner, item_dtype, item, f"{path}[]", exploded, text)
             return expr
         if shape.kind == "model" and shape.model is not None:
             self._struct(expr, dtype, shape.model, path, base)
