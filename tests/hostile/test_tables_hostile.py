@@ -1160,3 +1160,24 @@ def test_fact_files_have_the_same_bounds(
     assert re.search(rf"zz-hostile\.yaml:\d+:\d+: {code}: ", err), err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["monitor", "todo", "explain"])
+def test_every_command_refuses_an_as_of_outside_the_bounds(
+    command: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    facts = str(EXAMPLE / "facts.jsonl") if command == "monitor" else str(EXAMPLE)
+    args = {
+        "monitor": ["monitor", facts],
+        "todo": ["todo", facts],
+        "explain": [
+            "explain",
+            "art016.river_chief_half_yearly_inspection/p-lin-feng/2021-H1",
+            facts,
+        ],
+    }[command]
+    code = main([*args, "--as-of", "9999-12-31"])
+    err = capfd.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and "year 10000" not in err
+    assert re.search(r"^<[a-z -]+>: hz_usage_[a-z_]+: ", err, re.M), err

@@ -609,7 +609,10 @@ def run_plan(run: _Run, facts: FactSet, as_of: dt.date) -> Report:
     """Run every rule of ``run.plan`` in plan order and assemble the report.
 
     Shared by the batch evaluator and the live monitor, whose run selects facts differently.
+    An as-of date outside ``facts.bounds`` is a :class:`UsageError` (no period or due date
+    computed from it may leave the calendar).
     """
+    require_as_of(as_of)
     with _collector_paused():
         return _run_plan(run, facts, as_of)
 
