@@ -20,16 +20,12 @@ def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
-        raise UsageError(
-            [
-                Diagnostic(
-                    "hz_usage_bad_output",
-                    "the output folder exists and is not empty" if out.is_dir() else "not a folder",
-                    Span(str(out)),
-                    help="give a new or empty folder, or --force to overwrite its tables",
-                )
-            ]
-        )
+        raise UsageError([Diagnostic(
+            "hz_usage_bad_output",
+            "the output folder exists and is not empty" if out.is_dir() else "not a folder",
+            Span(str(out)),
+            help="give a new or empty folder, or --force to overwrite its tables",
+        )])
     facts = load_facts(args.facts, limits)
     written = write_tables(frames_from_facts(facts), out, args.format)
     for path in written:
@@ -44,10 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     c.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
     c.add_argument("--force", action="store_true", help="write into a non-empty folder")
     c.add_argument(
-        "--limit",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
+        "--limit", action="append", default=[], metavar="NAME=VALUE",
         help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
     )
     c.set_defaults(func=run)
