@@ -18,6 +18,7 @@ from typing import Any
 
 from hezhang_rules.compile import Plan, compile_rules
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
+from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.loader import load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
 
@@ -34,10 +35,10 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules" / "qinghemen"
 
 
-# --as-of is refused outside these years. TODO(merge): tie to the date bounds of
-# hezhang_rules.facts.bounds (issue 15) so options and facts share one constant.
-AS_OF_FIRST_YEAR, AS_OF_LAST_YEAR = 1900, 2199
-MAX_DAYS = 36_525  # --within / --warn-days: a hundred years is more than any duty looks ahead
+# --as-of is refused outside the years every fact date must lie in, and --within / --warn-days
+# past the longest day count a rule may state: one set of bounds for options, facts and rules.
+AS_OF_FIRST_YEAR, AS_OF_LAST_YEAR = YEAR_MIN, YEAR_MAX
+MAX_DAYS = DAYS_MAX
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _WHOLE = re.compile(r"[0-9]{1,20}", re.ASCII)
 

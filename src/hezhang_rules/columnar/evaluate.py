@@ -106,6 +106,7 @@ from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run, dea
 from hezhang_rules.evaluate.instances import Instance
 from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import Holder, World
+from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
@@ -965,7 +966,8 @@ def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
 
 
 def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
-    """Evaluate ``plan`` over validated fact tables at ``as_of``."""
+    """Evaluate ``plan`` over validated fact tables at ``as_of`` (within ``facts.bounds``)."""
+    require_as_of(as_of)
     with _collector_paused():
         return _evaluate(plan, tables, as_of)
 

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import io
+import os
+import stat
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,8 +44,11 @@ import polars as pl
 from pydantic import BaseModel, StringConstraints, ValidationError
 from pydantic_core import PydanticUndefined
 
+from hezhang_rules.columnar import guards
 from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
+from hezhang_rules.columnar.lines import BOM, LineReader
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, INT_MAX, INT_MIN
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.loader import validation_diagnostics
 from hezhang_rules.facts.models import FACT_KINDS, Fact
@@ -75,9 +80,17 @@ _JSONISH = r"^(?:-?[0-9][0-9.eE+\-]*$|true$|false$|[\[{])"
 
 _RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 
+INT_OUT_OF_RANGE = "a whole number beyond 64 bits (-2**63 to 2**63-1)"
+_TABLE_BYTES = 64
+"""A table may be this many times ``max_bytes`` (64 × 64 MiB = 4 GiB by default): tables hold
+the many records a fact file should not."""
+_INT64_SAFE = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+
 
 def _listing(p: Path) -> list[Path]:
-    return sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p]
+    """A folder's entries (files, and anything else named like a table: refused when read, as
+    a FIFO or a device is never waited on), or the path itself."""
+    return sorted(p.iterdir()) if p.is_dir() else [p]
 
 
 def table_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
@@ -182,15 +195,20 @@ class Tables:
         if ids is not None:
             frame = frame.filter(pl.col("id").is_in(ids.implode()))
         model = FACT_KINDS[kind]
-        if _flat(model):  # scalars and lists of scalars: a row is a record once nulls are dropped
-            out = [
-                model.model_validate({k: v for k, v in row.items() if v is not None})
-                for row in frame.iter_rows(named=True)
-            ]
-        else:
-            out = [
-                model.model_validate(row_record(model, row)) for row in frame.iter_rows(named=True)
-            ]
+        flat = _flat(model)  # scalars and lists of scalars: a row is a record once nulls dropped
+        out = []
+        for row in frame.iter_rows(named=True):
+            raw = (
+                {k: v for k, v in row.items() if v is not None} if flat else row_record(model, row)
+            )
+            try:
+                out.append(model.model_validate(raw))
+            except ValidationError as exc:  # INVARIANT: the column checks refuse these first
+                raise FactLoadError(
+                    validation_diagnostics(
+                        model, exc, f"{kind} (id {raw.get('id')})", _at_file(self.sources, kind)
+                    )
+                ) from None
         if ids is None:
             self._records[kind] = out
         return out
@@ -200,6 +218,11 @@ class Tables:
             self.digest_value = self._digesting.result()
             self._digesting = None
         return self.digest_value
+
+
+def _at_file(sources: dict[str, Path], kind: str) -> Callable[[tuple[Any, ...], bool], Span]:
+    where = Span(str(sources.get(kind, kind)))
+    return lambda loc, is_key: where
 
 
 def _flat(model: type[BaseModel]) -> bool:
@@ -213,86 +236,84 @@ def _flat(model: type[BaseModel]) -> bool:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _read(src: _Source, diags: list[Diagnostic]) -> pl.DataFrame | None:
-    try:
-        if src.lines:
-            if src.path.stat().st_size == 0:
-                return pl.DataFrame()
-            frame = pl.read_ndjson(src.path, infer_schema_length=None)
-            # polars skips blank lines: then rows are not lines, and a blank line is an error
-            # (as on the records path). Counting lines is cheap; locating only on a mismatch.
-            if frame.height != _count_lines(src.path):
-                diags.append(_blank_line(src))
-                return None
-            return frame
-        return pl.read_parquet(src.path)
-    except Exception as exc:  # polars raises its own error types; all mean "cannot read"
-        if src.lines:
-            located = _locate_json_error(src)
-            if located is not None:
-                diags.append(located)
-                return None
-        diags.append(
-            Diagnostic(
-                "hz_facts_unreadable_table",
-                f"cannot read the table: {str(exc).splitlines()[0] if str(exc) else exc!r}",
-                Span(str(src.path)),
-            )
-        )
+def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame | None:
+    """The table as polars reads it, after the strict checks of its format (JSON lines: every
+    line, ``columnar.lines``; Parquet: its schema, its column types and its dates)."""
+    if src.lines:
+        reader = _line_reader(src, limits)
+        reader.check()
+        if reader.problems:
+            diags.extend(reader.problems)
+            return None
+        if reader.lines == 0:
+            return pl.DataFrame()
+        try:
+            data: Path | io.BytesIO = src.path
+            if reader.bom:  # polars does not read past a BOM; the file is read with it cut
+                data = io.BytesIO(src.path.read_bytes()[len(BOM) :])
+            frame = pl.read_ndjson(data, infer_schema_length=None)
+        except Exception as exc:  # polars raises its own error types; all mean "cannot read"
+            diags.append(_locate_json_error(src, limits) or guards.unreadable(exc, str(src.path)))
+            return None
+        except pl.exceptions.PanicException:
+            diags.append(guards.corrupt(str(src.path)))
+            return None
+        if frame.height != reader.lines:  # every line was checked to hold one object
+            diags.append(guards.unreadable(ValueError("its rows are not its lines"), str(src.path)))
+            return None
+        problems = guards.column_problems(frame.columns, str(src.path))
+        if problems:
+            diags.extend(problems)
+            return None
+        return frame
+    problems = guards.schema_problems(src.path, str(src.path))
+    if problems:
+        diags.extend(problems)
         return None
+    try:
+        frame = guards.plain_text(pl.read_parquet(src.path))
+    except Exception as exc:  # polars raises its own error types; all mean "cannot read"
+        diags.append(guards.unreadable(exc, str(src.path)))
+        return None
+    except pl.exceptions.PanicException:  # a corrupt file can make the reader panic
+        diags.append(guards.corrupt(str(src.path)))
+        return None
+    bad = guards.dates_out_of_range(frame, src.kind, src.span, limits.max_problems)
+    if bad:
+        diags.extend(bad)
+        return None
+    return frame
 
 
-def _count_lines(path: Path) -> int:
-    """Lines of a file (a last line without a newline counts), read in chunks."""
-    count, last = 0, b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 24):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last not in (b"", b"\n"))
-
-
-def _blank_line(src: _Source) -> Diagnostic:
-    with src.path.open("rb") as fh:
-        for i, line in enumerate(fh):
-            if not line.strip():
-                return Diagnostic(
-                    "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
-                )
-    return Diagnostic(
-        "hz_facts_unreadable_table",
-        "cannot read the table: its rows are not its lines",
-        Span(str(src.path)),
+def _line_reader(src: _Source, limits: Limits) -> LineReader:
+    """The strict reader of a JSON-lines table, with the table's limits: its size (as for the
+    file's size on disk), one line at most ``max_bytes`` (one record)."""
+    return LineReader(
+        src.path,
+        limits.max_depth,
+        limits.max_problems,
+        max_bytes=limits.max_bytes * _TABLE_BYTES,
+        max_line=limits.max_bytes,
     )
 
 
-def _locate_json_error(src: _Source) -> Diagnostic | None:
-    """The first line that is not a JSON object, or whose values polars cannot unify."""
-    with src.path.open(encoding="utf-8", errors="strict") as fh:
-        for i, line in enumerate(fh):
-            if not line.strip():
-                return Diagnostic(
-                    "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
-                )
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                return Diagnostic(
-                    "hz_facts_syntax", f"not JSON: {exc.msg}", Span(str(src.path), i + 1, exc.colno)
-                )
-            if not isinstance(value, dict):
-                return Diagnostic(
-                    "hz_facts_wrong_type",
-                    f"expected a JSON object (a record), found {type(value).__name__}",
-                    src.span(i),
-                )
-            try:
-                FACT_KINDS[src.kind].model_validate(value)
-            except ValidationError as exc:
-                rid = value.get("id")
-                label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
-                return validation_diagnostics(FACT_KINDS[src.kind], exc, label, _at_row(src, i))[0]
-    return None
+def _locate_json_error(src: _Source, limits: Limits) -> Diagnostic | None:
+    """The first line whose values polars cannot read or unify, judged by the model."""
+    reader = _line_reader(src, limits)
+    for i, value in reader.records():
+        if not isinstance(value, dict):
+            return Diagnostic(
+                "hz_facts_wrong_type",
+                f"expected a JSON object (a record), found {type(value).__name__}",
+                src.span(i),
+            )
+        try:
+            FACT_KINDS[src.kind].model_validate(value)
+        except ValidationError as exc:
+            rid = value.get("id")
+            label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+            return validation_diagnostics(FACT_KINDS[src.kind], exc, label, _at_row(src, i))[0]
+    return reader.problems[0] if reader.problems else None
 
 
 def _at_row(src: _Source, row: int) -> Callable[[tuple[Any, ...], bool], Span]:
@@ -301,36 +322,38 @@ def _at_row(src: _Source, row: int) -> Callable[[tuple[Any, ...], bool], Span]:
 
 
 def _read_records(
-    src: _Source, diags: list[Diagnostic], limit: int
+    src: _Source, diags: list[Diagnostic], limits: Limits
 ) -> tuple[list[Fact] | None, pl.DataFrame | None]:
     """A table of a non-bulk kind, row by row through the model (errors located by row); and,
     for Parquet, the frame as read (the column view of the same records)."""
     model = FACT_KINDS[src.kind]
+    limit = limits.max_problems
     rows: list[tuple[int, Any]] = []
     frame: pl.DataFrame | None = None
     if src.lines:
-        with src.path.open(encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if not line.strip():
-                    diags.append(
-                        Diagnostic(
-                            "hz_facts_syntax", "blank line in a JSON-lines table", src.span(i)
-                        )
-                    )
-                    continue
-                try:
-                    rows.append((i, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    diags.append(
-                        Diagnostic(
-                            "hz_facts_syntax",
-                            f"not JSON: {exc.msg}",
-                            Span(str(src.path), i + 1, exc.colno),
-                        )
-                    )
+        reader = _line_reader(src, limits)
+        rows = list(reader.records())
+        diags.extend(reader.problems)
     else:
-        frame = _read(src, diags)
+        frame = _read(src, diags, limits)
         if frame is None:
+            return None, None
+        unknown = _null_unknown_columns(src, frame)
+        if unknown:
+            diags.extend(unknown)
+            return None, None
+        binary = guards.binary_columns(frame)
+        if binary:
+            diags.extend(
+                Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"column `{name}` holds bytes ({frame.schema[name]}): text is stored as "
+                    "UTF-8 strings",
+                    Span(str(src.path)),
+                    field_path=name,
+                )
+                for name in binary
+            )
             return None, None
         rows = [(i, row_record(model, r)) for i, r in enumerate(frame.iter_rows(named=True))]
     out: list[Fact] = []
@@ -448,11 +471,16 @@ class _Checker:
 
     def _exact(self, fields_of: dict[int, set[str]]) -> None:
         model = FACT_KINDS[self.src.kind]
-        with self.src.path.open(encoding="utf-8") as fh:
+        reader = LineReader(self.src.path, 1 << 30, 1)  # lines already read strictly
+        with self.src.path.open("rb") as fh:
             for i, line in enumerate(fh):
                 if i not in fields_of:
                     continue
-                value = json.loads(line)
+                value = reader.parse(
+                    line[len(BOM) :] if i == 0 and line.startswith(BOM) else line, i + 1
+                )
+                if not isinstance(value, dict):
+                    continue
                 try:
                     model.model_validate(value)
                 except ValidationError as exc:
@@ -529,7 +557,14 @@ class _Checker:
                 )
                 return expr
             item = shape.item
-            if dtype.inner == pl.Null:  # only empty lists (JSON lines): no items to check
+            if dtype.inner == pl.Null:  # empty lists, or lists of nulls only
+                self.flag(
+                    base,
+                    present & (expr.list.len() > 0),
+                    "hz_facts_wrong_type",
+                    "a list item is null",
+                    path,
+                )
                 return expr
             # one row per item (row numbers only: ids are looked up for the rows reported)
             exploded = base.select(_ROW, expr.alias("__v")).explode(
@@ -539,10 +574,16 @@ class _Checker:
             if item.kind == "model" and item.model is not None:
                 self._struct(inner, _dt(exploded.schema["__v"]), item.model, f"{path}[]", exploded)
             elif item.kind == "scalar":
+                item_dtype = _dt(exploded.schema["__v"])
+                if not _scalar_ok(item_dtype, item):  # e.g. a list of lists
+                    self.wrong_column(
+                        f"expected {_describe(shape)}, found {dtype}", base, present, path
+                    )
+                    return expr
                 self.flag(
                     exploded, inner.is_null(), "hz_facts_wrong_type", "a list item is null", path
                 )
-                self._scalar(inner, _dt(exploded.schema["__v"]), item, f"{path}[]", exploded, text)
+                self._scalar(inner, item_dtype, item, f"{path}[]", exploded, text)
             return expr
         if shape.kind == "model" and shape.model is not None:
             self._struct(expr, dtype, shape.model, path, base)
@@ -626,7 +667,7 @@ class _Checker:
         present = expr.is_not_null()
         if s is dt.date:
             if dtype == pl.Date:
-                return expr
+                return expr  # its bounds were checked on reading (guards.dates_out_of_range)
             self.flag(
                 base,
                 present & ~expr.str.contains(_ISO),
@@ -640,6 +681,13 @@ class _Checker:
                 present & expr.str.contains(_ISO) & parsed.is_null(),
                 "hz_facts_invalid_date",
                 "not a calendar date",
+                path,
+            )
+            self.flag(
+                base,
+                present & parsed.is_not_null() & ~parsed.is_between(DATE_MIN, DATE_MAX),
+                "hz_facts_date_out_of_range",
+                guards.DATE_OUT_OF_RANGE,
                 path,
             )
             return parsed
@@ -689,6 +737,22 @@ class _Checker:
                     path,
                 )
             return expr
+        if dtype.is_integer() and dtype not in _INT64_SAFE:  # UInt64, Int128: beyond 64 bits?
+            self.flag(
+                base,
+                present & ~expr.is_between(INT_MIN, INT_MAX),
+                "hz_facts_number_out_of_range",
+                INT_OUT_OF_RANGE,
+                path,
+            )
+        if dtype.is_float():
+            self.flag(
+                base,
+                present & ~expr.is_finite(),
+                "hz_facts_invalid_value",
+                "Input should be a finite number",
+                path,
+            )
         return expr
 
 
@@ -742,8 +806,9 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
         )
         return frame
     checker = _Checker(src, frame, diags, limit)
+    diags.extend(_null_unknown_columns(src, raw))
     for name in raw.columns:
-        if name not in shapes:
+        if name not in shapes and raw.get_column(name).null_count() < raw.height:
             checker.flag(
                 frame,
                 pl.col(name).is_not_null(),
@@ -794,6 +859,23 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
         if name not in raw.columns:
             out.append(_with_default(pl.lit(None, dtype_of(shape)), model, name).alias(name))
     return _by_id(frame.select(out))
+
+
+def _null_unknown_columns(src: _Source, frame: pl.DataFrame) -> list[Diagnostic]:
+    """Columns of no field that no row gives a value: the column itself is wrong (as ``x:
+    null`` is in a fact file), though no row is."""
+    shapes = model_fields(FACT_KINDS[src.kind])
+    return [
+        Diagnostic(
+            "hz_facts_unknown_field",
+            f"unknown column `{name}` (no row gives it a value)",
+            Span(str(src.path)),
+            field_path=name,
+            help=did_you_mean(name, shapes),
+        )
+        for name in frame.columns
+        if name not in shapes and frame.get_column(name).null_count() == frame.height
+    ]
 
 
 def _by_id(frame: pl.DataFrame) -> pl.DataFrame:
@@ -1030,7 +1112,27 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             continue
         src = _Source(path, kind)
         sources[kind] = src
-        if path.stat().st_size > limits.max_bytes * 64:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            diags.append(
+                Diagnostic(
+                    "hz_facts_unreadable_table",
+                    f"cannot read the table: {exc.strerror}",
+                    Span(str(path)),
+                )
+            )
+            continue
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device is never opened (never waited on)
+            diags.append(
+                Diagnostic(
+                    "hz_facts_not_a_file",
+                    "not a regular file (a directory, FIFO, socket or device): refused unread",
+                    Span(str(path)),
+                )
+            )
+            continue
+        if info.st_size > limits.max_bytes * _TABLE_BYTES:
             diags.append(
                 Diagnostic(
                     "hz_limit_max_bytes", "the table is larger than allowed", Span(str(path))
@@ -1038,12 +1140,12 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             )
             continue
         if kind not in BULK_KINDS:
-            got, read = _read_records(src, diags, limits.max_problems)
+            got, read = _read_records(src, diags, limits)
             if got:
                 records[kind] = got
                 frames[kind] = _record_frame(kind, got, read).with_row_index(_ROW)
             continue
-        raw = _read(src, diags)
+        raw = _read(src, diags, limits)
         if raw is None or raw.height == 0:
             continue
         if raw.height > limits.max_records * 16:

@@ -74,7 +74,7 @@ def _declare(
                 ctx.diags.append(
                     Diagnostic(
                         "hz_usage_bad_override",
-                        f"override {qualified}={raw!r}: expected {problem}",
+                        f"override {qualified}={P.shown(raw)}: expected {problem}",
                         Span("<overrides>"),
                     )
                 )

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from hezhang_rules.facts.bounds import DAYS_MAX, date_in_range, date_range_text
 from hezhang_rules.facts.enums import JurisdictionLevel, Role, UnitType
 
 PERIODS = ("year", "half_year", "quarter", "month")
@@ -58,15 +59,18 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
     if ptype in ("integer", "days"):
         if isinstance(value, bool) or not isinstance(value, int):
             return "a whole number"
-        if ptype == "days" and value < 0:
-            return "a number of days (0 or more)"
+        if ptype == "days" and not 0 <= value <= DAYS_MAX:
+            return f"a number of days from 0 to {DAYS_MAX:,} (facts/bounds.py)"
         return None
     if ptype == "boolean":
         return None if isinstance(value, bool) else "true or false"
     if ptype == "string":
         return None if isinstance(value, str) and value else "a non-empty string"
     if ptype == "date":
-        return None if parse_date(value) else "a date written YYYY-MM-DD"
+        day = parse_date(value)
+        if day is not None and not date_in_range(day):
+            return f"a date from {date_range_text()} (facts/bounds.py)"
+        return None if day else "a date written YYYY-MM-DD"
     if ptype == "month_day":
         return None if isinstance(value, str) and parse_month_day(value) else "a day written MM-DD"
     if ptype == "period":
@@ -89,6 +93,15 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
             return "a `choice` parameter to list its `choices`"
         return None if value in choices else "one of " + ", ".join(choices)
     return f"a known parameter type, not `{ptype}`"
+
+
+def shown(value: Any) -> str:
+    """``value`` as a message shows it: a long number or text is cut (a number of thousands of
+    digits cannot even be written out: Python refuses past 4,300)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"<a whole number of about {value.bit_length() * 30103 // 100000 + 1} digits>"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def convert(ptype: str, value: Any) -> Any:

@@ -20,6 +20,7 @@ from hezhang_rules.compile.plan import (
     Selection,
 )
 from hezhang_rules.diagnostics import did_you_mean
+from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_OFFSET_MAX
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
 from hezhang_rules.rules import model as M
@@ -107,10 +108,24 @@ def _shape(ctx: Ctx, kind: str, path: str, where: PathKey) -> FieldShape | None:
         return None
 
 
+def _bounded(ctx: Ctx, value: Any, lo: int, hi: int, path: PathKey, unit: str) -> Any:
+    """``value`` if it is a whole number from ``lo`` to ``hi`` (facts/bounds.py: dates plus
+    or minus it stay within the calendar the engines compute in); else an error and ``None``."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int) or lo <= value <= hi:
+        return value
+    ctx.error(
+        "hz_compile_value_out_of_range",
+        f"{value} {unit} is outside the supported range {lo:,} to {hi:,} (facts/bounds.py)",
+        path,
+    )
+    return None
+
+
 def _policy(ctx: Ctx, spec: M.PeriodPolicy, path: PathKey) -> PeriodPolicy:
     choices = ("clip", "exempt")
     tenure = ctx.value(spec.tenure, (*path, "tenure"), ("choice",), choices)
     min_days = ctx.value(spec.tenure_min_days, (*path, "tenure_min_days"), ("integer", "days"))
+    min_days = _bounded(ctx, min_days, 0, DAYS_MAX, (*path, "tenure_min_days"), "days")
     in_force = ctx.value(spec.in_force, (*path, "in_force"), ("choice",), choices)
     return PeriodPolicy(tenure or "clip", min_days or 0, in_force or "clip")
 
@@ -170,6 +185,8 @@ def _deadline(
             (*rpath, "due", "month_day"),
         )
     offset = ctx.value(req.due.year_offset, (*rpath, "due", "year_offset"), ("integer",))
+    where = (*rpath, "due", "year_offset")
+    offset = _bounded(ctx, offset, -YEAR_OFFSET_MAX, YEAR_OFFSET_MAX, where, "years")
     inclusive = ctx.value(req.due.inclusive, (*rpath, "due", "inclusive"), ("boolean",))
     if per != "year":
         ctx.error(
@@ -279,6 +296,7 @@ def _response(
     if link is not None:
         _shape(ctx, resp.kind, link, (*rpath, "response", "link"))
     days = ctx.value(req.due.days, (*rpath, "due", "days"), ("days", "integer"))
+    days = _bounded(ctx, days, 0, DAYS_MAX, (*rpath, "due", "days"), "days")
     if req.due.field is not None and t.facts is not None:
         _date_field(ctx, t.facts, req.due.field, (*rpath, "due", "field"))
     return ResponsePlan(

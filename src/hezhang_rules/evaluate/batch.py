@@ -31,6 +31,7 @@ from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.messages import failed_condition, render
 from hezhang_rules.evaluate.periods import ONE_DAY, Period, period_of
 from hezhang_rules.evaluate.world import Holder, World
+from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.schema import get_path
@@ -711,7 +712,10 @@ def run_plan(run: _Run, facts: FactSet, as_of: dt.date) -> Report:
     """Run every rule of ``run.plan`` in plan order and assemble the report.
 
     Shared by the batch evaluator and the live monitor, whose run selects facts differently.
+    An as-of date outside ``facts.bounds`` is a :class:`UsageError` (no period or due date
+    computed from it may leave the calendar).
     """
+    require_as_of(as_of)
     with _collector_paused():
         return _run_plan(run, facts, as_of)
 
@@ -741,7 +745,10 @@ def _run_plan(run: _Run, facts: FactSet, as_of: dt.date) -> Report:
 
 
 def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
-    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report."""
+    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report.
+
+    Raises :class:`UsageError` for an as-of date outside ``facts.bounds``."""
+    require_as_of(as_of)
     return run_plan(_Run(plan, World(facts, as_of)), facts, as_of)
 
 

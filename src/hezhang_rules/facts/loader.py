@@ -55,6 +55,8 @@ _CODE_BY_TYPE = {
     "missing": "hz_facts_missing_field",
     "enum": "hz_facts_invalid_value",
     "literal_error": "hz_facts_invalid_value",
+    "date_out_of_range": "hz_facts_date_out_of_range",  # facts/bounds.py
+    "int_out_of_range": "hz_facts_number_out_of_range",
 }
 
 

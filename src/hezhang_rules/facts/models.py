@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
 from hezhang_rules.facts.enums import (
     ComplaintChannel,
@@ -39,16 +39,19 @@ from hezhang_rules.facts.enums import (
 from hezhang_rules.facts.types import (
     Date,
     Id,
+    Int,
     JurisdictionRef,
     PartyRef,
     PersonRef,
     RiverRef,
     Text,
     UnitRef,
+    Year,
     ref,
 )
 
-Year = StrictInt
+FiniteFloat = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+"""A number with a fraction; NaN and infinities are refused (no measure is infinite)."""
 
 
 class _Model(BaseModel):
@@ -133,7 +136,7 @@ class River(Fact):
     code: Text | None = Field(default=None, title="河流编码")
     jurisdictions: list[JurisdictionRef] = Field(min_length=1, title="流经行政区")
     parent: RiverRef | None = Field(default=None, title="所属河流")
-    length_km: StrictFloat | StrictInt | None = Field(default=None, title="长度(公里)")
+    length_km: FiniteFloat | Int | None = Field(default=None, title="长度(公里)")
 
 
 # --- meetings (art. 4-8, 28) -----------------------------------------------------------------
@@ -204,8 +207,8 @@ class Inspection(Fact):
     jurisdiction: JurisdictionRef | None = Field(default=None, title="行政区")
     rivers: list[RiverRef] | None = Field(default=None, title="巡查河湖")
     method: InspectionMethod = Field(default=InspectionMethod.site_survey, title="巡查方式")
-    duration_minutes: StrictInt | None = Field(default=None, ge=0, title="时长(分钟)")
-    distance_km: StrictFloat | StrictInt | None = Field(default=None, ge=0, title="里程(公里)")
+    duration_minutes: Int | None = Field(default=None, ge=0, title="时长(分钟)")
+    distance_km: FiniteFloat | Int | None = Field(default=None, ge=0, title="里程(公里)")
     record: InspectionRecord | None = Field(default=None, title="巡查记录")
 
 
@@ -341,7 +344,7 @@ class Penalty(Fact):
     case: Annotated[Id, ref("enforcement_cases")] = Field(title="案件")
     unit: UnitRef = Field(title="处罚单位")
     kind: PenaltyKind = Field(title="处罚种类")
-    amount_yuan: StrictFloat | StrictInt | None = Field(default=None, ge=0, title="金额(元)")
+    amount_yuan: FiniteFloat | Int | None = Field(default=None, ge=0, title="金额(元)")
     date: Date = Field(title="处罚日期")
 
 
@@ -387,7 +390,7 @@ class AssessmentPlan(Fact):
     approved_by: PersonRef | None = Field(default=None, title="审定人")
     approved: Date | None = Field(default=None, title="审定日期")
     issued: Date | None = Field(default=None, title="印发日期")
-    weights: dict[str, StrictFloat | StrictInt] | None = Field(default=None, title="赋分权重")
+    weights: dict[str, FiniteFloat | Int] | None = Field(default=None, title="赋分权重")
 
 
 class AssessmentImplementationRules(Fact):
@@ -416,7 +419,7 @@ class AssessmentResult(Fact):
     )
     formal_document: StrictBool = Field(title="正式文件")
     document_number: Text | None = Field(default=None, title="文号")
-    scores: dict[str, StrictFloat | StrictInt] | None = Field(default=None, title="乡镇得分")
+    scores: dict[str, FiniteFloat | Int] | None = Field(default=None, title="乡镇得分")
 
 
 class AssessmentSummary(Fact):
@@ -429,7 +432,7 @@ class AssessmentSummary(Fact):
     reported: Date = Field(title="报送日期")
     recipients: list[PersonRef] = Field(min_length=1, title="报送对象")
     copied_to: list[PersonRef] | None = Field(default=None, title="抄报对象")
-    scores: dict[str, StrictFloat | StrictInt] | None = Field(default=None, title="乡镇得分")
+    scores: dict[str, FiniteFloat | Int] | None = Field(default=None, title="乡镇得分")
 
 
 class Reward(Fact):
