@@ -59,7 +59,7 @@ HOSTILE = {
 FIELDS = {
     "person": ("structure.yaml", "name: 赵文博", "name: {}"),
     "unit": ("structure.yaml", "name: 清河门区河长制办公室", "name: {}"),
-    "jurisdiction": ("structure.yaml", "    name: 清河门区\n", "    name: {}\n"),
+    "jurisdiction": ("structure.yaml", "    name: 河西镇\n", "    name: {}\n"),
     "docno": ("meetings.yaml", "document_number: 清河长办纪〔2021〕1号", "document_number: {}"),
     "decision": ("meetings.yaml", "- 印发《清河门区2021年河长制工作要点》", "- {}"),
     "problem": (
@@ -69,7 +69,7 @@ FIELDS = {
     ),
 }
 HOLDERS = ("person", "unit", "jurisdiction")  # in every format; the rest in the explanations
-HOLDER_IDS = {"person": "p-zhao-wenbo", "unit": "u-office", "jurisdiction": "j-qinghemen"}
+HOLDER_IDS = {"person": "p-zhao-wenbo", "unit": "u-office", "jurisdiction": "j-hexi"}
 FORMULA_STARTS = tuple("=+-@\t\r\n＝＋－＠")
 PEOPLE_FORMATS = ("text", "markdown", "html", "xlsx", "junit")
 CASES = [
@@ -120,9 +120,17 @@ def _one_line(text: str) -> str:
 
 
 PACK = ROOT / "rules" / "qinghemen"
-ARTICLES = ("pack.yaml", "art_005.yaml", "art_006.yaml", "art_016.yaml", "art_019.yaml")
-"""Where the six fields reach findings (the district, the chief, the office, the meeting's
-minutes, the inspection's problem): a quarter of the findings, so each format renders fast."""
+ARTICLES = (
+    "pack.yaml",
+    "art_005.yaml",
+    "art_006.yaml",
+    "art_016.yaml",
+    "art_019.yaml",
+    "art_024.yaml",
+)
+"""Where the six fields reach findings (a township, held by art. 24's evaluation deadline; the
+chief, the office, the meeting's minutes, the inspection's problem): a quarter of the findings,
+so each format renders fast."""
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +272,9 @@ def _check_markdown(md: str, base: str, hostile: str) -> None:
 def _check_junit(out: str, hostile: str) -> None:
     root = ET.fromstring(out.encode("utf-8"))
     seen = [t for el in root.iter() for t in (el.text or "", *el.attrib.values())]
-    for field in HOLDERS:
+    # JUnit names the holders of failures only, and in the example no jurisdiction holds a breach
+    # (the meeting duties are the office's since issue 16): the person and the unit do
+    for field in ("person", "unit"):
         assert any(_shown(_value(hostile, field)) in t for t in seen), field
     try:
         from lxml import etree  # type: ignore[import-not-found]
