@@ -332,7 +332,7 @@ class _Run:
                         holder.source_ids,
                         na,
                         {},
-                        label=p.label,
+                        label=p.label if p.label != "once" else None,  # as _delivered words it
                     )
                     continue
                 mine = facts
@@ -657,6 +657,11 @@ def _too_soon(
     days = (due - max(rule.in_force_from, began)).days + 1
     if need <= 0 or days >= need:
         return None
+    if days <= 0:  # e.g. `--param in_force=` after a once deadline
+        return (
+            "截止日早于办法施行或义务人开始承担义务",
+            "due before the rules took effect or before the duty fell to the holder",
+        )
     return (
         f"自办法施行（或义务人开始承担义务）至截止日仅{days}天，少于{need}天",
         f"only {days} days from the rules taking effect (or the duty falling to the holder) "
