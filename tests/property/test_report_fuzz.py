@@ -35,10 +35,17 @@ from hezhang_rules.report import build_context, render_report
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "qinghemen-2021"
 PACK = ROOT / "rules" / "qinghemen"
-ARTICLES = ("pack.yaml", "art_005.yaml", "art_006.yaml", "art_016.yaml", "art_019.yaml")
+ARTICLES = (
+    "pack.yaml",
+    "art_005.yaml",
+    "art_006.yaml",
+    "art_016.yaml",
+    "art_019.yaml",
+    "art_024.yaml",  # a township holds its evaluation deadline
+)
 AS_OF = dt.date(2022, 1, 10)
 SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
-TARGETS = {"person": "p-zhao-wenbo", "unit": "u-office", "jurisdiction": "j-qinghemen"}
+TARGETS = {"person": "p-zhao-wenbo", "unit": "u-office", "jurisdiction": "j-hexi"}
 MEETING = "mtg-2021-001"
 
 
