@@ -349,11 +349,11 @@ def output_folder(
         if name not in tables and name not in WORLD_FILES:
             continue
         mode = os.lstat(out / name).st_mode
-        what = "a symbolic link" if stat.S_ISLNK(mode) else _kind_of(mode)
-        if what is not None:
+        odd = "a symbolic link" if stat.S_ISLNK(mode) else _kind_of(mode)
+        if odd is not None:
             raise _refuse(
                 "hz_usage_output_not_regular",
-                f"{option} `{text}`: `{name}` is {what}; --force replaces only regular files",
+                f"{option} `{text}`: `{name}` is {odd}; --force replaces only regular files",
                 help="remove it yourself, or give an empty or new directory",
             )
     return out
