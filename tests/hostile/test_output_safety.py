@@ -776,3 +776,177 @@ def test_a_signal_during_the_rename_is_held_until_it_is_done(
     assert line == f"interrupted; already written whole before it: {last_week}"
     assert json.loads(last_week.read_text(encoding="utf-8"))["as_of"] == AS_OF
     assert [p.name for p in last_week.parent.iterdir()] == [last_week.name]
+
+
+# --- breaks found after the first round: links inside inputs, /dev, --force, referred files ---
+
+
+def refused_under(
+    root: Path, argv: list[str], code: str, named: str, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """:func:`refused` for a tree of the test's own: exit 2, ``code`` at ``<command line>``
+    naming ``named``, no traceback, nothing under ``root`` changed. Returns the message."""
+    before = snapshot(root)
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    assert rc == 2, err
+    assert "Traceback" not in err and out == ""
+    first = LINE.match(err.splitlines()[0])
+    assert first is not None, err
+    assert first["code"] == code, err
+    assert named in first["msg"], err
+    assert snapshot(root) == before, "a refused command changed a file"
+    return first["msg"]
+
+
+@pytest.fixture
+def linked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """``facts/structure.yaml -> ../store/structure.yaml`` and ``t/people.jsonl ->
+    ../store/people.jsonl``: folders whose entries are links to files outside them."""
+    (tmp_path / "store").mkdir()
+    shutil.copytree(EXAMPLE, tmp_path / "facts")
+    shutil.move(tmp_path / "facts" / "structure.yaml", tmp_path / "store" / "structure.yaml")
+    (tmp_path / "facts" / "structure.yaml").symlink_to("../store/structure.yaml")
+    argv = ["tables", str(EXAMPLE), "--out", str(tmp_path / "t"), "--format", "jsonl"]
+    assert main(argv) == 0
+    shutil.move(tmp_path / "t" / "people.jsonl", tmp_path / "store" / "people.jsonl")
+    (tmp_path / "t" / "people.jsonl").symlink_to("../store/people.jsonl")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "same-fact").symlink_to(tmp_path / "store" / "structure.yaml")
+    capsys.readouterr()
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_link_in_the_fact_folder_to_a_file_outside_it(
+    fmt: str, linked: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(linked / "facts" / "structure.yaml")
+    argv = ["check", str(linked / "facts"), "--as-of", AS_OF, "--format", fmt, "--output", out]
+    refused_under(linked, argv, IS_INPUT, out, capsys)
+    assert (linked / "store" / "structure.yaml").read_bytes() == (
+        EXAMPLE / "structure.yaml"
+    ).read_bytes()
+
+
+def test_a_link_in_the_table_folder_to_a_file_outside_it(
+    linked: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(linked / "t" / "people.jsonl")
+    argv = ["check", str(linked / "t"), "--as-of", AS_OF, "--format", "jsonl", "--output", out]
+    refused_under(linked, argv, IS_INPUT, out, capsys)
+
+
+def test_a_link_outside_to_a_file_the_fact_folder_reaches_through_a_link(
+    linked: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(linked / "elsewhere" / "same-fact")
+    argv = ["check", str(linked / "facts"), "--as-of", AS_OF, "--output", out]
+    msg = refused_under(linked, argv, IS_INPUT, out, capsys)
+    assert "structure.yaml" in msg
+
+
+def test_dev_stdout_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    link = os.readlink("/dev/stdout")
+    shutil.copytree(EXAMPLE, tmp_path / "facts")
+    argv = ["check", str(tmp_path / "facts"), "--as-of", AS_OF, "--output", "/dev/stdout"]
+    msg = refused_under(tmp_path, argv, NOT_REGULAR, "/dev/stdout", capsys)
+    assert "/dev" in msg
+    assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == link
+
+
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_a_link_to_proc_self_fd_1_is_refused(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "facts")
+    out = tmp_path / "so"
+    out.symlink_to("/proc/self/fd/1")
+    argv = ["check", str(tmp_path / "facts"), "--as-of", AS_OF, "--format", fmt]
+    msg = refused_under(tmp_path, [*argv, "--output", str(out)], NOT_REGULAR, str(out), capsys)
+    assert "/proc/self/fd/1" in msg
+    assert os.readlink(out) == "/proc/self/fd/1"
+
+
+def _plant(where: Path, what: str) -> None:
+    """A FIFO, a directory (holding a file), a socket or a link named like a table."""
+    if what == "fifo":
+        os.mkfifo(where)
+    elif what == "directory":
+        where.mkdir()
+        (where / "keep.txt").write_text("keep\n", encoding="utf-8")
+    elif what == "socket":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(str(where))
+        sock.close()
+    else:
+        victim = where.parent.parent / "victim.txt"
+        victim.write_text("precious\n", encoding="utf-8")
+        where.symlink_to(victim)
+
+
+PLANTED = ["fifo", "directory", "socket", "link"]
+
+
+@pytest.mark.parametrize("what", PLANTED)
+def test_tables_force_replaces_only_regular_files(
+    what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "t"
+    assert main(["tables", str(EXAMPLE), "--out", str(out)]) == 0
+    capsys.readouterr()
+    (out / "people.parquet").unlink()
+    _plant(out / "people.parquet", what)
+    argv = ["tables", str(EXAMPLE), "--out", str(out), "--force"]
+    msg = refused_under(tmp_path, argv, NOT_REGULAR, str(out), capsys)
+    assert "people.parquet" in msg
+
+
+@pytest.mark.parametrize("name", ["people.parquet", "people.jsonl", "README.md"])
+@pytest.mark.parametrize("what", PLANTED)
+def test_synth_force_replaces_or_removes_only_regular_files(
+    name: str, what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "w"
+    argv = ["synth", "--chiefs", "50", "--year", "2021", "--out", str(out)]
+    assert main(argv) == 0
+    capsys.readouterr()
+    (out / name).unlink(missing_ok=True)  # people.jsonl: a stale table synth would remove
+    _plant(out / name, what)
+    msg = refused_under(tmp_path, [*argv, "--force"], NOT_REGULAR, str(out), capsys)
+    assert name in msg
+
+
+@pytest.fixture
+def cited(tmp_path: Path) -> Path:
+    """``rules/qinghemen`` citing ``../../regulation/…`` and a case folder whose case's world
+    lies outside it, all copies under ``tmp_path``."""
+    shutil.copytree(RULES, tmp_path / "rules" / "qinghemen")
+    shutil.copytree(RULES.parents[1] / "regulation", tmp_path / "regulation")
+    shutil.copytree(EXAMPLE, tmp_path / "facts")
+    (tmp_path / "worlds").mkdir()
+    shutil.copy(ROOT / "tests" / "golden" / "_worlds" / "district.yaml", tmp_path / "worlds")
+    (tmp_path / "cases" / "art005").mkdir(parents=True)
+    case = "world: worlds/district.yaml\nas_of: '2022-01-10'\nexpect: []\n"
+    (tmp_path / "cases" / "art005" / "c.yaml").write_text(case, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["check", "todo"])
+def test_the_regulation_text_the_pack_cites_is_an_input(
+    command: str, cited: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = next((cited / "regulation").iterdir())
+    rules = ["--rules", str(cited / "rules" / "qinghemen")]
+    argv = [command, str(cited / "facts"), *rules, "--as-of", AS_OF, "--output", str(source)]
+    refused_under(cited, argv, IS_INPUT, str(source), capsys)
+
+
+@pytest.mark.parametrize("which", ["regulation", "worlds"])
+def test_coverage_keeps_the_pack_source_and_case_worlds(
+    which: str, cited: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = ["--rules", str(cited / "rules" / "qinghemen"), "--cases", str(cited / "cases")]
+    out = next((cited / which).iterdir())
+    argv = ["coverage", *rules, "--output", str(out)]
+    refused_under(cited, argv, IS_INPUT, str(out), capsys)

@@ -4,8 +4,11 @@ Every file or folder named by the user (``--output``, ``--out``) goes through he
 
 * :func:`output_file` / :func:`output_folder` refuse, with exit 2 and a ``<command line>``
   diagnostic naming the path, a target that is a directory (for a file), a device, a FIFO or a
-  socket, or that is (after resolving symbolic links) one of the inputs being read or lies inside
-  a fact folder or rule pack being read. They run before anything is loaded.
+  socket, a path under /dev, /proc or /sys (``/dev/stdout``), or that is (as written or after
+  resolving symbolic links) one of the inputs being read, a file an input folder holds or an
+  input refers to (a pack's regulation text, a case's world), or lies inside a fact folder or
+  rule pack being read; with ``--force``, a table to be replaced that is not a regular file.
+  They run before anything is loaded.
 * :func:`atomic_file` writes through a temporary made exclusively (``O_CREAT | O_EXCL``, a random
   name, never a symbolic link followed) in the target's folder, flushed and synced, then renamed
   over the target: a reader, or a second run writing the same target, sees the old file or one
@@ -83,36 +86,155 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def _clash(target: Path, given: str, reading: Iterable[str | Path]) -> str | None:
-    """How ``target`` (as given: ``given``) would overwrite an input, in words, or ``None``."""
-    real = _real(target)
+KERNEL_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
+"""A file under these is a device or a kernel file in all but name (``/dev/stdout``,
+``/proc/self/fd/1``): a report is never renamed over one."""
+
+_MAX_HOPS = 40
+
+
+def _hops(text: str) -> list[Path]:
+    """Every path ``text`` passes through: as written (absolute, not resolved), each symbolic
+    link's target in turn, and the fully resolved path. A magic link (``/proc/self/fd/1``)
+    resolves to the name of whatever it points at, so the hop through ``/proc`` is kept."""
+    current = os.path.abspath(text)
+    seen = [Path(current)]
+    for _ in range(_MAX_HOPS):
+        parent = os.path.realpath(os.path.dirname(current))
+        leaf = os.path.join(parent, os.path.basename(current))
+        seen.append(Path(leaf))
+        if not os.path.islink(leaf):
+            break
+        try:
+            current = os.path.abspath(os.path.join(parent, os.readlink(leaf)))
+        except OSError:
+            break
+        seen.append(Path(current))
+    seen.append(_real(text))
+    return seen
+
+
+def _kernel_file(text: str) -> Path | None:
+    """The path under /dev, /proc or /sys that ``text`` is or leads to, or ``None``."""
+    for hop in _hops(text):
+        if any(_inside(hop, k) for k in KERNEL_FOLDERS):
+            return hop
+    return None
+
+
+def _under(text: str, kernel: Path) -> str:
+    folder = next(k for k in KERNEL_FOLDERS if _inside(kernel, k))
+    if kernel == Path(os.path.abspath(text)):
+        return f"lies under `{folder}`"
+    return f"leads to `{kernel}` under `{folder}`"
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """Every file a folder holds, at any depth, symbolic links to folders followed (each real
+    folder once)."""
+    seen: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = _real(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        for name in filenames:
+            yield Path(dirpath) / name
+
+
+def _same_file(target: Path, other: Path) -> bool:
+    """``target`` and ``other`` are one file (resolved paths equal, or one inode)."""
+    if _real(target) == _real(other):
+        return True
+    try:
+        return os.path.samefile(target, other)
+    except (OSError, ValueError):
+        return False
+
+
+def _referred(reading: Iterable[str | Path], cases: Iterable[str | Path]) -> list[Path]:
+    """The files an input refers to, which are inputs too: a rule pack's regulation text
+    (``source:`` in ``pack.yaml``, relative to the pack) and the ``world:`` files of the golden
+    cases in ``cases``. An input that cannot be read is left to the command, which reports it."""
+    out: list[Path] = []
     for raw in reading:
+        path = Path(raw)
+        pack = path / "pack.yaml" if path.is_dir() else path
+        if pack.name == "pack.yaml" and pack.is_file():
+            source = _key_of(pack, "source")
+            if source:
+                out.append(pack.parent / source)
+    for raw in cases:
+        if Path(raw).is_dir():
+            out.extend(_case_worlds(Path(raw)))
+    return out
+
+
+def _key_of(path: Path, key: str) -> str | None:
+    from hezhang_rules.source import SourceError, load_document
+
+    try:
+        data = load_document(path).data
+    except (SourceError, OSError, ValueError):
+        return None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _case_worlds(folder: Path) -> Iterator[Path]:
+    """The ``world:`` files of the golden cases in ``folder`` (a case is found as ``lint``
+    finds it)."""
+    from hezhang_rules.lint.cases import find_world, is_case_file
+
+    for path in _folder_files(folder):
+        if path.suffix in (".yaml", ".yml", ".json") and is_case_file(path, folder):
+            world = _key_of(path, "world")
+            found = find_world(path, world) if world else None
+            if found is not None:
+                yield found
+
+
+def _clash(
+    target: Path, given: str, reading: Iterable[str | Path], cases: Iterable[str | Path] = ()
+) -> str | None:
+    """How ``target`` (as given: ``given``) would overwrite an input, in words, or ``None``.
+
+    # INVARIANT: refused when the target, as written (absolute, unresolved) or resolved, lies
+    # inside a folder being read (as written or resolved), or is one file (resolved path or
+    # inode) with an input file, with a file an input folder holds (links followed), or with a
+    # file an input refers to (the regulation text of a pack, a case's world).
+    """
+    reading = [*reading, *cases]
+    here = (Path(os.path.abspath(target)), _real(target))
+    for raw in [*reading, *_referred(reading, cases)]:
         source = Path(raw)
         if not os.path.lexists(source):
             continue
-        real_source = _real(source)
         if source.is_dir():
-            if _inside(real, real_source):
+            folders = (Path(os.path.abspath(source)), _real(source))
+            if any(_inside(t, f) for t in here for f in folders):
                 return f"`{given}` lies inside `{raw}`, a folder being read"
+            for held in _folder_files(source):
+                if _same_file(target, held):
+                    return f"`{given}` is `{held}`, a file in `{raw}`, a folder being read"
             continue
-        same = real == real_source
-        if not same and target.exists():
-            try:
-                same = os.path.samefile(target, source)
-            except OSError:
-                same = False
-        if same:
+        if _same_file(target, source):
             return f"`{given}` is `{raw}`, a file being read"
     return None
 
 
 def output_file(
-    text: str | None, reading: Iterable[str | Path], option: str = "--output"
+    text: str | None,
+    reading: Iterable[str | Path],
+    option: str = "--output",
+    cases: Iterable[str | Path] = (),
 ) -> Path | None:
     """``--output FILE`` checked before any work (exit 2 if it could destroy anything).
 
     ``reading``: every input of the command (fact files and folders, the rule pack, the weights
-    file …). A symbolic link at ``FILE`` to an unrelated file is replaced, not written through.
+    file …); ``cases``: golden case folders read (their cases' worlds are inputs too). A
+    symbolic link at ``FILE`` to an unrelated file is replaced, not written through.
     """
     if not text:
         return None
@@ -143,7 +265,15 @@ def output_file(
             f"{option} `{text}` is {kind}: a report is written only to a regular file",
             help="leave out the option to write to standard output",
         )
-    clash = _clash(out, text, reading)
+    kernel = _kernel_file(text)
+    if kernel is not None:
+        raise _refuse(
+            "hz_usage_output_not_regular",
+            f"{option} `{text}` {_under(text, kernel)}, a device or kernel file in all but "
+            "name: a report is written only to a regular file",
+            help=f"leave out {option} and redirect standard output (`> FILE`)",
+        )
+    clash = _clash(out, text, reading, cases)
     if clash:
         raise _refuse(
             "hz_usage_output_is_input",
@@ -179,12 +309,12 @@ def output_folder(
         raise _refuse(
             "hz_usage_bad_output", f"{option} `{text}` exists and is not a directory: it is {what}"
         )
-    real = _real(out)
+    here = (Path(os.path.abspath(out)), _real(out))  # as written and resolved
     for raw in reading:
         if not os.path.lexists(raw):
             continue
-        source = _real(raw)
-        if _inside(real, source) or _inside(source, real):
+        sources = (Path(os.path.abspath(raw)), _real(raw))
+        if any(_inside(h, s) or _inside(s, h) for h in here for s in sources):
             raise _refuse(
                 "hz_usage_output_is_input",
                 f"{option} `{text}` overlaps `{raw}`, which is being read",
@@ -215,6 +345,17 @@ def output_folder(
             "--force replaces only the tables of a world",
             help="give an empty or new directory",
         )
+    for name in names:  # what --force may replace or remove: regular files only
+        if name not in tables and name not in WORLD_FILES:
+            continue
+        mode = os.lstat(out / name).st_mode
+        odd = "a symbolic link" if stat.S_ISLNK(mode) else _kind_of(mode)
+        if odd is not None:
+            raise _refuse(
+                "hz_usage_output_not_regular",
+                f"{option} `{text}`: `{name}` is {odd}; --force replaces only regular files",
+                help="remove it yourself, or give an empty or new directory",
+            )
     return out
 
 

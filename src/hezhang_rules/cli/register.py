@@ -37,8 +37,8 @@ def run_register(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    reading = [args.rules or default_rules_dir(), *([args.cases] if args.cases else [])]
-    out = output_file(args.output, reading)
+    cases = [args.cases] if args.cases else []
+    out = output_file(args.output, [args.rules or default_rules_dir()], cases=cases)
     plan = load_plan(args.rules, [])
     emit(out, render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {}))
     return EXIT_OK

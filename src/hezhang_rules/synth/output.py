@@ -90,8 +90,8 @@ def remove_stale(out: Path, written: set[str]) -> None:
     for kind in FACT_KINDS:
         for fmt in FORMATS:
             path = out / f"{kind}.{fmt}"
-            if path.name not in written and path.exists():
-                path.unlink()
+            if path.name not in written and path.is_file() and not path.is_symlink():
+                path.unlink()  # a regular file only (the CLI refuses anything else first)
 
 
 # --- maps: Parquet stores dict fields as lists of {key, value}; JSON as objects ---------------
