@@ -4,7 +4,11 @@ Exit codes: 0 no violation (``check``) or clean (``lint``); 1 violations found; 
 or usage; 3 an internal error (an unexpected exception: a bug, reported in one line; set
 ``HEZHANG_DEBUG=1`` for the traceback); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), each
 with one line and nothing written; 141 standard output closed early (``| head``), quietly.
-Diagnostics go to standard error as ``file:line:col: code: message``.
+Diagnostics go to standard error as ``file:line:col: code: message``. The code holds whatever
+happens to the standard streams: a closed or full standard error loses the diagnostics, never the
+exit code; a report that cannot be written to standard output (closed, full) is exit 2 with
+``<stdout>: hz_usage_cannot_write: ...``; an ``OSError`` naming a file that no loader turned into a
+diagnostic is exit 2 with ``FILE: hz_load_unreadable: ...``, not an internal error.
 
 A subcommand is a module here with ``add_parser(subparsers)`` that sets ``func``; add it to
 ``COMMANDS``.
@@ -12,11 +16,14 @@ A subcommand is a module here with ``add_parser(subparsers)`` that sets ``func``
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any, TextIO, cast
 
 from hezhang_rules._version import __version__
 from hezhang_rules.cli import (
@@ -38,6 +45,8 @@ from hezhang_rules.cli.common import (
     EXIT_SIGPIPE,
     EXIT_SIGTERM,
     Parser,
+    say,
+    shown,
 )
 from hezhang_rules.cli.output import (
     caught_signal,
@@ -48,6 +57,7 @@ from hezhang_rules.cli.output import (
     stdout_gone,
 )
 from hezhang_rules.diagnostics import HezhangError
+from hezhang_rules.source import SourceError
 
 COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables)
 
@@ -64,19 +74,37 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, _GuardedStream(real_stdout))
+    if real_stderr is None:  # closed when the process started: what is said there is lost
+        sys.stderr = _Discard()
+    try:
+        code = _main(argv)
+    except SystemExit as exc:  # argparse: --help, --version, a usage error
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+        raise SystemExit(_finish(code)) from None
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+    return _finish(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     with handle_signals():
         try:
             args = build_parser().parse_args(argv)
             code: int = args.func(args)
+            sys.stdout.flush()  # a report that cannot be written is known here, not at exit
             return code
-        except HezhangError as exc:
-            for d in exc.diagnostics:
-                sys.stderr.write(d.render() + "\n")
-            n = len(exc.diagnostics)
-            sys.stderr.write(f"{n} problem{'s' if n != 1 else ''} found\n")
+        except (HezhangError, SourceError) as exc:
+            _diagnose(exc.diagnostics)
             return EXIT_INVALID
         except KeyboardInterrupt:
             return _interrupted()
+        except ReportUnwritableError as exc:
+            remove_temporaries()
+            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {exc.strerror}\n")
+            return EXIT_INVALID
         except Exception as exc:
             if caught_signal() is not None:  # a signal raised inside a library, wrapped by it
                 return _interrupted()
@@ -84,12 +112,114 @@ def main(argv: Sequence[str] | None = None) -> int:
                 remove_temporaries()
                 quiet_stdout()  # the reader of standard output is gone: say nothing more
                 return EXIT_SIGPIPE
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # A loader let the file system's refusal through: still the input's fault.
+                remove_temporaries()
+                name = os.fsdecode(exc.filename)
+                say(f"{shown(name, 200)}: hz_load_unreadable: {exc.strerror or exc}\n")
+                return EXIT_INVALID
             return _internal_error(exc)
+
+
+def _diagnose(diagnostics: Sequence[Any]) -> None:
+    for d in diagnostics:
+        say(d.render() + "\n")
+    n = len(diagnostics)
+    say(f"{n} problem{'s' if n != 1 else ''} found\n")
+
+
+class ReportUnwritableError(OSError):
+    """Standard output refused the report (closed, full, not writable): exit 2, not a bug."""
+
+
+class _GuardedStream:
+    """Standard output as the commands see it: a write the stream refuses raises
+    :class:`ReportUnwritableError` (a broken pipe stays a :class:`BrokenPipeError`), and a stream
+    closed when the process started (``None``) is a stream that refuses every write."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.buffer = _GuardedStream(stream.buffer) if hasattr(stream, "buffer") else self
+
+    def _call(self, name: str, *args: Any) -> Any:
+        if self._stream is None:
+            raise ReportUnwritableError(errno.EBADF, os.strerror(errno.EBADF))
+        try:
+            return getattr(self._stream, name)(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if isinstance(exc, io.UnsupportedOperation):
+                raise
+            raise ReportUnwritableError(exc.errno, exc.strerror or str(exc)) from None
+        except ValueError as exc:  # "I/O operation on closed file"
+            raise ReportUnwritableError(errno.EBADF, str(exc)) from None
+
+    def write(self, data: Any) -> Any:
+        return self._call("write", data)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def isatty(self) -> bool:
+        return self._stream is not None and bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._call("fileno"))
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+class _Discard(io.TextIOBase):
+    """Standard error when there is none: every write succeeds and goes nowhere."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _finish(code: int) -> int:
+    """Flush both standard streams now, so that Python's own flush at exit cannot fail and turn
+    the exit code into 120: a full or closed standard error costs the diagnostics only."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        code = EXIT_SIGPIPE
+    except (OSError, ValueError) as exc:
+        quiet_stdout()
+        if code in (0, 1):
+            reason = getattr(exc, "strerror", None) or str(exc)
+            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+            code = EXIT_INVALID
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        _quiet(sys.stderr)
+    return code
+
+
+def _quiet(stream: Any) -> None:
+    """Point a stream that cannot be written at /dev/null, so what it holds is dropped quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _interrupted() -> int:
     remove_temporaries()
-    sys.stderr.write(interrupted_message() + "\n")
+    say(interrupted_message() + "\n")
     return EXIT_SIGTERM if caught_signal() == signal.SIGTERM else EXIT_SIGINT
 
 
@@ -97,11 +227,14 @@ def _internal_error(exc: Exception) -> int:
     """One line for a bug (never exit 1, which means "violations found")."""
     remove_temporaries()
     if os.environ.get("HEZHANG_DEBUG"):
-        traceback.print_exception(exc, file=sys.stderr)
+        try:
+            traceback.print_exception(exc, file=sys.stderr)
+        except Exception:  # standard error closed or full: the one line below is all
+            pass
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + " …"
-    sys.stderr.write(
+    say(
         f"hezhang-rules: internal error: {type(exc).__name__}: {text} (please report; "
         "rerun with HEZHANG_DEBUG=1 for the traceback); nothing written\n"
     )
