@@ -115,6 +115,7 @@ def _main(argv: Sequence[str] | None) -> int:
             if isinstance(exc, OSError) and exc.filename is not None:
                 # A loader let the file system's refusal through: still the input's fault.
                 remove_temporaries()
+                _debug(exc)
                 name = os.fsdecode(exc.filename)
                 say(f"{shown(name, 200)}: hz_load_unreadable: {exc.strerror or exc}\n")
                 return EXIT_INVALID
@@ -223,14 +224,18 @@ def _interrupted() -> int:
     return EXIT_SIGTERM if caught_signal() == signal.SIGTERM else EXIT_SIGINT
 
 
-def _internal_error(exc: Exception) -> int:
-    """One line for a bug (never exit 1, which means "violations found")."""
-    remove_temporaries()
+def _debug(exc: Exception) -> None:
     if os.environ.get("HEZHANG_DEBUG"):
         try:
             traceback.print_exception(exc, file=sys.stderr)
-        except Exception:  # standard error closed or full: the one line below is all
+        except Exception:  # standard error closed or full: the one line that follows is all
             pass
+
+
+def _internal_error(exc: Exception) -> int:
+    """One line for a bug (never exit 1, which means "violations found")."""
+    remove_temporaries()
+    _debug(exc)
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + " …"
