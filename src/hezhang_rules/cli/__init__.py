@@ -16,6 +16,7 @@ A subcommand is a module here with ``add_parser(subparsers)`` that sets ``func``
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -226,10 +227,9 @@ def _interrupted() -> int:
 
 def _debug(exc: Exception) -> None:
     if os.environ.get("HEZHANG_DEBUG"):
-        try:
+        # standard error closed or full: the one line that follows is all there is
+        with contextlib.suppress(Exception):
             traceback.print_exception(exc, file=sys.stderr)
-        except Exception:  # standard error closed or full: the one line that follows is all
-            pass
 
 
 def _internal_error(exc: Exception) -> int:
