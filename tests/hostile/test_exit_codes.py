@@ -105,6 +105,21 @@ def test_report_that_stdout_refuses_is_2(pack: Path, redirect: str, reason: str,
     assert f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}" in r.err
 
 
+@pytest.mark.parametrize("redirect", [">&-", ">/dev/full"])
+def test_streamed_columnar_report_that_stdout_refuses_is_2(
+    redirect: str, pack: Path, tmp_path: Path
+) -> None:
+    """polars writes the jsonl lines and wraps the stream's refusal in an error of its own."""
+    tables = tmp_path / "t"
+    assert shell(["tables", str(EXAMPLE), "--out", str(tables)], "").code == 0
+    r = shell(
+        ["check", str(tables), "--as-of", AS_OF, "--rules", str(pack), "--format", "jsonl"],
+        redirect,
+    )
+    assert r.code == 2, (r.code, r.err)
+    assert "<stdout>: hz_usage_cannot_write: cannot write the report: " in r.err
+
+
 def test_stdout_and_stderr_both_closed_is_still_2(pack: Path) -> None:
     assert shell(check_args(pack), ">&- 2>&-").code == 2
 

@@ -76,6 +76,7 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     real_stdout, real_stderr = sys.stdout, sys.stderr
+    _REFUSED.clear()
     sys.stdout = cast(TextIO, _GuardedStream(real_stdout))
     if real_stderr is None:  # closed when the process started: what is said there is lost
         sys.stderr = _Discard()
@@ -104,6 +105,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return _interrupted()
         except ReportUnwritableError as exc:
             remove_temporaries()
+            _debug(exc)
             say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {exc.strerror}\n")
             return EXIT_INVALID
         except Exception as exc:
@@ -113,6 +115,12 @@ def _main(argv: Sequence[str] | None) -> int:
                 remove_temporaries()
                 quiet_stdout()  # the reader of standard output is gone: say nothing more
                 return EXIT_SIGPIPE
+            if isinstance(exc, OSError) and _REFUSED:  # standard output's refusal, wrapped
+                remove_temporaries()
+                _debug(exc)
+                reason = _REFUSED[0].strerror
+                say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+                return EXIT_INVALID
             if isinstance(exc, OSError) and exc.filename is not None:
                 # A loader let the file system's refusal through: still the input's fault.
                 remove_temporaries()
@@ -134,35 +142,31 @@ class ReportUnwritableError(OSError):
     """Standard output refused the report (closed, full, not writable): exit 2, not a bug."""
 
 
-class _GuardedStream:
-    """Standard output as the commands see it: a write the stream refuses raises
-    :class:`ReportUnwritableError` (a broken pipe stays a :class:`BrokenPipeError`), and a stream
-    closed when the process started (``None``) is a stream that refuses every write."""
+_REFUSED: list[ReportUnwritableError] = []  # what standard output refused in this run
 
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.buffer = _GuardedStream(stream.buffer) if hasattr(stream, "buffer") else self
+
+class _Guard:
+    """What both guarded layers of standard output share: a write the stream refuses raises
+    :class:`ReportUnwritableError` and is remembered (a library such as polars may wrap it in an
+    exception of its own); a broken pipe stays a :class:`BrokenPipeError`; a stream closed when
+    the process started (``None``) refuses every write."""
+
+    _stream: Any
 
     def _call(self, name: str, *args: Any) -> Any:
-        if self._stream is None:
-            raise ReportUnwritableError(errno.EBADF, os.strerror(errno.EBADF))
         try:
+            if self._stream is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
             return getattr(self._stream, name)(*args)
         except BrokenPipeError:
             raise
-        except OSError as exc:
-            if isinstance(exc, io.UnsupportedOperation):
-                raise
-            raise ReportUnwritableError(exc.errno, exc.strerror or str(exc)) from None
-        except ValueError as exc:  # "I/O operation on closed file"
-            raise ReportUnwritableError(errno.EBADF, str(exc)) from None
-
-    def write(self, data: Any) -> Any:
-        return self._call("write", data)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
+        except io.UnsupportedOperation:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            reason = getattr(exc, "strerror", None) or str(exc)
+            refused = ReportUnwritableError(getattr(exc, "errno", None) or errno.EBADF, reason)
+            _REFUSED.append(refused)
+            raise refused from None
 
     def flush(self) -> None:
         self._call("flush")
@@ -173,10 +177,45 @@ class _GuardedStream:
     def fileno(self) -> int:
         return int(self._call("fileno"))
 
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:  # the real stream is not this object's to close
+        pass
+
     def __getattr__(self, name: str) -> Any:
         if self._stream is None:
             raise AttributeError(name)
         return getattr(self._stream, name)
+
+
+class _GuardedBytes(_Guard, io.BufferedIOBase):
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        return int(self._call("write", data))
+
+
+class _GuardedStream(_Guard, io.TextIOBase):
+    """Standard output as the commands see it (a text stream, so libraries write text to it)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+        self.buffer = _GuardedBytes(getattr(stream, "buffer", None))
+
+    def write(self, data: Any) -> int:
+        return int(self._call("write", data))
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._stream, "encoding", None) or "utf-8")
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self._stream, "errors", None)
 
 
 class _Discard(io.TextIOBase):
