@@ -290,13 +290,20 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
     """Load a rule pack directory; raise :class:`RuleLoadError` with every problem found."""
     root = Path(directory)
     diags: list[Diagnostic] = []
-    if not root.is_dir():
+    try:
+        if not root.is_dir():
+            raise RuleLoadError(
+                [Diagnostic("hz_rule_no_such_dir", "no such rule directory", Span(str(root)))]
+            )
+        listing = sorted(root.iterdir())
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        reason = exc.strerror or type(exc).__name__
         raise RuleLoadError(
-            [Diagnostic("hz_rule_no_such_dir", "no such rule directory", Span(str(root)))]
-        )
+            [Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(root)))]
+        ) from None
     pack = _load_pack(root, diags, limits)
     files: list[LoadedRuleFile] = []
-    for path in sorted(root.iterdir()):
+    for path in listing:
         if path.name == PACK_FILE or path.name.startswith("."):
             continue
         if path.is_dir() and not ARTICLE_FILE.match(path.name):

@@ -4,7 +4,11 @@ Exit codes: 0 no violation (``check``) or clean (``lint``); 1 violations found; 
 or usage; 3 an internal error (an unexpected exception: a bug, reported in one line; set
 ``HEZHANG_DEBUG=1`` for the traceback); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), each
 with one line and nothing written; 141 standard output closed early (``| head``), quietly.
-Diagnostics go to standard error as ``file:line:col: code: message``.
+Diagnostics go to standard error as ``file:line:col: code: message``. The code holds whatever
+happens to the standard streams: a closed or full standard error loses the diagnostics, never the
+exit code; a report that cannot be written to standard output (closed, full) is exit 2 with
+``<stdout>: hz_usage_cannot_write: ...``; an ``OSError`` naming a file that no loader turned into a
+diagnostic is exit 2 with ``FILE: hz_load_unreadable: ...``, not an internal error.
 
 A subcommand is a module here with ``add_parser(subparsers)`` that sets ``func``; add it to
 ``COMMANDS``.
@@ -12,11 +16,15 @@ A subcommand is a module here with ``add_parser(subparsers)`` that sets ``func``
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any, TextIO, cast
 
 from hezhang_rules._version import __version__
 from hezhang_rules.cli import (
@@ -38,6 +46,8 @@ from hezhang_rules.cli.common import (
     EXIT_SIGPIPE,
     EXIT_SIGTERM,
     Parser,
+    say,
+    shown,
 )
 from hezhang_rules.cli.output import (
     caught_signal,
@@ -48,6 +58,7 @@ from hezhang_rules.cli.output import (
     stdout_gone,
 )
 from hezhang_rules.diagnostics import HezhangError
+from hezhang_rules.source import SourceError
 
 COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables)
 
@@ -64,19 +75,39 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    _REFUSED.clear()
+    sys.stdout = cast(TextIO, _GuardedStream(real_stdout))
+    if real_stderr is None:  # closed when the process started: what is said there is lost
+        sys.stderr = _Discard()
+    try:
+        code = _main(argv)
+    except SystemExit as exc:  # argparse: --help, --version, a usage error
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+        raise SystemExit(_finish(code)) from None
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+    return _finish(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     with handle_signals():
         try:
             args = build_parser().parse_args(argv)
             code: int = args.func(args)
+            sys.stdout.flush()  # a report that cannot be written is known here, not at exit
             return code
-        except HezhangError as exc:
-            for d in exc.diagnostics:
-                sys.stderr.write(d.render() + "\n")
-            n = len(exc.diagnostics)
-            sys.stderr.write(f"{n} problem{'s' if n != 1 else ''} found\n")
+        except (HezhangError, SourceError) as exc:
+            _diagnose(exc.diagnostics)
             return EXIT_INVALID
         except KeyboardInterrupt:
             return _interrupted()
+        except ReportUnwritableError as exc:
+            remove_temporaries()
+            _debug(exc)
+            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {exc.strerror}\n")
+            return EXIT_INVALID
         except Exception as exc:
             if caught_signal() is not None:  # a signal raised inside a library, wrapped by it
                 return _interrupted()
@@ -84,24 +115,170 @@ def main(argv: Sequence[str] | None = None) -> int:
                 remove_temporaries()
                 quiet_stdout()  # the reader of standard output is gone: say nothing more
                 return EXIT_SIGPIPE
+            if isinstance(exc, OSError) and _REFUSED:  # standard output's refusal, wrapped
+                remove_temporaries()
+                _debug(exc)
+                reason = _REFUSED[0].strerror
+                say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+                return EXIT_INVALID
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # A loader let the file system's refusal through: still the input's fault.
+                remove_temporaries()
+                _debug(exc)
+                name = os.fsdecode(exc.filename)
+                say(f"{shown(name, 200)}: hz_load_unreadable: {exc.strerror or exc}\n")
+                return EXIT_INVALID
             return _internal_error(exc)
+
+
+def _diagnose(diagnostics: Sequence[Any]) -> None:
+    for d in diagnostics:
+        say(d.render() + "\n")
+    n = len(diagnostics)
+    say(f"{n} problem{'s' if n != 1 else ''} found\n")
+
+
+class ReportUnwritableError(OSError):
+    """Standard output refused the report (closed, full, not writable): exit 2, not a bug."""
+
+
+_REFUSED: list[ReportUnwritableError] = []  # what standard output refused in this run
+
+
+class _Guard:
+    """What both guarded layers of standard output share: a write the stream refuses raises
+    :class:`ReportUnwritableError` and is remembered (a library such as polars may wrap it in an
+    exception of its own); a broken pipe stays a :class:`BrokenPipeError`; a stream closed when
+    the process started (``None``) refuses every write."""
+
+    _stream: Any
+
+    def _call(self, name: str, *args: Any) -> Any:
+        try:
+            if self._stream is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            return getattr(self._stream, name)(*args)
+        except BrokenPipeError:
+            raise
+        except io.UnsupportedOperation:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            reason = getattr(exc, "strerror", None) or str(exc)
+            refused = ReportUnwritableError(getattr(exc, "errno", None) or errno.EBADF, reason)
+            _REFUSED.append(refused)
+            raise refused from None
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def isatty(self) -> bool:
+        return self._stream is not None and bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._call("fileno"))
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:  # the real stream is not this object's to close
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+class _GuardedBytes(_Guard, io.BufferedIOBase):
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        return int(self._call("write", data))
+
+
+class _GuardedStream(_Guard, io.TextIOBase):
+    """Standard output as the commands see it (a text stream, so libraries write text to it)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+        self.buffer = _GuardedBytes(getattr(stream, "buffer", None))
+
+    def write(self, data: Any) -> int:
+        return int(self._call("write", data))
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._stream, "encoding", None) or "utf-8")
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self._stream, "errors", None)
+
+
+class _Discard(io.TextIOBase):
+    """Standard error when there is none: every write succeeds and goes nowhere."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _finish(code: int) -> int:
+    """Flush both standard streams now, so that Python's own flush at exit cannot fail and turn
+    the exit code into 120: a full or closed standard error costs the diagnostics only."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        code = EXIT_SIGPIPE
+    except (OSError, ValueError) as exc:
+        quiet_stdout()
+        if code in (0, 1):
+            reason = getattr(exc, "strerror", None) or str(exc)
+            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+            code = EXIT_INVALID
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        _quiet(sys.stderr)
+    return code
+
+
+def _quiet(stream: Any) -> None:
+    """Point a stream that cannot be written at /dev/null, so what it holds is dropped quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _interrupted() -> int:
     remove_temporaries()
-    sys.stderr.write(interrupted_message() + "\n")
+    say(interrupted_message() + "\n")
     return EXIT_SIGTERM if caught_signal() == signal.SIGTERM else EXIT_SIGINT
+
+
+def _debug(exc: Exception) -> None:
+    if os.environ.get("HEZHANG_DEBUG"):
+        # standard error closed or full: the one line that follows is all there is
+        with contextlib.suppress(Exception):
+            traceback.print_exception(exc, file=sys.stderr)
 
 
 def _internal_error(exc: Exception) -> int:
     """One line for a bug (never exit 1, which means "violations found")."""
     remove_temporaries()
-    if os.environ.get("HEZHANG_DEBUG"):
-        traceback.print_exception(exc, file=sys.stderr)
+    _debug(exc)
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + " …"
-    sys.stderr.write(
+    say(
         f"hezhang-rules: internal error: {type(exc).__name__}: {text} (please report; "
         "rerun with HEZHANG_DEBUG=1 for the traceback); nothing written\n"
     )

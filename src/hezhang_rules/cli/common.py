@@ -130,10 +130,19 @@ def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT
         ) from None
 
 
+def say(text: str) -> None:
+    """Write to standard error, come what may: a closed or full standard error loses the text,
+    never the exit code the command is about to return."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except Exception:  # None (closed at start), ENOSPC, EBADF, ...: nowhere left to say it
+        pass
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own usage errors: exit 2, one line
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"<command line>: hz_usage: {message}\n")
+        say(self.format_usage() + f"<command line>: hz_usage: {message}\n")
         raise SystemExit(EXIT_INVALID)
 
 

@@ -16,6 +16,8 @@ docs/monitor.md ("Stream errors").
 from __future__ import annotations
 
 import argparse
+import fcntl
+import io
 import json
 import os
 import stat
@@ -95,6 +97,16 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 [Diagnostic("hz_load_unreadable", "standard input is closed", Span(name))]
             )
+        if not _readable(stdin):
+            raise UsageError(
+                [
+                    Diagnostic(
+                        "hz_load_unreadable",
+                        "standard input is not open for reading",
+                        Span(name),
+                    )
+                ]
+            )
         stream = stdin
     else:
         stream = _open_stream(args.facts)
@@ -161,3 +173,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
     )
     c.set_defaults(func=run)
+
+
+def _readable(stream: IO[bytes] | IO[str]) -> bool:
+    """Whether a stream's descriptor was opened for reading (``0>FILE`` opens it write-only,
+    and the first read would fail with EBADF)."""
+    try:
+        mode = fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) & os.O_ACCMODE
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return True  # not a descriptor (a test's StringIO): reading will tell
+    return mode != os.O_WRONLY

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, default_rules_dir, load_plan
 from hezhang_rules.cli.output import emit, output_file
+from hezhang_rules.diagnostics import Diagnostic
+from hezhang_rules.lint.cases import CaseError, discover, iter_cases
 from hezhang_rules.report.register import (
     clause_register,
     render_coverage,
@@ -40,8 +42,22 @@ def run_coverage(args: argparse.Namespace) -> int:
     cases = [args.cases] if args.cases else []
     out = output_file(args.output, [args.rules or default_rules_dir()], cases=cases)
     plan = load_plan(args.rules, [])
+    if args.cases:
+        _check_cases(args.cases)
     emit(out, render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {}))
     return EXIT_OK
+
+
+def _check_cases(folder: str) -> None:
+    """Every case file under ``folder`` parses as a case (as ``test`` reads it) before the table
+    counts it: a missing or empty folder, a malformed, unreadable or non-regular case file is a
+    located exit 2, never a table that silently leaves it out."""
+    diags: list[Diagnostic] = []
+    for _path, case in iter_cases(discover([folder])):
+        if isinstance(case, CaseError):
+            diags += case.diagnostics
+    if diags:
+        raise CaseError(diags)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from hezhang_rules.cli.common import (
     EXIT_VIOLATIONS,
     default_rules_dir,
     parse_limits,
+    say,
 )
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
 from hezhang_rules.lint.cases import (
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 break
     sys.stdout.write(to_json(result) if args.format == "json" else render_text(result))
     for d in sorted(result.invalid, key=Diagnostic.sort_key):
-        sys.stderr.write(d.render() + "\n")
+        say(d.render() + "\n")
     if result.invalid:
         return EXIT_INVALID
     return EXIT_VIOLATIONS if result.failed else EXIT_OK

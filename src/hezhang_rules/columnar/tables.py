@@ -104,8 +104,13 @@ def table_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
 
 
 def is_table_folder(paths: Sequence[str | Path]) -> bool:
-    """Whether ``paths`` hold fact tables (then :func:`load_tables` reads them)."""
-    return any(Path(p).exists() and table_files([p]) for p in paths)
+    """Whether ``paths`` hold fact tables (then :func:`load_tables` reads them). A path the file
+    system refuses (a name too long, a folder that cannot be listed) is not: the fact-file loader
+    then says why, located."""
+    try:
+        return any(Path(p).exists() and table_files([p]) for p in paths)
+    except OSError:
+        return False
 
 
 def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
@@ -113,12 +118,17 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
     out = []
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            out.append(
-                Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
-            )
+        try:
+            if not p.exists():
+                out.append(
+                    Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+                )
+                continue
+            listing = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            out.append(Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(p))))
             continue
-        listing = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for x in listing:
             if x.suffix in _RECORD_SUFFIXES:
                 out.append(
@@ -129,13 +139,21 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
                         help="convert them with `hezhang-rules tables`, or audit them separately",
                     )
                 )
-            elif x.suffix in TABLE_SUFFIXES and x.stem not in FACT_KINDS and x.parent == p:
+            elif (
+                x.parent == p
+                and x.suffix.lower() in TABLE_SUFFIXES
+                and not (x.suffix in TABLE_SUFFIXES and x.stem in FACT_KINDS)
+            ):
+                # Names match exactly: `PEOPLE.JSONL` would otherwise be skipped in silence.
+                lower = x.stem.lower() + x.suffix.lower()
                 out.append(
                     Diagnostic(
                         "hz_facts_unknown_kind",
-                        f"`{x.name}` is not named after a fact kind",
+                        f"`{x.name}` is not named after a fact kind (names are lower case)",
                         Span(str(x)),
-                        help=did_you_mean(x.stem, FACT_KINDS),
+                        help=f"did you mean `{lower}`?"
+                        if x.stem.lower() in FACT_KINDS
+                        else did_you_mean(x.stem, FACT_KINDS),
                     )
                 )
     return out

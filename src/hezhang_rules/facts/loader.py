@@ -22,29 +22,37 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     diags: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            # Not only regular files: a FIFO or device named like a fact file is refused when
-            # read (source.read_bytes_bounded), never skipped in silence nor waited on.
-            found = sorted(x for x in p.rglob("*") if x.suffix in FACT_SUFFIXES and not x.is_dir())
-            if not found:
+        try:
+            if p.is_dir():
+                # Not only regular files: a FIFO or device named like a fact file is refused when
+                # read (source.read_bytes_bounded), never skipped in silence nor waited on.
+                found = sorted(
+                    x for x in p.rglob("*") if x.suffix in FACT_SUFFIXES and not x.is_dir()
+                )
+                if not found:
+                    diags.append(
+                        Diagnostic(
+                            "hz_facts_no_files",
+                            f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
+                            Span(str(p)),
+                        )
+                    )
+                out.extend((x, str(x)) for x in found)
+            elif p.is_file():
+                out.append((p, str(p)))
+            elif p.exists():
                 diags.append(
                     Diagnostic(
-                        "hz_facts_no_files",
-                        f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
-                        Span(str(p)),
+                        "hz_facts_no_such_file", "not a regular file or directory", Span(str(p))
                     )
                 )
-            out.extend((x, str(x)) for x in found)
-        elif p.is_file():
-            out.append((p, str(p)))
-        elif p.exists():
-            diags.append(
-                Diagnostic("hz_facts_no_such_file", "not a regular file or directory", Span(str(p)))
-            )
-        else:
-            diags.append(
-                Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
-            )
+            else:
+                diags.append(
+                    Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+                )
+        except OSError as exc:  # a name too long, a folder that cannot be listed
+            reason = exc.strerror or type(exc).__name__
+            diags.append(Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(p))))
     if diags:
         raise FactLoadError(diags)
     return out

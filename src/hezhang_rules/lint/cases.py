@@ -126,22 +126,65 @@ def is_case_file(path: Path, root: Path) -> bool:
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
-    """Case files from files and directories (sorted within a directory); missing: an error."""
+    """Case files from files and directories (sorted within a directory).
+
+    Refused, located: a missing path, a folder with no case file (nothing would be checked),
+    a file named like a case in upper case (``CASE.YAML``: the suffix is matched exactly, as for
+    fact and rule files), a path the file system refuses. A FIFO or device named like a case is
+    kept and refused when read, never skipped in silence.
+    """
     out: list[Path] = []
     diags: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(x for x in sorted(p.rglob("*")) if x.is_file() and is_case_file(x, p))
-        elif p.is_file():
-            out.append(p)
-        else:
+        try:
+            if p.is_dir():
+                found: list[Path] = []
+                for x in sorted(p.rglob("*")):
+                    if x.is_dir() or not is_case_file(x.with_suffix(x.suffix.lower()), p):
+                        continue
+                    if x.suffix in CASE_SUFFIXES:
+                        found.append(x)
+                    else:
+                        diags.append(_upper_case_suffix(x))
+                if not found and not diags:
+                    diags.append(
+                        Diagnostic(
+                            "hz_case_no_files",
+                            "folder holds no case files (*.yaml, *.yml): nothing to check",
+                            Span(str(p)),
+                            help="files and folders whose names start with `_` are worlds",
+                        )
+                    )
+                out.extend(found)
+            elif p.exists() or p.is_symlink():
+                out.append(p)
+            else:
+                diags.append(
+                    Diagnostic(
+                        "hz_case_no_such_file", "no such case file or directory", Span(str(p))
+                    )
+                )
+        except OSError as exc:  # a name too long, a folder that cannot be listed
             diags.append(
-                Diagnostic("hz_case_no_such_file", "no such case file or directory", Span(str(p)))
+                Diagnostic(
+                    "hz_load_unreadable",
+                    f"cannot read: {exc.strerror or type(exc).__name__}",
+                    Span(str(p)),
+                )
             )
     if diags:
         raise CaseError(diags)
     return out
+
+
+def _upper_case_suffix(path: Path) -> Diagnostic:
+    return Diagnostic(
+        "hz_case_bad_suffix",
+        f"`{path.name}` is named like a case file but its suffix is not lower case: not read",
+        Span(str(path)),
+        help=f"rename it `{path.stem}{path.suffix.lower()}`",
+    )
 
 
 def find_case_dir(rules_dir: str | Path) -> Path | None:
@@ -149,8 +192,11 @@ def find_case_dir(rules_dir: str | Path) -> Path | None:
     start = Path(rules_dir).resolve()
     for d in (start, *start.parents):
         candidate = d / "tests" / "golden"
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:  # a name too long: no such folder here (the pack's own load says why)
+            continue
     return None
 
 

@@ -157,7 +157,10 @@ def scan_cases(directory: Path) -> dict[str, dict[str, list[str]]]:
         data = load_document(path, str(rel)).data
         if not isinstance(data, dict):
             continue
-        for e in data.get("expect") or []:
+        expect = data.get("expect")
+        for e in expect if isinstance(expect, list) else []:
+            if not isinstance(e, dict):  # a malformed case: `coverage` refuses it before this
+                continue
             rule_id = str(e.get("id", "")).split("/", 1)[0]
             files = out.setdefault(rule_id, {}).setdefault(str(e.get("status")), [])
             if str(rel) not in files:

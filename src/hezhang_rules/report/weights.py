@@ -145,7 +145,11 @@ def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) 
     """Read and check a weights file against ``plan``; raise :class:`RuleLoadError`."""
     p = Path(path)
     display = str(path)
-    if not p.exists() and not p.is_symlink():
+    try:
+        missing = not p.exists() and not p.is_symlink()
+    except OSError:  # a name too long: check_regular_file below says so, located
+        missing = False
+    if missing:
         raise RuleLoadError(
             [Diagnostic("hz_weights_no_such_file", "no such weights file", Span(display))]
         )
