@@ -7,6 +7,7 @@ editors and terminals can jump to it; fact diagnostics also name the record and 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -46,20 +47,35 @@ class Diagnostic:
         return (span.file, span.line, span.col, self.code, self.message)
 
     def render(self) -> str:
-        where = str(self.span) if self.span else "<input>"
+        """One line (and an indented help line): characters that would break the line or drive
+        the terminal (controls, line separators, lone surrogates) from a file name, a record or
+        an option are written as escapes, and a very long quoted value is cut."""
+        where = _one_line(str(self.span)) if self.span else "<input>"
         text = f"{where}: {self.code}: "
         if self.record:
-            text += f"{self.record}"
-            text += f" field `{self.field_path}`: " if self.field_path else ": "
+            text += _one_line(self.record)
+            text += f" field `{_one_line(self.field_path)}`: " if self.field_path else ": "
         elif self.field_path:
-            text += f"field `{self.field_path}`: "
-        text += self.message
+            text += f"field `{_one_line(self.field_path)}`: "
+        text += _one_line(self.message)
         if self.help:
-            text += f"\n  help: {self.help}"
+            text += f"\n  help: {_one_line(self.help)}"
         return text
 
     def __str__(self) -> str:
         return self.render()
+
+
+_MAX_SHOWN = 2_000  # characters of one part of a diagnostic; past that it is cut, saying so
+
+
+def _one_line(text: str) -> str:
+    out = "".join(
+        repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in text
+    )
+    if len(out) > _MAX_SHOWN:
+        out = out[:_MAX_SHOWN] + f"… ({len(out)} characters)"
+    return out
 
 
 class HezhangError(Exception):

@@ -280,3 +280,40 @@ def test_upper_case_table_names_are_refused(
     r.refused("hz_facts_unknown_kind", str(tables / name))
     assert "did you mean `people.jsonl`?" in r.err
     assert "dangling" not in r.err
+
+
+# --- diagnostics stay one line ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "finding_id",
+    ["art016.x/p-1/\x1b[31mred\x1b[0m", "a\nb", "a\u2028b", "x" * 100_000],
+    ids=["escape_sequence", "newline", "line_separator", "hundred_thousand_characters"],
+)
+def test_explain_never_echoes_an_id_raw(
+    finding_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A finding id is quoted back escaped (no terminal control reaches the screen, no line is
+    split) and cut when very long."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "qinghemen-2021"
+    code = main(["explain", finding_id, str(example), "--as-of", "2022-01-10"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "\x1b" not in err and "\u2028" not in err
+    lines = err.splitlines()
+    assert lines[0].startswith("<command line>: hz_usage_unknown_finding: ")
+    assert len(err) < 5_000
+    assert lines[-1] == "1 problem found"
+    assert all(x.startswith(("<command line>:", "  help:", "1 problem")) for x in lines)
+
+
+def test_a_fact_file_name_with_a_newline_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "a\nb.yaml"
+    bad.write_text("people:\n  - {id: p-1}\n", encoding="utf-8")
+    code = main(["check", str(bad), "--as-of", "2022-01-10"])
+    err = capsys.readouterr().err
+    assert code == 2
+    first = err.splitlines()[0]
+    assert "a\\nb.yaml" in first and "hz_facts_missing_field" in first, err

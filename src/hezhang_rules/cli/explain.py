@@ -15,7 +15,9 @@ from hezhang_rules.report.explain import explain, render_explanation
 
 def _unknown(finding_id: str, report: Report) -> UsageError:
     ids = [f.id for f in report.findings]
-    hint = did_you_mean(finding_id, ids)
+    # a finding id is a rule id, a holder and a period: one of thousands of characters is none,
+    # and comparing it with every id would only cost time
+    hint = did_you_mean(finding_id, ids) if len(finding_id) <= 500 else None
     if hint is None:
         rule = finding_id.split("/", 1)[0]
         same = [i for i in ids if i.startswith(rule + "/")]
