@@ -65,6 +65,18 @@ def _render(page: Path, tmp: Path, screenshot: Path | None = None) -> tuple[str,
 
 
 @pytest.fixture(scope="module")
+def summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+    """The example's counts, from the JSON report (the page must show the same)."""
+    out = tmp_path_factory.mktemp("json") / "report.json"
+    assert (
+        main(["check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json", "--output", str(out)])
+        == 1
+    )
+    counts: dict[str, int] = json.loads(out.read_text(encoding="utf-8"))["summary"]
+    return counts
+
+
+@pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("browser")
     out = d / "report.html"
@@ -88,15 +100,20 @@ def test_console_errors_are_caught(tmp_path: Path) -> None:
     assert any("missingFunction" in line for line in console)
 
 
-def test_example_report_renders_without_console_errors(page: Path, tmp_path: Path) -> None:
+def test_example_report_renders_without_console_errors(
+    page: Path, tmp_path: Path, summary: dict[str, int]
+) -> None:
     shot = tmp_path / "report.png"
     dom, console = _render(page, tmp_path, shot)
     assert console == [], console
     # The summary and the matrix are there, after the script ran (it fills "显示 N 项").
-    assert '<section id="summary">' in dom and '<div class="card violated"><b>54</b>' in dom
+    assert (
+        '<section id="summary">' in dom
+        and f'<div class="card violated"><b>{summary["violated"]}</b>' in dom
+    )
     assert '<table class="matrix">' in dom
     assert len(re.findall(r'<td class="s-violated" data-a=', dom)) > 20
-    assert re.search(r'<span id="shown" data-fmt="[^"]*">显示 393 项</span>', dom)
+    assert re.search(rf'<span id="shown" data-fmt="[^"]*">显示 {summary["total"]} 项</span>', dom)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     print(f"screenshot: {shot}")
@@ -113,7 +130,7 @@ _PROBE = """<script>
   r.total = bodies.length;
   bodies[0].querySelector('tr.row').click();
   r.expanded = !bodies[0].querySelector('tr.detail').hidden;
-  document.querySelector('table.matrix td[data-a="16"][data-c="j-wulongba"]').click();
+  document.querySelector('table.matrix td[data-a="18"][data-c="j-wulongba"]').click();
   r.cell = shown().length;
   r.note = document.getElementById('filter-note').hidden ? '' :
     document.querySelector('#filter-note span').textContent;
@@ -132,7 +149,9 @@ _PROBE = """<script>
 </script></body>"""
 
 
-def test_sorting_filtering_and_expanding_work(page: Path, tmp_path: Path) -> None:
+def test_sorting_filtering_and_expanding_work(
+    page: Path, tmp_path: Path, summary: dict[str, int]
+) -> None:
     static = page.read_text(encoding="utf-8")
     probe = tmp_path / "probe.html"
     probe.write_text(static.replace("</body>", _PROBE), encoding="utf-8")
@@ -141,8 +160,8 @@ def test_sorting_filtering_and_expanding_work(page: Path, tmp_path: Path) -> Non
     m = re.search(r'data-probe="([^"]*)"', dom)
     assert m is not None
     r = json.loads(html.unescape(m.group(1)))
-    assert r["total"] == 393 and r["expanded"] is True
-    assert r["cell"] == static.count('data-a="16" data-c="j-wulongba" data-text=') > 0
-    assert r["note"] == "第16条 × 乌龙坝镇"
-    assert r["violated"] == 54
+    assert r["total"] == summary["total"] and r["expanded"] is True
+    assert r["cell"] == static.count('data-a="18" data-c="j-wulongba" data-text=') > 0
+    assert r["note"] == "第18条 × 乌龙坝镇"
+    assert r["violated"] == summary["violated"]
     assert r["sort"] == "descending" and r["dues"] == sorted(r["dues"], reverse=True)
