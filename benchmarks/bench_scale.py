@@ -72,7 +72,7 @@ def stage_generate(chiefs: int, inspections: int | None, seed: int, out: Path) -
 def stage_check(folder: Path, report: Path, fmt: str) -> dict[str, Any]:
     import hezhang_rules as hz
     from hezhang_rules.columnar import evaluate_tables, load_tables
-    from hezhang_rules.columnar.output import read_parquet_report
+    from hezhang_rules.report.parquet import read_parquet_report, write_columnar
 
     plan = hz.compile_rules(
         hz.load_rules(Path(__file__).resolve().parents[1] / "rules" / "qinghemen")
@@ -88,7 +88,7 @@ def stage_check(folder: Path, report: Path, fmt: str) -> dict[str, Any]:
         with report.open("w", encoding="utf-8") as fh:
             result.write_jsonl(fh)
     else:
-        result.write_parquet(report)
+        write_columnar(result, report)
     t3 = time.perf_counter()
     rss_report = _rss_mb()
     if fmt == "jsonl":

@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import hezhang_rules as hz
-from hezhang_rules.monitor.jsonl import read_lines
+from hezhang_rules.facts.stream import read_lines
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -57,9 +57,11 @@ def main() -> None:
             monitor.submit_many(later)
         report = monitor.report(until)
     batch = hz.evaluate(plan, hz.load_facts([HERE / "qinghemen-2021"]), until)
-    print(f"\n{report.summary.violated} violated, {report.summary.pending} pending, "
-          f"{report.summary.fulfilled} fulfilled on {until}; "
-          f"monitor report == batch report: {report == batch}")
+    print(
+        f"\n{report.summary.violated} violated, {report.summary.pending} pending, "
+        f"{report.summary.fulfilled} fulfilled on {until}; "
+        f"monitor report == batch report: {report == batch}"
+    )
 
 
 if __name__ == "__main__":

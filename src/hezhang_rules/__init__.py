@@ -61,8 +61,8 @@ from hezhang_rules.facts.models import (
     Unit,
 )
 from hezhang_rules.findings import Finding, Report
-from hezhang_rules.loader import RuleSet, load_rules
 from hezhang_rules.monitor import Monitor, MonitorEvent
+from hezhang_rules.rules.loader import RuleSet, load_rules
 
 __all__ = [
     "FACT_KINDS",

@@ -32,8 +32,8 @@ from hezhang_rules.compile.plan import (
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts import FactSet
 from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.lint import cases
 from hezhang_rules.synth import generate
+from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

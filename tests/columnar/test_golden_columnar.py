@@ -25,7 +25,7 @@ from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import FactSet
 from hezhang_rules.findings import Report
-from hezhang_rules.lint import cases
+from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

@@ -36,9 +36,8 @@ from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts import FactSet
 from hezhang_rules.facts.enums import Role
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Person
-from hezhang_rules.lint import cases
 from hezhang_rules.synth import generate
-from hezhang_rules.testing import as_of_dates, default_window, worlds
+from hezhang_rules.testing import as_of_dates, cases, default_window, worlds
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

@@ -20,10 +20,15 @@ import pytest
 
 import hezhang_rules as hz
 from hezhang_rules.columnar import Tables, evaluate_tables, frames_from_facts, write_tables
-from hezhang_rules.columnar.output import HEADER_KEY, read_parquet_report, report_parquet
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.findings import report_lines
 from hezhang_rules.report import render_report
+from hezhang_rules.report.parquet import (
+    HEADER_KEY,
+    read_parquet_report,
+    report_parquet,
+    write_columnar,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "qinghemen-2021"
@@ -59,7 +64,7 @@ def _as_json(row: dict[str, Any]) -> dict[str, Any]:
 def _columnar_bytes(plan: hz.Plan, tables: Tables) -> tuple[bytes, Any]:
     result = evaluate_tables(plan, tables, AS_OF)
     buf = io.BytesIO()
-    result.write_parquet(buf)
+    write_columnar(result, buf)
     return buf.getvalue(), result.run
 
 
@@ -134,15 +139,15 @@ def test_row_groups_are_cut_across_rules(
 ) -> None:
     """Row groups are cut at ROW_GROUP findings whatever the frames handed over: here rules
     are split across groups and groups across rules, and the rows are the same."""
-    from hezhang_rules.columnar import output
+    from hezhang_rules.report import parquet as output
 
     facts = hz.load_facts([EXAMPLE])
     result = evaluate_tables(plan, Tables.from_facts(facts), AS_OF)
     whole = tmp_path / "whole.parquet"
-    result.write_parquet(whole)
+    write_columnar(result, whole)
     small = tmp_path / "small.parquet"
     monkeypatch.setattr(output, "ROW_GROUP", 7)
-    result.write_parquet(small)
+    write_columnar(result, small)
     assert pl.read_parquet(small).equals(pl.read_parquet(whole))
     meta = pl.read_parquet_metadata(small)
     assert meta[HEADER_KEY] == pl.read_parquet_metadata(whole)[HEADER_KEY]

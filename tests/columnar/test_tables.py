@@ -25,8 +25,8 @@ from hezhang_rules.columnar import (
     tables_factset,
     write_tables,
 )
-from hezhang_rules.columnar.frames import frame_of
 from hezhang_rules.diagnostics import FactLoadError
+from hezhang_rules.facts.frames import frame_of
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "qinghemen-2021"

@@ -16,7 +16,7 @@ A case file is readable without the engine's code (OpenFisca-style)::
 
 Files and directories whose names start with ``_`` are worlds, not cases.
 
-The format and the runner are the package's (``hezhang_rules.lint.cases``), shared with
+The format and the runner are the package's (``hezhang_rules.testing.cases``), shared with
 ``hezhang-rules test tests/golden`` and the pytest plugin ``hezhang_rules.testing.pytest_plugin``,
 which also prints the rule coverage of the cases that ran at the end of the session.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from hezhang_rules.lint import cases
+from hezhang_rules.testing import cases
 from hezhang_rules.testing.pytest_plugin import CaseFile, CaseSuite
 from hezhang_rules.testing.pytest_plugin import (
     pytest_terminal_summary as pytest_terminal_summary,  # printed once, plugin or not

@@ -14,7 +14,7 @@ from monitor_feed import monitor_evaluator
 
 from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
-from hezhang_rules.lint import cases
+from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

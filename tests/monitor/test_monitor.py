@@ -14,8 +14,8 @@ import pytest
 import hezhang_rules as hz
 from hezhang_rules.cli import main
 from hezhang_rules.compile import Plan
+from hezhang_rules.facts.stream import read_lines, to_lines
 from hezhang_rules.monitor import rete
-from hezhang_rules.monitor.jsonl import read_lines, to_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "qinghemen-2021"
@@ -37,8 +37,14 @@ def test_report_equals_batch_and_events_follow_the_clock(plan: Plan, example: hz
         assert m.report() == hz.evaluate(plan, example, AS_OF)
         assert [e.finding_id for e in m.events()] == [e.finding_id for e in events]
     kinds = {e.kind for e in events}
-    assert kinds == {"opened", "due_soon", "fulfilled", "fulfilled_late", "violated",
-                     "escalation_opened"}
+    assert kinds == {
+        "opened",
+        "due_soon",
+        "fulfilled",
+        "fulfilled_late",
+        "violated",
+        "escalation_opened",
+    }
     for e in events:
         assert e.finding is not None and e.finding.id == e.finding_id
         if e.kind == "due_soon":
@@ -146,12 +152,13 @@ def test_rulesets_are_generated_data(plan: Plan) -> None:
     # what durable-rules cannot judge on one message stays in Python
     ops = {c.op for s in rete.selections(plan) for c in s.residual}
     assert "refers_to" in ops and "holds_role" in ops
-    assert all(c.op in ("equals", "in", "present") for s in rete.selections(plan)
-               for c in s.compiled)
+    assert all(
+        c.op in ("equals", "in", "present") for s in rete.selections(plan) for c in s.compiled
+    )
 
 
 def test_example_stream_is_current(example: hz.FactSet) -> None:
-    """Regenerate: .venv/bin/python -m hezhang_rules.monitor.jsonl examples/qinghemen-2021
+    """Regenerate: .venv/bin/python -m hezhang_rules.facts.stream examples/qinghemen-2021
     > examples/qinghemen-2021/facts.jsonl"""
     path = EXAMPLE / "facts.jsonl"
     assert path.read_text(encoding="utf-8") == to_lines(example)
@@ -193,8 +200,12 @@ def test_cli_monitor_rejects_a_bad_line(tmp_path: Path) -> None:
 
 def test_platform_example_runs() -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "platform_integration.py"), "--until",
-         "2021-03-15"],
+        [
+            sys.executable,
+            str(ROOT / "examples" / "platform_integration.py"),
+            "--until",
+            "2021-03-15",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -203,8 +214,8 @@ def test_platform_example_runs() -> None:
 
 
 def test_evaluate_live_has_the_evaluator_signature(plan: Plan, example: hz.FactSet) -> None:
-    from hezhang_rules.lint.cases import Evaluator
     from hezhang_rules.monitor import evaluate_live
+    from hezhang_rules.testing.cases import Evaluator
 
     fn: Evaluator = evaluate_live
     assert fn(plan, example, AS_OF) == hz.evaluate(plan, example, AS_OF)
@@ -218,8 +229,14 @@ def test_a_duty_whose_holder_is_gone_before_it_falls_due_is_withdrawn(plan: Plan
             {"id": "j-d", "name": "区", "level": "district"}
         ),
         hz.FACT_KINDS["units"].model_validate(
-            {"id": "u-t", "name": "某镇政府", "type": "township_government", "jurisdiction": "j-d",
-             "established": "2021-05-22", "dissolved": "2021-09-19"}
+            {
+                "id": "u-t",
+                "name": "某镇政府",
+                "type": "township_government",
+                "jurisdiction": "j-d",
+                "established": "2021-05-22",
+                "dissolved": "2021-09-19",
+            }
         ),
     ]
     fid = "art037.township_measures_issued/u-t/once"

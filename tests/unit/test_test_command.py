@@ -1,6 +1,6 @@
 """`hezhang-rules test`: the golden cases through the command line, and the pytest plugin.
 
-The command and pytest share one runner (``hezhang_rules.lint.cases``): the same files pass or
+The command and pytest share one runner (``hezhang_rules.testing.cases``): the same files pass or
 fail the same way in both.
 """
 

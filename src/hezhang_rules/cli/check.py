@@ -25,6 +25,7 @@ from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import FactSet, load_facts
 from hezhang_rules.findings import Report
 from hezhang_rules.report import EQUAL, FORMATS, Weights, build_context, load_weights, render_report
+from hezhang_rules.report.parquet import write_columnar
 from hezhang_rules.source import Limits
 
 _STEPS_ZH = ("读取规则", "读取事实", "评估", "生成报告", "写出")
@@ -73,11 +74,11 @@ def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
     if args.format == "parquet":
         if out is None:  # a few hundred MB for a national year; refused on a terminal
             buf = io.BytesIO()
-            result.write_parquet(buf)
+            write_columnar(result, buf)
             emit(None, buf.getvalue())
         else:
             with atomic_file(out) as fh:
-                result.write_parquet(fh)
+                write_columnar(result, fh)
     elif out is None:
         result.write_jsonl(sys.stdout)
     else:

@@ -19,7 +19,7 @@ from typing import Any
 from hezhang_rules.compile import Plan, compile_rules
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
-from hezhang_rules.loader import load_rules
+from hezhang_rules.rules.loader import load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2

@@ -9,8 +9,8 @@ from hezhang_rules.cli.check import add_limit_option
 from hezhang_rules.cli.common import EXIT_OK, default_rules_dir, parse_limits
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.lint import lint_pack
-from hezhang_rules.lint.cases import find_case_dir
 from hezhang_rules.report.register import unaccounted
+from hezhang_rules.testing.cases import find_case_dir
 
 
 def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:

@@ -33,8 +33,8 @@ from hezhang_rules.cli.common import (
     parse_limits,
 )
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError
+from hezhang_rules.facts.stream import read_stream
 from hezhang_rules.monitor import Monitor, MonitorEvent
-from hezhang_rules.monitor.jsonl import read_stream
 
 
 def _event_line(e: MonitorEvent) -> str:

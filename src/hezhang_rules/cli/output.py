@@ -185,7 +185,7 @@ def _key_of(path: Path, key: str) -> str | None:
 def _case_worlds(folder: Path) -> Iterator[Path]:
     """The ``world:`` files of the golden cases in ``folder`` (a case is found as ``lint``
     finds it)."""
-    from hezhang_rules.lint.cases import find_world, is_case_file
+    from hezhang_rules.testing.cases import find_world, is_case_file
 
     for path in _folder_files(folder):
         if path.suffix in (".yaml", ".yml", ".json") and is_case_file(path, folder):

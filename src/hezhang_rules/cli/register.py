@@ -10,13 +10,13 @@ from pathlib import Path
 from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, default_rules_dir, load_plan
 from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.diagnostics import Diagnostic
-from hezhang_rules.lint.cases import CaseError, discover, iter_cases
 from hezhang_rules.report.register import (
     clause_register,
     render_coverage,
     render_register,
     scan_cases,
 )
+from hezhang_rules.testing.cases import CaseError, discover, iter_cases
 
 
 def run_register(args: argparse.Namespace) -> int:

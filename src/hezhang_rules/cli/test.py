@@ -21,7 +21,7 @@ from hezhang_rules.cli.common import (
     say,
 )
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
-from hezhang_rules.lint.cases import (
+from hezhang_rules.testing.cases import (
     EVALUATORS,
     KNOWN_EVALUATORS,
     CaseError,
@@ -29,8 +29,8 @@ from hezhang_rules.lint.cases import (
     discover,
     find_case_dir,
 )
-from hezhang_rules.lint.cases import iter_cases as parse_cases
-from hezhang_rules.lint.results import TestRun, render_text, to_json
+from hezhang_rules.testing.cases import iter_cases as parse_cases
+from hezhang_rules.testing.results import TestRun, render_text, to_json
 
 
 def run(args: argparse.Namespace) -> int:

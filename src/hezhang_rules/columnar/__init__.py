@@ -12,8 +12,8 @@ from hezhang_rules.columnar.evaluate import (
     evaluate_columnar,
     evaluate_tables,
 )
-from hezhang_rules.columnar.frames import frames_from_facts, write_tables
-from hezhang_rules.columnar.tables import (
+from hezhang_rules.facts.frames import frames_from_facts, write_tables
+from hezhang_rules.facts.tables import (
     Tables,
     is_table_folder,
     load_tables,

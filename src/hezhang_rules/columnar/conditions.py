@@ -28,10 +28,10 @@ from pydantic import BaseModel
 
 from hezhang_rules.columnar.exprs import in_expr, path_expr, plain
 from hezhang_rules.columnar.holders import appointments_to
-from hezhang_rules.columnar.tables import Tables
 from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
+from hezhang_rules.facts.tables import Tables
 
 _FID = "__fid"
 _FDAY = "__fday"

@@ -28,9 +28,9 @@ article; ``columnar_rule`` names a rule's shape):
   on a thread beside the columnar rules.
 
 Findings of both parts become finding columns (``columnar.exprs.finding_struct``; the batch
-part's through ``columnar.output.finding_columns``), rule by rule in report order, and from them
+part's through ``report.parquet.finding_columns``), rule by rule in report order, and from them
 JSON lines (sorted keys, compact, assembled as polars string columns) or the rows of a Parquet
-report (``columnar.output``), so the report streams to a file and never exists as one Python
+report (``report.parquet``), so the report streams to a file and never exists as one Python
 object; ``ColumnarReport.to_report()`` builds the
 :class:`~hezhang_rules.findings.Report` for small worlds and tests, where it equals
 ``hezhang_rules.evaluate`` on the same facts.
@@ -45,7 +45,6 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
@@ -57,7 +56,9 @@ from hezhang_rules.columnar.exprs import (
     KEYS,
     Build,
     Part,
+    by_rule,
     escape_column,
+    finding_columns,
     finding_struct,
     json_text,
     lines_of,
@@ -70,7 +71,6 @@ from hezhang_rules.columnar.exprs import (
     top_scalar,
     where_expr,
 )
-from hezhang_rules.columnar.frames import frame_of
 from hezhang_rules.columnar.holders import (
     NA_SCHEMA,
     PERIOD_MONTHS,
@@ -79,7 +79,6 @@ from hezhang_rules.columnar.holders import (
     post_instances,
     spec_instances,
 )
-from hezhang_rules.columnar.output import by_rule, finding_columns, write_parquet
 from hezhang_rules.columnar.response import (
     columnar_response,
     date_field,
@@ -88,7 +87,6 @@ from hezhang_rules.columnar.response import (
     holder_names,
     holders_on_days,
 )
-from hezhang_rules.columnar.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.compile.plan import (
     Cond,
     CountPlan,
@@ -108,8 +106,10 @@ from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
+from hezhang_rules.facts.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.findings import (
     STATUSES,
     Finding,
@@ -250,11 +250,6 @@ class ColumnarReport:
                 pending = pool.submit(write, frame)
             if pending is not None:
                 pending.result()
-
-    def write_parquet(self, target: str | Path | IO[bytes]) -> None:
-        """The Parquet report (``columnar.output``), streamed rule by rule."""
-        header = header_line(self.as_of, self.run, self.summary)
-        write_parquet(self.rule_builds(), self.rules, header, target)
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from pydantic_core import to_jsonable_python
 
 from hezhang_rules.compile.plan import PlanRule
 from hezhang_rules.evaluate.messages import STATUS_EN, STATUS_ZH
 from hezhang_rules.evaluate.periods import label_zh
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import model_fields
+from hezhang_rules.findings import Finding
 
 KEYS = ("article", "rule_id", "holder_id", "period_start", "id")
 """Report order inside the findings of one article (see ``findings.finding_order``)."""
@@ -420,3 +422,48 @@ def unescape_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         return frame
     plain = [None if v is None else json.loads(f'"{v}"') for v in values.gather(rows).to_list()]
     return frame.with_columns(values.scatter(rows, pl.Series(plain, dtype=pl.String)))
+
+
+def finding_columns(found: list[Finding]) -> pl.DataFrame:
+    """``Finding`` objects → finding columns (in their order), texts escaped as the columnar
+    rules escape them."""
+    frame = pl.DataFrame(
+        {
+            "article": [f.article for f in found],
+            "rule_id": [f.rule_id for f in found],
+            "holder_id": [f.holder.id for f in found],
+            "period_start": [f.period.start for f in found],
+            "id": [f.id for f in found],
+            "status": [f.status for f in found],
+            "details": [
+                json.dumps(
+                    to_jsonable_python(f.details),
+                    ensure_ascii=False,
+                    sort_keys=True,
+                    separators=(",", ":"),
+                )
+                for f in found
+            ],
+            "due": [f.due for f in found],
+            "escalated_from": [f.escalated_from for f in found],
+            "evidence": [json.dumps(f.evidence, separators=(",", ":")) for f in found],
+            "hkind": [f.holder.kind for f in found],
+            "holder_name": [f.holder.name for f in found],
+            "msg_en": [f.message.en for f in found],
+            "msg_zh": [f.message.zh for f in found],
+            "period_end": [f.period.end for f in found],
+            "label": [f.period.label for f in found],
+            "subject": [f.subject for f in found],
+        },
+        schema=FINDING_COLUMNS,
+    )
+    for column in ("holder_name", "msg_en", "msg_zh", "label"):  # text that may need escaping
+        frame = escape_column(frame, column)
+    return frame
+
+
+def by_rule(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Finding columns of several rules (in report order) → one frame per rule, in order."""
+    if not frame.height:
+        return
+    yield from frame.partition_by("rule_id", maintain_order=True)

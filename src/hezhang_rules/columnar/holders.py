@@ -27,13 +27,13 @@ from typing import Any
 
 import polars as pl
 
-from hezhang_rules.columnar.frames import frame_of
-from hezhang_rules.columnar.tables import Tables
 from hezhang_rules.compile.plan import CountPlan, ForbidPlan, PlanRule
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
+from hezhang_rules.facts.frames import frame_of
+from hezhang_rules.facts.tables import Tables
 
 # The months in each kind of period (every one lies inside a calendar year).
 PERIOD_MONTHS = {"year": 12, "half_year": 6, "quarter": 3, "month": 1}

@@ -36,14 +36,14 @@ from hezhang_rules.columnar.exprs import (
     status_expr,
     top_scalar,
 )
-from hezhang_rules.columnar.frames import struct_of
-from hezhang_rules.columnar.tables import Tables
 from hezhang_rules.compile.plan import PlanRule, ResponsePlan
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
+from hezhang_rules.facts.frames import struct_of
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import PathError, model_fields, resolve_path
+from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import Finding
 
 # --- which rules ---------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from hezhang_rules.compile.plan import (
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import PathError, resolve_path
-from hezhang_rules.loader import LoadedRuleFile, RuleSet
 from hezhang_rules.rules import model as M
+from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
 
 
 def _declare(

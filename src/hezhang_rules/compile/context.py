@@ -7,8 +7,8 @@ from typing import Any
 
 from hezhang_rules.compile.plan import ParamUse
 from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean
-from hezhang_rules.loader import LoadedRuleFile, RuleSet
 from hezhang_rules.rules import model as M
+from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
 
 PathKey = tuple[str | int, ...]
 

@@ -89,7 +89,7 @@ class FactSet:
 
         ``origins`` maps ``id(record)`` to where it was read, for located diagnostics.
         ``digest``: the digest of the source the records came from, when it has its own (fact
-        tables are digested as columns, see ``columnar.tables``), so a report over them names
+        tables are digested as columns, see ``facts.tables``), so a report over them names
         the same facts digest whichever evaluator made it. ``references_checked``: the caller
         has checked every reference already (fact tables, in columns); ids are still checked.
         """

@@ -22,7 +22,7 @@ from hezhang_rules.lint.coverage import coverage_problems, index_cases
 from hezhang_rules.lint.locate import Locator
 from hezhang_rules.lint.params import parameter_basis, unused_parameters
 from hezhang_rules.lint.reach import reach_problems
-from hezhang_rules.loader import RuleSet, load_rules
+from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 
 PlanCheck = Callable[[Plan], list[Diagnostic]]

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from hezhang_rules.diagnostics import Diagnostic
-from hezhang_rules.loader import RuleSet
+from hezhang_rules.rules.loader import RuleSet
 from hezhang_rules.source import DEFAULT_LIMITS, Limits, SourceError, read_text
 
 _ARTICLE = re.compile(r"^\s*第([零〇一二两三四五六七八九十百千\d]+)条")

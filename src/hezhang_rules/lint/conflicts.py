@@ -2,7 +2,7 @@
 
 ``hz_lint_duty_conflict``: a prohibition forbids every act that would meet an obligation of the
 same holder while both are in force: the obligation's facts are of the forbidden kind, every
-one of them meets the prohibition's ``where`` (implication, see ``lint.logic``), the
+one of them meets the prohibition's ``where`` (implication, see ``compile.logic``), the
 prohibition's ``bind`` is part of the obligation's, and some holder can hold both.
 
 ``hz_lint_deadline_conflict``: two deadline rules ask the same holders for the same deliverable
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import combinations
 
+from hezhang_rules.compile.logic import contradiction, equivalent, implies, meet
 from hezhang_rules.compile.plan import (
     DeadlinePlan,
     ForbidPlan,
@@ -29,7 +30,6 @@ from hezhang_rules.compile.plan import (
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.lint.locate import Locator, holder_kinds, selection_of, unit_atoms
-from hezhang_rules.lint.logic import contradiction, equivalent, implies, meet
 
 _SAMPLE_YEARS = (2001, 2004)  # a common and a leap year: any two due dates that differ, differ here
 

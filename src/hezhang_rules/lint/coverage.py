@@ -14,8 +14,8 @@ from pathlib import Path
 
 from hezhang_rules.compile import Plan
 from hezhang_rules.diagnostics import Diagnostic, did_you_mean
-from hezhang_rules.lint.cases import COMPLIANT, VIOLATING, CaseError, discover, iter_cases
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
+from hezhang_rules.testing.cases import COMPLIANT, VIOLATING, CaseError, discover, iter_cases
 
 
 @dataclass

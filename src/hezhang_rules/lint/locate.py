@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from hezhang_rules.compile.logic import Atom, atoms, field_info
 from hezhang_rules.compile.plan import (
     Cond,
     EvidencePlan,
@@ -15,8 +16,7 @@ from hezhang_rules.compile.plan import (
 )
 from hezhang_rules.diagnostics import Span
 from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.lint.logic import Atom, atoms, field_info
-from hezhang_rules.loader import LoadedRuleFile, RuleSet
+from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
 
 PathKey = tuple[str | int, ...]
 HOLDER_KIND = {"post": "people", "unit": "units", "jurisdiction": "jurisdictions"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.diagnostics import Diagnostic
-from hezhang_rules.loader import RuleSet
+from hezhang_rules.rules.loader import RuleSet
 from hezhang_rules.rules.model import BASIS_TYPES
 
 

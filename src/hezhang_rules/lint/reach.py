@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hezhang_rules.compile.logic import Atom, atoms, contradiction
 from hezhang_rules.compile.plan import (
     CountPlan,
     DeadlinePlan,
@@ -24,7 +25,6 @@ from hezhang_rules.compile.plan import (
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.lint.locate import Locator, PathKey, unit_atoms
-from hezhang_rules.lint.logic import Atom, atoms, contradiction
 
 # Statuses each requirement type can give (rule-format.md §8): a count's fulfilling act lies in
 # its period, a prohibition is broken or not, a record shows its elements or it does not.

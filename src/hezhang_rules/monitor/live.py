@@ -291,7 +291,7 @@ class Monitor:
 def evaluate_live(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
     """The batch evaluator's signature on the monitor: submit every fact, advance, report.
 
-    For case runners (``lint.cases.EVALUATORS``); facts go in the fact set's order.
+    For case runners (``testing.cases.EVALUATORS``); facts go in the fact set's order.
     """
     with Monitor(plan) as m:
         m.submit_many(facts)

@@ -11,13 +11,13 @@ import json
 from collections.abc import Callable
 from itertools import groupby
 
-from hezhang_rules.columnar.output import report_parquet
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
 from hezhang_rules.report.i18n import GROUP, MARK, STATUS, basis_name, due_marked
 from hezhang_rules.report.junit import render_junit
+from hezhang_rules.report.parquet import report_parquet
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
@@ -309,7 +309,7 @@ def render_report(
         return render_xlsx(report, plan, ctx, weights, lang, within)
     if fmt == "junit":
         return render_junit(report, plan, lang)
-    if fmt == "parquet":  # the jsonl report's fields as columns (columnar.output)
+    if fmt == "parquet":  # the jsonl report's fields as columns (report.parquet)
         buf = io.BytesIO()
         report_parquet(report, plan, buf)
         return buf.getvalue()

@@ -18,6 +18,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from hezhang_rules.compile.logic import DEREF, atoms, field_info, satisfying
 from hezhang_rules.compile.plan import (
     CountPlan,
     DeadlinePlan,
@@ -32,7 +33,6 @@ from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import get_path, model_fields
 from hezhang_rules.findings import Finding
-from hezhang_rules.lint.logic import DEREF, atoms, field_info, satisfying
 from hezhang_rules.testing.plan_reads import default_window
 from hezhang_rules.testing.records import Knobs, Pool, RecordMaker, Skip
 

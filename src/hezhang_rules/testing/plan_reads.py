@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from hezhang_rules.compile.logic import DEREF, atoms, field_info, satisfying
 from hezhang_rules.compile.plan import (
     Cond,
     EvidencePlan,
@@ -19,7 +20,6 @@ from hezhang_rules.compile.plan import (
     RoleTest,
 )
 from hezhang_rules.facts.models import FACT_KINDS
-from hezhang_rules.lint.logic import DEREF, atoms, field_info, satisfying
 
 DEFAULT_WINDOW = (dt.date(2019, 1, 1), dt.date(2023, 12, 31))
 """The date window of worlds generated without a plan (any window will do)."""

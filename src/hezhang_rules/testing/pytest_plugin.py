@@ -17,7 +17,7 @@ Installed with the package (entry point ``pytest11``), so it is active wherever
           return SUITE.collect(parent, file_path)
 
 Each case file becomes one test per evaluator (``case.yaml::batch``). The run uses the same
-runner as ``hezhang-rules test`` (:mod:`hezhang_rules.lint.cases`). At the end the terminal
+runner as ``hezhang-rules test`` (:mod:`hezhang_rules.testing.cases`). At the end the terminal
 summary prints, per evaluator, ``rule coverage: N/M rules with passing compliant and violating
 cases``, computed from the cases that ran.
 """
@@ -31,7 +31,8 @@ from typing import Any
 import pytest
 
 from hezhang_rules.diagnostics import HezhangError
-from hezhang_rules.lint.cases import (
+from hezhang_rules.source import DEFAULT_LIMITS, Limits
+from hezhang_rules.testing.cases import (
     EVALUATORS,
     Case,
     CaseResult,
@@ -41,8 +42,7 @@ from hezhang_rules.lint.cases import (
     load_case,
     tally,
 )
-from hezhang_rules.lint.results import coverage_line
-from hezhang_rules.source import DEFAULT_LIMITS, Limits
+from hezhang_rules.testing.results import coverage_line
 
 _SUITES = pytest.StashKey[dict[Path, "CaseSuite"]]()
 _RESULTS = pytest.StashKey[list[tuple["CaseSuite", CaseResult]]]()

@@ -44,8 +44,8 @@ from hezhang_rules.facts.loader import records_from_document
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.types import Date
 from hezhang_rules.findings import Report, Status
-from hezhang_rules.loader import RuleSet, load_rules
 from hezhang_rules.monitor import evaluate_live
+from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
 CASE_SUFFIXES = (".yaml", ".yml")

@@ -28,16 +28,16 @@ from typing import IO, Any
 
 import polars as pl
 from polars.io.plugins import register_io_source
-from pydantic_core import to_jsonable_python
 
+from hezhang_rules.columnar.evaluate import ColumnarReport
 from hezhang_rules.columnar.exprs import (
-    FINDING_COLUMNS,
     REPORT_SCHEMA,
-    escape_column,
+    by_rule,
+    finding_columns,
     parquet_of,
 )
 from hezhang_rules.compile.plan import Plan, PlanRule
-from hezhang_rules.findings import Finding, Report, header_line
+from hezhang_rules.findings import Report, header_line
 
 HEADER_KEY = "hezhang_rules.header"
 """The Parquet report's metadata key holding the ``jsonl`` header line."""
@@ -46,51 +46,6 @@ ROW_GROUP = 250_000
 """Findings per row group of a Parquet report."""
 
 _MAKERS = 2  # builds made side by side (two cores; three measured about the same)
-
-
-def finding_columns(found: list[Finding]) -> pl.DataFrame:
-    """``Finding`` objects → finding columns (in their order), texts escaped as the columnar
-    rules escape them."""
-    frame = pl.DataFrame(
-        {
-            "article": [f.article for f in found],
-            "rule_id": [f.rule_id for f in found],
-            "holder_id": [f.holder.id for f in found],
-            "period_start": [f.period.start for f in found],
-            "id": [f.id for f in found],
-            "status": [f.status for f in found],
-            "details": [
-                json.dumps(
-                    to_jsonable_python(f.details),
-                    ensure_ascii=False,
-                    sort_keys=True,
-                    separators=(",", ":"),
-                )
-                for f in found
-            ],
-            "due": [f.due for f in found],
-            "escalated_from": [f.escalated_from for f in found],
-            "evidence": [json.dumps(f.evidence, separators=(",", ":")) for f in found],
-            "hkind": [f.holder.kind for f in found],
-            "holder_name": [f.holder.name for f in found],
-            "msg_en": [f.message.en for f in found],
-            "msg_zh": [f.message.zh for f in found],
-            "period_end": [f.period.end for f in found],
-            "label": [f.period.label for f in found],
-            "subject": [f.subject for f in found],
-        },
-        schema=FINDING_COLUMNS,
-    )
-    for column in ("holder_name", "msg_en", "msg_zh", "label"):  # text that may need escaping
-        frame = escape_column(frame, column)
-    return frame
-
-
-def by_rule(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """Finding columns of several rules (in report order) → one frame per rule, in order."""
-    if not frame.height:
-        return
-    yield from frame.partition_by("rule_id", maintain_order=True)
 
 
 def write_parquet(
@@ -187,3 +142,9 @@ __all__ = [
     "report_parquet",
     "write_parquet",
 ]
+
+
+def write_columnar(result: ColumnarReport, target: str | Path | IO[bytes]) -> None:
+    """The Parquet report of a columnar run, streamed rule by rule."""
+    header = header_line(result.as_of, result.run, result.summary)
+    write_parquet(result.rule_builds(), result.rules, header, target)

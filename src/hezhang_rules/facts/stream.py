@@ -4,7 +4,7 @@ The envelope keeps the fact kind apart from records that have a ``kind`` field o
 (meetings). Write a fact set as lines (chronological: undated structure first, then by the fact's
 own date, then id)::
 
-    .venv/bin/python -m hezhang_rules.monitor.jsonl examples/qinghemen-2021 \
+    .venv/bin/python -m hezhang_rules.facts.stream examples/qinghemen-2021 \
         > examples/qinghemen-2021/facts.jsonl
 """
 

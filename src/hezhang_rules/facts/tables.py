@@ -44,15 +44,15 @@ import polars as pl
 from pydantic import BaseModel, StringConstraints, ValidationError
 from pydantic_core import PydanticUndefined
 
-from hezhang_rules.columnar import guards
-from hezhang_rules.columnar.frames import dtype_of, frames_from_facts, row_record
-from hezhang_rules.columnar.lines import BOM, LineReader
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.facts import table_guards as guards
 from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, INT_MAX, INT_MIN
 from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.facts.frames import dtype_of, frames_from_facts, row_record
 from hezhang_rules.facts.loader import validation_diagnostics
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.facts.table_lines import BOM, LineReader
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 
 TABLE_SUFFIXES = (".parquet", ".jsonl")
@@ -256,7 +256,7 @@ def _flat(model: type[BaseModel]) -> bool:
 
 def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame | None:
     """The table as polars reads it, after the strict checks of its format (JSON lines: every
-    line, ``columnar.lines``; Parquet: its schema, its column types and its dates)."""
+    line, ``facts.table_lines``; Parquet: its schema, its column types and its dates)."""
     if src.lines:
         reader = _line_reader(src, limits)
         reader.check()

@@ -9,7 +9,7 @@ from typing import Any
 
 from hezhang_rules.compile import Plan
 from hezhang_rules.diagnostics import Diagnostic
-from hezhang_rules.lint.cases import CaseResult, RuleTally, tally
+from hezhang_rules.testing.cases import CaseResult, RuleTally, tally
 
 
 @dataclass
