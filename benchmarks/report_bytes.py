@@ -34,11 +34,16 @@ CLI = [sys.executable, "-m", "hezhang_rules.cli"]
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
 EXPLAIN = (
     "art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2",
-    "art009.general_chief_meeting_yearly/j-qinghemen/2021",
+    "art005.general_chief_meeting_yearly/u-office/2021",
 )
 
 
 def cli(args: list[str], out: Path | None = None) -> None:
+    target = out or (Path(args[args.index("--output") + 1]) if "--output" in args else None)
+    if target is None and "--out" in args:
+        target = Path(args[args.index("--out") + 1])
+    if target is not None and target.exists():
+        return  # written by an earlier, interrupted run
     done = subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, check=False)
     if done.returncode not in (0, 1):
         sys.exit(f"exit {done.returncode}: {' '.join(args)}\n{done.stderr.decode()}")
@@ -47,13 +52,24 @@ def cli(args: list[str], out: Path | None = None) -> None:
 
 
 def write_all(dest: Path, province: bool) -> None:
-    dest.mkdir(parents=True, exist_ok=False)
+    dest.mkdir(parents=True, exist_ok=True)
     worlds = dest / "worlds"
-    worlds.mkdir()
+    worlds.mkdir(exist_ok=True)
     cli(["tables", str(EXAMPLE), "--out", str(worlds / "example-tables")])
     cli(["synth", "--chiefs", "2000", "--year", "2021", "--out", str(worlds / "s2k")])
-    cli(["synth", "--chiefs", "2000", "--year", "2021", "--format", "jsonl",
-         "--out", str(worlds / "s2k-jsonl")])
+    cli(
+        [
+            "synth",
+            "--chiefs",
+            "2000",
+            "--year",
+            "2021",
+            "--format",
+            "jsonl",
+            "--out",
+            str(worlds / "s2k-jsonl"),
+        ]
+    )
     runs: list[tuple[str, Path, str, tuple[str, ...]]] = [
         ("example", EXAMPLE, "2022-01-10", FORMATS),
         ("example-tables", worlds / "example-tables", "2022-01-10", FORMATS),
@@ -62,24 +78,51 @@ def write_all(dest: Path, province: bool) -> None:
         ("example-mid", EXAMPLE, "2021-07-15", ("json",)),
     ]
     if province:
-        cli(["synth", "--chiefs", "40000", "--year", "2021", "--inspections", "1000000",
-             "--out", str(worlds / "province")])
+        cli(
+            [
+                "synth",
+                "--chiefs",
+                "40000",
+                "--year",
+                "2021",
+                "--inspections",
+                "1000000",
+                "--out",
+                str(worlds / "province"),
+            ]
+        )
         runs.append(("province", worlds / "province", "2022-01-10", ("jsonl", "parquet")))
     for name, facts, as_of, formats in runs:
         for fmt in formats:
             for lang in ("zh", "en"):
                 start = time.monotonic()
                 out = dest / f"{name}.{lang}.{fmt}"
-                cli(["check", str(facts), "--as-of", as_of, "--format", fmt, "--lang", lang,
-                     "--output", str(out)])
+                cli(
+                    [
+                        "check",
+                        str(facts),
+                        "--as-of",
+                        as_of,
+                        "--format",
+                        fmt,
+                        "--lang",
+                        lang,
+                        "--output",
+                        str(out),
+                    ]
+                )
                 print(f"{out.name}: {time.monotonic() - start:.1f}s", flush=True)
     for lang in ("zh", "en"):
         for fmt in ("text", "json"):
-            cli(["todo", str(EXAMPLE), "--as-of", "2021-07-15", "--format", fmt, "--lang", lang],
-                dest / f"todo.{lang}.{fmt}")
+            cli(
+                ["todo", str(EXAMPLE), "--as-of", "2021-07-15", "--format", fmt, "--lang", lang],
+                dest / f"todo.{lang}.{fmt}",
+            )
         for i, fid in enumerate(EXPLAIN):
-            cli(["explain", fid, str(EXAMPLE), "--as-of", "2022-01-10", "--lang", lang],
-                dest / f"explain{i}.{lang}.txt")
+            cli(
+                ["explain", fid, str(EXAMPLE), "--as-of", "2022-01-10", "--lang", lang],
+                dest / f"explain{i}.{lang}.txt",
+            )
     cli(["monitor", str(EXAMPLE / "facts.jsonl"), "--as-of", "2022-01-10"], dest / "monitor.txt")
 
 
@@ -109,8 +152,9 @@ def normalized(path: Path) -> bytes:
 
 
 def compare(a: Path, b: Path) -> int:
-    names = sorted({p.name for p in a.iterdir() if p.is_file()}
-                   | {p.name for p in b.iterdir() if p.is_file()})
+    names = sorted(
+        {p.name for p in a.iterdir() if p.is_file()} | {p.name for p in b.iterdir() if p.is_file()}
+    )
     bad = 0
     for name in names:
         pa, pb = a / name, b / name
@@ -121,8 +165,10 @@ def compare(a: Path, b: Path) -> int:
         da, db = normalized(pa), normalized(pb)
         same = da == db
         bad += not same
-        print(f"{'same   ' if same else 'DIFFERS'} {name} {hashlib.sha256(da).hexdigest()[:12]}"
-              f" {len(da):,} bytes")
+        print(
+            f"{'same   ' if same else 'DIFFERS'} {name} {hashlib.sha256(da).hexdigest()[:12]}"
+            f" {len(da):,} bytes"
+        )
     print(f"{len(names) - bad} of {len(names)} identical")
     return 1 if bad else 0
 
