@@ -129,8 +129,13 @@ def write_all(dest: Path, province: bool) -> None:
 _VERSION = re.compile(rb'("package_version": ?")[^"]*(")|(hezhang-rules )\d+\.\d+\.\d+\S*')
 
 
+_ROOT = re.compile(rb"/[^\s\"'<>()]*?(?=/rules/qinghemen/|/examples/qinghemen-2021)")
+
+
 def normalized(path: Path) -> bytes:
-    """The file's bytes with version fields blanked (Parquet and xlsx: their cell values)."""
+    """The file's bytes with version fields blanked and the checkout's and the output folder's
+    absolute paths replaced by ``<root>`` and ``<out>`` (reports still embed absolute rule-file
+    paths: issue 18), so two checkouts compare (Parquet and xlsx: their cell values)."""
     if path.suffix == ".parquet":
         frame = pl.read_parquet(path)
         buf = io.StringIO()
@@ -148,6 +153,8 @@ def normalized(path: Path) -> bytes:
         data = json.dumps(rows, ensure_ascii=False).encode()
     else:
         data = path.read_bytes()
+    data = data.replace(str(path.parent.resolve()).encode(), b"<out>")
+    data = _ROOT.sub(b"<root>", data)
     return _VERSION.sub(lambda m: (m.group(1) or m.group(3) or b"") + (m.group(2) or b""), data)
 
 
