@@ -33,10 +33,10 @@ from hezhang_rules.report.i18n import (
     MARK,
     REQUIREMENT,
     SEVERITY,
-    STATUS,
     TINT,
     basis_name,
     due_supplied,
+    status_name,
 )
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
@@ -270,7 +270,7 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
     _put(ws, 4, 1, h["status"], lang).font = _BOLD
     _put(ws, 4, 2, h["count"], lang).font = _BOLD
     for i, s in enumerate(STATUSES, 5):
-        _put(ws, i, 1, f"{MARK[s]} {STATUS[lang][s]}", lang).fill = _fill(s)
+        _put(ws, i, 1, f"{MARK[s]} {status_name(s, lang)}", lang).fill = _fill(s)
         _put(ws, i, 2, getattr(report.summary, s), lang)
     _put(ws, 10, 1, h["total"], lang).font = _BOLD
     _put(ws, 10, 2, report.summary.total, lang).font = _BOLD
@@ -283,7 +283,7 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
         [n, titles.get(n, ""), *(per[n].get(s, 0) for s in STATUSES), sum(per[n].values())]
         for n in sorted(per)
     ]
-    header = [*h["summary"], *(STATUS[lang][s] for s in STATUSES), h["total"]]
+    header = [*h["summary"], *(status_name(s, lang) for s in STATUSES), h["total"]]
     _table(ws, header, rows, [8, 34, 10, 10, 10, 10, 10, 10], lang, start_row=12)
     for r, row in enumerate(rows, 13):
         for c, s in enumerate(STATUSES, 3):
@@ -304,7 +304,7 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
                 f.article,
                 f.rule_id,
                 titles.get(f.rule_id, ""),
-                STATUS[lang][f.status],
+                status_name(f.status, lang),
                 SEVERITY[lang][f.severity],
                 REQUIREMENT[lang][f.requirement],
                 f.holder.name,
@@ -403,7 +403,7 @@ def _scores(ws: Worksheet, report: Report, ctx: AuditContext, weights: Weights, 
                 *(sc.counts.get(s, 0) for s in STATUSES),
             ]
         )
-    header = [*_H[lang]["scores"], *(STATUS[lang][s] for s in STATUSES)]
+    header = [*_H[lang]["scores"], *(status_name(s, lang) for s in STATUSES)]
     _table(ws, header, rows, [24, 14, 10, 12, 10, 10, 10, 10, 10], lang, start_row=3)
     _put(ws, 1, 1, formula(weights, lang), lang).alignment = Alignment(wrap_text=False)
     for r in range(4, 4 + len(rows)):
