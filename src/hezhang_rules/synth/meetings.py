@@ -14,7 +14,7 @@ import polars as pl
 
 from hezhang_rules.facts.models import Minutes
 from hezhang_rules.synth import names
-from hezhang_rules.synth.columns import BoolArray, IntArray, pick, struct_of
+from hezhang_rules.synth.columns import IntArray, pick, struct_of
 from hezhang_rules.synth.kit import Frames, Kit, add, either
 from hezhang_rules.synth.names import as_list
 from hezhang_rules.synth.places import DISTRICT
@@ -50,13 +50,17 @@ def make_meetings(kit: Kit) -> Frames:
 def _minutes(
     kit: Kit,
     day: IntArray,
-    present: BoolArray,
     signed_by: pl.Series | None = None,
     approved_by: pl.Series | None = None,
-    issued: BoolArray | None = None,
+    *,
+    always_kept: bool = False,
+    may_stay_unissued: bool = False,
 ) -> pl.Series:
-    """Minutes issued a few days after the meeting (or never, where ``issued`` is False)."""
+    """Minutes issued a few days after the meeting. Some meetings keep none (``NO_MINUTES``)
+    unless ``always_kept``; with ``may_stay_unissued`` some are never issued (``NOT_ISSUED``)."""
     n = len(day)
+    present = np.ones(n, dtype=np.bool_) if always_kept else ~kit.flags(n, NO_MINUTES)
+    issued = ~kit.flags(n, NOT_ISSUED) if may_stay_unissued else None
     when = day + kit.rng.integers(2, 11, n)
     fields: dict[str, pl.Expr] = {
         "issued": pl.lit(kit.dates(when, issued)),
@@ -108,13 +112,7 @@ def _general(kit: Kit) -> pl.DataFrame:
         attendees=as_list(
             kit.person(gc), kit.person(dgc), kit.person(kit.chief(2)[d]), kit.person(director)
         ),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            signed_by=kit.person(signer),
-            approved_by=kit.person(gc),
-        ),
+        minutes=_minutes(kit, day, signed_by=kit.person(signer), approved_by=kit.person(gc)),
     )
 
 
@@ -137,7 +135,7 @@ def _river_chief(kit: Kit) -> pl.DataFrame:
         presider=kit.person(presider),
         organiser=_organiser(kit, d, "agriculture"),
         attendees=as_list(kit.person(presider), kit.person(kit.org.staff(0)[d])),
-        minutes=_minutes(kit, day, ~kit.flags(n, NO_MINUTES), signed_by=kit.person(signer)),
+        minutes=_minutes(kit, day, signed_by=kit.person(signer)),
     )
 
 
@@ -161,13 +159,7 @@ def _joint_department(kit: Kit) -> pl.DataFrame:
         convener=kit.person(convener),
         organiser=_organiser(kit, d, "housing"),
         attending_units=as_list(*(kit.org.dept[k].gather(d) for k in ("housing", "ecology"))),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            approved_by=kit.person(approver),
-            issued=~kit.flags(n, NOT_ISSUED),
-        ),
+        minutes=_minutes(kit, day, approved_by=kit.person(approver), may_stay_unissued=True),
     )
 
 
@@ -187,13 +179,7 @@ def _office(kit: Kit) -> pl.DataFrame:
         presider=kit.person(presider),
         organiser=kit.org.office.gather(d),
         attendees=as_list(kit.person(presider), kit.person(liaison)),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            approved_by=kit.person(approver),
-            issued=~kit.flags(n, NOT_ISSUED),
-        ),
+        minutes=_minutes(kit, day, approved_by=kit.person(approver), may_stay_unissued=True),
     )
 
 
@@ -213,5 +199,5 @@ def _joint_enforcement(kit: Kit) -> pl.DataFrame:
         attending_units=as_list(
             *(kit.org.dept[k].gather(d) for k in ("police", "natural-resources", "ecology"))
         ),
-        minutes=_minutes(kit, day, np.ones(n, dtype=np.bool_)),
+        minutes=_minutes(kit, day, always_kept=True),
     )
