@@ -22,9 +22,11 @@ from hezhang_rules.report.i18n import (
     GROUPS,
     HOLDER_KIND,
     MARK,
+    article_titles,
     basis_name,
     due_marked,
     kind_name,
+    pack_title,
     status_name,
 )
 from hezhang_rules.report.matrix import Cell, build_matrix
@@ -166,7 +168,7 @@ def _summary(report: Report, plan: Plan, lang: str) -> str:
     for f in report.findings:
         if f.status == "violated":
             per[f.article] = per.get(f.article, 0) + 1
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     top = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     items = "".join(f"<li>{_e(_art(n, lang))} {_e(titles.get(n, ''))} · {c}</li>" for n, c in top)
     worst = f'<p class="note">{_e(w["worst"])}</p><ul class="top-list">{items}</ul>' if top else ""
@@ -197,7 +199,7 @@ def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
     m = build_matrix(report, ctx)
     if not m.articles:
         return f'<p class="note">{_e(w["none_todo"])}</p>'
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     groups = [(g, [c for c in m.columns if c.group == g]) for g in GROUPS]
     groups = [(g, cols) for g, cols in groups if cols]
 
@@ -458,7 +460,7 @@ def render_html(
     within: int = 30,
 ) -> str:
     w = _W[lang]
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     run = "".join(
         f'<tr><th>{_e(k)}</th><td class="mono">{_e(v)}</td></tr>'
         for k, v in run_rows(report, plan, lang, weights.source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hezhang_rules.compile.plan import Plan
 from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
 from hezhang_rules.facts.enums import ZH, Role
 from hezhang_rules.findings import Finding, Status
@@ -113,6 +114,16 @@ def kind_name(kind: str, lang: str) -> str:
 def status_name(status: str, lang: str) -> str:
     """A status for people (未履行 / violated), from the one table of status words."""
     return STATUS_WORDS[lang][status]
+
+
+def pack_title(plan: Plan, lang: str) -> str:
+    """The pack's title in ``lang``; its name when the pack has no title."""
+    return (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+
+
+def article_titles(plan: Plan, lang: str) -> dict[int, str]:
+    """Each article's title in ``lang``, by article number."""
+    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
 
 
 def article_name(n: int, lang: str) -> str:

@@ -21,7 +21,11 @@ from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
 
 _W = {
-    "zh": {"violated": "{n}项未履行", "none": "无检查结果（没有相关事实或尚未到期）", "due": "截止"},
+    "zh": {
+        "violated": "{n}项未履行",
+        "none": "无检查结果（没有相关事实或尚未到期）",
+        "due": "截止",
+    },
     "en": {
         "violated": "{n} violated",
         "none": "no findings (no facts, or nothing due yet)",

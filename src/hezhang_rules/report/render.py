@@ -15,7 +15,15 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
-from hezhang_rules.report.i18n import GROUP, MARK, basis_name, due_marked, status_name
+from hezhang_rules.report.i18n import (
+    GROUP,
+    MARK,
+    article_titles,
+    basis_name,
+    due_marked,
+    pack_title,
+    status_name,
+)
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.parquet import report_parquet
 from hezhang_rules.report.record import param_rows, run_rows
@@ -102,7 +110,7 @@ def _summary_line(report: Report, lang: str) -> str:
 def _header(report: Report, plan: Plan, lang: str, esc: Callable[[str], str]) -> list[str]:
     """The report's first lines; ``esc`` makes each value safe in the target format."""
     w = _WORDS[lang]
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     r = report.run
     lines = [
         f"{esc(title)} — {w['title']}",
@@ -123,13 +131,9 @@ def _header(report: Report, plan: Plan, lang: str, esc: Callable[[str], str]) ->
     return lines
 
 
-def _article_titles(plan: Plan, lang: str) -> dict[int, str]:
-    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
-
-
 def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
     w = _WORDS[lang]
-    titles = _article_titles(plan, lang)
+    titles = article_titles(plan, lang)
     unchecked_counts = {a.number: len(a.unchecked) for a in plan.articles}
     out = _header(report, plan, lang, one_line)
     out += ["", f"{w['summary']}: {_summary_line(report, lang)}"]
@@ -168,7 +172,7 @@ def _md_cell(text: str) -> str:
 
 def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
     w = _WORDS[lang]
-    titles = _article_titles(plan, lang)
+    titles = article_titles(plan, lang)
     head = _header(report, plan, lang, markdown_text)
     out = [f"# {head[0]}", ""] + [f"- {line}" for line in head[1:]]
     out += [

@@ -34,8 +34,10 @@ from hezhang_rules.report.i18n import (
     REQUIREMENT,
     SEVERITY,
     TINT,
+    article_titles,
     basis_name,
     due_supplied,
+    pack_title,
     status_name,
 )
 from hezhang_rules.report.matrix import build_matrix
@@ -274,7 +276,7 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
         _put(ws, i, 2, getattr(report.summary, s), lang)
     _put(ws, 10, 1, h["total"], lang).font = _BOLD
     _put(ws, 10, 2, report.summary.total, lang).font = _BOLD
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     per: dict[int, dict[str, int]] = {}
     for f in report.findings:
         per.setdefault(f.article, {}).setdefault(f.status, 0)
@@ -366,7 +368,7 @@ def _matrix(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang: 
     m = build_matrix(report, ctx)
     if len(m.columns) + 1 > MAX_COLUMNS:
         raise _too_large("columns", len(m.columns) + 1, MAX_COLUMNS)
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     _put(ws, 1, 1, _H[lang]["article"], lang).font = _BOLD
     for c, col in enumerate(m.columns, 2):
         top = _put(ws, 1, c, GROUP[lang][col.group], lang)
@@ -461,7 +463,7 @@ def render_xlsx(
     lang: str = "zh",
     within: int = 30,
 ) -> bytes:
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     if len(report.findings) + 1 > MAX_ROWS:
         raise _too_large("rows", len(report.findings) + 1, MAX_ROWS)
     wb = Workbook()

@@ -78,9 +78,17 @@ def _minutes(
 
 
 def _frame(
-    kit: Kit, ids: pl.Series, kind: str, district: IntArray, day: IntArray, **columns: pl.Series
+    kit: Kit,
+    kind: str,
+    tag: str,
+    district: IntArray,
+    slot: IntArray,
+    day: IntArray,
+    **columns: pl.Series,
 ) -> pl.DataFrame:
+    """Meetings of ``kind`` held in the districts on the days; ids ``mtg-DDDDDD-{tag}NN``."""
     jid = kit.places.jid(DISTRICT).gather(district)
+    ids = kit.ids("mtg", district, tag, slot)
     return pl.DataFrame(
         {"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day), **columns}
     )
@@ -102,9 +110,10 @@ def _general(kit: Kit) -> pl.DataFrame:
     day = kit.between(n, kit.day(2, 10), kit.day(4, 30))
     return _frame(
         kit,
-        kit.ids("mtg", d, "gc", np.zeros(n, dtype=np.int64)),
         "general_chief_meeting",
+        "gc",
         d,
+        np.zeros(n, dtype=np.int64),
         day,
         presider=kit.person(presider),
         delegated_by=kit.person(np.where(who == 1, gc, -1)),
@@ -128,9 +137,10 @@ def _river_chief(kit: Kit) -> pl.DataFrame:
     signer = np.where(kit.flags(n, WRONG_SIGNER), kit.org.staff(0)[d], presider)
     return _frame(
         kit,
-        kit.ids("mtg", d, "rc", kit.posts.rank[post]),
         "river_chief_meeting",
+        "rc",
         d,
+        kit.posts.rank[post],
         day,
         presider=kit.person(presider),
         organiser=_organiser(kit, d, "agriculture"),
@@ -151,9 +161,10 @@ def _joint_department(kit: Kit) -> pl.DataFrame:
     )
     return _frame(
         kit,
-        kit.ids("mtg", d, "jd", slot),
         "joint_department_meeting",
+        "jd",
         d,
+        slot,
         day,
         presider=kit.person(convener),
         convener=kit.person(convener),
@@ -172,9 +183,10 @@ def _office(kit: Kit) -> pl.DataFrame:
     day = kit.day(1, 10) + 91 * slot + kit.rng.integers(0, 75, n)
     return _frame(
         kit,
-        kit.ids("mtg", d, "om", slot),
         "office_meeting",
+        "om",
         d,
+        slot,
         day,
         presider=kit.person(presider),
         organiser=kit.org.office.gather(d),
@@ -191,9 +203,10 @@ def _joint_enforcement(kit: Kit) -> pl.DataFrame:
     day = kit.day(1, 15) + 120 * slot + kit.rng.integers(0, 100, n)
     return _frame(
         kit,
-        kit.ids("mtg", d, "je", slot),
         "joint_enforcement_meeting",
+        "je",
         d,
+        slot,
         day,
         organiser=kit.org.office.gather(d),
         attending_units=as_list(
