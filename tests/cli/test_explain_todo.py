@@ -36,7 +36,7 @@ def explain(finding_id: str, capsys: pytest.CaptureFixture[str], *extra: str) ->
 
 def test_explain_a_violated_count(capsys: pytest.CaptureFixture[str]) -> None:
     o = explain("art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2", capsys)
-    assert "状态: 违反" in o
+    assert "状态: 未履行" in o
     assert "规则: art016.river_chief_half_yearly_inspection — 河长每半年至少巡查1次" in o
     assert "第十六条　为全面推行河长制工作" in o  # the article's text
     assert "责任主体: 赵文博 (人员 p-zhao-wenbo) · 归属: 区级" in o

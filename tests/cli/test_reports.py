@@ -125,7 +125,7 @@ def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
     for section in ("summary", "matrix", "scores", "todo", "findings", "params", "run"):
         assert section in ids
     s = report["summary"]
-    assert f'<div class="card violated"><b>{s["violated"]}</b><span>违反</span>' in text
+    assert f'<div class="card violated"><b>{s["violated"]}</b><span>未履行</span>' in text
     assert f'<div class="card total"><b>{s["total"]}</b>' in text
     bodies = [a for t, a in tags if t == "tbody" and a.get("class") == "f"]
     assert len(bodies) == s["total"]
@@ -162,7 +162,7 @@ def test_html_in_english(out: dict[str, Path]) -> None:
     text = out["html.en"].read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "Compliance report" in text
     assert "What would make it compliant" in text and "Townships" in text
-    assert "违反 " not in text.split("<main", 1)[1].split("<tbody", 1)[0]
+    assert "未履行 " not in text.split("<main", 1)[1].split("<tbody", 1)[0]
 
 
 # --- xlsx ---------------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_xlsx_sheets_and_findings(out: dict[str, Path], report: dict[str, Any]) 
     row = next(c.row for c in ws["A"] if c.value == ZHAO)
     assert ws.cell(row=row, column=5).fill.fgColor.rgb.endswith(TINT["violated"])
     summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r[0]}
-    assert summary["✗ 违反"] == report["summary"]["violated"]
+    assert summary["✗ 未履行"] == report["summary"]["violated"]
     assert summary["合计"] == report["summary"]["total"]
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    add_limit_option,
+    add_param_option,
     default_rules_dir,
     load_plan,
     parse_as_of,
@@ -149,23 +151,3 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     add_audit_options(c)
     c.set_defaults(func=run)
-
-
-def add_param_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a parameter, e.g. art034.results_due_inclusive=false",
-    )
-
-
-def add_limit_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--limit",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
-    )

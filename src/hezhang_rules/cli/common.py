@@ -74,6 +74,20 @@ def parse_as_of(text: str) -> dt.date:
     return day
 
 
+def add_param_option(p: argparse.ArgumentParser) -> None:
+    """``--param NAME=VALUE`` (repeatable), read by :func:`parse_overrides`."""
+    _add_name_value(p, "--param", "override a parameter, e.g. art034.results_due_inclusive=false")
+
+
+def add_limit_option(p: argparse.ArgumentParser) -> None:
+    """``--limit NAME=VALUE`` (repeatable), read by :func:`parse_limits`."""
+    _add_name_value(p, "--limit", "change an input limit, e.g. max_bytes=1000000 (docs/limits.md)")
+
+
+def _add_name_value(p: argparse.ArgumentParser, flag: str, help: str) -> None:
+    p.add_argument(flag, action="append", default=[], metavar="NAME=VALUE", help=help)
+
+
 def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
     """``--param NAME=VALUE``: the value is read as YAML (core types only, every limit applies)."""
     out: dict[str, Any] = {}

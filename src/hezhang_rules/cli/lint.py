@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hezhang_rules.cli.check import add_limit_option
-from hezhang_rules.cli.common import EXIT_OK, default_rules_dir, parse_limits
+from hezhang_rules.cli.common import EXIT_OK, add_limit_option, default_rules_dir, parse_limits
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.lint import lint_pack
 from hezhang_rules.report.register import unaccounted

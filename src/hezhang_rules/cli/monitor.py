@@ -27,6 +27,8 @@ from typing import IO
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    add_limit_option,
+    add_param_option,
     load_plan,
     parse_as_of,
     parse_days,
@@ -158,20 +160,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     c.add_argument(
         "--warn-days", default="14", metavar="DAYS", help="due-soon warning window (default 14)"
     )
-    c.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a parameter, e.g. art034.results_due_inclusive=false",
-    )
-    c.add_argument(
-        "--limit",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
-    )
+    add_param_option(c)
+    add_limit_option(c)
     c.set_defaults(func=run)
 
 

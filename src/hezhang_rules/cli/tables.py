@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from hezhang_rules.cli.common import EXIT_OK, parse_limits
+from hezhang_rules.cli.common import EXIT_OK, add_limit_option, parse_limits
 from hezhang_rules.cli.output import output_folder, started_folder
 from hezhang_rules.columnar import frames_from_facts, write_tables
 from hezhang_rules.facts import load_facts
@@ -36,11 +36,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         action="store_true",
         help="write into a folder holding fact tables (and nothing else), replacing them",
     )
-    c.add_argument(
-        "--limit",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="change an input limit, e.g. max_bytes=1000000 (docs/limits.md)",
-    )
+    add_limit_option(c)
     c.set_defaults(func=run)

@@ -11,11 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from hezhang_rules.cli.check import add_limit_option
 from hezhang_rules.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VIOLATIONS,
+    add_limit_option,
     default_rules_dir,
     parse_limits,
     say,

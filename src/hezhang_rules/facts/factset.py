@@ -36,6 +36,12 @@ class FactOrigin:
             keys.append(int(part[1:-1]) if part.startswith("[") else part)
         return self.doc.span((*self.prefix, *keys))
 
+    def error(self, code: str, message: str, path: str, *, help: str | None = None) -> Diagnostic:
+        """A diagnostic about the field at ``path`` of this record, pointing at that field."""
+        return Diagnostic(
+            code, message, self.field_span(path), help=help, record=self.label, field_path=path
+        )
+
 
 def _walk_refs(
     value: Any, shape: FieldShape, path: str
@@ -107,12 +113,10 @@ class FactSet:
             if f.id in by_id:
                 first = where(by_id[f.id])
                 diags.append(
-                    Diagnostic(
+                    where(f).error(
                         "hz_facts_duplicate_id",
                         f"id `{f.id}` is used twice",
-                        where(f).field_span("id"),
-                        record=where(f).label,
-                        field_path="id",
+                        "id",
                         help=f"first used by {first.label} at {first.span}",
                     )
                 )
@@ -123,12 +127,10 @@ class FactSet:
                 for i, p in enumerate(f.record.problems):
                     if p.id in problems or p.id in by_id:
                         diags.append(
-                            Diagnostic(
+                            where(f).error(
                                 "hz_facts_duplicate_id",
                                 f"problem id `{p.id}` is used twice",
-                                where(f).field_span(f"record.problems[{i}].id"),
-                                record=where(f).label,
-                                field_path=f"record.problems[{i}].id",
+                                f"record.problems[{i}].id",
                             )
                         )
                     problems[p.id] = f.id
@@ -208,12 +210,10 @@ def _check_ref(
         if target in problems:
             return []
         return [
-            Diagnostic(
+            origin.error(
                 "hz_facts_dangling_reference",
                 f"no problem with id `{target}`",
-                origin.field_span(path),
-                record=origin.label,
-                field_path=path,
+                path,
                 help="problems are declared in an inspection's record.problems",
             )
         ]
@@ -223,23 +223,19 @@ def _check_ref(
 
         candidates = [i for i, x in by_id.items() if x.KIND in kinds]
         return [
-            Diagnostic(
+            origin.error(
                 "hz_facts_dangling_reference",
                 f"`{target}` names no record of kind {' or '.join(kinds)}",
-                origin.field_span(path),
-                record=origin.label,
-                field_path=path,
+                path,
                 help=did_you_mean(target, candidates),
             )
         ]
     if found.KIND not in kinds:
         return [
-            Diagnostic(
+            origin.error(
                 "hz_facts_wrong_reference_kind",
                 f"`{target}` is a record of kind {found.KIND}, expected {' or '.join(kinds)}",
-                origin.field_span(path),
-                record=origin.label,
-                field_path=path,
+                path,
             )
         ]
     return []

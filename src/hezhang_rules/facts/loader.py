@@ -79,18 +79,35 @@ def _code(err: Any, loc: tuple[Any, ...], model: type[Fact]) -> str:
     return "hz_facts_invalid_value"
 
 
-def _validate_record(
-    doc: Document, kind: str, index: int, raw: Any, diags: list[Diagnostic]
-) -> Fact | None:
-    model = FACT_KINDS[kind]
+def record_label(kind: str, index: int, raw: Any) -> str:
+    """How a diagnostic names a record read from a file: ``kind[index] (id X)``, without the id
+    when the record has no string ``id``."""
     rid = raw.get("id") if isinstance(raw, dict) else None
-    label = f"{kind}[{index}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+    return f"{kind}[{index}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+
+
+def validate_record(
+    model: type[Fact],
+    kind: str,
+    index: int,
+    raw: Any,
+    diags: list[Diagnostic],
+    span_of: Callable[[tuple[Any, ...], bool], Span],
+    mapping: str = "a mapping",
+) -> Fact | None:
+    """Record ``index`` of ``kind`` through its model, or ``None`` with its problems in ``diags``.
+
+    A fact file and a fact table label and check a record alike; ``span_of`` places a problem
+    (``()``: the record itself; see :func:`validation_diagnostics`), ``mapping`` names what a
+    record must be in the source's format (a YAML mapping, a JSON object).
+    """
+    label = record_label(kind, index, raw)
     if not isinstance(raw, dict):
         diags.append(
             Diagnostic(
                 "hz_facts_wrong_type",
-                f"expected a mapping (a record), found {type(raw).__name__}",
-                doc.span((kind, index)),
+                f"expected {mapping} (a record), found {type(raw).__name__}",
+                span_of((), False),
                 record=label,
             )
         )
@@ -98,12 +115,13 @@ def _validate_record(
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        diags.extend(
-            validation_diagnostics(
-                model, exc, label, lambda loc, key: doc.span((kind, index, *loc), key=key)
-            )
-        )
+        diags.extend(validation_diagnostics(model, exc, label, span_of))
         return None
+
+
+def _in_document(doc: Document, at: tuple[str, int]) -> Callable[[tuple[Any, ...], bool], Span]:
+    """Place an error of the record at ``at`` on its value or key in the YAML document."""
+    return lambda loc, key: doc.span((*at, *loc), key=key)
 
 
 def validation_diagnostics(
@@ -228,7 +246,14 @@ def records_from_document(
                     )
                 )
                 return out
-            fact = _validate_record(doc, kind, i, raw, diags)
+            fact = validate_record(
+                FACT_KINDS[kind],
+                kind,
+                i,
+                raw,
+                diags,
+                _in_document(doc, (kind, i)),
+            )
             if fact is not None:
                 label = f"{kind}[{i}] (id {fact.id})"
                 origins[id(fact)] = FactOrigin(doc.span((kind, i)), label, doc, (kind, i))

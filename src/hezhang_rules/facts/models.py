@@ -53,6 +53,15 @@ from hezhang_rules.facts.types import (
 FiniteFloat = Annotated[StrictFloat, Field(allow_inf_nan=False)]
 """A number with a fraction; NaN and infinities are refused (no measure is infinite)."""
 
+SentTo = Annotated[
+    PartyRef | None,
+    Field(title="报送对象", description="a unit, or a person it went to instead"),
+]
+"""Whom a report or a submission went to (optional)."""
+
+TownshipScores = Annotated[dict[str, FiniteFloat | Int] | None, Field(title="乡镇得分")]
+"""Each township's assessment score (optional)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -236,9 +245,7 @@ class RectificationReport(Fact):
     ] = Field(title="所答复意见")
     submitted_by: PartyRef = Field(title="报送主体")
     submitted: Date = Field(title="报送日期")
-    to: PartyRef | None = Field(
-        default=None, title="报送对象", description="a unit, or a person it went to instead"
-    )
+    to: SentTo = None
     completed: StrictBool | None = Field(default=None, title="整改完成")
 
 
@@ -362,17 +369,20 @@ class LiaisonList(Fact):
 # --- assessment (art. 30-36) -------------------------------------------------------------------
 
 
-class AssessmentIndicators(Fact):
-    """考核指标和考核标准 a department sends for a year (art. 31)."""
+class _DepartmentSubmission(Fact):
+    """What a department sends for an assessment year, dated when sent (art. 31, 34)."""
 
-    KIND: ClassVar[str] = "assessment_indicators"
     DATE_FIELD: ClassVar[str | None] = "submitted"
     department: UnitRef = Field(title="部门")
     year: Year = Field(title="考核年度")
     submitted: Date = Field(title="报送日期")
-    to: PartyRef | None = Field(
-        default=None, title="报送对象", description="a unit, or a person it went to instead"
-    )
+    to: SentTo = None
+
+
+class AssessmentIndicators(_DepartmentSubmission):
+    """考核指标和考核标准 a department sends for a year (art. 31)."""
+
+    KIND: ClassVar[str] = "assessment_indicators"
     indicators: list[Text] | None = Field(default=None, title="考核指标")
     standards: list[Text] | None = Field(default=None, title="考核标准")
     townships: list[JurisdictionRef] | None = Field(default=None, title="分解到乡镇")
@@ -406,20 +416,13 @@ class AssessmentImplementationRules(Fact):
     timing: Text | None = Field(default=None, title="时间")
 
 
-class AssessmentResult(Fact):
+class AssessmentResult(_DepartmentSubmission):
     """年度考核结果 a department sends to the office (art. 34)."""
 
     KIND: ClassVar[str] = "assessment_results"
-    DATE_FIELD: ClassVar[str | None] = "submitted"
-    department: UnitRef = Field(title="部门")
-    year: Year = Field(title="考核年度")
-    submitted: Date = Field(title="报送日期")
-    to: PartyRef | None = Field(
-        default=None, title="报送对象", description="a unit, or a person it went to instead"
-    )
     formal_document: StrictBool = Field(title="正式文件")
     document_number: Text | None = Field(default=None, title="文号")
-    scores: dict[str, FiniteFloat | Int] | None = Field(default=None, title="乡镇得分")
+    scores: TownshipScores = None
 
 
 class AssessmentSummary(Fact):
@@ -432,7 +435,7 @@ class AssessmentSummary(Fact):
     reported: Date = Field(title="报送日期")
     recipients: list[PersonRef] = Field(min_length=1, title="报送对象")
     copied_to: list[PersonRef] | None = Field(default=None, title="抄报对象")
-    scores: dict[str, FiniteFloat | Int] | None = Field(default=None, title="乡镇得分")
+    scores: TownshipScores = None
 
 
 class Reward(Fact):

@@ -49,7 +49,7 @@ from hezhang_rules.facts import table_guards as guards
 from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, INT_MAX, INT_MIN
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.frames import dtype_of, frames_from_facts, row_record
-from hezhang_rules.facts.loader import validation_diagnostics
+from hezhang_rules.facts.loader import record_label, validate_record, validation_diagnostics
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.facts.table_lines import BOM, LineReader
@@ -328,8 +328,7 @@ def _locate_json_error(src: _Source, limits: Limits) -> Diagnostic | None:
         try:
             FACT_KINDS[src.kind].model_validate(value)
         except ValidationError as exc:
-            rid = value.get("id")
-            label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
+            label = record_label(src.kind, i, value)
             return validation_diagnostics(FACT_KINDS[src.kind], exc, label, _at_row(src, i))[0]
     return reader.problems[0] if reader.problems else None
 
@@ -378,22 +377,11 @@ def _read_records(
     for i, raw in rows:
         if len(diags) > limit:
             break
-        rid = raw.get("id") if isinstance(raw, dict) else None
-        label = f"{src.kind}[{i}]" + (f" (id {rid})" if isinstance(rid, str) else "")
-        if not isinstance(raw, dict):
-            diags.append(
-                Diagnostic(
-                    "hz_facts_wrong_type",
-                    f"expected a JSON object (a record), found {type(raw).__name__}",
-                    src.span(i),
-                    record=label,
-                )
-            )
-            continue
-        try:
-            out.append(model.model_validate(raw))
-        except ValidationError as exc:
-            diags.extend(validation_diagnostics(model, exc, label, _at_row(src, i)))
+        fact = validate_record(
+            model, src.kind, i, raw, diags, _at_row(src, i), mapping="a JSON object"
+        )
+        if fact is not None:
+            out.append(fact)
     return out, frame
 
 
@@ -502,10 +490,7 @@ class _Checker:
                 try:
                     model.model_validate(value)
                 except ValidationError as exc:
-                    rid = value.get("id")
-                    label = f"{self.src.kind}[{i}]" + (
-                        f" (id {rid})" if isinstance(rid, str) else ""
-                    )
+                    label = record_label(self.src.kind, i, value)
                     for d in validation_diagnostics(model, exc, label, _at_row(self.src, i)):
                         top = (d.field_path or "").split(".")[0].split("[")[0]
                         if top in fields_of[i] and not self.full():

@@ -350,20 +350,20 @@ def _status_rule(f: Finding, as_of: dt.date, lang: str) -> str:
         )
     if f.requirement == "evidence":
         return (
-            "记录一经载明即按其内容判定：满足全部要求为已履行，否则为违反。"
+            "记录一经载明即按其内容判定：满足全部要求为已履行，否则为未履行。"
             if lang == "zh"
             else "A record is judged on its content once dated: every element met is "
             "fulfilled, otherwise violated."
         )
     if f.requirement == "forbid":
         return (
-            f"期间内出现禁止事项即为违反；期间结束（{f.due}）未出现为已履行；否则为待履行。"
+            f"期间内出现禁止事项即为未履行；期间结束（{f.due}）未出现为已履行；否则为待履行。"
             if lang == "zh"
             else f"Any forbidden act in the period is a violation; none by its end ({f.due}) "
             "is fulfilled; otherwise pending."
         )
     return (
-        f"截止日{f.due}（含）前履行为已履行，晚于截止日履行为逾期履行；检查基准日{as_of}晚于截止日仍未履行为违反，"
+        f"截止日{f.due}（含）前履行为已履行，晚于截止日履行为逾期履行；检查基准日{as_of}晚于截止日仍未履行为未履行，"
         "否则为待履行。"
         if lang == "zh"
         else f"Met on or before {f.due}: fulfilled; met later: fulfilled late; unmet with the "

@@ -22,10 +22,12 @@ from hezhang_rules.report.i18n import (
     GROUPS,
     HOLDER_KIND,
     MARK,
-    STATUS,
+    article_titles,
     basis_name,
     due_marked,
     kind_name,
+    pack_title,
+    status_name,
 )
 from hezhang_rules.report.matrix import Cell, build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
@@ -140,13 +142,13 @@ def _msg(f: Finding, lang: str) -> str:
 
 
 def _badge(status: str, lang: str) -> str:
-    return f'<span class="badge {status}">{MARK[status]} {_e(STATUS[lang][status])}</span>'
+    return f'<span class="badge {status}">{MARK[status]} {_e(status_name(status, lang))}</span>'
 
 
 def _summary(report: Report, plan: Plan, lang: str) -> str:
     w, s = _W[lang], report.summary
     cards = "".join(
-        f'<div class="card {k}"><b>{getattr(s, k)}</b><span>{_e(STATUS[lang][k])}</span></div>'
+        f'<div class="card {k}"><b>{getattr(s, k)}</b><span>{_e(status_name(k, lang))}</span></div>'
         for k in STATUSES
     )
     cards += f'<div class="card total"><b>{s.total}</b><span>{_e(w["total"])}</span></div>'
@@ -156,7 +158,7 @@ def _summary(report: Report, plan: Plan, lang: str) -> str:
             '<div class="bar">'
             + "".join(
                 f'<i class="{k}" style="width:{100 * getattr(s, k) / s.total:.2f}%" '
-                f'title="{_e(STATUS[lang][k])} {getattr(s, k)}"></i>'
+                f'title="{_e(status_name(k, lang))} {getattr(s, k)}"></i>'
                 for k in STATUSES
                 if getattr(s, k)
             )
@@ -166,7 +168,7 @@ def _summary(report: Report, plan: Plan, lang: str) -> str:
     for f in report.findings:
         if f.status == "violated":
             per[f.article] = per.get(f.article, 0) + 1
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     top = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     items = "".join(f"<li>{_e(_art(n, lang))} {_e(titles.get(n, ''))} · {c}</li>" for n, c in top)
     worst = f'<p class="note">{_e(w["worst"])}</p><ul class="top-list">{items}</ul>' if top else ""
@@ -187,7 +189,9 @@ def _cell_text(cell: Cell) -> str:
 
 
 def _counts_title(cell: Cell, lang: str) -> str:
-    return " · ".join(f"{STATUS[lang][s]} {cell.counts[s]}" for s in STATUSES if cell.counts.get(s))
+    return " · ".join(
+        f"{status_name(s, lang)} {cell.counts[s]}" for s in STATUSES if cell.counts.get(s)
+    )
 
 
 def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
@@ -195,7 +199,7 @@ def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
     m = build_matrix(report, ctx)
     if not m.articles:
         return f'<p class="note">{_e(w["none_todo"])}</p>'
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     groups = [(g, [c for c in m.columns if c.group == g]) for g in GROUPS]
     groups = [(g, cols) for g, cols in groups if cols]
 
@@ -235,7 +239,7 @@ def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
                 )
         total = m.by_article[a]
         tot = " ".join(
-            f'<span class="badge {s}" title="{_e(STATUS[lang][s])}">{MARK[s]}{total.counts[s]}'
+            f'<span class="badge {s}" title="{_e(status_name(s, lang))}">{MARK[s]}{total.counts[s]}'
             "</span>"
             for s in STATUSES[:3]
             if total.counts.get(s)
@@ -247,7 +251,7 @@ def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
         )
     legend = "".join(
         f'<span><i style="background:var(--{s[0] if s != "fulfilled_late" else "l"}t)"></i>'
-        f"{MARK[s]} {_e(STATUS[lang][s])}</span>"
+        f"{MARK[s]} {_e(status_name(s, lang))}</span>"
         for s in STATUSES
     )
     return (
@@ -261,7 +265,7 @@ def _scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> s
     w = _W[lang]
     head = "".join(
         f"<th>{_e(x)}</th>" for x in (w["col"], w["group"], w["score"], w["decided"])
-    ) + "".join(f"<th>{_e(STATUS[lang][s])}</th>" for s in STATUSES)
+    ) + "".join(f"<th>{_e(status_name(s, lang))}</th>" for s in STATUSES)
     rows = []
     for sc in scores(report, ctx, weights):
         value = "—" if sc.score is None else f"{sc.score:.1f}"
@@ -360,7 +364,7 @@ def _findings(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
     titles = {r.id: (r.title.zh if lang == "zh" else r.title.en) for r in plan.rules}
     chips = "".join(
         f'<button type="button" class="chip {s}" data-status="{s}" aria-pressed="true">'
-        f"{MARK[s]} {_e(STATUS[lang][s])} {getattr(report.summary, s)}</button>"
+        f"{MARK[s]} {_e(status_name(s, lang))} {getattr(report.summary, s)}</button>"
         for s in STATUSES
     )
     toolbar = (
@@ -456,7 +460,7 @@ def render_html(
     within: int = 30,
 ) -> str:
     w = _W[lang]
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     run = "".join(
         f'<tr><th>{_e(k)}</th><td class="mono">{_e(v)}</td></tr>'
         for k, v in run_rows(report, plan, lang, weights.source)

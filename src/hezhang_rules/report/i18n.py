@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
+from hezhang_rules.facts.enums import ZH, Role
 from hezhang_rules.findings import Finding, Status
 
 LANGS = ("zh", "en")
-
-STATUS: dict[str, dict[str, str]] = {
-    "zh": {
-        "violated": "违反",
-        "fulfilled_late": "逾期履行",
-        "pending": "待履行",
-        "fulfilled": "已履行",
-        "not_applicable": "不适用",
-    },
-    "en": {
-        "violated": "violated",
-        "fulfilled_late": "fulfilled late",
-        "pending": "pending",
-        "fulfilled": "fulfilled",
-        "not_applicable": "not applicable",
-    },
-}
 
 MARK: dict[str, str] = {
     "violated": "✗",
@@ -126,24 +112,27 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 def status_name(status: str, lang: str) -> str:
-    return STATUS[lang][status]
+    """A status for people (未履行 / violated), from the one table of status words."""
+    return STATUS_WORDS[lang][status]
+
+
+def pack_title(plan: Plan, lang: str) -> str:
+    """The pack's title in ``lang``; its name when the pack has no title."""
+    return (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+
+
+def article_titles(plan: Plan, lang: str) -> dict[int, str]:
+    """Each article's title in ``lang``, by article number."""
+    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
 
 
 def article_name(n: int, lang: str) -> str:
     return f"第{n}条" if lang == "zh" else f"Art. {n}"
 
 
-ROLE_ZH: dict[str, str] = {
-    "general_chief": "总河长",
-    "deputy_general_chief": "副总河长",
-    "river_chief": "河长",
-    "office_director": "河长办主任",
-    "department_head": "部门主要负责人",
-    "department_deputy_head": "部门分管负责人",
-    "liaison": "联络员",
-    "deputy_district_head": "副区长",
-    "district_head": "区长",
-}
+ROLE_ZH: dict[str, str] = {role.value: ZH[role.value] for role in Role}
+"""Each post's Chinese name, from the one glossary (``facts.enums.ZH``)."""
+
 LEVEL_ZH: dict[str, str] = {
     "city": "市级",
     "district": "区级",

@@ -16,12 +16,16 @@ import xml.etree.ElementTree as ET
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report
-from hezhang_rules.report.i18n import MARK, STATUS, due_marked
+from hezhang_rules.report.i18n import MARK, due_marked, status_name
 from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
 
 _W = {
-    "zh": {"violated": "{n}项违反", "none": "无检查结果（没有相关事实或尚未到期）", "due": "截止"},
+    "zh": {
+        "violated": "{n}项未履行",
+        "none": "无检查结果（没有相关事实或尚未到期）",
+        "due": "截止",
+    },
     "en": {
         "violated": "{n} violated",
         "none": "no findings (no facts, or nothing due yet)",
@@ -87,7 +91,7 @@ def render_junit(report: Report, plan: Plan, lang: str = "zh") -> str:
         elif not found:
             ET.SubElement(case, "skipped", {"message": _W[lang]["none"]})
         tally = " · ".join(
-            f"{STATUS[lang][s]} {n}"
+            f"{status_name(s, lang)} {n}"
             for s in STATUSES
             if (n := sum(1 for f in found if f.status == s))
         )

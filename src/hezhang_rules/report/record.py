@@ -13,6 +13,7 @@ from typing import Any
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import Report
+from hezhang_rules.report.i18n import pack_title
 
 _W = {
     "zh": {
@@ -74,7 +75,7 @@ def run_rows(
 ) -> list[tuple[str, str]]:
     """(label, value) rows of the run record, for tables."""
     w, r = _W[lang], report.run
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     return [
         (w["version"], f"hezhang-rules {r.package_version}"),
         (w["pack"], r.pack),

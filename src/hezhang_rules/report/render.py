@@ -15,7 +15,15 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Finding, Report, report_lines
 from hezhang_rules.report.context import AuditContext, plain_context
 from hezhang_rules.report.html import render_html
-from hezhang_rules.report.i18n import GROUP, MARK, STATUS, basis_name, due_marked
+from hezhang_rules.report.i18n import (
+    GROUP,
+    MARK,
+    article_titles,
+    basis_name,
+    due_marked,
+    pack_title,
+    status_name,
+)
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.parquet import report_parquet
 from hezhang_rules.report.record import param_rows, run_rows
@@ -25,7 +33,6 @@ from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
 BINARY_FORMATS = ("xlsx", "parquet")
 
-_STATUS = STATUS
 _COLS = {
     "zh": {
         "score": ("归属", "类别", "得分", "已判定"),
@@ -95,15 +102,15 @@ def _order(f: Finding) -> tuple[int, int, str, str, str]:
 
 def _summary_line(report: Report, lang: str) -> str:
     s = report.summary
-    w, st = _WORDS[lang], _STATUS[lang]
-    parts = [f"{st[k]} {getattr(s, k)}" for k in STATUSES]
+    w = _WORDS[lang]
+    parts = [f"{status_name(k, lang)} {getattr(s, k)}" for k in STATUSES]
     return " · ".join(parts) + f" · {w['total']} {s.total}"
 
 
 def _header(report: Report, plan: Plan, lang: str, esc: Callable[[str], str]) -> list[str]:
     """The report's first lines; ``esc`` makes each value safe in the target format."""
     w = _WORDS[lang]
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     r = report.run
     lines = [
         f"{esc(title)} — {w['title']}",
@@ -124,13 +131,9 @@ def _header(report: Report, plan: Plan, lang: str, esc: Callable[[str], str]) ->
     return lines
 
 
-def _article_titles(plan: Plan, lang: str) -> dict[int, str]:
-    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
-
-
 def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
-    w, st = _WORDS[lang], _STATUS[lang]
-    titles = _article_titles(plan, lang)
+    w = _WORDS[lang]
+    titles = article_titles(plan, lang)
     unchecked_counts = {a.number: len(a.unchecked) for a in plan.articles}
     out = _header(report, plan, lang, one_line)
     out += ["", f"{w['summary']}: {_summary_line(report, lang)}"]
@@ -139,7 +142,7 @@ def render_text(report: Report, plan: Plan, lang: str = "zh") -> str:
         for f in group:
             msg = one_line(f.message.zh if lang == "zh" else f.message.en)
             adv = w["advisory"] if f.severity == "advisory" and f.status == "violated" else ""
-            out.append(f"  {_MARK[f.status]} [{st[f.status]}] {msg}{adv}")
+            out.append(f"  {_MARK[f.status]} [{status_name(f.status, lang)}] {msg}{adv}")
             parts = []
             if (
                 f.due
@@ -168,15 +171,15 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
-    w, st = _WORDS[lang], _STATUS[lang]
-    titles = _article_titles(plan, lang)
+    w = _WORDS[lang]
+    titles = article_titles(plan, lang)
     head = _header(report, plan, lang, markdown_text)
     out = [f"# {head[0]}", ""] + [f"- {line}" for line in head[1:]]
     out += [
         "",
         f"## {w['summary']}",
         "",
-        "| " + " | ".join(st[k] for k in STATUSES) + f" | {w['total']} |",
+        "| " + " | ".join(status_name(k, lang) for k in STATUSES) + f" | {w['total']} |",
         "|" + "---|" * (len(STATUSES) + 1),
         "| "
         + " | ".join(str(getattr(report.summary, k)) for k in STATUSES)
@@ -198,7 +201,7 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
         for f in group:
             msg = f.message.zh if lang == "zh" else f.message.en
             cells = (
-                _md_cell(f"{_MARK[f.status]} {st[f.status]}"),
+                _md_cell(f"{_MARK[f.status]} {status_name(f.status, lang)}"),
                 markdown_text(msg),
                 _md_cell(due_marked(f, lang)),  # our words and a parameter name, not fact text
                 markdown_text(", ".join(f.evidence)),
@@ -210,7 +213,7 @@ def render_markdown(report: Report, plan: Plan, lang: str = "zh") -> str:
 
 def _md_scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> list[str]:
     w = _WORDS[lang]
-    cols = [*_COLS[lang]["score"], *(STATUS[lang][k] for k in STATUSES)]
+    cols = [*_COLS[lang]["score"], *(status_name(k, lang) for k in STATUSES)]
     out = [
         "",
         f"## {w['scores']}",

@@ -227,7 +227,7 @@ def formula(weights: Weights, lang: str) -> str:
     if lang == "zh":
         return (
             f"得分 = 100 × Σ(权重 × 履行分) ÷ Σ权重，只计已判定的检查结果（已履行 1 分、逾期履行 "
-            f"{weights.late_credit:g} 分、违反 0 分；待履行和不适用不计）。权重：{src}，"
+            f"{weights.late_credit:g} 分、未履行 0 分；待履行和不适用不计）。权重：{src}，"
             f"未列明的规则权重为 {weights.default:g}。"
         )
     return (

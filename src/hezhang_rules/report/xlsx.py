@@ -33,10 +33,12 @@ from hezhang_rules.report.i18n import (
     MARK,
     REQUIREMENT,
     SEVERITY,
-    STATUS,
     TINT,
+    article_titles,
     basis_name,
     due_supplied,
+    pack_title,
+    status_name,
 )
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
@@ -270,11 +272,11 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
     _put(ws, 4, 1, h["status"], lang).font = _BOLD
     _put(ws, 4, 2, h["count"], lang).font = _BOLD
     for i, s in enumerate(STATUSES, 5):
-        _put(ws, i, 1, f"{MARK[s]} {STATUS[lang][s]}", lang).fill = _fill(s)
+        _put(ws, i, 1, f"{MARK[s]} {status_name(s, lang)}", lang).fill = _fill(s)
         _put(ws, i, 2, getattr(report.summary, s), lang)
     _put(ws, 10, 1, h["total"], lang).font = _BOLD
     _put(ws, 10, 2, report.summary.total, lang).font = _BOLD
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     per: dict[int, dict[str, int]] = {}
     for f in report.findings:
         per.setdefault(f.article, {}).setdefault(f.status, 0)
@@ -283,7 +285,7 @@ def _summary(ws: Worksheet, report: Report, plan: Plan, lang: str, title: str) -
         [n, titles.get(n, ""), *(per[n].get(s, 0) for s in STATUSES), sum(per[n].values())]
         for n in sorted(per)
     ]
-    header = [*h["summary"], *(STATUS[lang][s] for s in STATUSES), h["total"]]
+    header = [*h["summary"], *(status_name(s, lang) for s in STATUSES), h["total"]]
     _table(ws, header, rows, [8, 34, 10, 10, 10, 10, 10, 10], lang, start_row=12)
     for r, row in enumerate(rows, 13):
         for c, s in enumerate(STATUSES, 3):
@@ -304,7 +306,7 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
                 f.article,
                 f.rule_id,
                 titles.get(f.rule_id, ""),
-                STATUS[lang][f.status],
+                status_name(f.status, lang),
                 SEVERITY[lang][f.severity],
                 REQUIREMENT[lang][f.requirement],
                 f.holder.name,
@@ -366,7 +368,7 @@ def _matrix(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang: 
     m = build_matrix(report, ctx)
     if len(m.columns) + 1 > MAX_COLUMNS:
         raise _too_large("columns", len(m.columns) + 1, MAX_COLUMNS)
-    titles = {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    titles = article_titles(plan, lang)
     _put(ws, 1, 1, _H[lang]["article"], lang).font = _BOLD
     for c, col in enumerate(m.columns, 2):
         top = _put(ws, 1, c, GROUP[lang][col.group], lang)
@@ -403,7 +405,7 @@ def _scores(ws: Worksheet, report: Report, ctx: AuditContext, weights: Weights, 
                 *(sc.counts.get(s, 0) for s in STATUSES),
             ]
         )
-    header = [*_H[lang]["scores"], *(STATUS[lang][s] for s in STATUSES)]
+    header = [*_H[lang]["scores"], *(status_name(s, lang) for s in STATUSES)]
     _table(ws, header, rows, [24, 14, 10, 12, 10, 10, 10, 10, 10], lang, start_row=3)
     _put(ws, 1, 1, formula(weights, lang), lang).alignment = Alignment(wrap_text=False)
     for r in range(4, 4 + len(rows)):
@@ -461,7 +463,7 @@ def render_xlsx(
     lang: str = "zh",
     within: int = 30,
 ) -> bytes:
-    title = (plan.title.zh if lang == "zh" else plan.title.en) or plan.pack
+    title = pack_title(plan, lang)
     if len(report.findings) + 1 > MAX_ROWS:
         raise _too_large("rows", len(report.findings) + 1, MAX_ROWS)
     wb = Workbook()

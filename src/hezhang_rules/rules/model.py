@@ -180,17 +180,19 @@ OPERATORS = (
 )
 
 
+_WITHIN = (
+    "response and evidence rules: only holders whose jurisdiction is the one this field of the "
+    "trigger (or judged record) names (a jurisdiction, or a unit's jurisdiction), or above it"
+)
+"""What a post or unit holder's ``within`` means (one text for both)."""
+
+
 class PostHolder(_M):
     """Everyone appointed to one of ``roles`` (at ``levels``), for the time they hold it."""
 
     roles: _value(list[Role])  # type: ignore[valid-type]
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
-    within: str | None = Field(
-        default=None,
-        description="response and evidence rules: only holders whose jurisdiction is the one "
-        "this field of the trigger (or judged record) names (a jurisdiction, or a unit's "
-        "jurisdiction), or above it",
-    )
+    within: str | None = Field(default=None, description=_WITHIN)
 
 
 class UnitHolder(_M):
@@ -199,12 +201,7 @@ class UnitHolder(_M):
     types: _value(list[UnitType])  # type: ignore[valid-type]
     levels: _value(list[JurisdictionLevel]) | None = None  # type: ignore[valid-type]
     where: list[Condition] = Field(default_factory=list)
-    within: str | None = Field(
-        default=None,
-        description="response and evidence rules: only holders whose jurisdiction is the one "
-        "this field of the trigger (or judged record) names (a jurisdiction, or a unit's "
-        "jurisdiction), or above it",
-    )
+    within: str | None = Field(default=None, description=_WITHIN)
 
 
 class JurisdictionHolder(_M):

@@ -82,15 +82,7 @@ def _transfers(
     sent = received[sel] + np.where(
         status[sel] == 0, kit.rng.integers(1, 16, n), kit.rng.integers(16, 41, n)
     )
-    which = kit.rng.integers(0, len(INVESTIGATORS), n)
-    department = pl.select(
-        pl.coalesce(
-            [
-                pl.when(pl.lit(pl.Series(which == i))).then(pl.lit(kit.org.dept[k].gather(d)))
-                for i, k in enumerate(INVESTIGATORS)
-            ]
-        )
-    ).to_series()
+    department = _investigator(kit, d)
     township = kit.flags(n, TO_TOWNSHIP)
     to_unit = either(township, kit.org.township_gov.gather(kit.a_township(d)), department)
     frame = pl.DataFrame(
@@ -104,6 +96,19 @@ def _transfers(
         }
     )
     return frame, sent, ~township
+
+
+def _investigator(kit: Kit, d: IntArray) -> pl.Series:
+    """One of the ``INVESTIGATORS`` departments of each row's district, drawn at random."""
+    which = kit.rng.integers(0, len(INVESTIGATORS), len(d))
+    return pl.select(
+        pl.coalesce(
+            [
+                pl.when(pl.lit(pl.Series(which == i))).then(pl.lit(kit.org.dept[k].gather(d)))
+                for i, k in enumerate(INVESTIGATORS)
+            ]
+        )
+    ).to_series()
 
 
 def _results(
@@ -132,15 +137,7 @@ def _cases(kit: Kit) -> tuple[pl.DataFrame, BoolArray]:
     d, slot = kit.repeat(CASES)
     n = len(d)
     opened = kit.between(n, kit.day(1, 10), kit.day(10, 31))
-    which = kit.rng.integers(0, len(INVESTIGATORS), n)
-    department = pl.select(
-        pl.coalesce(
-            [
-                pl.when(pl.lit(pl.Series(which == i))).then(pl.lit(kit.org.dept[k].gather(d)))
-                for i, k in enumerate(INVESTIGATORS)
-            ]
-        )
-    ).to_series()
+    department = _investigator(kit, d)
     unit = either(
         kit.flags(n, TOWNSHIP_CASE), kit.org.township_gov.gather(kit.a_township(d)), department
     )

@@ -14,7 +14,7 @@ import polars as pl
 
 from hezhang_rules.facts.models import Minutes
 from hezhang_rules.synth import names
-from hezhang_rules.synth.columns import BoolArray, IntArray, pick, struct_of
+from hezhang_rules.synth.columns import IntArray, pick, struct_of
 from hezhang_rules.synth.kit import Frames, Kit, add, either
 from hezhang_rules.synth.names import as_list
 from hezhang_rules.synth.places import DISTRICT
@@ -50,13 +50,17 @@ def make_meetings(kit: Kit) -> Frames:
 def _minutes(
     kit: Kit,
     day: IntArray,
-    present: BoolArray,
     signed_by: pl.Series | None = None,
     approved_by: pl.Series | None = None,
-    issued: BoolArray | None = None,
+    *,
+    always_kept: bool = False,
+    may_stay_unissued: bool = False,
 ) -> pl.Series:
-    """Minutes issued a few days after the meeting (or never, where ``issued`` is False)."""
+    """Minutes issued a few days after the meeting. Some meetings keep none (``NO_MINUTES``)
+    unless ``always_kept``; with ``may_stay_unissued`` some are never issued (``NOT_ISSUED``)."""
     n = len(day)
+    present = np.ones(n, dtype=np.bool_) if always_kept else ~kit.flags(n, NO_MINUTES)
+    issued = ~kit.flags(n, NOT_ISSUED) if may_stay_unissued else None
     when = day + kit.rng.integers(2, 11, n)
     fields: dict[str, pl.Expr] = {
         "issued": pl.lit(kit.dates(when, issued)),
@@ -74,9 +78,17 @@ def _minutes(
 
 
 def _frame(
-    kit: Kit, ids: pl.Series, kind: str, district: IntArray, day: IntArray, **columns: pl.Series
+    kit: Kit,
+    kind: str,
+    tag: str,
+    district: IntArray,
+    slot: IntArray,
+    day: IntArray,
+    **columns: pl.Series,
 ) -> pl.DataFrame:
+    """Meetings of ``kind`` held in the districts on the days; ids ``mtg-DDDDDD-{tag}NN``."""
     jid = kit.places.jid(DISTRICT).gather(district)
+    ids = kit.ids("mtg", district, tag, slot)
     return pl.DataFrame(
         {"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day), **columns}
     )
@@ -98,9 +110,10 @@ def _general(kit: Kit) -> pl.DataFrame:
     day = kit.between(n, kit.day(2, 10), kit.day(4, 30))
     return _frame(
         kit,
-        kit.ids("mtg", d, "gc", np.zeros(n, dtype=np.int64)),
         "general_chief_meeting",
+        "gc",
         d,
+        np.zeros(n, dtype=np.int64),
         day,
         presider=kit.person(presider),
         delegated_by=kit.person(np.where(who == 1, gc, -1)),
@@ -108,13 +121,7 @@ def _general(kit: Kit) -> pl.DataFrame:
         attendees=as_list(
             kit.person(gc), kit.person(dgc), kit.person(kit.chief(2)[d]), kit.person(director)
         ),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            signed_by=kit.person(signer),
-            approved_by=kit.person(gc),
-        ),
+        minutes=_minutes(kit, day, signed_by=kit.person(signer), approved_by=kit.person(gc)),
     )
 
 
@@ -130,14 +137,15 @@ def _river_chief(kit: Kit) -> pl.DataFrame:
     signer = np.where(kit.flags(n, WRONG_SIGNER), kit.org.staff(0)[d], presider)
     return _frame(
         kit,
-        kit.ids("mtg", d, "rc", kit.posts.rank[post]),
         "river_chief_meeting",
+        "rc",
         d,
+        kit.posts.rank[post],
         day,
         presider=kit.person(presider),
         organiser=_organiser(kit, d, "agriculture"),
         attendees=as_list(kit.person(presider), kit.person(kit.org.staff(0)[d])),
-        minutes=_minutes(kit, day, ~kit.flags(n, NO_MINUTES), signed_by=kit.person(signer)),
+        minutes=_minutes(kit, day, signed_by=kit.person(signer)),
     )
 
 
@@ -153,21 +161,16 @@ def _joint_department(kit: Kit) -> pl.DataFrame:
     )
     return _frame(
         kit,
-        kit.ids("mtg", d, "jd", slot),
         "joint_department_meeting",
+        "jd",
         d,
+        slot,
         day,
         presider=kit.person(convener),
         convener=kit.person(convener),
         organiser=_organiser(kit, d, "housing"),
         attending_units=as_list(*(kit.org.dept[k].gather(d) for k in ("housing", "ecology"))),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            approved_by=kit.person(approver),
-            issued=~kit.flags(n, NOT_ISSUED),
-        ),
+        minutes=_minutes(kit, day, approved_by=kit.person(approver), may_stay_unissued=True),
     )
 
 
@@ -180,20 +183,15 @@ def _office(kit: Kit) -> pl.DataFrame:
     day = kit.day(1, 10) + 91 * slot + kit.rng.integers(0, 75, n)
     return _frame(
         kit,
-        kit.ids("mtg", d, "om", slot),
         "office_meeting",
+        "om",
         d,
+        slot,
         day,
         presider=kit.person(presider),
         organiser=kit.org.office.gather(d),
         attendees=as_list(kit.person(presider), kit.person(liaison)),
-        minutes=_minutes(
-            kit,
-            day,
-            ~kit.flags(n, NO_MINUTES),
-            approved_by=kit.person(approver),
-            issued=~kit.flags(n, NOT_ISSUED),
-        ),
+        minutes=_minutes(kit, day, approved_by=kit.person(approver), may_stay_unissued=True),
     )
 
 
@@ -205,13 +203,14 @@ def _joint_enforcement(kit: Kit) -> pl.DataFrame:
     day = kit.day(1, 15) + 120 * slot + kit.rng.integers(0, 100, n)
     return _frame(
         kit,
-        kit.ids("mtg", d, "je", slot),
         "joint_enforcement_meeting",
+        "je",
         d,
+        slot,
         day,
         organiser=kit.org.office.gather(d),
         attending_units=as_list(
             *(kit.org.dept[k].gather(d) for k in ("police", "natural-resources", "ecology"))
         ),
-        minutes=_minutes(kit, day, np.ones(n, dtype=np.bool_)),
+        minutes=_minutes(kit, day, always_kept=True),
     )
