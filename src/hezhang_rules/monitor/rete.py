@@ -28,8 +28,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import Cond, EvidencePlan, Plan, ResponsePlan
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import PathError, resolve_path
@@ -80,17 +81,40 @@ def _plain_operand(value: Any) -> Any:
 
 
 def _compilable(kind: str, c: Cond) -> bool:
+    """Whether durable-rules judges ``c`` exactly on a flat message. A missing key is the
+    absent value, judged as ``OPERATORS`` says: ``present`` by ``$ex``/``$nex``, and an
+    ``equals``/``in`` with no ``null`` among its values fails on it."""
     if not _scalar_field(kind, c.field):
         return False
-    if c.op == "present":
-        return isinstance(c.operand, bool)
-    if c.op == "equals":
-        return isinstance(_plain_operand(c.operand), str | int) and not isinstance(c.operand, bool)
-    if c.op == "in":
-        return bool(c.operand) and all(
-            isinstance(_plain_operand(v), str | int) and not isinstance(v, bool) for v in c.operand
-        )
-    return False
+    op = c.op
+    match op:
+        case Op.PRESENT:
+            return isinstance(c.operand, bool)
+        case Op.EQUALS:
+            operand = _plain_operand(c.operand)
+            return isinstance(operand, str | int) and not isinstance(c.operand, bool)
+        case Op.IN:
+            return bool(c.operand) and all(
+                isinstance(_plain_operand(v), str | int) and not isinstance(v, bool)
+                for v in c.operand
+            )
+        case (
+            Op.NOT_EQUALS
+            | Op.NOT_IN
+            | Op.CONTAINS_ALL
+            | Op.SAME_AS
+            | Op.NONEMPTY
+            | Op.ANY
+            | Op.ALL
+            | Op.REFERS_TO
+            | Op.HOLDS_ROLE
+            | Op.INCLUDES_HOLDERS_OF
+            | Op.ONE_OF
+            | Op.RELATED
+        ):
+            return False  # a residual, checked against the world
+        case unknown:
+            assert_never(unknown)
 
 
 def split(key: str, kind: str, where: tuple[Cond, ...]) -> SelectionRule:
@@ -117,14 +141,35 @@ def selections(plan: Plan) -> list[SelectionRule]:
 
 
 def _condition(c: Cond) -> dict[str, Any]:
+    """The durable-rules test of a compilable condition (see ``_compilable``)."""
     field = c.field
     assert field is not None
-    if c.op == "present":
-        return {"$ex" if c.operand else "$nex": {field: 1}}
-    if c.op == "equals":
-        return {field: _plain_operand(c.operand)}
-    values = sorted(_plain_operand(v) for v in c.operand)
-    return {"$or": [{field: v} for v in values]}
+    op = c.op
+    match op:
+        case Op.PRESENT:
+            return {"$ex" if c.operand else "$nex": {field: 1}}
+        case Op.EQUALS:
+            return {field: _plain_operand(c.operand)}
+        case Op.IN:
+            values = sorted(_plain_operand(v) for v in c.operand)
+            return {"$or": [{field: v} for v in values]}
+        case (
+            Op.NOT_EQUALS
+            | Op.NOT_IN
+            | Op.CONTAINS_ALL
+            | Op.SAME_AS
+            | Op.NONEMPTY
+            | Op.ANY
+            | Op.ALL
+            | Op.REFERS_TO
+            | Op.HOLDS_ROLE
+            | Op.INCLUDES_HOLDERS_OF
+            | Op.ONE_OF
+            | Op.RELATED
+        ):
+            raise AssertionError(op)  # never compiled
+        case unknown:
+            assert_never(unknown)
 
 
 def ruleset_definition(
