@@ -8,10 +8,11 @@ records, ``one_of``, ``refers_to`` (the referenced records, visible on the as-of
 inner conditions), ``holds_role``/``includes_holders_of`` (posts held on the record's day,
 scoped by ``within``) and ``related`` (records of another kind that name this one).
 
-Each operator follows ``World.check`` line by line; where a value's Python truth would differ
-from a column's (a missing value, a list compared with a text) the expression says what Python
-says. :func:`supported` tells, without data, whether every condition can be judged here: a rule
-it refuses stays with the batch evaluator.
+Each operator follows ``World.check`` line by line; a row whose field is absent is judged as
+the operator table says (``compile.operators.OPERATORS``), as ``World.check`` judges it; where a
+stated value's Python truth would differ from a column's (a list compared with a text) the
+expression says what Python says. :func:`supported` tells, without data, whether every
+condition can be judged here: a rule it refuses stays with the batch evaluator.
 
 The context of a judgement is the record (its fields are the frame's columns) and the fact it
 belongs to (``__fid``, its id, and ``__fday``, its date): they differ only inside ``any``/``all``,
@@ -318,16 +319,31 @@ class Judge:
                 if other.kind == "list":
                     return pl.lit(self._same_as_listed(frame, value, c.operand))
                 return (value == path_expr(c.operand)).fill_null(False)
-            case (
-                Op.PRESENT
-                | Op.NONEMPTY
-                | Op.CONTAINS_ALL
-                | Op.EQUALS
-                | Op.NOT_EQUALS
-                | Op.IN
-                | Op.NOT_IN
-            ):
-                return _test(shape, value, op, c.operand).fill_null(False)
+            case Op.PRESENT:
+                return _const(bool(c.operand))
+            case Op.NONEMPTY:
+                return (_truthy(shape, value) == bool(c.operand)).fill_null(False)
+            case Op.CONTAINS_ALL:
+                keys = value
+                if shape.kind == "dict":
+                    keys = value.list.eval(pl.element().struct.field("key"))
+                test = _const(True)
+                for v in sorted(str(plain(x)) for x in c.operand):
+                    test = test & keys.list.contains(v).fill_null(False)
+                return test
+            case Op.EQUALS:
+                listed = shape.kind == "list"
+                return _const(False) if listed else value.eq_missing(plain(c.operand))
+            case Op.NOT_EQUALS:
+                listed = shape.kind == "list"
+                return _const(True) if listed else value.ne_missing(plain(c.operand))
+            case Op.IN | Op.NOT_IN:
+                if shape.kind == "list":
+                    hit = _any_in(value, c.operand)
+                else:
+                    hit = in_expr(value, c.operand)
+                hit = hit.fill_null(False)
+                return hit if op == Op.IN else ~hit
             case Op.ONE_OF | Op.RELATED:  # no field: judged in `expr`
                 raise AssertionError(op)
             case unknown:
@@ -347,7 +363,7 @@ class Judge:
         )
         ok = self.all(shape.item.model, items, c.operand)
         per_row = items.select(pl.col(_R), ok.alias("__ok")).group_by(_R)
-        agg = pl.col("__ok").any() if c.op == "any" else pl.col("__ok").all()
+        agg = pl.col("__ok").any() if c.op == Op.ANY else pl.col("__ok").all()
         hits = per_row.agg(agg).filter(pl.col("__ok")).get_column(_R)
         return _rows_in(frame.height, hits)
 
@@ -426,7 +442,7 @@ class Judge:
         )
         # A post counts in the scope when its jurisdiction is the scope or lies under it; a
         # record that does not state its place (or names an unknown one) is not scoped.
-        if c.op == "holds_role":
+        if c.op == Op.HOLDS_ROLE:
             named = _values(frame, value, shape.kind == "list", "__person")
             held = (
                 base.join(named, on=_R, how="inner")
@@ -471,46 +487,6 @@ def _const(value: bool) -> pl.Expr:
 
 def _dtype(shape: FieldShape) -> pl.DataType:
     return pl.List(pl.String) if shape.kind == "list" else pl.String()
-
-
-def _test(shape: FieldShape, value: pl.Expr, op: Op, operand: Any) -> pl.Expr:
-    """A test on the record's own stated value (may be null where Python says false)."""
-    listed = shape.kind == "list"
-    match op:
-        case Op.PRESENT:
-            return _const(bool(operand))
-        case Op.NONEMPTY:
-            return _truthy(shape, value) == bool(operand)
-        case Op.CONTAINS_ALL:
-            keys = (
-                value.list.eval(pl.element().struct.field("key")) if shape.kind == "dict" else value
-            )
-            test = _const(True)
-            for v in sorted(str(plain(x)) for x in operand):
-                test = test & keys.list.contains(v).fill_null(False)
-            return test
-        case Op.EQUALS:
-            return _const(False) if listed else value.eq_missing(plain(operand))
-        case Op.NOT_EQUALS:
-            return _const(True) if listed else value.ne_missing(plain(operand))
-        case Op.IN:
-            return _any_in(value, operand) if listed else in_expr(value, operand)
-        case Op.NOT_IN:
-            hit = _any_in(value, operand) if listed else in_expr(value, operand)
-            return ~hit.fill_null(False)
-        case (
-            Op.SAME_AS
-            | Op.ANY
-            | Op.ALL
-            | Op.REFERS_TO
-            | Op.HOLDS_ROLE
-            | Op.INCLUDES_HOLDERS_OF
-            | Op.ONE_OF
-            | Op.RELATED
-        ):
-            raise AssertionError(op)  # not a test of the value alone: see `Judge.stated`
-        case unknown:
-            assert_never(unknown)
 
 
 def _any_in(value: pl.Expr, operand: Any) -> pl.Expr:

@@ -20,11 +20,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, assert_never
+from typing import Any, Literal, assert_never
 
 from pydantic import BaseModel
 
-from hezhang_rules.compile.operators import OPERATORS, Op, Operand, holds_when_absent
+from hezhang_rules.compile.operators import (
+    OPERATORS,
+    Op,
+    Operand,
+    holds_on_value,
+    holds_when_absent,
+)
 from hezhang_rules.compile.plan import Cond, RoleTest
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
@@ -99,31 +105,22 @@ def atoms(conds: Sequence[Cond], model: type[BaseModel], origin: PathKey) -> lis
     return out
 
 
-def _atoms_of(c: Cond, model: type[BaseModel], origin: PathKey, prefix: str) -> list[Atom]:
-    if c.field is None:
-        return []
-    path = prefix + c.field
-    info = field_info(model, path)
-    if info is None:
-        return []
-    op = c.op
+Reading = Literal["atom", "scalar atom", "refers", "role", "opaque"]
+
+
+def _reading(op: Op) -> Reading:
+    """How the analysis reads an operator: an atom on any field (``present``, ``nonempty``), an
+    atom on a scalar field (the comparisons), a reference whose conditions become atoms past
+    it, a role test (an atom only for an empty list of roles), or not at all."""
     match op:
         case Op.PRESENT | Op.NONEMPTY:
-            return [Atom(path, c, origin)]
+            return "atom"
         case Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
-            return [Atom(path, c, origin)] if info.shape.kind == "scalar" else []
+            return "scalar atom"
         case Op.REFERS_TO:
-            if info.shape.kind != "scalar":
-                return []
-            out = [Atom(path, Cond(c.field, Op.PRESENT, True), origin)]
-            for sub in c.operand:
-                out.extend(_atoms_of(sub, model, origin, path + DEREF))
-            return out
+            return "refers"
         case Op.HOLDS_ROLE:
-            test: RoleTest = c.operand
-            empty = not test.roles or (test.levels is not None and not test.levels)
-            # Nobody holds a role from an empty list: an atom no value meets (see `holds`).
-            return [Atom(path, c, origin)] if empty else []
+            return "role"
         case (
             Op.INCLUDES_HOLDERS_OF
             | Op.CONTAINS_ALL
@@ -133,6 +130,36 @@ def _atoms_of(c: Cond, model: type[BaseModel], origin: PathKey, prefix: str) -> 
             | Op.ONE_OF
             | Op.RELATED
         ):
+            return "opaque"
+        case unknown:
+            assert_never(unknown)
+
+
+def _atoms_of(c: Cond, model: type[BaseModel], origin: PathKey, prefix: str) -> list[Atom]:
+    if c.field is None:
+        return []
+    path = prefix + c.field
+    info = field_info(model, path)
+    if info is None:
+        return []
+    match _reading(c.op):
+        case "atom":
+            return [Atom(path, c, origin)]
+        case "scalar atom":
+            return [Atom(path, c, origin)] if info.shape.kind == "scalar" else []
+        case "refers":
+            if info.shape.kind != "scalar":
+                return []
+            out = [Atom(path, Cond(c.field, Op.PRESENT, True), origin)]
+            for sub in c.operand:
+                out.extend(_atoms_of(sub, model, origin, path + DEREF))
+            return out
+        case "role":
+            test: RoleTest = c.operand
+            empty = not test.roles or (test.levels is not None and not test.levels)
+            # Nobody holds a role from an empty list: an atom no value meets (see `holds`).
+            return [Atom(path, c, origin)] if empty else []
+        case "opaque":
             return []  # not analysed: taken to allow anything
         case unknown:
             assert_never(unknown)
@@ -145,26 +172,16 @@ def decomposable(c: Cond, model: type[BaseModel], prefix: str = "") -> bool:
     info = field_info(model, prefix + c.field)
     if info is None:
         return False
-    op = c.op
-    match op:
-        case Op.PRESENT | Op.NONEMPTY:
+    match _reading(c.op):
+        case "atom":
             return True
-        case Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
+        case "scalar atom":
             return info.shape.kind == "scalar"
-        case Op.REFERS_TO:
+        case "refers":
             return info.shape.kind == "scalar" and all(
                 decomposable(s, model, prefix + c.field + DEREF) for s in c.operand
             )
-        case (
-            Op.HOLDS_ROLE
-            | Op.INCLUDES_HOLDERS_OF
-            | Op.CONTAINS_ALL
-            | Op.SAME_AS
-            | Op.ANY
-            | Op.ALL
-            | Op.ONE_OF
-            | Op.RELATED
-        ):
+        case "role" | "opaque":
             return False
         case unknown:
             assert_never(unknown)
@@ -176,37 +193,9 @@ def holds(c: Cond, value: Any) -> bool:
         absent = holds_when_absent(c)
         assert absent is not None  # an atom reads a field, and not the posts held
         return absent
-    if isinstance(value, Enum):
-        value = value.value
-    op = c.op
-    match op:
-        case Op.PRESENT:
-            return bool(c.operand)
-        case Op.NONEMPTY:
-            return bool(value) == bool(c.operand)
-        case Op.EQUALS:
-            return bool(value == c.operand)
-        case Op.NOT_EQUALS:
-            return bool(value != c.operand)
-        case Op.IN:
-            return value in c.operand
-        case Op.NOT_IN:
-            return value not in c.operand
-        case Op.HOLDS_ROLE:
-            return False  # an atom only for an empty list of roles (see `_atoms_of`)
-        case (
-            Op.INCLUDES_HOLDERS_OF
-            | Op.CONTAINS_ALL
-            | Op.SAME_AS
-            | Op.ANY
-            | Op.ALL
-            | Op.REFERS_TO
-            | Op.ONE_OF
-            | Op.RELATED
-        ):
-            raise AssertionError(op)  # never an atom
-        case unknown:
-            assert_never(unknown)
+    if c.op == Op.HOLDS_ROLE:
+        return False  # an atom only for an empty list of roles (see `_atoms_of`)
+    return holds_on_value(c, value.value if isinstance(value, Enum) else value)
 
 
 def candidates(info: FieldInfo | None, conds: Iterable[Cond]) -> list[Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, assert_never
 
 if TYPE_CHECKING:
@@ -237,6 +237,33 @@ def holds_when_absent(c: Cond) -> bool | None:
             return None
         case unknown:
             assert_never(unknown)
+
+
+def holds_on_value(c: Cond, value: Any) -> bool:
+    """Whether a comparison (``present``, ``nonempty``, ``equals``, ``not_equals``, ``in``,
+    ``not_in``) holds on a stated ``value`` (not None; an enum member read as its value). On a
+    list, ``in``/``not_in`` look at its elements and ``equals`` compares the list itself."""
+    match c.op:
+        case Op.PRESENT:
+            return bool(c.operand)
+        case Op.NONEMPTY:
+            return bool(value) == bool(c.operand)
+        case Op.EQUALS:
+            return bool(value == c.operand)
+        case Op.NOT_EQUALS:
+            return bool(value != c.operand)
+        case Op.IN:
+            return _listed(value, c.operand)
+        case Op.NOT_IN:
+            return not _listed(value, c.operand)
+        case _:
+            raise AssertionError(f"`{c.op}` is not a comparison")
+
+
+def _listed(value: Any, allowed: frozenset[Any]) -> bool:
+    if isinstance(value, list):
+        return any((v.value if isinstance(v, Enum) else v) in allowed for v in value)
+    return value in allowed
 
 
 def failed_condition(c: Cond, value: Any) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum as Enum_
 from typing import Any, assert_never
 
-from hezhang_rules.compile.operators import Op, holds_when_absent
+from hezhang_rules.compile.operators import Op, holds_on_value, holds_when_absent
 from hezhang_rules.compile.plan import Cond, RoleTest
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
@@ -253,18 +253,8 @@ class World:
             value = value.value
         op = c.op
         match op:
-            case Op.PRESENT:
-                return bool(c.operand)
-            case Op.NONEMPTY:
-                return bool(value) == bool(c.operand)
-            case Op.EQUALS:
-                return bool(_plain(value) == c.operand)
-            case Op.NOT_EQUALS:
-                return bool(_plain(value) != c.operand)
-            case Op.IN:
-                return _any_in(value, c.operand)
-            case Op.NOT_IN:
-                return not _any_in(value, c.operand)
+            case Op.PRESENT | Op.NONEMPTY | Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
+                return holds_on_value(c, value)
             case Op.SAME_AS:
                 other = get_path(record, c.operand)
                 if other is None:
@@ -331,9 +321,3 @@ class World:
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum_) else value
-
-
-def _any_in(value: Any, allowed: frozenset[Any]) -> bool:
-    if isinstance(value, list):
-        return any(_plain(v) in allowed for v in value)
-    return _plain(value) in allowed
