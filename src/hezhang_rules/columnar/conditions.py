@@ -8,10 +8,11 @@ records, ``one_of``, ``refers_to`` (the referenced records, visible on the as-of
 inner conditions), ``holds_role``/``includes_holders_of`` (posts held on the record's day,
 scoped by ``within``) and ``related`` (records of another kind that name this one).
 
-Each operator follows ``World.check`` line by line; where a value's Python truth would differ
-from a column's (a missing value, a list compared with a text) the expression says what Python
-says. :func:`supported` tells, without data, whether every condition can be judged here: a rule
-it refuses stays with the batch evaluator.
+Each operator follows ``World.check`` line by line; a row whose field is absent is judged as
+the operator table says (``compile.operators.OPERATORS``), as ``World.check`` judges it; where a
+stated value's Python truth would differ from a column's (a list compared with a text) the
+expression says what Python says. :func:`supported` tells, without data, whether every
+condition can be judged here: a rule it refuses stays with the batch evaluator.
 
 The context of a judgement is the record (its fields are the frame's columns) and the fact it
 belongs to (``__fid``, its id, and ``__fday``, its date): they differ only inside ``any``/``all``,
@@ -21,13 +22,14 @@ where the record is an element of a list and the fact the record that holds the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, assert_never
 
 import polars as pl
 from pydantic import BaseModel
 
 from hezhang_rules.columnar.exprs import in_expr, path_expr, plain
 from hezhang_rules.columnar.holders import appointments_to
+from hezhang_rules.compile.operators import OPERATORS, Op, holds_when_absent
 from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
@@ -36,9 +38,6 @@ from hezhang_rules.facts.tables import Tables
 _FID = "__fid"
 _FDAY = "__fday"
 _R = "__r"
-
-_COMPARISONS = frozenset({"equals", "not_equals", "in", "not_in"})
-
 
 # --- what can be judged here -----------------------------------------------------------------
 
@@ -70,86 +69,84 @@ def supported(model: type[BaseModel], conds: tuple[Any, ...]) -> bool:
 
 
 def _supported(model: type[BaseModel], c: Cond) -> bool:
+    if c.op not in OPERATORS:  # not an operator of the rule format
+        return False
     op = c.op
-    if op == "one_of":
-        return isinstance(c.operand, tuple) and supported(model, c.operand)
-    if op == "related":
-        test = c.operand
-        return (
-            isinstance(test, RelatedTest)
-            and test.kind in FACT_KINDS
-            and _ids(_shape(FACT_KINDS[test.kind], test.link)) is not None
-            and supported(FACT_KINDS[test.kind], test.where)
-        )
+    match op:
+        case Op.ONE_OF:
+            return isinstance(c.operand, tuple) and supported(model, c.operand)
+        case Op.RELATED:
+            test = c.operand
+            return (
+                isinstance(test, RelatedTest)
+                and test.kind in FACT_KINDS
+                and _ids(_shape(FACT_KINDS[test.kind], test.link)) is not None
+                and supported(FACT_KINDS[test.kind], test.where)
+            )
     shape = _shape(model, c.field)
     if shape is None:
         return False
-    if op == "present":
-        return isinstance(c.operand, bool)
-    if op == "nonempty":
-        return isinstance(c.operand, bool) and shape.kind in ("scalar", "list", "dict", "model")
-    if op in _COMPARISONS:
-        return shape.kind in ("scalar", "list") and (
-            shape.kind == "scalar" or (shape.item is not None and shape.item.kind == "scalar")
-        )
-    if op == "same_as":
-        other = _shape(model, c.operand if isinstance(c.operand, str) else None)
-        return (
-            shape.kind == "scalar"
-            and other is not None
-            and (other.kind == "scalar" or _ids(other) is not None)
-        )
-    if op == "contains_all":
-        return shape.kind in ("list", "dict")
-    if op in ("any", "all"):
-        item = shape.item if shape.kind == "list" else None
-        return (
-            item is not None
-            and item.kind == "model"
-            and item.model is not None
-            and isinstance(c.operand, tuple)
-            and supported(item.model, c.operand)
-        )
-    if op == "refers_to":
-        ids = _ids(shape)
-        return (
-            ids is not None
-            and bool(ids.ref)
-            and all(
-                k in FACT_KINDS
-                and (supported(FACT_KINDS[k], c.operand) or never(FACT_KINDS[k], c.operand))
-                for k in ids.ref or ()
+    match op:
+        case Op.PRESENT:
+            return isinstance(c.operand, bool)
+        case Op.NONEMPTY:
+            return isinstance(c.operand, bool) and shape.kind in ("scalar", "list", "dict", "model")
+        case Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
+            return shape.kind in ("scalar", "list") and (
+                shape.kind == "scalar" or (shape.item is not None and shape.item.kind == "scalar")
             )
-        )
-    if op in ("holds_role", "includes_holders_of"):
-        test = c.operand
-        if not isinstance(test, RoleTest) or _ids(shape) is None:
-            return False
-        if op == "includes_holders_of" and shape.kind != "list":
-            return False
-        if test.on is not None and not _date(model, test.on):
-            return False
-        return test.within is None or _ids(_shape(model, test.within)) is not None
-    return False
+        case Op.SAME_AS:
+            other = _shape(model, c.operand if isinstance(c.operand, str) else None)
+            return (
+                shape.kind == "scalar"
+                and other is not None
+                and (other.kind == "scalar" or _ids(other) is not None)
+            )
+        case Op.CONTAINS_ALL:
+            return shape.kind in ("list", "dict")
+        case Op.ANY | Op.ALL:
+            item = shape.item if shape.kind == "list" else None
+            return (
+                item is not None
+                and item.kind == "model"
+                and item.model is not None
+                and isinstance(c.operand, tuple)
+                and supported(item.model, c.operand)
+            )
+        case Op.REFERS_TO:
+            ids = _ids(shape)
+            return (
+                ids is not None
+                and bool(ids.ref)
+                and all(
+                    k in FACT_KINDS
+                    and (supported(FACT_KINDS[k], c.operand) or never(FACT_KINDS[k], c.operand))
+                    for k in ids.ref or ()
+                )
+            )
+        case Op.HOLDS_ROLE | Op.INCLUDES_HOLDERS_OF:
+            test = c.operand
+            if not isinstance(test, RoleTest) or _ids(shape) is None:
+                return False
+            if op == Op.INCLUDES_HOLDERS_OF and shape.kind != "list":
+                return False
+            if test.on is not None and not _date(model, test.on):
+                return False
+            return test.within is None or _ids(_shape(model, test.within)) is not None
+        case Op.ONE_OF | Op.RELATED:  # no field: judged above
+            raise AssertionError(op)
+        case unknown:
+            assert_never(unknown)
 
 
 def never(model: type[BaseModel], conds: tuple[Any, ...]) -> bool:
     """Whether no record of ``model`` can meet ``conds``: one of them reads a field the model
-    does not have (``get_path`` gives None) and is false for a missing value. A reference to
-    several kinds (a person or a unit) is tested on the kinds that have the field."""
-    for c in conds:
-        if c.field is None or _shape(model, c.field) is not None:
-            continue
-        op, operand = c.op, c.operand
-        if (
-            op in ("refers_to", "holds_role", "any", "all", "same_as")
-            or (op in ("present", "nonempty") and operand is True)
-            or (op == "equals" and operand is not None)
-            or (op == "in" and None not in operand)
-            or (op == "contains_all" and operand)
-        ):
-            return True
-    return False
+    does not have (``get_path`` gives None) and fails on an absent value (``OPERATORS``). A
+    reference to several kinds (a person or a unit) is tested on the kinds that have the field."""
+    return any(
+        c.field is not None and _shape(model, c.field) is None and holds_when_absent(c) is False
+        for c in conds
+    )
 
 
 # --- judging ---------------------------------------------------------------------------------
@@ -273,34 +270,84 @@ class Judge:
         return pl.all_horizontal([self.expr(model, frame, c) for c in conds])
 
     def expr(self, model: type[BaseModel], frame: pl.DataFrame, c: Cond) -> pl.Expr:
-        """Whether each row meets ``c`` (``World.check(c, record, fact)``); never null."""
-        op = c.op
-        if op == "one_of":
-            if not c.operand:
-                return _const(False)
-            return pl.any_horizontal([self.expr(model, frame, sub) for sub in c.operand])
-        if op == "related":
-            found = pl.col(_FID).is_in(self._named(c.operand).implode()).fill_null(False)
-            return found if c.operand.exists else ~found
+        """Whether each row meets ``c`` (``World.check(c, record, fact)``); never null.
+
+        A row whose field is absent is judged as ``OPERATORS`` says (``holds_when_absent``);
+        :meth:`stated` judges the others.
+        """
+        match c.op:
+            case Op.ONE_OF:
+                if not c.operand:
+                    return _const(False)
+                return pl.any_horizontal([self.expr(model, frame, sub) for sub in c.operand])
+            case Op.RELATED:
+                found = pl.col(_FID).is_in(self._named(c.operand).implode()).fill_null(False)
+                return found if c.operand.exists else ~found
         shape = resolve_path(model, c.field or "")
         value = path_expr(c.field or "")
-        if op in ("any", "all"):
-            return pl.lit(self._each(shape, frame, c))
-        if op == "refers_to":
-            ids = _ids(shape)
-            assert ids is not None and ids.ref
-            ok = self.passing(tuple(ids.ref), c.operand)
-            if shape.kind != "list":
-                return value.cast(pl.String).is_in(ok.implode()).fill_null(False)
-            return pl.lit(self._refers_to(shape, frame, value, ok))
-        if op in ("holds_role", "includes_holders_of"):
-            return pl.lit(self._roles(shape, frame, value, c))
-        if op == "same_as":
-            other = resolve_path(model, c.operand)
-            if other.kind == "list":
-                return pl.lit(self._same_as_listed(frame, value, c.operand))
-            return (value == path_expr(c.operand)).fill_null(False)
-        return _test(shape, value, op, c.operand).fill_null(False)
+        test = self.stated(model, frame, c, shape, value)
+        absent = holds_when_absent(c)
+        if absent is None:
+            return test
+        return pl.when(value.is_null()).then(pl.lit(absent)).otherwise(test)
+
+    def stated(
+        self,
+        model: type[BaseModel],
+        frame: pl.DataFrame,
+        c: Cond,
+        shape: FieldShape,
+        value: pl.Expr,
+    ) -> pl.Expr:
+        """Whether each row meets ``c`` where its field is stated (``includes_holders_of``: on
+        every row; its absent value is judged by the posts held)."""
+        op = c.op
+        match op:
+            case Op.ANY | Op.ALL:
+                return pl.lit(self._each(shape, frame, c))
+            case Op.REFERS_TO:
+                ids = _ids(shape)
+                assert ids is not None and ids.ref
+                ok = self.passing(tuple(ids.ref), c.operand)
+                if shape.kind != "list":
+                    return value.cast(pl.String).is_in(ok.implode()).fill_null(False)
+                return pl.lit(self._refers_to(shape, frame, value, ok))
+            case Op.HOLDS_ROLE | Op.INCLUDES_HOLDERS_OF:
+                return pl.lit(self._roles(shape, frame, value, c))
+            case Op.SAME_AS:
+                other = resolve_path(model, c.operand)
+                if other.kind == "list":
+                    return pl.lit(self._same_as_listed(frame, value, c.operand))
+                return (value == path_expr(c.operand)).fill_null(False)
+            case Op.PRESENT:
+                return _const(bool(c.operand))
+            case Op.NONEMPTY:
+                return (_truthy(shape, value) == bool(c.operand)).fill_null(False)
+            case Op.CONTAINS_ALL:
+                keys = value
+                if shape.kind == "dict":
+                    keys = value.list.eval(pl.element().struct.field("key"))
+                test = _const(True)
+                for v in sorted(str(plain(x)) for x in c.operand):
+                    test = test & keys.list.contains(v).fill_null(False)
+                return test
+            case Op.EQUALS:
+                listed = shape.kind == "list"
+                return _const(False) if listed else value.eq_missing(plain(c.operand))
+            case Op.NOT_EQUALS:
+                listed = shape.kind == "list"
+                return _const(True) if listed else value.ne_missing(plain(c.operand))
+            case Op.IN | Op.NOT_IN:
+                if shape.kind == "list":
+                    hit = _any_in(value, c.operand)
+                else:
+                    hit = in_expr(value, c.operand)
+                hit = hit.fill_null(False)
+                return hit if op == Op.IN else ~hit
+            case Op.ONE_OF | Op.RELATED:  # no field: judged in `expr`
+                raise AssertionError(op)
+            case unknown:
+                assert_never(unknown)
 
     # --- operators needing more than the row itself -------------------------------------------
 
@@ -316,7 +363,7 @@ class Judge:
         )
         ok = self.all(shape.item.model, items, c.operand)
         per_row = items.select(pl.col(_R), ok.alias("__ok")).group_by(_R)
-        agg = pl.col("__ok").any() if c.op == "any" else pl.col("__ok").all()
+        agg = pl.col("__ok").any() if c.op == Op.ANY else pl.col("__ok").all()
         hits = per_row.agg(agg).filter(pl.col("__ok")).get_column(_R)
         return _rows_in(frame.height, hits)
 
@@ -395,7 +442,7 @@ class Judge:
         )
         # A post counts in the scope when its jurisdiction is the scope or lies under it; a
         # record that does not state its place (or names an unknown one) is not scoped.
-        if c.op == "holds_role":
+        if c.op == Op.HOLDS_ROLE:
             named = _values(frame, value, shape.kind == "list", "__person")
             held = (
                 base.join(named, on=_R, how="inner")
@@ -440,30 +487,6 @@ def _const(value: bool) -> pl.Expr:
 
 def _dtype(shape: FieldShape) -> pl.DataType:
     return pl.List(pl.String) if shape.kind == "list" else pl.String()
-
-
-def _test(shape: FieldShape, value: pl.Expr, op: str, operand: Any) -> pl.Expr:
-    """A test on the record's own value (may be null where Python says false)."""
-    if op == "present":
-        return value.is_not_null() if operand else value.is_null()
-    if op == "nonempty":
-        return _truthy(shape, value) == bool(operand)
-    if op == "contains_all":
-        keys = value.list.eval(pl.element().struct.field("key")) if shape.kind == "dict" else value
-        test = _const(True)
-        for v in sorted(str(plain(x)) for x in operand):  # a missing list holds nothing
-            test = test & keys.list.contains(v).fill_null(False)
-        return test
-    listed = shape.kind == "list"
-    if op == "equals":
-        return _const(False) if listed else value == plain(operand)
-    if op == "not_equals":
-        return _const(True) if listed else (value != plain(operand)).fill_null(True)
-    hit = _any_in(value, operand) if listed else in_expr(value, operand)
-    if op == "in":
-        return hit
-    assert op == "not_in"
-    return value.is_null() | ~hit.fill_null(False)
 
 
 def _any_in(value: pl.Expr, operand: Any) -> pl.Expr:

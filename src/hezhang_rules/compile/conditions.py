@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import BaseModel
 
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.params import parse_date
 from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest, Text2
 from hezhang_rules.diagnostics import did_you_mean
@@ -54,13 +55,13 @@ class ConditionCompiler:
             return None
 
     def condition(self, c: M.Condition, model: type[BaseModel], path: PathKey) -> Cond | None:
-        op = c.operator
+        op = Op(c.operator)
         label = Text2(c.label.zh, c.label.en) if c.label else None
-        if op == "related":
+        if op == Op.RELATED:
             assert c.related is not None
             related = self._related(c.related, (*path, "related"))
             return Cond(None, op, related, label) if related else None
-        if op == "one_of":
+        if op == Op.ONE_OF:
             assert c.one_of is not None
             subs = self.conditions(c.one_of, model, (*path, "one_of"))
             return Cond(None, op, subs, label) if len(subs) == len(c.one_of) else None
@@ -74,9 +75,9 @@ class ConditionCompiler:
         return Cond(c.field, op, operand, label, shape.title)
 
     def _operand(
-        self, c: M.Condition, op: str, shape: FieldShape, model: type[BaseModel], path: PathKey
+        self, c: M.Condition, op: Op, shape: FieldShape, model: type[BaseModel], path: PathKey
     ) -> Any:
-        opath = (*path, op)
+        opath: PathKey = (*path, op.value)
         raw = c.operand()
         if isinstance(raw, dict) and "param" in raw:
             name = raw.get("param")
@@ -84,49 +85,54 @@ class ConditionCompiler:
                 self.error(
                     "hz_compile_unknown_parameter",
                     f"`{{param: {name!r}}}` does not name a parameter",
-                    (*path, op),
+                    opath,
                 )
                 return _INVALID
             raw = M.ParamRef(param=name)
-        if op in ("present", "nonempty"):
-            return raw
-        if op in ("equals", "not_equals"):
-            value = self.value(raw, opath, _SCALAR_PARAMS)
-            return self._member(value, shape, opath)
-        if op == "same_as":
-            return raw if self._shape(model, raw, opath) is not None else _INVALID
-        if op == "contains_all":
-            values = self.value(raw, opath, _LIST_PARAMS)
-            if shape.kind == "dict" and shape.key is not None and isinstance(values, list):
-                checked = [self._member(v, shape.key, opath) for v in values]
-                return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
-            if shape.kind != "list" or shape.item is None or not isinstance(values, list):
-                self.error(
-                    "hz_compile_operand", "`contains_all` needs a list field and a list", opath
-                )
-                return _INVALID
-            checked = [self._member(v, shape.item, opath) for v in values]
+        match op:
+            case Op.PRESENT | Op.NONEMPTY:
+                return raw
+            case Op.EQUALS | Op.NOT_EQUALS:
+                value = self.value(raw, opath, _SCALAR_PARAMS)
+                return self._member(value, shape, opath)
+            case Op.SAME_AS:
+                return raw if self._shape(model, raw, opath) is not None else _INVALID
+            case Op.CONTAINS_ALL:
+                return self._contains_all(raw, shape, opath)
+            case Op.IN | Op.NOT_IN:
+                values = self.value(raw, opath, _LIST_PARAMS)
+                if not isinstance(values, list):
+                    self.error("hz_compile_operand", f"`{op}` takes a list", opath)
+                    return _INVALID
+                target = shape.item if shape.kind == "list" and shape.item else shape
+                checked = [self._member(v, target, opath) for v in values]
+                if any(v is _INVALID for v in checked):
+                    return _INVALID
+                return frozenset(checked)
+            case Op.HOLDS_ROLE | Op.INCLUDES_HOLDERS_OF:
+                return self._role_test(raw, op, shape, model, opath)
+            case Op.ANY | Op.ALL:
+                if shape.kind != "list" or shape.item is None or shape.item.model is None:
+                    self.error("hz_compile_operand", f"`{op}` needs a list of records", opath)
+                    return _INVALID
+                return self.conditions(raw, shape.item.model, opath)
+            case Op.REFERS_TO:
+                return self._refers_to(raw, shape, opath)
+            case Op.ONE_OF | Op.RELATED:  # no field: compiled in `condition`
+                raise AssertionError(op)
+            case unknown:
+                assert_never(unknown)
+
+    def _contains_all(self, raw: Any, shape: FieldShape, path: PathKey) -> Any:
+        values = self.value(raw, path, _LIST_PARAMS)
+        if shape.kind == "dict" and shape.key is not None and isinstance(values, list):
+            checked = [self._member(v, shape.key, path) for v in values]
             return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
-        if op in ("in", "not_in"):
-            values = self.value(raw, opath, _LIST_PARAMS)
-            if not isinstance(values, list):
-                self.error("hz_compile_operand", f"`{op}` takes a list", opath)
-                return _INVALID
-            target = shape.item if shape.kind == "list" and shape.item else shape
-            checked = [self._member(v, target, opath) for v in values]
-            if any(v is _INVALID for v in checked):
-                return _INVALID
-            return frozenset(checked)
-        if op in ("holds_role", "includes_holders_of"):
-            return self._role_test(raw, op, shape, model, opath)
-        if op in ("any", "all"):
-            if shape.kind != "list" or shape.item is None or shape.item.model is None:
-                self.error("hz_compile_operand", f"`{op}` needs a list of records", opath)
-                return _INVALID
-            return self.conditions(raw, shape.item.model, opath)
-        if op == "refers_to":
-            return self._refers_to(raw, shape, opath)
-        raise AssertionError(op)
+        if shape.kind != "list" or shape.item is None or not isinstance(values, list):
+            self.error("hz_compile_operand", "`contains_all` needs a list field and a list", path)
+            return _INVALID
+        checked = [self._member(v, shape.item, path) for v in values]
+        return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
 
     def _member(self, value: Any, shape: FieldShape, path: PathKey) -> Any:
         scalar = shape.scalar
@@ -156,7 +162,7 @@ class ConditionCompiler:
         return value
 
     def _role_test(
-        self, raw: M.RoleCheck, op: str, shape: FieldShape, model: type[BaseModel], path: PathKey
+        self, raw: M.RoleCheck, op: Op, shape: FieldShape, model: type[BaseModel], path: PathKey
     ) -> Any:
         # On a list field, holds_role means "some person listed holds the role".
         target = shape.item if shape.kind == "list" and shape.item else shape

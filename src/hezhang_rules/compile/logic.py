@@ -2,14 +2,16 @@
 
 Conditions are read as *atoms* on field paths. ``present``, ``nonempty``, ``equals``,
 ``not_equals``, ``in`` and ``not_in`` on a field are atoms; ``refers_to`` on a field naming one
-record becomes ``present: true`` on the field plus its own atoms on ``field->sub.field``. Other
-operators (``any``, ``all``, ``related``, ``one_of``, ``same_as``, ``contains_all``, roles) are
+record becomes ``present: true`` on the field plus its own atoms on ``field->sub.field``; a
+``holds_role`` from an empty list of roles (or levels) is an atom no value meets. Other operators
+(``any``, ``all``, ``related``, ``one_of``, ``same_as``, ``contains_all``, other role tests) are
 not analysed: they are taken to allow anything, so a conjunction found unsatisfiable is
 unsatisfiable whatever they say.
 
 One field's atoms are decided exactly by trying every value an atom mentions, every value of an
 enumeration or boolean, ``None`` where the field may be absent, and one fresh value that equals
-nothing mentioned. The semantics are those of ``evaluate.world.World.check``.
+nothing mentioned. The semantics are those of ``evaluate.world.World.check``: an absent value is
+judged as ``compile.operators.OPERATORS`` says.
 """
 
 from __future__ import annotations
@@ -18,17 +20,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, assert_never
 
 from pydantic import BaseModel
 
+from hezhang_rules.compile.operators import (
+    OPERATORS,
+    Op,
+    Operand,
+    holds_on_value,
+    holds_when_absent,
+)
 from hezhang_rules.compile.plan import Cond, RoleTest
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
 
 PathKey = tuple[str | int, ...]
-SIMPLE = frozenset({"present", "nonempty", "equals", "not_equals", "in", "not_in"})
-_SCALAR_ONLY = frozenset({"equals", "not_equals", "in", "not_in"})
 DEREF = "->"
 
 
@@ -52,9 +59,6 @@ class _Fresh:
 
     def __repr__(self) -> str:
         return "<another value>"
-
-
-_NEVER = Cond(None, "never", None)
 
 
 def field_info(model: type[BaseModel], path: str) -> FieldInfo | None:
@@ -101,6 +105,36 @@ def atoms(conds: Sequence[Cond], model: type[BaseModel], origin: PathKey) -> lis
     return out
 
 
+Reading = Literal["atom", "scalar atom", "refers", "role", "opaque"]
+
+
+def _reading(op: Op) -> Reading:
+    """How the analysis reads an operator: an atom on any field (``present``, ``nonempty``), an
+    atom on a scalar field (the comparisons), a reference whose conditions become atoms past
+    it, a role test (an atom only for an empty list of roles), or not at all."""
+    match op:
+        case Op.PRESENT | Op.NONEMPTY:
+            return "atom"
+        case Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
+            return "scalar atom"
+        case Op.REFERS_TO:
+            return "refers"
+        case Op.HOLDS_ROLE:
+            return "role"
+        case (
+            Op.INCLUDES_HOLDERS_OF
+            | Op.CONTAINS_ALL
+            | Op.SAME_AS
+            | Op.ANY
+            | Op.ALL
+            | Op.ONE_OF
+            | Op.RELATED
+        ):
+            return "opaque"
+        case unknown:
+            assert_never(unknown)
+
+
 def _atoms_of(c: Cond, model: type[BaseModel], origin: PathKey, prefix: str) -> list[Atom]:
     if c.field is None:
         return []
@@ -108,21 +142,27 @@ def _atoms_of(c: Cond, model: type[BaseModel], origin: PathKey, prefix: str) -> 
     info = field_info(model, path)
     if info is None:
         return []
-    if c.op in ("holds_role", "includes_holders_of"):
-        test: RoleTest = c.operand
-        empty = not test.roles or (test.levels is not None and not test.levels)
-        # Nobody holds a role from an empty list: holds_role never holds.
-        return [Atom(path, _NEVER, origin)] if c.op == "holds_role" and empty else []
-    if c.op in SIMPLE:
-        if c.op in _SCALAR_ONLY and info.shape.kind != "scalar":
-            return []
-        return [Atom(path, c, origin)]
-    if c.op == "refers_to" and info.shape.kind == "scalar":
-        out = [Atom(path, Cond(c.field, "present", True), origin)]
-        for sub in c.operand:
-            out.extend(_atoms_of(sub, model, origin, path + DEREF))
-        return out
-    return []
+    match _reading(c.op):
+        case "atom":
+            return [Atom(path, c, origin)]
+        case "scalar atom":
+            return [Atom(path, c, origin)] if info.shape.kind == "scalar" else []
+        case "refers":
+            if info.shape.kind != "scalar":
+                return []
+            out = [Atom(path, Cond(c.field, Op.PRESENT, True), origin)]
+            for sub in c.operand:
+                out.extend(_atoms_of(sub, model, origin, path + DEREF))
+            return out
+        case "role":
+            test: RoleTest = c.operand
+            empty = not test.roles or (test.levels is not None and not test.levels)
+            # Nobody holds a role from an empty list: an atom no value meets (see `holds`).
+            return [Atom(path, c, origin)] if empty else []
+        case "opaque":
+            return []  # not analysed: taken to allow anything
+        case unknown:
+            assert_never(unknown)
 
 
 def decomposable(c: Cond, model: type[BaseModel], prefix: str = "") -> bool:
@@ -132,33 +172,30 @@ def decomposable(c: Cond, model: type[BaseModel], prefix: str = "") -> bool:
     info = field_info(model, prefix + c.field)
     if info is None:
         return False
-    if c.op in SIMPLE:
-        return c.op not in _SCALAR_ONLY or info.shape.kind == "scalar"
-    if c.op == "refers_to" and info.shape.kind == "scalar":
-        return all(decomposable(s, model, prefix + c.field + DEREF) for s in c.operand)
-    return False
+    match _reading(c.op):
+        case "atom":
+            return True
+        case "scalar atom":
+            return info.shape.kind == "scalar"
+        case "refers":
+            return info.shape.kind == "scalar" and all(
+                decomposable(s, model, prefix + c.field + DEREF) for s in c.operand
+            )
+        case "role" | "opaque":
+            return False
+        case unknown:
+            assert_never(unknown)
 
 
 def holds(c: Cond, value: Any) -> bool:
-    """``World.check`` for one simple condition on a value."""
-    if isinstance(value, Enum):
-        value = value.value
-    op = c.op
-    if op == "never":
-        return False
-    if op == "present":
-        return (value is not None) == bool(c.operand)
-    if op == "nonempty":
-        return bool(value) == bool(c.operand)
-    if op == "equals":
-        return bool(value == c.operand)
-    if op == "not_equals":
-        return bool(value != c.operand)
-    if op == "in":
-        return value in c.operand
-    if op == "not_in":
-        return value is None or value not in c.operand
-    raise AssertionError(op)
+    """``World.check`` for the condition of one atom on a value (an absent one: ``None``)."""
+    if value is None:
+        absent = holds_when_absent(c)
+        assert absent is not None  # an atom reads a field, and not the posts held
+        return absent
+    if c.op == Op.HOLDS_ROLE:
+        return False  # an atom only for an empty list of roles (see `_atoms_of`)
+    return holds_on_value(c, value.value if isinstance(value, Enum) else value)
 
 
 def candidates(info: FieldInfo | None, conds: Iterable[Cond]) -> list[Any]:
@@ -166,10 +203,17 @@ def candidates(info: FieldInfo | None, conds: Iterable[Cond]) -> list[Any]:
     shape = info.shape if info else None
     values: list[Any] = []
     for c in conds:
-        if c.op in ("equals", "not_equals"):
-            values.append(c.operand)
-        elif c.op in ("in", "not_in"):
-            values.extend(c.operand)
+        match OPERATORS[c.op].operand:
+            case Operand.VALUE:
+                values.append(c.operand)
+            case Operand.VALUES:
+                values.extend(c.operand)
+            case (
+                Operand.FLAG | Operand.FIELD | Operand.CONDITIONS | Operand.ROLES | Operand.RELATED
+            ):
+                pass  # mentions no value of the field
+            case unknown:
+                assert_never(unknown)
     scalar = shape.scalar if shape is not None and shape.kind == "scalar" else None
     if isinstance(scalar, type) and issubclass(scalar, Enum):
         allowed = [m.value for m in scalar]
@@ -217,12 +261,15 @@ class Contradiction:
 
 
 def describe(c: Cond) -> str:
-    if c.op == "never":
-        return "holds a role from an empty list"
+    """An atom's condition as lint quotes it (``equals 'x'``, ``present true``)."""
+    if c.op == Op.HOLDS_ROLE:
+        return "holds a role from an empty list"  # its only atom (see `_atoms_of`)
     operand = c.operand
     if isinstance(operand, frozenset):
         operand = sorted(operand, key=repr)
-    return f"{c.op} {operand!r}" if c.op not in ("present", "nonempty") else f"{c.op} {operand}"
+    if OPERATORS[c.op].operand is Operand.FLAG:
+        return f"{c.op} {operand}"
+    return f"{c.op} {operand!r}"
 
 
 def contradiction(model: type[BaseModel], found: Sequence[Atom]) -> Contradiction | None:

@@ -8,9 +8,11 @@ findings comes after it). Each rule keeps its source span and the parameters it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
+from hezhang_rules.compile.operators import OPERATORS, Op, Operand
 from hezhang_rules.diagnostics import Span
 
 PeriodKind = Literal["year", "half_year", "quarter", "month"]
@@ -46,8 +48,9 @@ class Cond:
     """A resolved condition: ``op`` applied to the value at ``field``."""
 
     field: str | None
-    op: str
-    operand: Any  # scalar, frozenset, RoleTest, tuple[Cond, ...], RelatedTest, bool
+    op: Op
+    operand: Any  # by ``OPERATORS[op].operand``: bool, scalar, frozenset, field path, RoleTest,
+    # tuple[Cond, ...], RelatedTest
     label: Text2 | None = None
     field_title: str | None = None
 
@@ -218,3 +221,49 @@ class Plan:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+
+def nested_conditions(c: Cond) -> tuple[Cond, ...]:
+    """The conditions written inside ``c``: the list of an ``any``/``all``/``refers_to``/
+    ``one_of``, the ``where`` of a ``related`` test (by the operand the table gives ``c.op``)."""
+    match OPERATORS[c.op].operand:
+        case Operand.CONDITIONS:
+            return tuple(c.operand)
+        case Operand.RELATED:
+            return tuple(c.operand.where)
+        case Operand.FLAG | Operand.VALUE | Operand.VALUES | Operand.FIELD | Operand.ROLES:
+            return ()
+        case unknown:
+            assert_never(unknown)
+
+
+def walk_conditions(conds: Iterable[Cond]) -> Iterator[Cond]:
+    """Each of ``conds`` followed by every condition nested in it, depth first, in order."""
+    for c in conds:
+        yield c
+        yield from walk_conditions(nested_conditions(c))
+
+
+def selections(rule: PlanRule) -> list[tuple[str, tuple[Cond, ...]]]:
+    """(fact kind, ``where``) of each selection of the rule: a count's, forbid's or deadline's
+    ``select``, a response's reply and then its trigger (a fact trigger), an evidence rule's
+    ``where``."""
+    req = rule.requirement
+    if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
+        return [(req.select.kind, req.select.where)]
+    if isinstance(req, ResponsePlan):
+        out = [(req.response.kind, req.response.where)]
+        if req.trigger_kind is not None:
+            out.append((req.trigger_kind, req.trigger_where))
+        return out
+    return [(req.kind, req.where)]
+
+
+def rule_conditions(rule: PlanRule) -> Iterator[Cond]:
+    """Every condition of the rule — its unit holder's ``where``, its selections' (see
+    :func:`selections`), an evidence rule's ``must`` — and every condition nested in them."""
+    yield from walk_conditions(rule.holder.where)
+    for _kind, where in selections(rule):
+        yield from walk_conditions(where)
+    if isinstance(rule.requirement, EvidencePlan):
+        yield from walk_conditions(rule.requirement.must)

@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum as Enum_
-from typing import Any
+from typing import Any, assert_never
 
+from hezhang_rules.compile.operators import Op, holds_on_value, holds_when_absent
 from hezhang_rules.compile.plan import Cond, RoleTest
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
@@ -238,60 +239,60 @@ class World:
         return self._related[key].get(target, [])
 
     def check(self, c: Cond, record: Any, fact: Fact | None) -> bool:
-        """Whether ``record`` (a fact or a nested record of ``fact``) meets condition ``c``."""
-        value = get_path(record, c.field) if c.field else None
+        """Whether ``record`` (a fact or a nested record of ``fact``) meets condition ``c``.
+
+        An absent value is judged as ``OPERATORS`` says (``holds_when_absent``); the cases
+        below judge a stated value, or a condition that reads no field.
+        """
+        value: Any = get_path(record, c.field) if c.field else None
+        if value is None and c.field:
+            absent = holds_when_absent(c)
+            if absent is not None:
+                return absent
         if isinstance(value, Enum_):
             value = value.value
         op = c.op
-        if op == "present":
-            return (value is not None) == bool(c.operand)
-        if op == "nonempty":
-            return bool(value) == bool(c.operand)
-        if op == "equals":
-            return bool(_plain(value) == c.operand)
-        if op == "not_equals":
-            return bool(_plain(value) != c.operand)
-        if op == "in":
-            return _any_in(value, c.operand)
-        if op == "not_in":
-            # An absent value is not one of the values (as `not_equals` holds for it).
-            return value is None or not _any_in(value, c.operand)
-        if op == "same_as":
-            other = get_path(record, c.operand)
-            if value is None or other is None:
-                return False
-            if isinstance(other, list):
-                return _plain(value) in [_plain(o) for o in other]
-            return bool(_plain(value) == _plain(other))
-        if op == "contains_all":
-            have = {_plain(v) for v in (value or [])}  # a mapping: its keys
-            return bool(c.operand <= have)
-        if op in ("any", "all"):
-            items = value or []
-            test = any if op == "any" else all
-            return bool(items) and test(
-                all(self.check(s, it, fact) for s in c.operand) for it in items
-            )
-        if op == "refers_to":
-            ids = value if isinstance(value, list) else [value]
-            targets = [self.facts.get(str(v)) for v in ids if v is not None]
-            return any(
-                t is not None and self.visible(t) and all(self.check(s, t, t) for s in c.operand)
-                for t in targets
-            )
-        if op in ("holds_role", "includes_holders_of"):
-            return self._check_role(c, value, record, fact)
-        if op == "one_of":
-            return any(self.check(s, record, fact) for s in c.operand)
-        if op == "related":
-            own = fact if fact is not None else record
-            found = [
-                f
-                for f in self.related(c.operand.kind, c.operand.link, own.id)
-                if all(self.check(s, f, f) for s in c.operand.where)
-            ]
-            return bool(found) == bool(c.operand.exists)
-        raise AssertionError(op)
+        match op:
+            case Op.PRESENT | Op.NONEMPTY | Op.EQUALS | Op.NOT_EQUALS | Op.IN | Op.NOT_IN:
+                return holds_on_value(c, value)
+            case Op.SAME_AS:
+                other = get_path(record, c.operand)
+                if other is None:
+                    return False
+                if isinstance(other, list):
+                    return _plain(value) in [_plain(o) for o in other]
+                return bool(_plain(value) == _plain(other))
+            case Op.CONTAINS_ALL:
+                have = {_plain(v) for v in value}  # a mapping: its keys
+                return bool(c.operand <= have)
+            case Op.ANY | Op.ALL:
+                test = any if op == Op.ANY else all
+                return bool(value) and test(
+                    all(self.check(s, it, fact) for s in c.operand) for it in value
+                )
+            case Op.REFERS_TO:
+                ids = value if isinstance(value, list) else [value]
+                targets = [self.facts.get(str(v)) for v in ids if v is not None]
+                return any(
+                    t is not None
+                    and self.visible(t)
+                    and all(self.check(s, t, t) for s in c.operand)
+                    for t in targets
+                )
+            case Op.HOLDS_ROLE | Op.INCLUDES_HOLDERS_OF:
+                return self._check_role(c, value, record, fact)
+            case Op.ONE_OF:
+                return any(self.check(s, record, fact) for s in c.operand)
+            case Op.RELATED:
+                own = fact if fact is not None else record
+                found = [
+                    f
+                    for f in self.related(c.operand.kind, c.operand.link, own.id)
+                    if all(self.check(s, f, f) for s in c.operand.where)
+                ]
+                return bool(found) == bool(c.operand.exists)
+            case unknown:
+                assert_never(unknown)
 
     def _check_role(self, c: Cond, value: Any, record: Any, fact: Fact | None) -> bool:
         test: RoleTest = c.operand
@@ -302,7 +303,7 @@ class World:
         if test.within is not None:
             # A record that does not state the place is not scoped (one district's records).
             scope = self.place_of(get_path(record, test.within))
-        if c.op == "holds_role":
+        if c.op == Op.HOLDS_ROLE:
             people = value if isinstance(value, list) else [value]
             return any(p is not None and self.holds_role(str(p), test, day, scope) for p in people)
         listed = set(value or [])
@@ -320,9 +321,3 @@ class World:
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum_) else value
-
-
-def _any_in(value: Any, allowed: frozenset[Any]) -> bool:
-    if isinstance(value, list):
-        return any(_plain(v) in allowed for v in value)
-    return _plain(value) in allowed

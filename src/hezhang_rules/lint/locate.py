@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from hezhang_rules.compile.logic import Atom, atoms, field_info
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import (
     Cond,
     EvidencePlan,
@@ -63,11 +64,11 @@ def unit_atoms(rule: PlanRule) -> list[Atom]:
     """A unit holder's filters as atoms on the unit record (types, levels, where)."""
     h = rule.holder
     types = frozenset(str(t) for t in h.types)
-    out = [Atom("type", Cond("type", "in", types), ("holder", "unit", "types"))]
+    out = [Atom("type", Cond("type", Op.IN, types), ("holder", "unit", "types"))]
     if h.levels is not None:
         levels = frozenset(str(v) for v in h.levels)
         out.append(
-            Atom("jurisdiction->level", Cond("level", "in", levels), ("holder", "unit", "levels"))
+            Atom("jurisdiction->level", Cond("level", Op.IN, levels), ("holder", "unit", "levels"))
         )
     return out + atoms(h.where, FACT_KINDS["units"], ("holder", "unit", "where"))
 

@@ -28,8 +28,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import Cond, EvidencePlan, Plan, ResponsePlan
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import PathError, resolve_path
@@ -79,18 +80,53 @@ def _plain_operand(value: Any) -> Any:
     return value
 
 
+def _durable(c: Cond) -> dict[str, Any] | None:
+    """The durable-rules test judging ``c`` exactly on a flat message (its field a top-level
+    scalar), or None: a residual, checked against the world. A missing key is the absent value,
+    judged as ``OPERATORS`` says: ``present`` by ``$ex``/``$nex``, and an ``equals``/``in`` with
+    no ``null`` among its values fails on it."""
+    field = c.field
+    op = c.op
+    match op:
+        case Op.PRESENT if field is not None and isinstance(c.operand, bool):
+            return {"$ex" if c.operand else "$nex": {field: 1}}
+        case Op.EQUALS if field is not None:
+            operand = _plain_operand(c.operand)
+            if isinstance(operand, str | int) and not isinstance(c.operand, bool):
+                return {field: operand}
+            return None
+        case Op.IN if field is not None:
+            values = [_plain_operand(v) for v in c.operand]
+            if values and all(
+                isinstance(p, str | int) and not isinstance(v, bool)
+                for p, v in zip(values, c.operand, strict=True)
+            ):
+                return {"$or": [{field: v} for v in sorted(values)]}
+            return None
+        case (
+            Op.PRESENT
+            | Op.EQUALS
+            | Op.IN
+            | Op.NOT_EQUALS
+            | Op.NOT_IN
+            | Op.CONTAINS_ALL
+            | Op.SAME_AS
+            | Op.NONEMPTY
+            | Op.ANY
+            | Op.ALL
+            | Op.REFERS_TO
+            | Op.HOLDS_ROLE
+            | Op.INCLUDES_HOLDERS_OF
+            | Op.ONE_OF
+            | Op.RELATED
+        ):
+            return None
+        case unknown:
+            assert_never(unknown)
+
+
 def _compilable(kind: str, c: Cond) -> bool:
-    if not _scalar_field(kind, c.field):
-        return False
-    if c.op == "present":
-        return isinstance(c.operand, bool)
-    if c.op == "equals":
-        return isinstance(_plain_operand(c.operand), str | int) and not isinstance(c.operand, bool)
-    if c.op == "in":
-        return bool(c.operand) and all(
-            isinstance(_plain_operand(v), str | int) and not isinstance(v, bool) for v in c.operand
-        )
-    return False
+    return _scalar_field(kind, c.field) and _durable(c) is not None
 
 
 def split(key: str, kind: str, where: tuple[Cond, ...]) -> SelectionRule:
@@ -117,14 +153,10 @@ def selections(plan: Plan) -> list[SelectionRule]:
 
 
 def _condition(c: Cond) -> dict[str, Any]:
-    field = c.field
-    assert field is not None
-    if c.op == "present":
-        return {"$ex" if c.operand else "$nex": {field: 1}}
-    if c.op == "equals":
-        return {field: _plain_operand(c.operand)}
-    values = sorted(_plain_operand(v) for v in c.operand)
-    return {"$or": [{field: v} for v in values]}
+    """The durable-rules test of a compiled condition (see ``_durable``)."""
+    test = _durable(c)
+    assert test is not None
+    return test
 
 
 def ruleset_definition(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
+from hezhang_rules.compile.operators import OPERATORS, Operand
 from hezhang_rules.compile.plan import (
     Cond,
     CountPlan,
@@ -136,59 +137,32 @@ class _Words:
         return [self.cond(c, kind) for c in conds]
 
     def cond(self, c: Cond, kind: str) -> str:
-        zh = self.zh
-        name = (c.field_title or c.field or "") if zh else (c.field or "")
-        op, v = c.op, c.operand
-        if op == "present":
-            return (
-                (f"载明{name}" if v else f"未载明{name}")
-                if zh
-                else (f"{name} is stated" if v else f"{name} is not stated")
-            )
-        if op == "nonempty":
-            return f"{name}不为空" if zh else f"{name} is not empty"
-        if op == "equals":
-            return f"{name}为{self.operand(v)}" if zh else f"{name} is {self.operand(v)}"
-        if op == "in" and isinstance(v, frozenset | set | list | tuple) and len(v) == 1:
-            return f"{name}为{self.operand(v)}" if zh else f"{name} is {self.operand(v)}"
-        if op == "in":
-            return f"{name}为{self.operand(v)}之一" if zh else f"{name} is one of {self.operand(v)}"
-        if op in ("not_equals", "not_in"):
-            return f"{name}不为{self.operand(v)}" if zh else f"{name} is not {self.operand(v)}"
-        if op == "same_as":
-            return f"{name}与{v}一致" if zh else f"{name} is the same as {v}"
-        if op == "contains_all":
-            return f"{name}包含{self.operand(v)}" if zh else f"{name} includes {self.operand(v)}"
-        if op == "holds_role" and isinstance(v, RoleTest):
-            return f"{name}担任{self.roles(v)}" if zh else f"{name} holds {self.roles(v)}"
-        if op == "includes_holders_of" and isinstance(v, RoleTest):
-            return (
-                f"{name}包括全部{self.roles(v)}" if zh else f"{name} includes every {self.roles(v)}"
-            )
-        if op in ("any", "all", "refers_to") and isinstance(v, tuple):
-            inner = self.join([self.cond(s, kind) for s in v])
-            if op == "refers_to":
-                return (
-                    f"{name}所指记录（{inner}）" if zh else f"{name} names a record where ({inner})"
-                )
-            some = (
-                ("其中有一项" if op == "any" else "每一项")
-                if zh
-                else ("some" if op == "any" else "every")
-            )
-            return f"{name}{some}（{inner}）" if zh else f"{some} {name} has ({inner})"
-        if op == "one_of" and isinstance(v, tuple):
-            alts = [self.cond(s, kind) for s in v]
-            return ("满足其一：" + " 或 ".join(alts)) if zh else ("either " + " or ".join(alts))
-        if op == "related" and isinstance(v, RelatedTest):
-            what = kind_name(v.kind, self.lang)
-            inner = self.join(self.conds(v.where, v.kind))
-            if zh:
-                return f"{'有' if v.exists else '没有'}相关{what}记录" + (
-                    f"（{inner}）" if inner else ""
-                )
-            return f"{'a' if v.exists else 'no'} related {what}" + (f" ({inner})" if inner else "")
-        return f"{name} {op} {self.operand(v)}"
+        """What ``c`` asks, in the words ``OPERATORS`` gives its operator (``OpInfo.says``)."""
+        info = OPERATORS[c.op]
+        v = c.operand
+        words = info.says
+        if info.says_if_false is not None and not (v.exists if isinstance(v, RelatedTest) else v):
+            words = info.says_if_false
+        elif info.says_one is not None and len(v) == 1:
+            words = info.says_one
+        name = (c.field_title or c.field or "") if self.zh else (c.field or "")
+        parts: dict[str, str] = {"name": name}
+        match info.operand:
+            case Operand.FLAG | Operand.VALUE | Operand.VALUES | Operand.FIELD:
+                parts["want"] = self.operand(v)
+            case Operand.ROLES:
+                parts["roles"] = self.roles(v)
+            case Operand.CONDITIONS:
+                said = self.conds(v, kind)
+                parts["inner"] = self.join(said)
+                parts["alts"] = (" 或 " if self.zh else " or ").join(said)
+            case Operand.RELATED:
+                inner = self.join(self.conds(v.where, v.kind))
+                parts["kind"] = kind_name(v.kind, self.lang)
+                parts["where"] = (f"（{inner}）" if self.zh else f" ({inner})") if inner else ""
+            case unknown:
+                assert_never(unknown)
+        return (words.zh if self.zh else words.en).format_map(parts)
 
     def join(self, parts: list[str]) -> str:
         return ("，".join(parts)) if self.zh else ", ".join(parts)

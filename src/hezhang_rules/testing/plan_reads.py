@@ -6,7 +6,7 @@ Used by :mod:`hezhang_rules.testing.strategies` to aim generated worlds at chose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from hezhang_rules.compile.plan import (
     RelatedTest,
     ResponsePlan,
     RoleTest,
+    walk_conditions,
 )
 from hezhang_rules.facts.models import FACT_KINDS
 
@@ -42,41 +43,26 @@ def kinds_for(plan: Plan, articles: Collection[int] | None = None) -> frozenset[
         else:
             out.add(req.select.kind)
             conds += req.select.where
-        out |= {r.kind for r in _related(conds)}
+        out |= {
+            c.operand.kind for c in walk_conditions(conds) if isinstance(c.operand, RelatedTest)
+        }
     return frozenset(out)
-
-
-def _related(conds: Iterable[Cond]) -> Iterable[RelatedTest]:
-    for c in conds:
-        if isinstance(c.operand, RelatedTest):
-            yield c.operand
-            yield from _related(c.operand.where)
-        elif isinstance(c.operand, tuple):
-            yield from _related(x for x in c.operand if isinstance(x, Cond))
 
 
 def vocabulary(plan: Plan) -> tuple[str, ...]:
     """Texts the plan's conditions compare with (portfolios …), so worlds can meet them."""
     out: set[str] = set()
-
-    def walk(conds: Iterable[Cond]) -> None:
-        for c in conds:
-            op = c.operand
-            if isinstance(op, RoleTest) and op.portfolio:
-                out.update(op.portfolio)
-            elif isinstance(op, RelatedTest):
-                walk(op.where)
-            elif isinstance(op, tuple):
-                walk(x for x in op if isinstance(x, Cond))
-
     for rule in plan.rules:
         req = rule.requirement
-        sels = [getattr(req, n, None) for n in ("select", "response")]
-        for sel in sels:
+        conds: list[Cond] = []
+        for sel in (getattr(req, n, None) for n in ("select", "response")):
             if sel is not None:
-                walk(sel.where)
+                conds += sel.where
         for n in ("where", "must", "trigger_where"):
-            walk(getattr(req, n, ()))
+            conds += getattr(req, n, ())
+        for c in walk_conditions(conds):
+            if isinstance(c.operand, RoleTest) and c.operand.portfolio:
+                out.update(c.operand.portfolio)
     return tuple(sorted(out))
 
 
