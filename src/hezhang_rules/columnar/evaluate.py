@@ -72,6 +72,7 @@ from hezhang_rules.columnar.exprs import (
     plain,
     quoted_or_null,
     render_expr,
+    rows_frame,
     sorted_slices,
     status_counts,
     top_scalar,
@@ -115,7 +116,6 @@ from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
 from hezhang_rules.facts.tables import BULK_KINDS, Tables, ref_columns
@@ -653,14 +653,12 @@ def _deadline(rule: PlanRule, req: DeadlinePlan, job: Job) -> None:
     the batch code's own ``holders`` and ``deadline_periods`` (units and jurisdictions: tens of
     thousands), the first delivery per holder and period found by a join."""
     tables, as_of = job.tables, job.as_of
-    rows: dict[str, list[Any]] = {k: [] for k in _DUTY_SCHEMA}
+    rows: list[tuple[Any, ...]] = []
     for holder in job.run.holders(rule.holder):
+        who = (holder.id, holder.kind, holder.name, list(holder.source_ids))
         for p, due, year, na in deadline_periods(rule, req, holder, as_of):
-            values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
-            more = (p.start, p.end, p.label, year, due, *(na or (None, None)))
-            for k, v in zip(rows, (*values, *more), strict=True):
-                rows[k].append(v)
-    every = frame_of(rows, _DUTY_SCHEMA).with_row_index("iid")
+            rows.append((*who, p.start, p.end, p.label, year, due, *(na or (None, None))))
+    every = rows_frame(rows, _DUTY_SCHEMA).with_row_index("iid")
     if not every.height:
         return
     duties = every.filter(pl.col("reason_zh").is_null())
@@ -738,13 +736,10 @@ _DUTY_SCHEMA: dict[str, pl.DataType] = {
 
 def _na_frame(listed: list[tuple[Holder, Instance]]) -> pl.DataFrame:
     """Instances that do not apply, as ``post_instances`` gives them (and the holder's kind)."""
-    rows: dict[str, list[Any]] = {k: [] for k in _NA_SCHEMA}
-    for holder, inst in listed:
-        reason = inst.na or ("", "")
-        values = (*instance_row(holder, inst), reason[0], reason[1], holder.kind)
-        for k, v in zip(rows, values, strict=True):
-            rows[k].append(v)
-    return frame_of(rows, _NA_SCHEMA)
+    return rows_frame(
+        ((*instance_row(h, inst), *(inst.na or ("", "")), h.kind) for h, inst in listed),
+        _NA_SCHEMA,
+    )
 
 
 _NA_SCHEMA: dict[str, pl.DataType] = {**NA_SCHEMA, "hkind": pl.String()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from hezhang_rules.compile.plan import PlanRule
 from hezhang_rules.evaluate.kinds import STATUS_WORDS, Ops, Wording
 from hezhang_rules.evaluate.kinds.words import DETAIL, MESSAGE, WHEN
 from hezhang_rules.evaluate.periods import label_zh
+from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import model_fields
 from hezhang_rules.findings import Finding
@@ -131,6 +132,16 @@ class _Exprs(Ops[pl.Expr]):
 EXPRS: Ops[pl.Expr] = _Exprs()
 """The status rules of ``evaluate.kinds`` over columns: ``kinds.<kind>.status(EXPRS, ...)``
 is the status of every row at once."""
+
+
+def rows_frame(rows: Iterable[tuple[Any, ...]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of Python rows, each a tuple in ``schema``'s column order (``frames.frame_of``:
+    lists of strings built from their flat values)."""
+    columns: dict[str, list[Any]] = {k: [] for k in schema}
+    for row in rows:
+        for column, value in zip(columns.values(), row, strict=True):
+            column.append(value)
+    return frame_of(columns, schema)
 
 
 def status_counts(status: pl.Series) -> dict[str, int]:

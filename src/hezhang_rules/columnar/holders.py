@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from hezhang_rules.columnar.exprs import LANGS, wording_expr
+from hezhang_rules.columnar.exprs import LANGS, rows_frame, wording_expr
 from hezhang_rules.compile.plan import CountPlan, ForbidPlan, PlanRule
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.instances import Instance, instances
@@ -35,7 +35,6 @@ from hezhang_rules.evaluate.kinds import Wording
 from hezhang_rules.evaluate.kinds.policy import BEFORE_FORCE, TENURE_CUT, TOO_SHORT
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
-from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.tables import Tables
 
 # The months in each kind of period (every one lies inside a calendar year).
@@ -349,34 +348,19 @@ def spec_instances(
     periods are listed in Python, exactly as the batch code lists them, and only the matching
     of facts to periods is done in columns. ``insts`` has the clipped period
     (``period_start``/``period_end``) and the whole one (``ps``/``pe``)."""
-    pieces: dict[str, list[Any]] = {k: [] for k in SPEC_PIECES_SCHEMA}
-    insts: dict[str, list[Any]] = {k: [] for k in SPEC_INSTS_SCHEMA}
+    pieces: list[tuple[Any, ...]] = []
+    insts: list[tuple[Any, ...]] = []
     na: list[tuple[Holder, Instance]] = []
     for holder in run.holders(rule.holder):
         for inst in instances(rule, holder, per, policy, as_of, until):
             if inst.na:
                 na.append((holder, inst))
                 continue
-            iid = len(insts["iid"])
-            for piece in inst.pieces or (inst.clipped,):
-                for k, v in zip(
-                    SPEC_PIECES_SCHEMA, (iid, holder.id, piece.start, piece.end), strict=True
-                ):
-                    pieces[k].append(v)
-            row = (
-                iid,
-                *instance_row(holder, inst),
-                holder.kind,
-                inst.period.start,
-                inst.period.end,
-            )
-            for k, v in zip(SPEC_INSTS_SCHEMA, row, strict=True):
-                insts[k].append(v)
-    return (
-        pl.DataFrame(pieces, schema=SPEC_PIECES_SCHEMA),
-        frame_of(insts, SPEC_INSTS_SCHEMA),
-        na,
-    )
+            iid = len(insts)
+            pieces += [(iid, holder.id, p.start, p.end) for p in inst.pieces or (inst.clipped,)]
+            period = (inst.period.start, inst.period.end)
+            insts.append((iid, *instance_row(holder, inst), holder.kind, *period))
+    return rows_frame(pieces, SPEC_PIECES_SCHEMA), rows_frame(insts, SPEC_INSTS_SCHEMA), na
 
 
 __all__ = [

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import polars as pl
 
@@ -38,6 +37,7 @@ from hezhang_rules.columnar.exprs import (
     path_expr,
     quoted_or_null,
     render_expr,
+    rows_frame,
     sorted_slices,
     status_counts,
     top_scalar,
@@ -151,20 +151,19 @@ def holder_names(tables: Tables) -> pl.DataFrame:
 def _spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
     """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
     lo, hi."""
-    rows: dict[str, list[Any]] = {k: [] for k in ("hid", "hkind", "hname", "hjur", "lo", "hi")}
-    for h in run.holders(rule.holder):
-        for lo, hi in h.tenure:
-            for k, v in zip(rows, (h.id, h.kind, h.name, h.jurisdiction, lo, hi), strict=True):
-                rows[k].append(v)
-    return pl.DataFrame(
-        rows,
-        schema={
-            "hid": pl.String,
-            "hkind": pl.String,
-            "hname": pl.String,
-            "hjur": pl.String,
-            "lo": pl.Date,
-            "hi": pl.Date,
+    return rows_frame(
+        (
+            (h.id, h.kind, h.name, h.jurisdiction, lo, hi)
+            for h in run.holders(rule.holder)
+            for lo, hi in h.tenure
+        ),
+        {
+            "hid": pl.String(),
+            "hkind": pl.String(),
+            "hname": pl.String(),
+            "hjur": pl.String(),
+            "lo": pl.Date(),
+            "hi": pl.Date(),
         },
     )
 
