@@ -333,6 +333,26 @@ def instance_row(holder: Holder, inst: Instance) -> tuple[Any, ...]:
     )
 
 
+def spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
+    """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
+    lo, hi."""
+    return rows_frame(
+        (
+            (h.id, h.kind, h.name, h.jurisdiction, lo, hi)
+            for h in run.holders(rule.holder)
+            for lo, hi in h.tenure
+        ),
+        {
+            "hid": pl.String(),
+            "hkind": pl.String(),
+            "hname": pl.String(),
+            "hjur": pl.String(),
+            "lo": pl.Date(),
+            "hi": pl.Date(),
+        },
+    )
+
+
 def spec_instances(
     rule: PlanRule,
     per: str,
@@ -368,5 +388,6 @@ __all__ = [
     "emit_not_applicable",
     "instance_row",
     "post_instances",
+    "spec_holders",
     "spec_instances",
 ]

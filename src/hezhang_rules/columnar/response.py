@@ -37,11 +37,11 @@ from hezhang_rules.columnar.exprs import (
     path_expr,
     quoted_or_null,
     render_expr,
-    rows_frame,
     sorted_slices,
     status_counts,
     top_scalar,
 )
+from hezhang_rules.columnar.holders import spec_holders
 from hezhang_rules.columnar.job import Job
 from hezhang_rules.compile.plan import PlanRule, ResponsePlan
 from hezhang_rules.evaluate import kinds
@@ -148,26 +148,6 @@ def holder_names(tables: Tables) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-def _spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
-    """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
-    lo, hi."""
-    return rows_frame(
-        (
-            (h.id, h.kind, h.name, h.jurisdiction, lo, hi)
-            for h in run.holders(rule.holder)
-            for lo, hi in h.tenure
-        ),
-        {
-            "hid": pl.String(),
-            "hkind": pl.String(),
-            "hname": pl.String(),
-            "hjur": pl.String(),
-            "lo": pl.Date(),
-            "hi": pl.Date(),
-        },
-    )
-
-
 def holders_on_days(
     rule: PlanRule, run: _Run, tables: Tables, triggers: pl.DataFrame, on: str
 ) -> pl.DataFrame:
@@ -180,7 +160,7 @@ def holders_on_days(
             out = out.explode("hid")
         out = out.drop_nulls("hid").unique(["tid", "hid"])
         return out.join(holder_names(tables), on="hid", how="inner")
-    holders = _spec_holders(run, rule)
+    holders = spec_holders(run, rule)
     days = triggers.select("tid", pl.col(on).alias("__day"), *(["__place"] if h.within else []))
     if h.within is not None:
         placed = days.filter(pl.col("__place").is_not_null())
