@@ -169,7 +169,8 @@ def escape_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 LANGS = ("zh", "en")
-"""The languages of a finding's texts; a text column ``x`` is ``x<lang>`` (``dzh``, ``den``)."""
+"""The languages of a finding's texts, in the order of their columns (``dzh``, ``den``; ``msg_zh``,
+``msg_en``; ``reason_zh``, ``reason_en``)."""
 
 
 def wording_expr(wording: Wording, lang: str, /, *, escape: bool = True, **fields: Any) -> pl.Expr:
