@@ -42,10 +42,10 @@ import datetime as dt
 import functools
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, assert_never
 
 import polars as pl
 from pydantic import BaseModel
@@ -53,23 +53,31 @@ from pydantic import BaseModel
 from hezhang_rules._version import __version__
 from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
+    EXPRS,
     KEYS,
+    LANGS,
     Build,
     Part,
     by_rule,
+    detail_columns,
+    details_expr,
+    done_or_not,
     escape_column,
     finding_columns,
+    finding_id,
     finding_struct,
     json_text,
     lines_of,
     path_expr,
     plain,
+    quoted_or_null,
     render_expr,
+    rows_frame,
     sorted_slices,
     status_counts,
-    status_expr,
     top_scalar,
     where_expr,
+    wording_expr,
 )
 from hezhang_rules.columnar.holders import (
     NA_SCHEMA,
@@ -79,6 +87,7 @@ from hezhang_rules.columnar.holders import (
     post_instances,
     spec_instances,
 )
+from hezhang_rules.columnar.job import Job
 from hezhang_rules.columnar.response import (
     columnar_response,
     date_field,
@@ -102,11 +111,11 @@ from hezhang_rules.compile.plan import (
 )
 from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run, deadline_periods
 from hezhang_rules.evaluate.instances import Instance
+from hezhang_rules.evaluate.kinds import VALUES, count, deadline, evidence, forbid
 from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, resolve_path
 from hezhang_rules.facts.tables import BULK_KINDS, Tables, ref_columns
@@ -136,40 +145,45 @@ def columnar_rule(rule: PlanRule) -> str | None:
     """``count`` (and ``forbid``), ``deadline``, ``evidence`` or ``response`` if the rule runs
     as columns, else None (batch evaluator)."""
     req = rule.requirement
-    if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
-        sel = req.select
-        if (
-            rule.holder.way in ("post", "unit", "jurisdiction")
-            and len(sel.bind) == 1
-            and sel.bind[0][1] == "holder"
-            and holder_field(sel.kind, sel.bind[0][0])
-            and date_field(sel.kind, sel.date_field)
-            and supported(FACT_KINDS[sel.kind], sel.where)
-        ):
-            if isinstance(req, CountPlan) and req.per_river:
-                return None  # one duty per river of the posts: the batch code's
-            if not isinstance(req, DeadlinePlan):
-                return "count"
-            if req.period_field is None or _int_field(sel.kind, req.period_field):
-                return "deadline"
-    if columnar_response(rule):
-        return "response"
-    if isinstance(req, EvidencePlan):
-        model = FACT_KINDS[req.kind]
-        h = rule.holder
-        if (
-            (
-                holder_field(req.kind, h.field)
-                if h.way == "field"
-                else h.way in ("post", "unit") and top_scalar(req.kind, h.within)
+    match req:
+        case CountPlan(per_river=True):
+            return None  # one duty per river of the posts: the batch code's
+        case CountPlan() | ForbidPlan():
+            return "count" if _bound_to_holder(rule, req.select) else None
+        case DeadlinePlan():
+            yearly = req.period_field is None or _int_field(req.select.kind, req.period_field)
+            return "deadline" if yearly and _bound_to_holder(rule, req.select) else None
+        case ResponsePlan():
+            return "response" if columnar_response(rule) else None
+        case EvidencePlan():
+            model, h = FACT_KINDS[req.kind], rule.holder
+            columnar = (
+                (
+                    holder_field(req.kind, h.field)
+                    if h.way == "field"
+                    else h.way in ("post", "unit") and top_scalar(req.kind, h.within)
+                )
+                and date_field(req.kind, req.date_field)
+                and supported(model, req.where)
+                and supported(model, req.must)
+                and all(c.label is not None or c.op not in _VALUE_TEXTS for c in req.must)
             )
-            and date_field(req.kind, req.date_field)
-            and supported(model, req.where)
-            and supported(model, req.must)
-            and all(c.label is not None or c.op not in _VALUE_TEXTS for c in req.must)
-        ):
-            return "evidence"
-    return None
+            return "evidence" if columnar else None
+        case _:
+            assert_never(req)
+
+
+def _bound_to_holder(rule: PlanRule, sel: Selection) -> bool:
+    """A selection of post, unit or jurisdiction holders' dated records, bound to the holder
+    by one field of ids, with conditions polars judges (``count``, ``forbid``, ``deadline``)."""
+    return (
+        rule.holder.way in ("post", "unit", "jurisdiction")
+        and len(sel.bind) == 1
+        and sel.bind[0][1] == "holder"
+        and holder_field(sel.kind, sel.bind[0][0])
+        and date_field(sel.kind, sel.date_field)
+        and supported(FACT_KINDS[sel.kind], sel.where)
+    )
 
 
 def _superset(kind: str, conds: tuple[Any, ...]) -> pl.Expr:
@@ -480,40 +494,35 @@ def _refs_of_rows(kind: str, rows: pl.DataFrame, tables: Tables) -> dict[str, pl
 
 def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
     req = rule.requirement
-    if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
-        return [(req.select.kind, req.select.where)]
-    if isinstance(req, ResponsePlan):
-        out = [(req.response.kind, req.response.where)]
-        if req.trigger_kind is not None:
-            out.append((req.trigger_kind, req.trigger_where))
-        return out
-    return [(req.kind, req.where)]
+    match req:
+        case CountPlan() | ForbidPlan() | DeadlinePlan():
+            return [(req.select.kind, req.select.where)]
+        case ResponsePlan():
+            out = [(req.response.kind, req.response.where)]
+            if req.trigger_kind is not None:
+                out.append((req.trigger_kind, req.trigger_where))
+            return out
+        case EvidencePlan():
+            return [(req.kind, req.where)]
+        case _:
+            assert_never(req)
 
 
-def _count(
-    rule: PlanRule,
-    req: CountPlan | ForbidPlan,
-    run: _Run,
-    tables: Tables,
-    judge: Judge,
-    as_of: dt.date,
-    out: list[Part],
-    python: list[Finding],
-) -> None:
+def _count(rule: PlanRule, req: CountPlan | ForbidPlan, job: Job) -> None:
     """Per holder and period: the holders and their periods as frames (``post_instances``
     for posts, checked against the batch code's ``post_holders`` and ``instances``;
     ``spec_instances`` for units and jurisdictions), the counting as a join and a group-by."""
-    sel = req.select
+    sel, tables, as_of = req.select, job.tables, job.as_of
     if rule.holder.way == "post":
         found = post_instances(rule, req, tables, as_of)
         pieces, insts = found.pieces, found.insts.with_columns(pl.lit("person").alias("hkind"))
         na = found.na.with_columns(pl.lit("person").alias("hkind"))
     else:
-        pieces, insts, listed = spec_instances(rule, req.per, req.periods, run, as_of)
+        pieces, insts, listed = spec_instances(rule, req.per, req.periods, job.run, as_of)
         na = _na_frame(listed)
     if not insts.height and not na.height:
         return
-    facts = _selected(sel, tables, judge, as_of).select(
+    facts = _selected(sel, tables, job.judge, as_of).select(
         pl.col("fid"), pl.col("holder").alias("person"), pl.col("day")
     )
     at_least = req.at_least if isinstance(req, CountPlan) else 1
@@ -546,33 +555,32 @@ def _count(
     f = insts.join(hits, on="iid", how="left").with_columns(
         pl.col("count").fill_null(0).cast(pl.Int64),
     )
-    n = pl.col("count").cast(pl.String)
-    applicable = pl.col("reason_zh").is_null()
-    if isinstance(req, ForbidPlan):
-        status = (
-            pl.when(pl.col("count") > 0)
-            .then(pl.lit("violated"))
-            .when(pl.lit(as_of) > pl.col("period_end"))
-            .then(pl.lit("fulfilled"))
-            .otherwise(pl.lit("pending"))
-        )
-        dzh = pl.concat_str(pl.lit("发现"), n, pl.lit("项禁止事项"))
-        den = pl.concat_str(n, pl.lit(" forbidden fact(s)"))
-        details = pl.concat_str(pl.lit('{"count":'), n, pl.lit("}"))
-    else:
-        k = req.at_least
-        done = pl.col("done")
-        if k == 0:  # met at once
-            f = f.with_columns(
-                pl.min_horizontal(pl.col("period_start"), pl.col("period_end")).alias("done")
-            )
-        status = status_expr(pl.col("count") >= k, done, pl.col("period_end"), as_of)
-        start, end = pl.col("period_start").cast(pl.String), pl.col("period_end").cast(pl.String)
-        dzh = pl.concat_str(start, pl.lit("至"), end, pl.lit("共"), n, pl.lit(f"次，要求至少{k}次"))
-        den = pl.concat_str(
-            n, pl.lit(" between "), start, pl.lit(" and "), end, pl.lit(f", at least {k} required")
-        )
-        details = pl.concat_str(pl.lit('{"count":'), n, pl.lit(f',"required":{k}}}'))
+    n, end, today = pl.col("count").cast(pl.String), pl.col("period_end"), pl.lit(as_of)
+    match req:
+        case ForbidPlan():
+            status = forbid.status(EXPRS, pl.col("count"), end, today)
+            details = details_expr(forbid.DETAIL_KEYS, count=n)
+
+            def text(lang: str) -> pl.Expr:
+                return wording_expr(forbid.DETAIL, lang, count=n)
+
+        case CountPlan():
+            k = req.at_least
+            if k == 0:  # met at once
+                f = f.with_columns(
+                    pl.min_horizontal(pl.col("period_start"), pl.col("period_end")).alias("done")
+                )
+            status = count.status(EXPRS, pl.col("count"), pl.lit(k), pl.col("done"), end, today)
+            details = details_expr(count.DETAIL_KEYS, count=n, required=str(k))
+            start_s, end_s = pl.col("period_start").cast(pl.String), end.cast(pl.String)
+
+            def text(lang: str) -> pl.Expr:
+                return wording_expr(
+                    count.DETAIL, lang, start=start_s, end=end_s, count=n, required=k
+                )
+
+        case never:
+            assert_never(never)
     # Periods that do not apply (tenure or force exempt, too short): no count, the reason
     # as the detail, the holder's appointments as evidence (``_Run.count``).
     f = pl.concat(
@@ -585,40 +593,50 @@ def _count(
         ],
         how="diagonal_relaxed",
     )
-    f = f.with_columns(
-        pl.when(applicable).then(status).otherwise(pl.lit("not_applicable")).alias("status"),
+    applicable = pl.col("reason_zh").is_null()
+    f = _escape_reasons(f).with_columns(
+        *_judged(applicable, status, text, details),
         pl.when(applicable & (pl.col("count") > 0))
         .then(pl.col("ids"))
         .otherwise(pl.col("source_ids"))
         .alias("evidence"),
-        pl.when(applicable).then(dzh).otherwise(pl.col("reason_zh")).alias("dzh"),
-        pl.when(applicable).then(den).otherwise(pl.col("reason_en")).alias("den"),
         pl.when(applicable).then(pl.col("period_end")).alias("due"),
-        pl.when(applicable).then(details).otherwise(pl.lit("{}")).alias("details"),
         pl.lit(None, pl.String).alias("subject"),
-        pl.concat_str(
-            pl.lit(f"{rule.id}/"), pl.col("holder_id"), pl.lit("/"), pl.col("label")
-        ).alias("id"),
+        finding_id(rule, pl.col("holder_id"), pl.col("label")),
     )
-    f = escape_column(escape_column(f, "dzh"), "den")  # a reason's text, from the parameters
 
-    def build(f: pl.DataFrame = f) -> pl.DataFrame:
-        f = escape_column(f, "holder_name")
-        zh, en = render_expr(
-            rule,
-            pl.col("holder_name"),
-            pl.col("label"),
-            pl.col("status"),
-            pl.col("dzh"),
-            pl.col("den"),
-        )
-        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        return finding_struct(rule, f, pl.col("details"), pl.col("hkind"))
+    build = functools.partial(_encoded, rule, pl.col("label"))
+    chunks = functools.partial(sorted_slices, f, ["holder_id", "period_start", "id"], build)
+    counts = status_counts(f.get_column("status"))
+    job.parts.append(Part(rule.article, rule.id, counts, functools.partial(build, f), chunks))
 
-    def chunks(f: pl.DataFrame = f) -> Iterator[Build]:
-        return sorted_slices(f, ["holder_id", "period_start", "id"], build)
 
-    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build, chunks))
+def _encoded(rule: PlanRule, label: pl.Expr | None, f: pl.DataFrame) -> pl.DataFrame:
+    """A dated duty's findings (``count``, ``forbid``, ``deadline``) as ``finding_struct``
+    gives them: the holder's name escaped, the messages rendered (naming the period
+    ``label``, if any)."""
+    f = escape_column(f, "holder_name")
+    f = f.with_columns(*render_expr(rule, pl.col("holder_name"), label))
+    return finding_struct(rule, f, pl.col("details"), pl.col("hkind"))
+
+
+def _escape_reasons(f: pl.DataFrame) -> pl.DataFrame:
+    """``f`` with the reasons a period does not apply escaped for a JSON string (a reason
+    quotes the parameters: dates, numbers)."""
+    return escape_column(escape_column(f, "reason_zh"), "reason_en")
+
+
+def _judged(
+    applicable: pl.Expr, status: pl.Expr, text: Callable[[str], pl.Expr], details: pl.Expr
+) -> list[pl.Expr]:
+    """The columns ``status``, ``dzh``, ``den`` and ``details`` of a dated duty's findings:
+    the kind's where ``applicable``, else ``not_applicable`` with the reason as the detail and
+    no details."""
+    return [
+        pl.when(applicable).then(status).otherwise(pl.lit("not_applicable")).alias("status"),
+        *detail_columns(text, applicable),
+        pl.when(applicable).then(details).otherwise(pl.lit("{}")).alias("details"),
+    ]
 
 
 def _nth_day(k: int) -> pl.Expr:
@@ -630,31 +648,22 @@ def _nth_day(k: int) -> pl.Expr:
     return pl.col("day").sort().get(k - 1, null_on_oob=True)
 
 
-def _deadline(
-    rule: PlanRule,
-    req: DeadlinePlan,
-    run: _Run,
-    tables: Tables,
-    judge: Judge,
-    as_of: dt.date,
-    out: list[Part],
-) -> None:
+def _deadline(rule: PlanRule, req: DeadlinePlan, job: Job) -> None:
     """``_Run.deadline``: the holders and their years (or the one absolute due date) listed by
     the batch code's own ``holders`` and ``deadline_periods`` (units and jurisdictions: tens of
     thousands), the first delivery per holder and period found by a join."""
-    rows: dict[str, list[Any]] = {k: [] for k in _DUTY_SCHEMA}
-    for holder in run.holders(rule.holder):
+    tables, as_of = job.tables, job.as_of
+    rows: list[tuple[Any, ...]] = []
+    for holder in job.run.holders(rule.holder):
+        who = (holder.id, holder.kind, holder.name, list(holder.source_ids))
         for p, due, year, na in deadline_periods(rule, req, holder, as_of):
-            values = (holder.id, holder.kind, holder.name, list(holder.source_ids))
-            more = (p.start, p.end, p.label, year, due, *(na or (None, None)))
-            for k, v in zip(rows, (*values, *more), strict=True):
-                rows[k].append(v)
-    every = frame_of(rows, _DUTY_SCHEMA).with_row_index("iid")
+            rows.append((*who, p.start, p.end, p.label, year, due, *(na or (None, None))))
+    every = rows_frame(rows, _DUTY_SCHEMA).with_row_index("iid")
     if not every.height:
         return
     duties = every.filter(pl.col("reason_zh").is_null())
     sel = req.select
-    facts = _selected(sel, tables, judge, as_of)
+    facts = _selected(sel, tables, job.judge, as_of)
     if req.period_field is not None:
         years = (
             tables.frame(sel.kind).select(
@@ -676,13 +685,25 @@ def _deadline(
         .unique("iid", keep="first", maintain_order=True)
         .select("iid", pl.col("fid").alias("rid"), pl.col("day").alias("done"))
     )
-    f = every.join(first, on="iid", how="left")
-    applicable = pl.col("reason_zh").is_null()
-    status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
-    status = pl.when(applicable).then(status).otherwise(pl.lit("not_applicable"))
-    due_s, done_s = pl.col("due").cast(pl.String), pl.col("done").cast(pl.String)
+    f = _escape_reasons(every.join(first, on="iid", how="left"))
+    done = pl.col("done")
+    due_s, done_s = pl.col("due").cast(pl.String), done.cast(pl.String)
+
+    def text(lang: str) -> pl.Expr:
+        yes, no = deadline.DELIVERED, deadline.NOT_DELIVERED
+        return done_or_not(done, yes, no, lang, due=due_s, done=done_s)
+
     f = f.with_columns(
-        status.alias("status"),
+        *_judged(
+            pl.col("reason_zh").is_null(),
+            deadline.status(EXPRS, done, pl.col("due"), pl.lit(as_of)),
+            text,
+            details_expr(
+                deadline.DETAIL_KEYS,
+                delivered=quoted_or_null(done_s),
+                due_supplied=json.dumps(req.due_supplied) if req.due_supplied else None,
+            ),
+        ),
         pl.col("holder").alias("holder_id"),
         pl.col("ps").alias("period_start"),
         pl.col("pe").alias("period_end"),
@@ -690,61 +711,12 @@ def _deadline(
         .then(pl.concat_list("rid"))
         .otherwise(pl.col("source_ids"))
         .alias("evidence"),
-        pl.concat_str(
-            pl.lit("截止"),
-            due_s,
-            pl.lit("，"),
-            pl.when(pl.col("done").is_null())
-            .then(pl.lit("未见报送"))
-            .otherwise(pl.concat_str(done_s, pl.lit("报送"))),
-        )
-        .pipe(lambda text: pl.when(applicable).then(text).otherwise(pl.col("reason_zh")))
-        .alias("dzh"),
-        pl.concat_str(
-            pl.lit("due "),
-            due_s,
-            pl.lit(", "),
-            pl.when(pl.col("done").is_null())
-            .then(pl.lit("nothing delivered"))
-            .otherwise(pl.concat_str(pl.lit("delivered "), done_s)),
-        )
-        .pipe(lambda text: pl.when(applicable).then(text).otherwise(pl.col("reason_en")))
-        .alias("den"),
         pl.lit(None, pl.String).alias("subject"),
-        pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("holder"), pl.lit("/"), pl.col("label")).alias(
-            "id"
-        ),
+        finding_id(rule, pl.col("holder"), pl.col("label")),
     )
-    f = escape_column(escape_column(f, "dzh"), "den")  # a reason's text, from the parameters
-    once = req.due_date is not None
-
-    def build(f: pl.DataFrame = f) -> pl.DataFrame:
-        f = escape_column(f, "holder_name")
-        zh, en = render_expr(
-            rule,
-            pl.col("holder_name"),
-            None if once else pl.col("label"),
-            pl.col("status"),
-            pl.col("dzh"),
-            pl.col("den"),
-        )
-        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = (
-            pl.when(applicable)
-            .then(
-                pl.concat_str(
-                    pl.lit('{"delivered":'),
-                    pl.when(pl.col("done").is_null())
-                    .then(pl.lit("null"))
-                    .otherwise(pl.concat_str(pl.lit('"'), done_s, pl.lit('"'))),
-                    pl.lit(f',"due_supplied":"{req.due_supplied}"}}' if req.due_supplied else "}"),
-                )
-            )
-            .otherwise(pl.lit("{}"))
-        )
-        return finding_struct(rule, f, details, pl.col("hkind"))
-
-    out.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
+    label = None if req.due_date is not None else pl.col("label")  # `once`: no period named
+    build = functools.partial(_encoded, rule, label, f)
+    job.parts.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
 
 
 _DUTY_SCHEMA: dict[str, pl.DataType] = {
@@ -764,13 +736,10 @@ _DUTY_SCHEMA: dict[str, pl.DataType] = {
 
 def _na_frame(listed: list[tuple[Holder, Instance]]) -> pl.DataFrame:
     """Instances that do not apply, as ``post_instances`` gives them (and the holder's kind)."""
-    rows: dict[str, list[Any]] = {k: [] for k in _NA_SCHEMA}
-    for holder, inst in listed:
-        reason = inst.na or ("", "")
-        values = (*instance_row(holder, inst), reason[0], reason[1], holder.kind)
-        for k, v in zip(rows, values, strict=True):
-            rows[k].append(v)
-    return frame_of(rows, _NA_SCHEMA)
+    return rows_frame(
+        ((*instance_row(h, inst), *(inst.na or ("", "")), h.kind) for h, inst in listed),
+        _NA_SCHEMA,
+    )
 
 
 _NA_SCHEMA: dict[str, pl.DataType] = {**NA_SCHEMA, "hkind": pl.String()}
@@ -797,19 +766,11 @@ def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> p
     return bound.drop_nulls("holder")
 
 
-def _evidence(
-    rule: PlanRule,
-    req: EvidencePlan,
-    run: _Run,
-    tables: Tables,
-    judge: Judge,
-    holders: pl.DataFrame,
-    as_of: dt.date,
-    out: list[Part],
-) -> None:
+def _evidence(rule: PlanRule, req: EvidencePlan, job: Job) -> None:
     """One finding per record meeting ``where`` (dated by the as-of date, in force) and per
     holder its field names (or, for a ``within`` holder, per holder of its place on its day) —
     ``_Run.judge_evidence`` for every record at once."""
+    tables, judge, as_of = job.tables, job.judge, job.as_of
     if req.kind not in tables.frames:
         return
     field = rule.holder.field
@@ -841,7 +802,7 @@ def _evidence(
     for i, fail in enumerate(failed):
         mask = mask + fail.cast(pl.Int64) * (1 << i)
     if field is None:
-        narrow = _placed_holders(rule, run, tables, frame, mask)
+        narrow = _placed_holders(rule, job, frame, mask)
     else:
         narrow = frame.select(
             pl.col("id").alias("fid"), pl.col(field).alias("hid"), day.alias("day")
@@ -851,41 +812,37 @@ def _evidence(
             # only a list can repeat a pair)
             narrow = narrow.explode("hid").unique(["fid", "hid"], maintain_order=True)
         narrow = narrow.drop_nulls("hid").join(
-            holders, on="hid", how="inner", maintain_order="left"
+            job.holders, on="hid", how="inner", maintain_order="left"
         )
     combos = sorted(narrow.get_column("mask").unique().to_list())
+
+    def failures(m: int) -> list[tuple[str, str]]:
+        return [label for i, label in enumerate(labels) if m >> i & 1]
+
     texts = pl.DataFrame(
         {
             "mask": combos,
-            "details": [
-                json.dumps(
-                    {"failed": [labels[i][1] for i in range(len(labels)) if m >> i & 1]},
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
+            "failed": [
+                json.dumps([en for _, en in failures(m)], ensure_ascii=False, separators=(",", ":"))
                 for m in combos
             ],
-            "dzh": [
-                json_text("；".join(labels[i][0] for i in range(len(labels)) if m >> i & 1))
-                for m in combos
-            ],
-            "den": [
-                json_text("; ".join(labels[i][1] for i in range(len(labels)) if m >> i & 1))
-                for m in combos
-            ],
-            "status": ["violated" if m else "fulfilled" for m in combos],
+            **{  # a condition's texts are (zh, en), as LANGS
+                f"d{lang}": [
+                    json_text(evidence.JOIN[lang].join(t[i] for t in failures(m))) for m in combos
+                ]
+                for i, lang in enumerate(LANGS)
+            },
+            "status": [evidence.status(VALUES, m) for m in combos],
         },
         schema={
             "mask": pl.Int64,
-            "details": pl.String,
+            "failed": pl.String,
             "dzh": pl.String,
             "den": pl.String,
             "status": pl.String,
         },
-    )
-    statuses = narrow.select(
-        pl.when(pl.col("mask") > 0).then(pl.lit("violated")).otherwise(pl.lit("fulfilled"))
-    ).to_series()
+    ).with_columns(details_expr(evidence.DETAIL_KEYS, failed=pl.col("failed")).alias("details"))
+    statuses = narrow.select(evidence.status(EXPRS, pl.col("mask"))).to_series()
 
     def build(narrow: pl.DataFrame = narrow) -> pl.DataFrame:
         f = narrow.join(texts, on="mask", how="left", maintain_order="left").with_columns(
@@ -897,14 +854,9 @@ def _evidence(
             pl.col("day").alias("due"),
             pl.concat_str(pl.lit('["'), pl.col("fid"), pl.lit('"]')).alias("evidence"),
             pl.col("fid").alias("subject"),
-            pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("hid"), pl.lit("/"), pl.col("fid")).alias(
-                "id"
-            ),
+            finding_id(rule, pl.col("hid"), pl.col("fid")),
+            *render_expr(rule, pl.col("hname"), None),
         )
-        zh, en = render_expr(
-            rule, pl.col("hname"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
-        )
-        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
         return finding_struct(
             rule, f, pl.col("details"), pl.col("hkind"), evidence_json=pl.col("evidence")
         )
@@ -912,12 +864,10 @@ def _evidence(
     def chunks(narrow: pl.DataFrame = narrow) -> Iterator[Build]:
         return sorted_slices(narrow, ["hid", "day", "fid"], build)  # joins keep order
 
-    out.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
+    job.parts.append(Part(rule.article, rule.id, status_counts(statuses), build, chunks))
 
 
-def _placed_holders(
-    rule: PlanRule, run: _Run, tables: Tables, frame: pl.DataFrame, mask: pl.Series
-) -> pl.DataFrame:
+def _placed_holders(rule: PlanRule, job: Job, frame: pl.DataFrame, mask: pl.Series) -> pl.DataFrame:
     """(fid, day, mask, hid, hkind, hname): each judged record with the holders of the place
     its ``within`` field names, in post or in existence on the record's day."""
     req = rule.requirement
@@ -928,9 +878,9 @@ def _placed_holders(
         pl.col(rule.holder.within).alias("pv"),
     ).with_columns(mask)
     records = records.join(
-        places(tables).rename({"place": "__place"}), on="pv", how="left", maintain_order="left"
+        places(job.tables).rename({"place": "__place"}), on="pv", how="left", maintain_order="left"
     )
-    pairs = holders_on_days(rule, run, tables, records.rename({"fid": "tid"}), "day")
+    pairs = holders_on_days(rule, job.run, job.tables, records.rename({"fid": "tid"}), "day")
     return records.select("fid", "day", "mask").join(
         pairs.rename({"tid": "fid"}), on="fid", how="inner", maintain_order="left"
     )
@@ -973,15 +923,17 @@ _RULES_AT_ONCE = 2  # columnar rules evaluated side by side (two cores; national
 def _run_batch(run: _Run, rules: list[PlanRule]) -> None:
     """The batch evaluator's rules, in plan order, over the run's world."""
     for rule in rules:
-        req = rule.requirement
-        if isinstance(req, CountPlan | ForbidPlan):
-            run.count(rule, req)
-        elif isinstance(req, DeadlinePlan):
-            run.deadline(rule, req)
-        elif isinstance(req, ResponsePlan):
-            run.response(rule, req)
-        else:
-            run.evidence(rule, req)
+        match rule.requirement:
+            case CountPlan() | ForbidPlan() as req:
+                run.count(rule, req)
+            case DeadlinePlan() as req:
+                run.deadline(rule, req)
+            case ResponsePlan() as req:
+                run.response(rule, req)
+            case EvidencePlan() as req:
+                run.evidence(rule, req)
+            case never:
+                assert_never(never)
 
 
 def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
@@ -992,16 +944,16 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         for r in plan.rules
         if isinstance(r.requirement, ResponsePlan) and r.requirement.trigger_rule
     }
-    kinds = {r.id: None if r.id in sources else columnar_rule(r) for r in plan.rules}
-    generic = [r for r in plan.rules if kinds[r.id] is None]
+    how = {r.id: None if r.id in sources else columnar_rule(r) for r in plan.rules}
+    generic = [r for r in plan.rules if how[r.id] is None]
     # Rules whose holders the batch code lists (in Python: tens of thousands of units and
     # jurisdictions); posts of a count rule are listed in columns (``post_instances``).
     listing = [
         r
         for r in plan.rules
-        if kinds[r.id] is None
+        if how[r.id] is None
         or r.holder.way in ("unit", "jurisdiction")
-        or (r.holder.way == "post" and kinds[r.id] != "count")
+        or (r.holder.way == "post" and how[r.id] != "count")
     ]
     facts = _generic_facts(tables, generic, listing)
     world = World(facts, as_of)
@@ -1016,29 +968,24 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     parts: list[Part] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         batch = pool.submit(_run_batch, run, generic)
-        columnar = _Run(plan, world)
-        judge = Judge(tables, as_of)
         holders = escape_column(holder_names(tables), "hname")
+        job = Job(_Run(plan, world), tables, Judge(tables, as_of), as_of, holders, parts, python)
 
         def one(rule: PlanRule) -> None:
-            how = kinds[rule.id]
-            if how == "count":
-                assert isinstance(rule.requirement, CountPlan | ForbidPlan)
-                _count(rule, rule.requirement, columnar, tables, judge, as_of, parts, python)
-            elif how == "deadline":
-                assert isinstance(rule.requirement, DeadlinePlan)
-                _deadline(rule, rule.requirement, columnar, tables, judge, as_of, parts)
-            elif how == "evidence":
-                assert isinstance(rule.requirement, EvidencePlan)
-                _evidence(rule, rule.requirement, columnar, tables, judge, holders, as_of, parts)
-            elif how == "response":
-                assert isinstance(rule.requirement, ResponsePlan)
-                evaluate_response(
-                    rule, rule.requirement, columnar, tables, judge, as_of, parts, python
-                )
+            match rule.requirement:
+                case CountPlan() | ForbidPlan() as req:
+                    _count(rule, req, job)
+                case DeadlinePlan() as req:
+                    _deadline(rule, req, job)
+                case EvidencePlan() as req:
+                    _evidence(rule, req, job)
+                case ResponsePlan() as req:
+                    evaluate_response(rule, req, job)
+                case never:
+                    assert_never(never)
 
         with ThreadPoolExecutor(max_workers=_RULES_AT_ONCE) as rules:
-            for done in [rules.submit(one, rule) for rule in plan.rules if kinds[rule.id]]:
+            for done in [rules.submit(one, rule) for rule in plan.rules if how[rule.id]]:
                 done.result()
         batch.result()
     python += run.findings

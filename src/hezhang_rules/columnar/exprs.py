@@ -1,16 +1,18 @@
-"""Polars expressions shared by the columnar rules: exact conditions, finding texts, JSON lines.
+"""Polars expressions shared by the columnar rules: statuses, finding texts, JSON lines.
 
 Each expression here is the column form of one piece of the batch evaluator, and must give the
-same values: ``where_expr`` the conditions ``World.check`` judges, ``render_expr``
-``messages.render``, ``finding_struct`` then ``lines_of`` ``findings.finding_line`` (keys
-sorted, compact); ``parquet_of`` gives the same fields as the Parquet report's columns.
+same values: :data:`EXPRS` interprets a requirement kind's status rule (``evaluate.kinds``) over
+columns, :func:`wording_expr` its wording, ``where_expr`` the conditions ``World.check`` judges,
+``render_expr`` ``messages.render``, ``finding_struct`` then ``lines_of``
+``findings.finding_line`` (keys sorted, compact); ``parquet_of`` gives the same fields as the
+Parquet report's columns.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +20,10 @@ import polars as pl
 from pydantic_core import to_jsonable_python
 
 from hezhang_rules.compile.plan import PlanRule
-from hezhang_rules.evaluate.messages import STATUS_EN, STATUS_ZH
+from hezhang_rules.evaluate.kinds import STATUS_WORDS, Ops, Wording
+from hezhang_rules.evaluate.kinds.words import DETAIL, MESSAGE, WHEN
 from hezhang_rules.evaluate.periods import label_zh
+from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import model_fields
 from hezhang_rules.findings import Finding
@@ -102,16 +106,42 @@ def sorted_slices(
         yield functools.partial(build, ordered.slice(start, SLICE))
 
 
-def status_expr(met: pl.Expr, done: pl.Expr, due: pl.Expr, as_of: Any) -> pl.Expr:
-    """``batch._status`` as an expression: met by ``done`` on or before ``due`` is fulfilled,
-    later fulfilled_late; unmet, violated once the as-of date is past ``due``, else pending."""
-    return (
-        pl.when(met)
-        .then(pl.when(done <= due).then(pl.lit("fulfilled")).otherwise(pl.lit("fulfilled_late")))
-        .otherwise(
-            pl.when(pl.lit(as_of) > due).then(pl.lit("violated")).otherwise(pl.lit("pending"))
-        )
-    )
+class _Exprs(Ops[pl.Expr]):
+    """Polars expressions: ``when`` a conditional column; a comparison with a missing value is
+    missing, which ``when`` takes as false (the rule the values follow)."""
+
+    def lit(self, value: Any) -> pl.Expr:
+        return pl.lit(value)
+
+    def when(self, cond: pl.Expr, then: pl.Expr, otherwise: pl.Expr) -> pl.Expr:
+        return pl.when(cond).then(then).otherwise(otherwise)
+
+    def le(self, a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return a <= b
+
+    def gt(self, a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return a > b
+
+    def ge(self, a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return a >= b
+
+    def is_set(self, a: pl.Expr) -> pl.Expr:
+        return a.is_not_null()
+
+
+EXPRS: Ops[pl.Expr] = _Exprs()
+"""The status rules of ``evaluate.kinds`` over columns: ``kinds.<kind>.status(EXPRS, ...)``
+is the status of every row at once."""
+
+
+def rows_frame(rows: Iterable[tuple[Any, ...]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of Python rows, each a tuple in ``schema``'s column order (``frames.frame_of``:
+    lists of strings built from their flat values)."""
+    columns: dict[str, list[Any]] = {k: [] for k in schema}
+    for row in rows:
+        for column, value in zip(columns.values(), row, strict=True):
+            column.append(value)
+    return frame_of(columns, schema)
 
 
 def status_counts(status: pl.Series) -> dict[str, int]:
@@ -138,43 +168,102 @@ def escape_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return frame.with_columns(values.scatter(rows, pl.Series(fixed, dtype=pl.String)))
 
 
-def render_expr(
-    rule: PlanRule,
-    name: pl.Expr,
-    label: pl.Expr | None,
-    status: pl.Expr,
-    dzh: pl.Expr,
-    den: pl.Expr,
-) -> tuple[pl.Expr, pl.Expr]:
-    """``messages.render`` as expressions, escaped for a JSON string: ``name``, ``dzh`` and
-    ``den`` must come escaped (``escape_column``, ``json_text``); the rule's own words are
-    escaped here."""
-    szh = status.replace_strict(
-        {k: json_text(v) for k, v in STATUS_ZH.items()}, return_dtype=pl.String
+LANGS = ("zh", "en")
+"""The languages of a finding's texts, in the order of their columns (``dzh``, ``den``; ``msg_zh``,
+``msg_en``; ``reason_zh``, ``reason_en``)."""
+
+
+def wording_expr(wording: Wording, lang: str, /, *, escape: bool = True, **fields: Any) -> pl.Expr:
+    """``wording`` in ``lang`` as one string expression: its literal pieces (escaped for a JSON
+    string unless ``escape`` is false) around the ``fields`` it names, each an expression —
+    already escaped where it may hold any text, such as a name — or a constant, written as
+    ``str(value)`` (and escaped). Null where a field is null; fields it does not name are
+    ignored."""
+    text = json_text if escape else str
+    pieces = []
+    for literal, name in wording.parts(lang):
+        if literal:
+            pieces.append(pl.lit(text(literal)))
+        if name is not None:
+            value = fields[name]
+            pieces.append(value if isinstance(value, pl.Expr) else pl.lit(text(str(value))))
+    return pl.concat_str(pieces)
+
+
+def detail_columns(
+    text: Callable[[str], pl.Expr], applicable: pl.Expr | None = None
+) -> list[pl.Expr]:
+    """A finding's detail in each language as columns ``dzh`` and ``den``: ``text(lang)``, or
+    where ``applicable`` is false the reason it does not apply (columns ``reason_zh`` and
+    ``reason_en``, escaped for a JSON string)."""
+    out = []
+    for lang in LANGS:
+        expr = text(lang)
+        if applicable is not None:
+            expr = pl.when(applicable).then(expr).otherwise(pl.col(f"reason_{lang}"))
+        out.append(expr.alias(f"d{lang}"))
+    return out
+
+
+def done_or_not(done: pl.Expr, yes: Wording, no: Wording, lang: str, /, **fields: Any) -> pl.Expr:
+    """A dated duty's detail: ``no`` while ``done`` (the act's date) is missing, else ``yes``."""
+    return (
+        pl.when(done.is_null())
+        .then(wording_expr(no, lang, **fields))
+        .otherwise(wording_expr(yes, lang, **fields))
     )
-    sen = status.replace_strict(
-        {k: json_text(v) for k, v in STATUS_EN.items()}, return_dtype=pl.String
+
+
+def details_expr(keys: tuple[str, ...], **members: pl.Expr | str | None) -> pl.Expr:
+    """A finding's ``details`` as compact JSON text, keys sorted (``findings.finding_line``):
+    each member's value given as JSON text (an expression, or a constant string); a member
+    given None, or whose value is null on a row, is left out. ``keys`` are the kind's
+    ``DETAIL_KEYS``: no other key is written."""
+    unknown = sorted(set(members) - set(keys))
+    if unknown:
+        raise ValueError(f"not among the detail keys {keys}: {unknown}")
+    pieces = [
+        pl.concat_str(pl.lit(f"{json.dumps(k)}:"), v if isinstance(v, pl.Expr) else pl.lit(v))
+        for k, v in sorted(members.items())
+        if v is not None
+    ]
+    body = pl.concat_str(pieces, separator=",", ignore_nulls=True) if pieces else pl.lit("")
+    return pl.concat_str(pl.lit("{"), body, pl.lit("}"))
+
+
+def finding_id(rule: PlanRule, holder: pl.Expr, key: pl.Expr) -> pl.Expr:
+    """A finding's id: the rule's, the holder's, and what it is about (period, record)."""
+    return pl.concat_str(pl.lit(f"{rule.id}/"), holder, pl.lit("/"), key).alias("id")
+
+
+def render_expr(rule: PlanRule, name: pl.Expr, label: pl.Expr | None) -> list[pl.Expr]:
+    """``messages.render`` as columns ``msg_zh`` and ``msg_en``, escaped for a JSON string,
+    from the status (column ``status``), the detail (``dzh``, ``den``: escaped), the holder's
+    name (``name``: escaped) and the period's label, if the message names it; the rule's own
+    words are escaped here."""
+    periods = (
+        {}
+        if label is None
+        else {"zh": label.map_batches(_labels_zh, return_dtype=pl.String), "en": label}
     )
-    zh_parts: list[pl.Expr] = [
-        pl.lit(json_text(f"第{rule.article}条 {rule.title.zh}：")),
-        name,
-    ]
-    en_parts: list[pl.Expr] = [
-        pl.lit(json_text(f"Art. {rule.article} {rule.title.en}: ")),
-        name,
-    ]
-    if label is not None:
-        zh_parts += [pl.lit("，"), label.map_batches(_labels_zh, return_dtype=pl.String)]
-        en_parts += [pl.lit(" in "), label]
-    zh_parts += [pl.lit("，"), szh]
-    en_parts += [pl.lit(" — "), sen]
-    zh = pl.concat_str(zh_parts) + pl.when(dzh != "").then(
-        pl.concat_str([pl.lit("（"), dzh, pl.lit("）")])
-    ).otherwise(pl.lit(""))
-    en = pl.concat_str(en_parts) + pl.when(den != "").then(
-        pl.concat_str([pl.lit(" ("), den, pl.lit(")")])
-    ).otherwise(pl.lit(""))
-    return zh, en
+    out = []
+    for lang in LANGS:
+        words = {k: json_text(v) for k, v in STATUS_WORDS[lang].items()}
+        when = wording_expr(WHEN, lang, period=periods[lang]) if periods else ""
+        message = wording_expr(
+            MESSAGE,
+            lang,
+            article=rule.article,
+            title=getattr(rule.title, lang),
+            holder=name,
+            when=when,
+            status=pl.col("status").replace_strict(words, return_dtype=pl.String),
+        )
+        detail = pl.col(f"d{lang}")
+        bracketed = wording_expr(DETAIL, lang, detail=detail)
+        message = message + pl.when(detail != "").then(bracketed).otherwise(pl.lit(""))
+        out.append(message.alias(f"msg_{lang}"))
+    return out
 
 
 def _labels_zh(labels: pl.Series) -> pl.Series:
@@ -185,7 +274,8 @@ def _labels_zh(labels: pl.Series) -> pl.Series:
     return labels.replace_strict(distinct, texts, default=None, return_dtype=pl.String)
 
 
-def _quoted_or_null(text: pl.Expr) -> pl.Expr:
+def quoted_or_null(text: pl.Expr) -> pl.Expr:
+    """``text`` as a JSON string (it holds nothing to escape, such as a date), or null."""
     return pl.concat_str(pl.lit('"'), text, pl.lit('"')).fill_null(pl.lit("null"))
 
 
@@ -250,9 +340,9 @@ def line_expr(
         head,
         details,
         pl.lit(',"due":'),
-        _quoted_or_null(pl.col("due").cast(pl.String)),
+        quoted_or_null(pl.col("due").cast(pl.String)),
         pl.lit(',"escalated_from":'),
-        pl.lit("null") if escalated_from is None else _quoted_or_null(escalated_from),
+        pl.lit("null") if escalated_from is None else quoted_or_null(escalated_from),
         pl.lit(',"evidence":'),
         _id_list(pl.col("evidence")) if evidence_json is None else evidence_json,
         pl.lit(',"holder":{"id":"'),
@@ -270,13 +360,13 @@ def line_expr(
         mid,
         pl.col("period_end").cast(pl.String),
         pl.lit('","label":'),
-        _quoted_or_null(pl.col("label")),
+        quoted_or_null(pl.col("label")),
         pl.lit(',"start":"'),
         pl.col("period_start").cast(pl.String),
         tail,
         pl.col("status"),
         pl.lit('","subject":'),
-        _quoted_or_null(pl.col("subject")),
+        quoted_or_null(pl.col("subject")),
         pl.lit("}"),
     )
 

@@ -27,12 +27,14 @@ from typing import Any
 
 import polars as pl
 
+from hezhang_rules.columnar.exprs import LANGS, rows_frame, wording_expr
 from hezhang_rules.compile.plan import CountPlan, ForbidPlan, PlanRule
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.instances import Instance, instances
+from hezhang_rules.evaluate.kinds import Wording
+from hezhang_rules.evaluate.kinds.policy import BEFORE_FORCE, TENURE_CUT, TOO_SHORT
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
-from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.tables import Tables
 
 # The months in each kind of period (every one lies inside a calendar year).
@@ -44,8 +46,7 @@ PIECES_SCHEMA: dict[str, pl.DataType] = {
     "lo": pl.Date(),
     "hi": pl.Date(),
 }
-INSTS_SCHEMA: dict[str, pl.DataType] = {
-    "iid": pl.Int64(),
+_INSTANCE: dict[str, pl.DataType] = {
     "holder_id": pl.String(),
     "holder_name": pl.String(),
     "source_ids": pl.List(pl.String()),
@@ -53,13 +54,10 @@ INSTS_SCHEMA: dict[str, pl.DataType] = {
     "period_end": pl.Date(),
     "label": pl.String(),
 }
+"""An instance's holder and clipped period (``instance_row``)."""
+INSTS_SCHEMA: dict[str, pl.DataType] = {"iid": pl.Int64(), **_INSTANCE}
 NA_SCHEMA: dict[str, pl.DataType] = {
-    "holder_id": pl.String(),
-    "holder_name": pl.String(),
-    "source_ids": pl.List(pl.String()),
-    "period_start": pl.Date(),
-    "period_end": pl.Date(),
-    "label": pl.String(),
+    **_INSTANCE,
     "reason_zh": pl.String(),
     "reason_en": pl.String(),
 }
@@ -232,56 +230,32 @@ def post_instances(
         ).alias("cut"),
     )
     days = pl.col("ce") - pl.col("cs") + 1
-    reason_zh: pl.Expr = pl.lit(None, pl.String)
-    reason_en: pl.Expr = pl.lit(None, pl.String)
+    # The first reason that holds, as ``_clip`` tests them: before force, tenure cut, too short.
+    tests: list[tuple[pl.Expr, Wording, dict[str, Any]]] = []
+    if policy.in_force == "exempt":
+        force_from = rule.in_force_from
+        tests.append((pl.lit(ff) > pl.col("ps"), BEFORE_FORCE, {"force_from": force_from}))
+    if policy.tenure == "exempt":
+        tests.append((pl.col("cut"), TENURE_CUT, {}))
     if policy.tenure_min_days > 0:
         short = pl.col("cut") & (days < policy.tenure_min_days)
-        reason_zh = pl.when(short).then(
-            pl.concat_str(
-                pl.lit("本期任职仅"),
-                days.cast(pl.String),
-                pl.lit(f"天，少于{policy.tenure_min_days}天"),
-            )
-        )
-        reason_en = pl.when(short).then(
-            pl.concat_str(
-                pl.lit("in post for "),
-                days.cast(pl.String),
-                pl.lit(f" days, fewer than {policy.tenure_min_days}"),
-            )
-        )
-    if policy.tenure == "exempt":
-        reason_zh = (
-            pl.when(pl.col("cut"))
-            .then(pl.lit("任职未覆盖整个期间，按参数不计"))
-            .otherwise(reason_zh)
-        )
-        reason_en = (
-            pl.when(pl.col("cut"))
-            .then(pl.lit("the tenure does not cover the whole period; exempt"))
-            .otherwise(reason_en)
-        )
-    if policy.in_force == "exempt":
-        early = pl.lit(ff) > pl.col("ps")
-        force_from = rule.in_force_from
-        reason_zh = (
-            pl.when(early)
-            .then(pl.lit(f"本期始于办法施行（{force_from}）之前，按参数不计"))
-            .otherwise(reason_zh)
-        )
-        reason_en = (
-            pl.when(early)
-            .then(pl.lit(f"the period began before the rules took effect ({force_from}); exempt"))
-            .otherwise(reason_en)
-        )
-    rows = rows.with_columns(reason_zh.alias("reason_zh"), reason_en.alias("reason_en"))
+        fields = {"days": days.cast(pl.String), "need": policy.tenure_min_days}
+        tests.append((short, TOO_SHORT, fields))
+    reasons = []
+    for lang in LANGS:
+        reason: pl.Expr = pl.lit(None, pl.String)
+        for test, wording, fields in reversed(tests):
+            text = wording_expr(wording, lang, escape=False, **fields)
+            reason = pl.when(test).then(text).otherwise(reason)
+        reasons.append(reason.alias(f"reason_{lang}"))
+    rows = rows.with_columns(reasons)
 
     # One instance per person and label: the applicable stretches merged, else the first
     # stretch not applicable (the earliest tenure interval's).
     ok = rows.filter(pl.col("reason_zh").is_null())
     insts = (
         ok.group_by("person", "label")
-        .agg(pl.col("cs").min().alias("period_start"), pl.col("ce").max().alias("period_end"))
+        .agg(pl.col("cs").min(), pl.col("ce").max())
         .with_row_index("iid")
     )
     pieces = ok.join(insts.select("iid", "person", "label"), on=["person", "label"]).select(
@@ -290,31 +264,23 @@ def post_instances(
         _date(pl.col("cs")).alias("lo"),
         _date(pl.col("ce")).alias("hi"),
     )
-    insts = insts.join(holders, on="person").select(
-        pl.col("iid").cast(pl.Int64),
+    # The instance's columns (``_INSTANCE``): the holder's and the clipped period.
+    instance = (
         pl.col("person").alias("holder_id"),
         pl.col("holder_name"),
         pl.col("source_ids"),
-        _date(pl.col("period_start")).alias("period_start"),
-        _date(pl.col("period_end")).alias("period_end"),
+        _date(pl.col("cs")).alias("period_start"),
+        _date(pl.col("ce")).alias("period_end"),
         pl.col("label"),
     )
+    insts = insts.join(holders, on="person").select(pl.col("iid").cast(pl.Int64), *instance)
     na = (
         rows.filter(pl.col("reason_zh").is_not_null())
         .join(ok.select("person", "label").unique(), on=["person", "label"], how="anti")
         .sort("person", "label", "lo")
         .unique(subset=["person", "label"], keep="first", maintain_order=True)
         .join(holders, on="person")
-        .select(
-            pl.col("person").alias("holder_id"),
-            pl.col("holder_name"),
-            pl.col("source_ids"),
-            _date(pl.col("cs")).alias("period_start"),
-            _date(pl.col("ce")).alias("period_end"),
-            pl.col("label"),
-            pl.col("reason_zh"),
-            pl.col("reason_en"),
-        )
+        .select(*instance, pl.col("reason_zh"), pl.col("reason_en"))
     )
     return PostInstances(pieces, insts, na)
 
@@ -367,6 +333,26 @@ def instance_row(holder: Holder, inst: Instance) -> tuple[Any, ...]:
     )
 
 
+def spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
+    """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
+    lo, hi."""
+    return rows_frame(
+        (
+            (h.id, h.kind, h.name, h.jurisdiction, lo, hi)
+            for h in run.holders(rule.holder)
+            for lo, hi in h.tenure
+        ),
+        {
+            "hid": pl.String(),
+            "hkind": pl.String(),
+            "hname": pl.String(),
+            "hjur": pl.String(),
+            "lo": pl.Date(),
+            "hi": pl.Date(),
+        },
+    )
+
+
 def spec_instances(
     rule: PlanRule,
     per: str,
@@ -382,34 +368,19 @@ def spec_instances(
     periods are listed in Python, exactly as the batch code lists them, and only the matching
     of facts to periods is done in columns. ``insts`` has the clipped period
     (``period_start``/``period_end``) and the whole one (``ps``/``pe``)."""
-    pieces: dict[str, list[Any]] = {k: [] for k in SPEC_PIECES_SCHEMA}
-    insts: dict[str, list[Any]] = {k: [] for k in SPEC_INSTS_SCHEMA}
+    pieces: list[tuple[Any, ...]] = []
+    insts: list[tuple[Any, ...]] = []
     na: list[tuple[Holder, Instance]] = []
     for holder in run.holders(rule.holder):
         for inst in instances(rule, holder, per, policy, as_of, until):
             if inst.na:
                 na.append((holder, inst))
                 continue
-            iid = len(insts["iid"])
-            for piece in inst.pieces or (inst.clipped,):
-                for k, v in zip(
-                    SPEC_PIECES_SCHEMA, (iid, holder.id, piece.start, piece.end), strict=True
-                ):
-                    pieces[k].append(v)
-            row = (
-                iid,
-                *instance_row(holder, inst),
-                holder.kind,
-                inst.period.start,
-                inst.period.end,
-            )
-            for k, v in zip(SPEC_INSTS_SCHEMA, row, strict=True):
-                insts[k].append(v)
-    return (
-        pl.DataFrame(pieces, schema=SPEC_PIECES_SCHEMA),
-        frame_of(insts, SPEC_INSTS_SCHEMA),
-        na,
-    )
+            iid = len(insts)
+            pieces += [(iid, holder.id, p.start, p.end) for p in inst.pieces or (inst.clipped,)]
+            period = (inst.period.start, inst.period.end)
+            insts.append((iid, *instance_row(holder, inst), holder.kind, *period))
+    return rows_frame(pieces, SPEC_PIECES_SCHEMA), rows_frame(insts, SPEC_INSTS_SCHEMA), na
 
 
 __all__ = [
@@ -417,5 +388,6 @@ __all__ = [
     "emit_not_applicable",
     "instance_row",
     "post_instances",
+    "spec_holders",
     "spec_instances",
 ]

@@ -18,25 +18,33 @@ compare the two (tests/columnar).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
-from typing import Any
 
 import polars as pl
 
-from hezhang_rules.columnar.conditions import Judge, ancestors, places, supported, visible
+from hezhang_rules.columnar.conditions import ancestors, places, supported, visible
 from hezhang_rules.columnar.exprs import (
+    EXPRS,
     Build,
     Part,
+    detail_columns,
+    details_expr,
+    done_or_not,
     escape_column,
+    finding_id,
     finding_struct,
     path_expr,
+    quoted_or_null,
     render_expr,
     sorted_slices,
     status_counts,
-    status_expr,
     top_scalar,
 )
+from hezhang_rules.columnar.holders import spec_holders
+from hezhang_rules.columnar.job import Job
 from hezhang_rules.compile.plan import PlanRule, ResponsePlan
+from hezhang_rules.evaluate import kinds
 from hezhang_rules.evaluate.batch import _Run
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
@@ -44,7 +52,6 @@ from hezhang_rules.facts.frames import struct_of
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import PathError, model_fields, resolve_path
 from hezhang_rules.facts.tables import Tables
-from hezhang_rules.findings import Finding
 
 # --- which rules ---------------------------------------------------------------------------
 
@@ -141,27 +148,6 @@ def holder_names(tables: Tables) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-def _spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
-    """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
-    lo, hi."""
-    rows: dict[str, list[Any]] = {k: [] for k in ("hid", "hkind", "hname", "hjur", "lo", "hi")}
-    for h in run.holders(rule.holder):
-        for lo, hi in h.tenure:
-            for k, v in zip(rows, (h.id, h.kind, h.name, h.jurisdiction, lo, hi), strict=True):
-                rows[k].append(v)
-    return pl.DataFrame(
-        rows,
-        schema={
-            "hid": pl.String,
-            "hkind": pl.String,
-            "hname": pl.String,
-            "hjur": pl.String,
-            "lo": pl.Date,
-            "hi": pl.Date,
-        },
-    )
-
-
 def holders_on_days(
     rule: PlanRule, run: _Run, tables: Tables, triggers: pl.DataFrame, on: str
 ) -> pl.DataFrame:
@@ -174,7 +160,7 @@ def holders_on_days(
             out = out.explode("hid")
         out = out.drop_nulls("hid").unique(["tid", "hid"])
         return out.join(holder_names(tables), on="hid", how="inner")
-    holders = _spec_holders(run, rule)
+    holders = spec_holders(run, rule)
     days = triggers.select("tid", pl.col(on).alias("__day"), *(["__place"] if h.within else []))
     if h.within is not None:
         placed = days.filter(pl.col("__place").is_not_null())
@@ -202,19 +188,11 @@ def holders_on_days(
 # --- evaluation ----------------------------------------------------------------------------
 
 
-def evaluate_response(
-    rule: PlanRule,
-    req: ResponsePlan,
-    run: _Run,
-    tables: Tables,
-    judge: Judge,
-    as_of: dt.date,
-    out: list[Part],
-    python: list[Finding],
-) -> None:
-    """The findings of a ``columnar_response`` rule: dated triggers as a part of ``out``,
-    undated ones (few: no due date, not applicable) as batch findings in ``python``."""
+def evaluate_response(rule: PlanRule, req: ResponsePlan, job: Job) -> None:
+    """The findings of a ``columnar_response`` rule: dated triggers as a part of the job's,
+    undated ones (few: no due date, not applicable) as Python findings."""
     assert req.trigger_kind is not None and req.link is not None
+    run, tables, judge, as_of = job.run, job.tables, job.judge, job.as_of
     tk, rk, sel = req.trigger_kind, req.response.kind, req.response
     h = rule.holder
     if tk not in tables.frames:
@@ -237,7 +215,7 @@ def evaluate_response(
         ).join(places(tables).rename({"place": "__place"}), on="pv", how="left")
     undated = triggers.filter(pl.col("day").is_null())
     if undated.height:
-        _undated(rule, req, run, tables, undated.with_columns(pl.lit(as_of).alias("day")), python)
+        _undated(rule, req, job, undated.with_columns(pl.lit(as_of).alias("day")))
     dated = triggers.filter(pl.col("day").is_not_null() & (pl.col("day") >= rule.in_force_from))
     duties = dated.join(holders_on_days(rule, run, tables, dated, "day"), on="tid", how="inner")
     bind = next(f for f, t in sel.bind if t == "holder")
@@ -268,7 +246,7 @@ def evaluate_response(
     f = duties.join(first, on=["tid", "hid"], how="left").with_columns(
         pl.coalesce(pl.col("stated"), pl.col("day") + pl.duration(days=req.due_days)).alias("due")
     )
-    status = status_expr(pl.col("done").is_not_null(), pl.col("done"), pl.col("due"), as_of)
+    status = kinds.response.status(EXPRS, pl.col("done"), pl.col("due"), pl.lit(as_of))
     f = f.with_columns(status.alias("status")).select(
         "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status", "stated"
     )
@@ -276,6 +254,11 @@ def evaluate_response(
 
     def build(f: pl.DataFrame) -> pl.DataFrame:
         day, due, done = (pl.col(c).cast(pl.String) for c in ("day", "due", "done"))
+
+        def text(lang: str) -> pl.Expr:
+            yes, no = kinds.response.DONE, kinds.response.NOT_DONE
+            return done_or_not(done, yes, no, lang, opened=day, due=due, done=done)
+
         f = f.with_columns(
             pl.col("hid").alias("holder_id"),
             pl.col("hname").alias("holder_name"),
@@ -288,42 +271,14 @@ def evaluate_response(
             .list.sort()
             .alias("evidence"),
             pl.col("tid").alias("subject"),
-            pl.concat_str(pl.lit(f"{rule.id}/"), pl.col("hid"), pl.lit("/"), pl.col("tid")).alias(
-                "id"
-            ),
-            pl.concat_str(
-                day,
-                pl.lit("起，截止"),
-                due,
-                pl.lit("，"),
-                pl.when(pl.col("done").is_null())
-                .then(pl.lit("未见办理"))
-                .otherwise(pl.concat_str(done, pl.lit("办理"))),
-            ).alias("dzh"),
-            pl.concat_str(
-                pl.lit("opened "),
-                day,
-                pl.lit(", due "),
-                due,
-                pl.lit(", "),
-                pl.when(pl.col("done").is_null())
-                .then(pl.lit("nothing done"))
-                .otherwise(pl.concat_str(pl.lit("done "), done)),
-            ).alias("den"),
-        )
-        zh, en = render_expr(
-            rule, pl.col("hname"), None, pl.col("status"), pl.col("dzh"), pl.col("den")
-        )
-        f = f.with_columns(zh.alias("msg_zh"), en.alias("msg_en"))
-        details = pl.concat_str(
-            pl.lit('{"done":'),
-            pl.when(pl.col("done").is_null())
-            .then(pl.lit("null"))
-            .otherwise(pl.concat_str(pl.lit('"'), done, pl.lit('"'))),
-            _supplied_key(req),
-            pl.lit(',"opened":"'),
-            day,
-            pl.lit('"}'),
+            finding_id(rule, pl.col("hid"), pl.col("tid")),
+            *detail_columns(text),
+        ).with_columns(*render_expr(rule, pl.col("hname"), None))
+        details = details_expr(
+            kinds.response.DETAIL_KEYS,
+            opened=quoted_or_null(day),
+            done=quoted_or_null(done),
+            due_supplied=_supplied(req),
         )
         return finding_struct(rule, f, details, pl.col("hkind"))
 
@@ -331,7 +286,7 @@ def evaluate_response(
         return sorted_slices(f, ["hid", "day", "tid"], build)  # the id is rule/holder/trigger
 
     if f.height:
-        out.append(
+        job.parts.append(
             Part(
                 rule.article,
                 rule.id,
@@ -342,13 +297,13 @@ def evaluate_response(
         )
 
 
-def _supplied_key(req: ResponsePlan) -> pl.Expr:
-    """The ``due_supplied`` member of the details (``evaluate.batch._supplied``): present when
-    the due date is counted by a supplied parameter, not stated by the trigger."""
+def _supplied(req: ResponsePlan) -> pl.Expr | None:
+    """The ``due_supplied`` member of the details (``evaluate.batch._supplied``), as JSON:
+    present when the due date is counted by a supplied parameter, not stated by the trigger
+    (null: left out)."""
     if req.due_supplied is None:
-        return pl.lit("")
-    member = f',"due_supplied":"{req.due_supplied}"'
-    return pl.when(pl.col("stated").is_null()).then(pl.lit(member)).otherwise(pl.lit(""))
+        return None
+    return pl.when(pl.col("stated").is_null()).then(pl.lit(json.dumps(req.due_supplied)))
 
 
 def _bound_pairs(rule: PlanRule, tables: Tables, replies: pl.DataFrame) -> pl.DataFrame | None:
@@ -378,19 +333,12 @@ def _empty(kind: str) -> pl.DataFrame:
     return pl.DataFrame(schema=pl.Schema(struct_of(FACT_KINDS[kind], []).to_schema()))
 
 
-def _undated(
-    rule: PlanRule,
-    req: ResponsePlan,
-    run: _Run,
-    tables: Tables,
-    undated: pl.DataFrame,
-    python: list[Finding],
-) -> None:
+def _undated(rule: PlanRule, req: ResponsePlan, job: Job, undated: pl.DataFrame) -> None:
     """Triggers without the date the rule reads: not applicable, as ``_undated_trigger`` says."""
-    field = req.trigger_date_field or ""
-    detail = (f"触发记录未载明{field}，无法确定期限", f"the trigger has no `{field}`: no due date")
+    detail = kinds.response.UNDATED.fill(field=req.trigger_date_field or "")
+    run = job.run
     as_of = run.world.as_of
-    rows = holders_on_days(rule, run, tables, undated, "day").sort("tid", "hid")
+    rows = holders_on_days(rule, run, job.tables, undated, "day").sort("tid", "hid")
     for tid, hid, hkind, hname in rows.select("tid", "hid", "hkind", "hname").iter_rows():
         # The run is shared with the other columnar rules' thread: the finding is taken as
         # emitted, not read back from ``run.findings``.
@@ -406,4 +354,4 @@ def _undated(
             {},
             subject=tid,
         )
-        python.append(found)
+        job.python.append(found)

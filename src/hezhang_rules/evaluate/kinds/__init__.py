@@ -11,10 +11,11 @@ One module per kind — :mod:`.count`, :mod:`.forbid`, :mod:`.deadline`, :mod:`.
   values by the batch evaluator, turned into string expressions by the columnar one.
 
 The statuses themselves and their words are in :mod:`.words` (``STATUS_WORDS``), read by the
-messages and by every report. Nothing here imports polars: the core stays light.
+messages and by every report; why a dated duty's period does not apply, in :mod:`.policy`.
+Nothing here imports polars: the core stays light.
 """
 
-from hezhang_rules.evaluate.kinds import count, deadline, evidence, forbid, response
+from hezhang_rules.evaluate.kinds import count, deadline, evidence, forbid, policy, response
 from hezhang_rules.evaluate.kinds.ops import VALUES, Ops, duty_status
 from hezhang_rules.evaluate.kinds.words import MESSAGE, STATUS_WORDS, Wording
 
@@ -29,5 +30,6 @@ __all__ = [
     "duty_status",
     "evidence",
     "forbid",
+    "policy",
     "response",
 ]
