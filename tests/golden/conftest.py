@@ -1,5 +1,11 @@
 """Collects golden case files (tests/golden/**/*.yaml) and runs each on every evaluator.
 
+Every evaluator of the one registry (``hezhang_rules.testing.cases.EVALUATORS``: batch, columnar,
+monitor) runs every case, under the test id ``art016/….yaml::columnar``. Besides the case's
+expectations, each evaluator other than batch must give the batch evaluator's whole report (every
+finding of every rule, not only the rules the case names, in the same order, with the same run
+record).
+
 A case file is readable without the engine's code (OpenFisca-style)::
 
     description: 河长上半年未巡查 — a river chief with no inspection in H1 is in violation
@@ -23,11 +29,15 @@ which also prints the rule coverage of the cases that ran at the end of the sess
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+from hezhang_rules.compile import Plan
+from hezhang_rules.facts import FactSet
+from hezhang_rules.findings import Report
 from hezhang_rules.testing import cases
 from hezhang_rules.testing.pytest_plugin import CaseFile, CaseSuite
 from hezhang_rules.testing.pytest_plugin import (
@@ -38,8 +48,36 @@ GOLDEN = Path(__file__).resolve().parent
 RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or GOLDEN.parent.parent / "rules" / "qinghemen")
 """The pack under test; HEZHANG_RULES_DIR points the corpus at a scratch copy while editing."""
 
-EVALUATORS: dict[str, cases.Evaluator] = dict(cases.EVALUATORS)
-"""Every evaluator runs the same corpus (the live monitor joins here: EVALUATORS["monitor"])."""
+
+def agreeing_with_batch(name: str, fn: cases.Evaluator) -> cases.Evaluator:
+    """``fn``, failing unless its whole report equals the batch evaluator's on the same input."""
+    batch = cases.EVALUATORS[cases.DEFAULT_EVALUATOR]
+
+    def run(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+        got = fn(plan, facts, as_of)
+        want = batch(plan, facts, as_of)
+        if got != want:
+            raise AssertionError(f"{name} disagrees with batch: {first_difference(got, want)}")
+        return got
+
+    return run
+
+
+def first_difference(got: Report, want: Report) -> str:
+    """Where two reports part: the first finding that differs, else the run record or summary."""
+    for g, w in zip(got.findings, want.findings, strict=False):
+        if g != w:
+            return f"finding {g.id}: {g.model_dump(mode='json')} != {w.model_dump(mode='json')}"
+    if len(got.findings) != len(want.findings):
+        return f"{len(got.findings)} findings, batch has {len(want.findings)}"
+    return f"run {got.run} / summary {got.summary} != {want.run} / {want.summary}"
+
+
+EVALUATORS: dict[str, cases.Evaluator] = {
+    name: fn if name == cases.DEFAULT_EVALUATOR else agreeing_with_batch(name, fn)
+    for name, fn in cases.EVALUATORS.items()
+}
+"""Every registered evaluator, the others held to batch's whole report."""
 
 SUITE = CaseSuite(GOLDEN, RULES, EVALUATORS)
 

@@ -22,8 +22,8 @@ from hezhang_rules.cli.common import (
 )
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
 from hezhang_rules.testing.cases import (
+    DEFAULT_EVALUATOR,
     EVALUATORS,
-    KNOWN_EVALUATORS,
     CaseError,
     Runner,
     discover,
@@ -50,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
                 ]
             )
         paths = [found]
-    evaluators = args.evaluator or ["batch"]
+    evaluators = args.evaluator or [DEFAULT_EVALUATOR]
     for name in evaluators:
-        if name not in EVALUATORS and name not in KNOWN_EVALUATORS:
+        if name not in EVALUATORS:
             raise UsageError(
                 [
                     Diagnostic(
                         "hz_usage",
-                        f"no evaluator `{name}` (known: {', '.join(sorted(KNOWN_EVALUATORS))})",
+                        f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
                         Span("<command line>"),
                     )
                 ]
@@ -96,8 +96,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         action="append",
         default=[],
         metavar="NAME",
-        help=f"evaluator to run the cases on, repeatable (default: batch; known: "
-        f"{', '.join(sorted(KNOWN_EVALUATORS))})",
+        help=f"evaluator to run the cases on, repeatable (default: {DEFAULT_EVALUATOR}; known: "
+        f"{', '.join(sorted(EVALUATORS))})",
     )
     add_limit_option(t)
     t.set_defaults(func=run)

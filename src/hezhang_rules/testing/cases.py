@@ -53,18 +53,19 @@ COMPLIANT: Status = "fulfilled"
 VIOLATING: Status = "violated"
 
 Evaluator = Callable[[Plan, FactSet, dt.date], Report]
-EVALUATORS: dict[str, Evaluator] = {"batch": evaluate}
-"""Evaluators every collected case runs on (the pytest plugin's default): the batch evaluator.
-A conftest may add to it; tests/monitor and tests/columnar run the corpus on their evaluators
-with the whole report compared to batch's."""
-
-KNOWN_EVALUATORS: dict[str, Evaluator] = {
+EVALUATORS: dict[str, Evaluator] = {
     "batch": evaluate,
     "columnar": evaluate_columnar,
     "monitor": evaluate_live,
 }
-"""Evaluators ``hezhang-rules test --evaluator NAME`` can name: the batch evaluator, the
-columnar path (fact tables, hot rules as joins) and the live monitor (facts one at a time)."""
+"""The one registry of evaluators a case can run on: the batch evaluator, the columnar path
+(fact tables, hot rules as joins) and the live monitor (facts one at a time). The golden corpus
+(tests/golden) runs every case on each of them; ``hezhang-rules test --evaluator NAME`` names
+them."""
+
+DEFAULT_EVALUATOR = "batch"
+"""The evaluator ``hezhang-rules test`` and the pytest plugin use unless told otherwise (the
+reference the others must agree with, and the fastest on a handful of facts)."""
 
 
 class CaseError(HezhangError):
@@ -353,13 +354,13 @@ class Runner:
 def evaluator_named(name: str) -> Evaluator:
     """The registered evaluator ``name``; a located usage error if there is none."""
     try:
-        return EVALUATORS[name] if name in EVALUATORS else KNOWN_EVALUATORS[name]
+        return EVALUATORS[name]
     except KeyError:
         raise CaseError(
             [
                 Diagnostic(
                     "hz_case_unknown_evaluator",
-                    f"no evaluator `{name}` (known: {', '.join(sorted(KNOWN_EVALUATORS))})",
+                    f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
                     Span("<command line>"),
                 )
             ]

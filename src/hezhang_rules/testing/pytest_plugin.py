@@ -33,6 +33,7 @@ import pytest
 from hezhang_rules.diagnostics import HezhangError
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 from hezhang_rules.testing.cases import (
+    DEFAULT_EVALUATOR,
     EVALUATORS,
     Case,
     CaseResult,
@@ -50,10 +51,11 @@ _PRINTED = pytest.StashKey[bool]()
 
 
 class CaseSuite:
-    """Case files under ``root``, run against the pack in ``rules`` on ``evaluators``.
+    """Case files under ``root``, run against the pack in ``rules`` on ``evaluators``
+    (default: the batch evaluator alone; ``cases.EVALUATORS`` holds every one).
 
     ``evaluators`` is read when each file is collected, so a conftest may add to the mapping it
-    passed (``EVALUATORS["monitor"] = …``) after creating the suite.
+    passed after creating the suite.
     """
 
     def __init__(
@@ -65,7 +67,8 @@ class CaseSuite:
     ) -> None:
         self.root = Path(root).resolve()
         self.runner = Runner(rules, limits)
-        self.evaluators = evaluators if evaluators is not None else EVALUATORS
+        default = {DEFAULT_EVALUATOR: EVALUATORS[DEFAULT_EVALUATOR]}
+        self.evaluators = evaluators if evaluators is not None else default
 
     def collect(self, parent: pytest.Collector, file_path: Path) -> CaseFile | None:
         if is_case_file(file_path.resolve(), self.root):
