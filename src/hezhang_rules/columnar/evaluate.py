@@ -42,7 +42,7 @@ import datetime as dt
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any, assert_never
@@ -96,8 +96,8 @@ from hezhang_rules.columnar.response import (
     holder_names,
     holders_on_days,
 )
+from hezhang_rules.compile.operators import OPERATORS, failed_condition
 from hezhang_rules.compile.plan import (
-    Cond,
     CountPlan,
     DeadlinePlan,
     EvidencePlan,
@@ -108,11 +108,12 @@ from hezhang_rules.compile.plan import (
     ResponsePlan,
     RoleTest,
     Selection,
+    rule_conditions,
+    selections,
 )
 from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run, deadline_periods
 from hezhang_rules.evaluate.instances import Instance
 from hezhang_rules.evaluate.kinds import VALUES, count, deadline, evidence, forbid
-from hezhang_rules.evaluate.messages import failed_condition
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
@@ -129,11 +130,6 @@ from hezhang_rules.findings import (
 )
 
 # --- which rules run as columns ------------------------------------------------------------
-
-
-_VALUE_TEXTS = frozenset({"equals", "in", "not_equals", "not_in", "holds_role"})
-"""Operators whose failure text, without a label, quotes the record's value
-(``messages.failed_condition``): judged by the batch evaluator."""
 
 
 def _int_field(kind: str, name: str) -> bool:
@@ -166,7 +162,8 @@ def columnar_rule(rule: PlanRule) -> str | None:
                 and date_field(req.kind, req.date_field)
                 and supported(model, req.where)
                 and supported(model, req.must)
-                and all(c.label is not None or c.op not in _VALUE_TEXTS for c in req.must)
+                # a failure text quoting the record's value is worded by the batch evaluator
+                and all(c.label is not None or not OPERATORS[c.op].quotes_value for c in req.must)
             )
             return "evidence" if columnar else None
         case _:
@@ -284,27 +281,6 @@ def _merged(group: list[Part]) -> pl.DataFrame:
 # --- evaluation ------------------------------------------------------------------------------
 
 
-def _conditions(rules: Iterable[PlanRule]) -> Iterator[Cond]:
-    """Every condition of ``rules`` — the holder's, the selections', an evidence rule's
-    ``must`` — and every condition nested in them (``related`` lookups, ``any``/``one_of``)."""
-
-    def walk(conds: tuple[Any, ...]) -> Iterator[Cond]:
-        for c in conds:
-            yield c
-            op = c.operand
-            if isinstance(op, RelatedTest):
-                yield from walk(op.where)
-            elif isinstance(op, tuple) and op and isinstance(op[0], Cond):
-                yield from walk(op)
-
-    for rule in rules:
-        yield from walk(rule.holder.where)
-        for _kind, where in _selections(rule):
-            yield from walk(where)
-        if isinstance(rule.requirement, EvidencePlan):
-            yield from walk(rule.requirement.must)
-
-
 def _role_specs(rules: list[PlanRule]) -> list[tuple[frozenset[str], frozenset[str] | None]]:
     """Every (roles, levels) the rules ask about: post holders and role tests in conditions."""
     out = [
@@ -312,7 +288,7 @@ def _role_specs(rules: list[PlanRule]) -> list[tuple[frozenset[str], frozenset[s
         for r in rules
         if r.holder.way == "post"
     ]
-    for c in _conditions(rules):
+    for c in (c for r in rules for c in rule_conditions(r)):
         if isinstance(c.operand, RoleTest):
             test = c.operand
             out.append((_names(test.roles), _names(test.levels) if test.levels else None))
@@ -341,7 +317,7 @@ def _generic_facts(tables: Tables, generic: list[PlanRule], listing: list[PlanRu
         frame = tables.frame(kind)
         wanted = pl.lit(kind in related)
         for rule in generic:
-            for sel_kind, where in _selections(rule):
+            for sel_kind, where in selections(rule):
                 if sel_kind == kind:
                     wanted = wanted | (_superset(kind, where) & _answering(rule, kind, tables))
         keep[kind] = frame.filter(wanted).get_column("id")
@@ -406,14 +382,19 @@ def _answering(rule: PlanRule, kind: str, tables: Tables) -> pl.Expr:
 def _related_kinds(rules: list[PlanRule]) -> set[str]:
     """Kinds a ``related`` condition looks up (records that refer back to the one judged):
     the reference closure does not reach them, so they are kept whole."""
-    return {c.operand.kind for c in _conditions(rules) if isinstance(c.operand, RelatedTest)}
+    return {
+        c.operand.kind
+        for r in rules
+        for c in rule_conditions(r)
+        if isinstance(c.operand, RelatedTest)
+    }
 
 
 def _record_kinds(generic: list[PlanRule], listing: list[PlanRule]) -> set[str]:
     """The kinds the batch part can read: its rules' selections, kinds looked up by
     ``related``, units (a holder named by a field may be one), and every kind those refer to
     (through the model's references, transitively)."""
-    kinds = {k for r in generic for k, _where in _selections(r)}
+    kinds = {k for r in generic for k, _where in selections(r)}
     kinds |= _related_kinds([*generic, *listing]) | {"units"}
     frontier = list(kinds)
     while frontier:
@@ -490,22 +471,6 @@ def _refs_of_rows(kind: str, rows: pl.DataFrame, tables: Tables) -> dict[str, pl
             if target in tables.frames:
                 out[target] = pl.concat([out[target], ids]) if target in out else ids
     return out
-
-
-def _selections(rule: PlanRule) -> list[tuple[str, tuple[Any, ...]]]:
-    req = rule.requirement
-    match req:
-        case CountPlan() | ForbidPlan() | DeadlinePlan():
-            return [(req.select.kind, req.select.where)]
-        case ResponsePlan():
-            out = [(req.response.kind, req.response.where)]
-            if req.trigger_kind is not None:
-                out.append((req.trigger_kind, req.trigger_where))
-            return out
-        case EvidencePlan():
-            return [(req.kind, req.where)]
-        case _:
-            assert_never(req)
 
 
 def _count(rule: PlanRule, req: CountPlan | ForbidPlan, job: Job) -> None:

@@ -249,14 +249,18 @@ def selections(rule: PlanRule) -> list[tuple[str, tuple[Cond, ...]]]:
     ``select``, a response's reply and then its trigger (a fact trigger), an evidence rule's
     ``where``."""
     req = rule.requirement
-    if isinstance(req, CountPlan | ForbidPlan | DeadlinePlan):
-        return [(req.select.kind, req.select.where)]
-    if isinstance(req, ResponsePlan):
-        out = [(req.response.kind, req.response.where)]
-        if req.trigger_kind is not None:
-            out.append((req.trigger_kind, req.trigger_where))
-        return out
-    return [(req.kind, req.where)]
+    match req:
+        case CountPlan() | ForbidPlan() | DeadlinePlan():
+            return [(req.select.kind, req.select.where)]
+        case ResponsePlan():
+            out = [(req.response.kind, req.response.where)]
+            if req.trigger_kind is not None:
+                out.append((req.trigger_kind, req.trigger_where))
+            return out
+        case EvidencePlan():
+            return [(req.kind, req.where)]
+        case _:
+            assert_never(req)
 
 
 def rule_conditions(rule: PlanRule) -> Iterator[Cond]:
