@@ -30,7 +30,7 @@ from hezhang_rules.columnar.holders import (
     post_instances,
 )
 from hezhang_rules.compile.plan import CountPlan, PeriodPolicy, Plan, PlanRule
-from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.core import Run, WorldSelector, run_rules
 from hezhang_rules.evaluate.instances import instances
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts import FactSet
@@ -114,13 +114,14 @@ def columnar_path(rule: PlanRule, tables: Tables, as_of: dt.date) -> tuple[Rows,
 
 
 def na_findings_equal(plan: Plan, rule: PlanRule, facts: FactSet, as_of: dt.date) -> None:
-    """Not-applicable findings emitted from the frame equal ``_Run.count``'s."""
+    """Not-applicable findings emitted from the frame equal the batch evaluator's."""
     req = rule.requirement
     assert isinstance(req, CountPlan)
-    batch = _Run(plan, World(facts, as_of))
-    batch.count(rule, req)
+    world = World(facts, as_of)
+    batch = Run(plan, world, WorldSelector(world))
+    run_rules(batch, [rule])
     want = sorted((f for f in batch.findings if f.status == "not_applicable"), key=lambda f: f.id)
-    run = _Run(plan, World(facts, as_of))
+    run = Run(plan, world, WorldSelector(world))
     emit_not_applicable(run, rule, post_instances(rule, req, Tables.from_facts(facts), as_of).na)
     assert sorted(run.findings, key=lambda f: f.id) == want
 

@@ -50,7 +50,6 @@ from typing import IO, Any, assert_never
 import polars as pl
 from pydantic import BaseModel
 
-from hezhang_rules._version import __version__
 from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
     EXPRS,
@@ -111,7 +110,8 @@ from hezhang_rules.compile.plan import (
     rule_conditions,
     selections,
 )
-from hezhang_rules.evaluate.batch import _collector_paused, _jsonable, _Run, deadline_periods
+from hezhang_rules.evaluate.batch import deadline_periods
+from hezhang_rules.evaluate.core import Run, WorldSelector, collector_paused, run_record, run_rules
 from hezhang_rules.evaluate.instances import Instance
 from hezhang_rules.evaluate.kinds import VALUES, count, deadline, evidence, forbid
 from hezhang_rules.evaluate.world import Holder, World
@@ -547,7 +547,7 @@ def _count(rule: PlanRule, req: CountPlan | ForbidPlan, job: Job) -> None:
         case never:
             assert_never(never)
     # Periods that do not apply (tenure or force exempt, too short): no count, the reason
-    # as the detail, the holder's appointments as evidence (``_Run.count``).
+    # as the detail, the holder's appointments as evidence (``batch.count``).
     f = pl.concat(
         [
             f.with_columns(
@@ -614,7 +614,7 @@ def _nth_day(k: int) -> pl.Expr:
 
 
 def _deadline(rule: PlanRule, req: DeadlinePlan, job: Job) -> None:
-    """``_Run.deadline``: the holders and their years (or the one absolute due date) listed by
+    """``batch.deadline``: the holders and their years (or the one absolute due date) listed by
     the batch code's own ``holders`` and ``deadline_periods`` (units and jurisdictions: tens of
     thousands), the first delivery per holder and period found by a join."""
     tables, as_of = job.tables, job.as_of
@@ -713,7 +713,7 @@ _NA_SCHEMA: dict[str, pl.DataType] = {**NA_SCHEMA, "hkind": pl.String()}
 def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> pl.DataFrame:
     """(fid, holder, day): the records of a selection visible on the as-of date, meeting its
     ``where``, dated by the as-of date in its date field, and the holder its one bind names
-    (a row per holder, for a list of them) — ``_Run.selected`` and ``seen`` as columns."""
+    (a row per holder, for a list of them) — ``Selector.selected`` and ``Run.seen`` as columns."""
     if sel.kind not in tables.frames:
         return pl.DataFrame(schema={"fid": pl.String, "holder": pl.String, "day": pl.Date})
     day = pl.col(sel.date_field)
@@ -725,7 +725,7 @@ def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> p
         pl.col("id").alias("fid"), pl.col(sel.bind[0][0]).alias("holder"), day.alias("day")
     )
     if isinstance(bound.schema["holder"], pl.List):
-        # A record is the holder's once per time its list names them, as ``_Run.selected``
+        # A record is the holder's once per time its list names them, as ``BoundFacts``
         # indexes it.
         bound = bound.explode("holder")
     return bound.drop_nulls("holder")
@@ -734,7 +734,7 @@ def _selected(sel: Selection, tables: Tables, judge: Judge, as_of: dt.date) -> p
 def _evidence(rule: PlanRule, req: EvidencePlan, job: Job) -> None:
     """One finding per record meeting ``where`` (dated by the as-of date, in force) and per
     holder its field names (or, for a ``within`` holder, per holder of its place on its day) —
-    ``_Run.judge_evidence`` for every record at once."""
+    ``batch.evidence`` for every record at once."""
     tables, judge, as_of = job.tables, job.judge, job.as_of
     if req.kind not in tables.frames:
         return
@@ -878,27 +878,11 @@ def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
 def evaluate_tables(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     """Evaluate ``plan`` over validated fact tables at ``as_of`` (within ``facts.bounds``)."""
     require_as_of(as_of)
-    with _collector_paused():
+    with collector_paused():
         return _evaluate(plan, tables, as_of)
 
 
 _RULES_AT_ONCE = 2  # columnar rules evaluated side by side (two cores; national: eval -5 to -8 %)
-
-
-def _run_batch(run: _Run, rules: list[PlanRule]) -> None:
-    """The batch evaluator's rules, in plan order, over the run's world."""
-    for rule in rules:
-        match rule.requirement:
-            case CountPlan() | ForbidPlan() as req:
-                run.count(rule, req)
-            case DeadlinePlan() as req:
-                run.deadline(rule, req)
-            case ResponsePlan() as req:
-                run.response(rule, req)
-            case EvidencePlan() as req:
-                run.evidence(rule, req)
-            case never:
-                assert_never(never)
 
 
 def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
@@ -928,13 +912,21 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
     # whole before it is stored; a finding they emit is taken as returned, never read back
     # from ``findings``). The batch part's rules never read the columnar rules' findings (a
     # rule another one reads is kept in the batch part above).
-    run = _Run(plan, world)
+    run = Run(plan, world, WorldSelector(world))
     python: list[Finding] = []
     parts: list[Part] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        batch = pool.submit(_run_batch, run, generic)
+        batch = pool.submit(run_rules, run, generic)
         holders = escape_column(holder_names(tables), "hname")
-        job = Job(_Run(plan, world), tables, Judge(tables, as_of), as_of, holders, parts, python)
+        job = Job(
+            Run(plan, world, WorldSelector(world)),
+            tables,
+            Judge(tables, as_of),
+            as_of,
+            holders,
+            parts,
+            python,
+        )
 
         def one(rule: PlanRule) -> None:
             match rule.requirement:
@@ -972,12 +964,5 @@ def _evaluate(plan: Plan, tables: Tables, as_of: dt.date) -> ColumnarReport:
         for status, n in part.counts.items():
             totals[status] = totals.get(status, 0) + n
     summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
-    record = RunRecord(
-        package_version=__version__,
-        pack=plan.pack,
-        rules_digest=plan.rules_digest,
-        facts_digest=tables.digest(),
-        facts_count=len(tables),
-        parameters_overridden={p.name: _jsonable(p.value) for p in plan.parameters if p.overridden},
-    )
+    record = run_record(plan, tables.digest(), len(tables))
     return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules})

@@ -29,7 +29,7 @@ import polars as pl
 
 from hezhang_rules.columnar.exprs import LANGS, rows_frame, wording_expr
 from hezhang_rules.compile.plan import CountPlan, ForbidPlan, PlanRule
-from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.core import Draft, Run
 from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.kinds import Wording
 from hezhang_rules.evaluate.kinds.policy import BEFORE_FORCE, TENURE_CUT, TOO_SHORT
@@ -285,24 +285,26 @@ def post_instances(
     return PostInstances(pieces, insts, na)
 
 
-def emit_not_applicable(run: _Run, rule: PlanRule, na: pl.DataFrame) -> None:
-    """The not-applicable findings of ``na``, through ``run.emit`` as ``_Run.count`` makes them."""
+def emit_not_applicable(run: Run, rule: PlanRule, na: pl.DataFrame) -> None:
+    """The not-applicable findings of ``na``, through ``run.emit`` as ``batch.count`` makes them."""
     for row in na.iter_rows(named=True):
         holder = Holder(
             "person", row["holder_id"], row["holder_name"], (), source_ids=tuple(row["source_ids"])
         )
         label = row["label"]
         run.emit(
-            rule,
-            holder,
-            Period(row["period_start"], row["period_end"], label),
-            label,
-            "not_applicable",
-            None,
-            holder.source_ids,
-            (row["reason_zh"], row["reason_en"]),
-            {},
-            label=label,
+            Draft(
+                rule,
+                holder,
+                Period(row["period_start"], row["period_end"], label),
+                label,
+                "not_applicable",
+                None,
+                holder.source_ids,
+                (row["reason_zh"], row["reason_en"]),
+                {},
+                label=label,
+            )
         )
 
 
@@ -333,7 +335,7 @@ def instance_row(holder: Holder, inst: Instance) -> tuple[Any, ...]:
     )
 
 
-def spec_holders(run: _Run, rule: PlanRule) -> pl.DataFrame:
+def spec_holders(run: Run, rule: PlanRule) -> pl.DataFrame:
     """The holder spec's holders, one row per stretch of existence: hid, hkind, hname, hjur,
     lo, hi."""
     return rows_frame(
@@ -357,7 +359,7 @@ def spec_instances(
     rule: PlanRule,
     per: str,
     policy: Any,
-    run: _Run,
+    run: Run,
     as_of: dt.date,
     until: dt.date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[Holder, Instance]]]:

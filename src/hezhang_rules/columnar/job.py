@@ -9,7 +9,7 @@ import polars as pl
 
 from hezhang_rules.columnar.conditions import Judge
 from hezhang_rules.columnar.exprs import Part
-from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.core import Run
 from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import Finding
 
@@ -23,7 +23,7 @@ class Job:
     as a holder (``response.holder_names``, names escaped); and the findings: a rule's columns
     as ``parts``, its Python findings in ``python``."""
 
-    run: _Run
+    run: Run
     tables: Tables
     judge: Judge
     as_of: dt.date

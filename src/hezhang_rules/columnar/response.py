@@ -1,6 +1,6 @@
 """``response`` rules as joins: each trigger, its holders, and the first reply that answers it.
 
-The batch evaluator (``_Run.response``) walks the triggers one by one: the holders the duty
+The batch evaluator (``batch.response``) walks the triggers one by one: the holders the duty
 falls on, then, per holder, the replies linked to the trigger and bound to the holder, the
 first dated on or after the trigger's day deciding the status. Here the same steps are joins
 over the whole tables, for the rule shapes whose every test polars can judge exactly
@@ -45,7 +45,7 @@ from hezhang_rules.columnar.holders import spec_holders
 from hezhang_rules.columnar.job import Job
 from hezhang_rules.compile.plan import PlanRule, ResponsePlan
 from hezhang_rules.evaluate import kinds
-from hezhang_rules.evaluate.batch import _Run
+from hezhang_rules.evaluate.core import Draft, Run
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
 from hezhang_rules.facts.frames import struct_of
@@ -149,7 +149,7 @@ def holder_names(tables: Tables) -> pl.DataFrame:
 
 
 def holders_on_days(
-    rule: PlanRule, run: _Run, tables: Tables, triggers: pl.DataFrame, on: str
+    rule: PlanRule, run: Run, tables: Tables, triggers: pl.DataFrame, on: str
 ) -> pl.DataFrame:
     """(tid, hid, hkind, hname) for each trigger (or judged record): ``holders_at`` on the day
     in column ``on``; a ``within`` holder needs the place in column ``__place``."""
@@ -343,15 +343,17 @@ def _undated(rule: PlanRule, req: ResponsePlan, job: Job, undated: pl.DataFrame)
         # The run is shared with the other columnar rules' thread: the finding is taken as
         # emitted, not read back from ``run.findings``.
         found = run.emit(
-            rule,
-            Holder(hkind, hid, hname, ()),
-            Period(as_of, as_of, "undated"),
-            tid,
-            "not_applicable",
-            None,
-            [tid],
-            detail,
-            {},
-            subject=tid,
+            Draft(
+                rule,
+                Holder(hkind, hid, hname, ()),
+                Period(as_of, as_of, "undated"),
+                tid,
+                "not_applicable",
+                None,
+                [tid],
+                detail,
+                {},
+                subject=tid,
+            )
         )
         job.python.append(found)

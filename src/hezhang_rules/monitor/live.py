@@ -5,10 +5,12 @@ See docs/monitor.md. The division of work, stated plainly:
 * **durable-rules** (``monitor/rete.py``) judges, as each fact is submitted, which plan
   selections it meets on its fact-local conditions (the alpha stage of every rule);
 * **Python** checks the residual conditions (references, roles on a date, related records …)
-  against the world at the as-of date, and assembles holders, periods, due dates and statuses
-  with the *same* per-requirement code as the batch evaluator (``evaluate.batch``), fed with the
-  selections durable-rules matched. Absence is therefore judged only from the clock: a duty is
-  ``violated`` only once the as-of date is past its due date, never by an engine negation.
+  against the world at the as-of date (:class:`MatchSelector`, the monitor's implementation of
+  the core's ``Selector``), and the engine core (``evaluate.core``: ``Run``, ``run_plan``)
+  assembles holders, periods, due dates and statuses with the *same* per-requirement code as
+  the batch evaluator, fed with the selections durable-rules matched. Absence is therefore
+  judged only from the clock: a duty is ``violated`` only once the as-of date is past its due
+  date, never by an engine negation.
 
 Events are the differences between the findings at the previous clock and at the new one.
 """
@@ -17,21 +19,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, assert_never, get_args
 
 from hezhang_rules.compile.plan import (
+    CountPlan,
+    DeadlinePlan,
     EvidencePlan,
+    ForbidPlan,
     Plan,
     ResponsePlan,
     Selection,
 )
-from hezhang_rules.evaluate.batch import _Run, run_plan
-from hezhang_rules.evaluate.world import World
+from hezhang_rules.evaluate.core import Run, run_plan
+from hezhang_rules.evaluate.select import BoundFacts
+from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
-from hezhang_rules.facts.schema import get_path
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor.rete import Matcher, SelectionRule
 
@@ -69,51 +74,49 @@ class MonitorEvent:
         }
 
 
-class _MonitorRun(_Run):
-    """The batch assembly fed with durable-rules' matches instead of its own where-filters."""
+class MatchSelector:
+    """The monitor's working memory as a :class:`~hezhang_rules.evaluate.select.Selector`.
+
+    A selection's facts are those durable-rules matched on its fact-local conditions as they
+    were submitted (``matches``: the matched fact ids per selection rule), then checked on the
+    residual conditions against the world at the as-of date; ``rules`` maps each plan object
+    that selects (a selection, a response's trigger, an evidence rule's ``where``) by ``id`` to
+    its durable-rules selection rule.
+    """
 
     def __init__(
-        self,
-        plan: Plan,
-        world: World,
-        monitor_sels: dict[int, SelectionRule],
-        matches: dict[str, set[str]],
+        self, world: World, rules: Mapping[int, SelectionRule], matches: Mapping[str, set[str]]
     ) -> None:
-        super().__init__(plan, world)
-        self._sels = monitor_sels
+        self.world = world
+        self._rules = rules
         self._matches = matches
+        self._bound: dict[int, BoundFacts] = {}
 
-    def _matching(self, sel_id: int, kind: str) -> list[Fact]:
-        rule = self._sels[sel_id]
-        hit = self._matches[rule.key]
-        return [
-            f
-            for f in self.world.of_kind(kind)
-            if f.id in hit and all(self.world.check(c, f, f) for c in rule.residual)
-        ]
+    def selected(self, sel: Selection, holder: Holder) -> list[Fact]:
+        bound = self._bound.get(id(sel))
+        if bound is None:
+            bound = BoundFacts(sel, self._matching(id(sel), sel.kind))
+            self._bound[id(sel)] = bound
+        return bound.of(holder)
 
-    def selected(self, sel: Selection, holder: Any) -> list[Fact]:
-        key = id(sel)
-        if key not in self._index:
-            binds = [b for b in sel.bind if not b[1].startswith("trigger.")]
-            index: dict[str | None, list[Fact]] = {}
-            for f in self._matching(key, sel.kind):
-                value = get_path(f, binds[0][0]) if binds else None
-                for v in value if isinstance(value, list) else [value]:
-                    index.setdefault(None if v is None else str(v), []).append(f)
-            self._index[key] = index
-        return super().selected(sel, holder)
-
-    def _triggers(
-        self, req: ResponsePlan
-    ) -> list[tuple[str, dt.date | None, Fact | None, Finding | None]]:
-        if req.trigger_kind is None:
-            return super()._triggers(req)
-        return self.fact_triggers(req, self._matching(id(req), req.trigger_kind))
+    def trigger_facts(self, req: ResponsePlan) -> list[Fact]:
+        assert req.trigger_kind is not None
+        return self._matching(id(req), req.trigger_kind)
 
     def evidence_subjects(self, req: EvidencePlan) -> list[Fact]:
-        """The facts durable-rules matched on the evidence rule's ``where``."""
-        return list(self._matching(id(req), req.kind))
+        return self._matching(id(req), req.kind)
+
+    def _matching(self, key: int, kind: str) -> list[Fact]:
+        """The facts of ``kind`` durable-rules matched for the plan object ``key`` that meet
+        its residual conditions."""
+        rule = self._rules[key]
+        hit = self._matches[rule.key]
+        world = self.world
+        return [
+            f
+            for f in world.of_kind(kind)
+            if f.id in hit and all(world.check(c, f, f) for c in rule.residual)
+        ]
 
 
 def _lenient_factset(facts: Iterable[Fact]) -> FactSet:
@@ -165,18 +168,21 @@ class Monitor:
         self._queue: deque[MonitorEvent] = deque()
 
     def _selection_map(self, plan: Plan) -> dict[int, SelectionRule]:
+        """Each plan object that selects facts (by ``id``) → its durable-rules rule."""
         by_key = {r.key: r for r in self._matcher.rules}
         out: dict[int, SelectionRule] = {}
         for rule in plan.rules:
-            req = rule.requirement
-            if isinstance(req, ResponsePlan):
-                if req.trigger_kind is not None:
-                    out[id(req)] = by_key[f"{rule.id}#trigger"]
-                out[id(req.response)] = by_key[f"{rule.id}#response"]
-            elif isinstance(req, EvidencePlan):
-                out[id(req)] = by_key[f"{rule.id}#where"]
-            else:
-                out[id(req.select)] = by_key[f"{rule.id}#select"]
+            match rule.requirement:
+                case CountPlan() | ForbidPlan() | DeadlinePlan() as req:
+                    out[id(req.select)] = by_key[f"{rule.id}#select"]
+                case ResponsePlan() as req:
+                    if req.trigger_kind is not None:
+                        out[id(req)] = by_key[f"{rule.id}#trigger"]
+                    out[id(req.response)] = by_key[f"{rule.id}#response"]
+                case EvidencePlan() as req:
+                    out[id(req)] = by_key[f"{rule.id}#where"]
+                case unknown:
+                    assert_never(unknown)
         return out
 
     # --- input -------------------------------------------------------------------------------
@@ -235,8 +241,9 @@ class Monitor:
         return self._report(facts, as_of).findings
 
     def _report(self, facts: FactSet, as_of: dt.date) -> Report:
-        run = _MonitorRun(self.plan, World(facts, as_of), self._sel_by_id, self._matcher.matches)
-        return run_plan(run, facts, as_of)
+        world = World(facts, as_of)
+        selector = MatchSelector(world, self._sel_by_id, self._matcher.matches)
+        return run_plan(Run(self.plan, world, selector), facts, as_of)
 
     def report(self, as_of: dt.date | None = None) -> Report:
         """The report at ``as_of`` (default: the clock), equal to the batch evaluator's.

@@ -1,0 +1,137 @@
+"""The engine seam: what every engine shares, and the batch evaluator built on it.
+
+An engine makes a :class:`Run` (``Run(plan, world, selector)``) with its own
+:class:`~.select.Selector` — how it finds the facts a rule reads — and hands it rules:
+
+* :func:`run_rules` dispatches each rule to its requirement kind's code (``evaluate.batch``),
+  exhaustively: a new kind that is not handled is a type error;
+* :meth:`Run.emit` turns a :class:`Draft` into a finding;
+* :func:`run_record` says what was evaluated, :func:`collector_paused` pauses the garbage
+  collector while findings are built, :func:`jsonable` writes a parameter value for the record;
+* :func:`run_plan` runs a whole plan and assembles the report.
+
+The batch evaluator (:func:`evaluate`) is ``run_plan`` over a :class:`~.select.WorldSelector`;
+the live monitor passes its working memory (``monitor.live.MatchSelector``); the columnar
+engine runs the rules it does not compute in columns through ``run_rules`` and emits its
+not-applicable findings through ``Run.emit``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Iterable, Iterator
+from typing import Any, assert_never
+
+from hezhang_rules._version import __version__
+from hezhang_rules.compile.plan import (
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    Plan,
+    PlanRule,
+    ResponsePlan,
+)
+from hezhang_rules.evaluate import batch
+from hezhang_rules.evaluate.run import Draft, Run
+from hezhang_rules.evaluate.select import Selector, WorldSelector
+from hezhang_rules.evaluate.world import World
+from hezhang_rules.facts.bounds import require_as_of
+from hezhang_rules.facts.factset import FactSet
+from hezhang_rules.findings import Report, RunRecord, finding_order, summarize
+
+
+def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
+    """Evaluate ``rules`` in the order given, each by its requirement kind's code.
+
+    A rule reading another's findings (``finding_of``) must come after it."""
+    for rule in rules:
+        match rule.requirement:
+            case CountPlan() as req:
+                batch.count(run, rule, req)
+            case ForbidPlan() as req:
+                batch.forbid(run, rule, req)
+            case DeadlinePlan() as req:
+                batch.deadline(run, rule, req)
+            case ResponsePlan() as req:
+                batch.response(run, rule, req)
+            case EvidencePlan() as req:
+                batch.evidence(run, rule, req)
+            case unknown:
+                assert_never(unknown)
+
+
+def run_plan(run: Run, facts: FactSet, as_of: dt.date) -> Report:
+    """Run every rule of ``run.plan`` in plan order and assemble the report.
+
+    Shared by the batch evaluator and the live monitor, whose runs select facts differently.
+    An as-of date outside ``facts.bounds`` is a :class:`UsageError` (no period or due date
+    computed from it may leave the calendar).
+    """
+    require_as_of(as_of)
+    with collector_paused():
+        run_rules(run, run.plan.rules)
+        findings = sorted(run.findings, key=finding_order)
+        record = run_record(run.plan, facts.digest(), len(facts))
+        return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
+
+
+def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report.
+
+    Raises :class:`UsageError` for an as-of date outside ``facts.bounds``."""
+    require_as_of(as_of)
+    world = World(facts, as_of)
+    return run_plan(Run(plan, world, WorldSelector(world)), facts, as_of)
+
+
+def run_record(plan: Plan, facts_digest: str, facts_count: int) -> RunRecord:
+    """What a report was computed from: the package, the pack and its rules, the facts (their
+    digest and number) and the parameters overridden, with their values."""
+    return RunRecord(
+        package_version=__version__,
+        pack=plan.pack,
+        rules_digest=plan.rules_digest,
+        facts_digest=facts_digest,
+        facts_count=facts_count,
+        parameters_overridden={p.name: jsonable(p.value) for p in plan.parameters if p.overridden},
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """A parameter's value as JSON holds it: a date in ISO form, anything else as it is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while findings are built.
+
+    An evaluation allocates hundreds of thousands of acyclic objects (findings, messages), and
+    each collection pass rescans all of them: measured on 100k facts (183k findings), the
+    evaluation took 23.4 s with the collector running and 11.0 s paused. Reference counting
+    still frees everything; the collector resumes (and runs as usual) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+__all__ = [
+    "Draft",
+    "Run",
+    "Selector",
+    "WorldSelector",
+    "collector_paused",
+    "evaluate",
+    "jsonable",
+    "run_plan",
+    "run_record",
+    "run_rules",
+]
