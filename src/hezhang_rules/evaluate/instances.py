@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hezhang_rules.compile.plan import PlanRule
+from hezhang_rules.evaluate.kinds import policy as policy_words
 from hezhang_rules.evaluate.periods import Period, periods_between
 from hezhang_rules.evaluate.world import Holder
 
@@ -76,10 +77,7 @@ def _clip(
         return Instance(
             p,
             clipped,
-            (
-                f"本期始于办法施行（{force_from}）之前，按参数不计",
-                f"the period began before the rules took effect ({force_from}); exempt",
-            ),
+            policy_words.BEFORE_FORCE.fill(force_from=force_from),
         )
     # INVARIANT: the tenure cuts the period only where it is narrower than the force window.
     cut_by_tenure = lo > max(p.start, force_from) or hi < min(p.end, force_until)
@@ -87,18 +85,12 @@ def _clip(
         return Instance(
             p,
             clipped,
-            (
-                "任职未覆盖整个期间，按参数不计",
-                "the tenure does not cover the whole period; exempt",
-            ),
+            policy_words.TENURE_CUT.fill(),
         )
     if cut_by_tenure and clipped.days() < policy.tenure_min_days:
         return Instance(
             p,
             clipped,
-            (
-                f"本期任职仅{clipped.days()}天，少于{policy.tenure_min_days}天",
-                f"in post for {clipped.days()} days, fewer than {policy.tenure_min_days}",
-            ),
+            policy_words.TOO_SHORT.fill(days=clipped.days(), need=policy.tenure_min_days),
         )
     return Instance(p, clipped)
