@@ -3,6 +3,7 @@ and the report around them (docs/report.md). See the package docstring."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -141,16 +142,8 @@ class Audit:
                 self.periods_of(rule, req, holder, facts, None)
             for river, tenure in sorted(rivers.items()):
                 on_river = [f for f in facts if river in (get_path(f, "rivers") or [])]
-                sub = Holder(
-                    holder.kind,
-                    holder.id,
-                    holder.name,
-                    tenure,
-                    holder.jurisdiction,
-                    holder.unit,
-                    holder.appointments,
-                )
-                self.periods_of(rule, req, sub, on_river, river)
+                on_tenure = dataclasses.replace(holder, tenure=tenure)
+                self.periods_of(rule, req, on_tenure, on_river, river)
 
     def rivers(self, holder: Holder) -> dict[str, tuple[Stretch, ...]]:
         spans: dict[str, list[Stretch]] = {}
@@ -297,7 +290,10 @@ class Audit:
 
     def once(self, rule: PlanRule, req: DeadlinePlan, holder: Holder, facts: list[Fact]) -> None:
         """§8.5 "Once": one finding per holder existing on the due date (on the as-of date
-        when that comes first); any deliverable counts, whatever its date."""
+        when that comes first); any deliverable counts, whatever its date. §8.5 says "the
+        `periods` policy does not apply", but §8.1's table makes any deadline falling fewer
+        than ``tenure_min_days`` days after the rules took effect or the holder's tenure
+        began ``not_applicable``; read: the periods are not cut, the short-notice rule holds."""
         assert req.due_date is not None
         due = req.due_date if req.inclusive else req.due_date - DAY
         if not holder.lives_on(min(due, self.as_of)):
