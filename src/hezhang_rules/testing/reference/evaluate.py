@@ -188,42 +188,19 @@ class Audit:
                 and p.holds(d)
                 and any(a <= d <= b for a, b in j.stretches)
             ]
-            evidence = hits or list(holder.appointments)
-            if isinstance(req, ForbidPlan):  # §8.4
-                status = "violated" if hits else ("fulfilled" if self.as_of > p.end else "pending")
-                self.emit(
-                    rule,
-                    holder,
-                    key,
-                    status,
-                    p,
-                    p.end,
-                    evidence,
-                    words.forbidden(len(hits)),
-                    {"count": len(hits)},
-                    label=p.label,
-                )
-                continue
             n = len(hits)
-            if n >= req.at_least:
-                status = "fulfilled"  # the acts lie inside the period: never late
-            else:
-                status = "violated" if self.as_of > p.end else "pending"
-            detail = words.counted(p.start, p.end, n, req.at_least)
-            if river is not None:
-                detail = words.on_river(self.world.name(river), detail)
-            self.emit(
-                rule,
-                holder,
-                key,
-                status,
-                p,
-                p.end,
-                evidence,
-                detail,
-                {"count": n, "required": req.at_least, **tagged},
-                label=p.label,
-            )
+            if isinstance(req, ForbidPlan):  # §8.4: any hit breaks it at once
+                status = "violated" if hits else ("fulfilled" if self.as_of > p.end else "pending")
+                detail, details = words.forbidden(n), {"count": n}
+            else:  # §8.3: the acts lie inside the period, so a count is never late
+                met = n >= req.at_least
+                status = "fulfilled" if met else ("violated" if self.as_of > p.end else "pending")
+                detail = words.counted(p.start, p.end, n, req.at_least)
+                if river is not None:
+                    detail = words.on_river(self.world.name(river), detail)
+                details = {"count": n, "required": req.at_least, **tagged}
+            evidence = hits or list(holder.appointments)
+            self.emit(rule, holder, key, status, p, p.end, evidence, detail, details, p.label)
 
     # --- §8.5 deadline ---------------------------------------------------------------------------
 
