@@ -231,9 +231,9 @@ class World:
             return bool(v != want)
         if op == "in":  # some element of a list; a null in the list matches an absent value
             return any(plain(x) in want for x in v) if isinstance(v, list) else v in want
-        if op == "not_in":  # present and not in the list; for a list, no element is
+        if op == "not_in":  # not in the list; for a list, no element is; absent holds (§10)
             if v is None:
-                return False
+                return True
             return not any(plain(x) in want for x in (v if isinstance(v, list) else [v]))
         if op == "contains_all":  # an absent list counts as empty (a mapping: its keys)
             return all(x in {plain(i) for i in (v or [])} for x in want)
