@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 import hezhang_rules as hz
@@ -256,3 +257,18 @@ def test_unsupported_shapes_are_refused() -> None:
     assert not supported(meetings, (Cond("minutes", "equals", "x"),))  # a nested record
     assert not supported(meetings, (Cond("no_such_field", "present", True),))
     assert not supported(meetings, (Cond("presider", "matches", "x"),))
+
+
+def test_the_superset_filter_keeps_what_equals_null_matches() -> None:
+    """``equals: null`` holds on an absent value; a column comparison with null cannot say
+    so, so the superset filter of the batch part's rows leaves it to the exact judge instead
+    of dropping the rows that match (``exprs.where_expr``)."""
+    from hezhang_rules.columnar.exprs import where_expr
+
+    unstated = Cond("jurisdiction", "equals", None)
+    stated = Cond("jurisdiction", "equals", "j-qhm")
+    assert where_expr("inspections", (unstated,)) is None
+    frame = pl.DataFrame({"jurisdiction": ["j-qhm", None, "j-x"]})
+    test = where_expr("inspections", (stated,))
+    assert test is not None
+    assert frame.filter(test).get_column("jurisdiction").to_list() == ["j-qhm"]

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from pydantic_core import to_jsonable_python
 
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import PlanRule
 from hezhang_rules.evaluate.kinds import STATUS_WORDS, Ops, Wording
 from hezhang_rules.evaluate.kinds.words import DETAIL, MESSAGE, WHEN
@@ -46,11 +47,12 @@ def where_expr(kind: str, conds: tuple[Any, ...]) -> pl.Expr | None:
         if not top_scalar(kind, c.field):
             return None
         col = pl.col(c.field)
-        if c.op == "equals" and not isinstance(c.operand, bool | frozenset | tuple):
+        if c.op == Op.EQUALS and not isinstance(c.operand, bool | frozenset | tuple | None):
+            # (`equals: null` holds on an absent value, which a comparison cannot say)
             out = out & (col == plain(c.operand))
-        elif c.op == "in" and isinstance(c.operand, frozenset | tuple | list):
+        elif c.op == Op.IN and isinstance(c.operand, frozenset | tuple | list):
             out = out & in_expr(col, c.operand)
-        elif c.op == "present" and isinstance(c.operand, bool):
+        elif c.op == Op.PRESENT and isinstance(c.operand, bool):
             out = out & (col.is_not_null() if c.operand else col.is_null())
         else:
             return None
