@@ -267,9 +267,8 @@ def stale_in_token(
     return [] if resolve_ref(ref, named) else [ref]
 
 
-REWRITE = pytest.mark.xfail(strict=True, reason="architecture.md to be rewritten (issue 17)")
 DOCS = [
-    pytest.param("architecture.md", False, marks=REWRITE),
+    ("architecture.md", False),
     ("rule-format.md", True),
     ("monitor.md", False),
     ("scale.md", False),
