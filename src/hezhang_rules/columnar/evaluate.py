@@ -28,7 +28,7 @@ article; ``columnar_rule`` names a rule's shape):
   on a thread beside the columnar rules.
 
 Findings of both parts become finding columns (``columnar.exprs.finding_struct``; the batch
-part's through ``report.parquet.finding_columns``), rule by rule in report order, and from them
+part's through ``exprs.finding_columns``), rule by rule in report order, and from them
 JSON lines (sorted keys, compact, assembled as polars string columns) or the rows of a Parquet
 report (``report.parquet``), so the report streams to a file and never exists as one Python
 object; ``ColumnarReport.to_report()`` builds the

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from hezhang_rules.compile import params as P
 from hezhang_rules.compile import requirements as R
@@ -18,7 +18,10 @@ from hezhang_rules.compile.conditions import ConditionCompiler
 from hezhang_rules.compile.context import Ctx, Param, PathKey
 from hezhang_rules.compile.plan import (
     ArticleInfo,
+    CountPlan,
+    DeadlinePlan,
     EvidencePlan,
+    ForbidPlan,
     ParameterInfo,
     Plan,
     PlanRule,
@@ -316,8 +319,12 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
 
 
 def _kinds_of(req: Requirement) -> list[str]:
-    if isinstance(req, EvidencePlan):
-        return [req.kind]
-    if isinstance(req, ResponsePlan):
-        return [k for k in (req.trigger_kind, req.response.kind) if k]
-    return [req.select.kind]
+    match req:
+        case EvidencePlan():
+            return [req.kind]
+        case ResponsePlan():
+            return [k for k in (req.trigger_kind, req.response.kind) if k]
+        case CountPlan() | ForbidPlan() | DeadlinePlan():
+            return [req.select.kind]
+        case _:
+            assert_never(req)

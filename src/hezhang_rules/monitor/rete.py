@@ -31,7 +31,15 @@ from enum import Enum
 from typing import Any, assert_never
 
 from hezhang_rules.compile.operators import Op
-from hezhang_rules.compile.plan import Cond, EvidencePlan, Plan, ResponsePlan
+from hezhang_rules.compile.plan import (
+    Cond,
+    CountPlan,
+    DeadlinePlan,
+    EvidencePlan,
+    ForbidPlan,
+    Plan,
+    ResponsePlan,
+)
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import PathError, resolve_path
 
@@ -140,15 +148,18 @@ def selections(plan: Plan) -> list[SelectionRule]:
     out: list[SelectionRule] = []
     for rule in plan.rules:
         req = rule.requirement
-        if isinstance(req, ResponsePlan):
-            if req.trigger_kind is not None:
-                out.append(split(f"{rule.id}#trigger", req.trigger_kind, req.trigger_where))
-            sel = req.response
-            out.append(split(f"{rule.id}#response", sel.kind, sel.where))
-        elif isinstance(req, EvidencePlan):
-            out.append(split(f"{rule.id}#where", req.kind, req.where))
-        else:
-            out.append(split(f"{rule.id}#select", req.select.kind, req.select.where))
+        match req:
+            case ResponsePlan():
+                if req.trigger_kind is not None:
+                    out.append(split(f"{rule.id}#trigger", req.trigger_kind, req.trigger_where))
+                sel = req.response
+                out.append(split(f"{rule.id}#response", sel.kind, sel.where))
+            case EvidencePlan():
+                out.append(split(f"{rule.id}#where", req.kind, req.where))
+            case CountPlan() | ForbidPlan() | DeadlinePlan():
+                out.append(split(f"{rule.id}#select", req.select.kind, req.select.where))
+            case _:
+                assert_never(req)
     return out
 
 
