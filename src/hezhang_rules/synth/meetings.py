@@ -63,20 +63,13 @@ def _minutes(
 
 
 def _frame(
-    kit: Kit,
-    kind: str,
-    tag: str,
-    district: IntArray,
-    slot: IntArray,
-    day: IntArray,
-    **columns: pl.Series,
+    kit: Kit, kind: str, tag: str, district: IntArray, slot: IntArray, day: IntArray
 ) -> pl.DataFrame:
-    """Meetings of ``kind`` held in the districts on the days; ids ``mtg-DDDDDD-{tag}NN``."""
+    """Meetings of ``kind`` held in the districts on the days, ids ``mtg-DDDDDD-{tag}NN``: the
+    columns every meeting has, to which each kind adds its own (``with_columns``)."""
     jid = kit.places.jid(DISTRICT).gather(district)
     ids = kit.ids("mtg", district, tag, slot)
-    return pl.DataFrame(
-        {"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day), **columns}
-    )
+    return pl.DataFrame({"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day)})
 
 
 def _organiser(kit: Kit, district: IntArray, other: str) -> pl.Series:
@@ -95,13 +88,8 @@ def _general(kit: Kit) -> pl.DataFrame:
     )
     signer = np.where(who == 2, gc, signer)
     day = kit.between(n, kit.day(2, 10), kit.day(4, 30))
-    return _frame(
-        kit,
-        "general_chief_meeting",
-        "gc",
-        d,
-        np.zeros(n, dtype=np.int64),
-        day,
+    once = np.zeros(n, dtype=np.int64)  # one meeting a year: slot 0
+    return _frame(kit, "general_chief_meeting", "gc", d, once, day).with_columns(
         presider=kit.person(presider),
         delegated_by=kit.person(np.where(who == 1, gc, -1)),
         organiser=_organiser(kit, d, "agriculture"),
@@ -124,13 +112,7 @@ def _river_chief(kit: Kit) -> pl.DataFrame:
     holder = kit.org.holder_on(post, day)
     presider = np.where(kit.flags(n, RATES.share("rc_wrong_presider")), kit.chief(1)[d], holder)
     signer = np.where(kit.flags(n, RATES.share("wrong_signer")), kit.org.staff(0)[d], presider)
-    return _frame(
-        kit,
-        "river_chief_meeting",
-        "rc",
-        d,
-        kit.posts.rank[post],
-        day,
+    return _frame(kit, "river_chief_meeting", "rc", d, kit.posts.rank[post], day).with_columns(
         presider=kit.person(presider),
         organiser=_organiser(kit, d, "agriculture"),
         attendees=as_list(kit.person(presider), kit.person(kit.org.staff(0)[d])),
@@ -150,13 +132,7 @@ def _joint_department(kit: Kit) -> pl.DataFrame:
         kit.between(n, kit.day(3, 1), kit.day(6, 20)),
         kit.between(n, kit.day(8, 1), kit.day(11, 30)),
     )
-    return _frame(
-        kit,
-        "joint_department_meeting",
-        "jd",
-        d,
-        slot,
-        day,
+    return _frame(kit, "joint_department_meeting", "jd", d, slot, day).with_columns(
         presider=kit.person(convener),
         convener=kit.person(convener),
         organiser=_organiser(kit, d, "housing"),
@@ -172,13 +148,7 @@ def _office(kit: Kit) -> pl.DataFrame:
     presider = np.where(kit.flags(n, RATES.share("wrong_approver")), liaison, director)
     approver = np.where(kit.flags(n, RATES.share("wrong_approver")), liaison, director)
     day = kit.day(1, 10) + 91 * slot + kit.rng.integers(0, 75, n)
-    return _frame(
-        kit,
-        "office_meeting",
-        "om",
-        d,
-        slot,
-        day,
+    return _frame(kit, "office_meeting", "om", d, slot, day).with_columns(
         presider=kit.person(presider),
         organiser=kit.org.office.gather(d),
         attendees=as_list(kit.person(presider), kit.person(liaison)),
@@ -192,13 +162,7 @@ def _joint_enforcement(kit: Kit) -> pl.DataFrame:
     slot = np.arange(len(d)) - np.repeat(np.cumsum(per) - per, per)
     n = len(d)
     day = kit.day(1, 15) + 120 * slot + kit.rng.integers(0, 100, n)
-    return _frame(
-        kit,
-        "joint_enforcement_meeting",
-        "je",
-        d,
-        slot,
-        day,
+    return _frame(kit, "joint_enforcement_meeting", "je", d, slot, day).with_columns(
         organiser=kit.org.office.gather(d),
         attending_units=as_list(
             *(kit.org.dept[k].gather(d) for k in ("police", "natural-resources", "ecology"))
