@@ -34,6 +34,7 @@ from hezhang_rules.evaluate.kinds import count as count_kind
 from hezhang_rules.evaluate.kinds import deadline as deadline_kind
 from hezhang_rules.evaluate.kinds import evidence as evidence_kind
 from hezhang_rules.evaluate.kinds import forbid as forbid_kind
+from hezhang_rules.evaluate.kinds import policy as policy_kind
 from hezhang_rules.evaluate.kinds import response as response_kind
 from hezhang_rules.evaluate.periods import ONE_DAY, Period
 from hezhang_rules.evaluate.run import Draft, Run
@@ -241,7 +242,7 @@ def deadline_periods(
         due = _due_date(year, req)
         na = inst.na
         if na is None and (due < rule.in_force_from or not holder.active_on(due)):
-            na = deadline_kind.DUE_OUTSIDE.fill()
+            na = policy_kind.DUE_OUTSIDE.fill()
         yield inst.period, due, year, na or _too_soon(rule, req, holder, due)
 
 
@@ -257,8 +258,8 @@ def _too_soon(
     if need <= 0 or days >= need:
         return None
     if days <= 0:  # e.g. `--param in_force=` after a once deadline
-        return deadline_kind.DUE_BEFORE_DUTY.fill()
-    return deadline_kind.TOO_SOON.fill(days=days, need=need)
+        return policy_kind.DUE_BEFORE_DUTY.fill()
+    return policy_kind.TOO_SOON.fill(days=days, need=need)
 
 
 def _due_date(year: int, req: DeadlinePlan) -> dt.date:

@@ -25,15 +25,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 from hezhang_rules._version import __version__
-from hezhang_rules.compile.plan import (
-    CountPlan,
-    DeadlinePlan,
-    EvidencePlan,
-    ForbidPlan,
-    Plan,
-    PlanRule,
-    ResponsePlan,
-)
+from hezhang_rules.compile import plan
+from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import batch
 from hezhang_rules.evaluate.run import Draft, Run
 from hezhang_rules.evaluate.select import Selector, WorldSelector
@@ -49,15 +42,15 @@ def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
     A rule reading another's findings (``finding_of``) must come after it."""
     for rule in rules:
         match rule.requirement:
-            case CountPlan() as req:
+            case plan.CountPlan() as req:
                 batch.count(run, rule, req)
-            case ForbidPlan() as req:
+            case plan.ForbidPlan() as req:
                 batch.forbid(run, rule, req)
-            case DeadlinePlan() as req:
+            case plan.DeadlinePlan() as req:
                 batch.deadline(run, rule, req)
-            case ResponsePlan() as req:
+            case plan.ResponsePlan() as req:
                 batch.response(run, rule, req)
-            case EvidencePlan() as req:
+            case plan.EvidencePlan() as req:
                 batch.evidence(run, rule, req)
             case unknown:
                 assert_never(unknown)

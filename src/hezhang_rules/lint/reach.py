@@ -12,23 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hezhang_rules.compile import plan
 from hezhang_rules.compile.logic import Atom, atoms, contradiction
-from hezhang_rules.compile.plan import (
-    CountPlan,
-    DeadlinePlan,
-    EvidencePlan,
-    ForbidPlan,
-    Plan,
-    PlanRule,
-    ResponsePlan,
-)
+from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.lint.locate import Locator, PathKey, unit_atoms
 
 # Statuses each requirement type can give (rule-format.md §8): a count's fulfilling act lies in
 # its period, a prohibition is broken or not, a record shows its elements or it does not.
-_NEVER_LATE = (CountPlan, ForbidPlan, EvidencePlan)
+_NEVER_LATE = (plan.CountPlan, plan.ForbidPlan, plan.EvidencePlan)
 
 
 def _diag(
@@ -100,16 +93,16 @@ def _where(
 
 def _requirement(rule: PlanRule, loc: Locator, by_id: dict[str, PlanRule]) -> list[Diagnostic]:
     req = rule.requirement
-    if isinstance(req, CountPlan | DeadlinePlan | ForbidPlan):
+    if isinstance(req, plan.CountPlan | plan.DeadlinePlan | plan.ForbidPlan):
         found = atoms(req.select.where, FACT_KINDS[req.select.kind], ("requires", "where"))
-        if isinstance(req, ForbidPlan):
+        if isinstance(req, plan.ForbidPlan):
             return _where(
                 loc, rule, req.select.kind, found, "hz_lint_unreachable", "it can never be broken"
             )
         return _where(
             loc, rule, req.select.kind, found, "hz_lint_unfulfillable", "the duty can never be met"
         )
-    if isinstance(req, EvidencePlan):
+    if isinstance(req, plan.EvidencePlan):
         model = FACT_KINDS[req.kind]
         where = atoms(req.where, model, ("requires", "where"))
         out = _where(loc, rule, req.kind, where, "hz_lint_unreachable", "no record is judged")
@@ -123,7 +116,7 @@ def _requirement(rule: PlanRule, loc: Locator, by_id: dict[str, PlanRule]) -> li
 
 
 def _response(
-    rule: PlanRule, req: ResponsePlan, loc: Locator, by_id: dict[str, PlanRule]
+    rule: PlanRule, req: plan.ResponsePlan, loc: Locator, by_id: dict[str, PlanRule]
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if req.trigger_kind is not None:

@@ -14,20 +14,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, assert_never
 
+from hezhang_rules.compile import plan
 from hezhang_rules.compile.operators import OPERATORS, Operand
-from hezhang_rules.compile.plan import (
-    Cond,
-    CountPlan,
-    DeadlinePlan,
-    EvidencePlan,
-    ForbidPlan,
-    Plan,
-    PlanRule,
-    RelatedTest,
-    ResponsePlan,
-    RoleTest,
-    Selection,
-)
+from hezhang_rules.compile.plan import Cond, Plan, PlanRule, RelatedTest, RoleTest, Selection
 from hezhang_rules.findings import Finding
 from hezhang_rules.report.context import AuditContext, FactView, HolderInfo
 from hezhang_rules.report.i18n import (
@@ -200,7 +189,7 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
     w = _Words(ctx, lang, f.holder.name)
     req = rule.requirement
     start, end, due = f.period.start, f.period.end, f.due
-    if isinstance(req, CountPlan):
+    if isinstance(req, plan.CountPlan):
         kind = kind_name(req.select.kind, lang)
         have = int(f.details.get("count", 0))
         need = max(req.at_least - have, 1)
@@ -222,7 +211,7 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
             f"{start} and {end} inclusive, were needed ({have} found). The period is over: a "
             "later act does not count for it."
         )
-    if isinstance(req, ForbidPlan):
+    if isinstance(req, plan.ForbidPlan):
         kind = kind_name(req.select.kind, lang)
         conds = w.selection(req.select)
         if f.status == "pending":
@@ -238,7 +227,7 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
             else f"No {kind} record where {conds} may exist in the period; found: {found}. "
             "A prohibition that was broken cannot be cured afterwards."
         )
-    if isinstance(req, DeadlinePlan):
+    if isinstance(req, plan.DeadlinePlan):
         kind = kind_name(req.select.kind, lang)
         parts = [w.selection(req.select)]
         if req.period_field and f.period.label.isdigit():
@@ -258,7 +247,7 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
                 else (" It is overdue: delivering it now makes the finding fulfilled late.")
             )
         return text
-    if isinstance(req, ResponsePlan):
+    if isinstance(req, plan.ResponsePlan):
         kind = kind_name(req.response.kind, lang)
         parts = []
         if req.link is not None:
@@ -293,7 +282,7 @@ def _remedy(f: Finding, rule: PlanRule, ctx: AuditContext, lang: str) -> str | N
                 else (" It is overdue: doing it now makes the finding fulfilled late.")
             )
         return text
-    if isinstance(req, EvidencePlan):
+    if isinstance(req, plan.EvidencePlan):
         failed = _failed(f, lang)
         items = ("；" if zh else "; ").join(failed)
         return (

@@ -18,26 +18,11 @@ from hezhang_rules.synth.columns import BoolArray, IntArray, pick
 from hezhang_rules.synth.kit import Frames, Kit, add, either
 from hezhang_rules.synth.names import as_list
 from hezhang_rules.synth.org import DEPT_KEYS
+from hezhang_rules.synth.rates import Rates
 from hezhang_rules.synth.sizes import FIRST_YEAR
 
-COMPLAINTS = 4
-# Transfer of a complaint: on time (≤ 15 days), late, never; to a township government instead
-# of a department.
-TRANSFER_WEIGHTS = (0.80, 0.10, 0.10)
-TO_TOWNSHIP = 0.05
-# The department's result: on time (≤ 90 days), late, never.
-RESULT_WEIGHTS = (0.80, 0.08, 0.12)
+RATES = Rates("enforcement")
 INVESTIGATORS = ("natural-resources", "ecology", "agriculture", "housing", "water")
-CASES = 4
-# Enforcement cases: handled by a township government; a suspected crime; the day it was found
-# recorded; the criminal transfer on time (≤ 7 days), late or never; a penalty.
-TOWNSHIP_CASE = 0.10
-SUSPECTED = 0.35
-FOUND_RECORDED = 0.80
-CRIMINAL_WEIGHTS = (0.75, 0.10, 0.15)
-PENALISED = 0.60
-# Liaison lists: on time (the first quarter after the measures took effect), late, never.
-LIAISON_WEIGHTS = (0.85, 0.08, 0.07)
 
 
 def make_enforcement(kit: Kit) -> Frames:
@@ -56,7 +41,7 @@ def make_enforcement(kit: Kit) -> Frames:
 
 
 def _complaints(kit: Kit) -> tuple[pl.DataFrame, IntArray]:
-    d, slot = kit.repeat(COMPLAINTS)
+    d, slot = kit.repeat(RATES.count("complaints"))
     n = len(d)
     received = kit.between(n, kit.day(1, 10), kit.day(11, 20))
     channels = [c.value for c in ComplaintChannel]
@@ -75,7 +60,7 @@ def _complaints(kit: Kit) -> tuple[pl.DataFrame, IntArray]:
 def _transfers(
     kit: Kit, complaints: pl.DataFrame, received: IntArray
 ) -> tuple[pl.DataFrame, IntArray, BoolArray]:
-    status = kit.choose(complaints.height, TRANSFER_WEIGHTS)
+    status = kit.choose(complaints.height, RATES.weights("transfer_weights"))
     sel = np.flatnonzero(status < 2)
     n = len(sel)
     d = complaints["d"].to_numpy()[sel].astype(np.int64)
@@ -83,7 +68,7 @@ def _transfers(
         status[sel] == 0, kit.rng.integers(1, 16, n), kit.rng.integers(16, 41, n)
     )
     department = _investigator(kit, d)
-    township = kit.flags(n, TO_TOWNSHIP)
+    township = kit.flags(n, RATES.share("to_township"))
     to_unit = either(township, kit.org.township_gov.gather(kit.a_township(d)), department)
     frame = pl.DataFrame(
         {
@@ -114,7 +99,7 @@ def _investigator(kit: Kit, d: IntArray) -> pl.Series:
 def _results(
     kit: Kit, transfers: pl.DataFrame, sent: IntArray, investigator: BoolArray
 ) -> pl.DataFrame:
-    status = kit.choose(transfers.height, RESULT_WEIGHTS)
+    status = kit.choose(transfers.height, RATES.weights("result_weights"))
     keep = status < 2
     n = transfers.height
     reported = sent + np.where(
@@ -134,15 +119,17 @@ def _results(
 
 
 def _cases(kit: Kit) -> tuple[pl.DataFrame, BoolArray]:
-    d, slot = kit.repeat(CASES)
+    d, slot = kit.repeat(RATES.count("cases"))
     n = len(d)
     opened = kit.between(n, kit.day(1, 10), kit.day(10, 31))
     department = _investigator(kit, d)
     unit = either(
-        kit.flags(n, TOWNSHIP_CASE), kit.org.township_gov.gather(kit.a_township(d)), department
+        kit.flags(n, RATES.share("township_case")),
+        kit.org.township_gov.gather(kit.a_township(d)),
+        department,
     )
-    suspected = kit.flags(n, SUSPECTED)
-    found_recorded = suspected & kit.flags(n, FOUND_RECORDED)
+    suspected = kit.flags(n, RATES.share("suspected"))
+    found_recorded = suspected & kit.flags(n, RATES.share("found_recorded"))
     found = opened + kit.rng.integers(3, 31, n)
     return pl.DataFrame(
         {
@@ -159,7 +146,7 @@ def _cases(kit: Kit) -> tuple[pl.DataFrame, BoolArray]:
 
 
 def _criminal_transfers(kit: Kit, cases: pl.DataFrame, suspected: BoolArray) -> pl.DataFrame:
-    status = kit.choose(cases.height, CRIMINAL_WEIGHTS)
+    status = kit.choose(cases.height, RATES.weights("criminal_weights"))
     sel = np.flatnonzero(suspected & (status < 2))
     n = len(sel)
     start = cases["start"].to_numpy()[sel].astype(np.int64)
@@ -178,7 +165,7 @@ def _criminal_transfers(kit: Kit, cases: pl.DataFrame, suspected: BoolArray) -> 
 
 
 def _penalties(kit: Kit, cases: pl.DataFrame) -> pl.DataFrame:
-    sel = np.flatnonzero(kit.flags(cases.height, PENALISED))
+    sel = np.flatnonzero(kit.flags(cases.height, RATES.share("penalised")))
     n = len(sel)
     start = cases["start"].to_numpy()[sel].astype(np.int64)
     return pl.DataFrame(
@@ -198,7 +185,7 @@ def _liaison_lists(kit: Kit) -> pl.DataFrame:
     k = len(DEPT_KEYS)
     d, slot = kit.repeat(k)
     n = len(d)
-    status = kit.choose(n, LIAISON_WEIGHTS)
+    status = kit.choose(n, RATES.weights("liaison_weights"))
     filed = np.where(
         status == 0,
         kit.between(n, kit.day(1, 5, FIRST_YEAR), kit.day(3, 31, FIRST_YEAR)),

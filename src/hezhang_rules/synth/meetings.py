@@ -18,26 +18,9 @@ from hezhang_rules.synth.columns import IntArray, pick, struct_of
 from hezhang_rules.synth.kit import Frames, Kit, add, either
 from hezhang_rules.synth.names import as_list
 from hezhang_rules.synth.places import DISTRICT
+from hezhang_rules.synth.rates import Rates
 
-# General chief meeting not held in a year; presided by the chief / the deputy (entrusted) /
-# the office director; organised by the office or not; minutes signed by someone else.
-GC_MEETING_SKIPPED = 0.05
-GC_PRESIDER_WEIGHTS = (0.80, 0.15, 0.05)
-WRONG_ORGANISER = 0.06
-WRONG_SIGNER = 0.08
-NO_MINUTES = 0.05
-NOT_ISSUED = 0.08
-# A district river chief holds no meeting in the year; a deputy presides instead.
-RC_MEETING_SKIPPED = 0.12
-RC_WRONG_PRESIDER = 0.08
-# Joint department meetings per year; convened by the district head instead of the deputy for
-# water; approved by the office director instead of the convener.
-JD_MEETINGS = 2
-JD_WRONG_CONVENER = 0.12
-WRONG_APPROVER = 0.08
-OFFICE_MEETINGS = 4
-# Joint enforcement meetings held in a year: 0, 1, 2, 3 (art. 28 asks for two or more).
-JE_COUNT_WEIGHTS = (0.03, 0.12, 0.80, 0.05)
+RATES = Rates("meetings")
 
 
 def make_meetings(kit: Kit) -> Frames:
@@ -56,11 +39,13 @@ def _minutes(
     always_kept: bool = False,
     may_stay_unissued: bool = False,
 ) -> pl.Series:
-    """Minutes issued a few days after the meeting. Some meetings keep none (``NO_MINUTES``)
-    unless ``always_kept``; with ``may_stay_unissued`` some are never issued (``NOT_ISSUED``)."""
+    """Minutes issued a few days after the meeting. Some meetings keep none (``no_minutes``)
+    unless ``always_kept``; with ``may_stay_unissued`` some are never issued (``not_issued``)."""
     n = len(day)
-    present = np.ones(n, dtype=np.bool_) if always_kept else ~kit.flags(n, NO_MINUTES)
-    issued = ~kit.flags(n, NOT_ISSUED) if may_stay_unissued else None
+    present = (
+        np.ones(n, dtype=np.bool_) if always_kept else ~kit.flags(n, RATES.share("no_minutes"))
+    )
+    issued = ~kit.flags(n, RATES.share("not_issued")) if may_stay_unissued else None
     when = day + kit.rng.integers(2, 11, n)
     fields: dict[str, pl.Expr] = {
         "issued": pl.lit(kit.dates(when, issued)),
@@ -78,43 +63,33 @@ def _minutes(
 
 
 def _frame(
-    kit: Kit,
-    kind: str,
-    tag: str,
-    district: IntArray,
-    slot: IntArray,
-    day: IntArray,
-    **columns: pl.Series,
+    kit: Kit, kind: str, tag: str, district: IntArray, slot: IntArray, day: IntArray
 ) -> pl.DataFrame:
-    """Meetings of ``kind`` held in the districts on the days; ids ``mtg-DDDDDD-{tag}NN``."""
+    """Meetings of ``kind`` held in the districts on the days, ids ``mtg-DDDDDD-{tag}NN``: the
+    columns every meeting has, to which each kind adds its own (``with_columns``)."""
     jid = kit.places.jid(DISTRICT).gather(district)
     ids = kit.ids("mtg", district, tag, slot)
-    return pl.DataFrame(
-        {"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day), **columns}
-    )
+    return pl.DataFrame({"id": ids, "kind": kind, "jurisdiction": jid, "date": kit.dates(day)})
 
 
 def _organiser(kit: Kit, district: IntArray, other: str) -> pl.Series:
-    wrong = kit.flags(len(district), WRONG_ORGANISER)
+    wrong = kit.flags(len(district), RATES.share("wrong_organiser"))
     return either(wrong, kit.org.dept[other].gather(district), kit.org.office.gather(district))
 
 
 def _general(kit: Kit) -> pl.DataFrame:
-    d = np.flatnonzero(~kit.flags(kit.districts, GC_MEETING_SKIPPED))
+    d = np.flatnonzero(~kit.flags(kit.districts, RATES.share("gc_meeting_skipped")))
     n = len(d)
     gc, dgc, director = kit.chief(0)[d], kit.chief(1)[d], kit.org.staff(0)[d]
-    who = kit.choose(n, GC_PRESIDER_WEIGHTS)
+    who = kit.choose(n, RATES.weights("gc_presider_weights"))
     presider = np.select([who == 0, who == 1], [gc, dgc], director)
-    signer = np.where(kit.flags(n, WRONG_SIGNER), director, np.where(who == 1, gc, presider))
+    signer = np.where(
+        kit.flags(n, RATES.share("wrong_signer")), director, np.where(who == 1, gc, presider)
+    )
     signer = np.where(who == 2, gc, signer)
     day = kit.between(n, kit.day(2, 10), kit.day(4, 30))
-    return _frame(
-        kit,
-        "general_chief_meeting",
-        "gc",
-        d,
-        np.zeros(n, dtype=np.int64),
-        day,
+    once = np.zeros(n, dtype=np.int64)  # one meeting a year: slot 0
+    return _frame(kit, "general_chief_meeting", "gc", d, once, day).with_columns(
         presider=kit.person(presider),
         delegated_by=kit.person(np.where(who == 1, gc, -1)),
         organiser=_organiser(kit, d, "agriculture"),
@@ -127,21 +102,17 @@ def _general(kit: Kit) -> pl.DataFrame:
 
 def _river_chief(kit: Kit) -> pl.DataFrame:
     """One meeting per district river chief post, presided by whoever holds it that day."""
-    post = kit.river_chief_posts[~kit.flags(len(kit.river_chief_posts), RC_MEETING_SKIPPED)]
+    post = kit.river_chief_posts[
+        ~kit.flags(len(kit.river_chief_posts), RATES.share("rc_meeting_skipped"))
+    ]
     n = len(post)
     d = kit.posts.district[post]
     lo = np.maximum(kit.org.start0[post], kit.day(1, 5))
     day = lo + np.floor(kit.rng.random(n) * (kit.day(12, 20) - lo + 1)).astype(np.int64)
     holder = kit.org.holder_on(post, day)
-    presider = np.where(kit.flags(n, RC_WRONG_PRESIDER), kit.chief(1)[d], holder)
-    signer = np.where(kit.flags(n, WRONG_SIGNER), kit.org.staff(0)[d], presider)
-    return _frame(
-        kit,
-        "river_chief_meeting",
-        "rc",
-        d,
-        kit.posts.rank[post],
-        day,
+    presider = np.where(kit.flags(n, RATES.share("rc_wrong_presider")), kit.chief(1)[d], holder)
+    signer = np.where(kit.flags(n, RATES.share("wrong_signer")), kit.org.staff(0)[d], presider)
+    return _frame(kit, "river_chief_meeting", "rc", d, kit.posts.rank[post], day).with_columns(
         presider=kit.person(presider),
         organiser=_organiser(kit, d, "agriculture"),
         attendees=as_list(kit.person(presider), kit.person(kit.org.staff(0)[d])),
@@ -150,22 +121,18 @@ def _river_chief(kit: Kit) -> pl.DataFrame:
 
 
 def _joint_department(kit: Kit) -> pl.DataFrame:
-    d, slot = kit.repeat(JD_MEETINGS)
+    d, slot = kit.repeat(RATES.count("jd_meetings"))
     n = len(d)
-    convener = np.where(kit.flags(n, JD_WRONG_CONVENER), kit.chief(1)[d], kit.chief(2)[d])
-    approver = np.where(kit.flags(n, WRONG_APPROVER), kit.org.staff(0)[d], convener)
+    convener = np.where(
+        kit.flags(n, RATES.share("jd_wrong_convener")), kit.chief(1)[d], kit.chief(2)[d]
+    )
+    approver = np.where(kit.flags(n, RATES.share("wrong_approver")), kit.org.staff(0)[d], convener)
     day = np.where(
         slot == 0,
         kit.between(n, kit.day(3, 1), kit.day(6, 20)),
         kit.between(n, kit.day(8, 1), kit.day(11, 30)),
     )
-    return _frame(
-        kit,
-        "joint_department_meeting",
-        "jd",
-        d,
-        slot,
-        day,
+    return _frame(kit, "joint_department_meeting", "jd", d, slot, day).with_columns(
         presider=kit.person(convener),
         convener=kit.person(convener),
         organiser=_organiser(kit, d, "housing"),
@@ -175,19 +142,13 @@ def _joint_department(kit: Kit) -> pl.DataFrame:
 
 
 def _office(kit: Kit) -> pl.DataFrame:
-    d, slot = kit.repeat(OFFICE_MEETINGS)
+    d, slot = kit.repeat(RATES.count("office_meetings"))
     n = len(d)
     director, liaison = kit.org.staff(0)[d], kit.org.staff(1)[d]
-    presider = np.where(kit.flags(n, WRONG_APPROVER), liaison, director)
-    approver = np.where(kit.flags(n, WRONG_APPROVER), liaison, director)
+    presider = np.where(kit.flags(n, RATES.share("wrong_approver")), liaison, director)
+    approver = np.where(kit.flags(n, RATES.share("wrong_approver")), liaison, director)
     day = kit.day(1, 10) + 91 * slot + kit.rng.integers(0, 75, n)
-    return _frame(
-        kit,
-        "office_meeting",
-        "om",
-        d,
-        slot,
-        day,
+    return _frame(kit, "office_meeting", "om", d, slot, day).with_columns(
         presider=kit.person(presider),
         organiser=kit.org.office.gather(d),
         attendees=as_list(kit.person(presider), kit.person(liaison)),
@@ -196,18 +157,12 @@ def _office(kit: Kit) -> pl.DataFrame:
 
 
 def _joint_enforcement(kit: Kit) -> pl.DataFrame:
-    per = kit.choose(kit.districts, JE_COUNT_WEIGHTS)
+    per = kit.choose(kit.districts, RATES.weights("je_count_weights"))
     d = np.repeat(np.arange(kit.districts, dtype=np.int64), per)
     slot = np.arange(len(d)) - np.repeat(np.cumsum(per) - per, per)
     n = len(d)
     day = kit.day(1, 15) + 120 * slot + kit.rng.integers(0, 100, n)
-    return _frame(
-        kit,
-        "joint_enforcement_meeting",
-        "je",
-        d,
-        slot,
-        day,
+    return _frame(kit, "joint_enforcement_meeting", "je", d, slot, day).with_columns(
         organiser=kit.org.office.gather(d),
         attending_units=as_list(
             *(kit.org.dept[k].gather(d) for k in ("police", "natural-resources", "ecology"))

@@ -25,28 +25,10 @@ from hezhang_rules.synth.columns import (
 from hezhang_rules.synth.kit import Frames, Kit, add, either
 from hezhang_rules.synth.names import as_list
 from hezhang_rules.synth.places import TOWNSHIP
+from hezhang_rules.synth.rates import Rates
 
+RATES = Rates("oversight")
 LEVELS = ("district_government", "river_chief_office", "department")
-# An opinion issued by a unit that is not of its level; without the list mode (一县一单/一事一单);
-# with a deadline; addressed to a department besides the township.
-WRONG_ISSUER = 0.08
-NO_LIST_MODE = 0.10
-DEADLINE_SHARE = 0.70
-SECOND_ADDRESSEE = 0.15
-# Reports answering an opinion: on time, late, never; a report sent to another unit.
-REPORT_WEIGHTS = (0.80, 0.10, 0.10)
-WRONG_RECIPIENT = 0.06
-# Evaluations per district (townships evaluated); organised by a department instead of the
-# office; no opinion; an opinion lacking one element; one stating problems; with a deadline.
-EVALUATIONS = 3
-EVAL_WRONG_ORGANISER = 0.05
-NO_OPINION = 0.04
-OPINION_GAP = 0.10
-EVAL_PROBLEMS = 0.60
-EVAL_DEADLINE = 0.60
-EVAL_REPORT_WEIGHTS = (0.70, 0.12, 0.18)
-# Missing evaluation reports the office takes into supervision (art. 25).
-ESCALATED = 0.55
 
 
 def make_oversight(kit: Kit) -> Frames:
@@ -63,7 +45,7 @@ def make_oversight(kit: Kit) -> Frames:
         eval_due[troubled],
         "ev",
         False,
-        EVAL_REPORT_WEIGHTS,
+        RATES.weights("eval_report_weights"),
     )
     add(frames, "rectification_reports", answered)
     add(
@@ -79,16 +61,16 @@ def _supervision(kit: Kit) -> tuple[pl.DataFrame, IntArray, IntArray]:
     agriculture = kit.org.dept["agriculture"].gather(d)
     # The unit of each level (government, office, a department) and one that is not of it.
     issuer = either(
-        kit.flags(n, WRONG_ISSUER),
+        kit.flags(n, RATES.share("wrong_issuer")),
         _by_slot(slot, [office, agriculture, office]),
         _by_slot(slot, [gov, office, agriculture]),
     )
     issued = kit.between(n, kit.day(3, 1), kit.day(10, 31))
-    has_deadline = kit.flags(n, DEADLINE_SHARE)
+    has_deadline = kit.flags(n, RATES.share("deadline_share"))
     deadline = issued + kit.rng.integers(30, 76, n)
     township = kit.org.township_gov.gather(kit.a_township(d))
     second = either(
-        kit.flags(n, SECOND_ADDRESSEE),
+        kit.flags(n, RATES.share("second_addressee")),
         kit.org.dept["ecology"].gather(d),
         pl.Series([None] * n, dtype=pl.String),
     )
@@ -101,7 +83,7 @@ def _supervision(kit: Kit) -> tuple[pl.DataFrame, IntArray, IntArray]:
             "method": pick([m.value for m in SupervisionMethod], kit.rng.integers(0, 3, n)),
             "form": pick([f.value for f in SupervisionForm], kit.rng.integers(0, 5, n)),
             "list_mode": modes.gather(
-                np.where(kit.flags(n, NO_LIST_MODE), 2, kit.rng.integers(0, 2, n))
+                np.where(kit.flags(n, RATES.share("no_list_mode")), 2, kit.rng.integers(0, 2, n))
             ),
             "addressed_to": as_list(township, second),
             "issued": kit.dates(issued),
@@ -129,7 +111,7 @@ def _answers(
     due: IntArray,
     tag: str,
     to_issuer: bool,
-    weights: tuple[float, ...] = REPORT_WEIGHTS,
+    weights: tuple[float, ...] = RATES.weights("report_weights"),
 ) -> pl.DataFrame:
     """Rectification reports, one per (opinion or evaluation, addressee): on time, late, never."""
     party = "addressed_to" if to_issuer else "evaluated"
@@ -154,7 +136,7 @@ def _answers(
         office = pl.Series(recipient.str.replace(r"-[a-z-]+$", "-office"))
         gov = pl.Series(recipient.str.replace(r"-[a-z-]+$", "-gov"))
         wrong = either((recipient == office).to_numpy(), gov, office)
-        recipient = either(kit.flags(n, WRONG_RECIPIENT), wrong, recipient)
+        recipient = either(kit.flags(n, RATES.share("wrong_recipient")), wrong, recipient)
     frame = pl.DataFrame(
         {
             "id": pairs["id"].str.replace(r"^[a-z]+-", f"rr-{tag}-") + "-" + addressee,
@@ -170,22 +152,22 @@ def _answers(
 
 def _evaluations(kit: Kit) -> tuple[pl.DataFrame, IntArray, IntArray, BoolArray]:
     """The first (up to) three townships of each district, evaluated in the autumn."""
-    counts = np.minimum(kit.places.township_count, EVALUATIONS)
+    counts = np.minimum(kit.places.township_count, RATES.count("evaluations"))
     d = np.repeat(np.arange(kit.districts, dtype=np.int64), counts)
     slot = np.arange(len(d)) - np.repeat(np.cumsum(counts) - counts, counts)
     township = kit.places.township_start[d] + slot
     n = len(d)
     day = kit.between(n, kit.day(9, 10), kit.day(11, 10))
-    problems = kit.flags(n, EVAL_PROBLEMS)
-    has_deadline = kit.flags(n, EVAL_DEADLINE)
+    problems = kit.flags(n, RATES.share("eval_problems"))
+    has_deadline = kit.flags(n, RATES.share("eval_deadline"))
     deadline = day + kit.rng.integers(20, 46, n)
-    gap = np.where(kit.flags(n, OPINION_GAP), kit.rng.integers(0, 4, n), -1)
+    gap = np.where(kit.flags(n, RATES.share("opinion_gap")), kit.rng.integers(0, 4, n), -1)
     opinion = _opinion(kit, day, problems, deadline, has_deadline, gap)
     frame = pl.DataFrame(
         {
             "id": kit.ids("ev", d, "", slot),
             "organised_by": either(
-                kit.flags(n, EVAL_WRONG_ORGANISER),
+                kit.flags(n, RATES.share("eval_wrong_organiser")),
                 kit.org.dept["agriculture"].gather(d),
                 kit.org.office.gather(d),
             ),
@@ -195,7 +177,7 @@ def _evaluations(kit: Kit) -> tuple[pl.DataFrame, IntArray, IntArray, BoolArray]
             "opinion": opinion,
         }
     )
-    present = ~kit.flags(n, NO_OPINION)
+    present = ~kit.flags(n, RATES.share("no_opinion"))
     frame = frame.with_columns(opinion=pl.when(pl.Series(present)).then(pl.col("opinion")))
     troubled = present & problems & (gap != 2)
     return frame, day, np.where(has_deadline, deadline, day + 30), troubled
@@ -259,7 +241,7 @@ def _escalations(
     """Supervision opinions on evaluations whose report never came (art. 25)."""
     reported = evaluations["id"].is_in(answered["responds_to"].implode()).to_numpy()
     missing = np.flatnonzero(troubled & ~reported)
-    take = missing[kit.flags(len(missing), ESCALATED)]
+    take = missing[kit.flags(len(missing), RATES.share("escalated"))]
     n = len(take)
     ev = evaluations[take]
     issued = due[take] + kit.rng.integers(1, 26, n)

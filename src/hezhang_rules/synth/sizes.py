@@ -1,29 +1,21 @@
-"""How many of everything a world of N chiefs has, and the knobs that shape it.
+"""How many of everything a world of N chiefs has, from the knobs that shape it.
 
-The knobs are distribution parameters of test data, not readings of the measures: they follow the
-published scale figures in shared/design/domain.md (about 2 % of chiefs at district level, 23 % at
-township level, 75 % in villages; a few hundred chiefs per district) and what platforms record.
+The knobs (the ``sizes`` section of synth/rates.yaml) are distribution parameters of test data,
+not readings of the measures: they follow the published scale figures in shared/design/domain.md
+(about 2 % of chiefs at district level, 23 % at township level, 75 % in villages; a few hundred
+chiefs per district) and what platforms record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Chief posts by level of jurisdiction (district, township, village).
-LEVEL_SHARES = (0.02, 0.23, 0.75)
-# Chief posts (all levels) per district: ~400 gives ~2,800 districts for 1.2 million chiefs.
-CHIEFS_PER_DISTRICT = 400
-# Township-level chief posts per township, and village-level posts per village.
-CHIEFS_PER_TOWNSHIP = 7.5
-CHIEFS_PER_VILLAGE = 1.7
-# Districts (counties) per city.
-DISTRICTS_PER_CITY = 8
-# Share of chief posts whose holder changes during the year (one ends, the next starts next day).
-TURNOVER = 0.08
-# Share of chief posts first filled during the year (no predecessor).
-NEW_POST_SHARE = 0.03
-# Inspections per chief appointment when --inspections is not given (7 million for 1.2 million).
-INSPECTIONS_PER_CHIEF = 5.8
+from hezhang_rules.synth.rates import Rates
+
+RATES = Rates("sizes")
+# Shares of chief posts whose holder changes during the year and first filled in it (org.py).
+TURNOVER = RATES.share("turnover")
+NEW_POST_SHARE = RATES.share("new_post_share")
 # Least posts a district has: a general chief, a deputy and at least one river chief.
 MIN_DISTRICT_POSTS = 3
 # Least posts a township has: a general chief and at least one river chief.
@@ -53,18 +45,20 @@ class Sizes:
 def sizes_for(chiefs: int) -> Sizes:
     """Posts are chiefs / (1 + TURNOVER), so that posts plus successors ≈ ``chiefs``."""
     posts = max(MIN_CHIEFS, round(chiefs / (1 + TURNOVER)))
-    districts = max(1, round(posts / CHIEFS_PER_DISTRICT))
-    district_posts = max(MIN_DISTRICT_POSTS * districts, round(posts * LEVEL_SHARES[0]))
-    township_target = round(posts * LEVEL_SHARES[1])
-    townships = max(districts, round(township_target / CHIEFS_PER_TOWNSHIP))
+    districts = max(1, round(posts / RATES.count("chiefs_per_district")))
+    district_posts = max(
+        MIN_DISTRICT_POSTS * districts, round(posts * RATES.weights("level_shares")[0])
+    )
+    township_target = round(posts * RATES.weights("level_shares")[1])
+    townships = max(districts, round(township_target / RATES.number("chiefs_per_township")))
     township_posts = max(MIN_TOWNSHIP_POSTS * townships, township_target)
     village_target = max(1, posts - district_posts - township_posts)
-    villages = max(townships, round(village_target / CHIEFS_PER_VILLAGE))
+    villages = max(townships, round(village_target / RATES.number("chiefs_per_village")))
     village_posts = max(villages, village_target)
     return Sizes(
         chiefs=chiefs,
         posts=district_posts + township_posts + village_posts,
-        cities=max(1, round(districts / DISTRICTS_PER_CITY)),
+        cities=max(1, round(districts / RATES.count("districts_per_city"))),
         districts=districts,
         townships=townships,
         villages=villages,
@@ -75,4 +69,4 @@ def sizes_for(chiefs: int) -> Sizes:
 
 
 def default_inspections(chiefs: int) -> int:
-    return round(chiefs * INSPECTIONS_PER_CHIEF)
+    return round(chiefs * RATES.number("inspections_per_chief"))
