@@ -925,13 +925,22 @@ def _conform(expr: pl.Expr, dtype: pl.DataType, shape: FieldShape) -> pl.Expr:
     return expr.cast(want)
 
 
-def _references(
-    frames: dict[str, pl.DataFrame],
-    sources: dict[str, _Source],
-    diags: list[Diagnostic],
-    limit: int,
-    problem_ids: pl.Series | None,
-) -> None:
+@dataclass(frozen=True)
+class _Across:
+    """What the checks across tables read (every frame validated, their sources, the problem
+    ids) and where they report (``diags``, at most ``limit``)."""
+
+    frames: dict[str, pl.DataFrame]
+    sources: dict[str, _Source]
+    diags: list[Diagnostic]
+    limit: int
+    problem_ids: pl.Series | None
+
+
+def _references(across: _Across) -> None:
+    """Each reference column checked against the ids of its target kinds."""
+    frames, sources, diags, limit = across.frames, across.sources, across.diags, across.limit
+    problem_ids = across.problem_ids
     ids_by_kind = {k: f.get_column("id") for k, f in frames.items() if "id" in f.columns}
     for kind, frame in frames.items():
         src = sources[kind]
@@ -1028,13 +1037,10 @@ def _problem_ids(frames: dict[str, pl.DataFrame]) -> pl.Series | None:
     )
 
 
-def _duplicates(
-    frames: dict[str, pl.DataFrame],
-    sources: dict[str, _Source],
-    diags: list[Diagnostic],
-    limit: int,
-    probs: pl.Series | None,
-) -> None:
+def _duplicates(across: _Across) -> None:
+    """Ids used twice, in one table or across kinds (problem ids included)."""
+    frames, sources, diags, limit = across.frames, across.sources, across.diags, across.limit
+    probs = across.problem_ids
     ids = [f.get_column("id") for f in frames.values() if "id" in f.columns]
     if probs is not None:
         ids.append(probs)
@@ -1100,17 +1106,20 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
                 )
             ]
         )
+
+    def refuse(path: Path, code: str, message: str) -> None:
+        """A table that is not read (located at the file)."""
+        diags.append(Diagnostic(code, message, Span(str(path))))
+
     sources: dict[str, _Source] = {}
     frames: dict[str, pl.DataFrame] = {}
     records: dict[str, list[Fact]] = {}
     for path, kind in files:
         if kind in sources:
-            diags.append(
-                Diagnostic(
-                    "hz_facts_duplicate_table",
-                    f"a second table of `{kind}` (first: {sources[kind].path})",
-                    Span(str(path)),
-                )
+            refuse(
+                path,
+                "hz_facts_duplicate_table",
+                f"a second table of `{kind}` (first: {sources[kind].path})",
             )
             continue
         src = _Source(path, kind)
@@ -1118,29 +1127,17 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
         try:
             info = os.stat(path)
         except OSError as exc:
-            diags.append(
-                Diagnostic(
-                    "hz_facts_unreadable_table",
-                    f"cannot read the table: {exc.strerror}",
-                    Span(str(path)),
-                )
-            )
+            refuse(path, "hz_facts_unreadable_table", f"cannot read the table: {exc.strerror}")
             continue
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device is never opened (never waited on)
-            diags.append(
-                Diagnostic(
-                    "hz_facts_not_a_file",
-                    "not a regular file (a directory, FIFO, socket or device): refused unread",
-                    Span(str(path)),
-                )
+            refuse(
+                path,
+                "hz_facts_not_a_file",
+                "not a regular file (a directory, FIFO, socket or device): refused unread",
             )
             continue
         if info.st_size > limits.max_bytes * _TABLE_BYTES:
-            diags.append(
-                Diagnostic(
-                    "hz_limit_max_bytes", "the table is larger than allowed", Span(str(path))
-                )
-            )
+            refuse(path, "hz_limit_max_bytes", "the table is larger than allowed")
             continue
         if kind not in BULK_KINDS:
             got, read = _read_records(src, diags, limits)
@@ -1152,18 +1149,15 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
         if raw is None or raw.height == 0:
             continue
         if raw.height > limits.max_records * 16:
-            diags.append(
-                Diagnostic(
-                    "hz_limit_max_records", f"{raw.height} rows: more than allowed", Span(str(path))
-                )
-            )
+            refuse(path, "hz_limit_max_records", f"{raw.height} rows: more than allowed")
             continue
         frames[kind] = _validate(src, raw, diags, limits.max_problems)
     problem_ids = _problem_ids(frames) if not diags else None
+    across = _Across(frames, sources, diags, limits.max_problems, problem_ids)
     if not diags:
-        _duplicates(frames, sources, diags, limits.max_problems, problem_ids)
+        _duplicates(across)
     if not diags:
-        _references(frames, sources, diags, limits.max_problems, problem_ids)
+        _references(across)
     if diags:
         if len(diags) > limits.max_problems:
             diags = diags[: limits.max_problems]
