@@ -49,6 +49,24 @@ class PeriodRef(_Data):
     label: str = Field(description="2021, 2021-H1, 2021-Q3, 2021-07, or the day of a fact")
 
 
+class DuplicateFindingError(RuntimeError):
+    """Two findings of one report have the same id: an engine defect, never the facts' fault.
+
+    A finding's id names its rule, holder and period or fact, and is unique within a report
+    (docs/report.md, "Finding ids"); a report holding it twice would count the duty twice and
+    leave a reader (or a golden case) unable to tell which one is meant. Every engine raises
+    this rather than emit or collapse the second one (the CLI reports it as an internal error).
+    """
+
+    def __init__(self, finding_id: str, rule_id: str) -> None:
+        super().__init__(
+            f"two findings with id `{finding_id}` (rule `{rule_id}`): "
+            "a finding id must be unique within a report"
+        )
+        self.finding_id = finding_id
+        self.rule_id = rule_id
+
+
 class Finding(_Data):
     """One obligation instance (rule, holder, period or triggering fact) and its status."""
 

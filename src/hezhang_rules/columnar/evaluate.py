@@ -122,6 +122,7 @@ from hezhang_rules.facts.schema import FieldShape, PathError, model_fields, reso
 from hezhang_rules.facts.tables import BULK_KINDS, Tables, ref_columns
 from hezhang_rules.findings import (
     STATUSES,
+    DuplicateFindingError,
     Finding,
     Report,
     RunRecord,
@@ -218,16 +219,18 @@ class ColumnarReport:
 
     def rule_builds(self) -> Iterator[Build]:
         """Each rule's findings as builds of sorted finding columns, rule by rule in report
-        order (a large rule in slices)."""
+        order (a large rule in slices); each build raises :class:`DuplicateFindingError` if
+        two of its findings share an id (``_unique_ids``)."""
         groups: dict[tuple[int, str], list[Part]] = {}
         for part in self.parts:
             groups.setdefault((part.article, part.rule_id), []).append(part)
         for key in sorted(groups):
             group = groups[key]
             if len(group) == 1 and group[0].chunks is not None:
-                yield from group[0].chunks()  # a large rule, encoded slice by slice
+                # a large rule, encoded slice by slice
+                yield from (functools.partial(_unique_ids, b) for b in group[0].chunks())
                 continue
-            yield functools.partial(_merged, group)
+            yield functools.partial(_unique_ids, functools.partial(_merged, group))
 
     def rule_frames(self) -> Iterator[pl.DataFrame]:
         """Each rule's findings as sorted finding columns (``exprs.FINDING_COLUMNS``), rule by
@@ -270,6 +273,21 @@ class ColumnarReport:
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines()]
         return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
+
+
+def _unique_ids(build: Build) -> pl.DataFrame:
+    """``build``'s finding columns, refused with :class:`DuplicateFindingError` when two rows
+    have the same id (the batch part's findings are checked as they are emitted, by ``Run``).
+
+    A rule encoded in slices is checked slice by slice: its rows are sorted by holder, period
+    start and id, and a repeated id repeats its holder and period, so the two rows lie side by
+    side, in one slice unless a slice ends between them (every 500,000 rows)."""
+    frame = build()
+    ids = frame.get_column("id")
+    twice = frame.filter(ids.is_duplicated())
+    if twice.height:
+        raise DuplicateFindingError(twice.get_column("id")[0], twice.get_column("rule_id")[0])
+    return frame
 
 
 def _merged(group: list[Part]) -> pl.DataFrame:

@@ -20,7 +20,14 @@ from hezhang_rules.evaluate.select import Selector
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.schema import get_path
-from hezhang_rules.findings import STATUSES, Finding, HolderKind, HolderRef, PeriodRef
+from hezhang_rules.findings import (
+    STATUSES,
+    DuplicateFindingError,
+    Finding,
+    HolderKind,
+    HolderRef,
+    PeriodRef,
+)
 
 _HOLDER_KINDS = frozenset(get_args(HolderKind))
 
@@ -63,6 +70,7 @@ class Run:
         self.selector = selector
         self.findings: list[Finding] = []
         self.by_rule: dict[str, list[Finding]] = {}
+        self._ids: set[str] = set()  # the ids emitted so far (each must be new)
         self._holders: dict[int, list[Holder]] = {}
         self._scoped: dict[tuple[int, str], list[Holder]] = {}
         self._by_place: dict[int, dict[str, list[int]]] = {}
@@ -131,15 +139,22 @@ class Run:
 
     def emit(self, d: Draft) -> Finding:
         """Record the finding ``d`` describes (and return it: a caller sharing the run with
-        another thread takes it from here, not from ``findings``)."""
+        another thread takes it from here, not from ``findings``).
+
+        A second finding with an id already emitted raises :class:`DuplicateFindingError`
+        (two threads run different rules, whose ids never meet)."""
         # Built without pydantic's validation (``model_construct``): the two values typed only
         # as text here are checked by hand, the rest is typed by this code. Validating a
         # million findings took a third of a national year's batch part.
         rule, holder, period = d.rule, d.holder, d.period
         if d.status not in STATUSES or holder.kind not in _HOLDER_KINDS:
             raise ValueError(f"finding with status {d.status!r}, holder kind {holder.kind!r}")
+        fid = f"{rule.id}/{holder.id}/{d.key}"
+        if fid in self._ids:
+            raise DuplicateFindingError(fid, rule.id)
+        self._ids.add(fid)
         f = Finding.model_construct(
-            id=f"{rule.id}/{holder.id}/{d.key}",
+            id=fid,
             rule_id=rule.id,
             article=rule.article,
             status=d.status,
