@@ -29,7 +29,7 @@ LONG = "a" * 300  # longer than any file name may be (ENAMETOOLONG)
 CASE = """\
 description: no facts, no findings
 as_of: 2022-01-01
-rules: [art016.general_chief_annual_inspection]
+ignore: []
 expect: []
 """
 

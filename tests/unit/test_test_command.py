@@ -59,7 +59,7 @@ def test_json_lists_compliant_and_violating_cases_per_rule(
     # Cases under art016/ that expect a fulfilled / a violated finding of this rule:
     files = sorted((GOLDEN / "art016").glob("*.yaml"))
     texts = [p.read_text(encoding="utf-8") for p in files]
-    mentioning = [t for t in texts if "rules: [art016.general_chief_annual_inspection" in t]
+    mentioning = [t for t in texts if "- id: art016.general_chief_annual_inspection/" in t]
     assert rule["cases"] == rule["passed"] == len(mentioning) > 0
     assert rule["compliant"]["passed"] == rule["compliant"]["cases"] >= 1
     assert rule["violating"]["passed"] == rule["violating"]["cases"] >= 1
@@ -96,11 +96,24 @@ def test_a_wrong_expectation_fails(cases: Path, capsys: pytest.CaptureFixture[st
     "old, new, code, needle",
     [
         ("as_of: 2022-01-01", "as_of: 2022-13-01", "hz_case_schema", "2022-13-01"),
+        ("ignore: [art005.*", "ignore: [art05.*", "hz_case_unknown_rule", "art05.*"),
         (
-            "rules: [art016.general_chief_annual_inspection]",
-            "rules: [art016.general_chief_anual_inspection]",
+            "  - id: art016.general_chief_annual_inspection/p-gc/2021",
+            "  - id: art016.general_chief_anual_inspection/p-gc/2021",
             "hz_case_unknown_rule",
-            "art016.general_chief_anual_inspection",
+            "art016.general_chief_anual_inspection/p-gc/2021",
+        ),
+        (
+            "    due: 2021-12-31\n",
+            "",
+            "hz_case_schema",
+            "id: art016.general_chief_annual_inspection/p-gc/2021",
+        ),
+        (
+            "ignore: [art005.*",
+            "ignore: [art016.general_chief_annual_inspection, art005.*",
+            "hz_case_ignored_expectation",
+            "art016.general_chief_annual_inspection/p-gc/2020",
         ),
         (
             "world: _worlds/district.yaml",

@@ -2,8 +2,9 @@
 
 A case is *compliant* for a rule when it expects a ``fulfilled`` finding of it, *violating* when
 it expects a ``violated`` one (``lint`` reads the expectations; ``hezhang-rules test`` checks
-that they pass). Case files that do not parse, or that name rules the pack does not have, are
-reported too: a renamed rule leaves its cases behind.
+that they pass). Case files that do not parse, that expect findings of rules the pack does not
+have or ignore rules it does not have, are reported too: a renamed rule leaves its cases
+behind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hezhang_rules.compile import Plan
-from hezhang_rules.diagnostics import Diagnostic, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 from hezhang_rules.testing.cases import COMPLIANT, VIOLATING, CaseError, discover, iter_cases
 
@@ -45,16 +46,8 @@ def index_cases(
             out.problems.extend(case.diagnostics)
             continue
         out.files += 1
-        for i, rid in enumerate(case.model.rules):
-            if known is not None and rid not in known:
-                out.problems.append(
-                    Diagnostic(
-                        "hz_case_unknown_rule",
-                        f"the case names rule `{rid}`, which the pack does not have",
-                        case.doc.span(("rules", i)),
-                        help=did_you_mean(rid, known),
-                    )
-                )
+        if known is not None:
+            out.problems.extend(case.rule_problems(known))
         for rid, statuses in case.expected_statuses().items():
             for status in statuses:
                 files = out.by_rule.setdefault(rid, {}).setdefault(status, [])

@@ -1,4 +1,4 @@
-"""Declarative case files: facts, an as-of date and the findings some rules must give.
+"""Declarative case files: facts, an as-of date and every finding the rules must give.
 
 One runner serves ``hezhang-rules test``, the pytest plugin (``hezhang_rules.testing``) and the
 coverage check of ``hezhang-rules lint``, so the three can never disagree on what a case means::
@@ -9,13 +9,19 @@ coverage check of ``hezhang-rules lint``, so the three can never disagree on wha
     parameters: {art016.river_chief_period: quarter}   # optional overrides (qualified names)
     facts:                              # added to the world's facts (the fact-file format)
       inspections: [...]
-    rules: [art016.river_chief_half_yearly_inspection]
-    expect:                             # exactly these findings of those rules, no others
+    ignore: [art005.*, art006.*]        # rules (or whole articles) whose findings are not checked
+    expect:                             # every finding of every other rule, and no others
       - id: art016.river_chief_half_yearly_inspection/p-li/2021-H1
         status: violated
-        evidence: [appt-li]             # optional: the deciding fact ids, exactly
-        due: 2021-06-30                 # optional: the due date (null: none)
+        holder: {kind: person, id: p-li, name: 李华}
+        period: {start: 2021-01-01, end: 2021-06-30, label: 2021-H1}
+        due: 2021-06-30                 # null: none
+        evidence: [appt-li]             # the deciding fact ids, exactly ([]: none)
+        message:                        # optional: both texts, compared exactly
+          zh: …
+          en: …
 
+The fields are the report's (docs/report.md); each expectation states all but ``message``.
 Files and directories whose names start with ``_`` are worlds, not cases.
 """
 
@@ -25,9 +31,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from hezhang_rules.columnar import evaluate_columnar
 from hezhang_rules.compile import Plan, compile_rules
@@ -43,7 +49,7 @@ from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.loader import records_from_document
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.types import Date
-from hezhang_rules.findings import Report, Status
+from hezhang_rules.findings import Finding, HolderKind, Report, Status
 from hezhang_rules.monitor import evaluate_live
 from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
@@ -76,11 +82,49 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _label_text(value: Any) -> Any:
+    """A period label as YAML reads it unquoted: ``2021`` (a number) and ``2021-07-01`` (a
+    date) are the labels "2021" and "2021-07-01"; anything else is left to the type check."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+Label = Annotated[str, BeforeValidator(_label_text)]
+
+
+class HolderExpectation(_M):
+    kind: HolderKind
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class PeriodExpectation(_M):
+    start: Date
+    end: Date
+    label: Label = Field(min_length=1)
+
+
+class MessageExpectation(_M):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
 class Expectation(_M):
+    """One finding as the report gives it: every field a reader acts on (``message``
+    optional; the corpus states it in at least one case per rule)."""
+
     id: str = Field(min_length=1, description="the finding id: rule/holder/period-or-fact")
     status: Status
-    evidence: list[str] | None = Field(default=None, description="the deciding fact ids")
-    due: Date | None = Field(default=None, description="the due date; null: none")
+    holder: HolderExpectation
+    period: PeriodExpectation
+    due: Date | None = Field(description="the due date; null: none")
+    evidence: list[str] = Field(description="the deciding fact ids, exactly; []: none")
+    message: MessageExpectation | None = Field(
+        default=None, description="optional: the Chinese and English texts, exactly"
+    )
 
 
 class CaseModel(_M):
@@ -89,7 +133,9 @@ class CaseModel(_M):
     as_of: Date
     parameters: dict[str, Any] = Field(default_factory=dict)
     facts: dict[str, Any] | None = None
-    rules: list[str] = Field(min_length=1)
+    ignore: list[str] = Field(
+        default_factory=list, description="rule ids or `artNNN.*`: findings not checked"
+    )
     expect: list[Expectation]
 
 
@@ -112,9 +158,58 @@ class Case:
             out.setdefault(rule_of(e.id), set()).add(e.status)
         return out
 
+    def ignores(self, rule_id: str) -> bool:
+        """Whether the case's ``ignore`` names the rule, or its prefix (``art005.*``)."""
+        return any(matches(entry, rule_id) for entry in self.model.ignore)
+
+    def rule_problems(self, known: set[str]) -> list[Diagnostic]:
+        """Located: an ``ignore`` entry that matches no rule of ``known`` (a typo, or a rule
+        renamed), an expectation of a rule ``known`` does not have, or of a rule the case
+        ignores."""
+        out = []
+        for i, entry in enumerate(self.model.ignore):
+            if not any(matches(entry, rid) for rid in known):
+                out.append(
+                    Diagnostic(
+                        "hz_case_unknown_rule",
+                        f"`ignore` names `{entry}`, which matches no rule of the pack",
+                        self.doc.span(("ignore", i)),
+                        help=did_you_mean(entry, known),
+                    )
+                )
+        for i, e in enumerate(self.model.expect):
+            rid = rule_of(e.id)
+            if rid not in known:
+                out.append(
+                    Diagnostic(
+                        "hz_case_unknown_rule",
+                        f"an expectation of rule `{rid}`, which the pack does not have",
+                        self.doc.span(("expect", i, "id")),
+                        help=did_you_mean(rid, known),
+                    )
+                )
+            elif self.ignores(rid):
+                out.append(
+                    Diagnostic(
+                        "hz_case_ignored_expectation",
+                        f"an expectation of rule `{rid}`, which the case ignores",
+                        self.doc.span(("expect", i, "id")),
+                        help="remove the expectation or the `ignore` entry",
+                    )
+                )
+        return out
+
 
 def rule_of(finding_id: str) -> str:
     return finding_id.split("/", 1)[0]
+
+
+def matches(entry: str, rule_id: str) -> bool:
+    """An ``ignore`` entry against a rule id: the id itself, or ``PREFIX.*`` for every rule
+    whose id starts with ``PREFIX.`` (``art005.*``: the rules of article 5)."""
+    if entry.endswith(".*"):
+        return rule_id.startswith(entry[:-1])
+    return entry == rule_id
 
 
 def is_case_file(path: Path, root: Path) -> bool:
@@ -219,8 +314,19 @@ def _schema_diags(doc: Document, exc: ValidationError) -> list[Diagnostic]:
         msg = f"unknown key `{loc[-1]}`" if is_key else err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = f"missing key `{loc[-1]}`"
+        help = None
+        if loc == ("rules",) and is_key:
+            help = "a case lists the rules it does not check (`ignore`), not those it checks"
+        elif err["type"] == "missing" and len(loc) == 3 and loc[0] == "expect":
+            help = "an expectation states status, holder, period, due (null: none), evidence ([])"
         out.append(
-            Diagnostic("hz_case_schema", msg, doc.span(loc, key=is_key), field_path=field_path)
+            Diagnostic(
+                "hz_case_schema",
+                msg,
+                doc.span(loc, key=is_key),
+                help=help,
+                field_path=field_path,
+            )
         )
     return out
 
@@ -239,6 +345,21 @@ def load_case(path: Path, display: str | None = None, limits: Limits = DEFAULT_L
         model = CaseModel.model_validate(doc.data)
     except ValidationError as exc:
         raise CaseError(_schema_diags(doc, exc)) from None
+    seen: set[str] = set()
+    twice = []
+    for i, e in enumerate(model.expect):
+        if e.id in seen:
+            twice.append(
+                Diagnostic(
+                    "hz_case_schema",
+                    f"finding `{e.id}` is expected twice",
+                    doc.span(("expect", i, "id")),
+                    field_path=f"expect.{i}.id",
+                )
+            )
+        seen.add(e.id)
+    if twice:
+        raise CaseError(twice)
     return Case(path, doc, model)
 
 
@@ -334,19 +455,9 @@ class Runner:
         Problems are grouped by rule. Invalid input raises :class:`HezhangError`.
         """
         plan = self.plan(case)
-        known = {r.id for r in plan.rules}
-        unknown = [
-            Diagnostic(
-                "hz_case_unknown_rule",
-                f"no rule `{rid}` in pack {plan.pack}",
-                case.doc.span(("rules", i)),
-                help=did_you_mean(rid, known),
-            )
-            for i, rid in enumerate(case.model.rules)
-            if rid not in known
-        ]
-        if unknown:
-            raise CaseError(unknown)
+        problems = case.rule_problems({r.id for r in plan.rules})
+        if problems:
+            raise CaseError(problems)
         report = (fn or evaluator_named(evaluator))(plan, self.facts(case), case.model.as_of)
         return compare(case, report, evaluator)
 
@@ -369,7 +480,8 @@ def evaluator_named(name: str) -> Evaluator:
 
 @dataclass(frozen=True)
 class CaseResult:
-    """The outcome of one case on one evaluator: mismatches grouped by rule."""
+    """The outcome of one case on one evaluator: mismatches grouped by rule (every rule the
+    case expects a finding of, or found a problem with)."""
 
     case: Case
     evaluator: str
@@ -387,28 +499,60 @@ class CaseResult:
 
 
 def compare(case: Case, report: Report, evaluator: str) -> CaseResult:
-    """Compare a report with the case's expectations: exactly the findings expected."""
-    rules = set(case.model.rules)
-    got = {f.id: f for f in report.findings if f.rule_id in rules}
+    """Compare a report with the case's expectations: every finding of every rule the case
+    does not ignore is expected, field by field, and every expectation is found."""
+    problems: dict[str, list[str]] = {rid: [] for rid in sorted(case.expected_statuses())}
+    got: dict[str, Finding] = {}
+    for f in report.findings:
+        if case.ignores(f.rule_id):
+            continue
+        if f.id in got:  # the engines refuse this (DuplicateFindingError); any evaluator may not
+            problems.setdefault(f.rule_id, []).append(f"finding {f.id} is in the report twice")
+            continue
+        got[f.id] = f
     want = {e.id: e for e in case.model.expect}
-    problems: dict[str, list[str]] = {rid: [] for rid in sorted(rules)}
     for fid in sorted(set(want) | set(got)):
         out = problems.setdefault(got[fid].rule_id if fid in got else rule_of(fid), [])
         if fid not in got:
             out.append(f"missing finding {fid} (expected {want[fid].status})")
-            continue
-        g = got[fid]
-        if fid not in want:
-            out.append(f"unexpected finding {fid}: {g.status}")
-            continue
-        w = want[fid]
-        if g.status != w.status:
-            out.append(f"{fid}: expected {w.status}, got {g.status} — {g.message.en}")
-        if w.evidence is not None and sorted(w.evidence) != g.evidence:
-            out.append(f"{fid}: evidence {g.evidence}, expected {sorted(w.evidence)}")
-        if "due" in w.model_fields_set and w.due != g.due:
-            out.append(f"{fid}: due {g.due}, expected {w.due}")
+        elif fid not in want:
+            g = got[fid]
+            out.append(f"unexpected finding {fid}: {g.status} — {g.message.en}")
+        else:
+            out.extend(_differences(want[fid], got[fid]))
     return CaseResult(case, evaluator, {k: tuple(v) for k, v in problems.items()})
+
+
+def _differences(w: Expectation, g: Finding) -> list[str]:
+    """Each field of the finding ``g`` that differs from the expectation ``w``."""
+    out = []
+    fid = g.id
+    if g.status != w.status:
+        out.append(f"{fid}: expected {w.status}, got {g.status} — {g.message.en}")
+    holder = HolderExpectation(kind=g.holder.kind, id=g.holder.id, name=g.holder.name)
+    if holder != w.holder:
+        out.append(f"{fid}: holder {_holder(holder)}, expected {_holder(w.holder)}")
+    period = PeriodExpectation(start=g.period.start, end=g.period.end, label=g.period.label)
+    if period != w.period:
+        out.append(f"{fid}: period {_period(period)}, expected {_period(w.period)}")
+    if w.due != g.due:
+        out.append(f"{fid}: due {g.due}, expected {w.due}")
+    if sorted(w.evidence) != g.evidence:
+        out.append(f"{fid}: evidence {g.evidence}, expected {sorted(w.evidence)}")
+    if w.message is not None:
+        for lang in ("zh", "en"):
+            text, expected = getattr(g.message, lang), getattr(w.message, lang)
+            if text != expected:
+                out.append(f"{fid}: message ({lang}) {text!r}, expected {expected!r}")
+    return out
+
+
+def _holder(h: HolderExpectation) -> str:
+    return f"{h.kind} {h.id} ({h.name})"
+
+
+def _period(p: PeriodExpectation) -> str:
+    return f"{p.label} ({p.start} to {p.end})"
 
 
 @dataclass
@@ -429,11 +573,12 @@ class RuleTally:
 
 
 def tally(plan: Plan, results: Iterable[CaseResult]) -> dict[str, RuleTally]:
-    """Rule id → tally, for every rule of the plan (and any rule a case names)."""
+    """Rule id → tally, for every rule of the plan (and any rule a case names): a case counts
+    for the rules it expects findings of and those it found a problem with."""
     out = {r.id: RuleTally() for r in plan.rules}
     for res in results:
         statuses = res.case.expected_statuses()
-        for rid in res.case.model.rules:
+        for rid in res.problems:
             t = out.setdefault(rid, RuleTally())
             ok = res.rule_passed(rid)
             t.cases += 1
