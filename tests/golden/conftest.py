@@ -3,8 +3,8 @@
 Every evaluator of the one registry (``hezhang_rules.testing.cases.EVALUATORS``: batch, columnar,
 monitor) runs every case, under the test id ``art016/….yaml::columnar``. Besides the case's
 expectations, each evaluator other than batch must give the batch evaluator's whole report (every
-finding of every rule, not only the rules the case names, in the same order, with the same run
-record).
+finding of every rule, those of the rules the case ignores too, in the same order, with the same
+run record).
 
 A case file is readable without the engine's code (OpenFisca-style)::
 
@@ -14,11 +14,15 @@ A case file is readable without the engine's code (OpenFisca-style)::
     parameters: {art016.river_chief_period: quarter}   # optional overrides
     facts:                              # added to the world's facts
       inspections: [...]
-    rules: [art016.river_chief_half_yearly_inspection]
-    expect:                             # exactly these findings of those rules, no others
+    ignore: [art005.*, art006.*]        # rules or articles whose findings are not checked
+    expect:                             # every finding of every other rule, no others
       - id: art016.river_chief_half_yearly_inspection/p-li/2021-H1
         status: violated
-        evidence: [appt-li]             # optional: the deciding fact ids, exactly
+        holder: {kind: person, id: p-li, name: 李华}
+        period: {start: 2021-01-01, end: 2021-06-30, label: 2021-H1}
+        due: 2021-06-30                 # null: none
+        evidence: [appt-li]             # the deciding fact ids, exactly ([]: none)
+        message: {zh: …, en: …}         # optional: both texts, exactly
 
 Files and directories whose names start with ``_`` are worlds, not cases.
 

@@ -314,17 +314,17 @@ def _schema_diags(doc: Document, exc: ValidationError) -> list[Diagnostic]:
         msg = f"unknown key `{loc[-1]}`" if is_key else err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = f"missing key `{loc[-1]}`"
-        help = None
+        hint = None
         if loc == ("rules",) and is_key:
-            help = "a case lists the rules it does not check (`ignore`), not those it checks"
+            hint = "a case lists the rules it does not check (`ignore`), not those it checks"
         elif err["type"] == "missing" and len(loc) == 3 and loc[0] == "expect":
-            help = "an expectation states status, holder, period, due (null: none), evidence ([])"
+            hint = "an expectation states status, holder, period, due (null: none), evidence ([])"
         out.append(
             Diagnostic(
                 "hz_case_schema",
                 msg,
                 doc.span(loc, key=is_key),
-                help=help,
+                help=hint,
                 field_path=field_path,
             )
         )
