@@ -279,14 +279,16 @@ def _unique_ids(build: Build) -> pl.DataFrame:
     """``build``'s finding columns, refused with :class:`DuplicateFindingError` when two rows
     have the same id (the batch part's findings are checked as they are emitted, by ``Run``).
 
-    A rule encoded in slices is checked slice by slice: its rows are sorted by holder, period
-    start and id, and a repeated id repeats its holder and period, so the two rows lie side by
-    side, in one slice unless a slice ends between them (every 500,000 rows)."""
+    A build's rows are sorted by holder, period start and id (``KEYS``), and a repeated id
+    repeats its holder and its period (the id names both), so the two rows lie side by side:
+    comparing each id with the one before finds them (a hash of every id took forty times as
+    long: 0.47 s per 500,000 rows). A rule encoded in slices is checked slice by slice, so a
+    pair a slice boundary splits (every 500,000 rows) would pass."""
     frame = build()
     ids = frame.get_column("id")
-    twice = frame.filter(ids.is_duplicated())
-    if twice.height:
-        raise DuplicateFindingError(twice.get_column("id")[0], twice.get_column("rule_id")[0])
+    again = frame.filter(ids == ids.shift(1))
+    if again.height:
+        raise DuplicateFindingError(again.get_column("id")[0], again.get_column("rule_id")[0])
     return frame
 
 
