@@ -7,6 +7,8 @@ python3 dev.py test [ARGS]    setup, then ruff, mypy, import-linter, the private
                               pytest under coverage (ARGS go to pytest; without ARGS the whole
                               suite must cover COVERAGE_FLOOR % of the package's lines)
 python3 dev.py compat         install and smoke-test under pyenv's Python 3.12 and 3.13
+python3 dev.py docs           setup, then build the docs site (mkdocs.yml) with --strict into a
+                              temporary folder: any broken link or anchor fails
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -278,7 +281,20 @@ def cmd_compat(_args: list[str]) -> int:
     return 1 if any(r.startswith("FAILED") for r in results.values()) else 0
 
 
-COMMANDS = {"setup": cmd_setup, "demo": cmd_demo, "test": cmd_test, "compat": cmd_compat}
+def cmd_docs(_args: list[str]) -> int:
+    """Build the site as CI does: strict (a warning fails), into a folder thrown away after."""
+    ensure_venv(sys.executable, VENV)
+    with tempfile.TemporaryDirectory(prefix="hezhang-docs-") as site:
+        return run([VENV / "bin" / "mkdocs", "build", "--strict", "--site-dir", site])
+
+
+COMMANDS = {
+    "setup": cmd_setup,
+    "demo": cmd_demo,
+    "test": cmd_test,
+    "compat": cmd_compat,
+    "docs": cmd_docs,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+"""The version of the report's shape (``schema_version``, and the report schema's ``$id``)."""
+
+HEADER_KEY = "hezhang_rules.header"
+"""The Parquet report's metadata key holding the ``jsonl`` header line (:func:`header_line`)."""
 
 Status = Literal["pending", "fulfilled", "fulfilled_late", "violated", "not_applicable"]
 STATUSES: tuple[Status, ...] = (
@@ -121,18 +125,22 @@ class Report(_Data):
 
     @property
     def violations(self) -> list[Finding]:
+        """The findings whose status is ``violated``, in report order."""
         return [f for f in self.findings if f.status == "violated"]
 
     def by_rule(self, rule_id: str) -> list[Finding]:
+        """The findings of one rule (``art016.river_chief_half_yearly_inspection``)."""
         return [f for f in self.findings if f.rule_id == rule_id]
 
     def finding(self, finding_id: str) -> Finding:
+        """The finding with this id; ``KeyError`` if the report has none."""
         for f in self.findings:
             if f.id == finding_id:
                 return f
         raise KeyError(finding_id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (dates as ``YYYY-MM-DD`` text), as ``to_json`` writes."""
         return self.model_dump(mode="json")
 
     def to_json(self) -> str:

@@ -167,6 +167,9 @@ class ParamUse:
 
 @dataclass(frozen=True)
 class PlanRule:
+    """One compiled rule: who holds the duty, what it requires, when it is in force, the
+    parameters it reads and where it is written (``span``)."""
+
     id: str
     article: int
     title: Text2
@@ -208,6 +211,9 @@ class ParameterInfo:
 
 @dataclass(frozen=True)
 class Plan:
+    """A compiled rule pack, what the engines run: its rules, articles and parameters (the
+    readings in force, overrides applied) and the digest of its rule files."""
+
     pack: str
     rules_digest: str
     rules: tuple[PlanRule, ...]

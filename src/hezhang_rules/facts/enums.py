@@ -1,4 +1,4 @@
-"""Enumerations named by the regulation (glossary: shared/design/domain.md).
+"""Enumerations named by the regulation.
 
 Each value is the identifier rule files and fact files use; ``ZH`` gives the Chinese term the
 reports print. Art. 4 defines the meeting kinds, art. 20 the supervision levels, methods and forms,

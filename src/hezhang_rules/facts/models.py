@@ -97,6 +97,8 @@ class Jurisdiction(Fact):
 
 
 class Person(Fact):
+    """A person; the posts they hold are their appointments (art. 11)."""
+
     KIND: ClassVar[str] = "people"
     name: Text = Field(title="姓名")
 
@@ -162,6 +164,9 @@ class Minutes(_Model):
 
 
 class Meeting(Fact):
+    """A meeting of the river chief system (art. 4-8) or a joint enforcement meeting
+    (art. 28), with who presided and attended and its minutes."""
+
     KIND: ClassVar[str] = "meetings"
     DATE_FIELD: ClassVar[str | None] = "date"
     kind: MeetingKind = Field(title="会议类型")
@@ -188,6 +193,8 @@ class Meeting(Fact):
 
 
 class Problem(_Model):
+    """A problem an inspection found (art. 18); ``major`` marks a main problem (art. 19)."""
+
     id: Id = Field(title="问题编号")
     description: Text = Field(title="问题描述")
     major: StrictBool | None = Field(
@@ -209,6 +216,8 @@ class InspectionRecord(_Model):
 
 
 class Inspection(Fact):
+    """巡河: a chief's inspection (art. 16-18), with its record (巡查记录) and problems."""
+
     KIND: ClassVar[str] = "inspections"
     DATE_FIELD: ClassVar[str | None] = "date"
     inspector: PersonRef = Field(title="巡查人")
@@ -285,6 +294,8 @@ class EvaluationOpinion(_Model):
 
 
 class Evaluation(Fact):
+    """评估验收 (art. 24): a unit's evaluation of a party's work, with its opinion."""
+
     KIND: ClassVar[str] = "evaluations"
     DATE_FIELD: ClassVar[str | None] = "date"
     organised_by: UnitRef = Field(title="组织单位")
@@ -346,6 +357,8 @@ class EnforcementCase(Fact):
 
 
 class Penalty(Fact):
+    """行政处罚 imposed in an enforcement case (art. 26, 29)."""
+
     KIND: ClassVar[str] = "penalties"
     DATE_FIELD: ClassVar[str | None] = "date"
     case: Annotated[Id, ref("enforcement_cases")] = Field(title="案件")

@@ -37,10 +37,7 @@ from hezhang_rules.columnar.exprs import (
     parquet_of,
 )
 from hezhang_rules.compile.plan import Plan, PlanRule
-from hezhang_rules.findings import Report, header_line
-
-HEADER_KEY = "hezhang_rules.header"
-"""The Parquet report's metadata key holding the ``jsonl`` header line."""
+from hezhang_rules.findings import HEADER_KEY, Report, header_line
 
 ROW_GROUP = 250_000
 """Findings per row group of a Parquet report."""

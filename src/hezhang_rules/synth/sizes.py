@@ -1,9 +1,9 @@
 """How many of everything a world of N chiefs has, from the knobs that shape it.
 
 The knobs (the ``sizes`` section of synth/rates.yaml) are distribution parameters of test data,
-not readings of the measures: they follow the published scale figures in shared/design/domain.md
-(about 2 % of chiefs at district level, 23 % at township level, 75 % in villages; a few hundred
-chiefs per district) and what platforms record.
+not readings of the measures: they follow published scale figures (docs/synth.md: about 1.2
+million chiefs nationally; about 2 % of chiefs at district level, 23 % at township level, 75 % in
+villages; a few hundred chiefs per district) and what platforms record.
 """
 
 from __future__ import annotations
