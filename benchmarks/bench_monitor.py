@@ -2,7 +2,7 @@
 
 Two worlds (``--world``): ``chiefs`` (default), bench_batch.py's district of river chiefs and
 their inspections grown to the size asked; ``example``, the example district
-(examples/qinghemen-2021, 259 records, all 38 articles) cloned with every id and reference
+(src/hezhang_rules/packs/qinghemen/example, 259 records, all 38 articles) cloned with every id and reference
 suffixed (sizes rounded to whole clones; batch time grows faster than linearly on it because
 rules over every role holder see every clone). Each (mode, size)
 runs in its own process, so peak memory (ru_maxrss) is its own.
@@ -53,7 +53,7 @@ def _rename(value: Any, ids: set[str], suffix: str) -> Any:
 
 
 def facts(n: int) -> list[hz.Fact]:
-    base = list(hz.load_facts([ROOT / "examples" / "qinghemen-2021"]))
+    base = list(hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"]))
     ids = {f.id for f in base}
     for f in base:
         for p in getattr(getattr(f, "record", None), "problems", None) or []:
@@ -77,7 +77,7 @@ def chiefs_world(n: int, seed: int) -> list[hz.Fact]:
 
 
 def one(mode: str, n: int, seed: int, advances: int, kind: str) -> dict[str, Any]:
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     world = facts(n) if kind == "example" else chiefs_world(n, seed)
     t0 = time.perf_counter()
     row: dict[str, Any] = {"mode": mode, "facts": len(world)}

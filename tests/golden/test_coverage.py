@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import hezhang_rules as hz
+from hezhang_rules.rules.packs import DEFAULT_PACK, pack_path
 from hezhang_rules.source import load_document
 
-GOLDEN = Path(__file__).resolve().parent
+GOLDEN = pack_path(DEFAULT_PACK) / "cases"
 
 
 def expectations() -> dict[str, set[str]]:

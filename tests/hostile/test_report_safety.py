@@ -34,7 +34,7 @@ import hezhang_rules as hz
 from hezhang_rules.report import build_context, render_report
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = dt.date(2022, 1, 10)
 
 HOSTILE = {
@@ -119,7 +119,7 @@ def _one_line(text: str) -> str:
     return "".join(" " if c in "\r\n\u2028\u2029" else c for c in shown)
 
 
-PACK = ROOT / "rules" / "qinghemen"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 ARTICLES = (
     "pack.yaml",
     "art_005.yaml",
