@@ -363,7 +363,7 @@ def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> di
         here,
         "hezhang-rules[xlsx]",
     )
-    expect([hz, "synth", "--chiefs", "10", "--out", "w"], 2, here, "hezhang-rules[synth]")
+    expect([hz, "synth", "--chiefs", "10", "--year", "2021", "--out", "w"], 2, here, "hezhang-rules[synth]")
     extra = ["--no-cache-dir"] if version >= (3, 13) else []
     must([*pip, *extra, f"{wheel}[all]"], env=build_env(version))
     sizes["all"] = site_size(venv)
@@ -385,7 +385,7 @@ def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> di
     )
     some = PACKAGE / "packs" / "qinghemen" / "cases" / "art016"  # all of them: tests/golden
     expect([hz, "test", some, "--evaluator", "columnar", "--evaluator", "monitor"], 0, here)
-    expect([hz, "synth", "--chiefs", "20", "--out", "w"], 0, here)
+    expect([hz, "synth", "--chiefs", "20", "--year", "2021", "--out", "w"], 0, here)
     expect(
         [
             hz,

@@ -613,13 +613,13 @@ def test_an_exception_while_writing(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hezhang_rules.cli import check
     from hezhang_rules.columnar.evaluate import ColumnarReport
+    from hezhang_rules.report import parquet
 
     if fmt == "jsonl":
         monkeypatch.setattr(ColumnarReport, "write_jsonl", _fails(exc, write_first=True))
     else:  # the Parquet report is written by report.parquet.write_columnar
-        monkeypatch.setattr(check, "write_columnar", _fails(exc, write_first=True))
+        monkeypatch.setattr(parquet, "write_columnar", _fails(exc, write_first=True))
     argv = [
         "check",
         str(world.tables),
