@@ -363,7 +363,12 @@ def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> di
         here,
         "hezhang-rules[xlsx]",
     )
-    expect([hz, "synth", "--chiefs", "10", "--year", "2021", "--out", "w"], 2, here, "hezhang-rules[synth]")
+    expect(
+        [hz, "synth", "--chiefs", "10", "--year", "2021", "--out", "w"],
+        2,
+        here,
+        "hezhang-rules[synth]",
+    )
     extra = ["--no-cache-dir"] if version >= (3, 13) else []
     must([*pip, *extra, f"{wheel}[all]"], env=build_env(version))
     sizes["all"] = site_size(venv)

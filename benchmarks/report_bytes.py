@@ -129,7 +129,9 @@ def write_all(dest: Path, province: bool) -> None:
 _VERSION = re.compile(rb'("package_version": ?")[^"]*(")|(hezhang-rules )\d+\.\d+\.\d+\S*')
 
 
-_ROOT = re.compile(rb"/[^\s\"'<>()]*?(?=/rules/qinghemen/|/src/hezhang_rules/packs/qinghemen/example)")
+_ROOT = re.compile(
+    rb"/[^\s\"'<>()]*?(?=/rules/qinghemen/|/src/hezhang_rules/packs/qinghemen/example)"
+)
 
 
 def normalized(path: Path) -> bytes:

@@ -52,7 +52,9 @@ def _renamed(facts: FactSet) -> FactSet:
 
 
 def test_names_to_escape_give_the_batch_lines(plan: hz.Plan) -> None:
-    facts = _renamed(hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"]))
+    facts = _renamed(
+        hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"])
+    )
     tables = Tables.from_facts(facts)
     result = evaluate_tables(plan, tables, AS_OF)
     buf = io.StringIO()

@@ -295,7 +295,14 @@ def test_explain_never_echoes_an_id_raw(
 ) -> None:
     """A finding id is quoted back escaped (no terminal control reaches the screen, no line is
     split) and cut when very long."""
-    example = Path(__file__).resolve().parents[2] / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
+    example = (
+        Path(__file__).resolve().parents[2]
+        / "src"
+        / "hezhang_rules"
+        / "packs"
+        / "qinghemen"
+        / "example"
+    )
     code = main(["explain", finding_id, str(example), "--as-of", "2022-01-10"])
     err = capsys.readouterr().err
     assert code == 2

@@ -929,7 +929,17 @@ def cited(tmp_path: Path) -> Path:
     shutil.copytree(RULES, tmp_path / "qinghemen", ignore=ignored)
     shutil.copytree(EXAMPLE, tmp_path / "facts")
     (tmp_path / "worlds").mkdir()
-    shutil.copy(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases" / "_worlds" / "district.yaml", tmp_path / "worlds")
+    shutil.copy(
+        ROOT
+        / "src"
+        / "hezhang_rules"
+        / "packs"
+        / "qinghemen"
+        / "cases"
+        / "_worlds"
+        / "district.yaml",
+        tmp_path / "worlds",
+    )
     (tmp_path / "cases" / "art005").mkdir(parents=True)
     case = "world: worlds/district.yaml\nas_of: '2022-01-10'\nexpect: []\n"
     (tmp_path / "cases" / "art005" / "c.yaml").write_text(case, encoding="utf-8")

@@ -158,8 +158,8 @@ def test_rulesets_are_generated_data(plan: Plan) -> None:
 
 
 def test_example_stream_is_current(example: hz.FactSet) -> None:
-    """Regenerate: .venv/bin/python -m hezhang_rules.facts.stream src/hezhang_rules/packs/qinghemen/example
-    > src/hezhang_rules/packs/qinghemen/example/facts.jsonl"""
+    """Regenerate (EX=src/hezhang_rules/packs/qinghemen/example):
+    .venv/bin/python -m hezhang_rules.facts.stream $EX > $EX/facts.jsonl"""
     path = EXAMPLE / "facts.jsonl"
     assert path.read_text(encoding="utf-8") == to_lines(example)
     with path.open(encoding="utf-8") as fh:

@@ -1,8 +1,8 @@
 """`hezhang-rules lint` on seeded defects: each makes lint exit 2 with the defect located.
 
-Every test copies the bundled pack and the regulation into a scratch directory laid out like
-the repository (``src/hezhang_rules/packs/qinghemen``, ``regulation/``), plants one defect, runs ``lint`` and
-requires exactly the expected diagnostics: code, file, line and column.
+Every test copies the bundled pack (with the regulation it cites, inside it) into a scratch
+directory, plants one defect, runs ``lint`` and requires exactly the expected diagnostics:
+code, file, line and column.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ CONFLICTING_PROHIBITION = """
 def pack(tmp_path: Path) -> Path:
     """A scratch copy of the repository's pack (and its source text), no case files."""
     ignored = shutil.ignore_patterns("cases", "example", "__pycache__")
-    shutil.copytree(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen", tmp_path / "qinghemen", ignore=ignored)
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        tmp_path / "qinghemen",
+        ignore=ignored,
+    )
     return tmp_path / "qinghemen"
 
 
@@ -120,7 +124,11 @@ def test_rule_without_a_violating_case(
 ) -> None:
     """The pack's own cases/ are read by default; one rule loses its violating cases."""
     cases = pack / "cases"
-    shutil.copytree(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases", cases, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases",
+        cases,
+        ignore=shutil.ignore_patterns("*.py"),
+    )
     rule = "art016.river_chief_half_yearly_inspection"
     changed = 0
     for path in cases.rglob("*.yaml"):
@@ -409,7 +417,11 @@ def test_case_naming_an_unknown_rule(
     pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cases = tmp_path / "cases"
-    shutil.copytree(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases", cases, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases",
+        cases,
+        ignore=shutil.ignore_patterns("*.py"),
+    )
     case = cases / "art016" / "general_chief_inspects_on_december_31.yaml"
     edit(
         case,
@@ -434,8 +446,9 @@ def test_within_must_name_a_place_of_the_trigger(
     edit(art, "within: jurisdiction", "within: inspector")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*where(art, "within: inspector", "inspector"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*where(art, "within: inspector", "inspector"), "hz_compile_field_type")
+    }
 
 
 def test_within_on_an_escalation_reads_the_source_trigger(
@@ -445,8 +458,9 @@ def test_within_on_an_escalation_reads_the_source_trigger(
     edit(art, "within: jurisdiction", "within: jurisdictionn")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*rule_id(art, "art025.unrectified_matter_supervised"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*rule_id(art, "art025.unrectified_matter_supervised"), "hz_compile_field_type")
+    }
 
 
 def test_within_in_a_role_test_names_a_place(
@@ -456,5 +470,6 @@ def test_within_in_a_role_test_names_a_place(
     edit(art, "within: office", "within: recipients")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*where(art, "within: recipients", "recipients"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*where(art, "within: recipients", "recipients"), "hz_compile_field_type")
+    }

@@ -26,12 +26,23 @@ LINE = re.compile(r"^(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+): (?P<code>hz_\w+)
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
     ignored = shutil.ignore_patterns("cases", "example", "__pycache__")
-    shutil.copytree(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen", tmp_path / "qinghemen", ignore=ignored)
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        tmp_path / "qinghemen",
+        ignore=ignored,
+    )
     return tmp_path / "qinghemen"
 
 
 def _lint(pack: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[tuple[object, ...]]]:
-    code = main(["lint", str(pack), "--cases", str(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases")])
+    code = main(
+        [
+            "lint",
+            str(pack),
+            "--cases",
+            str(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"),
+        ]
+    )
     err = capsys.readouterr().err
     found = [
         (Path(m["file"]).name, int(m["line"]), int(m["col"]), m["code"], m["msg"])

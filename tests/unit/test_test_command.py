@@ -21,7 +21,8 @@ GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
 RULES = sum(
     text.count("\n  - id: art")
     for text in (
-        f.read_text(encoding="utf-8") for f in (ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen").glob("art_*.yaml")
+        f.read_text(encoding="utf-8")
+        for f in (ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen").glob("art_*.yaml")
     )
 )
 CASE = GOLDEN / "art016" / "general_chief_inspects_on_january_1.yaml"
@@ -153,8 +154,7 @@ def test_pytest_collects_the_same_cases(cases: Path, tmp_path: Path) -> None:
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("    status: violated", "    status: fulfilled", 1), "utf-8")
     (tmp_path / "pytest.ini").write_text(
-        "[pytest]\nhezhang_cases = golden/art016\n"
-        "hezhang_rules = qinghemen\n",
+        "[pytest]\nhezhang_cases = golden/art016\nhezhang_rules = qinghemen\n",
         encoding="utf-8",
     )
     proc = subprocess.run(
