@@ -2,13 +2,16 @@
 """Developer and CI entry point for hezhang-rules (standard library only).
 
 python3 dev.py setup          create .venv and install the package with [dev] extras
-python3 dev.py demo           setup, then audit examples/qinghemen-2021
+python3 dev.py demo           setup, then audit src/hezhang_rules/packs/qinghemen/example
 python3 dev.py test [ARGS]    setup, then ruff, mypy, import-linter, the private-import check,
                               pytest under coverage (ARGS go to pytest; without ARGS the whole
                               suite must cover COVERAGE_FLOOR % of the package's lines)
 python3 dev.py compat         install and smoke-test under pyenv's Python 3.12 and 3.13
 python3 dev.py docs           setup, then build the docs site (mkdocs.yml) with --strict into a
                               temporary folder: any broken link or anchor fails
+python3 dev.py install        build the sdist and wheel (twine check), install the wheel into
+                              fresh venvs outside the checkout (3.11 and 3.13; core, then [all])
+                              and run example, check, lint, test and monitor from an empty folder
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".dev-stamp"
 COMPAT_VERSIONS = ("3.12", "3.13")
-DEMO_ARGS = ("check", "examples/qinghemen-2021", "--as-of", "2022-01-10")
+DEMO_ARGS = ("check", "src/hezhang_rules/packs/qinghemen/example", "--as-of", "2022-01-10")
 PACKAGE = ROOT / "src" / "hezhang_rules"
 PUBLIC_PRIVATE_MODULES = frozenset({"_version"})
 """Underscore modules any package may import from (the version string)."""
@@ -288,12 +291,169 @@ def cmd_docs(_args: list[str]) -> int:
         return run([VENV / "bin" / "mkdocs", "build", "--strict", "--site-dir", site])
 
 
+INSTALL_VERSIONS = ("3.11", "3.13")
+"""The oldest supported Python and the newest (where durable-rules needs its build workaround)."""
+EXAMPLE_AS_OF = "2022-01-10"
+
+
+def expect(cmd: Sequence[str | Path], code: int, cwd: Path, says: str = "") -> str:
+    """Run ``cmd`` in ``cwd``; fail unless it exits ``code`` (and says ``says`` on stderr)."""
+    args = [str(c) for c in cmd]
+    print(f"+ (in {cwd.name}) {shlex.join(args)}  [expect exit {code}]", flush=True)
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != code or says not in done.stderr:
+        raise DevError(
+            f"{shlex.join(args)}: exit {done.returncode} (expected {code}"
+            + (f", saying {says!r}" if says else "")
+            + f")\nstdout: {done.stdout[-1500:]}\nstderr: {done.stderr[-1500:]}"
+        )
+    return done.stdout
+
+
+def site_size(venv: Path) -> int:
+    """Bytes installed in the venv's site-packages."""
+    (site,) = venv.glob("lib/python3.*/site-packages")
+    return sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+
+
+def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> dict[str, int]:
+    """Install ``wheel`` with ``python`` into a fresh venv, core then [all], and run the commands
+    a user runs, from an empty folder outside the checkout. Returns the install sizes."""
+    version = python_version(python)
+    assert version is not None
+    venv = work / "venv"
+    must([python, "-m", "venv", venv])
+    pip: list[str | Path] = [venv_python(venv), "-m", "pip", "install", "-q"]
+    must([*pip, wheel])
+    sizes = {"core": site_size(venv)}
+    hz = venv / "bin" / "hezhang-rules"
+    here = work / "empty"
+    here.mkdir()
+    expect([venv_python(venv), "-c", "import polars"], 1, here, "ModuleNotFoundError")
+    expect([hz, "example", "district"], 0, here)
+    expect(
+        [
+            hz,
+            "check",
+            "district",
+            "--as-of",
+            EXAMPLE_AS_OF,
+            "--output",
+            "r.json",
+            "--format",
+            "json",
+        ],
+        1,
+        here,
+    )
+    if (here / "r.json").read_bytes() != reference:
+        raise DevError("the installed wheel's report differs from the checkout's (r.json)")
+    expect([hz, "lint"], 0, here)
+    expect([hz, "test"], 0, here)
+    expect(
+        [hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF],
+        2,
+        here,
+        "hezhang-rules[monitor]",
+    )
+    expect(
+        [
+            hz,
+            "check",
+            "district",
+            "--as-of",
+            EXAMPLE_AS_OF,
+            "--format",
+            "xlsx",
+            "--output",
+            "r.xlsx",
+        ],
+        2,
+        here,
+        "hezhang-rules[xlsx]",
+    )
+    expect(
+        [hz, "synth", "--chiefs", "10", "--year", "2021", "--out", "w"],
+        2,
+        here,
+        "hezhang-rules[synth]",
+    )
+    extra = ["--no-cache-dir"] if version >= (3, 13) else []
+    must([*pip, *extra, f"{wheel}[all]"], env=build_env(version))
+    sizes["all"] = site_size(venv)
+    expect([hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF], 1, here)
+    expect(
+        [
+            hz,
+            "check",
+            "district",
+            "--as-of",
+            EXAMPLE_AS_OF,
+            "--format",
+            "xlsx",
+            "--output",
+            "r.xlsx",
+        ],
+        1,
+        here,
+    )
+    some = PACKAGE / "packs" / "qinghemen" / "cases" / "art016"  # all of them: tests/golden
+    expect([hz, "test", some, "--evaluator", "columnar", "--evaluator", "monitor"], 0, here)
+    expect([hz, "synth", "--chiefs", "20", "--year", "2021", "--out", "w"], 0, here)
+    expect(
+        [
+            hz,
+            "check",
+            "w",
+            "--as-of",
+            EXAMPLE_AS_OF,
+            "--format",
+            "parquet",
+            "--output",
+            "w.parquet",
+        ],
+        1,
+        here,
+    )
+    return sizes
+
+
+def cmd_install(_args: list[str]) -> int:
+    ensure_venv(sys.executable, VENV)
+    hz = VENV / "bin" / "hezhang-rules"
+    with tempfile.TemporaryDirectory(prefix="hz-install-") as tmp:
+        dist = Path(tmp) / "dist"
+        must([venv_python(VENV), "-m", "build", "--sdist", "--wheel", "--outdir", dist])
+        must([venv_python(VENV), "-m", "twine", "check", "--strict", *sorted(dist.iterdir())])
+        (wheel,) = dist.glob("*.whl")
+        example = PACKAGE / "packs" / "qinghemen" / "example"
+        ref = Path(tmp) / "reference.json"
+        args: list[str | Path] = ["check", example, "--as-of", EXAMPLE_AS_OF]
+        if run([hz, *args, "--format", "json", "--output", ref]) != 1:
+            raise DevError("the checkout's audit of the example did not exit 1")
+        reference = ref.read_bytes()
+        for minor in INSTALL_VERSIONS:
+            own = python_version(sys.executable) or ()
+            same = ".".join(str(n) for n in own[:2]) == minor
+            python = Path(sys.executable) if same else pyenv_python(minor)
+            if python is None:
+                raise DevError(f"no Python {minor} (pyenv) to install the wheel with")
+            print(f"==> install {wheel.name} on Python {minor}", flush=True)
+            work = Path(tmp) / f"py{minor}"
+            work.mkdir()
+            sizes = install_check(python, wheel, work, reference)
+            mb = {k: f"{v / 1e6:.1f} MB" for k, v in sizes.items()}
+            print(f"python {minor}: ok; installed size core {mb['core']}, all {mb['all']}")
+    return 0
+
+
 COMMANDS = {
     "setup": cmd_setup,
     "demo": cmd_demo,
     "test": cmd_test,
     "compat": cmd_compat,
     "docs": cmd_docs,
+    "install": cmd_install,
 }
 
 

@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="50,200,800")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     print(f"{'chiefs':>7} {'facts':>7} {'build s':>8} {'eval s':>8} {'base s':>8} "
           f"{'eval/base':>10} {'findings':>9}")
     for size in (int(s) for s in args.sizes.split(",")):

@@ -2,9 +2,9 @@
 
 Two worlds (``--world``): ``chiefs`` (default), bench_batch.py's district of river chiefs and
 their inspections grown to the size asked; ``example``, the example district
-(examples/qinghemen-2021, 259 records, all 38 articles) cloned with every id and reference
-suffixed (sizes rounded to whole clones; batch time grows faster than linearly on it because
-rules over every role holder see every clone). Each (mode, size)
+(src/hezhang_rules/packs/qinghemen/example, 259 records, all 38 articles) cloned with every id
+and reference suffixed (sizes rounded to whole clones; batch time grows faster than linearly on
+it because rules over every role holder see every clone). Each (mode, size)
 runs in its own process, so peak memory (ru_maxrss) is its own.
 
 * ``batch``: build the fact set, evaluate at the as-of date.
@@ -53,7 +53,7 @@ def _rename(value: Any, ids: set[str], suffix: str) -> Any:
 
 
 def facts(n: int) -> list[hz.Fact]:
-    base = list(hz.load_facts([ROOT / "examples" / "qinghemen-2021"]))
+    base = list(hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"]))
     ids = {f.id for f in base}
     for f in base:
         for p in getattr(getattr(f, "record", None), "problems", None) or []:
@@ -77,7 +77,7 @@ def chiefs_world(n: int, seed: int) -> list[hz.Fact]:
 
 
 def one(mode: str, n: int, seed: int, advances: int, kind: str) -> dict[str, Any]:
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     world = facts(n) if kind == "example" else chiefs_world(n, seed)
     t0 = time.perf_counter()
     row: dict[str, Any] = {"mode": mode, "facts": len(world)}
@@ -129,7 +129,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--advances", type=int, default=12, help="clock steps in 2021 (default 12)")
     ap.add_argument(
-        "--world", choices=("chiefs", "example"), default="chiefs",
+        "--world",
+        choices=("chiefs", "example"),
+        default="chiefs",
         help="chiefs: bench_batch.py's district grown (linear for batch); example: the example "
         "district cloned (all 38 articles; batch grows faster than linearly on it)",
     )
@@ -138,16 +140,39 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one[0], int(args.one[1]), args.seed, args.advances, args.world)))
         return
-    cols = ("mode", "facts", "seconds", "facts_per_s", "submit_facts_per_s", "peak_mb",
-            "findings", "violated", "events", "report_sha")
+    cols = (
+        "mode",
+        "facts",
+        "seconds",
+        "facts_per_s",
+        "submit_facts_per_s",
+        "peak_mb",
+        "findings",
+        "violated",
+        "events",
+        "report_sha",
+    )
     print(" ".join(f"{c:>18}" for c in cols))
     for n in (int(s) for s in args.sizes.split(",")):
         rows = []
         for mode in ("batch", "monitor"):
             out = subprocess.run(
-                [sys.executable, __file__, "--one", mode, str(n), "--seed", str(args.seed),
-                 "--advances", str(args.advances), "--world", args.world],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    mode,
+                    str(n),
+                    "--seed",
+                    str(args.seed),
+                    "--advances",
+                    str(args.advances),
+                    "--world",
+                    args.world,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             rows.append(json.loads(out))
             print(" ".join(f"{rows[-1].get(c, '-')!s:>18}" for c in cols), flush=True)

@@ -75,7 +75,9 @@ def stage_check(folder: Path, report: Path, fmt: str) -> dict[str, Any]:
     from hezhang_rules.report.parquet import read_parquet_report, write_columnar
 
     plan = hz.compile_rules(
-        hz.load_rules(Path(__file__).resolve().parents[1] / "rules" / "qinghemen")
+        hz.load_rules(
+            Path(__file__).resolve().parents[1] / "src" / "hezhang_rules" / "packs" / "qinghemen"
+        )
     )
     t0 = time.perf_counter()
     tables = load_tables([folder])
@@ -120,7 +122,9 @@ def stage_slice(folder: Path, mode: str, seed: int) -> dict[str, Any]:
     from hezhang_rules.findings import report_lines
 
     plan = hz.compile_rules(
-        hz.load_rules(Path(__file__).resolve().parents[1] / "rules" / "qinghemen")
+        hz.load_rules(
+            Path(__file__).resolve().parents[1] / "src" / "hezhang_rules" / "packs" / "qinghemen"
+        )
     )
     if mode == "batch":
         t = time.perf_counter()

@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 CLI = [sys.executable, "-m", "hezhang_rules.cli"]
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
 EXPLAIN = (
@@ -129,7 +129,9 @@ def write_all(dest: Path, province: bool) -> None:
 _VERSION = re.compile(rb'("package_version": ?")[^"]*(")|(hezhang-rules )\d+\.\d+\.\d+\S*')
 
 
-_ROOT = re.compile(rb"/[^\s\"'<>()]*?(?=/rules/qinghemen/|/examples/qinghemen-2021)")
+_ROOT = re.compile(
+    rb"/[^\s\"'<>()]*?(?=/rules/qinghemen/|/src/hezhang_rules/packs/qinghemen/example)"
+)
 
 
 def normalized(path: Path) -> bytes:

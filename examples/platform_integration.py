@@ -1,6 +1,6 @@
 """A river chief information platform (art. 10) streaming a year of records into a live monitor.
 
-The platform receives the example district's records (examples/qinghemen-2021/facts.jsonl) as
+The platform receives the example district's records (src/hezhang_rules/packs/qinghemen/example/facts.jsonl) as
 they happen: each day it hands the monitor that day's records, moves the clock, and prints the
 due-soon warnings and violations the monitor raises. At the end it checks that the monitor's
 report equals the batch audit's.
@@ -29,7 +29,7 @@ def main() -> None:
     ap.add_argument("--lang", choices=("zh", "en"), default="en")
     args = ap.parse_args()
     until = dt.date.fromisoformat(args.until)
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     stream = HERE / "qinghemen-2021" / "facts.jsonl"
     with stream.open(encoding="utf-8") as fh:
         records = list(read_lines(fh, str(stream)))

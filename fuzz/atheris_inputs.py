@@ -33,7 +33,7 @@ with atheris.instrument_imports(include=["hezhang_rules"]):
     from hezhang_rules.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 KINDS = ("people", "inspections", "appointments", "jurisdictions", "meetings", "units", "rivers")
 WORK = Path(tempfile.mkdtemp(prefix="hz-atheris-"))
 PACK = WORK / "pack"
@@ -43,7 +43,7 @@ TABLES = WORK / "tables"
 def _prepare() -> None:
     PACK.mkdir()
     for name in ("pack.yaml", "art_016.yaml", "art_019.yaml"):
-        shutil.copy(ROOT / "rules" / "qinghemen" / name, PACK / name)
+        shutil.copy(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / name, PACK / name)
     with contextlib.redirect_stdout(io.StringIO()):
         code = cli_main(["tables", str(EXAMPLE), "--out", str(TABLES), "--format", "jsonl"])
     if code != 0:

@@ -6,7 +6,7 @@
 Any exception other than the library's own errors is a finding (atheris prints the input and
 writes it as crash-*). Seeds: tests/hostile/corpus and examples/ are good starting corpora:
     mkdir -p fuzz/corpus
-    cp tests/hostile/corpus/facts/* examples/qinghemen-2021/*.yaml fuzz/corpus/
+    cp tests/hostile/corpus/facts/* src/hezhang_rules/packs/qinghemen/example/*.yaml fuzz/corpus/
 """
 
 from __future__ import annotations

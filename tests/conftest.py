@@ -9,8 +9,8 @@ import pytest
 import hezhang_rules as hz
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "qinghemen"
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+RULES = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ report::
     import datetime as dt
     import hezhang_rules as hz
 
-    plan = hz.compile_rules(hz.load_rules("rules/qinghemen"))
-    facts = hz.load_facts(["examples/qinghemen-2021"])
+    plan = hz.compile_rules(hz.load_pack("qinghemen"))  # the bundled pack, or hz.load_rules(DIR)
+    facts = hz.load_facts([hz.pack_path("qinghemen") / "example"])
     report = hz.evaluate(plan, facts, dt.date(2022, 1, 10))
     for finding in report.violations:
         print(finding.id, finding.message.en)
@@ -63,6 +63,7 @@ from hezhang_rules.facts.models import (
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor import Monitor, MonitorEvent
 from hezhang_rules.rules.loader import RuleSet, load_rules
+from hezhang_rules.rules.packs import installed_packs, load_pack, pack_path
 
 __all__ = [
     "FACT_KINDS",
@@ -118,6 +119,9 @@ __all__ = [
     "compile_rules",
     "evaluate",
     "facts_from_models",
+    "installed_packs",
     "load_facts",
+    "load_pack",
     "load_rules",
+    "pack_path",
 ]

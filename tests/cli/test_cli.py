@@ -17,7 +17,7 @@ import yaml
 from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 AS_OF = "2022-01-10"
 

@@ -15,7 +15,7 @@ from hezhang_rules.cli import main
 from hezhang_rules.report.safe import markdown_text
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.yaml"
 AS_OF = "2022-01-10"
 

@@ -22,7 +22,7 @@ from hezhang_rules.cli import main
 from hezhang_rules.report.i18n import TINT
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.yaml"
 AS_OF = "2022-01-10"
 ZHAO = "art016.river_chief_half_yearly_inspection/p-zhao-wenbo/2021-H2"

@@ -32,7 +32,7 @@ from hezhang_rules.facts.models import Fact
 from hezhang_rules.testing import as_of_dates, default_window, worlds
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = default_window(PLAN)
 EXAMPLES = 150 * (10 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 1)
 

@@ -24,8 +24,8 @@ from hezhang_rules.evaluate import evaluate
 from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden"
-RUNNER = cases.Runner(ROOT / "rules" / "qinghemen")
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
+RUNNER = cases.Runner(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
 CASES = cases.discover([GOLDEN])
 
 

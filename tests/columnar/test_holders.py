@@ -40,10 +40,10 @@ from hezhang_rules.synth import generate
 from hezhang_rules.testing import as_of_dates, cases, default_window, worlds
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden"
-RUNNER = cases.Runner(ROOT / "rules" / "qinghemen")
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
+RUNNER = cases.Runner(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
 CASES = cases.discover([GOLDEN])
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = default_window(PLAN)
 
 Rows = list[tuple[Any, ...]]

@@ -38,7 +38,7 @@ NASTY = [
 
 @pytest.fixture(scope="module")
 def plan() -> hz.Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 
 
 def _renamed(facts: FactSet) -> FactSet:
@@ -52,7 +52,9 @@ def _renamed(facts: FactSet) -> FactSet:
 
 
 def test_names_to_escape_give_the_batch_lines(plan: hz.Plan) -> None:
-    facts = _renamed(hz.load_facts([ROOT / "examples" / "qinghemen-2021"]))
+    facts = _renamed(
+        hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"])
+    )
     tables = Tables.from_facts(facts)
     result = evaluate_tables(plan, tables, AS_OF)
     buf = io.StringIO()
@@ -79,7 +81,7 @@ def test_escape_column_escapes_only_what_json_escapes() -> None:
 
 
 def test_a_report_written_twice_is_the_same_twice(plan: hz.Plan) -> None:
-    facts = hz.load_facts([ROOT / "examples" / "qinghemen-2021"])
+    facts = hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"])
     result = evaluate_tables(plan, Tables.from_facts(facts), AS_OF)
     first, second = io.StringIO(), io.StringIO()
     result.write_jsonl(first)
@@ -98,7 +100,7 @@ def test_large_rules_written_in_slices_keep_report_order(
     from hezhang_rules.columnar import exprs
 
     monkeypatch.setattr(exprs, "SLICE", 7)
-    facts = hz.load_facts([ROOT / "examples" / "qinghemen-2021"])
+    facts = hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"])
     result = evaluate_tables(plan, Tables.from_facts(facts), AS_OF)
     sliced = [p for p in result.parts if p.chunks is not None]
     assert sliced and any(len(list(p.chunks())) > 1 for p in sliced)  # type: ignore[misc]

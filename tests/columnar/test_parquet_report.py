@@ -31,7 +31,7 @@ from hezhang_rules.report.parquet import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = dt.date(2022, 1, 10)
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -40,7 +40,7 @@ from test_lines import _renamed  # noqa: E402  (the example district with names 
 
 @pytest.fixture(scope="module")
 def plan() -> hz.Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 
 
 def _as_json(row: dict[str, Any]) -> dict[str, Any]:

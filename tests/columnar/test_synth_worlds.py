@@ -63,7 +63,7 @@ def test_engines_agree_on_generated_worlds(
 def test_tables_command_keeps_the_findings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    example = ROOT / "examples" / "qinghemen-2021"
+    example = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
     assert main(["tables", str(example), "--out", str(tmp_path / "t")]) == 0
     written = capsys.readouterr().out.split()
     assert any(w.endswith("inspections.parquet") for w in written)

@@ -29,7 +29,7 @@ from hezhang_rules.diagnostics import FactLoadError
 from hezhang_rules.facts.frames import frame_of
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +351,7 @@ def test_a_field_not_stated_takes_the_models_default(
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
     )
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     as_of = dt.date(2022, 1, 10)
     tables = load_tables([tmp_path])
     from hezhang_rules.columnar import evaluate_tables

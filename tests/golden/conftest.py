@@ -1,4 +1,4 @@
-"""Collects golden case files (tests/golden/**/*.yaml) and runs each on every evaluator.
+"""The golden corpus (the bundled pack's ``cases/``) on every evaluator: ``test_cases.py``.
 
 Every evaluator of the one registry (``hezhang_rules.testing.cases.EVALUATORS``: batch, columnar,
 monitor) runs every case, under the test id ``art016/….yaml::columnar``. Besides the case's
@@ -42,15 +42,18 @@ import pytest
 from hezhang_rules.compile import Plan
 from hezhang_rules.facts import FactSet
 from hezhang_rules.findings import Report
+from hezhang_rules.rules.packs import DEFAULT_PACK, pack_path
 from hezhang_rules.testing import cases
-from hezhang_rules.testing.pytest_plugin import CaseFile, CaseSuite
+from hezhang_rules.testing.pytest_plugin import CaseSuite
 from hezhang_rules.testing.pytest_plugin import (
     pytest_terminal_summary as pytest_terminal_summary,  # printed once, plugin or not
 )
 
-GOLDEN = Path(__file__).resolve().parent
-RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or GOLDEN.parent.parent / "rules" / "qinghemen")
+RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or pack_path(DEFAULT_PACK))
 """The pack under test; HEZHANG_RULES_DIR points the corpus at a scratch copy while editing."""
+GOLDEN = pack_path(DEFAULT_PACK) / "cases"
+"""The bundled pack's golden cases: they ship inside the package (``hezhang-rules test`` runs
+them from an installed wheel); ``test_cases.py`` here runs each on every evaluator."""
 
 
 def agreeing_with_batch(name: str, fn: cases.Evaluator) -> cases.Evaluator:
@@ -84,7 +87,10 @@ EVALUATORS: dict[str, cases.Evaluator] = {
 """Every registered evaluator, the others held to batch's whole report."""
 
 SUITE = CaseSuite(GOLDEN, RULES, EVALUATORS)
+"""The corpus with its runner, shared by every test of this folder."""
 
 
-def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> CaseFile | None:
-    return SUITE.collect(parent, file_path)
+@pytest.fixture(scope="session")
+def golden_suite() -> CaseSuite:
+    """:data:`SUITE`: the golden cases, the pack under test and every evaluator."""
+    return SUITE

@@ -4,13 +4,13 @@ and at least one expectation stating the finding's messages (Chinese and English
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import hezhang_rules as hz
+from hezhang_rules.rules.packs import DEFAULT_PACK, pack_path
 from hezhang_rules.source import load_document
 
-GOLDEN = Path(__file__).resolve().parent
+GOLDEN = pack_path(DEFAULT_PACK) / "cases"
 
 
 def expected() -> list[dict[str, Any]]:

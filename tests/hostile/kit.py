@@ -16,7 +16,7 @@ import pytest
 from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-PACK = ROOT / "rules" / "qinghemen"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 DIAGNOSTIC = re.compile(r"^(?P<where>\S.*?): (?P<code>hz_[a-z_]+): (?P<msg>.+)$")
 
 

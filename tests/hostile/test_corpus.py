@@ -18,7 +18,7 @@ from hezhang_rules.cli import main
 from .make_corpus import CORPUS, large_cases
 
 ROOT = Path(__file__).resolve().parents[2]
-PACK = ROOT / "rules" / "qinghemen" / "pack.yaml"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "pack.yaml"
 FACTS = sorted((CORPUS / "facts").iterdir())
 RULES = sorted((CORPUS / "rules").iterdir())
 LINE = re.compile(r"^(?P<where>\S.*?): (?P<code>hz_[a-z_]+): (?P<msg>.+)$")

@@ -23,7 +23,7 @@ from hezhang_rules.diagnostics import FactLoadError, RuleLoadError
 
 from .kit import ROOT, Run, run_main, small_pack
 
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = "2022-01-10"
 LONG = "a" * 300  # longer than any file name may be (ENAMETOOLONG)
 CASE = """\
@@ -295,7 +295,14 @@ def test_explain_never_echoes_an_id_raw(
 ) -> None:
     """A finding id is quoted back escaped (no terminal control reaches the screen, no line is
     split) and cut when very long."""
-    example = Path(__file__).resolve().parents[2] / "examples" / "qinghemen-2021"
+    example = (
+        Path(__file__).resolve().parents[2]
+        / "src"
+        / "hezhang_rules"
+        / "packs"
+        / "qinghemen"
+        / "example"
+    )
     code = main(["explain", finding_id, str(example), "--as-of", "2022-01-10"])
     err = capsys.readouterr().err
     assert code == 2

@@ -32,8 +32,8 @@ import pytest
 from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
-RULES = ROOT / "rules" / "qinghemen"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
+RULES = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 WEIGHTS = ROOT / "tests" / "cli" / "data" / "weights.yaml"
 AS_OF = "2022-01-10"
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
@@ -613,13 +613,13 @@ def test_an_exception_while_writing(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hezhang_rules.cli import check
     from hezhang_rules.columnar.evaluate import ColumnarReport
+    from hezhang_rules.report import parquet
 
     if fmt == "jsonl":
         monkeypatch.setattr(ColumnarReport, "write_jsonl", _fails(exc, write_first=True))
     else:  # the Parquet report is written by report.parquet.write_columnar
-        monkeypatch.setattr(check, "write_columnar", _fails(exc, write_first=True))
+        monkeypatch.setattr(parquet, "write_columnar", _fails(exc, write_first=True))
     argv = [
         "check",
         str(world.tables),
@@ -923,13 +923,23 @@ def test_synth_force_replaces_or_removes_only_regular_files(
 
 @pytest.fixture
 def cited(tmp_path: Path) -> Path:
-    """``rules/qinghemen`` citing ``../../regulation/…`` and a case folder whose case's world
-    lies outside it, all copies under ``tmp_path``."""
-    shutil.copytree(RULES, tmp_path / "rules" / "qinghemen")
-    shutil.copytree(RULES.parents[1] / "regulation", tmp_path / "regulation")
+    """A copy of the pack (``qinghemen``, citing ``regulation/…`` inside it) and a case folder
+    whose case's world lies outside it, all under ``tmp_path``."""
+    ignored = shutil.ignore_patterns("cases", "example", "__pycache__")
+    shutil.copytree(RULES, tmp_path / "qinghemen", ignore=ignored)
     shutil.copytree(EXAMPLE, tmp_path / "facts")
     (tmp_path / "worlds").mkdir()
-    shutil.copy(ROOT / "tests" / "golden" / "_worlds" / "district.yaml", tmp_path / "worlds")
+    shutil.copy(
+        ROOT
+        / "src"
+        / "hezhang_rules"
+        / "packs"
+        / "qinghemen"
+        / "cases"
+        / "_worlds"
+        / "district.yaml",
+        tmp_path / "worlds",
+    )
     (tmp_path / "cases" / "art005").mkdir(parents=True)
     case = "world: worlds/district.yaml\nas_of: '2022-01-10'\nexpect: []\n"
     (tmp_path / "cases" / "art005" / "c.yaml").write_text(case, encoding="utf-8")
@@ -940,17 +950,17 @@ def cited(tmp_path: Path) -> Path:
 def test_the_regulation_text_the_pack_cites_is_an_input(
     command: str, cited: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = next((cited / "regulation").iterdir())
-    rules = ["--rules", str(cited / "rules" / "qinghemen")]
+    source = next((cited / "qinghemen" / "regulation").iterdir())
+    rules = ["--rules", str(cited / "qinghemen")]
     argv = [command, str(cited / "facts"), *rules, "--as-of", AS_OF, "--output", str(source)]
     refused_under(cited, argv, IS_INPUT, str(source), capsys)
 
 
-@pytest.mark.parametrize("which", ["regulation", "worlds"])
+@pytest.mark.parametrize("which", ["qinghemen/regulation", "worlds"])
 def test_coverage_keeps_the_pack_source_and_case_worlds(
     which: str, cited: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = ["--rules", str(cited / "rules" / "qinghemen"), "--cases", str(cited / "cases")]
+    rules = ["--rules", str(cited / "qinghemen"), "--cases", str(cited / "cases")]
     out = next((cited / which).iterdir())
     argv = ["coverage", *rules, "--output", str(out)]
     refused_under(cited, argv, IS_INPUT, str(out), capsys)

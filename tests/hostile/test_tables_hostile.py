@@ -31,8 +31,8 @@ from hezhang_rules.diagnostics import UsageError
 from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, DAYS_MAX
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
-PACK = ROOT / "rules" / "qinghemen"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 LINE = re.compile(r"^(?P<where>\S.*?): (?P<code>hz_[a-z_]+): (?P<msg>.+)$")
 AS_OF = "2022-01-10"
 

@@ -17,7 +17,7 @@ import hezhang_rules as hz
 from hezhang_rules.cli import main
 
 HERE = Path(__file__).resolve().parent
-PACK = HERE.parents[1] / "rules" / "qinghemen" / "pack.yaml"
+PACK = HERE.parents[1] / "src" / "hezhang_rules" / "packs" / "qinghemen" / "pack.yaml"
 CASES = sorted((HERE / "rules").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\S+) (\d+):(\d+)")
 

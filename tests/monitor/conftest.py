@@ -14,4 +14,4 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def plan() -> Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))

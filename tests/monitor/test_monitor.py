@@ -18,7 +18,7 @@ from hezhang_rules.facts.stream import read_lines, to_lines
 from hezhang_rules.monitor import rete
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = dt.date(2022, 1, 10)
 
 
@@ -124,7 +124,7 @@ def test_close_releases_every_state_and_partitions_stay_small(
 def test_fnv1a_and_id_collisions_are_resolved() -> None:
     assert rete.fnv1a32("") == 0x811C9DC5
     assert rete.fnv1a32("a") == 0xE40C292C
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
     m = rete.Matcher(plan)
     m._hashes["s"] = {rete.fnv1a32("x1")}  # the next id's hash is taken: re-suffixed
     assert m._fact_id("s") == "x2"
@@ -158,8 +158,8 @@ def test_rulesets_are_generated_data(plan: Plan) -> None:
 
 
 def test_example_stream_is_current(example: hz.FactSet) -> None:
-    """Regenerate: .venv/bin/python -m hezhang_rules.facts.stream examples/qinghemen-2021
-    > examples/qinghemen-2021/facts.jsonl"""
+    """Regenerate (EX=src/hezhang_rules/packs/qinghemen/example):
+    .venv/bin/python -m hezhang_rules.facts.stream $EX > $EX/facts.jsonl"""
     path = EXAMPLE / "facts.jsonl"
     assert path.read_text(encoding="utf-8") == to_lines(example)
     with path.open(encoding="utf-8") as fh:

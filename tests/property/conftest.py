@@ -37,4 +37,4 @@ SCALE = 10 if PROFILE == "slow" else 1
 
 @pytest.fixture(scope="session")
 def full_plan() -> hz.Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))

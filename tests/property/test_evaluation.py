@@ -37,7 +37,7 @@ from hezhang_rules.testing.duties import fulfilling_facts
 from hezhang_rules.testing.files import write_fact_files
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = default_window(PLAN)
 SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
 RANK = {"violated": 0, "pending": 1, "fulfilled_late": 2, "fulfilled": 3}
@@ -55,7 +55,7 @@ def report(facts: list[hz.Fact], day: dt.date, plan: Plan = PLAN) -> hz.Report:
     return hz.evaluate(plan, hz.facts_from_models(facts), day)
 
 
-AGAIN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+AGAIN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 
 
 @settings(max_examples=examples(50))
@@ -88,7 +88,7 @@ def test_facts_split_across_files_give_the_same_report(
     assert hz.evaluate(PLAN, loaded, day).to_json() == report(world, day).to_json()
 
 
-RULESET = hz.load_rules(ROOT / "rules" / "qinghemen")
+RULESET = hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
 
 
 @settings(max_examples=examples(20))
@@ -106,7 +106,9 @@ def test_rule_files_in_any_order_give_the_same_plan_and_report(
 
 def test_rule_files_written_in_any_order_load_the_same(tmp_path: Path) -> None:
     """A pack copied file by file in reverse order loads as the same rule set."""
-    for f in sorted((ROOT / "rules" / "qinghemen").iterdir(), reverse=True):
+    for f in sorted(
+        (ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen").iterdir(), reverse=True
+    ):
         (tmp_path / f.name).write_bytes(f.read_bytes())
     again = hz.load_rules(tmp_path)
     assert [f.model for f in again.files] == [f.model for f in RULESET.files]
@@ -210,6 +212,8 @@ def test_adding_any_fact_of_the_kind_a_duty_asks_for_never_makes_it_worse(
 # --- as-of stability -------------------------------------------------------------------------
 
 LATE_OK = ("deadline", "response")
+
+
 @settings(max_examples=examples(75))
 @given(small_worlds, as_of, st.integers(1, 800))
 def test_closed_periods_keep_their_status(world: list[hz.Fact], day: dt.date, later: int) -> None:

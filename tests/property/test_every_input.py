@@ -25,8 +25,8 @@ from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = settings().max_examples / 100  # the profile's (conftest.py): 1 or 10
-PACK = ROOT / "rules" / "qinghemen"
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 STREAM_LINES = (EXAMPLE / "facts.jsonl").read_text(encoding="utf-8").splitlines()
 LOCATED = ("<command line>", "<stdin>", ".yaml", ".yml", ".json", ".jsonl", ".parquet")
 

@@ -78,7 +78,7 @@ def test_fact_validation_raises_only_fact_errors(data: dict[str, object]) -> Non
 
 @pytest.fixture(scope="module")
 def full_plan() -> hz.Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 
 
 days = st.dates(dt.date(2020, 6, 1), dt.date(2022, 12, 31))

@@ -33,8 +33,8 @@ import hezhang_rules as hz
 from hezhang_rules.report import build_context, render_report
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
-PACK = ROOT / "rules" / "qinghemen"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 ARTICLES = (
     "pack.yaml",
     "art_005.yaml",

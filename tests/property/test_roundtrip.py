@@ -22,7 +22,7 @@ from hezhang_rules.testing import worlds
 from hezhang_rules.testing.files import Format, facts_text, model_text
 
 ROOT = Path(__file__).resolve().parents[2]
-RULESET = hz.load_rules(ROOT / "rules" / "qinghemen")
+RULESET = hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
 SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
 FORMATS: tuple[Format, ...] = ("yaml", "json")
 
@@ -88,7 +88,7 @@ def test_rewritten_pack_judges_the_same(fmt: Format, tmp_path: Path) -> None:
     assert [(r.id, r.requirement, r.holder, r.params) for r in plan.rules] == [
         (r.id, r.requirement, r.holder, r.params) for r in original.rules
     ]
-    facts = hz.load_facts([ROOT / "examples" / "qinghemen-2021"])
+    facts = hz.load_facts([ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"])
     day = dt.date(2022, 1, 10)
     strip = _without_sources
     assert strip(hz.evaluate(plan, facts, day)) == strip(hz.evaluate(original, facts, day))

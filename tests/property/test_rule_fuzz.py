@@ -22,7 +22,7 @@ from hezhang_rules.source import Limits, load_document
 from hezhang_rules.testing.files import dump
 
 ROOT = Path(__file__).resolve().parents[2]
-PACK = ROOT / "rules" / "qinghemen"
+PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
 ARTICLES = sorted(PACK.glob("art_*.yaml"))
 SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
 SMALL = Limits(max_depth=20, max_nodes=5_000, max_alias_nodes=500, max_scalar_chars=2_000)

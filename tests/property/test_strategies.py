@@ -17,7 +17,7 @@ from hezhang_rules.testing.duties import fulfilling_facts
 from hezhang_rules.testing.records import date_order, generation_order
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = (dt.date(2021, 3, 1), dt.date(2021, 9, 30))
 SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.py): 1 or 10
 

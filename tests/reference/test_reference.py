@@ -49,8 +49,8 @@ from hezhang_rules.testing import as_of_dates, cases, default_window, worlds
 from hezhang_rules.testing.reference import reference_evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES = ROOT / "rules" / "qinghemen"
-GOLDEN = ROOT / "tests" / "golden"
+RULES = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
 PLAN = hz.compile_rules(hz.load_rules(RULES))
 
 FIELDS = (

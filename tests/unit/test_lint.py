@@ -1,8 +1,8 @@
 """`hezhang-rules lint` on seeded defects: each makes lint exit 2 with the defect located.
 
-Every test copies the bundled pack and the regulation into a scratch directory laid out like
-the repository (``rules/qinghemen``, ``regulation/``), plants one defect, runs ``lint`` and
-requires exactly the expected diagnostics: code, file, line and column.
+Every test copies the bundled pack (with the regulation it cites, inside it) into a scratch
+directory, plants one defect, runs ``lint`` and requires exactly the expected diagnostics:
+code, file, line and column.
 """
 
 from __future__ import annotations
@@ -39,9 +39,13 @@ CONFLICTING_PROHIBITION = """
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
     """A scratch copy of the repository's pack (and its source text), no case files."""
-    shutil.copytree(ROOT / "rules" / "qinghemen", tmp_path / "rules" / "qinghemen")
-    shutil.copytree(ROOT / "regulation", tmp_path / "regulation")
-    return tmp_path / "rules" / "qinghemen"
+    ignored = shutil.ignore_patterns("cases", "example", "__pycache__")
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        tmp_path / "qinghemen",
+        ignore=ignored,
+    )
+    return tmp_path / "qinghemen"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -83,9 +87,9 @@ def located(found: list[tuple[str, ...]]) -> set[tuple[object, ...]]:
 
 
 def test_bundled_pack_is_clean_with_its_cases(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(ROOT / "rules" / "qinghemen")]) == 0
+    assert main(["lint", str(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")]) == 0
     out = capsys.readouterr().out
-    assert "no problems" in out and "case files in" in out and "tests/golden" in out
+    assert "no problems" in out and "case files in" in out and "qinghemen/cases" in out
 
 
 def test_scratch_copy_is_clean(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,9 +122,13 @@ def test_wrong_role(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_rule_without_a_violating_case(
     pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """tests/golden next to the pack is read by default; one rule loses its violating cases."""
-    cases = tmp_path / "tests" / "golden"
-    shutil.copytree(ROOT / "tests" / "golden", cases, ignore=shutil.ignore_patterns("*.py"))
+    """The pack's own cases/ are read by default; one rule loses its violating cases."""
+    cases = pack / "cases"
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases",
+        cases,
+        ignore=shutil.ignore_patterns("*.py"),
+    )
     rule = "art016.river_chief_half_yearly_inspection"
     changed = 0
     for path in cases.rglob("*.yaml"):
@@ -382,7 +390,7 @@ def test_missing_article(pack: Path, capsys: pytest.CaptureFixture[str]) -> None
     (pack / "art_017.yaml").unlink()
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    source = where(pack / "pack.yaml", "../../regulation")
+    source = where(pack / "pack.yaml", "regulation/")
     assert located(found) == {(*source, "hz_lint_missing_article")}
     assert "article 17" in found[0][4]
 
@@ -399,17 +407,21 @@ def test_article_text_differs_from_source(pack: Path, capsys: pytest.CaptureFixt
 
 
 def test_missing_source(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.rmtree(pack.parent.parent / "regulation")
+    shutil.rmtree(pack / "regulation")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*where(pack / "pack.yaml", "../../regulation"), "hz_lint_no_source")}
+    assert located(found) == {(*where(pack / "pack.yaml", "regulation/"), "hz_lint_no_source")}
 
 
 def test_case_naming_an_unknown_rule(
     pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cases = tmp_path / "cases"
-    shutil.copytree(ROOT / "tests" / "golden", cases, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases",
+        cases,
+        ignore=shutil.ignore_patterns("*.py"),
+    )
     case = cases / "art016" / "general_chief_inspects_on_december_31.yaml"
     edit(
         case,
@@ -434,8 +446,9 @@ def test_within_must_name_a_place_of_the_trigger(
     edit(art, "within: jurisdiction", "within: inspector")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*where(art, "within: inspector", "inspector"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*where(art, "within: inspector", "inspector"), "hz_compile_field_type")
+    }
 
 
 def test_within_on_an_escalation_reads_the_source_trigger(
@@ -445,8 +458,9 @@ def test_within_on_an_escalation_reads_the_source_trigger(
     edit(art, "within: jurisdiction", "within: jurisdictionn")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*rule_id(art, "art025.unrectified_matter_supervised"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*rule_id(art, "art025.unrectified_matter_supervised"), "hz_compile_field_type")
+    }
 
 
 def test_within_in_a_role_test_names_a_place(
@@ -456,5 +470,6 @@ def test_within_in_a_role_test_names_a_place(
     edit(art, "within: office", "within: recipients")
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2
-    assert located(found) == {(*where(art, "within: recipients", "recipients"),
-                               "hz_compile_field_type")}
+    assert located(found) == {
+        (*where(art, "within: recipients", "recipients"), "hz_compile_field_type")
+    }

@@ -18,20 +18,31 @@ from hezhang_rules.columnar import Tables, evaluate_tables
 from hezhang_rules.report.render import render_report
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = dt.date(2022, 1, 10)
 LINE = re.compile(r"^(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+): (?P<code>hz_\w+): (?P<msg>.*)$")
 
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "rules" / "qinghemen", tmp_path / "rules" / "qinghemen")
-    shutil.copytree(ROOT / "regulation", tmp_path / "regulation")
-    return tmp_path / "rules" / "qinghemen"
+    ignored = shutil.ignore_patterns("cases", "example", "__pycache__")
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        tmp_path / "qinghemen",
+        ignore=ignored,
+    )
+    return tmp_path / "qinghemen"
 
 
 def _lint(pack: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[tuple[object, ...]]]:
-    code = main(["lint", str(pack), "--cases", str(ROOT / "tests" / "golden")])
+    code = main(
+        [
+            "lint",
+            str(pack),
+            "--cases",
+            str(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"),
+        ]
+    )
     err = capsys.readouterr().err
     found = [
         (Path(m["file"]).name, int(m["line"]), int(m["col"]), m["code"], m["msg"])
@@ -97,7 +108,7 @@ def test_an_unknown_basis_is_a_schema_error(pack: Path, capsys: pytest.CaptureFi
 
 @pytest.fixture(scope="module")
 def plan() -> hz.Plan:
-    return hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+    return hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,11 @@ def test_an_unaccounted_clause_fails_lint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pack = tmp_path / "pack"
-    shutil.copytree(ROOT / "rules" / "qinghemen", pack)
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        pack,
+        ignore=shutil.ignore_patterns("cases", "example", "__pycache__"),
+    )
     art = pack / "art_005.yaml"
     text = art.read_text(encoding="utf-8")
     start = text.index("  - clause: 会议议定的事项")
@@ -46,9 +50,14 @@ def test_an_unaccounted_clause_fails_lint(
 def test_a_duty_dropped_inside_a_covered_sentence_fails_lint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """"应形成会议纪要，由总河长…签发": quoting only the first duty leaves "由…签发" unaccounted."""
+    """ "应形成会议纪要，由总河长…签发": quoting only the first duty leaves "由…签发"
+    unaccounted."""
     pack = tmp_path / "pack"
-    shutil.copytree(ROOT / "rules" / "qinghemen", pack)
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        pack,
+        ignore=shutil.ignore_patterns("cases", "example", "__pycache__"),
+    )
     art = pack / "art_005.yaml"
     text = art.read_text(encoding="utf-8")
     start = text.index("  - id: art005.minutes_signed_by_chief")
@@ -61,12 +70,16 @@ def test_a_duty_dropped_inside_a_covered_sentence_fails_lint(
 
 
 def test_coverage_table_is_current() -> None:
-    """docs/coverage.md is what `hezhang-rules coverage --cases tests/golden` writes now."""
+    """docs/coverage.md is what `hezhang-rules coverage` writes now."""
     from hezhang_rules.report.register import render_coverage, scan_cases
 
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
-    text = render_coverage(plan, scan_cases(ROOT / "tests" / "golden"))
+    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
+    text = render_coverage(
+        plan, scan_cases(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases")
+    )
     assert (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8") == text, (
-        "regenerate: hezhang-rules coverage --cases tests/golden --output docs/coverage.md")
+        "regenerate: hezhang-rules coverage --output docs/coverage.md"
+    )
     assert "rules with a compliant and a violating golden case: 63/63" in text or (
-        f"{len(plan.rules)}/{len(plan.rules)}" in text)
+        f"{len(plan.rules)}/{len(plan.rules)}" in text
+    )

@@ -13,7 +13,14 @@ import hezhang_rules as hz
 from hezhang_rules.report import build_context
 from hezhang_rules.report.explain import explain, render_explanation
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qinghemen-2021"
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "hezhang_rules"
+    / "packs"
+    / "qinghemen"
+    / "example"
+)
 AS_OF = dt.date(2022, 1, 10)
 
 

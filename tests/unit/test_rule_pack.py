@@ -8,7 +8,15 @@ from pathlib import Path
 import hezhang_rules as hz
 
 ROOT = Path(__file__).resolve().parents[2]
-REGULATION = ROOT / "regulation" / "qinghemen-hezhang-measures-2020.txt"
+REGULATION = (
+    ROOT
+    / "src"
+    / "hezhang_rules"
+    / "packs"
+    / "qinghemen"
+    / "regulation"
+    / "qinghemen-hezhang-measures-2020.txt"
+)
 _CN = "一二三四五六七八九"
 
 

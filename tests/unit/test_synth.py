@@ -146,7 +146,9 @@ def test_the_world_gives_compliant_and_violating_findings(facts: hz.FactSet) -> 
     # The world's problems are found mostly by township and village chiefs, whose inspections
     # open art. 19 duties only under the wider reading of `art019.inspecting_chief_levels`.
     levels = {"art019.inspecting_chief_levels": ["district", "township", "village"]}
-    plan = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"), levels)
+    plan = hz.compile_rules(
+        hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"), levels
+    )
     report = hz.evaluate(plan, facts, dt.date(YEAR + 1, 1, 10))
     statuses = collections.defaultdict(collections.Counter)
     for f in report.findings:

@@ -17,11 +17,12 @@ import pytest
 from hezhang_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden"
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
 RULES = sum(
     text.count("\n  - id: art")
     for text in (
-        f.read_text(encoding="utf-8") for f in (ROOT / "rules" / "qinghemen").glob("art_*.yaml")
+        f.read_text(encoding="utf-8")
+        for f in (ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen").glob("art_*.yaml")
     )
 )
 CASE = GOLDEN / "art016" / "general_chief_inspects_on_january_1.yaml"
@@ -149,7 +150,11 @@ def test_no_cases_found_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pack = tmp_path / "pack"
-    shutil.copytree(ROOT / "rules" / "qinghemen", pack)
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        pack,
+        ignore=shutil.ignore_patterns("cases", "example", "__pycache__"),
+    )
     status, _, err = run(capsys, "--rules", str(pack))
     assert status == 2 and "hz_usage_no_cases" in err
     status, _, err = run(capsys, str(tmp_path / "nowhere"))
@@ -162,8 +167,7 @@ def test_pytest_collects_the_same_cases(cases: Path, tmp_path: Path) -> None:
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("    status: violated", "    status: fulfilled", 1), "utf-8")
     (tmp_path / "pytest.ini").write_text(
-        "[pytest]\nhezhang_cases = golden/art016\n"
-        f"hezhang_rules = {ROOT / 'rules' / 'qinghemen'}\n",
+        "[pytest]\nhezhang_cases = golden/art016\nhezhang_rules = qinghemen\n",
         encoding="utf-8",
     )
     proc = subprocess.run(

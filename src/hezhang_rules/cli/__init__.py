@@ -29,6 +29,7 @@ from typing import Any, TextIO, cast
 from hezhang_rules._version import __version__
 from hezhang_rules.cli import (
     check,
+    example,
     explain,
     lint,
     monitor,
@@ -60,7 +61,7 @@ from hezhang_rules.cli.output import (
 from hezhang_rules.diagnostics import HezhangError
 from hezhang_rules.source import SourceError
 
-COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables)
+COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables, example)
 
 
 def build_parser() -> Parser:

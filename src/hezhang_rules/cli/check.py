@@ -11,9 +11,9 @@ from pathlib import Path
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    RULES_HELP,
     add_limit_option,
     add_param_option,
-    default_rules_dir,
     load_plan,
     parse_as_of,
     parse_days,
@@ -21,13 +21,14 @@ from hezhang_rules.cli.common import (
     progress,
 )
 from hezhang_rules.cli.output import atomic_file, atomic_text, emit, output_file
-from hezhang_rules.columnar import evaluate_tables, is_table_folder, load_tables, tables_factset
 from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
+from hezhang_rules.extras import need
 from hezhang_rules.facts import FactSet, load_facts
+from hezhang_rules.facts.table_paths import is_table_folder
 from hezhang_rules.findings import Report
 from hezhang_rules.report import EQUAL, FORMATS, Weights, build_context, load_weights, render_report
-from hezhang_rules.report.parquet import write_columnar
+from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import Limits
 
 _STEPS_ZH = ("读取规则", "读取事实", "评估", "生成报告", "写出")
@@ -51,6 +52,9 @@ def audit(
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
     say(names[1])
     if is_table_folder(args.facts):
+        need("tables", "reading fact tables")
+        from hezhang_rules.columnar import evaluate_tables, load_tables, tables_factset
+
         tables = load_tables(args.facts, limits)
         facts = tables_factset(tables)
         say(names[2])
@@ -68,6 +72,10 @@ def audit(
 def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
     """Fact tables → the ``jsonl`` or ``parquet`` report, written as a stream (never one
     Python object)."""
+    need("tables", "reading fact tables")
+    from hezhang_rules.columnar import evaluate_tables, load_tables
+    from hezhang_rules.report.parquet import write_columnar
+
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     plan = load_plan(args.rules, args.param, limits)
@@ -92,12 +100,18 @@ def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
 def inputs(args: argparse.Namespace) -> list[str | Path]:
     """What an audit reads (fact files and folders, the rule pack, the weights file): an
     output may be none of them nor lie inside one."""
-    rules: str | Path = args.rules or default_rules_dir()
+    rules: str | Path = resolve_rules(args.rules)
     weights = getattr(args, "weights", None)
     return [*args.facts, rules, *([weights] if weights else [])]
 
 
+FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
+"""Report formats that need an extra (:mod:`hezhang_rules.extras`); the others are in the core."""
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.format in FORMAT_EXTRAS:
+        need(FORMAT_EXTRAS[args.format], f"--format {args.format}")
     out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
     streams = args.format in ("jsonl", "parquet") and args.engine != "records"
@@ -119,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 def add_audit_options(c: argparse.ArgumentParser) -> None:
     """--as-of, --rules, --lang, --param and --limit, shared by check, explain and todo."""
     c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
-    c.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
+    c.add_argument("--rules", help=RULES_HELP)
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_param_option(c)
     add_limit_option(c)

@@ -7,32 +7,30 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from hezhang_rules.compile import Plan, compile_rules
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.rules.loader import load_rules
+from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
+
+RULES_HELP = (
+    "a rule pack folder, or the name of an installed pack (default: $HEZHANG_RULES_DIR if set, "
+    "else the bundled pack qinghemen)"
+)
+"""The help of every ``--rules`` (:func:`hezhang_rules.rules.packs.resolve_rules` reads it)."""
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID = 0, 1, 2
 EXIT_INTERNAL = 3  # an unexpected exception (a bug): never 1, which means "violations found"
 EXIT_SIGINT, EXIT_SIGPIPE, EXIT_SIGTERM = 130, 141, 143  # 128 + the signal's number, as a shell
-
-
-def default_rules_dir() -> Path:
-    """The bundled pack: ``$HEZHANG_RULES_DIR``, else ``rules/qinghemen`` of this checkout."""
-    env = os.environ.get("HEZHANG_RULES_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "rules" / "qinghemen"
 
 
 # --as-of is refused outside the years every fact date must lie in, and --within / --warn-days
@@ -130,7 +128,7 @@ def parse_limits(items: Sequence[str]) -> Limits:
 
 def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
     overrides = parse_overrides(params)
-    ruleset = load_rules(rules or default_rules_dir(), limits)
+    ruleset = load_rules(resolve_rules(rules), limits)
     try:
         return compile_rules(ruleset, overrides)
     except RuleLoadError as exc:  # overrides came from --param: say so
@@ -174,13 +172,14 @@ def parse_days(text: str, option: str = "--within") -> int:
 def progress(total: int, enabled: bool | None = None) -> Iterator[Callable[[str], None]]:
     """A progress bar of ``total`` steps on standard error when it is a terminal.
 
-    Yields ``step(label)``: call it as each step starts. When standard error is not a
-    terminal (a pipe, a file, CI logs) nothing at all is printed. The bar is transient: it is
-    cleared when the run ends, so diagnostics and reports are not mixed with it.
+    Yields ``step(label)``: call it as each step starts. Without rich (the ``progress`` extra),
+    or when standard error is not a terminal (a pipe, a file, CI logs), nothing at all is
+    printed. The bar is transient: it is cleared when the run ends, so diagnostics and reports
+    are not mixed with it.
     """
     if enabled is None:
         enabled = sys.stderr.isatty()
-    if not enabled:
+    if not enabled or importlib.util.find_spec("rich") is None:  # rich: the progress extra
         yield lambda label: None
         return
     from rich.console import Console

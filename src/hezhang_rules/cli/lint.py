@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hezhang_rules.cli.common import EXIT_OK, add_limit_option, default_rules_dir, parse_limits
+from hezhang_rules.cli.common import EXIT_OK, RULES_HELP, add_limit_option, parse_limits
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.lint import lint_pack
 from hezhang_rules.report.register import unaccounted
+from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.testing.cases import find_case_dir
 
 
 def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
-    """``--cases`` as given, else ``tests/golden`` next to the pack (if there is one)."""
+    """``--cases`` as given, else the pack's own cases (:func:`find_case_dir`), if any."""
     if args.no_cases:
         return []
     if args.cases:
@@ -29,7 +30,7 @@ def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules_dir = Path(args.rules_dir) if args.rules_dir else default_rules_dir()
+    rules_dir = resolve_rules(args.rules_dir)
     cases = case_dirs(args, rules_dir)
     result = lint_pack(rules_dir, cases, [unaccounted], parse_limits(args.limit))
     if not result.ok:
@@ -54,14 +55,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="check rule files: schema, meaning, source articles, conflicts, reachability, "
         "unused parameters, case coverage, clause register",
     )
-    lint.add_argument("rules_dir", nargs="?", help="rule pack directory (default: bundled)")
+    lint.add_argument("rules_dir", nargs="?", help=RULES_HELP)
     lint.add_argument(
         "--cases",
         action="append",
         default=[],
         metavar="DIR",
         help="case files that must give every rule a compliant and a violating case "
-        "(default: tests/golden next to the pack, if any)",
+        "(default: the pack's cases/ folder, else tests/golden next to it, if any)",
     )
     lint.add_argument(
         "--no-cases", action="store_true", help="do not check rule coverage by case files"

@@ -27,6 +27,7 @@ from typing import IO
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    RULES_HELP,
     add_limit_option,
     add_param_option,
     load_plan,
@@ -35,6 +36,7 @@ from hezhang_rules.cli.common import (
     parse_limits,
 )
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError
+from hezhang_rules.extras import need
 from hezhang_rules.facts.stream import read_stream
 from hezhang_rules.monitor import Monitor, MonitorEvent
 
@@ -80,6 +82,7 @@ def _open_stream(path: str) -> IO[bytes]:
 
 
 def run(args: argparse.Namespace) -> int:
+    need("monitor", "hezhang-rules monitor")
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     warn = parse_days(args.warn_days, "--warn-days")
@@ -149,7 +152,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     c.add_argument("facts", nargs="?", default="-", help="FACTS.jsonl, or - for standard input")
     c.add_argument("--as-of", required=True, help="the clock at end of input, YYYY-MM-DD")
-    c.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
+    c.add_argument("--rules", help=RULES_HELP)
     c.add_argument(
         "--clock",
         choices=("follow", "end"),

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, default_rules_dir, load_plan
+from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, RULES_HELP, load_plan
 from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.report.register import (
@@ -16,7 +16,8 @@ from hezhang_rules.report.register import (
     render_register,
     scan_cases,
 )
-from hezhang_rules.testing.cases import CaseError, discover, iter_cases
+from hezhang_rules.rules.packs import resolve_rules
+from hezhang_rules.testing.cases import CaseError, discover, find_case_dir, iter_cases
 
 
 def run_register(args: argparse.Namespace) -> int:
@@ -39,12 +40,15 @@ def run_register(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    cases = [args.cases] if args.cases else []
-    out = output_file(args.output, [args.rules or default_rules_dir()], cases=cases)
+    rules = resolve_rules(args.rules)
+    own = None if args.cases else find_case_dir(rules)
+    folder = args.cases or (str(own) if own else None)
+    cases = [folder] if folder else []
+    out = output_file(args.output, [rules], cases=cases)
     plan = load_plan(args.rules, [])
-    if args.cases:
-        _check_cases(args.cases)
-    emit(out, render_coverage(plan, scan_cases(Path(args.cases)) if args.cases else {}))
+    if folder:
+        _check_cases(folder)
+    emit(out, render_coverage(plan, scan_cases(Path(folder)) if folder else {}))
     return EXIT_OK
 
 
@@ -62,12 +66,15 @@ def _check_cases(folder: str) -> None:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reg = sub.add_parser("register", help="print the clause register (every sentence, how covered)")
-    reg.add_argument("--rules", help="rule pack directory (default: bundled)")
+    reg.add_argument("--rules", help=RULES_HELP)
     reg.add_argument("--format", choices=("markdown", "json"), default="markdown")
     reg.add_argument("--lang", choices=("zh", "en"), default="zh")
     reg.set_defaults(func=run_register)
     cov = sub.add_parser("coverage", help="write the coverage table (docs/coverage.md)")
-    cov.add_argument("--rules", help="rule pack directory (default: bundled)")
-    cov.add_argument("--cases", help="golden case directory, e.g. tests/golden")
+    cov.add_argument("--rules", help=RULES_HELP)
+    cov.add_argument(
+        "--cases",
+        help="golden case directory (default: the pack's cases/, else tests/golden next to it)",
+    )
     cov.add_argument("--output", help="write here instead of stdout")
     cov.set_defaults(func=run_coverage)

@@ -8,7 +8,8 @@ import sys
 from hezhang_rules.cli.common import EXIT_OK
 from hezhang_rules.cli.output import output_folder, started_folder
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
-from hezhang_rules.synth import FORMATS, check_arguments, generate
+from hezhang_rules.extras import need
+from hezhang_rules.facts.table_paths import TABLE_FORMATS
 
 
 def _whole(text: str, option: str) -> int:
@@ -28,6 +29,9 @@ def _whole(text: str, option: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    need("synth", "hezhang-rules synth")
+    from hezhang_rules.synth import check_arguments, generate
+
     chiefs, year = _whole(args.chiefs, "--chiefs"), _whole(args.year, "--year")
     seed = _whole(args.seed, "--seed")
     inspections = None if args.inspections is None else _whole(args.inspections, "--inspections")
@@ -61,7 +65,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--year", required=True, metavar="Y", help="the year of records (2021-2099)")
     s.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
     s.add_argument("--out", required=True, metavar="DIR", help="output directory (new or empty)")
-    s.add_argument("--format", choices=FORMATS, default="parquet")
+    s.add_argument("--format", choices=TABLE_FORMATS, default="parquet")
     s.add_argument(
         "--inspections",
         metavar="M",

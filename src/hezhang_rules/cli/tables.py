@@ -11,11 +11,14 @@ import argparse
 
 from hezhang_rules.cli.common import EXIT_OK, add_limit_option, parse_limits
 from hezhang_rules.cli.output import output_folder, started_folder
-from hezhang_rules.columnar import frames_from_facts, write_tables
+from hezhang_rules.extras import need
 from hezhang_rules.facts import load_facts
 
 
 def run(args: argparse.Namespace) -> int:
+    need("tables", "hezhang-rules tables")
+    from hezhang_rules.facts.frames import frames_from_facts, write_tables
+
     limits = parse_limits(args.limit)
     out = output_folder(args.out, args.facts, args.force)
     facts = load_facts(args.facts, limits)

@@ -15,12 +15,13 @@ from hezhang_rules.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VIOLATIONS,
+    RULES_HELP,
     add_limit_option,
-    default_rules_dir,
     parse_limits,
     say,
 )
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, Span, UsageError
+from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.testing.cases import (
     DEFAULT_EVALUATOR,
     EVALUATORS,
@@ -35,7 +36,7 @@ from hezhang_rules.testing.results import TestRun, render_text, to_json
 
 def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
-    rules_dir = Path(args.rules) if args.rules else default_rules_dir()
+    rules_dir = resolve_rules(args.rules)
     paths = [Path(c) for c in args.cases]
     if not paths:
         found = find_case_dir(rules_dir)
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
                 [
                     Diagnostic(
                         "hz_usage_no_cases",
-                        "no case files given and no tests/golden next to the pack",
+                        "no case files given, and the pack has no cases/ folder "
+                        "nor tests/golden next to it",
                         Span("<command line>"),
                     )
                 ]
@@ -87,9 +89,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     t.add_argument(
         "cases",
         nargs="*",
-        help="case files or directories (default: tests/golden next to the pack)",
+        help="case files or directories (default: the pack's cases/, else tests/golden next to it)",
     )
-    t.add_argument("--rules", help="rule pack directory (default: the bundled qinghemen pack)")
+    t.add_argument("--rules", help=RULES_HELP)
     t.add_argument("--format", choices=("text", "json"), default="text")
     t.add_argument(
         "--evaluator",

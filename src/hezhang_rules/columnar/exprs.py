@@ -313,7 +313,7 @@ def rule_pieces(rule: PlanRule) -> tuple[str, str, str]:
                 ("requirement", rule.requirement.type),
                 ("rule_id", rule.id),
                 ("severity", rule.severity),
-                ("source", str(rule.span)),
+                ("source", rule.location),
             )
         )
         + ',"status":"'
@@ -498,7 +498,7 @@ def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
         pl.lit(rule.requirement.type).alias("requirement"),
         pl.col("rule_id"),
         pl.lit(rule.severity).alias("severity"),
-        pl.lit(str(rule.span)).alias("source"),
+        pl.lit(rule.location).alias("source"),
         pl.col("status"),
         pl.col("subject"),
     )

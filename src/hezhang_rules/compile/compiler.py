@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, assert_never
 
 from hezhang_rules.compile import params as P
@@ -175,6 +176,7 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
             if holder is None or req is None:
                 continue
             R.check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
+            span = f.doc.span((*path, "id"))
             out.append(
                 PlanRule(
                     rule.id,
@@ -188,7 +190,8 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
                     start,
                     until,
                     tuple(sorted(ctx.uses.values(), key=lambda u: u.name)),
-                    f.doc.span((*path, "id")),
+                    span,
+                    pack_location(ctx.ruleset, span),
                 )
             )
     ctx.file = None
@@ -294,6 +297,13 @@ def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
         for p in t.values()
     ]
     return tuple(sorted(infos, key=lambda x: x.name))
+
+
+def pack_location(ruleset: RuleSet, span: Span) -> str:
+    """``span`` relative to the pack: its name, the file's path inside the pack folder, line and
+    column (``qinghemen/art_005.yaml:162:9``)."""
+    inside = Path(span.file).relative_to(ruleset.root).as_posix()
+    return str(Span(f"{ruleset.pack.model.pack}/{inside}", span.line, span.col))
 
 
 def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) -> Plan:

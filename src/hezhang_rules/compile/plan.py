@@ -182,6 +182,10 @@ class PlanRule:
     in_force_until: dt.date | None
     params: tuple[ParamUse, ...]
     span: Span
+    location: str
+    """Where the rule is, relative to the pack: ``qinghemen/art_005.yaml:162:9`` (the pack's
+    name, the file inside the pack, line and column). Reports cite this, never ``span``'s path,
+    so the same audit gives the same bytes on any machine and from any folder."""
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ class Run:
             message=render(rule, d.status, holder.name, d.label, d.detail[0], d.detail[1]),
             details=dict(d.details),
             parameters=[u.name for u in rule.params],
-            source=str(rule.span),
+            source=rule.location,
             subject=d.subject,
             escalated_from=d.escalated_from,
         )

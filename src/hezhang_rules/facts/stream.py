@@ -4,8 +4,8 @@ The envelope keeps the fact kind apart from records that have a ``kind`` field o
 (meetings). Write a fact set as lines (chronological: undated structure first, then by the fact's
 own date, then id)::
 
-    .venv/bin/python -m hezhang_rules.facts.stream examples/qinghemen-2021 \
-        > examples/qinghemen-2021/facts.jsonl
+    .venv/bin/python -m hezhang_rules.facts.stream src/hezhang_rules/packs/qinghemen/example \
+        > src/hezhang_rules/packs/qinghemen/example/facts.jsonl
 """
 
 from __future__ import annotations

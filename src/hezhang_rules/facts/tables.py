@@ -53,9 +53,8 @@ from hezhang_rules.facts.loader import record_label, validate_record, validation
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.facts.table_lines import BOM, LineReader
+from hezhang_rules.facts.table_paths import TABLE_SUFFIXES, is_table_folder, table_files
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
-
-TABLE_SUFFIXES = (".parquet", ".jsonl")
 
 BULK_KINDS = (
     "jurisdictions",
@@ -85,32 +84,6 @@ _TABLE_BYTES = 64
 """A table may be this many times ``max_bytes`` (64 × 64 MiB = 4 GiB by default): tables hold
 the many records a fact file should not."""
 _INT64_SAFE = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
-
-
-def _listing(p: Path) -> list[Path]:
-    """A folder's entries (files, and anything else named like a table: refused when read, as
-    a FIFO or a device is never waited on), or the path itself."""
-    return sorted(p.iterdir()) if p.is_dir() else [p]
-
-
-def table_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """``(path, kind)`` of every ``<kind>.parquet|jsonl`` in ``paths`` (files or folders)."""
-    out: list[tuple[Path, str]] = []
-    for raw in paths:
-        for x in _listing(Path(raw)):
-            if x.suffix in TABLE_SUFFIXES and x.stem in FACT_KINDS:
-                out.append((x, x.stem))
-    return out
-
-
-def is_table_folder(paths: Sequence[str | Path]) -> bool:
-    """Whether ``paths`` hold fact tables (then :func:`load_tables` reads them). A path the file
-    system refuses (a name too long, a folder that cannot be listed) is not: the fact-file loader
-    then says why, located."""
-    try:
-        return any(Path(p).exists() and table_files([p]) for p in paths)
-    except OSError:
-        return False
 
 
 def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:

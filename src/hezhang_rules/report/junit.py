@@ -75,7 +75,7 @@ def render_junit(report: Report, plan: Plan, lang: str = "zh") -> str:
             {
                 "classname": f"{report.run.pack}.art{rule.article:03d}",
                 "name": rule.id,
-                "file": str(rule.span.file),
+                "file": rule.location.rsplit(":", 2)[0],
                 "line": str(rule.span.line),
                 "time": "0",
             },

@@ -25,7 +25,6 @@ from hezhang_rules.report.i18n import (
     status_name,
 )
 from hezhang_rules.report.junit import render_junit
-from hezhang_rules.report.parquet import report_parquet
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
@@ -314,6 +313,8 @@ def render_report(
         return render_junit(report, plan, lang)
     if fmt == "parquet":  # the jsonl report's fields as columns (report.parquet)
         buf = io.BytesIO()
+        from hezhang_rules.report.parquet import report_parquet  # polars: the tables extra
+
         report_parquet(report, plan, buf)
         return buf.getvalue()
     return _RENDERERS[fmt](report, plan, lang)

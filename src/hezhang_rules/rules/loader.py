@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
 from hezhang_rules.rules.model import PackFile, RuleFile
+from hezhang_rules.rules.packs import no_pack_help
 from hezhang_rules.source import (
     DEFAULT_LIMITS,
     Document,
@@ -286,6 +287,10 @@ def _load_article(
     return LoadedRuleFile(str(path), doc, digest, model)
 
 
+PACKAGE_FILE = "__init__.py"
+"""A pack shipped as a Python package (:mod:`hezhang_rules.packs`) holds this file too."""
+
+
 def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSet:
     """Load a rule pack directory; raise :class:`RuleLoadError` with every problem found."""
     root = Path(directory)
@@ -293,7 +298,14 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
     try:
         if not root.is_dir():
             raise RuleLoadError(
-                [Diagnostic("hz_rule_no_such_dir", "no such rule directory", Span(str(root)))]
+                [
+                    Diagnostic(
+                        "hz_rule_no_such_dir",
+                        "no such rule directory",
+                        Span(str(root)),
+                        help=no_pack_help(),
+                    )
+                ]
             )
         listing = sorted(root.iterdir())
     except OSError as exc:  # a name too long, a folder that cannot be listed
@@ -304,7 +316,7 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
     pack = _load_pack(root, diags, limits)
     files: list[LoadedRuleFile] = []
     for path in listing:
-        if path.name == PACK_FILE or path.name.startswith("."):
+        if path.name in (PACK_FILE, PACKAGE_FILE) or path.name.startswith("."):
             continue
         if path.is_dir() and not ARTICLE_FILE.match(path.name):
             continue  # a sub-folder (cases, notes); one named like a rule file is refused below

@@ -21,9 +21,10 @@ import polars as pl
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.facts.table_paths import TABLE_FORMATS
 from hezhang_rules.synth.columns import MAP_KEY, MAP_VALUE
 
-FORMATS = ("parquet", "jsonl")
+FORMATS = TABLE_FORMATS
 README = "README.md"
 
 

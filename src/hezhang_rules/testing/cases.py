@@ -35,7 +35,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from hezhang_rules.columnar import evaluate_columnar
 from hezhang_rules.compile import Plan, compile_rules
 from hezhang_rules.diagnostics import (
     Diagnostic,
@@ -45,12 +44,12 @@ from hezhang_rules.diagnostics import (
     did_you_mean,
 )
 from hezhang_rules.evaluate import evaluate
+from hezhang_rules.extras import need
 from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.loader import records_from_document
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.types import Date
 from hezhang_rules.findings import Finding, HolderKind, Report, Status
-from hezhang_rules.monitor import evaluate_live
 from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
@@ -59,6 +58,26 @@ COMPLIANT: Status = "fulfilled"
 VIOLATING: Status = "violated"
 
 Evaluator = Callable[[Plan, FactSet, dt.date], Report]
+
+
+def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """The columnar engine (:func:`hezhang_rules.columnar.evaluate_columnar`), loaded on first
+    use: it needs the ``tables`` extra (polars)."""
+    need("tables", "the columnar evaluator")
+    from hezhang_rules.columnar import evaluate_columnar as run
+
+    return run(plan, facts, as_of)
+
+
+def evaluate_live(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+    """The live monitor (:func:`hezhang_rules.monitor.evaluate_live`), loaded on first use: it
+    needs the ``monitor`` extra (durable-rules)."""
+    need("monitor", "the monitor evaluator")
+    from hezhang_rules.monitor import evaluate_live as run
+
+    return run(plan, facts, as_of)
+
+
 EVALUATORS: dict[str, Evaluator] = {
     "batch": evaluate,
     "columnar": evaluate_columnar,
@@ -284,8 +303,15 @@ def _upper_case_suffix(path: Path) -> Diagnostic:
 
 
 def find_case_dir(rules_dir: str | Path) -> Path | None:
-    """``tests/golden`` next to a rule pack: in the pack's directory or one above it."""
+    """A rule pack's own cases: its ``cases/`` folder (a pack shipped as a package keeps them
+    there), else ``tests/golden`` in the pack's directory or one above it (a pack in a project)."""
     start = Path(rules_dir).resolve()
+    own = start / "cases"
+    try:
+        if own.is_dir():
+            return own
+    except OSError:  # a name too long: no such folder here (the pack's own load says why)
+        return None
     for d in (start, *start.parents):
         candidate = d / "tests" / "golden"
         try:

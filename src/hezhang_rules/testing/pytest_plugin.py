@@ -1,7 +1,9 @@
 """pytest plugin: case files as tests, on every evaluator, with a rule-coverage line.
 
-Installed with the package (entry point ``pytest11``), so it is active wherever
-``hezhang-rules`` is. It collects nothing until told where the cases are, in either of two ways:
+Installed with the package: the entry point ``pytest11`` is the small module
+:mod:`hezhang_rules_pytest`, which registers the ini options and loads this module only in a
+project that sets ``hezhang_cases`` (a project that does not pays nothing, docs/testing.md). It
+collects nothing until told where the cases are, in either of two ways:
 
 * in ``pytest.ini`` / ``pyproject.toml`` (``[tool.pytest.ini_options]``)::
 
@@ -31,6 +33,7 @@ from typing import Any
 import pytest
 
 from hezhang_rules.diagnostics import HezhangError
+from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 from hezhang_rules.testing.cases import (
     DEFAULT_EVALUATOR,
@@ -108,7 +111,7 @@ class CaseItem(pytest.Item):
         case: Case = load_case(self.path, self.suite.display(self.path), self.suite.runner.limits)
         fn = self.suite.evaluators[self.evaluator]
         result = self.suite.runner.run(case, self.evaluator, fn)
-        self.config.stash.setdefault(_RESULTS, []).append((self.suite, result))
+        record_result(self.config, self.suite, result)
         if not result.passed:
             raise CaseMismatch(result.messages())
 
@@ -128,19 +131,14 @@ class CaseItem(pytest.Item):
         return self.path, 0, f"case: {self.suite.display(self.path)} [{self.evaluator}]"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("hezhang_cases", "directories of hezhang-rules case files", type="paths")
-    parser.addini("hezhang_rules", "the rule pack the cases test (default: the bundled pack)")
-
-
 def _configured_suites(config: pytest.Config) -> dict[Path, CaseSuite]:
     if _SUITES not in config.stash:
         suites: dict[Path, CaseSuite] = {}
         roots = config.getini("hezhang_cases") or []
         if roots:
-            rules = config.getini("hezhang_rules") or _bundled_pack()
-            rules_path = Path(rules)
-            if not rules_path.is_absolute():
+            named = config.getini("hezhang_rules")
+            rules_path = resolve_rules(named or None)
+            if named and not rules_path.is_absolute():
                 rules_path = config.rootpath / rules_path
             for root in roots:
                 suite = CaseSuite(root, rules_path)
@@ -149,20 +147,18 @@ def _configured_suites(config: pytest.Config) -> dict[Path, CaseSuite]:
     return config.stash[_SUITES]
 
 
-def _bundled_pack() -> str:
-    import os
-
-    return os.environ.get("HEZHANG_RULES_DIR") or str(
-        Path(__file__).resolve().parents[3] / "rules" / "qinghemen"
-    )
-
-
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> CaseFile | None:
     for suite in _configured_suites(parent.config).values():
         found = suite.collect(parent, file_path)
         if found is not None:
             return found
     return None
+
+
+def record_result(config: pytest.Config, suite: CaseSuite, result: CaseResult) -> None:
+    """Count ``result`` in the rule-coverage line printed at the end of the session (for a test
+    that runs cases itself, as the bundled corpus's parametrized test does)."""
+    config.stash.setdefault(_RESULTS, []).append((suite, result))
 
 
 def coverage_lines(results: list[tuple[CaseSuite, CaseResult]]) -> list[str]:

@@ -112,7 +112,7 @@ class Audit:
                 message=words.message(rule, holder.name, label, status, detail),
                 details=details,
                 parameters=[p.name for p in rule.params],
-                source=str(rule.span),
+                source=rule.location,
                 subject=subject,
                 escalated_from=escalated_from,
             )

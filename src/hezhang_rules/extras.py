@@ -1,0 +1,87 @@
+"""The optional parts of the package and what each needs installed (pyproject's extras).
+
+The core (``pip install hezhang-rules``) loads rule packs, reads fact files and evaluates them
+with the batch engine, and writes every report format but ``xlsx`` and ``parquet``. The rest is
+an extra, named here once: the command that needs one calls :func:`need`, which answers a missing
+extra with exit 2 and the pip command to run (``hz_usage_missing_extra``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+
+
+@dataclass(frozen=True)
+class Extra:
+    """One extra of the distribution: the modules it brings and what it serves."""
+
+    name: str
+    modules: tuple[str, ...]
+    serves: str
+
+
+EXTRAS: dict[str, Extra] = {
+    e.name: e
+    for e in (
+        Extra("tables", ("polars",), "fact tables (Parquet/JSON lines), the columnar engine"),
+        Extra("xlsx", ("openpyxl",), "the xlsx report"),
+        Extra("monitor", ("durable",), "the live monitor (durable-rules)"),
+        Extra("synth", ("numpy", "polars"), "the world generator (hezhang-rules synth)"),
+        Extra("testing", ("hypothesis",), "the property-test strategies"),
+    )
+}
+"""Every extra; ``all`` in pyproject installs them together."""
+
+DURABLE_ON_313 = (
+    "durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed: install it with "
+    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install --no-cache-dir "
+    "--force-reinstall durable-rules==2.0.28"
+)
+"""How to build durable-rules on Python 3.13 (its setup.py overwrites CFLAGS, not CPPFLAGS)."""
+
+
+def missing(name: str) -> tuple[str, ...]:
+    """The modules of the extra ``name`` that are not installed."""
+    return tuple(m for m in EXTRAS[name].modules if importlib.util.find_spec(m) is None)
+
+
+def need(name: str, what: str) -> None:
+    """Raise :class:`UsageError` (exit 2) unless the extra ``name`` is installed and loads.
+
+    ``what`` says what asked for it (``--format xlsx``, ``monitor``). The monitor's extra is
+    imported, not only found: durable-rules is a C extension that pip may install half-built
+    (on Python 3.13 without the CPPFLAGS workaround), and then fails only on import.
+    """
+    extra = EXTRAS[name]
+    absent = missing(name)
+    if absent:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_missing_extra",
+                    f"{what} needs {', '.join(absent)} ({extra.serves}), which is not installed",
+                    Span("<command line>"),
+                    help=f"pip install 'hezhang-rules[{name}]'",
+                )
+            ]
+        )
+    if name == "monitor":
+        try:
+            importlib.import_module("durable.engine")
+        except ImportError as exc:
+            hint = DURABLE_ON_313 if sys.version_info >= (3, 13) else None
+            raise UsageError(
+                [
+                    Diagnostic(
+                        "hz_usage_missing_extra",
+                        f"{what} needs durable-rules, which is installed but does not load: {exc}",
+                        Span("<command line>"),
+                        help=hint or f"pip install --force-reinstall 'hezhang-rules[{name}]'",
+                    )
+                ]
+            ) from None
