@@ -23,7 +23,7 @@ from hezhang_rules.findings import HEADER_KEY, SCHEMA_VERSION
 from hezhang_rules.schemas import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "qinghemen-2021"
+EXAMPLE = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "example"
 AS_OF = "2022-01-10"
 SCHEMA: dict[str, Any] = json.loads(
     (ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")

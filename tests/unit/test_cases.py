@@ -21,8 +21,8 @@ from hezhang_rules.findings import Report
 from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden"
-RUNNER = cases.Runner(ROOT / "rules" / "qinghemen")
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
+RUNNER = cases.Runner(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
 NAME = "general_chief_inspects_on_january_1.yaml"
 GC_2021 = "art016.general_chief_annual_inspection/p-gc/2021"
 

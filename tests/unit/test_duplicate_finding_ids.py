@@ -22,8 +22,8 @@ from hezhang_rules.findings import DuplicateFindingError
 from hezhang_rules.testing import cases
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNNER = cases.Runner(ROOT / "rules" / "qinghemen")
-GOLDEN = ROOT / "tests" / "golden"
+RUNNER = cases.Runner(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen")
+GOLDEN = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "cases"
 CASE = cases.load_case(GOLDEN / "chains" / "inspection_to_opinion_to_report.yaml")
 PLAN = RUNNER.plan(CASE)
 FACTS = RUNNER.facts(CASE)
