@@ -330,15 +330,18 @@ def test_several_stretches_in_one_period() -> None:
         ("P1", "2021-H1", D(2021, 5, 1), D(2021, 6, 30)),
     ]
     assert ("P1", "姓名P1", ("A1", "A2", "A3"), D(2021, 1, 1), D(2021, 6, 30), "2021-H1") in insts
-    # A short stretch not applicable beside an applicable one in the same period: the
-    # applicable one alone is the instance (and the period is not reported not applicable).
+    # A stretch shorter than tenure_min_days beside longer ones in the same period: the period
+    # is judged once, from the first to the last day in post (docs/rule-format.md, section 9),
+    # the short stretch one of its pieces (and the period is not reported not applicable).
     pieces, insts, na = columnar_path(
         _rule(policy=PeriodPolicy("clip", 25, "clip"), levels=WIDE), Tables.from_facts(facts), AS_OF
     )
     assert [p for p in pieces if p[1] == "2021-H1"] == [
         ("P1", "2021-H1", D(2021, 1, 1), D(2021, 2, 10)),
+        ("P1", "2021-H1", D(2021, 3, 1), D(2021, 3, 20)),
         ("P1", "2021-H1", D(2021, 5, 1), D(2021, 6, 30)),
     ]
+    assert ("P1", "姓名P1", ("A1", "A2", "A3"), D(2021, 1, 1), D(2021, 6, 30), "2021-H1") in insts
     assert not [x for x in na if x[5] == "2021-H1"]
 
 
@@ -367,9 +370,10 @@ def test_tenure_policies() -> None:
     _p, _i, na = columnar_path(
         _rule(policy=PeriodPolicy("exempt", 0, "clip")), Tables.from_facts(facts), AS_OF
     )
-    # Both stretches of 2021-H2 are cut by tenure: the first (earliest) one is reported.
+    # 2021-H2 holds two stretches in post: one period cut by tenure, from the first to the
+    # last day in post, reported once.
     h2 = [x for x in na if x[0] == "P1" and x[5] == "2021-H2"]
-    assert [x[3:5] for x in h2] == [(D(2021, 7, 1), D(2021, 9, 15))]
+    assert [x[3:5] for x in h2] == [(D(2021, 7, 1), D(2021, 9, 25))]
     assert h2[0][6:] == (
         "任职未覆盖整个期间，按参数不计",
         "the tenure does not cover the whole period; exempt",

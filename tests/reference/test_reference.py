@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import hezhang_rules as hz
-from hezhang_rules.compile.plan import Cond, CountPlan, ForbidPlan, Plan, ResponsePlan, Selection
+from hezhang_rules.compile.plan import Cond, Plan, Selection
 from hezhang_rules.facts.models import (
     Appointment,
     EnforcementCase,
@@ -144,68 +144,9 @@ class Known:
     applies: Callable[[Diff, Plan, hz.FactSet, dt.date], bool]
 
 
-def _requirement(plan: Plan, rule_id: str) -> Any:
-    return plan.rule(rule_id).requirement if rule_id in {r.id for r in plan.rules} else None
-
-
-def _each_subject(d: Diff, plan: Plan, facts: hz.FactSet, as_of: dt.date) -> bool:
-    req = _requirement(plan, d.rule)
-    return d.field == "subject" and isinstance(req, ResponsePlan) and req.each_field is not None
-
-
-def _trigger_after_as_of(d: Diff, plan: Plan, facts: hz.FactSet, as_of: dt.date) -> bool:
-    f = d.engine_finding
-    return (
-        d.field == "finding"
-        and d.reference == ABSENT
-        and f is not None
-        and f.requirement == "response"
-        and f.escalated_from is None
-        and f.period.start > as_of
-    )
-
-
-def _gap_in_period(d: Diff, plan: Plan, facts: hz.FactSet, as_of: dt.date) -> bool:
-    """The finding's holder is out of post for a while inside the finding's period."""
-    f = d.engine_finding or d.reference_finding
-    req = _requirement(plan, d.rule)
-    if f is None or not isinstance(req, CountPlan | ForbidPlan) or f.holder.kind != "person":
-        return False
-    rule = plan.rule(d.rule)
-    from hezhang_rules.testing.reference.periods import calendar_period
-    from hezhang_rules.testing.reference.world import World
-
-    holder = next(h for h in World(facts, as_of).holders(rule.holder) if h.id == f.holder.id)
-    p = calendar_period(req.per, f.period.start)
-    return sum(1 for a, b in holder.tenure if a <= p.end and b >= p.start) > 1
-
-
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "each_subject",
-        "docs disagree: rule-format.md §8.6 ('each': 'subject the item's id') vs report.md "
-        "(`subject`: 'the fact that opened the duty'); the engines give the trigger fact's id, "
-        "the reference the item's id",
-        _each_subject,
-    ),
-    Known(
-        "trigger_after_as_of",
-        "docs silent: a trigger visible on the as-of date whose opening day (the rule's "
-        "trigger date field, e.g. opinion.issued, suspected_crime_found) is after it; the "
-        "engines list a pending duty opened in the future, the reference (§8.1: 'sees what "
-        "was knowable on that day') opens nothing yet",
-        _trigger_after_as_of,
-    ),
-    Known(
-        "gap_period_short_stretch",
-        "engine departs from rule-format.md §9 ('a tenure with a gap inside one period ... is "
-        "judged once, from the first to the last day in post'): the engines apply "
-        "tenure_min_days to each stretch in post and drop a short one, so the period ends "
-        "(and falls due) at the end of the long stretch, or is not_applicable when every "
-        "stretch is short",
-        _gap_in_period,
-    ),
-)
+KNOWN: tuple[Known, ...] = ()
+"""None today: the disagreements issue 23 found are settled (the engines, the reference and
+the docs changed; the tests near the end of this file assert each decision)."""
 
 
 def split(
@@ -236,32 +177,7 @@ def check(engine: Report, plan: Plan, facts: hz.FactSet, as_of: dt.date) -> dict
 
 # --- the golden corpus ----------------------------------------------------------------------
 
-XFAIL: dict[str, str] = {
-    path: "each_subject"
-    for path in (
-        "art018/record_complete.yaml",
-        "art019/each_district_office_answers_for_its_own_inspections.yaml",
-        "art019/each_main_problem_needs_its_opinion.yaml",
-        "art019/main_problem_flags_graded_only.yaml",
-        "art019/opinion_by_other_unit_does_not_count.yaml",
-        "art019/opinion_issued_late.yaml",
-        "art019/opinion_issued_on_day_30.yaml",
-        "art019/opinion_overdue_after_30_days.yaml",
-        "art019/opinion_pending_within_30_days.yaml",
-        "art019/rectified_flags_parameter.yaml",
-        "art019/rectified_report_admits_unfinished.yaml",
-        "art019/report_after_opinion_deadline.yaml",
-        "art019/report_on_opinion_deadline.yaml",
-        "art019/report_per_addressee.yaml",
-        "art019/report_to_township_office_or_person_does_not_count.yaml",
-        "art019/report_without_deadline_overdue.yaml",
-        "art019/report_without_deadline_pending_day_30.yaml",
-        "art019/township_chief_inspection_opens_no_opinion_duty.yaml",
-        "art019/township_chief_inspection_with_township_levels.yaml",
-        "art019/unmarked_problem_counts_as_main.yaml",
-        "chains/inspection_to_opinion_to_report.yaml",
-    )
-}
+XFAIL: dict[str, str] = {}
 """Golden cases (relative to tests/golden) that show a known disagreement, by its name."""
 
 RUNNER = cases.Runner(RULES)
@@ -386,7 +302,18 @@ def test_other_engines_on_generated_worlds_agree_with_reference(engine: str) -> 
     agrees()
 
 
-# --- the known disagreements, each on a small world -----------------------------------------
+# --- the settled disagreements, each on a small world (issue 23) ---------------------------
+
+EVALUATORS = ["reference", *ENGINES]
+"""The reference and every engine: each settled disagreement is asserted on all of them."""
+
+
+def _evaluate(who: str, plan: Plan, facts: hz.FactSet, as_of: dt.date) -> Report:
+    return (
+        reference_evaluate(plan, facts, as_of)
+        if who == "reference"
+        else ENGINES[who](plan, facts, as_of)
+    )
 
 
 def _district(*extra: Fact) -> hz.FactSet:
@@ -410,26 +337,48 @@ def _chief(aid: str, start: str, end: str | None) -> Appointment:
     )
 
 
+def _inspection(iid: str, day: str) -> Inspection:
+    return Inspection(id=iid, inspector="p-wu", date=dt.date.fromisoformat(day))
+
+
 GAP = _district(_chief("a-1", "2022-01-01", "2022-05-01"), _chief("a-2", "2022-06-16", None))
-"""吴涛 in post 1 Jan - 1 May 2022 and again from 16 June: a gap inside 2022-H1."""
+"""吴涛 in post 1 Jan - 1 May 2022 and again from 16 June: a gap inside 2022-H1, the second
+stretch (15 days) shorter than ``partial_tenure_min_days`` (30)."""
 GAP_ID = "art016.river_chief_half_yearly_inspection/p-wu/2022-H1"
 
 
-def test_reference_judges_a_period_with_a_gap_from_first_to_last_day_in_post() -> None:
-    """§9: "judged once, from the first to the last day in post" (1 Jan - 30 Jun)."""
-    f = reference_evaluate(PLAN, GAP, dt.date(2022, 11, 21)).finding(GAP_ID)
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_a_period_with_a_gap_is_judged_from_first_to_last_day_in_post(who: str) -> None:
+    """§9: "judged once, from the first to the last day in post" (1 Jan - 30 Jun), the short
+    stretch after the gap included: an inspection on 20 June counts, one in the gap does not."""
+    facts = hz.facts_from_models(
+        [*GAP, _inspection("i-gap", "2022-05-20"), _inspection("i-back", "2022-06-20")]
+    )
+    f = _evaluate(who, PLAN, facts, dt.date(2022, 11, 21)).finding(GAP_ID)
     assert (f.period.start, f.period.end, f.due) == (
         dt.date(2022, 1, 1),
         dt.date(2022, 6, 30),
         dt.date(2022, 6, 30),
     )
+    assert (f.status, f.evidence) == ("fulfilled", ["i-back"])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN[2].reason)
-@pytest.mark.parametrize("engine", ENGINES)
-def test_engine_judges_a_period_with_a_gap_from_first_to_last_day_in_post(engine: str) -> None:
-    f = ENGINES[engine](PLAN, GAP, dt.date(2022, 11, 21)).finding(GAP_ID)
-    assert (f.period.end, f.due) == (dt.date(2022, 6, 30), dt.date(2022, 6, 30))
+SHORT_STRETCHES = _district(
+    _chief("a-1", "2022-01-01", "2022-01-10"), _chief("a-2", "2022-06-21", "2022-06-30")
+)
+"""吴涛 in post 1-10 January and 21-30 June 2022: two stretches of 10 days, 181 days apart."""
+
+
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_short_stretches_in_one_period_are_judged_on_their_whole_span(who: str) -> None:
+    """§9: ``tenure_min_days`` applies to the span judged (1 Jan - 30 Jun, 181 days), not to
+    each stretch: the period is judged, and violated without an inspection in post."""
+    f = _evaluate(who, PLAN, SHORT_STRETCHES, dt.date(2022, 7, 1)).finding(GAP_ID)
+    assert (f.status, f.period.start, f.due) == (
+        "violated",
+        dt.date(2022, 1, 1),
+        dt.date(2022, 6, 30),
+    )
 
 
 CRIME_FOUND_LATER = _district(
@@ -443,20 +392,50 @@ CRIME_FOUND_LATER = _district(
     ),
 )
 """A case opened in 2020 whose suspected crime is found on 12 January 2021."""
+TRANSFER = "art029.criminal_case_transferred"
 
 
-def test_reference_opens_no_duty_on_a_day_after_the_as_of_date() -> None:
-    report = reference_evaluate(PLAN, CRIME_FOUND_LATER, dt.date(2021, 1, 2))
-    assert not report.by_rule("art029.criminal_case_transferred")
-    later = reference_evaluate(PLAN, CRIME_FOUND_LATER, dt.date(2021, 1, 12))
-    assert [f.status for f in later.by_rule("art029.criminal_case_transferred")] == ["pending"]
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_no_duty_opens_before_its_opening_day(who: str) -> None:
+    """§8.1: the case is visible on 2 January, but the duty it opens (on the day the crime is
+    found) is not open yet: no finding; on 12 January it is pending."""
+    assert not _evaluate(who, PLAN, CRIME_FOUND_LATER, dt.date(2021, 1, 2)).by_rule(TRANSFER)
+    later = _evaluate(who, PLAN, CRIME_FOUND_LATER, dt.date(2021, 1, 12)).by_rule(TRANSFER)
+    assert [(f.status, f.period.start) for f in later] == [("pending", dt.date(2021, 1, 12))]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN[1].reason)
-@pytest.mark.parametrize("engine", ENGINES)
-def test_engine_opens_no_duty_on_a_day_after_the_as_of_date(engine: str) -> None:
-    report = ENGINES[engine](PLAN, CRIME_FOUND_LATER, dt.date(2021, 1, 2))
-    assert not report.by_rule("art029.criminal_case_transferred")
+OPINION = "art019.office_issues_rectification_opinion"
+TWO_PROBLEMS = _district(
+    _chief("a-1", "2020-01-01", None),
+    Unit(id="u-office", name="河长办", type="river_chief_office", jurisdiction="j-qhm"),
+    Inspection(
+        id="i-1",
+        inspector="p-wu",
+        date=dt.date(2021, 3, 1),
+        jurisdiction="j-qhm",
+        record={
+            "time": "上午",
+            "place": "细河",
+            "content": "巡查",
+            "problems": [
+                {"id": "pr-1", "description": "垃圾", "major": True},
+                {"id": "pr-2", "description": "排污口", "major": True},
+            ],
+        },
+    ),
+)
+"""One inspection that found two main problems (art. 19: an opinion is owed on each)."""
+
+
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_an_each_duty_is_keyed_by_the_item_and_its_subject_is_the_trigger(who: str) -> None:
+    """§8.6 "each" and report.md (`subject`: "the fact that opened the duty"): one finding per
+    item, its id ending with the item's id, its subject and evidence the inspection."""
+    found = _evaluate(who, PLAN, TWO_PROBLEMS, dt.date(2021, 4, 1)).by_rule(OPINION)
+    assert [(f.id, f.subject, f.evidence) for f in found] == [
+        (f"{OPINION}/u-office/pr-1", "i-1", ["i-1"]),
+        (f"{OPINION}/u-office/pr-2", "i-1", ["i-1"]),
+    ]
 
 
 # --- disagreements the bundled pack does not reach: a rule changed for the test -------------
@@ -529,24 +508,30 @@ ADDRESSED = _district(
         submitted=dt.date(2021, 3, 10),
     ),
 )
-LIST_BIND_REASON = (
-    "the docs say a `trigger.<field>` bind compares a list field of the trigger as one value, "
-    "so it never matches (rule-format.md, limitations); the engines match any of its "
-    "elements. The pack binds no list field; the limitation is probably stale"
+ELSEWHERE = hz.facts_from_models(
+    [
+        *(f for f in ADDRESSED if f.id != "rr-1"),
+        RectificationReport(
+            id="rr-2",
+            responds_to="so-1",
+            submitted_by="u-water",
+            to="u-office",
+            submitted=dt.date(2021, 3, 10),
+        ),
+    ]
 )
+"""The same opinion answered by a report to a unit it is not addressed to."""
 
 
-def test_reference_trigger_bind_to_a_list_field_never_matches() -> None:
-    f = reference_evaluate(TO_ADDRESSEE, ADDRESSED, dt.date(2021, 6, 1)).finding(
-        f"{REPORT}/u-water/so-1"
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_trigger_bind_to_a_list_field_matches_any_element(who: str) -> None:
+    """§11: a `trigger.<field>` bind on a list field of the trigger (`addressed_to`) holds
+    when the reply's field names one of its elements: the report to ``u-water`` answers the
+    opinion addressed to ``[u-water]``; a report to ``u-office`` does not."""
+    fid = f"{REPORT}/u-water/so-1"
+    assert _evaluate(who, TO_ADDRESSEE, ADDRESSED, dt.date(2021, 6, 1)).finding(fid).status == (
+        "fulfilled"
     )
-    assert f.status == "violated"
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LIST_BIND_REASON)
-@pytest.mark.parametrize("engine", ENGINES)
-def test_engine_trigger_bind_to_a_list_field_never_matches(engine: str) -> None:
-    f = ENGINES[engine](TO_ADDRESSEE, ADDRESSED, dt.date(2021, 6, 1)).finding(
-        f"{REPORT}/u-water/so-1"
+    assert _evaluate(who, TO_ADDRESSEE, ELSEWHERE, dt.date(2021, 6, 1)).finding(fid).status == (
+        "violated"
     )
-    assert f.status == "violated"

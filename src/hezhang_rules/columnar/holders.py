@@ -9,11 +9,11 @@ same thing from the appointments, people and jurisdictions frames:
   of disjoint intervals (``merge_intervals``: overlapping or adjacent ones joined, an open end
   is ``date.max``); the name from ``people`` (the id when there is none, as ``name_of``);
 * per tenure interval, the periods of the kind overlapping it, cut by the rule's force window
-  and the as-of date, clipped by tenure and force (``instances._clip``), not applicable by the
-  period policy (in-force exempt, tenure exempt, fewer days than ``tenure_min_days``);
-* per holder and period label, one instance: the applicable stretches merged (their span is
-  the clipped period, each stretch a piece), or, when none applies, the first one not
-  applicable (the earliest tenure interval's).
+  and the as-of date: the periods listed;
+* per holder and period listed, one instance (``instances._clip``): every stretch in post
+  inside the period's force window a piece, the clipped period from the first to the last day
+  in post, not applicable by the period policy on that span (in-force exempt, tenure exempt,
+  fewer days than ``tenure_min_days``).
 
 Three frames come out (:class:`PostInstances`); :func:`emit_not_applicable` turns the not
 applicable rows into the batch evaluator's findings through its own ``emit``.
@@ -210,25 +210,35 @@ def post_instances(
         label = pl.concat_str(year, pl.lit("-Q"), part.cast(pl.String))
     else:
         label = pl.concat_str(year, pl.lit("-"), part.cast(pl.String).str.zfill(2))
-    rows = months.select(
+    # One row per person and period listed (reached by a stretch in post by the as-of date).
+    periods = months.select(
         "person",
-        "lo",
-        "hi",
         p_start.cast(pl.Int64).alias("ps"),
         (p_next.cast(pl.Int64) - 1).alias("pe"),
         label.alias("label"),
-    )
+    ).unique(["person", "label"])
 
-    # instances._clip: the clipped period and why it does not apply, if it does not.
-    policy = req.periods
-    rows = rows.with_columns(
-        pl.max_horizontal("ps", "lo", pl.lit(ff)).alias("cs"),
-        pl.min_horizontal("pe", "hi", pl.lit(fu)).alias("ce"),
-        (
-            (pl.col("lo") > pl.max_horizontal("ps", pl.lit(ff)))
-            | (pl.col("hi") < pl.min_horizontal("pe", pl.lit(fu)))
-        ).alias("cut"),
+    # instances._clip: every stretch in post inside the period's force window (those after
+    # the as-of date too), the period judged from the first to the last day in post, cut by
+    # the tenure when the stretches leave a day of the window out, and why it does not apply.
+    w0, w1 = pl.max_horizontal("ps", pl.lit(ff)), pl.min_horizontal("pe", pl.lit(fu))
+    stretches = (
+        periods.with_columns(w0.alias("w0"), w1.alias("w1"))
+        .join(tenure.select("person", "lo", "hi"), on="person")
+        .with_columns(
+            pl.max_horizontal("lo", "w0").alias("cs"), pl.min_horizontal("hi", "w1").alias("ce")
+        )
+        .filter(pl.col("cs") <= pl.col("ce"))  # the stretch has a day in the window
     )
+    rows = stretches.group_by("person", "label").agg(
+        pl.col("ps").first(),
+        pl.col("cs").min(),
+        pl.col("ce").max(),
+        ((pl.col("ce") - pl.col("cs") + 1).sum() < (pl.col("w1") - pl.col("w0") + 1).first()).alias(
+            "cut"
+        ),
+    )
+    policy = req.periods
     days = pl.col("ce") - pl.col("cs") + 1
     # The first reason that holds, as ``_clip`` tests them: before force, tenure cut, too short.
     tests: list[tuple[pl.Expr, Wording, dict[str, Any]]] = []
@@ -250,15 +260,13 @@ def post_instances(
         reasons.append(reason.alias(f"reason_{lang}"))
     rows = rows.with_columns(reasons)
 
-    # One instance per person and label: the applicable stretches merged, else the first
-    # stretch not applicable (the earliest tenure interval's).
-    ok = rows.filter(pl.col("reason_zh").is_null())
+    # One instance per person and period that applies; its pieces are the stretches in post.
     insts = (
-        ok.group_by("person", "label")
-        .agg(pl.col("cs").min(), pl.col("ce").max())
+        rows.filter(pl.col("reason_zh").is_null())
+        .select("person", "label", "cs", "ce")
         .with_row_index("iid")
     )
-    pieces = ok.join(insts.select("iid", "person", "label"), on=["person", "label"]).select(
+    pieces = stretches.join(insts.select("iid", "person", "label"), on=["person", "label"]).select(
         pl.col("iid").cast(pl.Int64),
         pl.col("person"),
         _date(pl.col("cs")).alias("lo"),
@@ -276,10 +284,8 @@ def post_instances(
     insts = insts.join(holders, on="person").select(pl.col("iid").cast(pl.Int64), *instance)
     na = (
         rows.filter(pl.col("reason_zh").is_not_null())
-        .join(ok.select("person", "label").unique(), on=["person", "label"], how="anti")
-        .sort("person", "label", "lo")
-        .unique(subset=["person", "label"], keep="first", maintain_order=True)
         .join(holders, on="person")
+        .sort("person", "label")
         .select(*instance, pl.col("reason_zh"), pl.col("reason_en"))
     )
     return PostInstances(pieces, insts, na)

@@ -216,7 +216,13 @@ def evaluate_response(rule: PlanRule, req: ResponsePlan, job: Job) -> None:
     undated = triggers.filter(pl.col("day").is_null())
     if undated.height:
         _undated(rule, req, job, undated.with_columns(pl.lit(as_of).alias("day")))
-    dated = triggers.filter(pl.col("day").is_not_null() & (pl.col("day") >= rule.in_force_from))
+    # ``batch.response``: opened on or after the rules took effect and by the as-of date (a
+    # trigger seen now whose opening day is later opens nothing yet)
+    dated = triggers.filter(
+        pl.col("day").is_not_null()
+        & (pl.col("day") >= rule.in_force_from)
+        & (pl.col("day") <= as_of)
+    )
     duties = dated.join(holders_on_days(rule, run, tables, dated, "day"), on="tid", how="inner")
     bind = next(f for f, t in sel.bind if t == "holder")
     when = pl.col(sel.date_field)

@@ -288,7 +288,9 @@ def response(run: Run, rule: PlanRule, req: ResponsePlan) -> None:
         if day is None:
             _undated_trigger(run, rule, req, trigger_id, fact)
             continue
-        if day < rule.in_force_from:
+        if day < rule.in_force_from or day > run.world.as_of:
+            # before the rules took effect nothing opens; a trigger seen on the as-of date but
+            # opening the duty later (a crime found after the case was opened) is not open yet
             continue
         due = _relative_due(req, fact, day)
         subject = run.world.facts.get(trigger_id) if fact is None else None
@@ -332,9 +334,11 @@ def _fact_triggers(world: World, req: ResponsePlan, facts: Iterable[Fact]) -> li
 def _undated_trigger(
     run: Run, rule: PlanRule, req: ResponsePlan, trigger_id: str, fact: Fact | None
 ) -> None:
-    """A trigger without the date the rule reads cannot open a dated duty: say so."""
+    """A trigger without the date the rule reads cannot open a dated duty: say so (its
+    subject and evidence the trigger fact, also for an ``each`` item's duty)."""
     as_of = run.world.as_of
     detail = response_kind.UNDATED.fill(field=req.trigger_date_field or "")
+    subject = fact.id if fact is not None else trigger_id
     for holder in run.holders_at(rule.holder, fact, as_of):
         run.emit(
             Draft(
@@ -344,10 +348,10 @@ def _undated_trigger(
                 trigger_id,
                 "not_applicable",
                 None,
-                [trigger_id],
+                [subject],
                 detail,
                 {},
-                subject=trigger_id,
+                subject=subject,
             )
         )
 

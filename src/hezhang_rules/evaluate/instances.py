@@ -38,41 +38,38 @@ def instances(
 
     Periods that have begun by the as-of date are listed (or by ``until``, for deadlines
     due before their period begins, such as next year's indicators due this December).
+    A period holding several stretches in post (a gap out of post inside it) is judged once,
+    from the first to the last day in post, and the policy applies to that whole span
+    (docs/rule-format.md, section 9); acts count only inside the stretches.
     """
     force_from, force_until = rule.in_force_from, rule.in_force_until or dt.date.max
     horizon = until or as_of
-    out = []
+    listed: dict[str, Period] = {}
     for lo, hi in holder.tenure:
         start, end = max(lo, force_from), min(hi, force_until, horizon)
         for p in periods_between(per, start, end):
-            out.append(_clip(p, lo, hi, force_from, force_until, policy))
-    merged: dict[str, Instance] = {}
-    for inst in out:
-        # Several stretches in post inside one period: one instance spanning them, whose
-        # acts count only inside the stretches (a gap out of post does not count).
-        prev = merged.get(inst.period.label)
-        if prev is None or (prev.na and not inst.na):
-            merged[inst.period.label] = inst
-        elif not inst.na and not prev.na:
-            merged[inst.period.label] = Instance(
-                inst.period,
-                Period(
-                    min(prev.clipped.start, inst.clipped.start),
-                    max(prev.clipped.end, inst.clipped.end),
-                    inst.period.label,
-                ),
-                None,
-                (*(prev.pieces or (prev.clipped,)), *(inst.pieces or (inst.clipped,))),
-            )
-    return [merged[k] for k in sorted(merged, key=lambda k: merged[k].period.start)]
+            listed.setdefault(p.label, p)
+    return [
+        _clip(p, holder.tenure, force_from, force_until, policy)
+        for p in sorted(listed.values(), key=lambda p: p.start)
+    ]
 
 
 def _clip(
-    p: Period, lo: dt.date, hi: dt.date, force_from: dt.date, force_until: dt.date, policy: Any
+    p: Period,
+    tenure: tuple[tuple[dt.date, dt.date], ...],
+    force_from: dt.date,
+    force_until: dt.date,
+    policy: Any,
 ) -> Instance:
-    start = max(p.start, lo, force_from)
-    end = min(p.end, hi, force_until)
-    clipped = Period(start, end, p.label)
+    """The period ``p`` cut by the force window and every stretch of ``tenure`` inside it."""
+    w0, w1 = max(p.start, force_from), min(p.end, force_until)
+    pieces = tuple(
+        Period(a, b, p.label)
+        for lo, hi in tenure
+        if (a := max(lo, w0)) <= (b := min(hi, w1))  # the stretch has a day in the window
+    )
+    clipped = Period(pieces[0].start, pieces[-1].end, p.label)
     if force_from > p.start and policy.in_force == "exempt":
         return Instance(
             p,
@@ -80,7 +77,7 @@ def _clip(
             policy_words.BEFORE_FORCE.fill(force_from=force_from),
         )
     # INVARIANT: the tenure cuts the period only where it is narrower than the force window.
-    cut_by_tenure = lo > max(p.start, force_from) or hi < min(p.end, force_until)
+    cut_by_tenure = sum(piece.days() for piece in pieces) < (w1 - w0).days + 1
     if cut_by_tenure and policy.tenure == "exempt":
         return Instance(
             p,
@@ -93,4 +90,4 @@ def _clip(
             clipped,
             policy_words.TOO_SHORT.fill(days=clipped.days(), need=policy.tenure_min_days),
         )
-    return Instance(p, clipped)
+    return Instance(p, clipped, None, pieces if len(pieces) > 1 else ())

@@ -59,12 +59,9 @@ def earliest(facts: list[Fact], date_field: str, as_of: dt.date) -> tuple[dt.dat
 def known(f: Fact, date_field: str, as_of: dt.date) -> dt.date | None:
     """The date in a rule's ``date_field`` if it is known on the as-of date, else ``None``.
 
-    §8.1: "An audit 'as of' a day therefore sees what was knowable on that day." A record is
-    visible by its kind's own date; a rule that reads another date of it (a plan drafted
-    before the as-of date but issued after it, art. 32) does not know that date yet. (The
-    section's sentence that only the kind's date counts, and the limitation saying a later
-    date is seen, describe the engine before commit 1157b42 and golden case
-    art032/plan_issued_after_as_of_is_not_yet_issued; this follows the principle.)
+    §8.1: a record is visible by its kind's own date; any other date a rule reads from it
+    counts only once it has come (a plan drafted before the as-of date but issued after it is
+    not yet issued, art. 32).
     """
     day = get_path(f, date_field)
     return day if isinstance(day, dt.date) and day <= as_of else None
@@ -340,7 +337,8 @@ class Audit:
                 if not isinstance(opened, dt.date):
                     self.undated(rule, req, fact, key)
                 elif rule.in_force_from <= opened <= self.as_of:
-                    # earlier triggers open nothing (§8.6); a later opening day is not yet known
+                    # earlier triggers open nothing (§8.6); a duty opening after the as-of date
+                    # is not open yet (§8.1)
                     self.fact_duty(rule, req, fact, key, opened)
 
     def holders_for(self, rule: PlanRule, fact: Fact | None, day: dt.date) -> list[Holder]:
@@ -354,7 +352,8 @@ class Audit:
     def undated(self, rule: PlanRule, req: ResponsePlan, fact: Fact, key: str) -> None:
         """§8.6 "date_fallback": a trigger without its date gives a ``not_applicable`` finding
         saying so. (The docs do not say its period, due date or holders: here the as-of day,
-        none, and the holders in existence on the as-of date.)"""
+        none, and the holders in existence on the as-of date; its subject and evidence the
+        trigger fact, as for a dated duty.)"""
         for holder in self.holders_for(rule, fact, self.as_of):
             self.emit(
                 rule,
@@ -363,10 +362,10 @@ class Audit:
                 "not_applicable",
                 Span(self.as_of, self.as_of, "undated"),
                 None,
-                [key],
+                [fact.id],
                 words.undated(req.trigger_date_field or ""),
                 {},
-                subject=key,
+                subject=fact.id,
             )
 
     def fact_duty(
@@ -385,20 +384,22 @@ class Audit:
                 and self.trigger_bound(r, req, fact)
                 and (req.each_field is None or self.answers_item(r, req, key))
             ]
+            # §8.6: `subject` is the trigger fact (for an `each` duty too, report.md: "the
+            # fact that opened the duty"); the finding id ends with the item's id
             self.answer(
-                rule, req, holder, key, opened, due, replies, [fact.id], supplied, subject=key
+                rule, req, holder, key, opened, due, replies, [fact.id], supplied, subject=fact.id
             )
 
     def trigger_bound(self, reply: Fact, req: ResponsePlan, trigger: Fact) -> bool:
         """§11: ``field: trigger.G`` — the reply's field equals (or lists) the trigger's field
-        G, compared as one value (rule-format.md, limitations: a list never matches); an
-        absent trigger field binds nothing."""
+        G, or, when G is a list, one of its elements; an absent (or empty) trigger field binds
+        nothing."""
         for field, target in req.response.bind:
             if target.startswith("trigger."):
                 want = get_path(trigger, target.removeprefix("trigger."))
-                if want is None or isinstance(want, list):
-                    return False
-                if not self.world.names(get_path(reply, field), str(want)):
+                wanted = want if isinstance(want, list) else [want]
+                theirs = get_path(reply, field)
+                if not any(w is not None and self.world.names(theirs, str(w)) for w in wanted):
                     return False
         return True
 
@@ -455,11 +456,8 @@ class Audit:
         subject: str,
         escalated_from: str | None = None,
     ) -> None:
-        """§8.6: the earliest response decides. Only a response dated on or after the day the
-        duty opened answers it: §8.6 and the limitations still say an earlier one counts, but the
-        engine changed in commit 1157b42 ("replies after their trigger") and the regulation
-        agrees — an opinion "就巡查发现的主要问题" (art. 19), a transfer of a case "受理的"
-        (art. 27) come after what they answer."""
+        """§8.6: the earliest response decides; only a response dated on or after the day the
+        duty opened answers it."""
         after = [
             r
             for r in replies

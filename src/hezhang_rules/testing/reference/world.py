@@ -251,8 +251,7 @@ class World:
             meets = [all(self.holds(s, item, fact) for s in want) for item in items]
             return bool(items) and (any(meets) if op == "any" else all(meets))
         if op == "refers_to":
-            # The record named, if visible (§8.1's principle: the limitation saying a record
-            # dated after the as-of date is seen describes the engine before commit 1157b42).
+            # The record named, if visible (§8.1).
             refs = v if isinstance(v, list) else [v]
             targets = [self.facts.get(str(r)) for r in refs if r is not None]
             return any(
