@@ -1,4 +1,4 @@
-"""The golden corpus (the bundled pack's ``cases/``) on every evaluator: ``test_cases.py``.
+"""The golden corpus (the bundled pack's ``cases/``) on every evaluator: ``test_golden_cases.py``.
 
 Every evaluator of the one registry (``hezhang_rules.testing.cases.EVALUATORS``: batch, columnar,
 monitor) runs every case, under the test id ``art016/….yaml::columnar``. Besides the case's
@@ -53,7 +53,7 @@ RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or pack_path(DEFAULT_PACK))
 """The pack under test; HEZHANG_RULES_DIR points the corpus at a scratch copy while editing."""
 GOLDEN = pack_path(DEFAULT_PACK) / "cases"
 """The bundled pack's golden cases: they ship inside the package (``hezhang-rules test`` runs
-them from an installed wheel); ``test_cases.py`` here runs each on every evaluator."""
+them from an installed wheel); ``test_golden_cases.py`` here runs each on every evaluator."""
 
 
 def agreeing_with_batch(name: str, fn: cases.Evaluator) -> cases.Evaluator:
