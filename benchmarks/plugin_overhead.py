@@ -24,6 +24,11 @@ import time
 from pathlib import Path
 
 TEST = "def test_one():\n    assert 1 + 1 == 2\n"
+IMPORT = (
+    "import time, pytest; t = time.perf_counter(); import hezhang_rules_pytest; "
+    "print(time.perf_counter() - t)"
+)
+"""The entry point's own import, timed inside a fresh interpreter (pytest already loaded)."""
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -54,11 +59,17 @@ def main() -> int:
         for _ in range(args.runs):
             on.append(timed(base, project))
             off.append(timed(without, project))
+        loads = [
+            float(subprocess.run([sys.executable, "-c", IMPORT], capture_output=True, text=True,
+                                 check=True, cwd=project).stdout)
+            for _ in range(args.runs)
+        ]  # fmt: skip
     with_ms, without_ms = statistics.median(on) * 1000, statistics.median(off) * 1000
     print(f"runs: {args.runs} each, alternating")
     print(f"pytest on an empty project, plugin installed: median {with_ms:.0f} ms")
     print(f"pytest on an empty project, plugin disabled:  median {without_ms:.0f} ms")
     print(f"overhead: {with_ms - without_ms:+.0f} ms (ratio {with_ms / without_ms:.3f})")
+    print(f"importing the entry point itself: median {statistics.median(loads) * 1000:.1f} ms")
     return 0
 
 
