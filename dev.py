@@ -331,90 +331,28 @@ def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> di
     here.mkdir()
     expect([venv_python(venv), "-c", "import polars"], 1, here, "ModuleNotFoundError")
     expect([hz, "example", "district"], 0, here)
-    expect(
-        [
-            hz,
-            "check",
-            "district",
-            "--as-of",
-            EXAMPLE_AS_OF,
-            "--output",
-            "r.json",
-            "--format",
-            "json",
-        ],
-        1,
-        here,
-    )
+    check: list[str | Path] = [hz, "check", "district", "--as-of", EXAMPLE_AS_OF]
+    monitor: list[str | Path] = [hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF]
+    xlsx = [*check, "--format", "xlsx", "--output", "r.xlsx"]
+    expect([*check, "--format", "json", "--output", "r.json"], 1, here)
     if (here / "r.json").read_bytes() != reference:
         raise DevError("the installed wheel's report differs from the checkout's (r.json)")
     expect([hz, "lint"], 0, here)
     expect([hz, "test"], 0, here)
-    expect(
-        [hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF],
-        2,
-        here,
-        "hezhang-rules[monitor]",
-    )
-    expect(
-        [
-            hz,
-            "check",
-            "district",
-            "--as-of",
-            EXAMPLE_AS_OF,
-            "--format",
-            "xlsx",
-            "--output",
-            "r.xlsx",
-        ],
-        2,
-        here,
-        "hezhang-rules[xlsx]",
-    )
-    expect(
-        [hz, "synth", "--chiefs", "10", "--year", "2021", "--out", "w"],
-        2,
-        here,
-        "hezhang-rules[synth]",
-    )
+    expect(monitor, 2, here, "hezhang-rules[monitor]")
+    expect(xlsx, 2, here, "hezhang-rules[xlsx]")
+    synth: list[str | Path] = [hz, "synth", "--year", "2021", "--out", "w", "--chiefs"]
+    expect([*synth, "10"], 2, here, "hezhang-rules[synth]")
     extra = ["--no-cache-dir"] if version >= (3, 13) else []
     must([*pip, *extra, f"{wheel}[all]"], env=build_env(version))
     sizes["all"] = site_size(venv)
-    expect([hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF], 1, here)
-    expect(
-        [
-            hz,
-            "check",
-            "district",
-            "--as-of",
-            EXAMPLE_AS_OF,
-            "--format",
-            "xlsx",
-            "--output",
-            "r.xlsx",
-        ],
-        1,
-        here,
-    )
+    expect(monitor, 1, here)
+    expect(xlsx, 1, here)
     some = PACKAGE / "packs" / "qinghemen" / "cases" / "art016"  # all of them: tests/golden
     expect([hz, "test", some, "--evaluator", "columnar", "--evaluator", "monitor"], 0, here)
-    expect([hz, "synth", "--chiefs", "20", "--year", "2021", "--out", "w"], 0, here)
-    expect(
-        [
-            hz,
-            "check",
-            "w",
-            "--as-of",
-            EXAMPLE_AS_OF,
-            "--format",
-            "parquet",
-            "--output",
-            "w.parquet",
-        ],
-        1,
-        here,
-    )
+    expect([*synth, "20"], 0, here)
+    tables: list[str | Path] = [hz, "check", "w", "--as-of", EXAMPLE_AS_OF, "--format", "parquet"]
+    expect([*tables, "--output", "w.parquet"], 1, here)
     return sizes
 
 
