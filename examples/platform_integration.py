@@ -1,7 +1,7 @@
 """A river chief information platform (art. 10) streaming a year of records into a live monitor.
 
-The platform receives the example district's records (src/hezhang_rules/packs/qinghemen/example/facts.jsonl) as
-they happen: each day it hands the monitor that day's records, moves the clock, and prints the
+The platform receives the example district's records (the bundled pack's
+``example/facts.jsonl``) as they happen: each day it hands the monitor that day's records, moves the clock, and prints the
 due-soon warnings and violations the monitor raises. At the end it checks that the monitor's
 report equals the batch audit's.
 
@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections import defaultdict
-from pathlib import Path
 
 import hezhang_rules as hz
 from hezhang_rules.facts.stream import read_lines
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+EXAMPLE = hz.pack_path("qinghemen") / "example"
+"""The bundled pack's example district (inside the installed package)."""
 
 
 def main() -> None:
@@ -29,8 +28,8 @@ def main() -> None:
     ap.add_argument("--lang", choices=("zh", "en"), default="en")
     args = ap.parse_args()
     until = dt.date.fromisoformat(args.until)
-    plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
-    stream = HERE / "qinghemen-2021" / "facts.jsonl"
+    plan = hz.compile_rules(hz.load_pack("qinghemen"))
+    stream = EXAMPLE / "facts.jsonl"
     with stream.open(encoding="utf-8") as fh:
         records = list(read_lines(fh, str(stream)))
 
@@ -56,7 +55,7 @@ def main() -> None:
         for later in arrivals.values():  # dated after --until: stored, not yet visible
             monitor.submit_many(later)
         report = monitor.report(until)
-    batch = hz.evaluate(plan, hz.load_facts([HERE / "qinghemen-2021"]), until)
+    batch = hz.evaluate(plan, hz.load_facts([EXAMPLE]), until)
     print(
         f"\n{report.summary.violated} violated, {report.summary.pending} pending, "
         f"{report.summary.fulfilled} fulfilled on {until}; "
