@@ -1,9 +1,9 @@
 """A river chief information platform (art. 10) streaming a year of records into a live monitor.
 
 The platform receives the example district's records (the bundled pack's
-``example/facts.jsonl``) as they happen: each day it hands the monitor that day's records, moves the clock, and prints the
-due-soon warnings and violations the monitor raises. At the end it checks that the monitor's
-report equals the batch audit's.
+``example/facts.jsonl``) as they happen: each day it hands the monitor that day's records, moves
+the clock, and prints the due-soon warnings and violations the monitor raises. At the end it
+checks that the monitor's report equals the batch audit's.
 
     .venv/bin/python examples/platform_integration.py [--warn-days 14] [--until 2022-01-10]
 """
