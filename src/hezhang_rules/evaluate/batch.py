@@ -276,8 +276,8 @@ def _supplied(details: dict[str, Any], parameter: str | None) -> dict[str, Any]:
 # --- response: a duty opened by a trigger -----------------------------------------------------
 
 _Trigger = tuple[str, dt.date | None, Fact | None, Finding | None]
-"""(the trigger's id, the day it opens the duty or None, the trigger fact, the finding that
-opened an escalated duty)."""
+"""(what ends the finding id: the trigger's id, the item's, or an escalation's key; the day it
+opens the duty or None, the trigger fact, the finding that opened an escalated duty)."""
 
 
 def response(run: Run, rule: PlanRule, req: ResponsePlan) -> None:
