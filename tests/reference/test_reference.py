@@ -364,20 +364,40 @@ def test_a_period_with_a_gap_is_judged_from_first_to_last_day_in_post(who: str) 
 
 
 SHORT_STRETCHES = _district(
-    _chief("a-1", "2022-01-01", "2022-01-10"), _chief("a-2", "2022-06-21", "2022-06-30")
+    _chief("a-1", "2022-01-01", "2022-01-10"), _chief("a-2", "2022-02-20", "2022-03-01")
 )
-"""吴涛 in post 1-10 January and 21-30 June 2022: two stretches of 10 days, 181 days apart."""
+"""吴涛 in post 1-10 January and 20 February - 1 March 2022: two stretches of 10 days, 40 days
+apart (a span of 60 days, 20 of them held)."""
+LONGER_STRETCHES = _district(
+    _chief("a-1", "2022-01-01", "2022-01-20"), _chief("a-2", "2022-03-02", "2022-03-21")
+)
+"""吴涛 in post 1-20 January and 2-21 March 2022: two stretches of 20 days, 40 days apart."""
 
 
 @pytest.mark.parametrize("who", EVALUATORS)
-def test_short_stretches_in_one_period_are_judged_on_their_whole_span(who: str) -> None:
-    """§9: ``tenure_min_days`` applies to the span judged (1 Jan - 30 Jun, 181 days), not to
-    each stretch: the period is judged, and violated without an inspection in post."""
+def test_tenure_min_days_counts_the_days_held_not_the_span(who: str) -> None:
+    """§9 and readings.md item 17 ("held the post fewer than 30 days"): the period is judged
+    once, but ``partial_tenure_min_days`` (30) is compared with the 20 days held, not with the
+    60-day span from the first to the last day in post: not applicable, and the message says
+    20 days."""
     f = _evaluate(who, PLAN, SHORT_STRETCHES, dt.date(2022, 7, 1)).finding(GAP_ID)
+    assert (f.status, f.period.start, f.period.end) == (
+        "not_applicable",
+        dt.date(2022, 1, 1),
+        dt.date(2022, 3, 1),
+    )
+    assert "in post for 20 days, fewer than 30" in f.message.en
+
+
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_stretches_holding_enough_days_are_judged_on_their_whole_span(who: str) -> None:
+    """§9: two 20-day stretches are 40 days held, at least 30: the period is judged on its
+    span (1 January - 21 March), and violated without an inspection in post."""
+    f = _evaluate(who, PLAN, LONGER_STRETCHES, dt.date(2022, 7, 1)).finding(GAP_ID)
     assert (f.status, f.period.start, f.due) == (
         "violated",
         dt.date(2022, 1, 1),
-        dt.date(2022, 6, 30),
+        dt.date(2022, 3, 21),
     )
 
 
@@ -535,3 +555,69 @@ def test_trigger_bind_to_a_list_field_matches_any_element(who: str) -> None:
     assert _evaluate(who, TO_ADDRESSEE, ELSEWHERE, dt.date(2021, 6, 1)).finding(fid).status == (
         "violated"
     )
+
+
+SUPERVISED = "art025.unrectified_matter_supervised"
+SUPERVISION_OFFICE = Unit(
+    id="u-office", name="河长办", type="river_chief_office", jurisdiction="j-qhm"
+)
+
+
+def _escalating(source: str) -> Plan:
+    """The bundled plan with art. 25's escalation reading ``source``'s violated and late
+    findings (the source comes before it in plan order, as the compiler orders escalations)."""
+    ids = [r.id for r in PLAN.rules]
+    assert ids.index(source) < ids.index(SUPERVISED)
+    return _changed(
+        SUPERVISED, trigger_rule=source, trigger_statuses=frozenset({"violated", "fulfilled_late"})
+    )
+
+
+TWO_MISSED_HALVES = _district(SUPERVISION_OFFICE, _chief("a-1", "2020-01-01", None))
+"""吴涛 river chief since 2020 who never inspects: 2021-H1 and 2021-H2 both violated."""
+
+
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_escalations_of_one_holders_count_findings_have_distinct_ids(who: str) -> None:
+    """§8.6 and §12: the escalation of a count finding (no subject) is keyed by the earlier
+    finding's id, so one holder's two violated periods open two duties with two ids."""
+    report = _evaluate(who, _escalating(INSPECT), TWO_MISSED_HALVES, dt.date(2022, 6, 1))
+    found = [f for f in report.by_rule(SUPERVISED) if "/2021-" in f.id]
+    earlier = [f"{INSPECT}/p-wu/2021-H1", f"{INSPECT}/p-wu/2021-H2"]
+    assert [(f.id, f.subject, f.escalated_from) for f in found] == [
+        (f"{SUPERVISED}/u-office/{e}", e, e) for e in earlier
+    ]
+
+
+TWO_PROBLEMS_SUPERVISED = hz.facts_from_models(
+    [
+        *TWO_PROBLEMS,
+        SupervisionOpinion(
+            id="so-1",
+            issued_by="u-office",
+            level="river_chief_office",
+            addressed_to=["u-office"],
+            issued=dt.date(2021, 11, 1),
+            source="i-1",
+        ),
+    ]
+)
+"""The inspection of :data:`TWO_PROBLEMS` (no opinion on either problem), and a supervision
+opinion on 1 November 2021 naming the inspection as its source."""
+
+
+@pytest.mark.parametrize("who", EVALUATORS)
+def test_an_escalation_of_an_each_duty_is_keyed_by_the_fact_and_the_item(who: str) -> None:
+    """§8.6 and §12: the two items of one inspection escalate to two duties, keyed by the
+    inspection and the item (two ids, not one twice); each one's subject, and what ``link``
+    names, is the inspection, so one opinion naming it answers both."""
+    escalating = _escalating(OPINION)
+    found = _evaluate(who, escalating, TWO_PROBLEMS, dt.date(2021, 12, 1)).by_rule(SUPERVISED)
+    assert [(f.id, f.subject, f.escalated_from, f.status) for f in found] == [
+        (f"{SUPERVISED}/u-office/i-1/{p}", "i-1", f"{OPINION}/u-office/{p}", "violated")
+        for p in ("pr-1", "pr-2")
+    ]
+    answered = _evaluate(who, escalating, TWO_PROBLEMS_SUPERVISED, dt.date(2021, 12, 1))
+    assert [(f.status, f.evidence) for f in answered.by_rule(SUPERVISED)] == [
+        ("fulfilled_late", ["i-1", "so-1"])
+    ] * 2

@@ -13,7 +13,7 @@ same thing from the appointments, people and jurisdictions frames:
 * per holder and period listed, one instance (``instances._clip``): every stretch in post
   inside the period's force window a piece, the clipped period from the first to the last day
   in post, not applicable by the period policy on that span (in-force exempt, tenure exempt,
-  fewer days than ``tenure_min_days``).
+  fewer days held, the stretches' days, than ``tenure_min_days``).
 
 Three frames come out (:class:`PostInstances`); :func:`emit_not_applicable` turns the not
 applicable rows into the batch evaluator's findings through its own ``emit``.
@@ -230,16 +230,19 @@ def post_instances(
         )
         .filter(pl.col("cs") <= pl.col("ce"))  # the stretch has a day in the window
     )
-    rows = stretches.group_by("person", "label").agg(
-        pl.col("ps").first(),
-        pl.col("cs").min(),
-        pl.col("ce").max(),
-        ((pl.col("ce") - pl.col("cs") + 1).sum() < (pl.col("w1") - pl.col("w0") + 1).first()).alias(
-            "cut"
-        ),
+    rows = (
+        stretches.group_by("person", "label")
+        .agg(
+            pl.col("ps").first(),
+            pl.col("cs").min(),
+            pl.col("ce").max(),
+            (pl.col("ce") - pl.col("cs") + 1).sum().alias("held"),  # days in post, gaps left out
+            (pl.col("w1") - pl.col("w0") + 1).first().alias("window"),
+        )
+        .with_columns((pl.col("held") < pl.col("window")).alias("cut"))
     )
     policy = req.periods
-    days = pl.col("ce") - pl.col("cs") + 1
+    days = pl.col("held")  # ``tenure_min_days`` counts the days held (section 9)
     # The first reason that holds, as ``_clip`` tests them: before force, tenure cut, too short.
     tests: list[tuple[pl.Expr, Wording, dict[str, Any]]] = []
     if policy.in_force == "exempt":

@@ -276,8 +276,8 @@ def _supplied(details: dict[str, Any], parameter: str | None) -> dict[str, Any]:
 # --- response: a duty opened by a trigger -----------------------------------------------------
 
 _Trigger = tuple[str, dt.date | None, Fact | None, Finding | None]
-"""(the trigger's id, the day it opens the duty or None, the trigger fact, the finding that
-opened an escalated duty)."""
+"""(what ends the finding id: the trigger's id, the item's, or an escalation's key; the day it
+opens the duty or None, the trigger fact, the finding that opened an escalated duty)."""
 
 
 def response(run: Run, rule: PlanRule, req: ResponsePlan) -> None:
@@ -293,7 +293,8 @@ def response(run: Run, rule: PlanRule, req: ResponsePlan) -> None:
             # opening the duty later (a crime found after the case was opened) is not open yet
             continue
         due = _relative_due(req, fact, day)
-        subject = run.world.facts.get(trigger_id) if fact is None else None
+        behind = origin.subject if origin is not None else None  # the earlier finding's fact
+        subject = run.world.facts.get(behind) if behind else None
         for holder in run.holders_at(rule.holder, fact, day, subject):
             run.emit(
                 _responded(run, rule, req, replies, holder, trigger_id, day, due, origin, fact)
@@ -306,11 +307,30 @@ def _triggers(run: Run, req: ResponsePlan) -> list[_Trigger]:
     if req.trigger_kind is not None:
         return _fact_triggers(run.world, req, run.selector.trigger_facts(req))
     assert req.trigger_rule is not None
+    source = run.plan.rule(req.trigger_rule).requirement
+    each = isinstance(source, ResponsePlan) and source.each_field is not None
     return [
-        (fd.subject or fd.id, (fd.due or fd.period.end) + ONE_DAY, None, fd)
+        (_escalation_key(fd, each), (fd.due or fd.period.end) + ONE_DAY, None, fd)
         for fd in run.by_rule.get(req.trigger_rule, [])
         if fd.status in req.trigger_statuses
     ]
+
+
+def _escalated_trigger(fd: Finding) -> str:
+    """The trigger id of the duty the finding ``fd`` opens (what ``link`` names, and the
+    escalation's ``subject``): its subject, or, for a count, forbid or deadline finding, which
+    has none, its own id (one holder's several periods open several duties)."""
+    return fd.subject or fd.id
+
+
+def _escalation_key(fd: Finding, each: bool) -> str:
+    """What ends the id of the duty ``fd`` opens: its trigger id, followed, when ``fd`` is the
+    duty of one listed item (``each``: one fact lists several), by that item, the part of
+    ``fd``'s own id after its rule and holder (docs/rule-format.md, section 8.6)."""
+    trigger = _escalated_trigger(fd)
+    if not each:
+        return trigger
+    return f"{trigger}/{fd.id.removeprefix(f'{fd.rule_id}/{fd.holder.id}/')}"
 
 
 def _fact_triggers(world: World, req: ResponsePlan, facts: Iterable[Fact]) -> list[_Trigger]:
@@ -370,7 +390,9 @@ def _responded(
 ) -> Draft:
     """The holder's finding of the duty ``trigger_id`` opened on ``day``."""
     target = trigger_id
-    if req.link_to is not None and fact is not None:
+    if origin is not None:
+        target = _escalated_trigger(origin)  # not the key: for an `each` duty, its fact
+    elif req.link_to is not None and fact is not None:
         target = str(get_path(fact, req.link_to))
     elif req.each_field is not None and fact is not None:
         target = fact.id  # the item's duty: replies link to the fact that lists it
@@ -389,7 +411,12 @@ def _responded(
         if done
         else response_kind.NOT_DONE.fill(opened=day, due=due)
     )
-    first = fact.id if req.each_field is not None and fact is not None else trigger_id
+    if origin is not None:
+        first = target  # an escalation's subject: the earlier finding's trigger id
+    elif req.each_field is not None and fact is not None:
+        first = fact.id
+    else:
+        first = trigger_id
     answer = [dated[0][1].id] if dated else []
     evidence = [*origin.evidence, *answer] if origin is not None else [first, *answer]
     return Draft(

@@ -39,8 +39,9 @@ def instances(
     Periods that have begun by the as-of date are listed (or by ``until``, for deadlines
     due before their period begins, such as next year's indicators due this December).
     A period holding several stretches in post (a gap out of post inside it) is judged once,
-    from the first to the last day in post, and the policy applies to that whole span
-    (docs/rule-format.md, section 9); acts count only inside the stretches.
+    from the first to the last day in post, and the policy applies to that whole span, its
+    ``tenure_min_days`` to the days actually held (the stretches' days, not the span's:
+    docs/rule-format.md, section 9); acts count only inside the stretches.
     """
     force_from, force_until = rule.in_force_from, rule.in_force_until or dt.date.max
     horizon = until or as_of
@@ -76,18 +77,19 @@ def _clip(
             clipped,
             policy_words.BEFORE_FORCE.fill(force_from=force_from),
         )
+    held = sum(piece.days() for piece in pieces)  # the days in post, the gap left out
     # INVARIANT: the tenure cuts the period only where it is narrower than the force window.
-    cut_by_tenure = sum(piece.days() for piece in pieces) < (w1 - w0).days + 1
+    cut_by_tenure = held < (w1 - w0).days + 1
     if cut_by_tenure and policy.tenure == "exempt":
         return Instance(
             p,
             clipped,
             policy_words.TENURE_CUT.fill(),
         )
-    if cut_by_tenure and clipped.days() < policy.tenure_min_days:
+    if cut_by_tenure and held < policy.tenure_min_days:
         return Instance(
             p,
             clipped,
-            policy_words.TOO_SHORT.fill(days=clipped.days(), need=policy.tenure_min_days),
+            policy_words.TOO_SHORT.fill(days=held, need=policy.tenure_min_days),
         )
     return Instance(p, clipped, None, pieces if len(pieces) > 1 else ())

@@ -411,7 +411,11 @@ class Audit:
     def escalations(self, rule: PlanRule, req: ResponsePlan) -> None:
         """§8.6 "Escalation": every earlier finding of the named rule with a listed status
         opens a duty the day after its due date (or its period's end); its trigger id is the
-        finding's subject, or its holder's id."""
+        finding's subject, or, without one (count, forbid, deadline), the finding's id. §12: the
+        duty's id ends with the trigger id, and, when the earlier rule opens one duty per listed
+        item (``each``), then with that item's id, as the earlier finding's id ends."""
+        source = next(r for r in self.plan.rules if r.id == req.trigger_rule).requirement
+        per_item = isinstance(source, ResponsePlan) and source.each_field is not None
         earlier = [f for f in self.findings if f.rule_id == req.trigger_rule]
         for fd in sorted(earlier, key=lambda f: f.id):
             if fd.status not in req.trigger_statuses:
@@ -419,14 +423,17 @@ class Audit:
             opened = (fd.due or fd.period.end) + DAY
             if opened < rule.in_force_from:
                 continue
-            key = fd.subject or fd.holder.id
+            trigger = fd.subject or fd.id
+            key = trigger
+            if per_item:
+                key += "/" + fd.id.split("/")[-1]  # item ids hold no slash (fact ids)
             due = opened + dt.timedelta(days=req.due_days)
             place = self.world.facts.get(fd.subject) if fd.subject else None
             for holder in self.world.holders_on(rule.holder, opened, place):
                 replies = [
                     r
                     for r in self.selected(req.response, holder)
-                    if req.link is None or self.world.names(get_path(r, req.link), key)
+                    if req.link is None or self.world.names(get_path(r, req.link), trigger)
                 ]
                 self.answer(
                     rule,
@@ -438,7 +445,7 @@ class Audit:
                     replies,
                     fd.evidence,
                     req.due_supplied,
-                    subject=key,
+                    subject=trigger,
                     escalated_from=fd.id,
                 )
 

@@ -118,7 +118,8 @@ def judged_periods(
     * ``in_force``: a period that began before ``in_force.from`` is exempt, or cut (``clip``);
     * ``tenure``: a period the tenure covers only in part (narrower than the force window
       inside it) is exempt, or cut to the first..last day in post (``clip``);
-    * ``tenure_min_days``: a period cut by the tenure to fewer than N days is exempt.
+    * ``tenure_min_days``: a period cut by the tenure in which the holder held the post
+      fewer than N days (the days of the stretches in post, a gap left out) is exempt.
     """
     out: list[Judged] = []
     live = [s for t in tenure if (s := overlap(t, force)) is not None]
@@ -148,8 +149,8 @@ def judged_periods(
                 "任职未覆盖整个期间，按参数不计",
                 "the tenure does not cover the whole period; exempt",
             )
-        elif cut_by_tenure and cut.days() < policy.tenure_min_days:
-            n, need = cut.days(), policy.tenure_min_days
+        elif cut_by_tenure and days_in_post < policy.tenure_min_days:
+            n, need = days_in_post, policy.tenure_min_days
             why = (f"本期任职仅{n}天，少于{need}天", f"in post for {n} days, fewer than {need}")
         out.append(Judged(p, cut, inside, why))
     return out
