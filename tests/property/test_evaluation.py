@@ -48,7 +48,7 @@ def examples(n: int) -> int:
 
 
 small_worlds = worlds(plan=PLAN, max_people=3, max_units=4, max_per_kind=3)
-as_of = as_of_dates(WINDOW)
+as_of = as_of_dates(WINDOW, plan=PLAN)
 
 
 def report(facts: list[hz.Fact], day: dt.date, plan: Plan = PLAN) -> hz.Report:
@@ -210,6 +210,8 @@ def test_adding_any_fact_of_the_kind_a_duty_asks_for_never_makes_it_worse(
 # --- as-of stability -------------------------------------------------------------------------
 
 LATE_OK = ("deadline", "response")
+
+
 @settings(max_examples=examples(75))
 @given(small_worlds, as_of, st.integers(1, 800))
 def test_closed_periods_keep_their_status(world: list[hz.Fact], day: dt.date, later: int) -> None:
