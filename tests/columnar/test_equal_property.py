@@ -44,7 +44,7 @@ EXAMPLES = 150 * (10 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 1)
 )
 @given(
     worlds(plan=PLAN, seeded=True, max_per_kind=12, max_people=6),
-    as_of_dates(WINDOW),
+    as_of_dates(WINDOW, plan=PLAN),
     st.sampled_from(["memory", "parquet", "jsonl"]),
 )
 def test_columnar_equals_batch(world: list[Fact], as_of: dt.date, via: str) -> None:

@@ -208,7 +208,7 @@ _days = st.integers(min_value=-400, max_value=900)
 )
 @given(
     worlds(plan=PLAN, kinds=["appointments"], seeded=True, max_per_kind=12, max_people=6),
-    as_of_dates(WINDOW),
+    as_of_dates(WINDOW, plan=PLAN),
     st.sampled_from(post_count_rules(PLAN)),
     st.sampled_from(["year", "half_year", "quarter", "month"]),
     st.builds(

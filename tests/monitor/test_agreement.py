@@ -32,7 +32,7 @@ EXAMPLES = BASE * (10 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 1)
 def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, list[tuple[int, dt.date]]]:
     world = draw(worlds(plan=PLAN, seeded=True))
     order = draw(st.permutations(world))
-    as_of = draw(as_of_dates(WINDOW))
+    as_of = draw(as_of_dates(WINDOW, plan=PLAN))
     n = draw(st.integers(0, 5))
     days = sorted(draw(st.lists(st.dates(WINDOW[0], as_of), min_size=n, max_size=n)))
     cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))

@@ -48,7 +48,7 @@ def examples(n: int) -> int:
 
 
 small_worlds = worlds(plan=PLAN, max_people=3, max_units=4, max_per_kind=3)
-as_of = as_of_dates(WINDOW)
+as_of = as_of_dates(WINDOW, plan=PLAN)
 
 
 def report(facts: list[hz.Fact], day: dt.date, plan: Plan = PLAN) -> hz.Report:

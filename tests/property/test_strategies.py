@@ -12,9 +12,18 @@ from hypothesis import strategies as st
 
 import hezhang_rules as hz
 from hezhang_rules.facts.schema import model_fields
-from hezhang_rules.testing import STRUCTURE, as_of_dates, extra_facts, kinds_for, worlds
+from hezhang_rules.testing import (
+    STRUCTURE,
+    as_of_dates,
+    default_window,
+    extra_facts,
+    kinds_for,
+    worlds,
+    worlds_and_dates,
+)
 from hezhang_rules.testing.duties import fulfilling_facts
 from hezhang_rules.testing.records import date_order, generation_order
+from hezhang_rules.testing.strategies import measures_life
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
@@ -137,3 +146,28 @@ def test_a_count_is_violated_only_after_its_period(world: list[hz.Fact], as_of: 
     for f in report.findings:
         if f.requirement == "count" and f.status == "violated":
             assert f.period.end < as_of
+
+
+@settings(max_examples=examples(40))
+@given(worlds_and_dates(default_window(PLAN), PLAN, max_people=2, max_per_kind=2))
+def test_aimed_dates_stay_in_their_range(example: tuple[list[hz.Fact], dt.date]) -> None:
+    """An as-of date aimed at the measures' life and at a world's records still lies between
+    the window's start and 400 days past its end, and the world is valid."""
+    world, as_of = example
+    hz.facts_from_models(world)
+    window = default_window(PLAN)
+    assert window[0] <= as_of <= window[1] + dt.timedelta(days=400)
+
+
+def test_as_of_dates_outside_a_life_that_fills_the_range_are_none() -> None:
+    """A plan in force over the whole range leaves no day outside it: every date is inside."""
+    first = min(r.in_force_from for r in PLAN.rules)
+    window = (first, first + dt.timedelta(days=30))
+    assert measures_life(PLAN, window) == window
+
+    @settings(max_examples=examples(20))
+    @given(as_of_dates(window, after=0, plan=PLAN))
+    def check(as_of: dt.date) -> None:
+        assert window[0] <= as_of <= window[1]
+
+    check()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         partitions,
         shuffled,
         worlds,
+        worlds_and_dates,
     )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "partitions",
     "shuffled",
     "worlds",
+    "worlds_and_dates",
 ]
 
 

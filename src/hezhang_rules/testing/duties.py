@@ -40,11 +40,11 @@ OPEN = ("violated", "pending")
 
 
 def selection(rule: PlanRule) -> Selection | None:
-    """The facts that meet ``rule``'s duty (count, deadline, fact-triggered response)."""
+    """The facts that meet ``rule``'s duty (count, deadline, response, escalation)."""
     req = rule.requirement
     if isinstance(req, CountPlan | DeadlinePlan):
         return req.select
-    if isinstance(req, ResponsePlan) and req.trigger_kind is not None:
+    if isinstance(req, ResponsePlan):
         return req.response
     return None
 
@@ -63,7 +63,7 @@ def _holder(world: World, rule: PlanRule, finding: Finding) -> Holder | None:
     return next((h for h in found if h.id == finding.holder.id), None)
 
 
-def _window(rule: PlanRule, finding: Finding, as_of: dt.date) -> tuple[dt.date, dt.date]:
+def duty_window(rule: PlanRule, finding: Finding, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The days an act meets the duty on time or late, and is seen on ``as_of``."""
     req = rule.requirement
     due = finding.due or finding.period.end
@@ -123,6 +123,47 @@ def _where_values(sel: Selection, make: RecordMaker, fixed: dict[str, Any]) -> N
             fixed[path] = make.pick(sorted(values, key=repr))
 
 
+def meeting_record(
+    rule: PlanRule,
+    finding: Finding,
+    facts: FactSet,
+    world: World,
+    make: RecordMaker,
+    ident: str,
+    day: dt.date,
+) -> Fact | None:
+    """A record ``ident`` dated ``day`` that meets ``finding``'s duty if dated in time: bound to
+    its holder (and trigger), with the simple conditions of the rule's ``where`` met; None when
+    the duty's holder or a value it needs cannot be found, or the model refuses the record."""
+    sel = selection(rule)
+    holder = _holder(world, rule, finding) if sel is not None else None
+    if sel is None or holder is None:
+        return None
+    fixed = _fixed(rule, sel, finding, holder, facts, day)
+    if fixed is None:
+        return None
+    _where_values(sel, make, fixed)
+    try:
+        return make.record(FACT_KINDS[sel.kind], ident, fixed)
+    except (Skip, ValidationError):  # nothing to refer to; a value the model refuses
+        return None
+
+
+def triggering_record(rule: PlanRule, make: RecordMaker, ident: str) -> Fact | None:
+    """A record ``ident`` that opens a duty of a response rule triggered by facts: of its
+    trigger kind, with the simple conditions of the trigger's ``where`` met (conditions
+    through other records drawn at random); None for other rules or a refused record."""
+    req = rule.requirement
+    if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
+        return None
+    fixed: dict[str, Any] = {}
+    _where_values(Selection(req.trigger_kind, req.trigger_where, (), ""), make, fixed)
+    try:
+        return make.record(FACT_KINDS[req.trigger_kind], ident, fixed)
+    except (Skip, ValidationError):
+        return None
+
+
 @st.composite
 def fulfilling_facts(
     draw: st.DrawFn, plan: Plan, world: Sequence[Fact], as_of: dt.date
@@ -138,22 +179,25 @@ def fulfilling_facts(
     rule = rules[finding.rule_id]
     sel = selection(rule)
     assert sel is not None
-    holder = _holder(World(facts, as_of), rule, finding)
-    lo, hi = _window(rule, finding, as_of)
-    if holder is None or lo > hi:
+    lo, hi = duty_window(rule, finding, as_of)
+    if lo > hi:
         reject()
     pool = Pool.of_world(world)
     make = RecordMaker(draw, pool, Knobs(frozenset({sel.kind}), default_window(plan)))
     day = lo + dt.timedelta(days=make.number(0, (hi - lo).days))
-    fixed = _fixed(rule, sel, finding, holder, facts, day)
-    if fixed is None:
-        reject()
-    _where_values(sel, make, fixed)
-    try:
-        fact = make.record(FACT_KINDS[sel.kind], f"{sel.kind}-meets-{pool.counter}", fixed)
-    except (Skip, ValidationError):  # nothing to refer to; a value the model refuses
+    fact = meeting_record(
+        rule, finding, facts, World(facts, as_of), make, f"{sel.kind}-meets-{pool.counter}", day
+    )
+    if fact is None:
         reject()
     return finding, fact
 
 
-__all__ = ["fulfilling_facts", "selection"]
+__all__ = [
+    "OPEN",
+    "duty_window",
+    "fulfilling_facts",
+    "meeting_record",
+    "selection",
+    "triggering_record",
+]

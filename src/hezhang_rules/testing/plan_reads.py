@@ -15,6 +15,7 @@ from hezhang_rules.compile.plan import (
     Cond,
     EvidencePlan,
     Plan,
+    PlanRule,
     RelatedTest,
     ResponsePlan,
     RoleTest,
@@ -49,21 +50,44 @@ def kinds_for(plan: Plan, articles: Collection[int] | None = None) -> frozenset[
     return frozenset(out)
 
 
+def _conditions(rule: PlanRule) -> list[Cond]:
+    """Every condition of a rule's requirement (selections, ``must``, triggers), nested too."""
+    req = rule.requirement
+    conds: list[Cond] = []
+    for sel in (getattr(req, n, None) for n in ("select", "response")):
+        if sel is not None:
+            conds += sel.where
+    for n in ("where", "must", "trigger_where"):
+        conds += getattr(req, n, ())
+    return list(walk_conditions(conds))
+
+
 def vocabulary(plan: Plan) -> tuple[str, ...]:
     """Texts the plan's conditions compare with (portfolios …), so worlds can meet them."""
     out: set[str] = set()
     for rule in plan.rules:
-        req = rule.requirement
-        conds: list[Cond] = []
-        for sel in (getattr(req, n, None) for n in ("select", "response")):
-            if sel is not None:
-                conds += sel.where
-        for n in ("where", "must", "trigger_where"):
-            conds += getattr(req, n, ())
-        for c in walk_conditions(conds):
+        for c in _conditions(rule):
             if isinstance(c.operand, RoleTest) and c.operand.portfolio:
                 out.update(c.operand.portfolio)
     return tuple(sorted(out))
+
+
+def role_templates(
+    plan: Plan, articles: Collection[int] | None = None
+) -> tuple[HolderTemplate, ...]:
+    """One post template per role test of the rules' conditions (a presider who must be the
+    office director, an approver who must be a general chief …), so worlds have people in
+    those posts for a record to name."""
+    out: dict[HolderTemplate, None] = {}
+    for rule in plan.rules:
+        if articles is not None and rule.article not in articles:
+            continue
+        for c in _conditions(rule):
+            if isinstance(c.operand, RoleTest):
+                t = c.operand
+                levels = tuple(sorted(str(v) for v in t.levels)) if t.levels is not None else None
+                out[HolderTemplate("post", tuple(sorted(str(r) for r in t.roles)), levels)] = None
+    return tuple(out)
 
 
 def default_window(plan: Plan | None) -> tuple[dt.date, dt.date]:

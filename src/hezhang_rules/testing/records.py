@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from hezhang_rules.compile.plan import Plan
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.testing.plan_reads import HolderTemplate
@@ -45,6 +46,8 @@ class Knobs:
     vocabulary: tuple[str, ...] = ()
     holders: tuple[HolderTemplate, ...] = ()
     seeded: bool = False
+    plan: Plan | None = None
+    answers: int = 0
 
 
 @dataclass
@@ -222,6 +225,9 @@ class RecordMaker:
                 if len(choices) < max(lo, 1):
                     raise Skip
                 return self.some(choices, max(lo, 1), 3)
+            members = shape.item.scalar
+            if isinstance(members, type) and issubclass(members, Enum):  # up to all of them
+                return self.some([m.value for m in members], lo, len(members))
             return [self._value(shape.item, None, name) for _ in range(self.number(lo, 3))]
         if shape.kind == "dict" and shape.item is not None:
             key = shape.key.scalar if shape.key is not None else None

@@ -16,6 +16,7 @@ fact kinds are covered without changes here.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -23,13 +24,25 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from hezhang_rules.compile.plan import Plan
+from hezhang_rules.evaluate import evaluate
+from hezhang_rules.evaluate.world import World
+from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Jurisdiction
+from hezhang_rules.findings import Finding
+from hezhang_rules.testing.duties import (
+    OPEN,
+    duty_window,
+    meeting_record,
+    selection,
+    triggering_record,
+)
 from hezhang_rules.testing.plan_reads import (
     DEFAULT_WINDOW,
     HolderTemplate,
     default_window,
     holder_templates,
     kinds_for,
+    role_templates,
     vocabulary,
 )
 from hezhang_rules.testing.records import (
@@ -40,6 +53,8 @@ from hezhang_rules.testing.records import (
     Skip,
     generation_order,
 )
+
+_DAY = dt.timedelta(days=1)
 
 
 def _structure(draw: st.DrawFn, pool: Pool, knobs: Knobs, make: RecordMaker) -> list[Fact]:
@@ -79,7 +94,8 @@ def _structure(draw: st.DrawFn, pool: Pool, knobs: Knobs, make: RecordMaker) -> 
             out.append(make.record(FACT_KINDS[kind], ident))
             pool.add(kind, ident)
     for template in knobs.holders:
-        if make.number(0, 2):  # most of the time: someone holds the duties of the articles
+        # most of the time (and in the simplest world) someone holds the articles' duties
+        if make.number(0, 2) < 2:
             out += _holder(template, pool, make, out)
     return out
 
@@ -109,20 +125,48 @@ def _holder(
         return _jurisdiction_at(template.levels, pool, make, facts)[1]
     jurisdiction, out = _jurisdiction_at(template.levels, pool, make, facts)
     if template.way == "post" and template.roles:
-        person = pool.fresh("people")
-        out.append(FACT_KINDS["people"].model_validate({"id": person, "name": person}))
-        pool.add("people", person)
-        fixed = {"person": person, "role": make.pick(template.roles), "jurisdiction": jurisdiction}
-        kind = "appointments"
-    elif template.way == "unit" and template.types:
-        fixed = {"type": make.pick(template.types), "jurisdiction": jurisdiction}
-        fixed.update({name: make.pick(values) for name, values in template.fields})
-        kind = "units"
-    else:
+        return out + _tenures(make.pick(template.roles), jurisdiction, pool, make)
+    if template.way != "unit" or not template.types:
         return out
-    ident = pool.fresh(kind)
-    out.append(make.record(FACT_KINDS[kind], ident, fixed))
-    pool.add(kind, ident)
+    fixed = {"type": make.pick(template.types), "jurisdiction": jurisdiction}
+    fixed.update({name: make.pick(values) for name, values in template.fields})
+    ident = pool.fresh("units")
+    out.append(make.record(FACT_KINDS["units"], ident, fixed))
+    pool.add("units", ident)
+    return out
+
+
+def _tenures(role: str, jurisdiction: str, pool: Pool, make: RecordMaker) -> list[Fact]:
+    """One post held in one to three stretches: the first begins in the window's first half,
+    each but the last ends some days to a year and a half later (mid-period, mostly), and the
+    next begins the day after (a successor) or after a gap; half the time the same person
+    comes back. So periods cut by a tenure, successions and gaps are common."""
+    start, end_of_window = make.knobs.window[0], make.knobs.window[1]
+    start += dt.timedelta(days=make.number(0, (end_of_window - start).days // 2))
+    out: list[Fact] = []
+    person = ""
+    stretches = make.number(1, 3)
+    for i in range(stretches):
+        if i == 0 or make.number(0, 1):
+            person = pool.fresh("people")
+            out.append(FACT_KINDS["people"].model_validate({"id": person, "name": person}))
+            pool.add("people", person)
+        room = (end_of_window - start).days
+        last = i == stretches - 1
+        end = (
+            None
+            if last and not make.number(0, 1)  # (the simplest post: still held)
+            else start + dt.timedelta(days=make.number(0, min(room, 540)))
+        )
+        ident = pool.fresh("appointments")
+        fixed = {"person": person, "role": role, "jurisdiction": jurisdiction, "start": start}
+        out.append(make.record(FACT_KINDS["appointments"], ident, {**fixed, "end": end}))
+        pool.add("appointments", ident)
+        if end is None:
+            break
+        start = end + dt.timedelta(days=1 + (make.number(1, 120) if make.number(0, 1) else 0))
+        if start > end_of_window:
+            break
     return out
 
 
@@ -141,7 +185,68 @@ def _worlds(draw: st.DrawFn, knobs: Knobs) -> list[Fact]:
             except Skip:
                 break
             pool.add(kind, ident)
-    return facts
+    return facts + _answers(knobs, pool, make, facts)
+
+
+def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> list[Fact]:
+    """Up to two records that open a duty of a response rule (its trigger's simple conditions
+    met, so rare triggers are common), then up to ``knobs.answers`` records that meet open
+    duties of the world (count, deadline, response, escalation; each rule as likely): bound
+    to the duty's holder and trigger, dated half the time on or before its due date and half
+    the time after it, so late fulfilment is common.
+
+    The open duties are those the batch evaluator lists at the window's end. That couples the
+    aim, not the verdict: a test still compares what every engine makes of the world."""
+    if knobs.plan is None or not knobs.answers:
+        return []
+    n = make.number(0, knobs.answers)
+    if not n:
+        return []
+    rules = {
+        r.id: r
+        for r in knobs.plan.rules
+        if (sel := selection(r)) is not None
+        and sel.kind in knobs.kinds
+        and getattr(r.requirement, "trigger_kind", None) in (None, *knobs.kinds)
+    }
+    out: list[Fact] = []
+    triggered = [r for r in rules.values() if getattr(r.requirement, "trigger_kind", None)]
+    for _ in range(make.number(0, 2) if triggered else 0):  # rare triggers made on purpose
+        rule = make.pick(triggered)
+        ident = pool.fresh(str(getattr(rule.requirement, "trigger_kind", "")))
+        trigger = triggering_record(rule, make, ident)
+        if trigger is not None:
+            out.append(trigger)
+            pool.add(trigger.KIND, ident)
+    as_of = knobs.window[1]
+    base = FactSet.build([*facts, *out])
+    world = World(base, as_of)
+    duties: dict[str, list[Finding]] = {}  # by rule: each rule as likely to be aimed at
+    for f in evaluate(knobs.plan, base, as_of).findings:
+        if f.status in OPEN and f.rule_id in rules:
+            duties.setdefault(f.rule_id, []).append(f)
+    for _ in range(n):
+        if not duties:
+            break
+        rule_id = make.pick(sorted(duties))
+        finding = duties[rule_id].pop(make.number(0, len(duties[rule_id]) - 1))
+        if not duties[rule_id]:
+            del duties[rule_id]
+        rule = rules[finding.rule_id]
+        lo, hi = duty_window(rule, finding, as_of)
+        due = finding.due or finding.period.end
+        if due < as_of and make.number(0, 1):  # late: up to four months after the due date
+            lo, hi = due + _DAY, min(due + dt.timedelta(days=120), as_of)
+        if lo > hi:
+            continue
+        day = lo + dt.timedelta(days=make.number(0, (hi - lo).days))
+        kind = selection(rule).kind  # type: ignore[union-attr]
+        ident = pool.fresh(kind)
+        fact = meeting_record(rule, finding, base, world, make, ident, day)
+        if fact is not None:
+            out.append(fact)
+            pool.add(kind, ident)
+    return out
 
 
 def _knobs(
@@ -165,8 +270,12 @@ def _knobs(
     if window[0] > window[1]:
         raise ValueError("the window ends before it starts")
     vocab = vocabulary(plan) if plan is not None else ()
-    holders = holder_templates(plan, articles) if plan is not None else ()
-    return Knobs(frozenset(kinds), window, vocabulary=vocab, holders=holders, **sizes)
+    holders = (
+        tuple(dict.fromkeys((*holder_templates(plan, articles), *role_templates(plan, articles))))
+        if plan is not None
+        else ()
+    )
+    return Knobs(frozenset(kinds), window, vocabulary=vocab, holders=holders, plan=plan, **sizes)
 
 
 def worlds(
@@ -181,6 +290,7 @@ def worlds(
     min_per_kind: int = 0,
     townships: int = 2,
     seeded: bool = False,
+    answers: int = 6,
 ) -> st.SearchStrategy[list[Fact]]:
     """Valid worlds: lists of facts that ``hz.facts_from_models`` accepts.
 
@@ -191,6 +301,10 @@ def worlds(
     bound people, units, records per kind and townships. ``seeded``: each record's fields come
     from a generator seeded by one Hypothesis draw (about twice as fast; Hypothesis still
     shrinks by dropping records and simplifying seeds, not field by field).
+
+    With a plan, a post of the rules is held in one to three stretches (successions mid-period,
+    gaps, the same person back), and up to ``answers`` records meet open duties of the world,
+    half of them late (see ``_answers``), so tenure changes and late fulfilment are common.
     """
     knobs = _knobs(
         plan,
@@ -203,6 +317,7 @@ def worlds(
         min_per_kind=min_per_kind,
         townships=townships,
         seeded=seeded,
+        answers=answers,
     )
     return _worlds(knobs)
 
@@ -229,9 +344,62 @@ def extra_facts(
     return st.sampled_from(sorted(kinds)).flatmap(lambda k: _extra(world, k, knobs))
 
 
-def as_of_dates(window: tuple[dt.date, dt.date], after: int = 400) -> st.SearchStrategy[dt.date]:
-    """Audit dates from the window's start to ``after`` days past its end."""
-    return st.dates(window[0], window[1] + dt.timedelta(days=after))
+def measures_life(plan: Plan, window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The days some rule of ``plan`` is in force, bounded by ``window`` (its end: the end)."""
+    if not plan.rules:
+        return window
+    first = max(min(r.in_force_from for r in plan.rules), window[0])
+    last = min(max(r.in_force_until or dt.date.max for r in plan.rules), window[1])
+    return (first, last) if first <= last else window
+
+
+def as_of_dates(
+    window: tuple[dt.date, dt.date],
+    after: int = 400,
+    *,
+    plan: Plan | None = None,
+    near: Sequence[Fact] = (),
+) -> st.SearchStrategy[dt.date]:
+    """Audit dates from the window's start to ``after`` days past its end.
+
+    With ``plan``, nineteen in twenty lie inside the measures' life (the days its rules are in
+    force, within those bounds) and one in twenty outside it, so few examples are spent on
+    dates when nothing is owed yet, and some still check that nothing is. With ``near`` (a
+    world), a third of those inside are up to two weeks after one of its records' dates, so
+    duties due a few days after their trigger are often seen still open. The date comes from
+    a generator seeded by one draw: Hypothesis draws small and simplest values often (most
+    often after a large world), which as a date would be the first days of the window or of
+    the life, when every period is still exempt; seeded, every draw gives a spread date.
+    """
+    bounds = (window[0], window[1] + dt.timedelta(days=after))
+    if plan is None:
+        return st.dates(*bounds)
+    first, last = measures_life(plan, bounds)
+    outside = [(a, b) for a, b in ((bounds[0], first - _DAY), (last + _DAY, bounds[1])) if a <= b]
+    dated = sorted({d for f in near if (d := f.fact_date()) is not None and first <= d <= last})
+
+    def day(seed: int) -> dt.date:
+        rng = random.Random(seed)
+        if outside and rng.randrange(20) == 0:
+            a, b = rng.choice(outside)
+        elif dated and rng.randrange(3) == 0:
+            a = rng.choice(dated)
+            b = min(a + dt.timedelta(days=14), last)
+        else:
+            a, b = first, last
+        return a + dt.timedelta(days=rng.randint(0, (b - a).days))
+
+    return st.integers(0, 2**32 - 1).map(day)
+
+
+def worlds_and_dates(
+    window: tuple[dt.date, dt.date], plan: Plan, **sizes: Any
+) -> st.SearchStrategy[tuple[list[Fact], dt.date]]:
+    """A world of ``plan`` (:func:`worlds` with ``sizes``) and an as-of date aimed at it
+    (:func:`as_of_dates` with ``near``: the world)."""
+    return worlds(plan=plan, window=window, **sizes).flatmap(
+        lambda w: st.tuples(st.just(w), as_of_dates(window, plan=plan, near=w))
+    )
 
 
 def shuffled(facts: Sequence[Fact]) -> st.SearchStrategy[list[Fact]]:
@@ -263,8 +431,10 @@ __all__ = [
     "extra_facts",
     "generation_order",
     "kinds_for",
+    "measures_life",
     "partitions",
     "shuffled",
     "vocabulary",
     "worlds",
+    "worlds_and_dates",
 ]
