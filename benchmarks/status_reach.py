@@ -42,7 +42,7 @@ from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.testing import as_of_dates, default_window, worlds, worlds_and_dates
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_pack("qinghemen"))
 DEFAULT_N = 1600
 """Worlds drawn by default: as many as the reference comparison's batch property draws."""
 

@@ -36,7 +36,7 @@ from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.findings import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = hz.compile_rules(hz.load_rules(ROOT / "rules" / "qinghemen"))
+PLAN = hz.compile_rules(hz.load_pack("qinghemen"))
 SCRIPT = ROOT / "benchmarks" / "status_reach.py"
 WORLDS = 800
 """Worlds drawn (about 40 s): half as many as the reference comparison's batch property."""
