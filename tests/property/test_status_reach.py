@@ -105,6 +105,8 @@ NOT_AIMED: dict[tuple[str, str], str] = {
     ("art025.unrectified_matter_supervised", "fulfilled_late"): "an escalation of a violated "
     "rectification, met late: " + _RARE,
     ("art029.no_penalty_in_lieu_of_prosecution_undated", "fulfilled"): _RELATED,
+    ("art029.no_penalty_in_lieu_of_prosecution", "pending"): _RELATED + ", and an as-of date "
+    "inside the transfer window after the crime is found (no duty is open before that day)",
     ("art034.department_results_by_december_5", "fulfilled_late"): "the results must be a "
     "formal document sent to the district office (a reference drawn by chance): " + _RARE,
 }

@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from hezhang_rules.compile.plan import Plan
+from hezhang_rules.compile.plan import Plan, ResponsePlan
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.factset import FactSet
@@ -365,7 +365,8 @@ def as_of_dates(
     With ``plan``, nineteen in twenty lie inside the measures' life (the days its rules are in
     force, within those bounds) and one in twenty outside it, so few examples are spent on
     dates when nothing is owed yet, and some still check that nothing is. With ``near`` (a
-    world), a third of those inside are up to two weeks after one of its records' dates, so
+    world), a third of those inside are up to two weeks after one of its records' dates (or a
+    day it opens a duty on, :func:`opening_days`), so
     duties due a few days after their trigger are often seen still open. The date comes from
     a generator seeded by one draw: Hypothesis draws small and simplest values often (most
     often after a large world), which as a date would be the first days of the window or of
@@ -376,7 +377,8 @@ def as_of_dates(
         return st.dates(*bounds)
     first, last = measures_life(plan, bounds)
     outside = [(a, b) for a, b in ((bounds[0], first - _DAY), (last + _DAY, bounds[1])) if a <= b]
-    dated = sorted({d for f in near if (d := f.fact_date()) is not None and first <= d <= last})
+    days = [*(f.fact_date() for f in near), *opening_days(plan, near)]
+    dated = sorted({d for d in days if d is not None and first <= d <= last})
 
     def day(seed: int) -> dt.date:
         rng = random.Random(seed)
@@ -390,6 +392,26 @@ def as_of_dates(
         return a + dt.timedelta(days=rng.randint(0, (b - a).days))
 
     return st.integers(0, 2**32 - 1).map(day)
+
+
+def opening_days(plan: Plan, facts: Sequence[Fact]) -> list[dt.date]:
+    """The days ``facts`` open response duties on: each rule's trigger date field (an
+    enforcement case's ``suspected_crime_found``), which may differ from the record's own date.
+    No duty is open before its opening day, so an as-of date aimed at a record's own date would
+    rarely see such a duty pending."""
+    fields = {
+        (FACT_KINDS[r.requirement.trigger_kind], r.requirement.trigger_date_field)
+        for r in plan.rules
+        if isinstance(r.requirement, ResponsePlan)
+        and r.requirement.trigger_kind
+        and r.requirement.trigger_date_field
+    }
+    return [
+        value
+        for f in facts
+        for model, field in fields
+        if isinstance(f, model) and isinstance(value := getattr(f, field, None), dt.date)
+    ]
 
 
 def worlds_and_dates(
