@@ -1,28 +1,33 @@
-"""Mutation score of the evaluation code: the share of mutants of the batch engine that a fast
-suite kills (issue 23, item 4). Slow and noisy: run by hand, never in CI.
+"""Mutation score of the evaluation code: the share of its mutants that a fast suite kills.
+
+Issue 23, item 4. Slow and noisy: run by hand, never in CI (docs/testing.md, "Mutation score").
 
 The mutation tool is Cosmic Ray, kept out of the project's dependencies: install it in a venv of
 its own and run this script with that venv's Python; the tests run with the project's Python::
 
     python3 -m venv /tmp/crvenv && /tmp/crvenv/bin/pip install cosmic-ray==8.7.0
     nice -n 15 /tmp/crvenv/bin/python benchmarks/mutation.py \\
-        --python .venv/bin/python --sample 400 --seed 23
+        --python .venv/bin/python --sample 200 --seed 23 --fresh
 
-What is mutated: the engine core and the requirement kinds (``MODULES`` below: core, run,
-periods, instances, batch, kinds/*). What must kill them: ``FAST_SUITE``, the golden corpus on
-the batch evaluator only, the unit tests of periods and operators and every
-``tests/unit/test_kill_*.py`` (about 5 s a run). The other engines are left out on purpose:
-they share the batch engine's code, so they would catch the same mutants, slower.
+What is mutated: the engine core and the requirement kinds (``MODULES``: core, run, periods,
+instances, batch, kinds/*). What must kill them: ``FAST_SUITE``, the golden corpus on the batch
+evaluator only, the unit tests of periods and operators and every ``tests/unit/test_kill_*.py``
+(5-20 s a run on a shared machine). The other engines are left out on purpose: they share the
+batch engine's code, so they would catch the same mutants, slower. Mutants inside type
+annotations are set aside, not counted (``annotation_spans``: equivalent by construction).
 
-Cosmic Ray mutates files in place, so the script copies the checkout (``src``, ``tests``,
-``rules``, ``pyproject.toml``) to ``--workdir`` and mutates the copy; the checkout is never
-touched, and one may edit it while a run goes on. The session (a SQLite file in the work
-directory) keeps every result: run the script again with the same arguments to resume, or with
-``--fresh`` to start over.
+Cosmic Ray mutates files in place, so the script copies the checkout (``COPIED``) to
+``--workdir`` and mutates the copy; the checkout is never touched, and one may edit it while a
+run goes on. Each test run is capped in time (``--timeout``) and address space (``--memory-gb``):
+a mutant that loops is killed, not left to fill the machine. The session (a SQLite file in the
+work directory) keeps every result: run the script again without ``--fresh`` to resume.
 
-With ``--sample N`` only N mutants, drawn at random with ``--seed``, are tested; the score is
-then given with its 95 % (Wilson) interval. The surviving mutants, with their diffs, are written
-to ``survivors.txt`` in the work directory.
+With ``--sample N`` only N mutants, drawn at random with ``--seed`` from the sorted list, are
+tested; the score is given with its 95 % (Wilson) interval. The survivors, with their diffs, are
+written to ``survivors.txt`` in the work directory. After adding tests,
+``--retest-survivors`` tests the session's survivors again with the checkout's tests (adding
+tests cannot revive a killed mutant); ``--without-kill-tests`` measures the suite without the
+tests written for the survivors.
 """
 
 from __future__ import annotations
@@ -72,10 +77,15 @@ MODULES = (
 )
 """The evaluation code under mutation, relative to the checkout."""
 
+KILL_TESTS = "tests/unit/test_kill_*.py"
+"""The tests written for the survivors; ``--without-kill-tests`` leaves them out (the score
+before them)."""
+
+
 FAST_SUITE = (
     "tests/unit/test_periods.py",
     "tests/unit/test_operators.py",
-    "tests/unit/test_kill_*.py",
+    KILL_TESTS,
     "tests/golden",
 )
 """The tests that must kill the mutants (globs, relative to the checkout); the golden corpus runs
@@ -88,15 +98,16 @@ COPIED = ("src", "tests", "rules", "docs", "pyproject.toml")
 """What the work directory needs of the checkout."""
 
 
-def suite_files(root: Path) -> list[str]:
+def suite_files(root: Path, kill_tests: bool = True) -> list[str]:
     """``FAST_SUITE``'s globs expanded in ``root``, sorted, fastest (unit tests) first."""
     files: list[str] = []
     for pattern in FAST_SUITE:
-        files += sorted(str(p.relative_to(root)) for p in root.glob(pattern))
+        if pattern != KILL_TESTS or kill_tests:
+            files += sorted(str(p.relative_to(root)) for p in root.glob(pattern))
     return files
 
 
-def test_command(python: str, root: Path) -> str:
+def test_command(python: str, root: Path, kill_tests: bool = True) -> str:
     """The command that runs the fast suite, stopping at the first failure."""
     parts = [
         python,
@@ -110,7 +121,7 @@ def test_command(python: str, root: Path) -> str:
         "no:cacheprovider",
         "-k",
         "'not columnar and not monitor'",
-        *suite_files(root),
+        *suite_files(root, kill_tests),
     ]
     return " ".join(parts)
 
@@ -317,6 +328,11 @@ def main() -> None:
     )
     parser.add_argument("--fresh", action="store_true", help="drop a previous session")
     parser.add_argument(
+        "--without-kill-tests",
+        action="store_true",
+        help=f"leave {KILL_TESTS} out of the suite (the score before they were written)",
+    )
+    parser.add_argument(
         "--retest-survivors",
         action="store_true",
         help="copy the checkout's tests again and test the session's survivors anew (after "
@@ -339,17 +355,19 @@ def main() -> None:
             workdir / "tests",
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis"),
         )
-        forget_survivors(session)
-    command = test_command(args.python, workdir)
+    command = test_command(args.python, workdir, not args.without_kill_tests)
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
     os.environ.update(env)  # mutate_and_test runs the suite in this environment
     limit = int(args.memory_gb * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by every test run
 
-    if not session.exists():
+    if not args.report and (args.retest_survivors or not session.exists()):
         baseline = subprocess.run(command, shell=True, env=env, capture_output=True, text=True)
-        if baseline.returncode != 0:
+        if baseline.returncode != 0:  # every mutant would count as killed
             sys.exit(f"the fast suite fails unmutated; no score:\n{baseline.stdout[-3000:]}")
+    if args.retest_survivors:
+        forget_survivors(session)
+    if not session.exists():
         with use_db(str(session), WorkDB.Mode.create) as db:
             prepare(db, args.sample, args.seed)
     with use_db(str(session), WorkDB.Mode.open) as db:

@@ -212,12 +212,15 @@ def test_a_once_deadline_before_the_duty_began_is_not_judged(tmp_path: Path) -> 
 
 def test_a_once_deadline_due_the_day_before_the_rules_is_not_judged(tmp_path: Path) -> None:
     """The rules take effect on 1 April, the list was due on 31 March: no day to do it in."""
-    report = evaluate(tmp_path, {}, D(2021, 5, 1), {"in_force": D(2021, 4, 1)}, world=CH7)
-    na = finding(report, "art028.liaison_list_filed/u-water/once")
-    assert na.status == "not_applicable"
-    assert na.message.en.endswith(
-        "not applicable (due before the rules took effect or before the duty fell to the holder)"
-    )
+    for min_days in (30, 1):  # however few days the policy asks for
+        params = {"in_force": D(2021, 4, 1), "partial_tenure_min_days": min_days}
+        report = evaluate(tmp_path, {}, D(2021, 5, 1), params, world=CH7)
+        na = finding(report, "art028.liaison_list_filed/u-water/once")
+        assert na.status == "not_applicable"
+        assert na.message.en.endswith(
+            "not applicable (due before the rules took effect or before the duty fell to the "
+            "holder)"
+        )
 
 
 def test_a_once_deadline_may_exclude_its_date(tmp_path: Path) -> None:
