@@ -1,7 +1,8 @@
 """What each requirement kind's finding says besides its status: the period, due date, evidence,
 ``details`` and the detail text of the message, as docs/rule-format.md (section 8) and
-docs/report.md state them. The golden cases compare statuses, due dates and evidence; these
-tests state the rest, on the golden district (the mutation score's survivors in
+docs/report.md state them, and the keys no bundled rule uses (``forbid``, a deadline without
+``period_field``, ``inclusive: false`` on a ``once`` deadline), on a copy of one article with a
+rule added. The golden worlds hold the structure (the mutation score's survivors in
 ``evaluate/batch.py``, docs/testing.md "Mutation score")."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ RIVER_CHIEF = "art016.river_chief_half_yearly_inspection"
 
 
 def inspection(id_: str, day: dt.date, inspector: str = "p-rc1", **more: Any) -> dict[str, Any]:
+    """An inspection record of the district's Xihe by a site survey (``more`` overrides)."""
     return {
         "id": id_,
         "inspector": inspector,

@@ -18,6 +18,7 @@ RULE = "art016.river_chief_half_yearly_inspection"
 
 
 def post(id_: str, person: str, start: dt.date, end: dt.date | None = None) -> dict[str, Any]:
+    """An appointment as a district river chief on the Xihe (no ``end``: still in post)."""
     a: dict[str, Any] = {"id": id_, "person": person, "role": "river_chief",
                          "jurisdiction": "j-qhm", "rivers": ["r-xihe"], "start": start}  # fmt: skip
     return {**a, "end": end} if end else a
@@ -47,10 +48,12 @@ FACTS = {
 
 
 def h1(report: Report, person: str) -> Finding:
+    """The person's finding of 2021-H1."""
     return finding(report, f"{RULE}/{person}/2021-H1")
 
 
 def span(f: Finding) -> tuple[dt.date, dt.date]:
+    """The finding's period, first and last day."""
     return (f.period.start, f.period.end)
 
 
