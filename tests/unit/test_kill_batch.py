@@ -523,6 +523,8 @@ def test_a_deadline_is_judged_on_the_stretch_in_post_that_covers_its_due_date(
     report = evaluate(tmp_path, facts, D(2021, 5, 15), pack=pack)
     owed = finding(report, "art016.first_inspection_by_march_31/p-b/once")
     assert (owed.status, owed.due, owed.evidence) == ("violated", D(2021, 3, 31), ["a-b1", "a-b2"])
+    # The period runs from the holder's first day (later than the rules' taking effect).
+    assert (owed.period.start, owed.period.end) == (D(2021, 1, 1), D(2021, 3, 31))
 
 
 def test_a_missing_element_hides_only_the_checks_on_its_parts(tmp_path: Path) -> None:
