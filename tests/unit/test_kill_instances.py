@@ -129,3 +129,11 @@ def test_the_first_period_is_judged_from_the_rules_taking_effect_when_clipped(
     )
     exempt = finding(evaluate(tmp_path, FACTS, D(2021, 7, 1)), f"{RULE}/p-rc1/2020-H2")
     assert (exempt.status, span(exempt)) == ("not_applicable", (D(2020, 12, 29), D(2020, 12, 31)))
+
+
+def test_a_period_beginning_the_day_the_rules_take_effect_is_whole(tmp_path: Path) -> None:
+    """Rules in force from 1 January: the first half-year is not one "begun before" them."""
+    report = evaluate(tmp_path, FACTS, D(2021, 7, 1), {"in_force": D(2021, 1, 1)})
+    first = h1(report, "p-rc1")
+    assert (first.status, span(first)) == ("violated", (D(2021, 1, 1), D(2021, 6, 30)))
+    assert not [f for f in report.findings if f.id.startswith(f"{RULE}/p-rc1/2020")]
