@@ -94,7 +94,7 @@ on the batch evaluator only (``-k`` below)."""
 ANNOTATION = "in an annotation"
 """The output recorded for mutants set aside as equivalent (see ``annotation_spans``)."""
 
-COPIED = ("src", "tests", "rules", "docs", "pyproject.toml")
+COPIED = ("src", "tests", "docs", "pyproject.toml")
 """What the work directory needs of the checkout."""
 
 

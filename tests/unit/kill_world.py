@@ -3,7 +3,7 @@
 For the ``test_kill_*`` files: behaviour the golden cases leave unstated (details, detail
 texts, evidence, periods of the other period kinds), found by the mutation score
 (benchmarks/mutation.py, docs/testing.md "Mutation score"). The district is read, never changed:
-``tests/golden/_worlds/district.yaml`` (a district chief, two district river chiefs on the Xihe
+the pack's ``cases/_worlds/district.yaml`` (a district chief, two district river chiefs on the Xihe
 and the Qinghe, a township, the offices and departments).
 """
 
@@ -20,11 +20,10 @@ import yaml
 import hezhang_rules as hz
 from hezhang_rules.findings import Finding, Report
 
-ROOT = Path(__file__).resolve().parents[2]
-WORLDS = ROOT / "tests" / "golden" / "_worlds"
+RULES = hz.pack_path("qinghemen")
+WORLDS = RULES / "cases" / "_worlds"
 DISTRICT = WORLDS / "district.yaml"
 CH7 = WORLDS / "ch7.yaml"
-RULES = ROOT / "rules" / "qinghemen"
 
 
 @functools.cache
