@@ -33,6 +33,7 @@ from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import get_path, model_fields
 from hezhang_rules.findings import Finding
+from hezhang_rules.testing.evidence import named_values
 from hezhang_rules.testing.plan_reads import default_window
 from hezhang_rules.testing.records import Knobs, Pool, RecordMaker, Skip
 
@@ -143,24 +144,11 @@ def meeting_record(
     if fixed is None:
         return None
     _where_values(sel, make, fixed)
+    for name, value in named_values(sel.kind, sel.where, world, make, day).items():
+        fixed.setdefault(name, value)  # the records its conditions name, from the world
     try:
         return make.record(FACT_KINDS[sel.kind], ident, fixed)
     except (Skip, ValidationError):  # nothing to refer to; a value the model refuses
-        return None
-
-
-def triggering_record(rule: PlanRule, make: RecordMaker, ident: str) -> Fact | None:
-    """A record ``ident`` that opens a duty of a response rule triggered by facts: of its
-    trigger kind, with the simple conditions of the trigger's ``where`` met (conditions
-    through other records drawn at random); None for other rules or a refused record."""
-    req = rule.requirement
-    if not isinstance(req, ResponsePlan) or req.trigger_kind is None:
-        return None
-    fixed: dict[str, Any] = {}
-    _where_values(Selection(req.trigger_kind, req.trigger_where, (), ""), make, fixed)
-    try:
-        return make.record(FACT_KINDS[req.trigger_kind], ident, fixed)
-    except (Skip, ValidationError):
         return None
 
 
@@ -199,5 +187,4 @@ __all__ = [
     "fulfilling_facts",
     "meeting_record",
     "selection",
-    "triggering_record",
 ]

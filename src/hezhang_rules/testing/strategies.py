@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from hezhang_rules.compile.plan import Plan, ResponsePlan
+from hezhang_rules.compile.plan import EvidencePlan, Plan, PlanRule, ResponsePlan
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.factset import FactSet
@@ -34,8 +34,8 @@ from hezhang_rules.testing.duties import (
     duty_window,
     meeting_record,
     selection,
-    triggering_record,
 )
+from hezhang_rules.testing.evidence import aimed_records, evidence_records
 from hezhang_rules.testing.plan_reads import (
     DEFAULT_WINDOW,
     HolderTemplate,
@@ -199,9 +199,10 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
     aim, not the verdict: a test still compares what every engine makes of the world."""
     if knobs.plan is None or not knobs.answers:
         return []
+    out = _evidence(knobs, make, facts)
     n = make.number(0, knobs.answers)
     if not n:
-        return []
+        return out
     rules = {
         r.id: r
         for r in knobs.plan.rules
@@ -209,15 +210,14 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
         and sel.kind in knobs.kinds
         and getattr(r.requirement, "trigger_kind", None) in (None, *knobs.kinds)
     }
-    out: list[Fact] = []
     triggered = [r for r in rules.values() if getattr(r.requirement, "trigger_kind", None)]
     for _ in range(make.number(0, 2) if triggered else 0):  # rare triggers made on purpose
         rule = make.pick(triggered)
-        ident = pool.fresh(str(getattr(rule.requirement, "trigger_kind", "")))
-        trigger = triggering_record(rule, make, ident)
-        if trigger is not None:
-            out.append(trigger)
-            pool.add(trigger.KIND, ident)
+        req = rule.requirement
+        assert isinstance(req, ResponsePlan) and req.trigger_kind is not None
+        day = _day_in_force(rule, knobs, make)
+        if day is not None:
+            out += aimed_records(req.trigger_kind, req.trigger_where, [*facts, *out], make, day)
     as_of = knobs.window[1]
     base = FactSet.build([*facts, *out])
     world = World(base, as_of)
@@ -247,6 +247,34 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
             out.append(fact)
             pool.add(kind, ident)
     return out
+
+
+def _evidence(knobs: Knobs, make: RecordMaker, facts: list[Fact]) -> list[Fact]:
+    """Up to two records judged by evidence rules (each rule as likely), dated while the rule
+    is in force: the rule's ``where`` met, and its ``must`` half the time (the records
+    it names found or made, see ``evidence_records``), so both verdicts are common."""
+    assert knobs.plan is not None
+    rules = [
+        r
+        for r in knobs.plan.rules
+        if isinstance(r.requirement, EvidencePlan) and r.requirement.kind in knobs.kinds
+    ]
+    out: list[Fact] = []
+    for _ in range(make.number(0, 2) if rules else 0):
+        rule = make.pick(rules)
+        day = _day_in_force(rule, knobs, make)
+        if day is not None:
+            out += evidence_records(rule, [*facts, *out], make, day, make.number(0, 1) > 0)
+    return out
+
+
+def _day_in_force(rule: PlanRule, knobs: Knobs, make: RecordMaker) -> dt.date | None:
+    """A day of the window's stretch in which ``rule`` is in force, in its first half (so most
+    as-of dates, drawn in the rule's life, see a record of that day); None: there is none."""
+    lo = max(rule.in_force_from, knobs.window[0])
+    if lo > knobs.window[1]:
+        return None
+    return lo + dt.timedelta(days=make.number(0, (knobs.window[1] - lo).days // 2))
 
 
 def _knobs(
