@@ -22,7 +22,6 @@ from hezhang_rules.compile.logic import field_info, satisfying
 from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import Cond, EvidencePlan, PlanRule, RelatedTest, RoleTest
 from hezhang_rules.evaluate.world import World
-from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Jurisdiction
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.testing.records import RecordMaker, Skip
@@ -202,13 +201,13 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def aimed_records(
-    kind: str, conds: Sequence[Cond], facts: Sequence[Fact], make: RecordMaker, day: dt.date
+    kind: str, conds: Sequence[Cond], world: World, make: RecordMaker, day: dt.date
 ) -> list[Fact]:
     """A record of ``kind`` dated ``day`` meeting ``conds`` as far as they can be aimed at,
     with the records it names that the world lacks before it and the records a ``related``
     condition asks for (naming it, dated ``day``) after it; only the records it names when
-    the model refuses it."""
-    world = World(FactSet.build(facts), make.knobs.window[1])
+    the model refuses it. Named records are looked for in ``world`` (records made since it
+    was built are not: new ones are made instead)."""
     aim = _Aim(world, make, day, create=True)
     model = FACT_KINDS[kind]
     fixed = aim.solve(model, conds)
@@ -242,7 +241,7 @@ def named_values(
 
 
 def evidence_records(
-    rule: PlanRule, facts: Sequence[Fact], make: RecordMaker, day: dt.date, aim_must: bool
+    rule: PlanRule, world: World, make: RecordMaker, day: dt.date, aim_must: bool
 ) -> list[Fact]:
     """A record ``rule`` (an evidence rule) judges, dated ``day``, and the records it names
     (see ``aimed_records``): its ``where`` met, its ``must`` too when ``aim_must`` (else
@@ -250,7 +249,7 @@ def evidence_records(
     req = rule.requirement
     if not isinstance(req, EvidencePlan):
         return []
-    return aimed_records(req.kind, [*req.where, *(req.must if aim_must else ())], facts, make, day)
+    return aimed_records(req.kind, [*req.where, *(req.must if aim_must else ())], world, make, day)
 
 
 __all__ = ["aimed_records", "evidence_records", "named_values"]

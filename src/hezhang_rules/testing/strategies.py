@@ -199,7 +199,8 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
     aim, not the verdict: a test still compares what every engine makes of the world."""
     if knobs.plan is None or not knobs.answers:
         return []
-    out = _evidence(knobs, make, facts)
+    seen = World(FactSet.build(facts), knobs.window[1])  # where aimed records find names
+    out = _evidence(knobs, make, seen)
     n = make.number(0, knobs.answers)
     if not n:
         return out
@@ -217,7 +218,7 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
         assert isinstance(req, ResponsePlan) and req.trigger_kind is not None
         day = _day_in_force(rule, knobs, make)
         if day is not None:
-            out += aimed_records(req.trigger_kind, req.trigger_where, [*facts, *out], make, day)
+            out += aimed_records(req.trigger_kind, req.trigger_where, seen, make, day)
     as_of = knobs.window[1]
     base = FactSet.build([*facts, *out])
     world = World(base, as_of)
@@ -249,7 +250,7 @@ def _answers(knobs: Knobs, pool: Pool, make: RecordMaker, facts: list[Fact]) -> 
     return out
 
 
-def _evidence(knobs: Knobs, make: RecordMaker, facts: list[Fact]) -> list[Fact]:
+def _evidence(knobs: Knobs, make: RecordMaker, seen: World) -> list[Fact]:
     """Up to two records judged by evidence rules (each rule as likely), dated while the rule
     is in force: the rule's ``where`` met, and its ``must`` half the time (the records
     it names found or made, see ``evidence_records``), so both verdicts are common."""
@@ -264,7 +265,7 @@ def _evidence(knobs: Knobs, make: RecordMaker, facts: list[Fact]) -> list[Fact]:
         rule = make.pick(rules)
         day = _day_in_force(rule, knobs, make)
         if day is not None:
-            out += evidence_records(rule, [*facts, *out], make, day, make.number(0, 1) > 0)
+            out += evidence_records(rule, seen, make, day, make.number(0, 1) > 0)
     return out
 
 
