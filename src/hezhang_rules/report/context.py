@@ -3,8 +3,9 @@
 Reporters read a :class:`Report` and the :class:`Plan`. To explain a finding and to group holders
 into towns and departments they also need a little of the facts: the deciding records with their
 fields (titled as in the fact model) and, for each holder, the town or department it belongs to.
-:func:`build_context` is the only place in ``report`` that reads facts; everything else reads the
-plain :class:`AuditContext` it returns. Nothing here depends on file names or record order, so
+:func:`build_context` and :func:`holder_infos` (a large run's holders, from fact tables or
+facts) are the only places in ``report`` that read facts; everything else reads what they
+return. Nothing here depends on file names or record order, so
 reports built from it stay byte-identical for the same facts.
 """
 
@@ -16,11 +17,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+import polars as pl
 from pydantic import BaseModel
 
 from hezhang_rules.facts import FACT_KINDS, FactSet
-from hezhang_rules.facts.models import Appointment, Jurisdiction, Unit
+from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
 from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import HolderRef, Report
 
 MAX_VALUE_CHARS = 160
@@ -188,15 +191,16 @@ def _short(name: str, prefixes: Iterable[str]) -> str:
 class _Grouper:
     """Which column (town, department, district) each holder is counted under."""
 
-    def __init__(self, facts: FactSet, lang: str) -> None:
-        self.facts = facts
+    def __init__(self, facts: FactSet | Tables, lang: str) -> None:
+        # Only jurisdictions, units and posts are read (a few per holder): from fact tables,
+        # only these three kinds become records.
         self.lang = lang
         self.juris = {
-            f.id: f for f in facts.of_kind("jurisdictions") if isinstance(f, Jurisdiction)
+            f.id: f for f in _records(facts, "jurisdictions") if isinstance(f, Jurisdiction)
         }
-        self.units = {f.id: f for f in facts.of_kind("units") if isinstance(f, Unit)}
+        self.units = {f.id: f for f in _records(facts, "units") if isinstance(f, Unit)}
         self.appointments: dict[str, list[Appointment]] = {}
-        for a in facts.of_kind("appointments"):
+        for a in _records(facts, "appointments"):
             if isinstance(a, Appointment):
                 self.appointments.setdefault(a.person, []).append(a)
         self.upper = [j.name for j in self.juris.values() if j.level in ("city", "district")]
@@ -261,6 +265,29 @@ class _Grouper:
             g = ("other", ref.id, ref.name, (3, ref.id))
         group, column, column_name, order = g
         return HolderInfo(ref.id, ref.name, ref.kind, group, column, column_name, order)
+
+
+def _records(facts: FactSet | Tables, kind: str) -> Iterable[Fact]:
+    if isinstance(facts, FactSet):
+        return facts.of_kind(kind)
+    return facts.records(kind) if kind in facts.frames else ()
+
+
+def holder_infos(
+    facts: FactSet | Tables, holders: pl.DataFrame, lang: str = "zh"
+) -> dict[str, HolderInfo]:
+    """Each holder's column (town, department, district), by holder id: ``holders`` has the
+    columns ``id``, ``kind`` and ``name`` (``FindingsTable.holders()``)."""
+    grouper = _Grouper(facts, lang)
+    return {
+        h["id"]: grouper.of(HolderRef(kind=h["kind"], id=h["id"], name=h["name"]))
+        for h in holders.iter_rows(named=True)
+    }
+
+
+def columns_of(holders: Iterable[HolderInfo]) -> tuple[HolderInfo, ...]:
+    """One holder per column, in display order (district, towns, departments, other)."""
+    return _columns(holders)
 
 
 def build_context(facts: FactSet, report: Report, lang: str = "zh") -> AuditContext:
