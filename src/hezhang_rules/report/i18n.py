@@ -111,6 +111,16 @@ def kind_name(kind: str, lang: str) -> str:
     return kind.replace("_", " ")
 
 
+def term(value: object, lang: str, enum: str | None = None) -> str:
+    """An enumerated value (a post, a unit type, a meeting kind, an inspection method …) for
+    people, from the one glossary: its Chinese name under ``zh``; under ``en`` its words.
+    ``enum`` names the enumeration when one value means different things in two of them."""
+    code = str(getattr(value, "value", value))
+    if lang == "zh":
+        return ZH.get(code, code)
+    return code.replace("_", " ")
+
+
 def status_name(status: str, lang: str) -> str:
     """A status for people (未履行 / violated), from the one table of status words."""
     return STATUS_WORDS[lang][status]

@@ -115,8 +115,9 @@ class ParamRow:
     basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
 
-def param_rows(plan: Plan) -> list[ParamRow]:
-    """Every parameter of the plan with its value, reading and the rules that use it."""
+def param_rows(plan: Plan, lang: str = "zh") -> list[ParamRow]:
+    """Every parameter of the plan with its value, reading and the rules that use it; the
+    reading and the reason in ``lang`` (issue 19: rule files carry both languages)."""
     users: dict[str, list[str]] = {}
     for rule in plan.rules:
         for use in rule.params:
