@@ -203,11 +203,8 @@ def without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
     ("argv", "module", "extra"),
     [
         (["check", str(EXAMPLE), "--as-of", AS_OF, "--format", "xlsx"], "openpyxl", "xlsx"),
-        (["check", str(EXAMPLE), "--as-of", AS_OF, "--format", "parquet"], "polars", "tables"),
         (["monitor", str(EXAMPLE / "facts.jsonl"), "--as-of", AS_OF], "durable", "monitor"),
         (["synth", "--chiefs", "10", "--year", "2021", "--out", "OUT"], "numpy", "synth"),
-        (["tables", str(EXAMPLE), "--out", "OUT"], "polars", "tables"),
-        (["test", "--evaluator", "columnar"], "polars", "tables"),
         (["test", "--evaluator", "monitor"], "durable", "monitor"),
     ],
 )
