@@ -3,16 +3,35 @@
 Every error the library raises on bad input is a :class:`HezhangError` carrying a non-empty list
 of :class:`Diagnostic`. A diagnostic prints as ``file:line:col: code: message`` (OPA style) so
 editors and terminals can jump to it; fact diagnostics also name the record and field.
+
+Every diagnostic speaks both languages: ``message``/``help`` in English and ``zh``/``help_zh`` in
+Chinese, written side by side where the diagnostic is raised (a reviewer reads each Chinese
+sentence next to the English one it renders). :meth:`Diagnostic.render` picks one; identifiers
+(codes, files, records, field paths, option names, quoted values) are the same in both. Errors
+from pydantic get their Chinese from the error's ``type`` (:func:`pydantic_zh`), so the English
+text pydantic writes is kept for ``en`` only.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+LANG_ENV = "HEZHANG_LANG"
+"""The environment variable naming the language of diagnostics (``zh`` or ``en``) where a command
+has no ``--lang`` of its own; Chinese when it is unset or holds anything else."""
+
+
+def env_lang() -> Lang:
+    """The language of diagnostics from ``$HEZHANG_LANG``: ``en`` or ``zh`` (Chinese first)."""
+    return "en" if os.environ.get(LANG_ENV, "").strip().lower() == "en" else "zh"
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +50,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A problem found in a rule file, a fact file or a command line."""
+    """A problem found in a rule file, a fact file or a command line.
+
+    ``message`` and ``help`` are English, ``zh`` and ``help_zh`` the same in Chinese. Every
+    diagnostic the library raises gives both (a test reads every construction in ``src``); one
+    built without ``zh`` (a caller's own) renders its English under ``zh`` too.
+    """
 
     code: str
     message: str
@@ -41,25 +65,39 @@ class Diagnostic:
     # Where in a fact file: "inspections[3] (id insp-3)" and "record.place".
     record: str | None = None
     field_path: str | None = None
+    zh: str | None = None
+    help_zh: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         span = self.span or Span("")
         return (span.file, span.line, span.col, self.code, self.message)
 
-    def render(self) -> str:
-        """One line (and an indented help line): characters that would break the line or drive
-        the terminal (controls, line separators, lone surrogates) from a file name, a record or
-        an option are written as escapes, and a very long quoted value is cut."""
+    def text(self, lang: Lang = "en") -> str:
+        """The message in ``lang`` (English when no Chinese was given)."""
+        return self.zh if lang == "zh" and self.zh is not None else self.message
+
+    def help_text(self, lang: Lang = "en") -> str | None:
+        """The help in ``lang`` (English when no Chinese was given), or ``None``."""
+        return self.help_zh if lang == "zh" and self.help_zh is not None else self.help
+
+    def render(self, lang: Lang = "en") -> str:
+        """One line (and an indented help line) in ``lang``: characters that would break the
+        line or drive the terminal (controls, line separators, lone surrogates) from a file
+        name, a record or an option are written as escapes, and a very long quoted value is
+        cut. English by default, as ``str()`` of a diagnostic and of :class:`HezhangError`."""
+        zh = lang == "zh"
         where = _one_line(str(self.span)) if self.span else "<input>"
         text = f"{where}: {self.code}: "
+        label = "字段" if zh else "field"
         if self.record:
             text += _one_line(self.record)
-            text += f" field `{_one_line(self.field_path)}`: " if self.field_path else ": "
+            text += f" {label} `{_one_line(self.field_path)}`: " if self.field_path else ": "
         elif self.field_path:
-            text += f"field `{_one_line(self.field_path)}`: "
-        text += _one_line(self.message)
-        if self.help:
-            text += f"\n  help: {_one_line(self.help)}"
+            text += f"{label} `{_one_line(self.field_path)}`: "
+        text += _one_line(self.text(lang))
+        hint = self.help_text(lang)
+        if hint:
+            text += f"\n  {'提示' if zh else 'help'}: {_one_line(hint)}"
         return text
 
     def __str__(self) -> str:
@@ -88,6 +126,12 @@ class HezhangError(Exception):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diags)
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
+    def render(self, lang: Lang = "en") -> str:
+        """Every diagnostic in ``lang``, one per line. ``str()`` of the error is the English
+        rendering (a Python caller's logs and tracebacks); the command line prints this in the
+        language of the command."""
+        return "\n".join(d.render(lang) for d in self.diagnostics)
+
 
 class RuleLoadError(HezhangError):
     """A rule file (or rule pack) is malformed or inconsistent."""
@@ -110,8 +154,10 @@ class DiagnosticSink:
     def add(self, diagnostic: Diagnostic) -> None:
         self.items.append(diagnostic)
 
-    def error(self, code: str, message: str, span: Span | None = None, **kw: str | None) -> None:
-        self.items.append(Diagnostic(code, message, span, **kw))  # type: ignore[arg-type]
+    def error(
+        self, code: str, message: str, span: Span | None = None, *, zh: str, **kw: str | None
+    ) -> None:
+        self.items.append(Diagnostic(code, message, span, zh=zh, **kw))  # type: ignore[arg-type]
 
     def extend(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.items.extend(diagnostics)
@@ -121,9 +167,167 @@ class DiagnosticSink:
         return any(d.severity == "error" for d in self.items)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """Return a "did you mean" help text for the closest candidate, if one is close enough."""
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``name``, if one is close enough to suggest."""
     import difflib
 
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Return a "did you mean" help text for the closest candidate, if one is close enough."""
+    close = closest(name, candidates)
+    return f"did you mean `{close}`?" if close else None
+
+
+def did_you_mean_zh(name: str, candidates: Iterable[str]) -> str | None:
+    """:func:`did_you_mean` in Chinese."""
+    close = closest(name, candidates)
+    return f"是否应为 `{close}`？" if close else None
+
+
+_TYPE_ZH = {
+    "str": "文本",
+    "int": "整数",
+    "float": "小数",
+    "bool": "布尔值",
+    "list": "列表",
+    "dict": "映射",
+    "NoneType": "空值",
+    "date": "日期",
+    "datetime": "日期时间",
+    "bytes": "字节串",
+}
+
+
+def type_zh(name: str) -> str:
+    """A Python type's name (``type(x).__name__``) as a Chinese noun; an unlisted name as is."""
+    return _TYPE_ZH.get(name, f"`{name}`")
+
+
+def _choices_zh(expected: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'`` as ``a、b、c`` (each value in backticks)."""
+    quoted = re.findall(r"'([^']*)'", expected)
+    items = quoted or [x.strip() for x in re.split(r",| or ", expected) if x.strip()]
+    return "、".join(f"`{x}`" for x in items)
+
+
+# The English texts of the library's own pydantic validators (``ValueError`` in facts/types.py
+# and rules/model.py), each with its Chinese: pydantic reports them all as ``value_error``.
+_VALUE_ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(en), zh)
+    for en, zh in (
+        (
+            r"expected a date \(YYYY-MM-DD\), found a date and time",
+            "应为日期（YYYY-MM-DD），却是日期加时间",
+        ),
+        (
+            r"expected a date written YYYY-MM-DD, found (?P<v>`.*`)",
+            r"日期应写作 YYYY-MM-DD，却是 \g<v>",
+        ),
+        (r"expected a date written YYYY-MM-DD, found (?P<t>\w+)", "日期应写作 YYYY-MM-DD，却是{t}"),
+        (r"(?P<v>`.*`) is not a calendar date \(.*\)", r"\g<v> 不是日历上的日期"),
+        (
+            r"a condition takes exactly one operator \(found: (?P<f>.*)\); operators: (?P<o>.*)",
+            r"一个条件须恰好有一个运算符（现有：\g<f>）；可用的运算符：\g<o>",
+        ),
+        (r"operator (?P<o>`\w+`) needs a `field`", r"运算符 \g<o> 需要 `field`"),
+        (r"operator (?P<o>`\w+`) needs a value, not null", r"运算符 \g<o> 需要一个值，不能为 null"),
+        (
+            r"a holder is exactly one of (?P<k>.*)",
+            r"责任主体须且只能是其中之一：\g<k>",
+        ),
+        (r"`per: once` takes (?P<d>`.*`)", r"`per: once` 须配 \g<d>"),
+        (r"a yearly deadline takes (?P<d>`.*`)", r"按年的期限须配 \g<d>"),
+        (
+            r"a trigger names exactly one of `facts` or `finding_of`",
+            "触发条件须且只能写 `facts` 与 `finding_of` 之一",
+        ),
+    )
+)
+
+
+def _value_error_zh(text: str) -> str:
+    for pattern, zh in _VALUE_ERRORS_ZH:
+        m = pattern.fullmatch(text)
+        if m:
+            if "{t}" in zh:
+                return zh.replace("{t}", type_zh(m["t"]))
+            return m.expand(zh)
+    return "取值无效"
+
+
+def pydantic_zh(err: Mapping[str, Any]) -> str:
+    """The Chinese message of one pydantic validation error (an item of ``exc.errors()``),
+    chosen by its ``type`` with the numbers and values of its ``ctx``; the English one is
+    pydantic's own ``msg``."""
+    kind = str(err.get("type", ""))
+    ctx: Mapping[str, Any] = err.get("ctx") or {}
+    simple = _PYDANTIC_ZH.get(kind)
+    if simple is not None:
+        return simple.format(**{k: ctx.get(k, "") for k in re.findall(r"{(\w+)}", simple)})
+    if kind in ("literal_error", "enum"):
+        return f"取值应为其中之一：{_choices_zh(str(ctx.get('expected', '')))}"
+    if kind == "string_too_short":
+        return (
+            "文本不能为空"
+            if ctx.get("min_length") == 1
+            else f"文本至少 {ctx.get('min_length')} 个字符"
+        )
+    if kind == "date_out_of_range":
+        if "year" in ctx:
+            return f"年份 {ctx['year']} 超出支持的范围 {ctx.get('lo')} 至 {ctx.get('hi')}"
+        return f"日期超出支持的范围 {ctx.get('range')}"
+    if kind == "value_error":
+        return _value_error_zh(str(err.get("msg", "")).removeprefix("Value error, "))
+    return "取值无效"
+
+
+_PYDANTIC_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段",
+    "string_type": "应为文本",
+    "string_unicode": "文本不是有效的 Unicode",
+    "string_too_long": "文本最多 {max_length} 个字符",
+    "string_pattern_mismatch": "文本不符合格式 `{pattern}`",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数，却有小数部分",
+    "int_parsing_size": "整数过大",
+    "int_out_of_range": "整数超出 64 位范围（-2**63 至 2**63-1）",
+    "float_type": "应为数",
+    "float_parsing": "应为数",
+    "finite_number": "应为有限的数",
+    "bool_type": "应为布尔值（true 或 false）",
+    "bool_parsing": "应为布尔值（true 或 false）",
+    "list_type": "应为列表",
+    "tuple_type": "应为列表",
+    "set_type": "应为列表",
+    "frozen_set_type": "应为列表",
+    "dict_type": "应为映射",
+    "model_type": "应为映射（一条记录）",
+    "model_attributes_type": "应为映射（一条记录）",
+    "dataclass_type": "应为映射",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "date_parsing": "日期应写作 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期应写作 YYYY-MM-DD，无法解析",
+    "date_from_datetime_inexact": "应为日期，却带有时间",
+    "datetime_type": "应为日期时间",
+    "datetime_parsing": "日期时间无法解析",
+    "none_required": "应为空",
+    "bytes_type": "应为字节串",
+    "too_short": "至少需要 {min_length} 项，现有 {actual_length} 项",
+    "too_long": "最多 {max_length} 项，现有 {actual_length} 项",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "multiple_of": "应为 {multiple_of} 的倍数",
+    "union_tag_invalid": "类型标记无效",
+    "union_tag_not_found": "缺少类型标记",
+    "is_instance_of": "类型不符",
+    "json_invalid": "JSON 无效",
+    "assertion_error": "断言不成立",
+    "frozen_instance": "不可修改",
+}
