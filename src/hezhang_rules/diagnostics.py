@@ -278,7 +278,7 @@ def pydantic_zh(err: Mapping[str, Any]) -> str:
     if kind == "date_out_of_range":
         if "year" in ctx:
             return f"年份 {ctx['year']} 超出支持的范围 {ctx.get('lo')} 至 {ctx.get('hi')}"
-        return f"日期超出支持的范围 {ctx.get('range')}"
+        return f"日期超出支持的范围 {str(ctx.get('range')).replace(' to ', ' 至 ')}"
     if kind == "value_error":
         return _value_error_zh(str(err.get("msg", "")).removeprefix("Value error, "))
     return "取值无效"
@@ -331,3 +331,76 @@ _PYDANTIC_ZH = {
     "assertion_error": "断言不成立",
     "frozen_instance": "不可修改",
 }
+
+
+_ERRNO_ZH = {
+    "ENOENT": "没有该文件或目录",
+    "EACCES": "没有权限",
+    "EPERM": "不允许此操作",
+    "EISDIR": "这是一个目录",
+    "ENOTDIR": "路径中有一段不是目录",
+    "ENAMETOOLONG": "文件名过长",
+    "ELOOP": "符号链接层数过多",
+    "EIO": "输入输出错误",
+    "ENOSPC": "磁盘空间不足",
+    "EROFS": "文件系统只读",
+    "EBADF": "文件描述符无效",
+    "EEXIST": "文件已存在",
+    "EINVAL": "参数无效",
+    "ENXIO": "没有该设备",
+    "EMFILE": "打开的文件过多",
+    "EFBIG": "文件过大",
+    "EDQUOT": "超出磁盘配额",
+    "EPIPE": "管道已断开",
+}
+
+
+def os_reason_zh(exc: BaseException) -> str:
+    """Why the operating system refused, in Chinese (``strerror`` is English)."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    return _ERRNO_ZH.get(name, f"系统错误 {name}" if name else f"系统错误 `{type(exc).__name__}`")
+
+
+# PyYAML's and the json module's commonest problems, in Chinese; any other is named only as a
+# syntax error (its place is in the span).
+_SYNTAX_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(en), zh)
+    for en, zh in (
+        (r"mapping values are not allowed here", "此处不允许映射的值（缺少换行或缩进有误？）"),
+        (r"could not find expected ':'", "找不到应有的 `:`"),
+        (
+            r"found character (?P<c>.*) that cannot start any token",
+            r"字符 \g<c> 不能作为记号的开头",
+        ),
+        (r"found unexpected end of stream", "文件意外结束"),
+        (r"found unknown escape character.*", "未知的转义字符"),
+        (r"expected (?P<a><[^>]*>|'[^']*'), but found (?P<b>.*)", r"应为 \g<a>，却是 \g<b>"),
+        (r"did not find expected (?P<a>.*)", r"找不到应有的 \g<a>"),
+        (r"found undefined tag handle.*", "未定义的标签前缀"),
+        (r"found duplicate anchor.*", "锚点重复"),
+        (r"found unexpected ':'", "意外的 `:`"),
+        (r"found a tab character.*", "不能用制表符缩进"),
+        (r"found incompatible YAML document", "不兼容的 YAML 文档"),
+        (r"Expecting value", "此处应有一个值"),
+        (r"Expecting property name enclosed in double quotes", "此处应有用双引号括起的键"),
+        (r"Expecting '(?P<d>.)' delimiter", r"此处应有分隔符 `\g<d>`"),
+        (r"Extra data", "多余的数据"),
+        (r"Unterminated string starting at", "字符串没有结束"),
+        (r"Invalid control character at", "无效的控制字符"),
+        (r"Invalid \\escape", "无效的转义"),
+        (r"Invalid \\uXXXX escape", "无效的 `\\uXXXX` 转义"),
+    )
+)
+
+
+def syntax_zh(problem: str) -> str:
+    """A YAML or JSON parser's problem in Chinese: ``：`` and the problem, or nothing when the
+    problem is not one of the common ones (the span still says where)."""
+    for pattern, zh in _SYNTAX_ZH:
+        m = pattern.match(problem)
+        if m:
+            return "：" + m.expand(zh)
+    return ""
