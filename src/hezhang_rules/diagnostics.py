@@ -244,11 +244,26 @@ _VALUE_ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"a trigger names exactly one of `facts` or `finding_of`",
             "触发条件须且只能写 `facts` 与 `finding_of` 之一",
         ),
+        # source.Limits.with_overrides (--limit NAME=VALUE)
+        (
+            r"unknown limit (?P<n>`.*`) \(limits: (?P<k>.*)\)",
+            r"未知的上限 \g<n>（可用的上限：\g<k>）",
+        ),
+        (
+            r"limit (?P<n>`.*`) takes a whole number of at least 1",
+            r"上限 \g<n> 须为不小于 1 的整数",
+        ),
+        (
+            r"limit (?P<n>`.*`) takes a whole number of at most (?P<m>\d+)",
+            r"上限 \g<n> 须为不大于 \g<m> 的整数",
+        ),
     )
 )
 
 
-def _value_error_zh(text: str) -> str:
+def value_error_zh(text: str) -> str:
+    """The Chinese of one of the library's own ``ValueError`` texts (a model validator's, a
+    limit's); a text it does not know is said as "invalid value" only."""
     for pattern, zh in _VALUE_ERRORS_ZH:
         m = pattern.fullmatch(text)
         if m:
@@ -280,7 +295,7 @@ def pydantic_zh(err: Mapping[str, Any]) -> str:
             return f"年份 {ctx['year']} 超出支持的范围 {ctx.get('lo')} 至 {ctx.get('hi')}"
         return f"日期超出支持的范围 {str(ctx.get('range')).replace(' to ', ' 至 ')}"
     if kind == "value_error":
-        return _value_error_zh(str(err.get("msg", "")).removeprefix("Value error, "))
+        return value_error_zh(str(err.get("msg", "")).removeprefix("Value error, "))
     return "取值无效"
 
 

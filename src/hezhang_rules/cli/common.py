@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from hezhang_rules.compile import Plan, compile_rules
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError, value_error_zh
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.rules.loader import load_rules
 from hezhang_rules.rules.packs import resolve_rules
@@ -48,14 +48,16 @@ def shown(text: str, width: int = 40) -> str:
     return safe if len(safe) <= width else safe[:width] + f"… ({len(text)} characters)"
 
 
-def _usage(code: str, message: str) -> UsageError:
-    return UsageError([Diagnostic(code, message, Span("<command line>"))])
+def _usage(code: str, message: str, zh: str) -> UsageError:
+    return UsageError([Diagnostic(code, message, Span("<command line>"), zh=zh)])
 
 
 def parse_as_of(text: str) -> dt.date:
     """``--as-of``: ``YYYY-MM-DD`` in ASCII digits, a real date, within the supported years."""
     bad = _usage(
-        "hz_usage_bad_date", f"--as-of expects a date written YYYY-MM-DD, got `{shown(text)}`"
+        "hz_usage_bad_date",
+        f"--as-of expects a date written YYYY-MM-DD, got `{shown(text)}`",
+        f"--as-of 须为写作 YYYY-MM-DD 的日期，却是 `{shown(text)}`",
     )
     if not _ISO_DATE.fullmatch(text):
         raise bad
@@ -68,6 +70,8 @@ def parse_as_of(text: str) -> dt.date:
             "hz_usage_date_out_of_range",
             f"--as-of {text} is outside the supported years "
             f"{AS_OF_FIRST_YEAR}..{AS_OF_LAST_YEAR} (docs/limits.md)",
+            f"--as-of {text} 超出支持的年份 {AS_OF_FIRST_YEAR}..{AS_OF_LAST_YEAR}"
+            "（见 docs/limits.md）",
         )
     return day
 
@@ -92,12 +96,18 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
     for item in items:
         name, sep, raw = item.partition("=")
         if not sep or not name.strip():
-            raise _usage("hz_usage_bad_param", f"--param expects NAME=VALUE, got `{shown(item)}`")
+            raise _usage(
+                "hz_usage_bad_param",
+                f"--param expects NAME=VALUE, got `{shown(item)}`",
+                f"--param 须写作 NAME=VALUE，却是 `{shown(item)}`",
+            )
         try:
             raw.encode("utf-8")
         except UnicodeEncodeError:
             raise _usage(
-                "hz_usage_bad_param", f"--param {shown(name)}: the value is not valid UTF-8"
+                "hz_usage_bad_param",
+                f"--param {shown(name)}: the value is not valid UTF-8",
+                f"--param {shown(name)}：值不是有效的 UTF-8",
             ) from None
         try:
             out[name.strip()] = parse_yaml(raw, "<command line>").data
@@ -112,18 +122,23 @@ def parse_limits(items: Sequence[str]) -> Limits:
     for item in items:
         name, sep, raw = item.partition("=")
         if not sep:
-            raise _usage("hz_usage_bad_limit", f"--limit expects NAME=VALUE, got `{shown(item)}`")
+            raise _usage(
+                "hz_usage_bad_limit",
+                f"--limit expects NAME=VALUE, got `{shown(item)}`",
+                f"--limit 须写作 NAME=VALUE，却是 `{shown(item)}`",
+            )
         if not _WHOLE.fullmatch(raw.strip()):
             raise _usage(
                 "hz_usage_bad_limit",
                 f"--limit {shown(name)}: `{shown(raw)}` is not a whole number from 1 to "
                 f"{MAX_LIMIT}",
+                f"--limit {shown(name)}：`{shown(raw)}` 不是 1 至 {MAX_LIMIT} 之间的整数",
             )
         values[name.strip()] = int(raw)
     try:
         return Limits.with_overrides(values)
     except ValueError as exc:
-        raise _usage("hz_usage_bad_limit", str(exc)) from None
+        raise _usage("hz_usage_bad_limit", str(exc), value_error_zh(str(exc))) from None
 
 
 def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
@@ -165,6 +180,7 @@ def parse_days(text: str, option: str = "--within") -> int:
     raise _usage(
         "hz_usage_bad_days",
         f"{option} expects a whole number of days from 0 to {MAX_DAYS}, got `{shown(text)}`",
+        f"{option} 须为 0 至 {MAX_DAYS} 之间的整数天数，却是 `{shown(text)}`",
     )
 
 

@@ -21,7 +21,9 @@ def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
         missing = [c for c in args.cases if not Path(c).is_dir()]
         if missing:
             raise UsageError(
-                Diagnostic("hz_usage_no_cases", "no such case directory", Span(str(c)))
+                Diagnostic(
+                    "hz_usage_no_cases", "no such case directory", Span(str(c)), zh="没有该案例目录"
+                )
                 for c in missing
             )
         return [Path(c) for c in args.cases]

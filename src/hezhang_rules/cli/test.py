@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
                         "no case files given, and the pack has no cases/ folder "
                         "nor tests/golden next to it",
                         Span("<command line>"),
+                        zh="没有给出案例文件，规则包也没有 cases/ 文件夹，旁边也没有 tests/golden",
                     )
                 ]
             )
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
                         "hz_usage",
                         f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
                         Span("<command line>"),
+                        zh=f"没有求值器 `{name}`（已知：{'、'.join(sorted(EVALUATORS))}）",
                     )
                 ]
             )
