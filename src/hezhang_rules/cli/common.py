@@ -12,11 +12,22 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
+from hezhang_rules.cli import help_zh
 from hezhang_rules.compile import Plan, compile_rules
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError, value_error_zh
+from hezhang_rules.diagnostics import (
+    LANGS,
+    Diagnostic,
+    Lang,
+    RuleLoadError,
+    Span,
+    UsageError,
+    env_lang,
+    value_error_zh,
+)
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.rules.loader import load_rules
 from hezhang_rules.rules.packs import resolve_rules
@@ -157,6 +168,41 @@ def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT
         ) from None
 
 
+_LANG: ContextVar[Lang | None] = ContextVar("hezhang_diagnostic_lang", default=None)
+
+
+def diagnostic_lang() -> Lang:
+    """The language the running command speaks on standard error: its ``--lang`` when given,
+    else ``$HEZHANG_LANG`` (``zh`` unless it says ``en``)."""
+    return _LANG.get() or env_lang()
+
+
+def lang_of_argv(argv: Sequence[str]) -> Lang | None:
+    """The value of ``--lang`` on a command line, read before (and whether or not) the line
+    parses, so that a usage error is said in the language asked for; ``None`` without one."""
+    found: Lang | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value in LANGS:
+            found = "en" if value == "en" else "zh"
+    return found
+
+
+@contextmanager
+def speaking(lang: Lang | None) -> Iterator[None]:
+    """Diagnostics, usage errors and help in ``lang`` (``None``: from the environment) while
+    a command runs."""
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
 def say(text: str) -> None:
     """Write to standard error, come what may: a closed or full standard error loses the text,
     never the exit code the command is about to return."""
@@ -168,9 +214,22 @@ def say(text: str) -> None:
 
 
 class Parser(argparse.ArgumentParser):
+    """The parser of the command and of each subcommand: its usage errors are one diagnostic
+    line (exit 2), and it speaks the language of the command line (:func:`diagnostic_lang`)."""
+
     def error(self, message: str) -> Any:  # argparse's own usage errors: exit 2, one line
+        if diagnostic_lang() == "zh":
+            message = help_zh.error_zh(message)
         say(self.format_usage() + f"<command line>: hz_usage: {message}\n")
         raise SystemExit(EXIT_INVALID)
+
+    def format_usage(self) -> str:
+        text = super().format_usage()
+        return help_zh.usage_zh(text) if diagnostic_lang() == "zh" else text
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return help_zh.usage_zh(text) if diagnostic_lang() == "zh" else text
 
 
 def parse_days(text: str, option: str = "--within") -> int:
