@@ -393,7 +393,14 @@ _SYNTAX_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"found unexpected end of stream", "文件意外结束"),
         (r"found unknown escape character.*", "未知的转义字符"),
         (r"expected (?P<a><[^>]*>|'[^']*'), but found (?P<b>.*)", r"应为 \g<a>，却是 \g<b>"),
-        (r"did not find expected (?P<a>.*)", r"找不到应有的 \g<a>"),
+        (r"did not find (?:the )?expected (?P<thing>.*)", "找不到应有的{thing}"),
+        (r"expected (?P<thing>.*), but found (?P<b>.*)", r"应为{thing}，却是 \g<b>"),
+        (r"block sequence entries are not allowed.*", "此处不允许块序列的条目"),
+        (r"mapping values are not allowed.*", "此处不允许映射的值（缺少换行或缩进有误？）"),
+        (r"found character that cannot start any token", "有不能作为记号开头的字符"),
+        (r"control characters are not allowed", "不允许控制字符"),
+        (r"invalid (?:leading|trailing) UTF-8 octet", "无效的 UTF-8 字节"),
+        (r"did not find URI escaped octet", "缺少 URI 转义的字节"),
         (r"found undefined tag handle.*", "未定义的标签前缀"),
         (r"found duplicate anchor.*", "锚点重复"),
         (r"found unexpected ':'", "意外的 `:`"),
@@ -411,11 +418,31 @@ _SYNTAX_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_THINGS_ZH = {
+    "node content": "节点内容",
+    "the node content": "节点内容",
+    "key": "键",
+    "'-' indicator": " `-` 标记",
+    "',' or ']'": " `,` 或 `]`",
+    "',' or '}'": " `,` 或 `}`",
+    "<document start>": "文档开头",
+    "<document end>": "文档结尾",
+    "<block end>": "块的结尾",
+    "comment or line break": "注释或换行",
+    "a comment or a line break": "注释或换行",
+    "alphabetic or numeric character": "字母或数字",
+    "a digit": "数字",
+}
+
+
 def syntax_zh(problem: str) -> str:
     """A YAML or JSON parser's problem in Chinese: ``：`` and the problem, or nothing when the
     problem is not one of the common ones (the span still says where)."""
     for pattern, zh in _SYNTAX_ZH:
         m = pattern.match(problem)
         if m:
+            if "{thing}" in zh:
+                thing = m["thing"]
+                zh = zh.replace("{thing}", _THINGS_ZH.get(thing, f" `{thing}`"))
             return "：" + m.expand(zh)
     return ""
