@@ -88,16 +88,16 @@ class Diagnostic:
         zh = lang == "zh"
         where = _one_line(str(self.span)) if self.span else "<input>"
         text = f"{where}: {self.code}: "
-        label = "字段" if zh else "field"
+        label, colon = ("字段", "：") if zh else ("field", ": ")
         if self.record:
             text += _one_line(self.record)
-            text += f" {label} `{_one_line(self.field_path)}`: " if self.field_path else ": "
+            text += f" {label} `{_one_line(self.field_path)}`{colon}" if self.field_path else colon
         elif self.field_path:
-            text += f"{label} `{_one_line(self.field_path)}`: "
+            text += f"{label} `{_one_line(self.field_path)}`{colon}"
         text += _one_line(self.text(lang))
         hint = self.help_text(lang)
         if hint:
-            text += f"\n  {'提示' if zh else 'help'}: {_one_line(hint)}"
+            text += f"\n  {'提示' if zh else 'help'}{colon}{_one_line(hint)}"
         return text
 
     def __str__(self) -> str:
