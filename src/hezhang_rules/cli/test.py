@@ -17,6 +17,7 @@ from hezhang_rules.cli.common import (
     EXIT_VIOLATIONS,
     RULES_HELP,
     add_limit_option,
+    diagnostic_lang,
     parse_limits,
     say,
 )
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
                 break
     sys.stdout.write(to_json(result) if args.format == "json" else render_text(result))
     for d in sorted(result.invalid, key=Diagnostic.sort_key):
-        say(d.render() + "\n")
+        say(d.render(diagnostic_lang()) + "\n")
     if result.invalid:
         return EXIT_INVALID
     return EXIT_VIOLATIONS if result.failed else EXIT_OK
