@@ -65,6 +65,14 @@ DURABLE_ON_313_ZH = (
 """:data:`DURABLE_ON_313` in Chinese."""
 
 
+_WHAT_ZH = {
+    "reading fact tables": "读取事实表",
+    "the columnar evaluator": "列式求值器",
+    "the monitor evaluator": "监控求值器",
+}
+"""What asks for an extra (``need``'s ``what``), in Chinese where it is words, not a command."""
+
+
 def missing(name: str) -> tuple[str, ...]:
     """The modules of the extra ``name`` that are not installed."""
     return tuple(m for m in EXTRAS[name].modules if importlib.util.find_spec(m) is None)
@@ -78,6 +86,7 @@ def need(name: str, what: str) -> None:
     (on Python 3.13 without the CPPFLAGS workaround), and then fails only on import.
     """
     extra = EXTRAS[name]
+    what_zh = _WHAT_ZH.get(what, what + " ")  # a command or option keeps a space before 需要
     absent = missing(name)
     if absent:
         raise UsageError(
@@ -87,7 +96,7 @@ def need(name: str, what: str) -> None:
                     f"{what} needs {', '.join(absent)} ({extra.serves}), which is not installed",
                     Span("<command line>"),
                     help=f"pip install 'hezhang-rules[{name}]'",
-                    zh=f"{what} 需要 {', '.join(absent)}（{extra.serves_zh}），但它没有安装",
+                    zh=f"{what_zh}需要 {', '.join(absent)}（{extra.serves_zh}），但它没有安装",
                     help_zh=f"请运行 `pip install 'hezhang-rules[{name}]'`",
                 )
             ]
@@ -104,7 +113,7 @@ def need(name: str, what: str) -> None:
                         f"{what} needs durable-rules, which is installed but does not load: {exc}",
                         Span("<command line>"),
                         help=hint or f"pip install --force-reinstall 'hezhang-rules[{name}]'",
-                        zh=f"{what} 需要 durable-rules，它已安装但无法加载",
+                        zh=f"{what_zh}需要 durable-rules，它已安装但无法加载",
                         help_zh=(DURABLE_ON_313_ZH if hint else None)
                         or f"请运行 `pip install --force-reinstall 'hezhang-rules[{name}]'`",
                     )
