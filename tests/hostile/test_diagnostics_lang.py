@@ -19,6 +19,9 @@ import pytest
 from hezhang_rules.cli import main
 
 from .make_corpus import CORPUS, large_cases
+from .test_tables_hostile import CASES as TABLE_CASES
+from .test_tables_hostile import EXAMPLE as TABLES_EXAMPLE
+from .test_tables_hostile import Case as TableCase
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen" / "pack.yaml"
@@ -251,3 +254,41 @@ def test_chinese_without_the_environment(
         assert main(["check", str(tmp_path / "x.yaml"), "--as-of", "2022-01-10"]) == 2
         err = capsys.readouterr().err
         assert "没有该文件或目录" in err and "发现 1 个问题" in err, err
+
+
+@pytest.fixture(scope="module")
+def table_bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for fmt in ("jsonl", "parquet"):
+        folder = tmp_path_factory.mktemp(f"base-{fmt}")
+        assert main(["tables", str(TABLES_EXAMPLE), "--out", str(folder), "--format", fmt]) == 0
+        out[fmt] = folder
+    return out
+
+
+@pytest.mark.parametrize("case", TABLE_CASES, ids=[f"{c.fmt}-{c.name}" for c in TABLE_CASES])
+def test_hostile_table_in_chinese(
+    case: TableCase,
+    table_bases: dict[str, Path],
+    small_pack: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The fact-table corpus in Chinese: both engines say the same lines, and in Chinese."""
+    monkeypatch.setenv("HEZHANG_LANG", "zh")
+    folder = tmp_path / "facts"
+    shutil.copytree(table_bases[case.fmt], folder)
+    case.build(folder)
+    said = {}
+    for engine in ("columnar", "records"):
+        argv = ["check", str(folder), "--as-of", "2022-01-10", "--rules", str(small_pack)]
+        code = main([*argv, "--engine", engine])
+        err = capfd.readouterr().err
+        assert code == 2, err
+        lines = [x for x in err.splitlines() if re.match(r"^\S.*?: hz_[a-z_]+: ", x)]
+        assert case.code in err, err
+        found = english_sentences("\n".join(lines), [str(folder)])
+        assert not found, "\n".join(found)
+        said[engine] = lines
+    assert said["columnar"] == said["records"], "the engines must refuse alike"
