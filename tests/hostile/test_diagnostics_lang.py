@@ -19,6 +19,7 @@ import pytest
 from hezhang_rules.cli import main
 
 from .make_corpus import CORPUS, large_cases
+from .test_stream_hostile import CASES as STREAM_CASES
 from .test_tables_hostile import CASES as TABLE_CASES
 from .test_tables_hostile import EXAMPLE as TABLES_EXAMPLE
 from .test_tables_hostile import Case as TableCase
@@ -292,3 +293,26 @@ def test_hostile_table_in_chinese(
         assert not found, "\n".join(found)
         said[engine] = lines
     assert said["columnar"] == said["records"], "the engines must refuse alike"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", sorted(STREAM_CASES))
+def test_hostile_stream(
+    case: str,
+    lang: str,
+    tmp_path: Path,
+    small_pack: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The monitor's stream corpus (a bad line refuses the whole stream), in each language."""
+    pytest.importorskip("durable.engine")
+    data, code, _line, _col, extra = STREAM_CASES[case]
+    path = tmp_path / "facts.jsonl"
+    path.write_bytes(data)
+    argv = ["monitor", str(path), "--as-of", "2022-01-10", "--rules", str(small_pack), *extra]
+    monkeypatch.setenv("HEZHANG_LANG", lang)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert code in err, err
+    _judge(err, lang, [str(path), str(small_pack)])
