@@ -69,7 +69,7 @@ def _declare(
                 "hz_compile_parameter_type",
                 f"value of `{name}` should be {expected[0]}",
                 (*path, "value"),
-                zh=f"`{name}` 的值应为{expected[1]}",
+                zh=f"`{name}` 的值应为 {expected[1]}",
             )
             continue
         qualified = f"{qualify}.{name}" if qualify else name
@@ -84,7 +84,7 @@ def _declare(
                         "hz_usage_bad_override",
                         f"override {qualified}={P.shown(raw)}: expected {problem[0]}",
                         Span("<overrides>"),
-                        zh=f"覆盖 {qualified}={P.shown(raw)}：应为{problem[1]}",
+                        zh=f"覆盖 {qualified}={P.shown(raw)}：应为 {problem[1]}",
                     )
                 )
                 raw = None  # keep the declared value so its uses do not cascade into more errors
