@@ -23,16 +23,29 @@ class Extra:
     name: str
     modules: tuple[str, ...]
     serves: str
+    serves_zh: str
 
 
 EXTRAS: dict[str, Extra] = {
     e.name: e
     for e in (
-        Extra("tables", ("polars",), "fact tables (Parquet/JSON lines), the columnar engine"),
-        Extra("xlsx", ("openpyxl",), "the xlsx report"),
-        Extra("monitor", ("durable",), "the live monitor (durable-rules)"),
-        Extra("synth", ("numpy", "polars"), "the world generator (hezhang-rules synth)"),
-        Extra("testing", ("hypothesis",), "the property-test strategies"),
+        Extra(
+            "tables",
+            ("polars",),
+            "fact tables (Parquet/JSON lines), the columnar engine",
+            "事实表（Parquet/JSON 行）与列式引擎",
+        ),
+        Extra("xlsx", ("openpyxl",), "the xlsx report", "xlsx 报告"),
+        Extra(
+            "monitor", ("durable",), "the live monitor (durable-rules)", "实时监控（durable-rules）"
+        ),
+        Extra(
+            "synth",
+            ("numpy", "polars"),
+            "the world generator (hezhang-rules synth)",
+            "世界生成器（hezhang-rules synth）",
+        ),
+        Extra("testing", ("hypothesis",), "the property-test strategies", "性质测试的生成策略"),
     )
 }
 """Every extra; ``all`` in pyproject installs them together."""
@@ -43,6 +56,21 @@ DURABLE_ON_313 = (
     "--force-reinstall durable-rules==2.0.28"
 )
 """How to build durable-rules on Python 3.13 (its setup.py overwrites CFLAGS, not CPPFLAGS)."""
+
+DURABLE_ON_313_ZH = (
+    "durable-rules 2.0.28 调用了 Python 3.13 已删除的 PyEval_CallObject：请这样安装 "
+    "`CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install --no-cache-dir "
+    "--force-reinstall durable-rules==2.0.28`"
+)
+""":data:`DURABLE_ON_313` in Chinese."""
+
+
+_WHAT_ZH = {
+    "reading fact tables": "读取事实表",
+    "the columnar evaluator": "列式求值器",
+    "the monitor evaluator": "监控求值器",
+}
+"""What asks for an extra (``need``'s ``what``), in Chinese where it is words, not a command."""
 
 
 def missing(name: str) -> tuple[str, ...]:
@@ -58,6 +86,7 @@ def need(name: str, what: str) -> None:
     (on Python 3.13 without the CPPFLAGS workaround), and then fails only on import.
     """
     extra = EXTRAS[name]
+    what_zh = _WHAT_ZH.get(what, what + " ")  # a command or option keeps a space before 需要
     absent = missing(name)
     if absent:
         raise UsageError(
@@ -67,6 +96,8 @@ def need(name: str, what: str) -> None:
                     f"{what} needs {', '.join(absent)} ({extra.serves}), which is not installed",
                     Span("<command line>"),
                     help=f"pip install 'hezhang-rules[{name}]'",
+                    zh=f"{what_zh}需要 {', '.join(absent)}（{extra.serves_zh}），但它没有安装",
+                    help_zh=f"请运行 `pip install 'hezhang-rules[{name}]'`",
                 )
             ]
         )
@@ -82,6 +113,9 @@ def need(name: str, what: str) -> None:
                         f"{what} needs durable-rules, which is installed but does not load: {exc}",
                         Span("<command line>"),
                         help=hint or f"pip install --force-reinstall 'hezhang-rules[{name}]'",
+                        zh=f"{what_zh}需要 durable-rules，它已安装但无法加载",
+                        help_zh=(DURABLE_ON_313_ZH if hint else None)
+                        or f"请运行 `pip install --force-reinstall 'hezhang-rules[{name}]'`",
                     )
                 ]
             ) from None

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from hezhang_rules.diagnostics import Diagnostic, Span
+from hezhang_rules.diagnostics import Diagnostic, Span, os_reason_zh, syntax_zh, type_zh
 
 PathKey = tuple[str | int, ...]
 
@@ -149,6 +149,8 @@ def _number_too_large(span: Span) -> SourceError:
                 span,
                 help="no value of a rule or fact file needs so many digits; write it as text "
                 "in quotes if it is an identifier",
+                zh=f"整数超过 {MAX_INT_DIGITS} 位",
+                help_zh="规则文件和事实文件中的值都用不到这么多位；若是标识符，请加引号写成文本",
             )
         ]
     )
@@ -203,6 +205,8 @@ def _resolve_tagged(tag: str, value: str, file: str, mark: Any) -> Any:
                 f"tag `{tag}` is not allowed (or does not fit the value `{value[:40]}`)",
                 _span(file, mark),
                 help="only YAML core types are read; rule and fact files never name constructors",
+                zh=f"不允许使用标签 `{tag}`（或它与值 `{value[:40]}` 不符）",
+                help_zh="只读取 YAML 核心类型；规则文件和事实文件从不指定构造器",
             )
         ]
     )
@@ -223,8 +227,19 @@ class _Builder:
         self.stack: list[list[Any]] = []
         self.root_set = False
 
-    def fail(self, code: str, message: str, mark: Any, help: str | None = None) -> None:
-        raise SourceError([Diagnostic(code, message, _span(self.file, mark), help=help)])
+    def fail(
+        self,
+        code: str,
+        message: str,
+        mark: Any,
+        help: str | None = None,
+        *,
+        zh: str,
+        help_zh: str | None = None,
+    ) -> None:
+        raise SourceError(
+            [Diagnostic(code, message, _span(self.file, mark), help=help, zh=zh, help_zh=help_zh)]
+        )
 
     def _child_path(self) -> PathKey:
         if not self.stack:
@@ -242,7 +257,12 @@ class _Builder:
     def _attach(self, value: Any, size: int, mark: Any) -> None:
         if not self.stack:
             if self.root_set:
-                self.fail("hz_load_multiple_documents", "a file holds exactly one document", mark)
+                self.fail(
+                    "hz_load_multiple_documents",
+                    "a file holds exactly one document",
+                    mark,
+                    zh="一个文件只能有一个文档",
+                )
             self.doc.data = value
             self.root_set = True
             return
@@ -262,9 +282,16 @@ class _Builder:
                 f"mapping keys must be strings, found {type(value).__name__} `{value}`",
                 mark,
                 help="quote the key",
+                zh=f"映射的键须为文本，却是{type_zh(type(value).__name__)} `{value}`",
+                help_zh="给键加上引号",
             )
         if value == "<<":
-            self.fail("hz_load_merge_key", "merge keys (`<<`) are not supported", mark)
+            self.fail(
+                "hz_load_merge_key",
+                "merge keys (`<<`) are not supported",
+                mark,
+                zh="不支持合并键（`<<`）",
+            )
         path = (*frame[1], value)
         if value in frame[6]:
             first = frame[6][value]
@@ -274,6 +301,8 @@ class _Builder:
                     f"duplicate key `{value}`",
                     _span(self.file, mark),
                     help=f"first defined at line {first.line}; YAML keeps the last one silently",
+                    zh=f"键 `{value}` 重复",
+                    help_zh=f"第一次定义在第 {first.line} 行；YAML 会悄悄只保留最后一个",
                 )
             )
         else:
@@ -289,6 +318,7 @@ class _Builder:
                 "hz_load_too_many_nodes",
                 f"more than {self.limits.max_nodes} nodes in one file",
                 mark,
+                zh=f"一个文件中的节点超过 {self.limits.max_nodes} 个",
             )
 
     def scalar(self, ev: Any) -> None:
@@ -298,6 +328,7 @@ class _Builder:
                 "hz_load_scalar_too_long",
                 f"a value longer than {self.limits.max_scalar_chars} characters",
                 ev.start_mark,
+                zh=f"一个值超过 {self.limits.max_scalar_chars} 个字符",
             )
         if ev.tag and ev.tag != "!":
             value = _resolve_tagged(ev.tag, ev.value, self.file, ev.start_mark)
@@ -318,7 +349,12 @@ class _Builder:
 
     def alias(self, ev: Any) -> None:
         if ev.anchor not in self.anchors:
-            self.fail("hz_load_syntax", f"unknown alias `*{ev.anchor}`", ev.start_mark)
+            self.fail(
+                "hz_load_syntax",
+                f"unknown alias `*{ev.anchor}`",
+                ev.start_mark,
+                zh=f"未知的别名 `*{ev.anchor}`",
+            )
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
         if self.alias_nodes > self.limits.max_alias_nodes:
@@ -327,6 +363,8 @@ class _Builder:
                 f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
                 ev.start_mark,
                 help="write the values out, or use fewer aliases",
+                zh=f"别名展开后超过 {self.limits.max_alias_nodes} 个节点",
+                help_zh="把值直接写出来，或少用别名",
             )
         if self._expecting_key():
             self._key(value, ev.start_mark)
@@ -354,18 +392,22 @@ class _Builder:
                 f"tag `{tag}` is not allowed",
                 ev.start_mark,
                 help="only YAML core types are read; files never name constructors",
+                zh=f"不允许使用标签 `{tag}`",
+                help_zh="只读取 YAML 核心类型；文件从不指定构造器",
             )
         if self._expecting_key():
             self.fail(
                 "hz_load_key_not_string",
                 "mapping keys must be strings, not collections",
                 ev.start_mark,
+                zh="映射的键须为文本，不能是集合",
             )
         if len(self.stack) >= self.limits.max_depth:
             self.fail(
                 "hz_load_too_deep",
                 f"nesting deeper than {self.limits.max_depth} levels",
                 ev.start_mark,
+                zh=f"嵌套超过 {self.limits.max_depth} 层",
             )
         path = self._child_path()
         self.doc.values[path] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
@@ -417,25 +459,49 @@ def parse_yaml(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
                 builder.end(ev)
             elif isinstance(ev, yaml.DocumentStartEvent) and builder.root_set:
                 builder.fail(
-                    "hz_load_multiple_documents", "a file holds exactly one document", ev.start_mark
+                    "hz_load_multiple_documents",
+                    "a file holds exactly one document",
+                    ev.start_mark,
+                    zh="一个文件只能有一个文档",
                 )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:
             raise SourceError(
-                [Diagnostic("hz_load_too_deep", f"nesting too deep ({problem})", _span(file, mark))]
+                [
+                    Diagnostic(
+                        "hz_load_too_deep",
+                        f"nesting too deep ({problem})",
+                        _span(file, mark),
+                        zh="嵌套过深",
+                    )
+                ]
             ) from None
         raise SourceError(
-            [Diagnostic("hz_load_syntax", f"YAML syntax error: {problem}", _span(file, mark))]
+            [
+                Diagnostic(
+                    "hz_load_syntax",
+                    f"YAML syntax error: {problem}",
+                    _span(file, mark),
+                    zh=f"YAML 语法错误{syntax_zh(problem)}",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise SourceError(
-            [Diagnostic("hz_load_syntax", f"YAML error: {exc}", Span(file, 1, 1))]
+            [Diagnostic("hz_load_syntax", f"YAML error: {exc}", Span(file, 1, 1), zh="YAML 错误")]
         ) from None
     except RecursionError:
         raise SourceError(
-            [Diagnostic("hz_load_too_deep", "nesting too deep to read", Span(file, 1, 1))]
+            [
+                Diagnostic(
+                    "hz_load_too_deep",
+                    "nesting too deep to read",
+                    Span(file, 1, 1),
+                    zh="嵌套过深，无法读取",
+                )
+            ]
         ) from None
     if builder.errors:
         raise SourceError(builder.errors)
@@ -473,20 +539,32 @@ def _check_json_size(data: Any, file: str, limits: Limits) -> None:
     node limit is refused without walking it.
     """
 
-    def fail(code: str, message: str) -> SourceError:
-        return SourceError([Diagnostic(code, message, Span(file, 1, 1))])
+    def fail(code: str, message: str, zh: str) -> SourceError:
+        return SourceError([Diagnostic(code, message, Span(file, 1, 1), zh=zh)])
 
     if isinstance(data, str) and len(data) > limits.max_scalar_chars:
-        raise fail("hz_load_scalar_too_long", f"a value longer than {limits.max_scalar_chars}")
+        raise fail(
+            "hz_load_scalar_too_long",
+            f"a value longer than {limits.max_scalar_chars}",
+            f"一个值超过 {limits.max_scalar_chars} 个字符",
+        )
     nodes = 1
     stack: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
     while stack:
         item, depth = stack.pop()
         if depth > limits.max_depth:
-            raise fail("hz_load_too_deep", f"nesting deeper than {limits.max_depth} levels")
+            raise fail(
+                "hz_load_too_deep",
+                f"nesting deeper than {limits.max_depth} levels",
+                f"嵌套超过 {limits.max_depth} 层",
+            )
         nodes += len(item) * (2 if isinstance(item, dict) else 1)
         if nodes > limits.max_nodes:
-            raise fail("hz_load_too_many_nodes", f"more than {limits.max_nodes} nodes in one file")
+            raise fail(
+                "hz_load_too_many_nodes",
+                f"more than {limits.max_nodes} nodes in one file",
+                f"一个文件中的节点超过 {limits.max_nodes} 个",
+            )
         for value in item.values() if isinstance(item, dict) else item:
             if isinstance(value, dict | list):
                 stack.append((value, depth + 1))
@@ -494,6 +572,7 @@ def _check_json_size(data: Any, file: str, limits: Limits) -> None:
                 raise fail(
                     "hz_load_scalar_too_long",
                     f"a value longer than {limits.max_scalar_chars} characters",
+                    f"一个值超过 {limits.max_scalar_chars} 个字符",
                 )
 
 
@@ -591,6 +670,7 @@ def _lone_surrogate(data: Any, text: str, file: str) -> None:
                             "a lone surrogate escape (\\ud800-\\udfff without its pair) is not "
                             "a character",
                             Span(file, *where),
+                            zh="孤立的代理项转义（\\ud800-\\udfff 缺少配对的另一半）不是字符",
                         )
                     ]
                 )
@@ -603,7 +683,14 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
     except _DuplicateKey as exc:
         line, col = _json_key_position(text, str(exc))
         raise SourceError(
-            [Diagnostic("hz_load_duplicate_key", f"duplicate key `{exc}`", Span(file, line, col))]
+            [
+                Diagnostic(
+                    "hz_load_duplicate_key",
+                    f"duplicate key `{exc}`",
+                    Span(file, line, col),
+                    zh=f"键 `{exc}` 重复",
+                )
+            ]
         ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
@@ -612,6 +699,7 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
                     "hz_load_syntax",
                     f"JSON syntax error: {exc.msg}",
                     Span(file, exc.lineno, exc.colno),
+                    zh=f"JSON 语法错误{syntax_zh(exc.msg)}",
                 )
             ]
         ) from None
@@ -622,6 +710,7 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
                     "hz_load_too_deep",
                     f"nesting deeper than {limits.max_depth} levels",
                     Span(file, 1, 1),
+                    zh=f"嵌套超过 {limits.max_depth} 层",
                 )
             ]
         ) from None
@@ -630,7 +719,7 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
         if where is not None:
             raise _number_too_large(Span(file, *where)) from None
         raise SourceError(
-            [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1))]
+            [Diagnostic("hz_load_syntax", f"JSON error: {exc}", Span(file, 1, 1), zh="JSON 错误")]
         ) from None
     _check_json_size(data, file, limits)
     _lone_surrogate(data, text, file)
@@ -638,25 +727,35 @@ def parse_json(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
 
 
 _NOT_REGULAR = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory", "目录"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)", "命名管道"),
+    (stat.S_ISCHR, "a character device", "字符设备"),
+    (stat.S_ISBLK, "a block device", "块设备"),
+    (stat.S_ISSOCK, "a socket", "套接字"),
 )
 
 
 def _unreadable(display: str, exc: OSError) -> SourceError:
     reason = exc.strerror or type(exc).__name__
     return SourceError(
-        [Diagnostic("hz_load_unreadable", f"cannot read file: {reason}", Span(display))]
+        [
+            Diagnostic(
+                "hz_load_unreadable",
+                f"cannot read file: {reason}",
+                Span(display),
+                zh=f"无法读取文件：{os_reason_zh(exc)}",
+            )
+        ]
     )
 
 
 def _check_mode(mode: int, display: str) -> None:
     if stat.S_ISREG(mode):
         return
-    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    what, what_zh = next(
+        ((name, zh) for test, name, zh in _NOT_REGULAR if test(mode)),
+        ("not a regular file", "特殊文件"),
+    )
     raise SourceError(
         [
             Diagnostic(
@@ -664,6 +763,8 @@ def _check_mode(mode: int, display: str) -> None:
                 f"{what}, not a regular file: not read",
                 Span(display),
                 help="inputs are regular files; a pipe or device is never read or waited on",
+                zh=f"这是{what_zh}，不是普通文件：未读取",
+                help_zh="输入须为普通文件；管道和设备从不读取，也从不等待",
             )
         ]
     )
@@ -678,7 +779,14 @@ def check_regular_file(path: Path | str, display: str) -> os.stat_result:
         raise _unreadable(display, exc) from None
     except ValueError:  # an embedded NUL byte in the path
         raise SourceError(
-            [Diagnostic("hz_load_unreadable", "cannot read file: bad path", Span(display))]
+            [
+                Diagnostic(
+                    "hz_load_unreadable",
+                    "cannot read file: bad path",
+                    Span(display),
+                    zh="无法读取文件：路径无效",
+                )
+            ]
         ) from None
     _check_mode(st.st_mode, display)
     return st
@@ -686,6 +794,7 @@ def check_regular_file(path: Path | str, display: str) -> os.stat_result:
 
 def _too_large(display: str, limit: int, size: int | None) -> SourceError:
     said = f"file is {size} bytes" if size is not None else f"more than {limit} bytes were read"
+    said_zh = f"文件有 {size} 字节" if size is not None else f"已读取超过 {limit} 字节"
     return SourceError(
         [
             Diagnostic(
@@ -693,6 +802,8 @@ def _too_large(display: str, limit: int, size: int | None) -> SourceError:
                 f"{said}; the limit is {limit}",
                 Span(display),
                 help="raise the limit max_bytes (--limit max_bytes=N) if the file is genuine",
+                zh=f"{said_zh}；上限为 {limit}",
+                help_zh="若文件确实无误，请提高上限 max_bytes（--limit max_bytes=N）",
             )
         ]
     )
@@ -754,6 +865,7 @@ def decode_text(raw: bytes, display: str) -> str:
                     "hz_load_encoding",
                     f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                     Span(display, line, col),
+                    zh=f"不是有效的 UTF-8（字节 0x{raw[exc.start]:02x}）",
                 )
             ]
         ) from None
@@ -761,7 +873,10 @@ def decode_text(raw: bytes, display: str) -> str:
         raise SourceError(
             [
                 Diagnostic(
-                    "hz_load_binary", "file holds NUL bytes: not a text file", Span(display, 1, 1)
+                    "hz_load_binary",
+                    "file holds NUL bytes: not a text file",
+                    Span(display, 1, 1),
+                    zh="文件含有 NUL 字节：不是文本文件",
                 )
             ]
         )

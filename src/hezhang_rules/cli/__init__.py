@@ -4,7 +4,10 @@ Exit codes: 0 no violation (``check``) or clean (``lint``); 1 violations found; 
 or usage; 3 an internal error (an unexpected exception: a bug, reported in one line; set
 ``HEZHANG_DEBUG=1`` for the traceback); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), each
 with one line and nothing written; 141 standard output closed early (``| head``), quietly.
-Diagnostics go to standard error as ``file:line:col: code: message``. The code holds whatever
+Diagnostics go to standard error as ``file:line:col: code: message``, in the language of the
+command line: its ``--lang`` when the command has one and it is given, else ``$HEZHANG_LANG``
+(``zh`` or ``en``), else Chinese; the help is in that language too (decided before the parser
+is built: ``--lang`` on the line or ``$HEZHANG_LANG``). The code holds whatever
 happens to the standard streams: a closed or full standard error loses the diagnostics, never the
 exit code; a report that cannot be written to standard output (closed, full) is exit 2 with
 ``<stdout>: hz_usage_cannot_write: ...``; an ``OSError`` naming a file that no loader turned into a
@@ -47,9 +50,13 @@ from hezhang_rules.cli.common import (
     EXIT_SIGPIPE,
     EXIT_SIGTERM,
     Parser,
+    diagnostic_lang,
+    lang_of_argv,
     say,
     shown,
+    speaking,
 )
+from hezhang_rules.cli.help_zh import localise
 from hezhang_rules.cli.output import (
     caught_signal,
     handle_signals,
@@ -58,13 +65,14 @@ from hezhang_rules.cli.output import (
     remove_temporaries,
     stdout_gone,
 )
-from hezhang_rules.diagnostics import HezhangError
+from hezhang_rules.diagnostics import Diagnostic, HezhangError, os_reason_zh
 from hezhang_rules.source import SourceError
 
 COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables, example)
 
 
 def build_parser() -> Parser:
+    """The command line's parser, its help in the language of :func:`diagnostic_lang`."""
     p = Parser(
         prog="hezhang-rules", description="《清河门区河长制工作管理办法》 as executable policy"
     )
@@ -72,10 +80,17 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in COMMANDS:
         command.add_parser(sub)
+    if diagnostic_lang() == "zh":
+        localise(p)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with speaking(lang_of_argv(sys.argv[1:] if argv is None else argv)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     real_stdout, real_stderr = sys.stdout, sys.stderr
     _REFUSED.clear()
     sys.stdout = cast(TextIO, _GuardedStream(real_stdout))
@@ -107,7 +122,7 @@ def _main(argv: Sequence[str] | None) -> int:
         except ReportUnwritableError as exc:
             remove_temporaries()
             _debug(exc)
-            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {exc.strerror}\n")
+            say(_cannot_write(exc, exc.strerror))
             return EXIT_INVALID
         except Exception as exc:
             if caught_signal() is not None:  # a signal raised inside a library, wrapped by it
@@ -119,24 +134,33 @@ def _main(argv: Sequence[str] | None) -> int:
             if isinstance(exc, OSError) and _REFUSED:  # standard output's refusal, wrapped
                 remove_temporaries()
                 _debug(exc)
-                reason = _REFUSED[0].strerror
-                say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+                say(_cannot_write(_REFUSED[0], _REFUSED[0].strerror))
                 return EXIT_INVALID
             if isinstance(exc, OSError) and exc.filename is not None:
                 # A loader let the file system's refusal through: still the input's fault.
                 remove_temporaries()
                 _debug(exc)
                 name = os.fsdecode(exc.filename)
-                say(f"{shown(name, 200)}: hz_load_unreadable: {exc.strerror or exc}\n")
+                reason = os_reason_zh(exc) if diagnostic_lang() == "zh" else exc.strerror or exc
+                say(f"{shown(name, 200)}: hz_load_unreadable: {reason}\n")
                 return EXIT_INVALID
             return _internal_error(exc)
 
 
-def _diagnose(diagnostics: Sequence[Any]) -> None:
+def _diagnose(diagnostics: Sequence[Diagnostic]) -> None:
+    """Every diagnostic, then their count, in the language of the command line."""
+    lang = diagnostic_lang()
     for d in diagnostics:
-        say(d.render() + "\n")
+        say(d.render(lang) + "\n")
     n = len(diagnostics)
-    say(f"{n} problem{'s' if n != 1 else ''} found\n")
+    say(f"发现 {n} 个问题\n" if lang == "zh" else f"{n} problem{'s' if n != 1 else ''} found\n")
+
+
+def _cannot_write(exc: BaseException, reason: object) -> str:
+    """The line for a report standard output refused."""
+    if diagnostic_lang() == "zh":
+        return f"<stdout>: hz_usage_cannot_write: 无法写出报告：{os_reason_zh(exc)}\n"
+    return f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n"
 
 
 class ReportUnwritableError(OSError):
@@ -239,7 +263,7 @@ def _finish(code: int) -> int:
         quiet_stdout()
         if code in (0, 1):
             reason = getattr(exc, "strerror", None) or str(exc)
-            say(f"<stdout>: hz_usage_cannot_write: cannot write the report: {reason}\n")
+            say(_cannot_write(exc, reason))
             code = EXIT_INVALID
     try:
         if sys.stderr is not None:
@@ -261,7 +285,7 @@ def _quiet(stream: Any) -> None:
 
 def _interrupted() -> int:
     remove_temporaries()
-    say(interrupted_message() + "\n")
+    say(_interrupted_text(interrupted_message()) + "\n")
     return EXIT_SIGTERM if caught_signal() == signal.SIGTERM else EXIT_SIGINT
 
 
@@ -279,11 +303,30 @@ def _internal_error(exc: Exception) -> int:
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + " …"
+    if diagnostic_lang() == "zh":
+        say(
+            f"hezhang-rules：内部错误：{type(exc).__name__}：`{text}`（请报告此问题；"
+            "设置 HEZHANG_DEBUG=1 重新运行可看到回溯）；未写入任何内容\n"
+        )
+        return EXIT_INTERNAL
     say(
         f"hezhang-rules: internal error: {type(exc).__name__}: {text} (please report; "
         "rerun with HEZHANG_DEBUG=1 for the traceback); nothing written\n"
     )
     return EXIT_INTERNAL
+
+
+def _interrupted_text(message: str) -> str:
+    """The line :func:`interrupted_message` gives, in the language of the command line."""
+    if diagnostic_lang() != "zh":
+        return message
+    head, _, files = message.partition(": ")
+    if head.startswith("interrupted; files written whole before it are in"):
+        head, _, files = message.partition(" are in ")
+        return f"已中断；中断前已完整写出的文件在 {files}"
+    if head.startswith("interrupted; already written whole"):
+        return f"已中断；中断前已完整写出：{files}"
+    return "已中断；未写入任何内容"
 
 
 __all__ = ["COMMANDS", "build_parser", "main"]

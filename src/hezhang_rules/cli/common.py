@@ -12,11 +12,22 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
+from hezhang_rules.cli import help_zh
 from hezhang_rules.compile import Plan, compile_rules
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
+from hezhang_rules.diagnostics import (
+    LANGS,
+    Diagnostic,
+    Lang,
+    RuleLoadError,
+    Span,
+    UsageError,
+    env_lang,
+    value_error_zh,
+)
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.rules.loader import load_rules
 from hezhang_rules.rules.packs import resolve_rules
@@ -48,14 +59,16 @@ def shown(text: str, width: int = 40) -> str:
     return safe if len(safe) <= width else safe[:width] + f"… ({len(text)} characters)"
 
 
-def _usage(code: str, message: str) -> UsageError:
-    return UsageError([Diagnostic(code, message, Span("<command line>"))])
+def _usage(code: str, message: str, zh: str) -> UsageError:
+    return UsageError([Diagnostic(code, message, Span("<command line>"), zh=zh)])
 
 
 def parse_as_of(text: str) -> dt.date:
     """``--as-of``: ``YYYY-MM-DD`` in ASCII digits, a real date, within the supported years."""
     bad = _usage(
-        "hz_usage_bad_date", f"--as-of expects a date written YYYY-MM-DD, got `{shown(text)}`"
+        "hz_usage_bad_date",
+        f"--as-of expects a date written YYYY-MM-DD, got `{shown(text)}`",
+        f"--as-of 须为写作 YYYY-MM-DD 的日期，却是 `{shown(text)}`",
     )
     if not _ISO_DATE.fullmatch(text):
         raise bad
@@ -68,6 +81,8 @@ def parse_as_of(text: str) -> dt.date:
             "hz_usage_date_out_of_range",
             f"--as-of {text} is outside the supported years "
             f"{AS_OF_FIRST_YEAR}..{AS_OF_LAST_YEAR} (docs/limits.md)",
+            f"--as-of {text} 超出支持的年份 {AS_OF_FIRST_YEAR}..{AS_OF_LAST_YEAR}"
+            "（见 docs/limits.md）",
         )
     return day
 
@@ -92,12 +107,18 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
     for item in items:
         name, sep, raw = item.partition("=")
         if not sep or not name.strip():
-            raise _usage("hz_usage_bad_param", f"--param expects NAME=VALUE, got `{shown(item)}`")
+            raise _usage(
+                "hz_usage_bad_param",
+                f"--param expects NAME=VALUE, got `{shown(item)}`",
+                f"--param 须写作 NAME=VALUE，却是 `{shown(item)}`",
+            )
         try:
             raw.encode("utf-8")
         except UnicodeEncodeError:
             raise _usage(
-                "hz_usage_bad_param", f"--param {shown(name)}: the value is not valid UTF-8"
+                "hz_usage_bad_param",
+                f"--param {shown(name)}: the value is not valid UTF-8",
+                f"--param {shown(name)}：值不是有效的 UTF-8",
             ) from None
         try:
             out[name.strip()] = parse_yaml(raw, "<command line>").data
@@ -112,18 +133,23 @@ def parse_limits(items: Sequence[str]) -> Limits:
     for item in items:
         name, sep, raw = item.partition("=")
         if not sep:
-            raise _usage("hz_usage_bad_limit", f"--limit expects NAME=VALUE, got `{shown(item)}`")
+            raise _usage(
+                "hz_usage_bad_limit",
+                f"--limit expects NAME=VALUE, got `{shown(item)}`",
+                f"--limit 须写作 NAME=VALUE，却是 `{shown(item)}`",
+            )
         if not _WHOLE.fullmatch(raw.strip()):
             raise _usage(
                 "hz_usage_bad_limit",
                 f"--limit {shown(name)}: `{shown(raw)}` is not a whole number from 1 to "
                 f"{MAX_LIMIT}",
+                f"--limit {shown(name)}：`{shown(raw)}` 不是 1 至 {MAX_LIMIT} 之间的整数",
             )
         values[name.strip()] = int(raw)
     try:
         return Limits.with_overrides(values)
     except ValueError as exc:
-        raise _usage("hz_usage_bad_limit", str(exc)) from None
+        raise _usage("hz_usage_bad_limit", str(exc), value_error_zh(str(exc))) from None
 
 
 def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
@@ -142,6 +168,41 @@ def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT
         ) from None
 
 
+_LANG: ContextVar[Lang | None] = ContextVar("hezhang_diagnostic_lang", default=None)
+
+
+def diagnostic_lang() -> Lang:
+    """The language the running command speaks on standard error: its ``--lang`` when given,
+    else ``$HEZHANG_LANG`` (``zh`` unless it says ``en``)."""
+    return _LANG.get() or env_lang()
+
+
+def lang_of_argv(argv: Sequence[str]) -> Lang | None:
+    """The value of ``--lang`` on a command line, read before (and whether or not) the line
+    parses, so that a usage error is said in the language asked for; ``None`` without one."""
+    found: Lang | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value in LANGS:
+            found = "en" if value == "en" else "zh"
+    return found
+
+
+@contextmanager
+def speaking(lang: Lang | None) -> Iterator[None]:
+    """Diagnostics, usage errors and help in ``lang`` (``None``: from the environment) while
+    a command runs."""
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
 def say(text: str) -> None:
     """Write to standard error, come what may: a closed or full standard error loses the text,
     never the exit code the command is about to return."""
@@ -153,9 +214,22 @@ def say(text: str) -> None:
 
 
 class Parser(argparse.ArgumentParser):
+    """The parser of the command and of each subcommand: its usage errors are one diagnostic
+    line (exit 2), and it speaks the language of the command line (:func:`diagnostic_lang`)."""
+
     def error(self, message: str) -> Any:  # argparse's own usage errors: exit 2, one line
+        if diagnostic_lang() == "zh":
+            message = help_zh.error_zh(message)
         say(self.format_usage() + f"<command line>: hz_usage: {message}\n")
         raise SystemExit(EXIT_INVALID)
+
+    def format_usage(self) -> str:
+        text = super().format_usage()
+        return help_zh.usage_zh(text) if diagnostic_lang() == "zh" else text
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return help_zh.usage_zh(text) if diagnostic_lang() == "zh" else text
 
 
 def parse_days(text: str, option: str = "--within") -> int:
@@ -165,6 +239,7 @@ def parse_days(text: str, option: str = "--within") -> int:
     raise _usage(
         "hz_usage_bad_days",
         f"{option} expects a whole number of days from 0 to {MAX_DAYS}, got `{shown(text)}`",
+        f"{option} 须为 0 至 {MAX_DAYS} 之间的整数天数，却是 `{shown(text)}`",
     )
 
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from hezhang_rules.cli.common import EXIT_OK
 from hezhang_rules.cli.output import atomic_file, started_folder
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, os_reason_zh
 from hezhang_rules.rules.packs import DEFAULT_PACK, pack_path
 
 EXAMPLE_FOLDER = "example"
 """A pack's example district: this folder inside the pack (docs/rule-format.md)."""
 
 
-def _refuse(message: str) -> UsageError:
-    return UsageError([Diagnostic("hz_usage_bad_output", message, Span("<command line>"))])
+def _refuse(message: str, zh: str) -> UsageError:
+    return UsageError([Diagnostic("hz_usage_bad_output", message, Span("<command line>"), zh=zh)])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,16 +32,23 @@ def run(args: argparse.Namespace) -> int:
                     "hz_usage_no_example",
                     f"the pack `{args.pack}` has no example district",
                     Span(f"<pack {args.pack}>"),
+                    zh=f"规则包 `{args.pack}` 没有示例辖区",
                 )
             ]
         )
     out = Path(args.out)
     try:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
-            raise _refuse(f"`{args.out}` exists and is not an empty folder: nothing was written")
+            raise _refuse(
+                f"`{args.out}` exists and is not an empty folder: nothing was written",
+                f"`{args.out}` 已存在且不是空文件夹：未写入任何内容",
+            )
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _refuse(f"`{args.out}`: {exc.strerror or type(exc).__name__}") from None
+        raise _refuse(
+            f"`{args.out}`: {exc.strerror or type(exc).__name__}",
+            f"`{args.out}`：{os_reason_zh(exc)}",
+        ) from None
     started_folder(out)
     written = []
     for path in sorted(p for p in source.iterdir() if p.is_file()):

@@ -7,7 +7,7 @@ import sys
 
 from hezhang_rules.cli.check import add_audit_options, audit
 from hezhang_rules.cli.common import EXIT_OK
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, did_you_mean, did_you_mean_zh
 from hezhang_rules.findings import Report
 from hezhang_rules.report import build_context
 from hezhang_rules.report.explain import explain, render_explanation
@@ -18,14 +18,18 @@ def _unknown(finding_id: str, report: Report) -> UsageError:
     # a finding id is a rule id, a holder and a period: one of thousands of characters is none,
     # and comparing it with every id would only cost time
     hint = did_you_mean(finding_id, ids) if len(finding_id) <= 500 else None
+    hint_zh = did_you_mean_zh(finding_id, ids) if len(finding_id) <= 500 else None
     if hint is None:
         rule = finding_id.split("/", 1)[0]
         same = [i for i in ids if i.startswith(rule + "/")]
         if same:
             shown = ", ".join(f"`{i}`" for i in same[:3])
-            hint = f"findings of rule `{rule}`: {shown}" + (" …" if len(same) > 3 else "")
+            more = " …" if len(same) > 3 else ""
+            hint = f"findings of rule `{rule}`: {shown}" + more
+            hint_zh = f"规则 `{rule}` 的结论：{'、'.join(f'`{i}`' for i in same[:3])}" + more
         else:
             hint = "list the finding ids with `hezhang-rules check … --format json`"
+            hint_zh = "用 `hezhang-rules check … --format json` 列出结论 id"
     return UsageError(
         [
             Diagnostic(
@@ -34,6 +38,8 @@ def _unknown(finding_id: str, report: Report) -> UsageError:
                 f"{report.as_of})",
                 Span("<command line>"),
                 help=hint,
+                zh=f"本次审计中没有结论 `{finding_id}`（截至 {report.as_of} 共 {len(ids)} 条结论）",
+                help_zh=hint_zh,
             )
         ]
     )

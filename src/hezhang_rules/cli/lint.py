@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hezhang_rules.cli.common import EXIT_OK, RULES_HELP, add_limit_option, parse_limits
+from hezhang_rules.cli.common import (
+    EXIT_OK,
+    RULES_HELP,
+    add_limit_option,
+    diagnostic_lang,
+    parse_limits,
+)
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
 from hezhang_rules.lint import lint_pack
 from hezhang_rules.report.register import unaccounted
@@ -21,7 +27,9 @@ def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
         missing = [c for c in args.cases if not Path(c).is_dir()]
         if missing:
             raise UsageError(
-                Diagnostic("hz_usage_no_cases", "no such case directory", Span(str(c)))
+                Diagnostic(
+                    "hz_usage_no_cases", "no such case directory", Span(str(c)), zh="没有该案例目录"
+                )
                 for c in missing
             )
         return [Path(c) for c in args.cases]
@@ -37,13 +45,25 @@ def run(args: argparse.Namespace) -> int:
         raise RuleLoadError(result.diagnostics)
     assert result.plan is not None
     plan = result.plan
+    name = args.rules_dir or rules_dir
+    if diagnostic_lang() == "zh":
+        where = (
+            f"{'、'.join(str(c) for c in cases)} 中的 {result.case_files} 个案例文件"
+            if cases
+            else "没有案例文件（未检查覆盖；可用 --cases DIR 给出）"
+        )
+        print(
+            f"{name}：{len(plan.articles)} 个条文文件，{len(plan.rules)} 条规则，"
+            f"{len(plan.parameters)} 个参数，{where}：没有问题"
+        )
+        return EXIT_OK
     where = (
         f"{result.case_files} case files in {', '.join(str(c) for c in cases)}"
         if cases
         else "no case files (coverage not checked; give --cases DIR)"
     )
     print(
-        f"{args.rules_dir or rules_dir}: {len(plan.articles)} article files, "
+        f"{name}: {len(plan.articles)} article files, "
         f"{len(plan.rules)} rules, {len(plan.parameters)} parameters, {where}: no problems"
     )
     return EXIT_OK

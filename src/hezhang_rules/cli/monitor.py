@@ -35,7 +35,7 @@ from hezhang_rules.cli.common import (
     parse_days,
     parse_limits,
 )
-from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError, os_reason_zh
 from hezhang_rules.extras import need
 from hezhang_rules.facts.stream import read_stream
 from hezhang_rules.monitor import Monitor, MonitorEvent
@@ -56,7 +56,15 @@ def _open_stream(path: str) -> IO[bytes]:
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "bad path"
         raise UsageError(
-            [Diagnostic("hz_load_unreadable", f"cannot read the stream: {reason}", Span(path))]
+            [
+                Diagnostic(
+                    "hz_load_unreadable",
+                    f"cannot read the stream: {reason}",
+                    Span(path),
+                    zh="无法读取事实流："
+                    + (os_reason_zh(exc) if isinstance(exc, OSError) else "路径无效"),
+                )
+            ]
         ) from None
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device or socket"
@@ -66,6 +74,8 @@ def _open_stream(path: str) -> IO[bytes]:
                     "hz_load_not_a_file",
                     f"{what}: the stream is a file, a named pipe or - (standard input)",
                     Span(path),
+                    zh=("目录" if stat.S_ISDIR(st.st_mode) else "设备或套接字")
+                    + "：事实流须为文件、命名管道或 -（标准输入）",
                 )
             ]
         )
@@ -75,7 +85,10 @@ def _open_stream(path: str) -> IO[bytes]:
         raise UsageError(
             [
                 Diagnostic(
-                    "hz_load_unreadable", f"cannot read the stream: {exc.strerror}", Span(path)
+                    "hz_load_unreadable",
+                    f"cannot read the stream: {exc.strerror}",
+                    Span(path),
+                    zh=f"无法读取事实流：{os_reason_zh(exc)}",
                 )
             ]
         ) from None
@@ -100,7 +113,14 @@ def run(args: argparse.Namespace) -> int:
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
         if stdin is None:  # started with standard input closed
             raise UsageError(
-                [Diagnostic("hz_load_unreadable", "standard input is closed", Span(name))]
+                [
+                    Diagnostic(
+                        "hz_load_unreadable",
+                        "standard input is closed",
+                        Span(name),
+                        zh="标准输入已关闭",
+                    )
+                ]
             )
         if not _readable(stdin):
             raise UsageError(
@@ -109,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
                         "hz_load_unreadable",
                         "standard input is not open for reading",
                         Span(name),
+                        zh="标准输入未以读取方式打开",
                     )
                 ]
             )
@@ -134,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
                             "the stream holds no fact lines: nothing to monitor",
                             Span(name, 1, 1),
                             help='an empty feed is refused rather than reported as "no violation"',
+                            zh="事实流中没有事实行：无可监控",
+                            help_zh="空的事实流会被拒绝，而不会报告为“无违规”",
                         )
                     ]
                 )

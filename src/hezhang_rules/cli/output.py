@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import select
 import signal
 import stat
@@ -33,7 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import BinaryIO, TextIO
 
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, os_reason_zh
 
 _LIVE: set[str] = set()
 """Temporaries being written now (removed by :func:`remove_temporaries` at the latest)."""
@@ -55,10 +56,38 @@ WORLD_FILES = ("README.md",)
 """Besides ``<kind>.parquet`` / ``<kind>.jsonl``: what a folder of fact tables may hold."""
 
 
-def _refuse(code: str, message: str, help: str | None = None) -> UsageError:
+def _refuse(
+    code: str, message: str, help: str | None = None, *, zh: str, help_zh: str | None = None
+) -> UsageError:
     """A ``<command line>`` diagnostic; control characters of a path are shown escaped."""
     shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-    return UsageError([Diagnostic(code, shown, Span("<command line>"), help=help)])
+    shown_zh = "".join(c if c.isprintable() else repr(c)[1:-1] for c in zh)
+    return UsageError(
+        [Diagnostic(code, shown, Span("<command line>"), help=help, zh=shown_zh, help_zh=help_zh)]
+    )
+
+
+_KIND_ZH = {
+    "a directory": "目录",
+    "a character device": "字符设备",
+    "a block device": "块设备",
+    "a FIFO (named pipe)": "命名管道",
+    "a socket": "套接字",
+    "not a regular file": "特殊文件",
+    "a symbolic link": "符号链接",
+    "a file": "文件",
+}
+"""The words of :func:`_kind_of` (and of a link, a file) in Chinese."""
+
+
+def _clash_zh(clash: str) -> str:
+    """What :func:`_clash` says, in Chinese (its quoted paths kept)."""
+    paths = re.findall(r"`[^`]*`", clash)
+    if "lies inside" in clash:
+        return f"{paths[0]} 位于正在读取的文件夹 {paths[1]} 之中"
+    if "a file in" in clash:
+        return f"{paths[0]} 就是正在读取的文件夹 {paths[2]} 中的文件 {paths[1]}"
+    return f"{paths[0]} 就是正在读取的文件 {paths[1]}"
 
 
 def _kind_of(mode: int) -> str | None:
@@ -241,10 +270,16 @@ def output_file(
     out = Path(text)
     folder = out.parent if str(out.parent) else Path(".")
     if os.path.basename(text) in ("", ".", ".."):
-        raise _refuse("hz_usage_output_is_directory", f"{option} `{text}` names a directory")
+        raise _refuse(
+            "hz_usage_output_is_directory",
+            f"{option} `{text}` names a directory",
+            zh=f"{option} `{text}` 指的是目录",
+        )
     if not folder.is_dir():
         raise _refuse(
-            "hz_usage_bad_output", f"{option} `{text}`: the folder `{folder}` does not exist"
+            "hz_usage_bad_output",
+            f"{option} `{text}`: the folder `{folder}` does not exist",
+            zh=f"{option} `{text}`：文件夹 `{folder}` 不存在",
         )
     try:
         kind = _kind_of(out.stat().st_mode)
@@ -252,18 +287,27 @@ def output_file(
         kind = None  # a new file (or a dangling link, which is replaced)
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
+        raise _refuse(
+            "hz_usage_bad_output",
+            f"{option} `{text}`: {reason}",
+            zh=f"{option} `{text}`："
+            + (os_reason_zh(exc) if isinstance(exc, OSError) else "路径无效"),
+        ) from None
     if kind == "a directory":
         raise _refuse(
             "hz_usage_output_is_directory",
             f"{option} `{text}` is a directory",
             help="give a file name inside it",
+            zh=f"{option} `{text}` 是目录",
+            help_zh="请给出其中的一个文件名",
         )
     if kind is not None:
         raise _refuse(
             "hz_usage_output_not_regular",
             f"{option} `{text}` is {kind}: a report is written only to a regular file",
             help="leave out the option to write to standard output",
+            zh=f"{option} `{text}` 是{_KIND_ZH.get(kind, kind)}：报告只写入普通文件",
+            help_zh="不给此选项，报告就写到标准输出",
         )
     kernel = _kernel_file(text)
     if kernel is not None:
@@ -272,6 +316,8 @@ def output_file(
             f"{option} `{text}` {_under(text, kernel)}, a device or kernel file in all but "
             "name: a report is written only to a regular file",
             help=f"leave out {option} and redirect standard output (`> FILE`)",
+            zh=f"{option} `{text}` 实际上是设备或内核文件（在 `{kernel}` 处）：报告只写入普通文件",
+            help_zh=f"不给 {option}，改为重定向标准输出（`> FILE`）",
         )
     clash = _clash(out, text, reading, cases)
     if clash:
@@ -279,9 +325,15 @@ def output_file(
             "hz_usage_output_is_input",
             f"{option} would overwrite an input: {clash}",
             help="write the report somewhere outside the facts and rules being read",
+            zh=f"{option} 会覆盖一个输入：{_clash_zh(clash)}",
+            help_zh="把报告写到正在读取的事实和规则之外",
         )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: cannot write in `{folder}`")
+        raise _refuse(
+            "hz_usage_bad_output",
+            f"{option} `{text}`: cannot write in `{folder}`",
+            zh=f"{option} `{text}`：无法在 `{folder}` 中写入",
+        )
     return out
 
 
@@ -303,11 +355,18 @@ def output_folder(
         kind = "a directory"  # a new folder
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise _refuse("hz_usage_bad_output", f"{option} `{text}`: {reason}") from None
+        raise _refuse(
+            "hz_usage_bad_output",
+            f"{option} `{text}`: {reason}",
+            zh=f"{option} `{text}`："
+            + (os_reason_zh(exc) if isinstance(exc, OSError) else "路径无效"),
+        ) from None
     if kind != "a directory":
         what = kind or "a file"
         raise _refuse(
-            "hz_usage_bad_output", f"{option} `{text}` exists and is not a directory: it is {what}"
+            "hz_usage_bad_output",
+            f"{option} `{text}` exists and is not a directory: it is {what}",
+            zh=f"{option} `{text}` 已存在且不是目录：它是{_KIND_ZH.get(what, what)}",
         )
     here = (Path(os.path.abspath(out)), _real(out))  # as written and resolved
     for raw in reading:
@@ -319,6 +378,8 @@ def output_folder(
                 "hz_usage_output_is_input",
                 f"{option} `{text}` overlaps `{raw}`, which is being read",
                 help="write the tables into a folder of their own",
+                zh=f"{option} `{text}` 与正在读取的 `{raw}` 重叠",
+                help_zh="把表写到单独的文件夹中",
             )
     if not out.is_dir():
         return out
@@ -328,6 +389,8 @@ def output_folder(
             "hz_usage_output_not_empty",
             f"{option} `{text}`: the output directory is not empty",
             help="give an empty or new directory, or --force to replace the tables in it",
+            zh=f"{option} `{text}`：输出目录不是空的",
+            help_zh="请给出空目录或新目录，或用 --force 替换其中的表",
         )
     tables = {f"{k}.{fmt}" for k in FACT_KINDS for fmt in ("parquet", "jsonl")}
     foreign = [
@@ -344,6 +407,8 @@ def output_folder(
             f"{option} `{text}` holds files that are not fact tables ({shown}); "
             "--force replaces only the tables of a world",
             help="give an empty or new directory",
+            zh=f"{option} `{text}` 中有不是事实表的文件（{shown}）；--force 只替换世界中的表",
+            help_zh="请给出空目录或新目录",
         )
     for name in names:  # what --force may replace or remove: regular files only
         if name not in tables and name not in WORLD_FILES:
@@ -355,6 +420,9 @@ def output_folder(
                 "hz_usage_output_not_regular",
                 f"{option} `{text}`: `{name}` is {odd}; --force replaces only regular files",
                 help="remove it yourself, or give an empty or new directory",
+                zh=f"{option} `{text}`：`{name}` 是{_KIND_ZH.get(odd, odd)}；"
+                "--force 只替换普通文件",
+                help_zh="请自行删除它，或给出空目录或新目录",
             )
     return out
 
@@ -445,6 +513,7 @@ def emit(out: Path | None, data: str | bytes) -> None:
             raise _refuse(
                 "hz_usage_binary_to_terminal",
                 "this format is binary: give --output FILE or redirect standard output",
+                zh="此格式是二进制的：请给出 --output FILE，或重定向标准输出",
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -464,6 +533,7 @@ def _recheck(path: Path) -> None:
         raise _refuse(
             "hz_usage_output_not_regular",
             f"--output `{path}` became {kind} while the report was made; nothing written",
+            zh=f"生成报告期间 --output `{path}` 变成了{_KIND_ZH.get(kind, kind)}；未写入任何内容",
         )
 
 
@@ -482,7 +552,9 @@ def _sync_folder(folder: Path) -> None:
 
 def _cannot_write(path: Path, exc: OSError) -> UsageError:
     return _refuse(
-        "hz_usage_cannot_write", f"cannot write `{path}`: {exc.strerror or exc}; nothing written"
+        "hz_usage_cannot_write",
+        f"cannot write `{path}`: {exc.strerror or exc}; nothing written",
+        zh=f"无法写入 `{path}`：{os_reason_zh(exc)}；未写入任何内容",
     )
 
 

@@ -23,6 +23,7 @@ def _whole(text: str, option: str) -> int:
                     "hz_usage_bad_synth",
                     f"{option} expects a whole number, got `{text}`",
                     Span("<command line>"),
+                    zh=f"{option} 须为整数，却是 `{text}`",
                 )
             ]
         ) from None

@@ -17,6 +17,7 @@ from hezhang_rules.cli.common import (
     EXIT_VIOLATIONS,
     RULES_HELP,
     add_limit_option,
+    diagnostic_lang,
     parse_limits,
     say,
 )
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
                         "no case files given, and the pack has no cases/ folder "
                         "nor tests/golden next to it",
                         Span("<command line>"),
+                        zh="没有给出案例文件，规则包也没有 cases/ 文件夹，旁边也没有 tests/golden",
                     )
                 ]
             )
@@ -61,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
                         "hz_usage",
                         f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
                         Span("<command line>"),
+                        zh=f"没有求值器 `{name}`（已知：{'、'.join(sorted(EVALUATORS))}）",
                     )
                 ]
             )
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
                 break
     sys.stdout.write(to_json(result) if args.format == "json" else render_text(result))
     for d in sorted(result.invalid, key=Diagnostic.sort_key):
-        say(d.render() + "\n")
+        say(d.render(diagnostic_lang()) + "\n")
     if result.invalid:
         return EXIT_INVALID
     return EXIT_VIOLATIONS if result.failed else EXIT_OK

@@ -30,7 +30,7 @@ from hezhang_rules.compile.plan import (
     ResponsePlan,
     Text2,
 )
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean, did_you_mean_zh
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import PathError, resolve_path
 from hezhang_rules.rules import model as M
@@ -52,6 +52,7 @@ def _declare(
                 "hz_rule_parameter_name",
                 f"parameter name `{name}` is not snake_case",
                 path,
+                zh=f"参数名 `{name}` 不是 snake_case 形式",
             )
         if qualify is not None and name in ctx.pack_params:
             ctx.error(
@@ -59,13 +60,16 @@ def _declare(
                 f"parameter `{name}` is already a pack parameter",
                 path,
                 help="rename it",
+                zh=f"参数 `{name}` 已是规则包级参数",
+                help_zh="给它改名",
             )
         expected = P.check_value(decl.type, decl.value, decl.choices)
         if expected:
             ctx.error(
                 "hz_compile_parameter_type",
-                f"value of `{name}` should be {expected}",
+                f"value of `{name}` should be {expected[0]}",
                 (*path, "value"),
+                zh=f"`{name}` 的值应为 {expected[1]}",
             )
             continue
         qualified = f"{qualify}.{name}" if qualify else name
@@ -78,8 +82,9 @@ def _declare(
                 ctx.diags.append(
                     Diagnostic(
                         "hz_usage_bad_override",
-                        f"override {qualified}={P.shown(raw)}: expected {problem}",
+                        f"override {qualified}={P.shown(raw)}: expected {problem[0]}",
                         Span("<overrides>"),
+                        zh=f"覆盖 {qualified}={P.shown(raw)}：应为 {problem[1]}",
                     )
                 )
                 raw = None  # keep the declared value so its uses do not cascade into more errors
@@ -108,6 +113,8 @@ def _parameters_pass(ctx: Ctx, overrides: dict[str, Any]) -> None:
                 f"no parameter `{name}` to override",
                 Span("<overrides>"),
                 help=did_you_mean(name, known),
+                zh=f"没有可覆盖的参数 `{name}`",
+                help_zh=did_you_mean_zh(name, known),
             )
         )
 
@@ -119,13 +126,19 @@ def _in_force(ctx: Ctx, f: LoadedRuleFile) -> tuple[dt.date, dt.date | None]:
         start = P.parse_date(raw)
         if start is None:
             ctx.error(
-                "hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", ("in_force", "from")
+                "hz_compile_bad_date",
+                f"`{raw}` is not a date YYYY-MM-DD",
+                ("in_force", "from"),
+                zh=f"`{raw}` 不是 YYYY-MM-DD 格式的日期",
             )
     raw_until = f.model.in_force.until
     until = P.parse_date(raw_until) if raw_until is not None else None
     if raw_until is not None and until is None:
         ctx.error(
-            "hz_compile_bad_date", f"`{raw_until}` is not a date YYYY-MM-DD", ("in_force", "until")
+            "hz_compile_bad_date",
+            f"`{raw_until}` is not a date YYYY-MM-DD",
+            ("in_force", "until"),
+            zh=f"`{raw_until}` 不是 YYYY-MM-DD 格式的日期",
         )
     return start or dt.date.min, until
 
@@ -145,6 +158,8 @@ def _definitions_pass(ctx: Ctx) -> None:
                     f"no enumeration `{d.enum}` in the fact model",
                     (*path, "enum"),
                     help=did_you_mean(d.enum, ENUMS),
+                    zh=f"事实模型中没有枚举 `{d.enum}`",
+                    help_zh=did_you_mean_zh(d.enum, ENUMS),
                 )
                 continue
             values = {m.value for m in enum}
@@ -155,6 +170,8 @@ def _definitions_pass(ctx: Ctx) -> None:
                         f"`{value}` is not a value of {d.enum}",
                         (*path, "terms", value),
                         help=did_you_mean(value, values),
+                        zh=f"`{value}` 不是 {d.enum} 的值",
+                        help_zh=did_you_mean_zh(value, values),
                     )
     ctx.file = None
 
@@ -203,9 +220,10 @@ def _check_escalated_within(ctx: Ctx, rule: PlanRule, source: PlanRule) -> None:
     within = rule.holder.within
     src = source.requirement
     kind = src.trigger_kind if isinstance(src, ResponsePlan) else None
-    problem = None
+    problem = problem_zh = None
     if kind is None:
         problem = f"`within` needs a trigger fact, and `{source.id}` has none"
+        problem_zh = f"`within` 需要触发事实，而 `{source.id}` 没有"
     else:
         try:
             shape = resolve_path(FACT_KINDS[kind], within or "")
@@ -215,10 +233,12 @@ def _check_escalated_within(ctx: Ctx, rule: PlanRule, source: PlanRule) -> None:
                 and set(shape.ref) <= {"jurisdictions", "units"}
             ):
                 problem = f"`{within}` of {kind} does not name a jurisdiction or unit"
+                problem_zh = f"{kind} 的 `{within}` 指的不是辖区或单位"
         except PathError as exc:
             problem = f"`{within}` is not a field of {kind} ({exc})"
-    if problem is not None:
-        ctx.diags.append(Diagnostic("hz_compile_field_type", problem, rule.span))
+            problem_zh = f"`{within}` 不是 {kind} 的字段"
+    if problem is not None and problem_zh is not None:
+        ctx.diags.append(Diagnostic("hz_compile_field_type", problem, rule.span, zh=problem_zh))
 
 
 def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
@@ -234,6 +254,8 @@ def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
                     f"`finding_of` names no rule `{target}`",
                     r.span,
                     help=did_you_mean(target, by_id),
+                    zh=f"`finding_of` 所指的规则 `{target}` 不存在",
+                    help_zh=did_you_mean_zh(target, by_id),
                 )
             )
             target = None
@@ -250,7 +272,10 @@ def _escalation_pass(ctx: Ctx, rules: list[PlanRule]) -> list[PlanRule]:
                 cycle = " → ".join([*chain[chain.index(cur) :], cur])
                 ctx.diags.append(
                     Diagnostic(
-                        "hz_compile_escalation_cycle", f"escalation cycle: {cycle}", by_id[cur].span
+                        "hz_compile_escalation_cycle",
+                        f"escalation cycle: {cycle}",
+                        by_id[cur].span,
+                        zh=f"升级链形成循环：{cycle}",
                     )
                 )
                 for c in chain:

@@ -5,21 +5,45 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import Any, assert_never
+from typing import Any, Protocol, assert_never
 
 from pydantic import BaseModel
 
 from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.params import parse_date
 from hezhang_rules.compile.plan import Cond, RelatedTest, RoleTest, Text2
-from hezhang_rules.diagnostics import did_you_mean
+from hezhang_rules.diagnostics import did_you_mean, did_you_mean_zh
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
 from hezhang_rules.rules import model as M
 
 PathKey = tuple[str | int, ...]
 ValueFn = Callable[..., Any]
-ErrorFn = Callable[..., None]
+
+
+class ErrorFn(Protocol):
+    """Where a problem is reported: the compiler's context (``Ctx.error``), or a sink."""
+
+    def __call__(
+        self,
+        code: str,
+        message: str,
+        path: PathKey,
+        help: str | None = None,
+        *,
+        zh: str,
+        help_zh: str | None = None,
+    ) -> None: ...
+
+
+def path_error_zh(exc: PathError) -> str:
+    """A :class:`PathError` in Chinese (its ``str`` is English)."""
+    if exc.available:
+        return f"此处没有字段 `{exc.segment}`"
+    return f"`{exc.segment}` 跟在一个没有子字段的字段后面"
+
+
+_MISMATCH_ZH = {"true/false": "布尔", "whole-number": "整数", "number": "数值", "text": "文本"}
 
 _SCALAR_PARAMS = ("integer", "boolean", "string", "date", "period", "choice", "days", "month_day")
 _LIST_PARAMS = ("strings", "values", "roles", "levels", "unit_types")
@@ -51,6 +75,8 @@ class ConditionCompiler:
                 str(exc),
                 (*path, "field"),
                 help=did_you_mean(exc.segment, exc.available),
+                zh=path_error_zh(exc),
+                help_zh=did_you_mean_zh(exc.segment, exc.available),
             )
             return None
 
@@ -86,6 +112,7 @@ class ConditionCompiler:
                     "hz_compile_unknown_parameter",
                     f"`{{param: {name!r}}}` does not name a parameter",
                     opath,
+                    zh=f"`{{param: {name!r}}}` 没有指明参数",
                 )
                 return _INVALID
             raw = M.ParamRef(param=name)
@@ -102,7 +129,9 @@ class ConditionCompiler:
             case Op.IN | Op.NOT_IN:
                 values = self.value(raw, opath, _LIST_PARAMS)
                 if not isinstance(values, list):
-                    self.error("hz_compile_operand", f"`{op}` takes a list", opath)
+                    self.error(
+                        "hz_compile_operand", f"`{op}` takes a list", opath, zh=f"`{op}` 取一个列表"
+                    )
                     return _INVALID
                 target = shape.item if shape.kind == "list" and shape.item else shape
                 checked = [self._member(v, target, opath) for v in values]
@@ -113,7 +142,12 @@ class ConditionCompiler:
                 return self._role_test(raw, op, shape, model, opath)
             case Op.ANY | Op.ALL:
                 if shape.kind != "list" or shape.item is None or shape.item.model is None:
-                    self.error("hz_compile_operand", f"`{op}` needs a list of records", opath)
+                    self.error(
+                        "hz_compile_operand",
+                        f"`{op}` needs a list of records",
+                        opath,
+                        zh=f"`{op}` 需要记录列表",
+                    )
                     return _INVALID
                 return self.conditions(raw, shape.item.model, opath)
             case Op.REFERS_TO:
@@ -129,7 +163,12 @@ class ConditionCompiler:
             checked = [self._member(v, shape.key, path) for v in values]
             return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
         if shape.kind != "list" or shape.item is None or not isinstance(values, list):
-            self.error("hz_compile_operand", "`contains_all` needs a list field and a list", path)
+            self.error(
+                "hz_compile_operand",
+                "`contains_all` needs a list field and a list",
+                path,
+                zh="`contains_all` 需要列表字段和一个列表",
+            )
             return _INVALID
         checked = [self._member(v, shape.item, path) for v in values]
         return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)
@@ -140,7 +179,12 @@ class ConditionCompiler:
             return value
         mismatch = _literal_mismatch(value, scalar)
         if mismatch:
-            self.error("hz_compile_operand", f"`{value!r}` cannot equal a {mismatch} field", path)
+            self.error(
+                "hz_compile_operand",
+                f"`{value!r}` cannot equal a {mismatch} field",
+                path,
+                zh=f"`{value!r}` 不可能等于{_MISMATCH_ZH.get(mismatch, '日期')}字段的值",
+            )
             return _INVALID
         if isinstance(scalar, type) and issubclass(scalar, Enum):
             allowed = [m.value for m in scalar]
@@ -150,13 +194,20 @@ class ConditionCompiler:
                     f"`{value}` is not a value of this field (one of {', '.join(allowed)})",
                     path,
                     help=did_you_mean(str(value), allowed),
+                    zh=f"`{value}` 不是此字段的值（可选值：{'、'.join(allowed)}）",
+                    help_zh=did_you_mean_zh(str(value), allowed),
                 )
                 return _INVALID
             return value
         if scalar is dt.date and isinstance(value, str):
             day = parse_date(value)
             if day is None:
-                self.error("hz_compile_bad_date", f"`{value}` is not a date YYYY-MM-DD", path)
+                self.error(
+                    "hz_compile_bad_date",
+                    f"`{value}` is not a date YYYY-MM-DD",
+                    path,
+                    zh=f"`{value}` 不是 YYYY-MM-DD 格式的日期",
+                )
                 return _INVALID
             return day
         return value
@@ -168,11 +219,19 @@ class ConditionCompiler:
         target = shape.item if shape.kind == "list" and shape.item else shape
         if op == "includes_holders_of" and shape.kind != "list":
             self.error(
-                "hz_compile_field_type", "`includes_holders_of` needs a list of people", path
+                "hz_compile_field_type",
+                "`includes_holders_of` needs a list of people",
+                path,
+                zh="`includes_holders_of` 需要人员列表",
             )
             return _INVALID
         if not target.ref or "people" not in target.ref:
-            self.error("hz_compile_field_type", f"`{op}` needs a field naming people", path)
+            self.error(
+                "hz_compile_field_type",
+                f"`{op}` needs a field naming people",
+                path,
+                zh=f"`{op}` 需要指向人员的字段",
+            )
             return _INVALID
         roles = self.value(raw.roles, (*path, "roles"), ("roles",))
         levels = self.value(raw.levels, (*path, "levels"), ("levels",))
@@ -180,7 +239,10 @@ class ConditionCompiler:
             on_shape = self._shape(model, raw.on, (*path, "on"))
             if on_shape is not None and on_shape.scalar is not dt.date:
                 self.error(
-                    "hz_compile_field_type", f"`{raw.on}` is not a date field", (*path, "on")
+                    "hz_compile_field_type",
+                    f"`{raw.on}` is not a date field",
+                    (*path, "on"),
+                    zh=f"`{raw.on}` 不是日期字段",
                 )
         portfolio = self.value(raw.portfolio, (*path, "portfolio"), ("strings",))
         if raw.within is not None:
@@ -190,6 +252,7 @@ class ConditionCompiler:
                     "hz_compile_field_type",
                     f"`{raw.within}` does not name a jurisdiction or unit",
                     (*path, "within"),
+                    zh=f"`{raw.within}` 指的不是辖区或单位",
                 )
         return RoleTest(
             frozenset(roles or ()),
@@ -204,7 +267,12 @@ class ConditionCompiler:
         target = shape.item if shape.kind == "list" and shape.item else shape
         kinds = [k for k in (target.ref or ()) if k in FACT_KINDS]
         if target.kind != "scalar" or not kinds:
-            self.error("hz_compile_field_type", "`refers_to` needs a field naming one record", path)
+            self.error(
+                "hz_compile_field_type",
+                "`refers_to` needs a field naming one record",
+                path,
+                zh="`refers_to` 需要指向一条记录的字段",
+            )
             return _INVALID
         # A field naming several kinds (people or units): the conditions must fit at least one
         # kind; at run time a record of another kind simply does not meet them.
@@ -222,6 +290,8 @@ class ConditionCompiler:
                 f"unknown fact kind `{r.facts}`",
                 (*path, "facts"),
                 help=did_you_mean(r.facts, FACT_KINDS),
+                zh=f"未知的事实种类 `{r.facts}`",
+                help_zh=did_you_mean_zh(r.facts, FACT_KINDS),
             )
             return None
         model = FACT_KINDS[r.facts]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hezhang_rules.compile.plan import ParamUse
-from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean, did_you_mean_zh
 from hezhang_rules.rules import model as M
 from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
 
@@ -38,8 +38,21 @@ class Ctx:
             return self.ruleset.pack.doc.span(path, key=key)
         return self.file.doc.span(path, key=key)
 
-    def error(self, code: str, message: str, path: PathKey, help: str | None = None) -> None:
-        self.diags.append(Diagnostic(code, message, self.span(path), help=help))
+    def error(
+        self,
+        code: str,
+        message: str,
+        path: PathKey,
+        help: str | None = None,
+        *,
+        zh: str,
+        help_zh: str | None = None,
+    ) -> None:
+        """A problem at ``path`` of the file being compiled: ``message``/``help`` in English,
+        ``zh``/``help_zh`` in Chinese."""
+        self.diags.append(
+            Diagnostic(code, message, self.span(path), help=help, zh=zh, help_zh=help_zh)
+        )
 
     def lookup(self, name: str) -> Param | None:
         if self.file is not None:
@@ -76,6 +89,8 @@ class Ctx:
                 f"unknown parameter `{raw.param}`",
                 (*path, "param"),
                 help=did_you_mean(raw.param, names),
+                zh=f"未知的参数 `{raw.param}`",
+                help_zh=did_you_mean_zh(raw.param, names),
             )
             return None
         if p.decl.type not in expected:
@@ -84,6 +99,7 @@ class Ctx:
                 f"parameter `{raw.param}` is of type {p.decl.type}; here a "
                 f"{' or '.join(expected)} is needed",
                 (*path, "param"),
+                zh=f"参数 `{raw.param}` 的类型是 {p.decl.type}；此处需要 {'或'.join(expected)}",
             )
             return None
         if (
@@ -96,6 +112,8 @@ class Ctx:
                 f"parameter `{raw.param}` may take values {p.decl.choices}; here only "
                 f"{list(choices)} are meaningful",
                 (*path, "param"),
+                zh=f"参数 `{raw.param}` 可取的值为 {p.decl.choices}；此处只有 "
+                f"{list(choices)} 有意义",
             )
             return None
         self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from hezhang_rules.facts.bounds import DAYS_MAX, date_in_range, date_range_text
+from hezhang_rules.facts.bounds import DAYS_MAX, date_in_range, date_range_text, date_range_zh
 from hezhang_rules.facts.enums import JurisdictionLevel, Role, UnitType
 
 PERIODS = ("year", "half_year", "quarter", "month")
@@ -17,13 +17,16 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _members(value: Any, enum: type[Any]) -> str | None:
+def _members(value: Any, enum: type[Any]) -> tuple[str, str] | None:
     if not _strings(value):
-        return "a list of names"
+        return "a list of names", "名称列表"
     allowed = {m.value for m in enum}
     bad = [v for v in value if v not in allowed]
     if bad:
-        return f"known values ({', '.join(sorted(allowed))}); `{bad[0]}` is not one"
+        return (
+            f"known values ({', '.join(sorted(allowed))}); `{bad[0]}` is not one",
+            f"已知的值（{'、'.join(sorted(allowed))}）；`{bad[0]}` 不在其中",
+        )
     return None
 
 
@@ -54,34 +57,50 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str | None:
-    """Return what was expected if ``value`` does not fit ``ptype``; ``None`` if it fits."""
+def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> tuple[str, str] | None:
+    """Return what was expected, in English and in Chinese, if ``value`` does not fit
+    ``ptype``; ``None`` if it fits."""
     if ptype in ("integer", "days"):
         if isinstance(value, bool) or not isinstance(value, int):
-            return "a whole number"
+            return "a whole number", "整数"
         if ptype == "days" and not 0 <= value <= DAYS_MAX:
-            return f"a number of days from 0 to {DAYS_MAX:,} (facts/bounds.py)"
+            return (
+                f"a number of days from 0 to {DAYS_MAX:,} (facts/bounds.py)",
+                f"0 至 {DAYS_MAX:,} 的天数（见 facts/bounds.py）",
+            )
         return None
     if ptype == "boolean":
-        return None if isinstance(value, bool) else "true or false"
+        return None if isinstance(value, bool) else ("true or false", "true 或 false")
     if ptype == "string":
-        return None if isinstance(value, str) and value else "a non-empty string"
+        return None if isinstance(value, str) and value else ("a non-empty string", "非空文本")
     if ptype == "date":
         day = parse_date(value)
         if day is not None and not date_in_range(day):
-            return f"a date from {date_range_text()} (facts/bounds.py)"
-        return None if day else "a date written YYYY-MM-DD"
+            return (
+                f"a date from {date_range_text()} (facts/bounds.py)",
+                f"{date_range_zh()} 之间的日期（见 facts/bounds.py）",
+            )
+        return None if day else ("a date written YYYY-MM-DD", "写作 YYYY-MM-DD 的日期")
     if ptype == "month_day":
-        return None if isinstance(value, str) and parse_month_day(value) else "a day written MM-DD"
+        if isinstance(value, str) and parse_month_day(value):
+            return None
+        return "a day written MM-DD", "写作 MM-DD 的日子"
     if ptype == "period":
-        return None if value in PERIODS else "one of " + ", ".join(PERIODS)
+        if value in PERIODS:
+            return None
+        return "one of " + ", ".join(PERIODS), "其中之一：" + "、".join(PERIODS)
     if ptype == "strings":
-        return None if _strings(value) else "a list of strings"
+        return None if _strings(value) else ("a list of strings", "文本列表")
     if ptype == "values":
         ok = isinstance(value, list) and all(
             v is None or isinstance(v, str | int | float | bool) for v in value
         )
-        return None if ok else "a list of plain values (text, numbers, true/false, null)"
+        if ok:
+            return None
+        return (
+            "a list of plain values (text, numbers, true/false, null)",
+            "简单值的列表（文本、数、true/false、null）",
+        )
     if ptype == "roles":
         return _members(value, Role)
     if ptype == "levels":
@@ -90,9 +109,11 @@ def check_value(ptype: str, value: Any, choices: list[str] | None = None) -> str
         return _members(value, UnitType)
     if ptype == "choice":
         if not choices:
-            return "a `choice` parameter to list its `choices`"
-        return None if value in choices else "one of " + ", ".join(choices)
-    return f"a known parameter type, not `{ptype}`"
+            return "a `choice` parameter to list its `choices`", "`choice` 参数列出其 `choices`"
+        if value in choices:
+            return None
+        return "one of " + ", ".join(choices), "其中之一：" + "、".join(choices)
+    return f"a known parameter type, not `{ptype}`", f"已知的参数类型，而不是 `{ptype}`"
 
 
 def shown(value: Any) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from hezhang_rules.compile import params as P
-from hezhang_rules.compile.conditions import ConditionCompiler
+from hezhang_rules.compile.conditions import ConditionCompiler, path_error_zh
 from hezhang_rules.compile.context import Ctx, PathKey
 from hezhang_rules.compile.plan import (
     CountPlan,
@@ -19,13 +19,14 @@ from hezhang_rules.compile.plan import (
     ResponsePlan,
     Selection,
 )
-from hezhang_rules.diagnostics import did_you_mean
+from hezhang_rules.diagnostics import did_you_mean, did_you_mean_zh
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_OFFSET_MAX
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, PathError, resolve_path
 from hezhang_rules.rules import model as M
 
 _BIND_TARGETS = ("holder", "holder.jurisdiction", "holder.unit")
+_UNIT_ZH = {"days": "天", "years": "年"}
 _TRIGGER_PREFIX = "trigger."
 
 
@@ -37,6 +38,8 @@ def _kind(ctx: Ctx, kind: str, path: PathKey) -> bool:
         f"unknown fact kind `{kind}`",
         path,
         help=did_you_mean(kind, FACT_KINDS),
+        zh=f"未知的事实种类 `{kind}`",
+        help_zh=did_you_mean_zh(kind, FACT_KINDS),
     )
     return False
 
@@ -49,6 +52,7 @@ def _date_field(ctx: Ctx, kind: str, given: str | None, path: PathKey) -> str:
                 "hz_compile_no_date_field",
                 f"facts of kind `{kind}` have no date; name a `date_field`",
                 path,
+                zh=f"`{kind}` 种类的事实没有日期；请指定 `date_field`",
             )
             return ""
         return model.DATE_FIELD
@@ -56,7 +60,12 @@ def _date_field(ctx: Ctx, kind: str, given: str | None, path: PathKey) -> str:
     if shape is None:
         return given
     if shape.scalar is not dt.date:
-        ctx.error("hz_compile_field_type", f"`{given}` is not a date field", path)
+        ctx.error(
+            "hz_compile_field_type",
+            f"`{given}` is not a date field",
+            path,
+            zh=f"`{given}` 不是日期字段",
+        )
     return given
 
 
@@ -81,6 +90,7 @@ def _selection(
                 "hz_compile_bind_target",
                 f"bind target `{target}` is not one of {', '.join(allowed)}",
                 bpath,
+                zh=f"绑定目标 `{target}` 不在可选值之中：{'、'.join(allowed)}",
             )
         shape = _shape(ctx, spec.facts, fname, (*path, "bind"))
         if shape is not None and not (shape.ref or (shape.item.ref if shape.item else None)):
@@ -88,6 +98,7 @@ def _selection(
                 "hz_compile_field_type",
                 f"`{fname}` is not a reference field; bind needs one",
                 bpath,
+                zh=f"`{fname}` 不是引用字段；`bind` 需要引用字段",
             )
         bind.append((fname, target))
     date_field = _date_field(ctx, spec.facts, spec.date_field, (*path, "date_field"))
@@ -104,6 +115,8 @@ def _shape(ctx: Ctx, kind: str, path: str, where: PathKey) -> FieldShape | None:
             str(exc),
             where,
             help=did_you_mean(exc.segment, exc.available),
+            zh=path_error_zh(exc),
+            help_zh=did_you_mean_zh(exc.segment, exc.available),
         )
         return None
 
@@ -117,6 +130,7 @@ def _bounded(ctx: Ctx, value: Any, lo: int, hi: int, path: PathKey, unit: str) -
         "hz_compile_value_out_of_range",
         f"{value} {unit} is outside the supported range {lo:,} to {hi:,} (facts/bounds.py)",
         path,
+        zh=f"{value} {_UNIT_ZH[unit]}超出支持的范围 {lo:,} 至 {hi:,}（见 facts/bounds.py）",
     )
     return None
 
@@ -139,7 +153,10 @@ def requirement(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) ->
         policy = _policy(ctx, req.periods, (*rpath, "periods"))
         if per == "once" and not isinstance(req, M.DeadlineRequirement):
             ctx.error(
-                "hz_compile_once_period", "`per: once` is for deadlines only", (*rpath, "per")
+                "hz_compile_once_period",
+                "`per: once` is for deadlines only",
+                (*rpath, "per"),
+                zh="`per: once` 只用于期限类要求",
             )
             return None
         if sel is None:
@@ -152,6 +169,8 @@ def requirement(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) ->
                     f"`at_least` must be 1 or more, not {n}",
                     (*rpath, "at_least"),
                     help="a duty to do something 0 times is no duty",
+                    zh=f"`at_least` 须为 1 或更大，不能是 {n}",
+                    help_zh="做 0 次的义务不是义务",
                 )
                 return None
             per_river = ctx.value(req.per_river, (*rpath, "per_river"), ("boolean",))
@@ -183,6 +202,7 @@ def _deadline(
             "hz_compile_bad_month_day",
             f"`{md}` is not a day written MM-DD",
             (*rpath, "due", "month_day"),
+            zh=f"`{md}` 不是写作 MM-DD 的日子",
         )
     offset = ctx.value(req.due.year_offset, (*rpath, "due", "year_offset"), ("integer",))
     where = (*rpath, "due", "year_offset")
@@ -193,6 +213,7 @@ def _deadline(
             "hz_compile_deadline_period",
             "an absolute due date (month-day) needs yearly periods",
             (*rpath, "per"),
+            zh="固定的截止日（月-日）需要按年的周期",
         )
     if offset and req.period_field is None:
         ctx.error(
@@ -200,6 +221,7 @@ def _deadline(
             "a due date in another year (year_offset) needs a `period_field` naming the year the "
             "deliverable covers",
             (*rpath, "due", "year_offset"),
+            zh="截止日在另一年（year_offset）时，需要用 `period_field` 指明所交材料涵盖的年份",
         )
     if req.period_field is not None:
         shape = _shape(ctx, sel.kind, req.period_field, (*rpath, "period_field"))
@@ -208,6 +230,7 @@ def _deadline(
                 "hz_compile_field_type",
                 f"`{req.period_field}` is not a year field",
                 (*rpath, "period_field"),
+                zh=f"`{req.period_field}` 不是年份字段",
             )
     if parsed is None:
         return None
@@ -235,12 +258,18 @@ def _deadline_once(
         except ValueError:
             due = None
         if due is None:
-            ctx.error("hz_compile_bad_date", f"`{raw}` is not a date YYYY-MM-DD", (*rpath, "due"))
+            ctx.error(
+                "hz_compile_bad_date",
+                f"`{raw}` is not a date YYYY-MM-DD",
+                (*rpath, "due"),
+                zh=f"`{raw}` 不是 YYYY-MM-DD 格式的日期",
+            )
     if req.period_field is not None:
         ctx.error(
             "hz_compile_once_period",
             "`per: once` takes no `period_field`",
             (*rpath, "period_field"),
+            zh="`per: once` 不带 `period_field`",
         )
     if due is None:
         return None
@@ -274,7 +303,10 @@ def _response(
     elif t.where or t.each is not None or t.date_fallback is not None:
         key = "where" if t.where else "each" if t.each is not None else "date_fallback"
         ctx.error(
-            "hz_compile_trigger_where", f"a `finding_of` trigger takes no `{key}`", (*tpath, key)
+            "hz_compile_trigger_where",
+            f"a `finding_of` trigger takes no `{key}`",
+            (*tpath, key),
+            zh=f"`finding_of` 触发条件不带 `{key}`",
         )
     fallback = None
     if t.date_fallback is not None and t.facts is not None:
@@ -291,6 +323,7 @@ def _response(
             "hz_compile_trigger_where",
             "`link_to` needs a trigger of `facts`",
             (*rpath, "response", "link_to"),
+            zh="`link_to` 需要由 `facts` 触发",
         )
     link = req.response.link
     if link is not None:
@@ -319,14 +352,24 @@ def _response(
 def _check_per_river(ctx: Ctx, rule: M.Rule, kind: str, path: PathKey) -> None:
     """``per_river`` needs a post holder (posts name rivers) and facts with a ``rivers`` list."""
     if rule.holder.post is None:
-        ctx.error("hz_compile_holder_way", "`per_river` needs a `post` holder", path)
+        ctx.error(
+            "hz_compile_holder_way",
+            "`per_river` needs a `post` holder",
+            path,
+            zh="`per_river` 需要 `post` 类责任主体",
+        )
     try:
         shape = resolve_path(FACT_KINDS[kind], "rivers")
     except PathError:
         shape = None
     item = shape.item if shape is not None and shape.kind == "list" else None
     if item is None or "rivers" not in (item.ref or ()):
-        ctx.error("hz_compile_field_type", f"`{kind}` has no `rivers` list to count by", path)
+        ctx.error(
+            "hz_compile_field_type",
+            f"`{kind}` has no `rivers` list to count by",
+            path,
+            zh=f"`{kind}` 没有可用于计数的 `rivers` 列表",
+        )
 
 
 def _each(
@@ -345,13 +388,17 @@ def _each(
             "hz_compile_field_type",
             f"`{t.each.field}` is not a list of records with an `id`",
             (*epath, "field"),
+            zh=f"`{t.each.field}` 不是带 `id` 的记录列表",
         )
         return None, (), None
     where = cc.conditions(t.each.where, item, (*epath, "where"))
     link = _shape(ctx, reply_kind, t.each.link, (*epath, "link"))
     if link is not None and link.kind != "list":
         ctx.error(
-            "hz_compile_field_type", f"`{t.each.link}` is not a list of ids", (*epath, "link")
+            "hz_compile_field_type",
+            f"`{t.each.link}` is not a list of ids",
+            (*epath, "link"),
+            zh=f"`{t.each.link}` 不是 id 列表",
         )
     return t.each.field, where, t.each.link
 
@@ -383,6 +430,7 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
                 "hz_compile_holder_way",
                 "a `field` holder needs an evidence rule or a response rule triggered by facts",
                 (*hpath, "field"),
+                zh="`field` 类责任主体只用于证据规则或由事实触发的回应规则",
             )
             return None
         shape = _shape(ctx, kind, h.field, (*hpath, "field"))
@@ -394,6 +442,7 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
                 "hz_compile_field_type",
                 f"`{h.field}` does not name a person, unit or jurisdiction",
                 (*hpath, "field"),
+                zh=f"`{h.field}` 指的不是人员、单位或辖区",
             )
         return HolderSpec("field", field=h.field)
     placed = h.post or h.unit  # an evidence rule may name the holder of the record's place
@@ -403,6 +452,8 @@ def holder(ctx: Ctx, cc: ConditionCompiler, rule: M.Rule, path: PathKey) -> Hold
             "an evidence rule takes its holder from a `field` of the fact it checks, or a "
             "`post` or `unit` holder with `within` (the place of the record)",
             hpath,
+            zh="证据规则的责任主体取自所查事实的某个 `field`，或是带 `within`（记录所在地）的 "
+            "`post` 或 `unit` 类责任主体",
         )
         return None
     if h.post is not None:
@@ -443,6 +494,7 @@ def _within(ctx: Ctx, req: Any, within: str | None, path: PathKey) -> str | None
             "hz_compile_holder_way",
             "`within` scopes the holders of a response or evidence rule to its fact's place",
             path,
+            zh="`within` 把回应规则或证据规则的责任主体限定在其事实所在地",
         )
         return None
     kind = req.facts if isinstance(req, M.EvidenceRequirement) else req.trigger.facts
@@ -452,7 +504,10 @@ def _within(ctx: Ctx, req: Any, within: str | None, path: PathKey) -> str | None
             shape.kind == "scalar" and shape.ref and set(shape.ref) <= {"jurisdictions", "units"}
         ):
             ctx.error(
-                "hz_compile_field_type", f"`{within}` does not name a jurisdiction or unit", path
+                "hz_compile_field_type",
+                f"`{within}` does not name a jurisdiction or unit",
+                path,
+                zh=f"`{within}` 指的不是辖区或单位",
             )
     return within
 
@@ -466,6 +521,9 @@ def modality(ctx: Ctx, rule: M.Rule, path: PathKey) -> None:
             if forbid
             else "a prohibition needs a `forbid` requirement",
             (*path, "modality"),
+            zh="`forbid` 要求即禁止性规范，且只有它是"
+            if forbid
+            else "禁止性规范需要 `forbid` 要求",
         )
 
 
@@ -517,4 +575,6 @@ def check_bind_kinds(
                 f"`{fname}` names {'/'.join(sorted(names))} but `{target}` is a "
                 f"{'/'.join(sorted(wanted))} record: they can never be equal",
                 (*where, "bind", fname),
+                zh=f"`{fname}` 指向 {'/'.join(sorted(names))}，而 `{target}` 是 "
+                f"{'/'.join(sorted(wanted))} 记录：两者永远不会相等",
             )

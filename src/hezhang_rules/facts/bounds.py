@@ -62,6 +62,11 @@ def date_range_text() -> str:
     return f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
 
 
+def date_range_zh() -> str:
+    """:func:`date_range_text` in Chinese: ``1900-01-01 至 2199-12-31``."""
+    return f"{DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()}"
+
+
 def as_of_diagnostic(day: dt.date, where: str = "<command line>") -> Diagnostic | None:
     """``hz_usage_date_out_of_range`` if the as-of date ``day`` is outside the bounds."""
     if date_in_range(day):
@@ -72,6 +77,8 @@ def as_of_diagnostic(day: dt.date, where: str = "<command line>") -> Diagnostic 
         Span(where),
         help="dates are bounded so that no due date computed from them can overflow "
         "(docs/limits.md)",
+        zh=f"基准日 {day.isoformat()} 超出支持的范围 {date_range_zh()}",
+        help_zh="日期有界，由它算出的任何期限都不会溢出（见 docs/limits.md）",
     )
 
 

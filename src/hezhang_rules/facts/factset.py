@@ -36,10 +36,26 @@ class FactOrigin:
             keys.append(int(part[1:-1]) if part.startswith("[") else part)
         return self.doc.span((*self.prefix, *keys))
 
-    def error(self, code: str, message: str, path: str, *, help: str | None = None) -> Diagnostic:
+    def error(
+        self,
+        code: str,
+        message: str,
+        path: str,
+        *,
+        zh: str,
+        help: str | None = None,
+        help_zh: str | None = None,
+    ) -> Diagnostic:
         """A diagnostic about the field at ``path`` of this record, pointing at that field."""
         return Diagnostic(
-            code, message, self.field_span(path), help=help, record=self.label, field_path=path
+            code,
+            message,
+            self.field_span(path),
+            help=help,
+            record=self.label,
+            field_path=path,
+            zh=zh,
+            help_zh=help_zh,
         )
 
 
@@ -118,6 +134,8 @@ class FactSet:
                         f"id `{f.id}` is used twice",
                         "id",
                         help=f"first used by {first.label} at {first.span}",
+                        zh=f"id `{f.id}` 被用了两次",
+                        help_zh=f"第一次由 {first.label} 使用，位于 {first.span}",
                     )
                 )
                 continue
@@ -131,6 +149,7 @@ class FactSet:
                                 "hz_facts_duplicate_id",
                                 f"problem id `{p.id}` is used twice",
                                 f"record.problems[{i}].id",
+                                zh=f"问题 id `{p.id}` 被用了两次",
                             )
                         )
                     problems[p.id] = f.id
@@ -146,6 +165,7 @@ class FactSet:
                     "hz_load_too_many_problems",
                     f"more than {max_problems} problems; the first {max_problems} are shown",
                     where(f).span,
+                    zh=f"问题超过 {max_problems} 个；只列出前 {max_problems} 个",
                 )
                 raise FactLoadError([*diags[:max_problems], extra])
         if diags:
@@ -215,11 +235,13 @@ def _check_ref(
                 f"no problem with id `{target}`",
                 path,
                 help="problems are declared in an inspection's record.problems",
+                zh=f"没有 id 为 `{target}` 的问题",
+                help_zh="问题在巡查的 record.problems 中声明",
             )
         ]
     found = by_id.get(target)
     if found is None:
-        from hezhang_rules.diagnostics import did_you_mean
+        from hezhang_rules.diagnostics import did_you_mean, did_you_mean_zh
 
         candidates = [i for i, x in by_id.items() if x.KIND in kinds]
         return [
@@ -228,6 +250,8 @@ def _check_ref(
                 f"`{target}` names no record of kind {' or '.join(kinds)}",
                 path,
                 help=did_you_mean(target, candidates),
+                zh=f"`{target}` 不是任何 {'、'.join(kinds)} 种类记录的 id",
+                help_zh=did_you_mean_zh(target, candidates),
             )
         ]
     if found.KIND not in kinds:
@@ -236,6 +260,7 @@ def _check_ref(
                 "hz_facts_wrong_reference_kind",
                 f"`{target}` is a record of kind {found.KIND}, expected {' or '.join(kinds)}",
                 path,
+                zh=f"`{target}` 是 {found.KIND} 种类的记录，应为 {'、'.join(kinds)}",
             )
         ]
     return []

@@ -8,7 +8,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import (
+    Diagnostic,
+    FactLoadError,
+    Span,
+    did_you_mean,
+    did_you_mean_zh,
+    os_reason_zh,
+    pydantic_zh,
+    type_zh,
+)
 from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
@@ -35,6 +44,7 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
                             "hz_facts_no_files",
                             f"directory holds no {'/'.join(FACT_SUFFIXES)} files",
                             Span(str(p)),
+                            zh=f"目录中没有 {'/'.join(FACT_SUFFIXES)} 文件",
                         )
                     )
                 out.extend((x, str(x)) for x in found)
@@ -43,16 +53,31 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             elif p.exists():
                 diags.append(
                     Diagnostic(
-                        "hz_facts_no_such_file", "not a regular file or directory", Span(str(p))
+                        "hz_facts_no_such_file",
+                        "not a regular file or directory",
+                        Span(str(p)),
+                        zh="既不是普通文件也不是目录",
                     )
                 )
             else:
                 diags.append(
-                    Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+                    Diagnostic(
+                        "hz_facts_no_such_file",
+                        "no such file or directory",
+                        Span(str(p)),
+                        zh="没有该文件或目录",
+                    )
                 )
         except OSError as exc:  # a name too long, a folder that cannot be listed
             reason = exc.strerror or type(exc).__name__
-            diags.append(Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(p))))
+            diags.append(
+                Diagnostic(
+                    "hz_load_unreadable",
+                    f"cannot read: {reason}",
+                    Span(str(p)),
+                    zh=f"无法读取：{os_reason_zh(exc)}",
+                )
+            )
     if diags:
         raise FactLoadError(diags)
     return out
@@ -94,12 +119,14 @@ def validate_record(
     diags: list[Diagnostic],
     span_of: Callable[[tuple[Any, ...], bool], Span],
     mapping: str = "a mapping",
+    mapping_zh: str = "映射",
 ) -> Fact | None:
     """Record ``index`` of ``kind`` through its model, or ``None`` with its problems in ``diags``.
 
     A fact file and a fact table label and check a record alike; ``span_of`` places a problem
-    (``()``: the record itself; see :func:`validation_diagnostics`), ``mapping`` names what a
-    record must be in the source's format (a YAML mapping, a JSON object).
+    (``()``: the record itself; see :func:`validation_diagnostics`), ``mapping`` and
+    ``mapping_zh`` name what a record must be in the source's format (a YAML mapping, a JSON
+    object).
     """
     label = record_label(kind, index, raw)
     if not isinstance(raw, dict):
@@ -109,6 +136,7 @@ def validate_record(
                 f"expected {mapping} (a record), found {type(raw).__name__}",
                 span_of((), False),
                 record=label,
+                zh=f"应为{mapping_zh}（一条记录），却是{type_zh(type(raw).__name__)}",
             )
         )
         return None
@@ -142,12 +170,15 @@ def validation_diagnostics(
         path = path.replace(".[", "[")
         is_key = err["type"] == "extra_forbidden"
         msg = err["msg"].removeprefix("Value error, ")
-        help_text = None
+        msg_zh = pydantic_zh(err)
+        help_text = help_zh = None
         if is_key:
             parent_model = _model_at(model, loc[:-1])
             msg = f"unknown field `{loc[-1]}`"
+            msg_zh = f"未知字段 `{loc[-1]}`"
             if parent_model is not None:
                 help_text = did_you_mean(str(loc[-1]), parent_model.model_fields)
+                help_zh = did_you_mean_zh(str(loc[-1]), parent_model.model_fields)
         out.append(
             Diagnostic(
                 _code(err, loc, model),
@@ -156,6 +187,8 @@ def validation_diagnostics(
                 record=label,
                 field_path=path or None,
                 help=help_text,
+                zh=msg_zh,
+                help_zh=help_zh,
             )
         )
     return out
@@ -188,12 +221,15 @@ def records_from_document(
     """Validate every record of one parsed file; append problems to ``diags``."""
     if not isinstance(doc.data, dict):
         found = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
+        found_zh = "空文件" if doc.data is None else type_zh(type(doc.data).__name__)
         diags.append(
             Diagnostic(
                 "hz_facts_wrong_type",
                 f"a fact file is a mapping of kind → list of records; found {found}",
                 Span(doc.file, 1, 1),
                 help="e.g. `inspections:` followed by `- id: ...` records",
+                zh=f"事实文件是“种类 → 记录列表”的映射，却是{found_zh}",
+                help_zh="例如 `inspections:` 下接若干 `- id: ...` 记录",
             )
         )
         return []
@@ -209,6 +245,9 @@ def records_from_document(
                     doc.span((kind,), key=True),
                     help=did_you_mean(kind, FACT_KINDS)
                     or "known kinds: " + ", ".join(sorted(FACT_KINDS)),
+                    zh=f"未知的事实种类 `{kind}`",
+                    help_zh=did_you_mean_zh(kind, FACT_KINDS)
+                    or "已知的种类：" + "、".join(sorted(FACT_KINDS)),
                 )
             )
             continue
@@ -220,6 +259,7 @@ def records_from_document(
                     "hz_facts_wrong_type",
                     f"`{kind}` must be a list of records, found {type(records).__name__}",
                     doc.span((kind,)),
+                    zh=f"`{kind}` 须为记录列表，却是{type_zh(type(records).__name__)}",
                 )
             )
             continue
@@ -231,6 +271,8 @@ def records_from_document(
                     f"more than {limits.max_records} records in one file",
                     doc.span((kind,)),
                     help="split the facts over several files, or raise the limit max_records",
+                    zh=f"一个文件中的记录超过 {limits.max_records} 条",
+                    help_zh="把事实分到几个文件中，或提高上限 max_records",
                 )
             )
             return out
@@ -243,6 +285,9 @@ def records_from_document(
                         f"{limits.max_problems} are shown",
                         doc.span((kind, i)),
                         help="fix those first, or raise the limit max_problems",
+                        zh=f"本文件的问题超过 {limits.max_problems} 个；只列出前 "
+                        f"{limits.max_problems} 个",
+                        help_zh="先改正这些，或提高上限 max_problems",
                     )
                 )
                 return out

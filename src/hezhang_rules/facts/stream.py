@@ -59,7 +59,12 @@ def read_fact(
         raise FactLoadError(
             [
                 Diagnostic(
-                    d.code, d.message, Span(file, lineno, d.span.col if d.span else 1), help=d.help
+                    d.code,
+                    d.message,
+                    Span(file, lineno, d.span.col if d.span else 1),
+                    help=d.help,
+                    zh=d.zh,
+                    help_zh=d.help_zh,
                 )
                 for d in exc.diagnostics
             ]
@@ -76,6 +81,7 @@ def read_fact(
                     "hz_facts_wrong_type",
                     'a fact line is {"kind": "<fact kind>", "record": {...}}',
                     Span(file, lineno, 1),
+                    zh='一行事实须写作 {"kind": "<fact kind>", "record": {...}}',
                 )
             ]
         )
@@ -91,7 +97,9 @@ def read_fact(
     if diags:
         raise FactLoadError([_relabel(d, kind) for d in diags])
     if kind not in FACT_KINDS or len(records) != 1:  # pragma: no cover - reported above
-        raise FactLoadError([Diagnostic("hz_facts_wrong_type", "no record", Span(file, lineno, 1))])
+        raise FactLoadError(
+            [Diagnostic("hz_facts_wrong_type", "no record", Span(file, lineno, 1), zh="没有记录")]
+        )
     fact = records[0]
     return fact, FactOrigin(Span(file, lineno, 1), f"{kind} (id {fact.id})", moved, (kind, 0))
 
@@ -101,8 +109,10 @@ def read_fact_line(text: str, file: str, lineno: int, limits: Limits = DEFAULT_L
     return read_fact(text, file, lineno, limits)[0]
 
 
-def _line_error(code: str, message: str, file: str, lineno: int, col: int = 1) -> FactLoadError:
-    return FactLoadError([Diagnostic(code, message, Span(file, lineno, col))])
+def _line_error(
+    code: str, message: str, file: str, lineno: int, col: int = 1, *, zh: str
+) -> FactLoadError:
+    return FactLoadError([Diagnostic(code, message, Span(file, lineno, col), zh=zh)])
 
 
 def _text_lines(
@@ -127,6 +137,7 @@ def _text_lines(
                 f"a line longer than {limit} bytes (the limit max_bytes applies to each line)",
                 file,
                 lineno,
+                zh=f"一行超过 {limit} 字节（上限 max_bytes 适用于每一行）",
             )
         if isinstance(raw, bytes):
             try:
@@ -138,13 +149,19 @@ def _text_lines(
                     file,
                     lineno,
                     exc.start + 1,
+                    zh=f"不是有效的 UTF-8（字节 0x{raw[exc.start]:02x}）",
                 ) from None
         else:
             text = raw.removeprefix("\ufeff") if lineno == 1 else raw
             bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
             if bad is not None:  # text decoded with surrogateescape, or a lone surrogate
                 raise _line_error(
-                    "hz_load_encoding", "not valid UTF-8 (a lone surrogate)", file, lineno, bad + 1
+                    "hz_load_encoding",
+                    "not valid UTF-8 (a lone surrogate)",
+                    file,
+                    lineno,
+                    bad + 1,
+                    zh="不是有效的 UTF-8（孤立的代理项）",
                 )
         yield lineno, text
 
@@ -175,6 +192,9 @@ def read_stream(
                         field_path="id",
                         help=f"first used at {file}:{first_line[fact.id]}; a correction is a "
                         "new record with its own id",
+                        zh=f"id `{fact.id}` 被用了两次",
+                        help_zh=f"第一次用于 {file}:{first_line[fact.id]}；更正应是一条有自己 id "
+                        "的新记录",
                     )
                 ]
             )
@@ -185,6 +205,8 @@ def read_stream(
                 "all; raise the limit max_records)",
                 file,
                 lineno,
+                zh=f"一个流中的事实超过 {limits.max_records} 条（监控要全部保存；可提高上限 "
+                "max_records）",
             )
         first_line[fact.id] = lineno
         yield fact, origin

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from hezhang_rules.diagnostics import Diagnostic, Span
-from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, date_range_text
+from hezhang_rules.diagnostics import Diagnostic, Span, os_reason_zh
+from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, date_range_text, date_range_zh
 
 MAX_COLUMNS = 256
 """Columns a table may have (a fact kind has at most twelve fields): a Parquet file with more
@@ -26,6 +26,7 @@ RESERVED = "__"
 """Column names beginning so are the checker's own (row numbers): refused, never mixed up."""
 
 DATE_OUT_OF_RANGE = f"date outside the supported range {date_range_text()} (facts/bounds.py)"
+DATE_OUT_OF_RANGE_ZH = f"日期超出支持的范围 {date_range_zh()}（见 facts/bounds.py）"
 
 _TEXTUAL = (pl.Categorical, pl.Enum)
 
@@ -50,6 +51,7 @@ def column_problems(columns: list[str], display: str) -> list[Diagnostic]:
                 f"{len(columns):,} columns: more than {MAX_COLUMNS:,} (a fact kind has at most "
                 "twelve fields)",
                 Span(display),
+                zh=f"{len(columns):,} 列：超过 {MAX_COLUMNS:,} 列（一种事实最多十二个字段）",
             )
         ]
     return [
@@ -58,6 +60,7 @@ def column_problems(columns: list[str], display: str) -> list[Diagnostic]:
             f"unknown column `{name}` (names beginning `{RESERVED}` are reserved)",
             Span(display),
             field_path=name,
+            zh=f"未知的列 `{name}`（以 `{RESERVED}` 开头的名称是保留的）",
         )
         for name in columns
         if name.startswith(RESERVED)
@@ -66,7 +69,13 @@ def column_problems(columns: list[str], display: str) -> list[Diagnostic]:
 
 def _unreadable(exc: BaseException, display: str) -> Diagnostic:
     text = str(exc).splitlines()[0] if str(exc) else repr(exc)
-    return Diagnostic("hz_facts_unreadable_table", f"cannot read the table: {text}", Span(display))
+    reason = os_reason_zh(exc) if isinstance(exc, OSError) else "不是可读的表"
+    return Diagnostic(
+        "hz_facts_unreadable_table",
+        f"cannot read the table: {text}",
+        Span(display),
+        zh=f"无法读取此表：{reason}",
+    )
 
 
 def corrupt(display: str) -> Diagnostic:
@@ -76,6 +85,7 @@ def corrupt(display: str) -> Diagnostic:
         "hz_facts_unreadable_table",
         "cannot read the table: its data is corrupt (the Parquet reader failed)",
         Span(display),
+        zh="无法读取此表：数据已损坏（Parquet 读取器出错）",
     )
 
 
@@ -170,6 +180,7 @@ def dates_out_of_range(
                     "hz_facts_date_out_of_range",
                     DATE_OUT_OF_RANGE,
                     span_of(row),
+                    zh=DATE_OUT_OF_RANGE_ZH,
                     record=label,
                     field_path=path.removesuffix("[]"),
                 )

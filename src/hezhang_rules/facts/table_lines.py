@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hezhang_rules.diagnostics import Diagnostic, Span
+from hezhang_rules.diagnostics import Diagnostic, Span, syntax_zh
 from hezhang_rules.facts.bounds import INT_MAX, INT_MIN
 
 BOM = b"\xef\xbb\xbf"
@@ -36,10 +36,11 @@ class _DuplicateKey(ValueError):
 
 
 class _BadNumber(ValueError):
-    def __init__(self, text: str, why: str) -> None:
+    def __init__(self, text: str, why: str, why_zh: str) -> None:
         super().__init__(text)
         self.text = text
         self.why = why
+        self.why_zh = why_zh
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -55,17 +56,22 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _int(text: str) -> int:
     if len(text) > _MAX_INT_CHARS:
-        raise _BadNumber(text, f"a whole number of {len(text.lstrip('-'))} digits")
+        digits = len(text.lstrip("-"))
+        raise _BadNumber(text, f"a whole number of {digits} digits", f"{digits} 位的整数")
     value = int(text)
     if not INT_MIN <= value <= INT_MAX:
-        raise _BadNumber(text, "a whole number beyond 64 bits (-2**63 to 2**63-1)")
+        raise _BadNumber(
+            text,
+            "a whole number beyond 64 bits (-2**63 to 2**63-1)",
+            "超出 64 位范围（-2**63 至 2**63-1）的整数",
+        )
     return value
 
 
 def _float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise _BadNumber(text, "a number too large for a 64-bit float")
+        raise _BadNumber(text, "a number too large for a 64-bit float", "64 位浮点数容不下的数")
     return value
 
 
@@ -126,8 +132,8 @@ class LineReader:
     lines: int = 0
     bom: bool = False
 
-    def _fail(self, code: str, message: str, line: int, col: int) -> None:
-        self.problems.append(Diagnostic(code, message, Span(str(self.path), line, col)))
+    def _fail(self, code: str, message: str, line: int, col: int, *, zh: str) -> None:
+        self.problems.append(Diagnostic(code, message, Span(str(self.path), line, col), zh=zh))
 
     def full(self) -> bool:
         return len(self.problems) >= self.max_problems
@@ -142,9 +148,14 @@ class LineReader:
                 read += len(raw)
                 if len(raw) > self.max_line or read > self.max_bytes:
                     what = "a line" if len(raw) > self.max_line else "the table"
+                    what_zh = "一行" if len(raw) > self.max_line else "此表"
                     limit = self.max_line if len(raw) > self.max_line else self.max_bytes
                     self._fail(
-                        "hz_limit_max_bytes", f"{what} longer than {limit:,} bytes", index + 1, 1
+                        "hz_limit_max_bytes",
+                        f"{what} longer than {limit:,} bytes",
+                        index + 1,
+                        1,
+                        zh=f"{what_zh}超过 {limit:,} 字节",
                     )
                     return
                 if index == 0 and raw.startswith(BOM):
@@ -165,24 +176,44 @@ class LineReader:
         """One line's JSON value, or ``_INVALID`` (with its problem recorded)."""
         nul = raw.find(b"\x00")
         if nul >= 0:
-            self._fail("hz_load_binary", "a NUL byte: not a text file", line, nul + 1)
+            self._fail(
+                "hz_load_binary",
+                "a NUL byte: not a text file",
+                line,
+                nul + 1,
+                zh="NUL 字节：不是文本文件",
+            )
             return _INVALID
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             col = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
             self._fail(
-                "hz_load_encoding", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col
+                "hz_load_encoding",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                line,
+                col,
+                zh=f"不是有效的 UTF-8（字节 0x{raw[exc.start]:02x}）",
             )
             return _INVALID
         if not text.strip():
-            self._fail("hz_facts_syntax", "blank line in a JSON-lines table", line, 1)
+            self._fail(
+                "hz_facts_syntax",
+                "blank line in a JSON-lines table",
+                line,
+                1,
+                zh="JSON 行表中有空行",
+            )
             return _INVALID
         if text.count("[") + text.count("{") > self.max_depth:
             deep = _too_deep(text, self.max_depth)
             if deep is not None:
                 self._fail(
-                    "hz_load_too_deep", f"nesting deeper than {self.max_depth} levels", line, deep
+                    "hz_load_too_deep",
+                    f"nesting deeper than {self.max_depth} levels",
+                    line,
+                    deep,
+                    zh=f"嵌套超过 {self.max_depth} 层",
                 )
                 return _INVALID
         try:
@@ -193,6 +224,7 @@ class LineReader:
                 f"duplicate key `{exc.key}` in one object",
                 line,
                 _second(text, json.dumps(exc.key, ensure_ascii=False)),
+                zh=f"同一对象中键 `{exc.key}` 重复",
             )
             return _INVALID
         except _BadNumber as exc:
@@ -201,6 +233,7 @@ class LineReader:
                 f"{exc.why}: not a value a fact can hold",
                 line,
                 _column(text, exc.text[:40]),
+                zh=f"{exc.why_zh}：事实容不下这样的值",
             )
             return _INVALID
         except _NotJsonNumber as exc:
@@ -209,13 +242,20 @@ class LineReader:
                 f"not JSON: `{exc.text}` is not a JSON number",
                 line,
                 _column(text, exc.text),
+                zh=f"不是 JSON：`{exc.text}` 不是 JSON 数字",
             )
             return _INVALID
         except json.JSONDecodeError as exc:
-            self._fail("hz_facts_syntax", f"not JSON: {exc.msg}", line, exc.colno)
+            self._fail(
+                "hz_facts_syntax",
+                f"not JSON: {exc.msg}",
+                line,
+                exc.colno,
+                zh=f"不是 JSON{syntax_zh(exc.msg)}",
+            )
             return _INVALID
         except (RecursionError, ValueError) as exc:  # defence: json's own limits
-            self._fail("hz_facts_syntax", f"not JSON: {exc}", line, 1)
+            self._fail("hz_facts_syntax", f"not JSON: {exc}", line, 1, zh="不是 JSON")
             return _INVALID
         if "\\u" in text and _has_lone_surrogate(value):
             found = _SURROGATE.search(text)
@@ -224,6 +264,7 @@ class LineReader:
                 "a lone surrogate escape (\\ud800–\\udfff) is not a character",
                 line,
                 found.start() + 1 if found else 1,
+                zh="孤立的代理项转义（\\ud800–\\udfff）不是字符",
             )
             return _INVALID
         return value

@@ -44,7 +44,15 @@ import polars as pl
 from pydantic import BaseModel, StringConstraints, ValidationError
 from pydantic_core import PydanticUndefined
 
-from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import (
+    Diagnostic,
+    FactLoadError,
+    Span,
+    did_you_mean,
+    did_you_mean_zh,
+    os_reason_zh,
+    type_zh,
+)
 from hezhang_rules.facts import table_guards as guards
 from hezhang_rules.facts.bounds import DATE_MAX, DATE_MIN, INT_MAX, INT_MIN
 from hezhang_rules.facts.factset import FactSet
@@ -80,6 +88,7 @@ _JSONISH = r"^(?:-?[0-9][0-9.eE+\-]*$|true$|false$|[\[{])"
 _RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 
 INT_OUT_OF_RANGE = "a whole number beyond 64 bits (-2**63 to 2**63-1)"
+INT_OUT_OF_RANGE_ZH = "整数超出 64 位范围（-2**63 至 2**63-1）"
 _TABLE_BYTES = 64
 """A table may be this many times ``max_bytes`` (64 × 64 MiB = 4 GiB by default): tables hold
 the many records a fact file should not."""
@@ -94,13 +103,25 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
         try:
             if not p.exists():
                 out.append(
-                    Diagnostic("hz_facts_no_such_file", "no such file or directory", Span(str(p)))
+                    Diagnostic(
+                        "hz_facts_no_such_file",
+                        "no such file or directory",
+                        Span(str(p)),
+                        zh="没有该文件或目录",
+                    )
                 )
                 continue
             listing = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            out.append(Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(p))))
+            out.append(
+                Diagnostic(
+                    "hz_load_unreadable",
+                    f"cannot read: {reason}",
+                    Span(str(p)),
+                    zh=f"无法读取：{os_reason_zh(exc)}",
+                )
+            )
             continue
         for x in listing:
             if x.suffix in _RECORD_SUFFIXES:
@@ -110,6 +131,8 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
                         "a fact file among fact tables: give tables and YAML/JSON files separately",
                         Span(str(x)),
                         help="convert them with `hezhang-rules tables`, or audit them separately",
+                        zh="事实表中混有事实文件：事实表与 YAML/JSON 文件须分开给出",
+                        help_zh="用 `hezhang-rules tables` 转换它们，或分开审计",
                     )
                 )
             elif (
@@ -127,6 +150,10 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
                         help=f"did you mean `{lower}`?"
                         if x.stem.lower() in FACT_KINDS
                         else did_you_mean(x.stem, FACT_KINDS),
+                        zh=f"`{x.name}` 不是以事实种类命名的（名称为小写）",
+                        help_zh=f"是否应为 `{lower}`？"
+                        if x.stem.lower() in FACT_KINDS
+                        else did_you_mean_zh(x.stem, FACT_KINDS),
                     )
                 )
     return out
@@ -297,6 +324,7 @@ def _locate_json_error(src: _Source, limits: Limits) -> Diagnostic | None:
                 "hz_facts_wrong_type",
                 f"expected a JSON object (a record), found {type(value).__name__}",
                 src.span(i),
+                zh=f"应为 JSON 对象（一条记录），却是{type_zh(type(value).__name__)}",
             )
         try:
             FACT_KINDS[src.kind].model_validate(value)
@@ -341,6 +369,7 @@ def _read_records(
                     "UTF-8 strings",
                     Span(str(src.path)),
                     field_path=name,
+                    zh=f"列 `{name}` 存的是字节（{frame.schema[name]}）：文本应存为 UTF-8 字符串",
                 )
                 for name in binary
             )
@@ -351,7 +380,14 @@ def _read_records(
         if len(diags) > limit:
             break
         fact = validate_record(
-            model, src.kind, i, raw, diags, _at_row(src, i), mapping="a JSON object"
+            model,
+            src.kind,
+            i,
+            raw,
+            diags,
+            _at_row(src, i),
+            mapping="a JSON object",
+            mapping_zh=" JSON 对象",
         )
         if fact is not None:
             out.append(fact)
@@ -378,6 +414,26 @@ def _describe(shape: FieldShape) -> str:
     return shape.describe()
 
 
+def _describe_zh(shape: FieldShape) -> str:
+    """:meth:`FieldShape.describe` in Chinese."""
+    if shape.kind == "list" and shape.item is not None:
+        return f"{_describe_zh(shape.item)}的列表"
+    if shape.kind == "dict" and shape.item is not None:
+        return f"{_describe_zh(shape.item)}的映射"
+    if shape.kind == "model" and shape.model is not None:
+        return f"`{shape.model.__name__}`"
+    if shape.ref:
+        return f"{'/'.join(shape.ref)} 的 id"
+    if shape.scalar is not None and issubclass(shape.scalar, Enum):
+        return "其中之一：" + "、".join(str(m.value) for m in shape.scalar)
+    return type_zh(shape.scalar.__name__) if shape.scalar else "值"
+
+
+_Flag = tuple[pl.DataFrame, pl.Expr, str, str, str, str, str | None, str | None]
+"""A pending test of :class:`_Checker`: base, condition, code, message, Chinese, path, help,
+Chinese help."""
+
+
 @dataclass
 class _Checker:
     src: _Source
@@ -385,11 +441,9 @@ class _Checker:
     diags: list[Diagnostic]
     limit: int
 
-    pending: list[tuple[pl.DataFrame, pl.Expr, str, str, str, str | None]] = field(
-        default_factory=list
-    )
+    pending: list[_Flag] = field(default_factory=list)
     suspects: dict[str, set[int]] = field(default_factory=dict)  # top-level field → rows
-    fallback: list[tuple[str, pl.DataFrame, str]] = field(default_factory=list)
+    fallback: list[tuple[str, str, pl.DataFrame, str]] = field(default_factory=list)
 
     def full(self) -> bool:
         return len(self.diags) > self.limit
@@ -402,13 +456,16 @@ class _Checker:
         message: str,
         path: str,
         hint: str | None = None,
+        *,
+        zh: str,
+        hint_zh: str | None = None,
     ) -> None:
         """Rows of ``base`` meeting ``cond`` are wrong: judged later, all tests of a frame in
         one pass (``flush``), and located row by row only when some row fails."""
-        self.pending.append((base, cond, code, message, path, hint))
+        self.pending.append((base, cond, code, message, zh, path, hint, hint_zh))
 
     def flush(self) -> None:
-        groups: dict[int, list[tuple[pl.DataFrame, pl.Expr, str, str, str, str | None]]] = {}
+        groups: dict[int, list[_Flag]] = {}
         for item in self.pending:
             groups.setdefault(id(item[0]), []).append(item)
         self.pending = []
@@ -417,11 +474,14 @@ class _Checker:
             hits = base.select(
                 [c.fill_null(False).any().alias(f"c{i}") for i, (_, c, *_r) in enumerate(items)]
             ).row(0)
-            for hit, (_, cond, code, message, path, hint) in zip(hits, items, strict=True):
+            for hit, (_, cond, code, message, zh, path, hint, hint_zh) in zip(
+                hits, items, strict=True
+            ):
                 if hit and code == _SUSPECT:
                     self.suspect(base.filter(cond.fill_null(False)), path)
                 elif hit and not self.full():
-                    self.add(code, message, base.filter(cond.fill_null(False)), path, hint)
+                    rows = base.filter(cond.fill_null(False))
+                    self.add(code, message, rows, path, hint, zh=zh, hint_zh=hint_zh)
 
     def suspect(self, rows: pl.DataFrame, path: str) -> None:
         """Rows of a JSON-lines table whose value at ``path`` polars may have turned into text
@@ -444,9 +504,9 @@ class _Checker:
         before = len(self.diags)
         self._exact(fields_of)
         judged = {(d.field_path or "").split(".")[0].split("[")[0] for d in self.diags[before:]}
-        for message, bad, path in fallback:  # the model found nothing: keep the column's word
-            if path.split(".")[0].split("[")[0] not in judged and not self.full():
-                self.add("hz_facts_wrong_type", message, bad, path)
+        for message, zh, bad, path in fallback:  # the model found nothing: keep the column's
+            if path.split(".")[0].split("[")[0] not in judged and not self.full():  # word
+                self.add("hz_facts_wrong_type", message, bad, path, zh=zh)
 
     def _exact(self, fields_of: dict[int, set[str]]) -> None:
         model = FACT_KINDS[self.src.kind]
@@ -472,17 +532,27 @@ class _Checker:
                 if not fields_of or self.full():
                     return
 
-    def wrong_column(self, message: str, base: pl.DataFrame, present: pl.Expr, path: str) -> None:
+    def wrong_column(
+        self, message: str, base: pl.DataFrame, present: pl.Expr, path: str, *, zh: str
+    ) -> None:
         """A column of the wrong type. In JSON lines, polars gives a column mixing strings and
         other values the type string: the lines are judged one by one (:meth:`exact`)."""
         if self.src.lines:
             self.suspect(base.filter(present), path)
-            self.fallback.append((message, base.filter(present), path))
+            self.fallback.append((message, zh, base.filter(present), path))
         else:
-            self.add("hz_facts_wrong_type", message, base.filter(present), path)
+            self.add("hz_facts_wrong_type", message, base.filter(present), path, zh=zh)
 
     def add(
-        self, code: str, message: str, rows: pl.DataFrame, path: str, hint: str | None = None
+        self,
+        code: str,
+        message: str,
+        rows: pl.DataFrame,
+        path: str,
+        hint: str | None = None,
+        *,
+        zh: str,
+        hint_zh: str | None = None,
     ) -> None:
         """One diagnostic per offending row (the first ``limit``), naming row, id and field."""
         rows = rows.head(self.limit - len(self.diags) + 1)
@@ -494,7 +564,14 @@ class _Checker:
             label = f"{self.src.kind}[{row}]" + (f" (id {rid})" if isinstance(rid, str) else "")
             self.diags.append(
                 Diagnostic(
-                    code, message, self.src.span(row), record=label, field_path=path, help=hint
+                    code,
+                    message,
+                    self.src.span(row),
+                    record=label,
+                    field_path=path,
+                    help=hint,
+                    zh=zh,
+                    help_zh=hint_zh,
                 )
             )
             if self.full():
@@ -516,20 +593,35 @@ class _Checker:
         ``text`` holds the string constraints of the scalar (or of the list's items)."""
         present = expr.is_not_null()
         if required:
-            self.flag(base, expr.is_null(), "hz_facts_missing_field", "field required", path)
+            self.flag(
+                base,
+                expr.is_null(),
+                "hz_facts_missing_field",
+                "field required",
+                path,
+                zh="缺少必填字段",
+            )
         if dtype == pl.Null:  # no row states a value (JSON lines): nothing more to check
             return expr
         if shape.kind == "scalar":
             if not _scalar_ok(dtype, shape):
                 self.wrong_column(
-                    f"expected {_describe(shape)}, found a column of {dtype}", base, present, path
+                    f"expected {_describe(shape)}, found a column of {dtype}",
+                    base,
+                    present,
+                    path,
+                    zh=f"应为{_describe_zh(shape)}，却是 {dtype} 类型的列",
                 )
                 return expr
             return self._scalar(expr, dtype, shape, path, base, text)
         if shape.kind == "list" and shape.item is not None:
             if not isinstance(dtype, pl.List):
                 self.wrong_column(
-                    f"expected {_describe(shape)}, found {dtype}", base, present, path
+                    f"expected {_describe(shape)}, found {dtype}",
+                    base,
+                    present,
+                    path,
+                    zh=f"应为{_describe_zh(shape)}，却是 {dtype}",
                 )
                 return expr
             item = shape.item
@@ -540,6 +632,7 @@ class _Checker:
                     "hz_facts_wrong_type",
                     "a list item is null",
                     path,
+                    zh="列表中有一项为空",
                 )
                 return expr
             # one row per item (row numbers only: ids are looked up for the rows reported)
@@ -553,11 +646,20 @@ class _Checker:
                 item_dtype = _dt(exploded.schema["__v"])
                 if not _scalar_ok(item_dtype, item):  # e.g. a list of lists
                     self.wrong_column(
-                        f"expected {_describe(shape)}, found {dtype}", base, present, path
+                        f"expected {_describe(shape)}, found {dtype}",
+                        base,
+                        present,
+                        path,
+                        zh=f"应为{_describe_zh(shape)}，却是 {dtype}",
                     )
                     return expr
                 self.flag(
-                    exploded, inner.is_null(), "hz_facts_wrong_type", "a list item is null", path
+                    exploded,
+                    inner.is_null(),
+                    "hz_facts_wrong_type",
+                    "a list item is null",
+                    path,
+                    zh="列表中有一项为空",
                 )
                 self._scalar(inner, item_dtype, item, f"{path}[]", exploded, text)
             return expr
@@ -577,7 +679,11 @@ class _Checker:
     ) -> None:
         if not isinstance(dtype, pl.Struct):
             self.wrong_column(
-                f"expected {model.__name__}, found {dtype}", base, expr.is_not_null(), path
+                f"expected {model.__name__}, found {dtype}",
+                base,
+                expr.is_not_null(),
+                path,
+                zh=f"应为 `{model.__name__}`，却是 {dtype}",
             )
             return
         names = {f.name: f.dtype for f in dtype.fields}
@@ -591,6 +697,8 @@ class _Checker:
                     f"unknown field `{name}`",
                     f"{path}.{name}",
                     did_you_mean(name, shapes),
+                    zh=f"未知字段 `{name}`",
+                    hint_zh=did_you_mean_zh(name, shapes),
                 )
         for name, shape in shapes.items():
             info = model.model_fields[name]
@@ -602,6 +710,7 @@ class _Checker:
                         "field required",
                         base.filter(expr.is_not_null()),
                         sub,
+                        zh="缺少必填字段",
                     )
                 continue
             inner = pl.when(expr.is_not_null()).then(expr.struct.field(name))
@@ -612,6 +721,7 @@ class _Checker:
                     "hz_facts_missing_field",
                     "field required",
                     sub,
+                    zh="缺少必填字段",
                 )
             self.check(inner, _dt(names[name]), shape, sub, False, base, _text_rule(model, name))
             if shape.kind == "list" and isinstance(_dt(names[name]), pl.List):
@@ -628,6 +738,7 @@ class _Checker:
                 "hz_facts_invalid_value",
                 f"List should have at least {lo} item after validation",
                 path,
+                zh=f"列表至少需要 {lo} 项",
             )
 
     def _scalar(
@@ -650,6 +761,7 @@ class _Checker:
                 "hz_facts_invalid_date",
                 "expected a date written YYYY-MM-DD",
                 path,
+                zh="日期应写作 YYYY-MM-DD",
             )
             parsed = expr.str.to_date("%Y-%m-%d", strict=False)
             self.flag(
@@ -658,6 +770,7 @@ class _Checker:
                 "hz_facts_invalid_date",
                 "not a calendar date",
                 path,
+                zh="不是日历上的日期",
             )
             self.flag(
                 base,
@@ -665,6 +778,7 @@ class _Checker:
                 "hz_facts_date_out_of_range",
                 guards.DATE_OUT_OF_RANGE,
                 path,
+                zh=guards.DATE_OUT_OF_RANGE_ZH,
             )
             return parsed
         if isinstance(s, type) and issubclass(s, Enum):
@@ -675,11 +789,12 @@ class _Checker:
                 "hz_facts_invalid_value",
                 "expected one of " + ", ".join(map(str, allowed)),
                 path,
+                zh="取值应为其中之一：" + "、".join(f"`{v}`" for v in allowed),
             )
             return expr
         if s is str:
             if self.src.lines:
-                self.flag(base, present & expr.str.contains(_JSONISH), _SUSPECT, "", path)
+                self.flag(base, present & expr.str.contains(_JSONISH), _SUSPECT, "", path, zh="")
             pattern = text.pattern if text is not None else None
             if (path.endswith("id") and path.split(".")[-1] == "id") or shape.ref or pattern == _ID:
                 self.flag(
@@ -688,6 +803,7 @@ class _Checker:
                     "hz_facts_invalid_value",
                     "an id is letters, digits and _ . : - only",
                     path,
+                    zh="id 只能由字母、数字和 _ . : - 组成",
                 )
             self.flag(
                 base,
@@ -695,6 +811,7 @@ class _Checker:
                 "hz_facts_invalid_value",
                 "String should have at least 1 character",
                 path,
+                zh="文本不能为空",
             )
             if pattern is not None and pattern != _ID:
                 self.flag(
@@ -703,6 +820,7 @@ class _Checker:
                     "hz_facts_invalid_value",
                     f"String should match pattern '{pattern}'",
                     path,
+                    zh=f"文本不符合格式 `{pattern}`",
                 )
             if text is not None and text.max_length is not None:
                 self.flag(
@@ -711,6 +829,7 @@ class _Checker:
                     "hz_facts_invalid_value",
                     f"String should have at most {text.max_length} characters",
                     path,
+                    zh=f"文本最多 {text.max_length} 个字符",
                 )
             return expr
         if dtype.is_integer() and dtype not in _INT64_SAFE:  # UInt64, Int128: beyond 64 bits?
@@ -720,6 +839,7 @@ class _Checker:
                 "hz_facts_number_out_of_range",
                 INT_OUT_OF_RANGE,
                 path,
+                zh=INT_OUT_OF_RANGE_ZH,
             )
         if dtype.is_float():
             self.flag(
@@ -728,6 +848,7 @@ class _Checker:
                 "hz_facts_invalid_value",
                 "Input should be a finite number",
                 path,
+                zh="应为有限的数",
             )
         return expr
 
@@ -778,6 +899,7 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
                 "the table has no `id` column",
                 Span(str(src.path)),
                 field_path="id",
+                zh="此表没有 `id` 列",
             )
         )
         return frame
@@ -792,13 +914,17 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
                 f"unknown field `{name}`",
                 name,
                 did_you_mean(name, shapes),
+                zh=f"未知字段 `{name}`",
+                hint_zh=did_you_mean_zh(name, shapes),
             )
     out: list[pl.Expr] = [pl.col(_ROW)]
     for name, shape in shapes.items():
         info = model.model_fields[name]
         if name not in raw.columns:
             if info.is_required():
-                checker.add("hz_facts_missing_field", "field required", frame, name)
+                checker.add(
+                    "hz_facts_missing_field", "field required", frame, name, zh="缺少必填字段"
+                )
             continue
         checker.check(
             pl.col(name),
@@ -819,6 +945,7 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
                 "hz_facts_invalid_value",
                 f"Input should be greater than or equal to {ge}",
                 name,
+                zh=f"应不小于 {ge}",
             )
         out.append(
             _with_default(_conform(pl.col(name), _dt(raw.schema[name]), shape), model, name).alias(
@@ -848,6 +975,8 @@ def _null_unknown_columns(src: _Source, frame: pl.DataFrame) -> list[Diagnostic]
             Span(str(src.path)),
             field_path=name,
             help=did_you_mean(name, shapes),
+            zh=f"未知的列 `{name}`（没有一行给它赋值）",
+            help_zh=did_you_mean_zh(name, shapes),
         )
         for name in frame.columns
         if name not in shapes and frame.get_column(name).null_count() == frame.height
@@ -936,6 +1065,9 @@ def _references(across: _Across) -> None:
                     else f"refers to a record that does not exist (expected {'/'.join(kinds)})",
                     bad,
                     path,
+                    zh=f"`{first}` 不是 {'/'.join(kinds)} 种类的记录"
+                    if bad.height == 1
+                    else f"引用了不存在的记录（应为 {'/'.join(kinds)}）",
                 )
             if checker.full():
                 return
@@ -1042,11 +1174,14 @@ def _duplicates(across: _Across) -> None:
     )
     dup = allids.filter(pl.col("id").is_duplicated()).sort("__order", _ROW, nulls_last=True)
     first: dict[str, str] = {}
+    first_zh: dict[str, str] = {}
     for ident, kind, row, _order in dup.iter_rows():
         src = sources[kind]
         where = f"{kind}[{row}]" if row is not None else f"a problem of {kind}"
+        where_zh = f"{kind}[{row}]" if row is not None else f"{kind} 的一个问题"
         if ident not in first:
             first[ident] = f"{where} in {src.path}"
+            first_zh[ident] = f"{src.path} 中的 {where_zh}"
             continue
         label = f"{where} (id {ident})"
         diags.append(
@@ -1057,6 +1192,8 @@ def _duplicates(across: _Across) -> None:
                 record=label,
                 field_path="id",
                 help=f"first used by {first[ident]}",
+                zh=f"id `{ident}` 被用了两次",
+                help_zh=f"第一次由 {first_zh[ident]} 使用",
             )
         )
         if len(diags) > limit:
@@ -1076,13 +1213,14 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
                     "hz_facts_no_files",
                     "no <kind>.parquet or <kind>.jsonl tables here",
                     Span(", ".join(map(str, paths))),
+                    zh="这里没有 <kind>.parquet 或 <kind>.jsonl 表",
                 )
             ]
         )
 
-    def refuse(path: Path, code: str, message: str) -> None:
+    def refuse(path: Path, code: str, message: str, zh: str) -> None:
         """A table that is not read (located at the file)."""
-        diags.append(Diagnostic(code, message, Span(str(path))))
+        diags.append(Diagnostic(code, message, Span(str(path)), zh=zh))
 
     sources: dict[str, _Source] = {}
     frames: dict[str, pl.DataFrame] = {}
@@ -1093,6 +1231,7 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
                 path,
                 "hz_facts_duplicate_table",
                 f"a second table of `{kind}` (first: {sources[kind].path})",
+                f"`{kind}` 的第二张表（第一张：{sources[kind].path}）",
             )
             continue
         src = _Source(path, kind)
@@ -1100,17 +1239,25 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
         try:
             info = os.stat(path)
         except OSError as exc:
-            refuse(path, "hz_facts_unreadable_table", f"cannot read the table: {exc.strerror}")
+            refuse(
+                path,
+                "hz_facts_unreadable_table",
+                f"cannot read the table: {exc.strerror}",
+                f"无法读取此表：{os_reason_zh(exc)}",
+            )
             continue
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device is never opened (never waited on)
             refuse(
                 path,
                 "hz_facts_not_a_file",
                 "not a regular file (a directory, FIFO, socket or device): refused unread",
+                "不是普通文件（目录、命名管道、套接字或设备）：拒绝读取",
             )
             continue
         if info.st_size > limits.max_bytes * _TABLE_BYTES:
-            refuse(path, "hz_limit_max_bytes", "the table is larger than allowed")
+            refuse(
+                path, "hz_limit_max_bytes", "the table is larger than allowed", "此表超过允许的大小"
+            )
             continue
         if kind not in BULK_KINDS:
             got, read = _read_records(src, diags, limits)
@@ -1122,7 +1269,12 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
         if raw is None or raw.height == 0:
             continue
         if raw.height > limits.max_records * 16:
-            refuse(path, "hz_limit_max_records", f"{raw.height} rows: more than allowed")
+            refuse(
+                path,
+                "hz_limit_max_records",
+                f"{raw.height} rows: more than allowed",
+                f"{raw.height} 行：超过允许的行数",
+            )
             continue
         frames[kind] = _validate(src, raw, diags, limits.max_problems)
     problem_ids = _problem_ids(frames) if not diags else None
@@ -1140,6 +1292,7 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
                     f"more than {limits.max_problems} problems; the first "
                     f"{limits.max_problems} are shown",
                     None,
+                    zh=f"问题超过 {limits.max_problems} 个；只列出前 {limits.max_problems} 个",
                 )
             )
         raise FactLoadError(diags)

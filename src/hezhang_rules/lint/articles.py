@@ -68,6 +68,8 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                 f"the pack's source `{pack.model.source}` is not a file ({path})",
                 where,
                 help="`source` is the regulation's text, relative to the pack directory",
+                zh=f"规则包的来源 `{pack.model.source}` 不是文件（{path}）",
+                help_zh="`source` 是法规原文，路径相对于规则包目录",
             )
         ]
     try:
@@ -80,6 +82,7 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                 "hz_lint_no_source",
                 f"no article (a line starting 第N条) in the source `{pack.model.source}`",
                 where,
+                zh=f"来源 `{pack.model.source}` 中没有条文（以“第N条”开头的行）",
             )
         ]
     out = []
@@ -92,6 +95,8 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                 where,
                 help="add the file; an article with nothing to check has `rules: []` and "
                 "its clauses in `unchecked`",
+                zh=f"来源的第 {number} 条没有规则文件（art_{number:03d}.yaml）",
+                help_zh="添加该文件；无可检查内容的条文写 `rules: []`，并把其条款列入 `unchecked`",
             )
         )
     for number, f in sorted(have.items()):
@@ -101,6 +106,7 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                     "hz_lint_unknown_article",
                     f"the source `{pack.model.source}` has no article {number}",
                     f.doc.span(("article",)),
+                    zh=f"来源 `{pack.model.source}` 中没有第 {number} 条",
                 )
             )
         elif f.model.text.rstrip("\n") != texts[number]:
@@ -111,9 +117,21 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                     f"{_first_difference(f.model.text.rstrip(chr(10)), texts[number])}",
                     f.doc.span(("text",)),
                     help="copy the article from the source exactly, one line per paragraph",
+                    zh=f"`text` 与来源的第 {number} 条不同："
+                    f"{_first_difference_zh(f.model.text.rstrip(chr(10)), texts[number])}",
+                    help_zh="从来源原样复制条文，每段一行",
                 )
             )
     return out
+
+
+def _first_difference_zh(ours: str, theirs: str) -> str:
+    """:func:`_first_difference` in Chinese."""
+    i = next(
+        (k for k, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+        min(len(ours), len(theirs)),
+    )
+    return f"第 {i + 1} 个字符处，文件为 {ours[i : i + 12]!r}，来源为 {theirs[i : i + 12]!r}"
 
 
 def _first_difference(ours: str, theirs: str) -> str:

@@ -117,6 +117,20 @@ def _same_deliverable(a: PlanRule, b: PlanRule) -> bool:
     return False
 
 
+def _describe_due_zh(rule: PlanRule) -> str:
+    """:func:`_describe_due` in Chinese."""
+    req = rule.requirement
+    if isinstance(req, DeadlinePlan):
+        if req.due_date is not None:
+            return f"期限 {_due(req)[0]}"
+        day = _due(req)[0]
+        offset = f"（年份 {req.year_offset:+d}）" if req.year_offset else ""
+        return f"期限 {day.month:02d}-{day.day:02d}{offset}"
+    assert isinstance(req, ResponsePlan)
+    field = f"（或按触发事实的 `{req.due_field}`）" if req.due_field else ""
+    return f"触发后 {req.due_days} 天内{field}"
+
+
 def _describe_due(rule: PlanRule) -> str:
     req = rule.requirement
     if isinstance(req, DeadlinePlan):
@@ -146,6 +160,10 @@ def conflict_problems(plan: Plan, loc: Locator) -> list[Diagnostic]:
                         loc.span(p.id),
                         help=f"`{o.id}` is at {o.span}; narrow the prohibition's `where`, "
                         "its holder or its `in_force`, or drop one rule",
+                        zh=f"规则 `{p.id}` 禁止了满足义务 `{o.id}` 的每一种行为：两者同时有效时，"
+                        "同一责任主体对同一行为既负有义务又被禁止",
+                        help_zh=f"`{o.id}` 位于 {o.span}；收窄禁止性规范的 `where`、责任主体或 "
+                        "`in_force`，或删去其中一条规则",
                     )
                 )
     ordered = sorted(plan.rules, key=lambda r: (r.span.file, r.span.line, r.span.col))
@@ -164,6 +182,10 @@ def conflict_problems(plan: Plan, loc: Locator) -> list[Diagnostic]:
                     loc.span(b.id),
                     help=f"`{a.id}` is at {a.span}; keep one due date (a parameter if the "
                     "text can be read both ways)",
+                    zh=f"规则 `{a.id}`（{_describe_due_zh(a)}）与 `{b.id}`（{_describe_due_zh(b)}）"
+                    "要求同一责任主体在不同日期前交同一份材料",
+                    help_zh=f"`{a.id}` 位于 {a.span}；只保留一个期限（若条文两种读法都说得通，"
+                    "就用参数）",
                 )
             )
     return out

@@ -59,9 +59,9 @@ def coverage_problems(plan: Plan, index: CaseIndex, where: str) -> list[Diagnost
     """``hz_lint_no_compliant_case`` / ``hz_lint_no_violating_case`` at each rule's id."""
     out = []
     for rule in plan.rules:
-        for status, code, what in (
-            (COMPLIANT, "hz_lint_no_compliant_case", "compliant (fulfilled)"),
-            (VIOLATING, "hz_lint_no_violating_case", "violating (violated)"),
+        for status, code, what, what_zh in (
+            (COMPLIANT, "hz_lint_no_compliant_case", "compliant (fulfilled)", "合规（fulfilled）"),
+            (VIOLATING, "hz_lint_no_violating_case", "violating (violated)", "违规（violated）"),
         ):
             if not index.has(rule.id, status):
                 out.append(
@@ -70,6 +70,8 @@ def coverage_problems(plan: Plan, index: CaseIndex, where: str) -> list[Diagnost
                         f"rule `{rule.id}` has no {what} case in {where}",
                         rule.span,
                         help=f"add a case file expecting a `{status}` finding of this rule",
+                        zh=f"规则 `{rule.id}` 在 {where} 中没有{what_zh}案例",
+                        help_zh=f"添加一个预期本规则得出 `{status}` 结论的案例文件",
                     )
                 )
     return out

@@ -31,6 +31,8 @@ def unused_parameters(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
                 f"parameter `{p.name}` is declared but no rule uses it",
                 doc.span(("parameters", name), key=True),
                 help="use it with `{param: " + name + "}`, or remove it",
+                zh=f"参数 `{p.name}` 已声明，但没有规则使用它",
+                help_zh="用 `{param: " + name + "}` 引用它，或删除它",
             )
         )
     return out
@@ -56,6 +58,9 @@ def parameter_basis(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
                     doc.span(("parameters", name), key=True),
                     help="add `basis: stated` (the text gives it) or `basis: supplied` (the "
                     "pack supplies what the text does not state)",
+                    zh=f"参数 `{p.name}`（{p.type}）没有说明其值是否由条文给出",
+                    help_zh="添加 `basis: stated`（条文给出）或 `basis: supplied`"
+                    "（条文未写明、由规则包补充）",
                 )
             )
         elif p.type not in BASIS_TYPES and p.basis is not None:
@@ -66,6 +71,9 @@ def parameter_basis(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
                     f"({', '.join(BASIS_TYPES)})",
                     doc.span(("parameters", name, "basis"), key=True),
                     help="remove `basis`",
+                    zh=f"参数 `{p.name}` 的类型是 {p.type}；`basis` 只用于数和日期"
+                    f"（{'、'.join(BASIS_TYPES)}）",
+                    help_zh="删除 `basis`",
                 )
             )
     return out

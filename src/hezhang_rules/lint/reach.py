@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hezhang_rules.compile import plan
-from hezhang_rules.compile.logic import Atom, atoms, contradiction
+from hezhang_rules.compile.logic import Atom, Contradiction, atoms, contradiction, describe
+from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.facts.models import FACT_KINDS
@@ -25,9 +26,34 @@ _NEVER_LATE = (plan.CountPlan, plan.ForbidPlan, plan.EvidencePlan)
 
 
 def _diag(
-    loc: Locator, rule: PlanRule, code: str, message: str, path: PathKey, help: str | None = None
+    loc: Locator,
+    rule: PlanRule,
+    code: str,
+    message: str,
+    path: PathKey,
+    help: str | None = None,
+    *,
+    zh: str,
+    help_zh: str | None = None,
 ) -> Diagnostic:
-    return Diagnostic(code, f"rule `{rule.id}`: {message}", loc.span(rule.id, path), help=help)
+    return Diagnostic(
+        code,
+        f"rule `{rule.id}`: {message}",
+        loc.span(rule.id, path),
+        help=help,
+        zh=f"规则 `{rule.id}`：{zh}",
+        help_zh=help_zh,
+    )
+
+
+def _contradiction_zh(c: Contradiction) -> str:
+    """:meth:`Contradiction.describe` in Chinese; each condition quoted as the rule writes it."""
+    said = "；".join(
+        f"`{a.path}` "
+        + ("担任空列表中的角色" if a.cond.op == Op.HOLDS_ROLE else f"`{describe(a.cond)}`")
+        for a in [*c.others, c.culprit]
+    )
+    return f"没有记录能同时满足：{said}"
 
 
 def _holder(rule: PlanRule, loc: Locator) -> list[Diagnostic]:
@@ -55,6 +81,7 @@ def _holder(rule: PlanRule, loc: Locator) -> list[Diagnostic]:
                         "hz_lint_unreachable",
                         f"no unit can hold this duty: {found.describe()}",
                         found.culprit.origin,
+                        zh=f"没有单位能承担这项义务：{_contradiction_zh(found)}",
                     )
                 ]
     return [
@@ -64,6 +91,7 @@ def _holder(rule: PlanRule, loc: Locator) -> list[Diagnostic]:
             "hz_lint_unreachable",
             f"the holder's `{what}` list is empty: nobody can hold this duty",
             path,
+            zh=f"责任主体的 `{what}` 列表为空：没有人能承担这项义务",
         )
         for what, path in empty
     ]
@@ -76,6 +104,7 @@ def _where(
     found: Sequence[Atom],
     code: str,
     consequence: str,
+    consequence_zh: str,
 ) -> list[Diagnostic]:
     c = contradiction(FACT_KINDS[kind], found)
     if c is None:
@@ -87,6 +116,7 @@ def _where(
             code,
             f"no `{kind}` record can meet the conditions, so {consequence}: {c.describe()}",
             c.culprit.origin,
+            zh=f"没有 `{kind}` 记录能满足这些条件，所以{consequence_zh}：{_contradiction_zh(c)}",
         )
     ]
 
@@ -97,19 +127,45 @@ def _requirement(rule: PlanRule, loc: Locator, by_id: dict[str, PlanRule]) -> li
         found = atoms(req.select.where, FACT_KINDS[req.select.kind], ("requires", "where"))
         if isinstance(req, plan.ForbidPlan):
             return _where(
-                loc, rule, req.select.kind, found, "hz_lint_unreachable", "it can never be broken"
+                loc,
+                rule,
+                req.select.kind,
+                found,
+                "hz_lint_unreachable",
+                "it can never be broken",
+                "它永远不会被违反",
             )
         return _where(
-            loc, rule, req.select.kind, found, "hz_lint_unfulfillable", "the duty can never be met"
+            loc,
+            rule,
+            req.select.kind,
+            found,
+            "hz_lint_unfulfillable",
+            "the duty can never be met",
+            "这项义务永远无法履行",
         )
     if isinstance(req, plan.EvidencePlan):
         model = FACT_KINDS[req.kind]
         where = atoms(req.where, model, ("requires", "where"))
-        out = _where(loc, rule, req.kind, where, "hz_lint_unreachable", "no record is judged")
+        out = _where(
+            loc,
+            rule,
+            req.kind,
+            where,
+            "hz_lint_unreachable",
+            "no record is judged",
+            "没有记录受审查",
+        )
         if not out:
             must = atoms(req.must, model, ("requires", "must"))
             out = _where(
-                loc, rule, req.kind, [*where, *must], "hz_lint_unfulfillable", "every record fails"
+                loc,
+                rule,
+                req.kind,
+                [*where, *must],
+                "hz_lint_unfulfillable",
+                "every record fails",
+                "每条记录都不合格",
             )
         return out
     return _response(rule, req, loc, by_id)
@@ -124,7 +180,13 @@ def _response(
             req.trigger_where, FACT_KINDS[req.trigger_kind], ("requires", "trigger", "where")
         )
         out += _where(
-            loc, rule, req.trigger_kind, found, "hz_lint_unreachable", "nothing opens the duty"
+            loc,
+            rule,
+            req.trigger_kind,
+            found,
+            "hz_lint_unreachable",
+            "nothing opens the duty",
+            "这项义务永远不会产生",
         )
     elif req.trigger_rule in by_id:
         target = by_id[req.trigger_rule]
@@ -141,13 +203,23 @@ def _response(
                     ("requires", "trigger", "statuses"),
                     help="a count, forbid or evidence duty is met in time or not at all; "
                     "escalate its `violated` findings",
+                    zh=f"它等待 `{target.id}` 的 `fulfilled_late` 结论，而那是一条 "
+                    f"{target.requirement.type} 规则，从不会逾期",
+                    help_zh="count、forbid 或 evidence 类义务要么按时履行，要么根本未履行；"
+                    "请升级它的 `violated` 结论",
                 )
             )
     found = atoms(
         req.response.where, FACT_KINDS[req.response.kind], ("requires", "response", "where")
     )
     out += _where(
-        loc, rule, req.response.kind, found, "hz_lint_unfulfillable", "the duty can never be met"
+        loc,
+        rule,
+        req.response.kind,
+        found,
+        "hz_lint_unfulfillable",
+        "the duty can never be met",
+        "这项义务永远无法履行",
     )
     return out
 
@@ -169,6 +241,8 @@ def reach_problems(plan: Plan, loc: Locator) -> list[Diagnostic]:
                         f"article {rule.article} is in force on no day: `until` "
                         f"{until} is before `from` {rule.in_force_from}",
                         span,
+                        zh=f"第 {rule.article} 条没有一天生效：`until` {until} 早于 `from` "
+                        f"{rule.in_force_from}",
                     )
                 )
         holder = _holder(rule, loc)

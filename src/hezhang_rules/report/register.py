@@ -137,6 +137,9 @@ def unaccounted(plan: Plan) -> list[Diagnostic]:
             ),
             spans.get(e.article),
             help="add a rule whose `clause` quotes it, or an `unchecked` entry with a reason",
+            zh=f"第 {e.article} 条：规范性语句未被涵盖：{e.sentence}"
+            + (f"（在所有引用条款之外的义务词：{' / '.join(e.uncovered)}）" if e.uncovered else ""),
+            help_zh="添加一条以 `clause` 引用它的规则，或一条写明理由的 `unchecked` 条目",
         )
         for e in clause_register(plan)
         if e.normative and not e.accounted

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean, did_you_mean_zh
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.report.context import AuditContext, HolderInfo
 from hezhang_rules.source import (
@@ -68,7 +68,12 @@ EQUAL = Weights()
 
 
 def _number(
-    value: Any, span: Span, what: str, diags: list[Diagnostic], upper: float = MAX_WEIGHT
+    value: Any,
+    span: Span,
+    what: str,
+    diags: list[Diagnostic],
+    upper: float = MAX_WEIGHT,
+    what_zh: str | None = None,
 ) -> float | None:
     # Compared before any float(): an integer of 400 digits does not fit a float.
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -82,6 +87,7 @@ def _number(
             "hz_weights_bad_value",
             f"{what} takes a number between 0 and {upper:g}, got `{shown}`",
             span,
+            zh=f"{what_zh or what} 须为 0 至 {upper:g} 之间的数，却是 `{shown}`",
         )
     )
     return None
@@ -101,6 +107,7 @@ def _weights(
                 "hz_weights_bad_value",
                 "`weights` maps article keys (art016) or rule ids to numbers",
                 doc.span(("weights",)),
+                zh="`weights` 把条文键（如 art016）或规则 id 映射到数",
             )
         )
         return by_article, by_rule
@@ -118,6 +125,8 @@ def _weights(
                     f"`{plan.pack}`",
                     key_span,
                     help=did_you_mean(key, known),
+                    zh=f"`{key}` 既不是条文键（如 art016），也不是规则包 `{plan.pack}` 的规则 id",
+                    help_zh=did_you_mean_zh(key, known),
                 )
             )
             continue
@@ -128,10 +137,18 @@ def _weights(
                     f"article {int(m.group(1))} is not in pack `{plan.pack}`",
                     key_span,
                     help=did_you_mean(key, known),
+                    zh=f"规则包 `{plan.pack}` 中没有第 {int(m.group(1))} 条",
+                    help_zh=did_you_mean_zh(key, known),
                 )
             )
             continue
-        weight = _number(value, doc.span(("weights", key)), f"the weight of `{key}`", diags)
+        weight = _number(
+            value,
+            doc.span(("weights", key)),
+            f"the weight of `{key}`",
+            diags,
+            what_zh=f"`{key}` 的权重",
+        )
         if weight is None:
             continue
         if m is not None:
@@ -151,7 +168,14 @@ def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) 
         missing = False
     if missing:
         raise RuleLoadError(
-            [Diagnostic("hz_weights_no_such_file", "no such weights file", Span(display))]
+            [
+                Diagnostic(
+                    "hz_weights_no_such_file",
+                    "no such weights file",
+                    Span(display),
+                    zh="没有该权重文件",
+                )
+            ]
         )
     try:
         check_regular_file(p, display)  # a FIFO or device is refused, never waited on
@@ -166,6 +190,7 @@ def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) 
                     "hz_weights_bad_value",
                     "a weights file is a mapping with `default`, `late_credit` and `weights`",
                     Span(display, 1, 1),
+                    zh="权重文件是含 `default`、`late_credit` 和 `weights` 的映射",
                 )
             ]
         )
@@ -177,6 +202,8 @@ def load_weights(path: str | Path, plan: Plan, limits: Limits = DEFAULT_LIMITS) 
                     f"unknown key `{key}` (keys: {', '.join(_KEYS)})",
                     doc.span((key,), key=True),
                     help=did_you_mean(str(key), _KEYS),
+                    zh=f"未知的键 `{key}`（可用的键：{'、'.join(_KEYS)}）",
+                    help_zh=did_you_mean_zh(str(key), _KEYS),
                 )
             )
     default = _number(doc.data.get("default", 1), doc.span(("default",)), "`default`", diags)

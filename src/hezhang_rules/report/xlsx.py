@@ -223,6 +223,9 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, lang: str) -> Any:
     return cell
 
 
+_WHAT_ZH = {"rows": "行", "columns": "列"}
+
+
 def _too_large(what: str, count: int, limit: int) -> UsageError:
     return UsageError(
         [
@@ -231,6 +234,8 @@ def _too_large(what: str, count: int, limit: int) -> UsageError:
                 f"the xlsx report would need {count} {what} in one sheet; a sheet holds {limit}",
                 Span("<command line>"),
                 help="write --format jsonl or --format parquet for an audit this large",
+                zh=f"xlsx 报告的一张表需要 {count} {_WHAT_ZH.get(what, what)}；一张表最多 {limit}",
+                help_zh="这么大的审计请用 --format jsonl 或 --format parquet",
             )
         ]
     )

@@ -22,9 +22,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import (
+    Diagnostic,
+    RuleLoadError,
+    Span,
+    did_you_mean,
+    did_you_mean_zh,
+    os_reason_zh,
+    pydantic_zh,
+)
 from hezhang_rules.rules.model import PackFile, RuleFile
-from hezhang_rules.rules.packs import no_pack_help
+from hezhang_rules.rules.packs import no_pack_help, no_pack_help_zh
 from hezhang_rules.source import (
     DEFAULT_LIMITS,
     Document,
@@ -87,31 +95,49 @@ def _pydantic_diags(
         is_key = err["type"] == "extra_forbidden"
         span = doc.span(path, key=is_key)
         msg = err["msg"].removeprefix("Value error, ")
-        help_text = None
+        zh = pydantic_zh(err)
+        help_text = help_zh = None
         code = "hz_rule_schema"
+        kinds = "count, forbid, deadline, response or evidence"
+        kinds_zh = "count、forbid、deadline、response 或 evidence"
         if is_key:
             code = "hz_rule_unknown_key"
             msg = f"unknown key `{clean[-1]}`"
+            zh = f"未知的键 `{clean[-1]}`"
             help_text = did_you_mean(str(clean[-1]), _keys_near(model, clean[:-1]))
+            help_zh = did_you_mean_zh(str(clean[-1]), _keys_near(model, clean[:-1]))
         elif err["type"] == "missing":
             code = "hz_rule_missing_key"
             msg = f"missing key `{clean[-1]}`"
+            zh = f"缺少键 `{clean[-1]}`"
         elif err["type"] == "union_tag_invalid":
             code = "hz_rule_unknown_requirement"
-            msg = (
-                f"unknown requirement type {err.get('input', {}).get('type')!r}; "
-                "expected count, forbid, deadline, response or evidence"
-            )
+            given = err.get("input", {}).get("type")
+            msg = f"unknown requirement type {given!r}; expected {kinds}"
+            zh = f"未知的要求类型 `{given}`；应为 {kinds_zh}"
         elif err["type"] == "union_tag_not_found":
             code = "hz_rule_missing_key"
-            msg = "missing key `type` (count, forbid, deadline, response or evidence)"
+            msg = f"missing key `type` ({kinds})"
+            zh = f"缺少键 `type`（{kinds_zh}）"
         elif err["type"] in ("enum", "literal_error"):
             code = "hz_rule_unknown_value"
             allowed = re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", "")))
             msg = f"`{err.get('input')}` is not one of: {', '.join(allowed)}"
+            zh = f"`{err.get('input')}` 不在可选值之中：{'、'.join(allowed)}"
             help_text = did_you_mean(str(err.get("input")), allowed)
+            help_zh = did_you_mean_zh(str(err.get("input")), allowed)
         field = ".".join(str(x) for x in clean)
-        out.append(Diagnostic(code, msg, span, field_path=field or None, help=help_text))
+        out.append(
+            Diagnostic(
+                code,
+                msg,
+                span,
+                field_path=field or None,
+                help=help_text,
+                zh=zh,
+                help_zh=help_zh,
+            )
+        )
     return _dedupe(out)
 
 
@@ -209,6 +235,8 @@ def _read(root: Path, path: Path, limits: Limits) -> tuple[Document, str]:
                     Span(display),
                     help="copy the file into the pack; rule files are read only from the pack "
                     "directory",
+                    zh="指向规则包之外文件的符号链接：未读取",
+                    help_zh="把文件复制到规则包中；规则文件只从规则包目录读取",
                 )
             ]
         )
@@ -226,6 +254,8 @@ def _load_pack(root: Path, diags: list[Diagnostic], limits: Limits) -> LoadedPac
                 f"no {PACK_FILE} in rule directory",
                 Span(str(root)),
                 help="a rule pack is a directory with pack.yaml and art_NNN.yaml",
+                zh=f"规则目录中没有 {PACK_FILE}",
+                help_zh="规则包是含有 pack.yaml 和 art_NNN.yaml 的目录",
             )
         )
         return None
@@ -255,6 +285,7 @@ def _load_article(
                 "hz_rule_schema",
                 "a rule file is a mapping (article, text, rules…)",
                 Span(str(path), 1, 1),
+                zh="规则文件须为映射（article、text、rules……）",
             )
         )
         return None
@@ -271,6 +302,8 @@ def _load_article(
                 f"file {path.name} holds article {model.article}",
                 doc.span(("article",)),
                 help=f"article {model.article} belongs in art_{model.article:03d}.yaml",
+                zh=f"文件 {path.name} 写的是第 {model.article} 条",
+                help_zh=f"第 {model.article} 条应写在 art_{model.article:03d}.yaml 中",
             )
         )
     prefix = f"art{model.article:03d}."
@@ -282,6 +315,8 @@ def _load_article(
                     f"rule id `{rule.id}` does not belong to article {model.article}",
                     doc.span(("rules", i, "id")),
                     help=f"ids in this file start with `{prefix}`",
+                    zh=f"规则 id `{rule.id}` 不属于第 {model.article} 条",
+                    help_zh=f"本文件中的 id 以 `{prefix}` 开头",
                 )
             )
     return LoadedRuleFile(str(path), doc, digest, model)
@@ -304,6 +339,8 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
                         "no such rule directory",
                         Span(str(root)),
                         help=no_pack_help(),
+                        zh="没有该规则目录",
+                        help_zh=no_pack_help_zh(),
                     )
                 ]
             )
@@ -311,7 +348,14 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
     except OSError as exc:  # a name too long, a folder that cannot be listed
         reason = exc.strerror or type(exc).__name__
         raise RuleLoadError(
-            [Diagnostic("hz_load_unreadable", f"cannot read: {reason}", Span(str(root)))]
+            [
+                Diagnostic(
+                    "hz_load_unreadable",
+                    f"cannot read: {reason}",
+                    Span(str(root)),
+                    zh=f"无法读取：{os_reason_zh(exc)}",
+                )
+            ]
         ) from None
     pack = _load_pack(root, diags, limits)
     files: list[LoadedRuleFile] = []
@@ -326,6 +370,7 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
                     "hz_rule_bad_file_name",
                     "rule files are named art_NNN.yaml (three digits)",
                     Span(str(path)),
+                    zh="规则文件须命名为 art_NNN.yaml（三位数字）",
                 )
             )
             continue
@@ -334,7 +379,9 @@ def load_rules(directory: str | Path, limits: Limits = DEFAULT_LIMITS) -> RuleSe
             files.append(loaded)
     _check_duplicates(files, diags)
     if diags or pack is None:
-        raise RuleLoadError(diags or [Diagnostic("hz_rule_no_pack", "no pack", Span(str(root)))])
+        raise RuleLoadError(
+            diags or [Diagnostic("hz_rule_no_pack", "no pack", Span(str(root)), zh="没有规则包")]
+        )
     files.sort(key=lambda f: f.model.article)
     return RuleSet(str(root), pack, tuple(files))
 
@@ -349,6 +396,7 @@ def _check_duplicates(files: Sequence[LoadedRuleFile], diags: list[Diagnostic]) 
                     "hz_rule_duplicate_article",
                     f"article {f.model.article} is also in {seen_articles[f.model.article]}",
                     f.doc.span(("article",)),
+                    zh=f"第 {f.model.article} 条也在 {seen_articles[f.model.article]} 中",
                 )
             )
         seen_articles[f.model.article] = f.path
@@ -361,6 +409,8 @@ def _check_duplicates(files: Sequence[LoadedRuleFile], diags: list[Diagnostic]) 
                         f"rule id `{rule.id}` is used twice",
                         span,
                         help=f"first used at {seen_rules[rule.id]}",
+                        zh=f"规则 id `{rule.id}` 被用了两次",
+                        help_zh=f"第一次用于 {seen_rules[rule.id]}",
                     )
                 )
             seen_rules.setdefault(rule.id, span)

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean
+from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean, did_you_mean_zh
 
 if TYPE_CHECKING:
     from hezhang_rules.rules.loader import RuleSet
@@ -62,6 +62,8 @@ def pack_path(name: str) -> Path:
                     f"no rule pack named `{name}` is installed (installed: {listed})",
                     where,
                     help=hint,
+                    zh=f"没有安装名为 `{name}` 的规则包（已安装：{'、'.join(packs)}）",
+                    help_zh=did_you_mean_zh(name, packs),
                 )
             ]
         )
@@ -75,6 +77,7 @@ def pack_path(name: str) -> Path:
                     f"the pack `{name}` is registered as `{module}`, which cannot be imported: "
                     f"{exc}",
                     where,
+                    zh=f"规则包 `{name}` 登记为 `{module}`，但无法导入",
                 )
             ]
         ) from None
@@ -88,6 +91,8 @@ def pack_path(name: str) -> Path:
                     f"the pack `{name}` (package `{module}`) has no pack.yaml in a folder on disk",
                     where,
                     help="install the distribution unzipped (pip does by default)",
+                    zh=f"规则包 `{name}`（包 `{module}`）在磁盘上的文件夹中没有 pack.yaml",
+                    help_zh="以未压缩的方式安装发行包（pip 默认如此）",
                 )
             ]
         )
@@ -122,6 +127,15 @@ def no_pack_help() -> str:
     return (
         f"--rules takes a pack folder or the name of an installed pack ({names}); "
         f"without --rules, ${RULES_ENV} or the bundled pack `{DEFAULT_PACK}` is used"
+    )
+
+
+def no_pack_help_zh() -> str:
+    """:func:`no_pack_help` in Chinese."""
+    names = "、".join(installed_packs())
+    return (
+        f"--rules 取规则包文件夹或已安装规则包的名称（{names}）；"
+        f"不给 --rules 时，使用 ${RULES_ENV} 或自带的规则包 `{DEFAULT_PACK}`"
     )
 
 

@@ -97,23 +97,50 @@ def generate(
 
 def check_arguments(chiefs: int, year: int, seed: int, fmt: str, inspections: int | None) -> None:
     """Raise a :class:`UsageError` naming every argument out of range."""
-    problems = []
+    problems: list[tuple[str, str]] = []  # (English, Chinese)
     if not MIN_CHIEFS <= chiefs <= MAX_CHIEFS:
-        problems.append(f"--chiefs must be from {MIN_CHIEFS} to {MAX_CHIEFS:,}, got {chiefs}")
+        problems.append(
+            (
+                f"--chiefs must be from {MIN_CHIEFS} to {MAX_CHIEFS:,}, got {chiefs}",
+                f"--chiefs 须在 {MIN_CHIEFS} 至 {MAX_CHIEFS:,} 之间，却是 {chiefs}",
+            )
+        )
     if not FIRST_YEAR <= year <= LAST_YEAR:
         problems.append(
-            f"--year must be from {FIRST_YEAR} to {LAST_YEAR}, got {year} "
-            "(worlds start with the first full year the bundled measures are in force)"
+            (
+                f"--year must be from {FIRST_YEAR} to {LAST_YEAR}, got {year} "
+                "(worlds start with the first full year the bundled measures are in force)",
+                f"--year 须在 {FIRST_YEAR} 至 {LAST_YEAR} 之间，却是 {year}"
+                "（世界从自带办法生效后的第一个完整年份开始）",
+            )
         )
     if not 0 <= seed < 2**63:
-        problems.append(f"--seed must be a whole number from 0 to 2^63-1, got {seed}")
+        problems.append(
+            (
+                f"--seed must be a whole number from 0 to 2^63-1, got {seed}",
+                f"--seed 须为 0 至 2^63-1 之间的整数，却是 {seed}",
+            )
+        )
     if fmt not in FORMATS:
-        problems.append(f"--format must be one of {', '.join(FORMATS)}, got `{fmt}`")
+        problems.append(
+            (
+                f"--format must be one of {', '.join(FORMATS)}, got `{fmt}`",
+                f"--format 须为其中之一：{'、'.join(FORMATS)}，却是 `{fmt}`",
+            )
+        )
     if inspections is not None and not 0 <= inspections <= MAX_INSPECTIONS:
-        problems.append(f"--inspections must be from 0 to {MAX_INSPECTIONS:,}, got {inspections}")
+        problems.append(
+            (
+                f"--inspections must be from 0 to {MAX_INSPECTIONS:,}, got {inspections}",
+                f"--inspections 须在 0 至 {MAX_INSPECTIONS:,} 之间，却是 {inspections}",
+            )
+        )
     if problems:
         raise UsageError(
-            [Diagnostic("hz_usage_bad_synth", p, Span("<command line>")) for p in problems]
+            [
+                Diagnostic("hz_usage_bad_synth", en, Span("<command line>"), zh=zh)
+                for en, zh in problems
+            ]
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, os_reason_zh
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.facts.table_paths import TABLE_FORMATS
@@ -31,23 +31,41 @@ README = "README.md"
 def prepare(out: Path, force: bool) -> None:
     """Create ``out``; refuse a file, or a directory with anything in it unless ``force``."""
     if out.exists() and not out.is_dir():
-        raise _usage("hz_usage_bad_output", "the output exists and is not a directory", out)
+        raise _usage(
+            "hz_usage_bad_output",
+            "the output exists and is not a directory",
+            out,
+            zh="输出位置已存在且不是目录",
+        )
     if out.is_dir() and any(out.iterdir()) and not force:
         raise _usage(
             "hz_usage_output_not_empty",
             "the output directory is not empty",
             out,
             "give an empty or new directory, or --force to replace the world in it",
+            zh="输出目录不是空的",
+            help_zh="请给出空目录或新目录，或用 --force 替换其中的世界",
         )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         message = f"cannot create the directory: {exc.strerror}"
-        raise _usage("hz_usage_bad_output", message, out) from None
+        zh = f"无法创建目录：{os_reason_zh(exc)}"
+        raise _usage("hz_usage_bad_output", message, out, zh=zh) from None
 
 
-def _usage(code: str, message: str, where: Path, help: str | None = None) -> UsageError:
-    return UsageError([Diagnostic(code, message, Span(str(where)), help=help)])
+def _usage(
+    code: str,
+    message: str,
+    where: Path,
+    help: str | None = None,
+    *,
+    zh: str,
+    help_zh: str | None = None,
+) -> UsageError:
+    return UsageError(
+        [Diagnostic(code, message, Span(str(where)), help=help, zh=zh, help_zh=help_zh)]
+    )
 
 
 def write_kind(out: Path, kind: str, table: pl.DataFrame | pl.LazyFrame, fmt: str) -> Path:

@@ -42,6 +42,9 @@ from hezhang_rules.diagnostics import (
     HezhangError,
     Span,
     did_you_mean,
+    did_you_mean_zh,
+    os_reason_zh,
+    pydantic_zh,
 )
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.extras import need
@@ -194,6 +197,8 @@ class Case:
                         f"`ignore` names `{entry}`, which matches no rule of the pack",
                         self.doc.span(("ignore", i)),
                         help=did_you_mean(entry, known),
+                        zh=f"`ignore` 中的 `{entry}` 不对应规则包中的任何规则",
+                        help_zh=did_you_mean_zh(entry, known),
                     )
                 )
         for i, e in enumerate(self.model.expect):
@@ -205,6 +210,8 @@ class Case:
                         f"an expectation of rule `{rid}`, which the pack does not have",
                         self.doc.span(("expect", i, "id")),
                         help=did_you_mean(rid, known),
+                        zh=f"对规则 `{rid}` 的预期，而规则包中没有这条规则",
+                        help_zh=did_you_mean_zh(rid, known),
                     )
                 )
             elif self.ignores(rid):
@@ -214,6 +221,8 @@ class Case:
                         f"an expectation of rule `{rid}`, which the case ignores",
                         self.doc.span(("expect", i, "id")),
                         help="remove the expectation or the `ignore` entry",
+                        zh=f"对规则 `{rid}` 的预期，而本案例忽略了这条规则",
+                        help_zh="删除这条预期，或删除 `ignore` 中的条目",
                     )
                 )
         return out
@@ -269,6 +278,8 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
                             "folder holds no case files (*.yaml, *.yml): nothing to check",
                             Span(str(p)),
                             help="files and folders whose names start with `_` are worlds",
+                            zh="文件夹中没有案例文件（*.yaml、*.yml）：无可检查",
+                            help_zh="名称以 `_` 开头的文件和文件夹是世界文件",
                         )
                     )
                 out.extend(found)
@@ -277,7 +288,10 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
             else:
                 diags.append(
                     Diagnostic(
-                        "hz_case_no_such_file", "no such case file or directory", Span(str(p))
+                        "hz_case_no_such_file",
+                        "no such case file or directory",
+                        Span(str(p)),
+                        zh="没有该案例文件或目录",
                     )
                 )
         except OSError as exc:  # a name too long, a folder that cannot be listed
@@ -286,6 +300,7 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
                     "hz_load_unreadable",
                     f"cannot read: {exc.strerror or type(exc).__name__}",
                     Span(str(p)),
+                    zh=f"无法读取：{os_reason_zh(exc)}",
                 )
             )
     if diags:
@@ -299,6 +314,8 @@ def _upper_case_suffix(path: Path) -> Diagnostic:
         f"`{path.name}` is named like a case file but its suffix is not lower case: not read",
         Span(str(path)),
         help=f"rename it `{path.stem}{path.suffix.lower()}`",
+        zh=f"`{path.name}` 命名像案例文件，但后缀不是小写：未读取",
+        help_zh=f"改名为 `{path.stem}{path.suffix.lower()}`",
     )
 
 
@@ -338,13 +355,17 @@ def _schema_diags(doc: Document, exc: ValidationError) -> list[Diagnostic]:
         field_path = ".".join(str(x) for x in loc) or None
         is_key = err["type"] == "extra_forbidden"
         msg = f"unknown key `{loc[-1]}`" if is_key else err["msg"].removeprefix("Value error, ")
+        zh = f"未知的键 `{loc[-1]}`" if is_key else pydantic_zh(err)
         if err["type"] == "missing":
             msg = f"missing key `{loc[-1]}`"
-        hint = None
+            zh = f"缺少键 `{loc[-1]}`"
+        hint = hint_zh = None
         if loc == ("rules",) and is_key:
             hint = "a case lists the rules it does not check (`ignore`), not those it checks"
+            hint_zh = "案例列出的是它不检查的规则（`ignore`），而不是它检查的规则"
         elif err["type"] == "missing" and len(loc) == 3 and loc[0] == "expect":
             hint = "an expectation states status, holder, period, due (null: none), evidence ([])"
+            hint_zh = "一条预期写明 status、holder、period、due（null 表示无）和 evidence（[]）"
         out.append(
             Diagnostic(
                 "hz_case_schema",
@@ -352,6 +373,8 @@ def _schema_diags(doc: Document, exc: ValidationError) -> list[Diagnostic]:
                 doc.span(loc, key=is_key),
                 help=hint,
                 field_path=field_path,
+                zh=zh,
+                help_zh=hint_zh,
             )
         )
     return out
@@ -365,7 +388,14 @@ def load_case(path: Path, display: str | None = None, limits: Limits = DEFAULT_L
         raise CaseError(exc.diagnostics) from None
     if not isinstance(doc.data, dict):
         raise CaseError(
-            [Diagnostic("hz_case_schema", "a case file is a mapping", Span(doc.file, 1, 1))]
+            [
+                Diagnostic(
+                    "hz_case_schema",
+                    "a case file is a mapping",
+                    Span(doc.file, 1, 1),
+                    zh="案例文件须为映射",
+                )
+            ]
         )
     try:
         model = CaseModel.model_validate(doc.data)
@@ -381,6 +411,7 @@ def load_case(path: Path, display: str | None = None, limits: Limits = DEFAULT_L
                     f"finding `{e.id}` is expected twice",
                     doc.span(("expect", i, "id")),
                     field_path=f"expect.{i}.id",
+                    zh=f"结论 `{e.id}` 被预期了两次",
                 )
             )
         seen.add(e.id)
@@ -429,7 +460,14 @@ class Runner:
                     raise
                 span = case.doc.span(("parameters",))
                 raise CaseError(
-                    Diagnostic("hz_case_parameter", d.message, span, help=d.help)
+                    Diagnostic(
+                        "hz_case_parameter",
+                        d.message,
+                        span,
+                        help=d.help,
+                        zh=d.zh,
+                        help_zh=d.help_zh,
+                    )
                     for d in exc.diagnostics
                 ) from None
         return self._plans[key]
@@ -444,6 +482,7 @@ class Runner:
                         "hz_case_no_world",
                         f"no world file `{case.model.world}` beside the case or above it",
                         case.doc.span(("world",)),
+                        zh=f"案例旁边及上层目录中都没有世界文件 `{case.model.world}`",
                     )
                 ]
             )
@@ -499,6 +538,7 @@ def evaluator_named(name: str) -> Evaluator:
                     "hz_case_unknown_evaluator",
                     f"no evaluator `{name}` (known: {', '.join(sorted(EVALUATORS))})",
                     Span("<command line>"),
+                    zh=f"没有求值器 `{name}`（已知：{'、'.join(sorted(EVALUATORS))}）",
                 )
             ]
         ) from None
