@@ -483,3 +483,51 @@ def test_report_to_do_sections_leave_prohibitions_out(forbidding_pack: Path) -> 
     want = [f.id for f in report.findings if f.status == "pending" and f.rule_id != PROHIBITION_ID]
     assert sorted(t.finding.id for t in items) == sorted(want)
     assert [t.due for t in items] == sorted(t.due or dt.date.max for t in items)
+
+
+def test_junit_gives_a_prohibition_no_deadline(
+    forbidding_pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pending prohibition is skipped (counted as the summary counts it) with no "截止": the
+    end of its period is no deadline anyone has to meet."""
+    import xml.etree.ElementTree as ET
+
+    args = [str(EXAMPLE), "--as-of", AS_OF, "--rules", str(forbidding_pack), "--format", "junit"]
+    main(["check", *args])
+    root = ET.fromstring(capsys.readouterr().out)
+    mine = [c for c in root.iter("testcase") if (c.get("name") or "").startswith(PROHIBITION_ID)]
+    messages = [s.get("message") or "" for c in mine if (s := c.find("skipped")) is not None]
+    pending = [m for m in messages if m.startswith("待履行：")]
+    assert pending and all("发现0项禁止事项" in m and "截止" not in m for m in pending), pending
+
+
+# --- check --output: one line says what was written -----------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("jsonl", "en"), ("markdown", "zh")])
+def test_check_output_says_what_it_wrote(
+    fmt: str, lang: str, world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The streamed path (fact tables to jsonl) and the rendered one both print the line."""
+    out = tmp_path / f"r.{fmt}"
+    args = ["check", str(world), "--as-of", AS_OF, "--format", fmt, "--lang", lang]
+    code, o, e = run([*args, "--output", str(out)], capsys)
+    assert code == 1 and o == ""
+    main(["check", str(world), "--as-of", AS_OF, "--format", "json"])
+    s = json.loads(capsys.readouterr().out)["summary"]
+    if lang == "en":
+        want = (
+            rf"wrote {re.escape(str(out))}: violated {s['violated']} · fulfilled late "
+            rf"{s['fulfilled_late']} · pending {s['pending']} · fulfilled {s['fulfilled']} · "
+            rf"not applicable {s['not_applicable']} · total {s['total']} · \d+\.\d s\n"
+        )
+    else:
+        want = (
+            rf"已写出 {re.escape(str(out))}：未履行 {s['violated']} · 逾期履行 "
+            rf"{s['fulfilled_late']} · 待履行 {s['pending']} · 已履行 {s['fulfilled']} · "
+            rf"不适用 {s['not_applicable']} · 合计 {s['total']} · 用时 \d+\.\d 秒\n"
+        )
+    assert re.fullmatch(want, e), e
+    assert out.stat().st_size > 0
+    code, o, e = run(args, capsys)  # to standard output: the report alone, nothing on stderr
+    assert code == 1 and e == "" and o

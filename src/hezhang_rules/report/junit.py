@@ -118,7 +118,7 @@ def _cases(frame: pl.DataFrame, plan: Plan, pack: str, lang: str) -> pl.Series:
     shows_due = (
         pl.col("due").is_not_null()
         & (status != "fulfilled")
-        & (pl.col("requirement") != "evidence")
+        & ~pl.col("requirement").is_in(["evidence", "forbid"])  # no deadline to meet
     )
     due = (
         pl.when(shows_due)
