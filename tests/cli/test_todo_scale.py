@@ -53,9 +53,7 @@ def test_todo_on_tables_builds_no_report(
     assert main(["todo", str(world), "--as-of", AS_OF, "--format", "json", "--within", "60"]) == 0
     doc = json.loads(capsys.readouterr().out)
     pending = [
-        f
-        for f in report["findings"]
-        if f["status"] == "pending" and f["modality"] != "prohibition"
+        f for f in report["findings"] if f["status"] == "pending" and f["modality"] != "prohibition"
     ]
     assert len(pending) > 20
     assert [i["id"] for i in doc["items"]] == [
