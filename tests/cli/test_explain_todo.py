@@ -1,16 +1,21 @@
-"""`explain`, `todo`, the weights file, binary output and the progress bar, as auditors run them."""
+"""`explain`, `todo`, the weights file, binary output and progress, as auditors run them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pty
+import re
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+import hezhang_rules as hz
 from hezhang_rules.cli import main
 from hezhang_rules.report.safe import markdown_text
 
@@ -264,8 +269,12 @@ def _check_cmd(tmp_path: Path) -> list[str]:
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    """Only the one-line summary of the report written (cli/summary.py), nothing else."""
     proc = subprocess.run(_check_cmd(tmp_path), capture_output=True, check=False)
-    assert proc.returncode == 1 and proc.stderr == b"" and proc.stdout == b""
+    assert proc.returncode == 1 and proc.stdout == b""
+    err = proc.stderr.decode("utf-8")
+    assert err.startswith(f"已写出 {tmp_path / 'r.html'}：未履行 ") and err.count("\n") == 1
+    assert "\r" not in err and "\x1b" not in err
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
@@ -288,3 +297,237 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     seen = b"".join(chunks).decode("utf-8", "replace")
     assert "━" in seen or "评估" in seen or "读取" in seen, seen[:500]
     assert (tmp_path / "r.html").exists()
+
+
+def test_todo_progress_on_a_terminal_counts_rules_and_rows(world: Path, tmp_path: Path) -> None:
+    """On fact tables ``todo`` shows the rows read and the rules evaluated (n of N)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160"}
+    env.pop("NO_COLOR", None)
+    out = tmp_path / "todo.txt"
+    cmd = [sys.executable, "-m", "hezhang_rules.cli", "todo", str(world), "--as-of", AS_OF]
+    proc = subprocess.Popen(
+        [*cmd, "--output", str(out)], stderr=slave, stdout=subprocess.DEVNULL, env=env
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=300) == 0
+    seen = b"".join(chunks).decode("utf-8", "replace")
+    rules = len(hz.compile_rules(hz.load_pack()).rules)
+    assert re.search(rf"评估规则 \d+/{rules}", seen), seen[-500:]
+    assert re.search(r"已读 [\d,]+ 行（\d+ 张表）", seen), seen[-500:]
+    assert out.read_text(encoding="utf-8").startswith("待办事项")
+
+
+# --- progress: the engine's and the loader's callbacks, the plain line ----------------------------
+
+
+def test_evaluate_tables_tells_each_rule_once() -> None:
+    from hezhang_rules.columnar import evaluate_tables
+    from hezhang_rules.facts.tables import Tables
+
+    plan = hz.compile_rules(hz.load_pack())
+    done: list[str] = []
+    lock = threading.Lock()
+
+    def tell(rule_id: str) -> None:
+        with lock:
+            done.append(rule_id)
+
+    tables = Tables.from_facts(hz.load_facts([EXAMPLE]))
+    evaluate_tables(plan, tables, dt.date(2022, 1, 10), on_rule=tell)
+    assert sorted(done) == sorted(r.id for r in plan.rules)
+
+
+def test_load_tables_tells_each_table_and_its_rows(world: Path) -> None:
+    from hezhang_rules.columnar import load_tables
+
+    read: dict[str, int] = {}
+    tables = load_tables([world], on_table=lambda kind, rows: read.__setitem__(kind, rows))
+    assert read == {kind: tables.frame(kind).height for kind in tables.frames}
+    assert read["inspections"] > 1000
+
+
+def test_progress_line_without_rich(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without rich: one plain line rewritten in place, erased at the end."""
+    import importlib.util
+
+    from hezhang_rules.cli import progress
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "rich" else real(name, *a)
+    )
+    monkeypatch.setattr(progress, "_EVERY", 0.0)
+    with progress.progress_for("zh", enabled=True) as shown:
+        shown.table_read("people", 1200)
+        shown.table_read("inspections", 1_000_000)
+        shown.evaluating(3)
+        for rule in ("a", "b", "c"):
+            shown.rule_done(rule)
+        shown.writing()
+    err = capsys.readouterr().err
+    drawn = err.split("\r\x1b[2K")
+    assert drawn[-1] == ""  # erased at the end
+    assert any(d.startswith("读取事实 · 已读 1,001,200 行（2 张表）") for d in drawn)
+    assert any(d.startswith("评估规则 2/3 · 已读 1,001,200 行（2 张表） · ") for d in drawn)
+    assert any(d.startswith("生成报告 · ") for d in drawn)
+    assert "\n" not in err
+
+
+def test_no_progress_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from hezhang_rules.cli.progress import progress_for
+
+    with progress_for("en") as shown:  # standard error is captured: not a terminal
+        shown.evaluating(2)
+        shown.rule_done("a")
+    assert capsys.readouterr().err == ""
+
+
+# --- prohibitions are never to-dos --------------------------------------------------------------
+
+PROHIBITION = """
+  - id: art016.no_inspection_by_other_means
+    title: {zh: 河长不得以其他方式巡查, en: River chiefs do not inspect by other means}
+    clause: 河长每半年至少巡查1次
+    modality: prohibition
+    severity: mandatory
+    holder:
+      post:
+        roles: [river_chief]
+    requires:
+      type: forbid
+      facts: inspections
+      bind: {inspector: holder}
+      where: [{field: method, equals: other}]
+      per: year
+"""
+PROHIBITION_ID = "art016.no_inspection_by_other_means"
+
+
+@pytest.fixture(scope="module")
+def forbidding_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled pack with a prohibition added (the bundled one states none as ``forbid``):
+    in the year under way it is pending for every river chief."""
+    pack = tmp_path_factory.mktemp("pack") / "qinghemen"
+    shutil.copytree(
+        ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen",
+        pack,
+        ignore=shutil.ignore_patterns("cases", "example", "__pycache__"),
+    )
+    rule_file = pack / "art_016.yaml"
+    text = rule_file.read_text(encoding="utf-8")
+    assert "\nunchecked:" in text
+    rule_file.write_text(text.replace("\nunchecked:", PROHIBITION + "\nunchecked:", 1), "utf-8")
+    return pack
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from hezhang_rules.synth import generate
+
+    folder = tmp_path_factory.mktemp("world") / "w"
+    generate(300, 2021, 11, folder, "parquet")
+    return folder
+
+
+@pytest.mark.parametrize("facts", ["example", "world"])
+def test_a_pending_prohibition_is_never_a_to_do(
+    facts: str,
+    forbidding_pack: Path,
+    world: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = str(EXAMPLE if facts == "example" else world)
+    common = [source, "--as-of", AS_OF, "--rules", str(forbidding_pack)]
+    main(["check", *common, "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    pending = [f for f in report["findings"] if f["status"] == "pending"]
+    prohibited = [f for f in pending if f["rule_id"] == PROHIBITION_ID]
+    assert prohibited and all(f["modality"] == "prohibition" for f in prohibited)
+    assert "发现0项禁止事项" in prohibited[0]["message"]["zh"]  # what the issue saw as a to-do
+    code, o, _ = run(["todo", *common, "--format", "json"], capsys)
+    items = json.loads(o)["items"]
+    assert code == 0
+    assert {i["id"] for i in items} == {f["id"] for f in pending if f not in prohibited}
+    code, o, _ = run(["todo", *common], capsys)
+    assert PROHIBITION_ID not in o and "发现0项禁止事项" not in o
+    assert f"共{len(items)}项" in o
+    assert "禁止性规定不列为待办" in o  # and the reader is told why
+
+
+def test_report_to_do_sections_leave_prohibitions_out(forbidding_pack: Path) -> None:
+    """HTML and xlsx list ``todo_items``: no prohibition there either."""
+    from hezhang_rules.report.context import build_context
+    from hezhang_rules.report.table import FindingsTable
+    from hezhang_rules.report.todo import todo_items
+
+    plan = hz.compile_rules(hz.load_rules(forbidding_pack))
+    facts = hz.load_facts([EXAMPLE])
+    report = hz.evaluate(plan, facts, dt.date(2022, 1, 10))
+    assert any(f.rule_id == PROHIBITION_ID and f.status == "pending" for f in report.findings)
+    ctx = build_context(facts, report)
+    items = todo_items(FindingsTable.of_report(report, plan), ctx.holders, 30)
+    want = [f.id for f in report.findings if f.status == "pending" and f.rule_id != PROHIBITION_ID]
+    assert sorted(t.finding.id for t in items) == sorted(want)
+    assert [t.due for t in items] == sorted(t.due or dt.date.max for t in items)
+
+
+def test_junit_gives_a_prohibition_no_deadline(
+    forbidding_pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pending prohibition is skipped (counted as the summary counts it) with no "截止": the
+    end of its period is no deadline anyone has to meet."""
+    import xml.etree.ElementTree as ET
+
+    args = [str(EXAMPLE), "--as-of", AS_OF, "--rules", str(forbidding_pack), "--format", "junit"]
+    main(["check", *args])
+    root = ET.fromstring(capsys.readouterr().out)
+    mine = [c for c in root.iter("testcase") if (c.get("name") or "").startswith(PROHIBITION_ID)]
+    messages = [s.get("message") or "" for c in mine if (s := c.find("skipped")) is not None]
+    pending = [m for m in messages if m.startswith("待履行：")]
+    assert pending and all("发现0项禁止事项" in m and "截止" not in m for m in pending), pending
+
+
+# --- check --output: one line says what was written -----------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("jsonl", "en"), ("markdown", "zh")])
+def test_check_output_says_what_it_wrote(
+    fmt: str, lang: str, world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The streamed path (fact tables to jsonl) and the rendered one both print the line."""
+    out = tmp_path / f"r.{fmt}"
+    args = ["check", str(world), "--as-of", AS_OF, "--format", fmt, "--lang", lang]
+    code, o, e = run([*args, "--output", str(out)], capsys)
+    assert code == 1 and o == ""
+    main(["check", str(world), "--as-of", AS_OF, "--format", "json"])
+    s = json.loads(capsys.readouterr().out)["summary"]
+    if lang == "en":
+        want = (
+            rf"wrote {re.escape(str(out))}: violated {s['violated']} · fulfilled late "
+            rf"{s['fulfilled_late']} · pending {s['pending']} · fulfilled {s['fulfilled']} · "
+            rf"not applicable {s['not_applicable']} · total {s['total']} · \d+\.\d s\n"
+        )
+    else:
+        want = (
+            rf"已写出 {re.escape(str(out))}：未履行 {s['violated']} · 逾期履行 "
+            rf"{s['fulfilled_late']} · 待履行 {s['pending']} · 已履行 {s['fulfilled']} · "
+            rf"不适用 {s['not_applicable']} · 合计 {s['total']} · 用时 \d+\.\d 秒\n"
+        )
+    assert re.fullmatch(want, e), e
+    assert out.stat().st_size > 0
+    code, o, e = run(args, capsys)  # to standard output: the report alone, nothing on stderr
+    assert code == 1 and e == "" and o

@@ -1,14 +1,13 @@
 """Every report format of the example audit, opened and checked for content.
 
-html with an HTML parser (the browser check is in test_browser.py), xlsx with openpyxl, junit
-with xml.etree, markdown as text, json against the published JSON Schema.
+html with an HTML parser (the browser check is in test_browser.py), xlsx with openpyxl,
+markdown as text, json against the published JSON Schema (junit: test_junit.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,6 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ("html", "en"),
         ("xlsx", "zh"),
         ("xlsx", "en"),
-        ("junit", "zh"),
         ("markdown", "zh"),
     ]:
         p = d / f"report.{lang}.{fmt}"
@@ -246,34 +244,6 @@ def test_xlsx_in_english(out: dict[str, Path]) -> None:
     assert wb.sheetnames[:3] == ["Summary", "Findings", "To do"]
     header = next(wb["Findings"].iter_rows(max_row=1, values_only=True))
     assert header[4] == "status"
-
-
-# --- junit --------------------------------------------------------------------------------------
-
-
-def test_junit_has_a_test_case_per_rule(
-    out: dict[str, Path], report: dict[str, Any], plan: hz.Plan
-) -> None:
-    root = ET.parse(out["junit.zh"]).getroot()
-    assert root.tag == "testsuites"
-    (suite,) = root.findall("testsuite")
-    cases = suite.findall("testcase")
-    assert sorted(c.get("name") or "" for c in cases) == sorted(r.id for r in plan.rules)
-    violated: dict[str, set[str]] = {}
-    for f in report["findings"]:
-        if f["status"] == "violated":
-            violated.setdefault(f["rule_id"], set()).add(f["id"])
-    failed = {c.get("name"): c.find("failure") for c in cases if c.find("failure") is not None}
-    assert set(failed) == set(violated)
-    assert suite.get("failures") == root.get("failures") == str(len(violated))
-    for rule_id, failure in failed.items():
-        assert failure is not None and rule_id is not None
-        listed = set(re.findall(r"^✗ (\S+):", failure.text or "", re.M))
-        assert listed == violated[rule_id]
-    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
-    assert props["Rules digest (sha256)"] == report["run"]["rules_digest"]
-    assert props["As of"] == AS_OF
-    assert all(c.get("classname", "").startswith("qinghemen.art") for c in cases)
 
 
 # --- markdown -----------------------------------------------------------------------------------

@@ -477,6 +477,7 @@ def test_explain_and_todo_text_hold_no_control_character(worlds: dict[str, str],
     """``explain`` prints the deciding facts' fields (the document number, the decisions) and
     ``todo`` the holders: each value on one line, with no control character."""
     from hezhang_rules.report.explain import explain, render_explanation
+    from hezhang_rules.report.table import FindingsTable
     from hezhang_rules.report.todo import render_todo, render_todo_json
 
     hostile = HOSTILE[name]
@@ -489,9 +490,10 @@ def test_explain_and_todo_text_hold_no_control_character(worlds: dict[str, str],
         _check_no_control(text)
         for field in ("docno", "decision"):
             assert _one_line(_value(hostile, field)) in text, field
-        todo = render_todo(report, plan, ctx, 30, lang)
+        table = FindingsTable.of_report(report, plan)
+        todo = render_todo(table, plan, ctx.holders, 30, lang)
         _check_no_control(todo)
-        rows = json.loads(render_todo_json(report, ctx, 30))["items"]
+        rows = json.loads(render_todo_json(table, ctx.holders, 30))["items"]
         names = {r["holder"]["id"]: r["holder"]["name"] for r in rows}
         listed = [f for f, fact_id in HOLDER_IDS.items() if fact_id in names]
         assert listed

@@ -270,10 +270,11 @@ def test_lone_surrogate_in_text_stdin(
 
 
 def test_valid_stream_still_reports(
-    pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The control: the same lines without the hostile one give a report and exit 0."""
-    run = run_main(_args("-", pack, []), capsys, monkeypatch, stdin=b"\xef\xbb\xbf" + VALID)
+    events = ["--events", str(tmp_path / "events.jsonl")]  # the report on standard output
+    run = run_main(_args("-", pack, events), capsys, monkeypatch, stdin=b"\xef\xbb\xbf" + VALID)
     assert run.code == 0, run.err
     assert '"schema_version"' in run.out
 

@@ -168,17 +168,18 @@ def test_example_stream_is_current(example: hz.FactSet) -> None:
 
 
 def test_cli_monitor_report_equals_check(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert main(["check", str(EXAMPLE), "--as-of", "2022-01-10", "--format", "json"]) == 1
     check = capsys.readouterr().out
     lines = (EXAMPLE / "facts.jsonl").read_text(encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
-    assert main(["monitor", "-", "--as-of", "2022-01-10", "--warn-days", "7"]) == 1
+    report_file = tmp_path / "report.json"
+    args = ["monitor", "-", "--as-of", "2022-01-10", "--warn-days", "7"]
+    assert main([*args, "--output", str(report_file)]) == 1
     out = capsys.readouterr().out
-    events = [json.loads(x) for x in out.splitlines() if x.startswith('{"day"')]
-    report = "".join(x + "\n" for x in out.splitlines() if not x.startswith('{"day"'))
-    assert report == check
+    events = [json.loads(x) for x in out.splitlines()]  # standard output: the events alone
+    assert report_file.read_text(encoding="utf-8") == check
     assert events and {e["event"] for e in events} >= {"opened", "violated", "due_soon"}
     days = [e["day"] for e in events]
     assert days == sorted(days)  # --clock follow: the clock only moves forward

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hezhang_rules.cli.common import (
     progress,
 )
 from hezhang_rules.cli.output import atomic_file, atomic_text, emit, output_file
+from hezhang_rules.cli.summary import say_written
 from hezhang_rules.compile import Plan
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.extras import need
@@ -69,7 +71,7 @@ def audit(
     return plan, facts, report, weights, limits
 
 
-def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
+def _stream_tables(args: argparse.Namespace, out: Path | None, started: float) -> int:
     """Fact tables → the ``jsonl`` or ``parquet`` report, written as a stream (never one
     Python object)."""
     need("tables", "reading fact tables")
@@ -94,6 +96,8 @@ def _stream_tables(args: argparse.Namespace, out: Path | None) -> int:
     else:
         with atomic_text(out) as text:
             result.write_jsonl(text)
+    if out is not None:
+        say_written(args.output, result.summary, started, args.lang)
     return EXIT_VIOLATIONS if result.summary.violated else EXIT_OK
 
 
@@ -110,13 +114,14 @@ FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
 
 
 def run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     if args.format in FORMAT_EXTRAS:
         need(FORMAT_EXTRAS[args.format], f"--format {args.format}")
     out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
     streams = args.format in ("jsonl", "parquet") and args.engine != "records"
     if streams and is_table_folder(args.facts):
-        return _stream_tables(args, out)
+        return _stream_tables(args, out, started)
     names = _STEPS_ZH if args.lang == "zh" else _STEPS_EN
     with progress(len(names)) as step:
         plan, facts, report, weights, _ = audit(args, step)
@@ -127,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         )
         step(names[4])
         emit(out, data)
+    if out is not None:
+        say_written(args.output, report.summary, started, args.lang)
     return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
 
 

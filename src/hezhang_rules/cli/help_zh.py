@@ -39,9 +39,6 @@ HELP_ZH: dict[str, str] = {
     ),
     "write the coverage table (docs/coverage.md)": "写出覆盖表（docs/coverage.md）",
     "print a JSON Schema": "打印 JSON Schema",
-    "stream facts (JSON lines) through the live monitor; events, then report": (
-        "把事实流（JSON 行）送入实时监控；先输出事件，再输出报告"
-    ),
     "write a deterministic synthetic world (fact tables) for benchmarks": (
         "写出确定性的合成世界（事实表），用于基准测试"
     ),
@@ -65,6 +62,25 @@ HELP_ZH: dict[str, str] = {
         "修改一项输入上限，例如 max_bytes=1000000（见 docs/limits.md）"
     ),
     "fact files (.yaml/.yml/.json) or directories": "事实文件（.yaml/.yml/.json）或目录",
+    "fact files (.yaml/.yml/.json) or directories, or a folder of fact tables": (
+        "事实文件（.yaml/.yml/.json）或目录，或事实表文件夹"
+    ),
+    # monitor
+    "stream facts (JSON lines) through the live monitor: events as they arise, then the report": (
+        "以实时监控处理事实流（JSON 行）：随时输出事件，最后输出报告"
+    ),
+    "the report's format (default json, as check --format json)": (
+        "报告格式（默认 json，与 check --format json 相同）"
+    ),
+    "the report's language": "报告语言",
+    "write the events (JSON lines, as they arise) here instead of standard output": (
+        "将事件（JSON 行，随时产生）写入此文件，而不是标准输出"
+    ),
+    "write the report here (atomically) when the stream ends; without it the report is written "
+    "to standard output only when --events takes the events elsewhere": (
+        "事实流结束时将报告（原子地）写入此文件；不指定时，仅当 --events 将事件写往别处时，"
+        "报告才写到标准输出"
+    ),
     # check
     "fact files (.yaml/.yml/.json) or directories, or a folder of fact tables (<kind>.parquet "
     "/ <kind>.jsonl, e.g. from `hezhang-rules synth`)": (

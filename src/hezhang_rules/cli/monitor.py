@@ -1,15 +1,30 @@
-"""``hezhang-rules monitor``: facts as JSON lines in, events as JSON lines out, then the report.
+"""``hezhang-rules monitor``: facts as JSON lines in; events as JSON lines and the report out.
 
 Each input line is one fact: ``{"kind": "<fact kind>", "record": {...}}`` (the record as in a fact
 file; the envelope keeps ``kind`` apart from records that have a ``kind`` field of their own, such
 as meetings). Blank lines are skipped. With ``--clock follow`` (the default) the clock moves to
 each fact's own date as it arrives (never back, never past ``--as-of``), so events come out as the
 stream makes them knowable; with ``--clock end`` only at the end of input. At end of input the
-clock advances to ``--as-of`` and the report is printed, after the event lines, in the same
-JSON as ``check --format json``. Exit codes as ``check``: 1 if the report has a violation.
+clock advances to ``--as-of`` and the report is made. Exit codes as ``check``: 1 if the report
+has a violation.
+
+Two outputs, never mixed on one stream (docs/monitor.md, "Command line"):
+
+* the **events**, one JSON line each as they arise: on standard output, or in ``--events FILE``
+  (written as they arise, so the file can be followed; it replaces whatever was at FILE when
+  the run starts, a symbolic link included, never written through);
+* the **report**, in ``--format`` (default ``json``, as ``check --format json``) and
+  ``--lang``: in ``--output FILE``, written atomically when the stream has ended; or, when the
+  events went to a file, on standard output. With neither option the report is not written
+  (standard output holds the events alone) and the line on standard error says so.
+
+When the report is written to a file, or not written at all, one line on standard error gives
+the counts by status and the seconds (:mod:`hezhang_rules.cli.summary`). ``--output`` and
+``--events`` are checked as every output is (:func:`hezhang_rules.cli.output.output_file`:
+never an input, a device or a folder) before the stream is read, and may not be one file.
 
 Every bad line stops the run with exit 2 and one diagnostic ``FILE:LINE:COL: code: message``
-(``<stdin>:LINE:COL`` for standard input); no report follows the events already printed. See
+(``<stdin>:LINE:COL`` for standard input); no report follows the events already written. See
 docs/monitor.md ("Stream errors").
 """
 
@@ -22,8 +37,12 @@ import json
 import os
 import stat
 import sys
-from typing import IO
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, TextIO
 
+from hezhang_rules.cli.check import FORMAT_EXTRAS
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -35,10 +54,21 @@ from hezhang_rules.cli.common import (
     parse_days,
     parse_limits,
 )
+from hezhang_rules.cli.output import emit, output_file
+from hezhang_rules.cli.summary import say_written
+from hezhang_rules.compile import Plan
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, UsageError, os_reason_zh
 from hezhang_rules.extras import need
+from hezhang_rules.facts import FactSet
+from hezhang_rules.facts.models import Fact
 from hezhang_rules.facts.stream import read_stream
+from hezhang_rules.findings import Report
 from hezhang_rules.monitor import Monitor, MonitorEvent
+from hezhang_rules.report import FORMATS, build_context, render_report
+from hezhang_rules.rules.packs import resolve_rules
+
+PLAIN_FORMATS = ("json", "jsonl", "junit")
+"""Formats that group no holders into towns and departments: no audit context is built."""
 
 
 def _event_line(e: MonitorEvent) -> str:
@@ -94,60 +124,79 @@ def _open_stream(path: str) -> IO[bytes]:
         ) from None
 
 
+def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """``--output`` and ``--events``, checked before anything is read: neither an input nor
+    a device, and not one file."""
+    reading: list[str | Path] = [resolve_rules(args.rules)]
+    if args.facts != "-":
+        reading.append(args.facts)
+    out = output_file(args.output, reading)
+    events = output_file(args.events, reading, "--events")
+    if out is not None and events is not None and os.path.abspath(out) == os.path.abspath(events):
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_output_is_events",
+                    f"--output and --events name one file, `{args.output}`",
+                    Span("<command line>"),
+                    help="give the report and the events a file each",
+                    zh=f"--output 与 --events 指向同一个文件 `{args.output}`",
+                    help_zh="请为报告和事件流各指定一个文件",
+                )
+            ]
+        )
+    return out, events
+
+
+def _live_file(path: Path) -> TextIO:
+    """``path`` replaced now by a new, empty file (made exclusively beside it and renamed over
+    it: a symbolic link there is replaced, not followed), open for writing UTF-8 lines."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".tmp", dir=folder)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return open(fd, "w", encoding="utf-8", newline="\n")
+
+
 def run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     need("monitor", "hezhang-rules monitor")
+    if args.format in FORMAT_EXTRAS:
+        need(FORMAT_EXTRAS[args.format], f"--format {args.format}")
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     warn = parse_days(args.warn_days, "--warn-days")
+    out, events = _outputs(args)
     plan = load_plan(args.rules, args.param, limits)
-    out = sys.stdout
-
-    def show(e: MonitorEvent) -> None:
-        out.write(_event_line(e))
-        out.flush()
-
     name = "<stdin>" if args.facts == "-" else args.facts
-    stream: IO[bytes] | IO[str]
-    if args.facts == "-":
-        # Bytes when there are (a real standard input), so bad UTF-8 is located, not a crash.
-        stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
-        if stdin is None:  # started with standard input closed
-            raise UsageError(
-                [
-                    Diagnostic(
-                        "hz_load_unreadable",
-                        "standard input is closed",
-                        Span(name),
-                        zh="标准输入已关闭",
-                    )
-                ]
-            )
-        if not _readable(stdin):
-            raise UsageError(
-                [
-                    Diagnostic(
-                        "hz_load_unreadable",
-                        "standard input is not open for reading",
-                        Span(name),
-                        zh="标准输入未以读取方式打开",
-                    )
-                ]
-            )
-        stream = stdin
-    else:
-        stream = _open_stream(args.facts)
-    read = 0
+    stream = _stream(args.facts, name)
+    sink: TextIO = sys.stdout
+    seen: list[Fact] = []
     try:
+        if events is not None:
+            sink = _live_file(events)
+
+        def show(e: MonitorEvent) -> None:
+            sink.write(_event_line(e))
+            sink.flush()
+
         with Monitor(plan, warn_days=warn, on_event=show) as m:
             for fact, origin in read_stream(stream, name, limits):
                 m.submit(fact, origin)
-                read += 1
+                seen.append(fact)
                 day = fact.fact_date()
                 if args.clock == "follow" and day is not None:
                     day = min(day, as_of)
                     if m.clock is None or day > m.clock:
                         m.advance_to(day)
-            if read == 0:
+            if not seen:
                 raise FactLoadError(
                     [
                         Diagnostic(
@@ -165,13 +214,62 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if args.facts != "-":
             stream.close()
-    out.write(report.to_json())
+        if sink is not sys.stdout:
+            sink.close()
+    if out is not None or events is not None:
+        emit(out, _rendered(report, plan, seen, args))
+    if out is not None or events is None:
+        say_written(args.output, report.summary, started, args.lang)
     return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
+
+
+def _rendered(
+    report: Report, plan: Plan, seen: list[Fact], args: argparse.Namespace
+) -> str | bytes:
+    """The report in ``--format`` and ``--lang``; holders grouped from the facts streamed
+    (formats that group none get no context)."""
+    context = None
+    if args.format not in PLAIN_FORMATS:
+        context = build_context(FactSet.build(seen), report, args.lang)
+    return render_report(report, plan, args.format, args.lang, context=context)
+
+
+def _stream(facts: str, name: str) -> IO[bytes] | IO[str]:
+    """The stream to read: standard input (``-``) or the file (closed by the caller)."""
+    if facts != "-":
+        return _open_stream(facts)
+    # Bytes when there are (a real standard input), so bad UTF-8 is located, not a crash.
+    stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+    if stdin is None:  # started with standard input closed
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_load_unreadable",
+                    "standard input is closed",
+                    Span(name),
+                    zh="标准输入已关闭",
+                )
+            ]
+        )
+    if not _readable(stdin):
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_load_unreadable",
+                    "standard input is not open for reading",
+                    Span(name),
+                    zh="标准输入未以读取方式打开",
+                )
+            ]
+        )
+    return stdin
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c = sub.add_parser(
-        "monitor", help="stream facts (JSON lines) through the live monitor; events, then report"
+        "monitor",
+        help="stream facts (JSON lines) through the live monitor: events as they arise, then "
+        "the report",
     )
     c.add_argument("facts", nargs="?", default="-", help="FACTS.jsonl, or - for standard input")
     c.add_argument("--as-of", required=True, help="the clock at end of input, YYYY-MM-DD")
@@ -185,6 +283,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     c.add_argument(
         "--warn-days", default="14", metavar="DAYS", help="due-soon warning window (default 14)"
+    )
+    c.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="the report's format (default json, as check --format json)",
+    )
+    c.add_argument("--lang", choices=("zh", "en"), default="zh", help="the report's language")
+    c.add_argument(
+        "--output",
+        help="write the report here (atomically) when the stream ends; without it the report is "
+        "written to standard output only when --events takes the events elsewhere",
+    )
+    c.add_argument(
+        "--events",
+        metavar="FILE",
+        help="write the events (JSON lines, as they arise) here instead of standard output",
     )
     add_param_option(c)
     add_limit_option(c)

@@ -1200,8 +1200,14 @@ def _duplicates(across: _Across) -> None:
             return
 
 
-def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> Tables:
-    """Read and validate every fact table in ``paths``; raise :class:`FactLoadError` if not."""
+def load_tables(
+    paths: Sequence[str | Path],
+    limits: Limits = DEFAULT_LIMITS,
+    on_table: Callable[[str, int], None] | None = None,
+) -> Tables:
+    """Read and validate every fact table in ``paths``; raise :class:`FactLoadError` if not.
+
+    ``on_table(kind, rows)`` is called as each table has been read (for a progress display)."""
     diags: list[Diagnostic] = _mixed(paths)
     if diags:
         raise FactLoadError(diags)
@@ -1264,6 +1270,8 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             if got:
                 records[kind] = got
                 frames[kind] = _record_frame(kind, got, read).with_row_index(_ROW)
+                if on_table is not None:
+                    on_table(kind, len(got))
             continue
         raw = _read(src, diags, limits)
         if raw is None or raw.height == 0:
@@ -1277,6 +1285,8 @@ def load_tables(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) ->
             )
             continue
         frames[kind] = _validate(src, raw, diags, limits.max_problems)
+        if on_table is not None:
+            on_table(kind, raw.height)
     problem_ids = _problem_ids(frames) if not diags else None
     across = _Across(frames, sources, diags, limits.max_problems, problem_ids)
     if not diags:

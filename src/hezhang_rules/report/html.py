@@ -32,6 +32,7 @@ from hezhang_rules.report.i18n import (
 from hezhang_rules.report.matrix import Cell, build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable
+from hezhang_rules.report.table import FindingsTable
 from hezhang_rules.report.todo import todo_items
 from hezhang_rules.report.weights import Weights, formula, scores
 
@@ -286,9 +287,9 @@ def _scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> s
     )
 
 
-def _todo(report: Report, ctx: AuditContext, within: int, lang: str) -> str:
+def _todo(table: FindingsTable, ctx: AuditContext, within: int, lang: str) -> str:
     w = _W[lang]
-    items = todo_items(report, ctx, within)
+    items = todo_items(table, ctx.holders, within)
     if not items:
         return f'<p class="note">{_e(w["none_todo"])}</p>'
     rows = "".join(
@@ -477,7 +478,7 @@ def render_html(
         "summary": _summary(report, plan, lang) + quiet_text,
         "matrix": _matrix(report, plan, ctx, lang),
         "scores": _scores(report, ctx, weights, lang),
-        "todo": _todo(report, ctx, within, lang),
+        "todo": _todo(FindingsTable.of_report(report, plan), ctx, within, lang),
         "findings": _findings(report, plan, ctx, lang),
         "params": _params(plan, lang),
         "run": f'<table class="kv"><tbody>{run}</tbody></table>',

@@ -27,6 +27,7 @@ from hezhang_rules.report.i18n import (
 from hezhang_rules.report.junit import render_junit
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
+from hezhang_rules.report.table import FindingsTable
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
@@ -310,7 +311,7 @@ def render_report(
 
         return render_xlsx(report, plan, ctx, weights, lang, within)
     if fmt == "junit":
-        return render_junit(report, plan, lang)
+        return render_junit(FindingsTable.of_report(report, plan), plan, lang)
     if fmt == "parquet":  # the jsonl report's fields as columns (report.parquet)
         buf = io.BytesIO()
         from hezhang_rules.report.parquet import report_parquet  # polars: the tables extra

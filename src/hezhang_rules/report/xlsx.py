@@ -43,6 +43,7 @@ from hezhang_rules.report.i18n import (
 from hezhang_rules.report.matrix import build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable
+from hezhang_rules.report.table import FindingsTable
 from hezhang_rules.report.todo import todo_items
 from hezhang_rules.report.weights import Weights, formula, scores
 
@@ -346,9 +347,9 @@ def _findings(ws: Worksheet, report: Report, plan: Plan, ctx: AuditContext, lang
         ws.cell(row=r, column=5).fill = _fill(f.status)
 
 
-def _todo(ws: Worksheet, report: Report, ctx: AuditContext, lang: str, within: int) -> None:
+def _todo(ws: Worksheet, table: FindingsTable, ctx: AuditContext, lang: str, within: int) -> None:
     h = _H[lang]
-    items = todo_items(report, ctx, within)
+    items = todo_items(table, ctx.holders, within)
     rows = [
         [
             t.due,
@@ -479,7 +480,7 @@ def render_xlsx(
     sheets = [first, *(wb.create_sheet(n) for n in names[1:])]
     _summary(sheets[0], report, plan, lang, title)
     _findings(sheets[1], report, plan, ctx, lang)
-    _todo(sheets[2], report, ctx, lang, within)
+    _todo(sheets[2], FindingsTable.of_report(report, plan), ctx, lang, within)
     _matrix(sheets[3], report, plan, ctx, lang)
     _scores(sheets[4], report, ctx, weights, lang)
     _params(sheets[5], plan, lang)
