@@ -595,10 +595,8 @@ def findings_payload(
     holders = rows.select("hid", "hname", "hkind", "unit").unique("hid").sort("hid")
     holder_index = {h: i for i, h in enumerate(holders.get_column("hid").to_list())}
     unit_words, unit_index = _codes(holders.get_column("unit").to_list())
-    units = []
-    for u in unit_words:
-        info = next((c for c in ctx.columns if c.column == u), None)
-        units.append(info.column_name if info is not None else u)
+    names = {c.column: c.column_name for c in ctx.columns}
+    units = [names.get(u, u) for u in unit_words]
     req_words, req_index = _codes(rows.get_column("requirement").to_list())
     data = {
         "statuses": [[s, MARK[s], status_name(s, lang)] for s in STATUSES],

@@ -69,10 +69,11 @@ class Rollup:
     listed: dict[str, int]  # findings per status (the summary's counts)
 
 
-def _unit_info(ctx: AuditContext, key: str) -> HolderInfo:
-    for info in ctx.columns:
-        if info.column == key:
-            return info
+def _unit_info(ctx: AuditContext, columns: Mapping[str, HolderInfo], key: str) -> HolderInfo:
+    """The unit ``key`` as the context shows it (``columns``: ``ctx.columns`` by key)."""
+    found = columns.get(key)
+    if found is not None:
+        return found
     holder = ctx.holders.get(key)
     if holder is not None and holder.column == key:
         return holder
@@ -113,9 +114,10 @@ def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights
     by_article = matrix.group_by("article").agg(pl.col([*STATUSES, "total"]).sum()).sort("article")
     scores = _score(fine, plan, weights)
     per_unit = matrix.group_by("unit").agg(pl.col([*STATUSES, "total"]).sum())
+    columns = {c.column: c for c in ctx.columns}
     units = [
         UnitRow(
-            _unit_info(ctx, row["unit"]),
+            _unit_info(ctx, columns, row["unit"]),
             {s: int(row[s]) for s in STATUSES},
             int(row["total"]),
             scores.get(row["unit"]),

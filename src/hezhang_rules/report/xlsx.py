@@ -683,25 +683,24 @@ def _matrix_table(r: Rollup, lang: str) -> LongTable:
 def _units_table(r: Rollup, weights: Weights, lang: str) -> LongTable:
     """Each unit's score and counts, worst first; the scoring formula above the table."""
     h = _H[lang]
-    frame = pl.DataFrame(
-        {
-            "name": [u.info.column_name for u in r.units],
-            "group": [GROUP[lang][u.info.group] for u in r.units],
-            "score": [u.score for u in r.units],
-            "decided": [
-                sum(u.counts[s] for s in ("fulfilled", "fulfilled_late", "violated"))
-                for u in r.units
-            ],
-            **{s: [u.counts[s] for u in r.units] for s in STATUSES},
-        },
-        schema={
-            "name": pl.String,
-            "group": pl.String,
-            "score": pl.Float64,
-            "decided": pl.Int64,
-            **{s: pl.Int64 for s in STATUSES},
-        },
-    )
+    data: dict[str, list[Any]] = {
+        "name": [u.info.column_name for u in r.units],
+        "group": [GROUP[lang][u.info.group] for u in r.units],
+        "score": [u.score for u in r.units],
+        "decided": [
+            sum(u.counts[s] for s in ("fulfilled", "fulfilled_late", "violated")) for u in r.units
+        ],
+    }
+    schema: dict[str, Any] = {
+        "name": pl.String,
+        "group": pl.String,
+        "score": pl.Float64,
+        "decided": pl.Int64,
+    }
+    for s in STATUSES:
+        data[s] = [u.counts[s] for u in r.units]
+        schema[s] = pl.Int64
+    frame = pl.DataFrame(data, schema=schema)
     cols = [
         Col(h["units"][0], pl.col("name"), "text", 24),
         Col(h["units"][1], pl.col("group"), "text", 14),
