@@ -49,6 +49,7 @@ from hezhang_rules.report.i18n import (
     HOLDER_KIND,
     MARK,
     REQUIREMENT,
+    SUPPLIED,
     article_titles,
     basis_name,
     due_marked,
@@ -600,6 +601,7 @@ def findings_payload(
     req_words, req_index = _codes(rows.get_column("requirement").to_list())
     data = {
         "statuses": [[s, MARK[s], status_name(s, lang)] for s in STATUSES],
+        "supplied": SUPPLIED[lang],
         "rules": [[r, titles.get(r, r)] for r in rule_words],
         "holders": [
             [
@@ -656,13 +658,15 @@ def _first_page(rows: pl.DataFrame, plan: Plan, ctx: AuditContext, lang: str) ->
     out = []
     for k, row in enumerate(rows.head(PAGE).iter_rows(named=True)):
         due = row["due"] + (" *" if row["sup"] else "")
+        basis = SUPPLIED[lang].format(name=row["sup"]) if row["sup"] else ""
         out.append(
             f'<tr class="row" data-k="{k}"><td>{_badge(row["status"], lang)}</td>'
             f'<td class="num">{row["article"]}</td>'
             f'<td title="{_e(row["rule_id"])}">'
             f"{_e(titles.get(row['rule_id'], row['rule_id']))}</td>"
             f"<td>{_e(row['hname'])}</td><td>{_e(names.get(row['unit'], row['unit']))}</td>"
-            f'<td class="nowrap">{_e(row["label"])}</td><td class="nowrap">{_e(due)}</td>'
+            f'<td class="nowrap">{_e(row["label"])}</td>'
+            f'<td class="nowrap" title="{_e(basis)}">{_e(due)}</td>'
             f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div></td></tr>'
         )
     return "".join(out)

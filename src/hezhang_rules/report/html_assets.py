@@ -228,7 +228,8 @@ JS = """
     cell(tr, h[1], '');
     cell(tr, D.units[h[3]][1], '');
     cell(tr, D.p[k], 'nowrap');
-    cell(tr, D.d[k] + (D.u[k] ? ' *' : ''), 'nowrap').title = D.u[k];
+    cell(tr, D.d[k] + (D.u[k] ? ' *' : ''), 'nowrap').title =
+      D.u[k] ? D.supplied.replace('{name}', D.u[k]) : '';
     var msg = cell(tr, D.m[k], 'msg');
     var id = document.createElement('div');
     id.className = 'fid';
