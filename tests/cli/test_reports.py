@@ -94,10 +94,16 @@ def _tags(text: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def _finding_block(text: str, finding_id: str) -> str:
-    for block in text.split('<tbody class="f"')[1:]:
-        if f'<div class="fid">{finding_id}</div>' in block.split("</tr>", 1)[0]:
-            return block.split("</tbody>", 1)[0]
-    raise AssertionError(f"no row for {finding_id}")
+    """A finding of the page's first page and its explanation (``data-k`` ↔ ``data-x``)."""
+    m = re.search(
+        rf'<tr class="row" data-k="(\d+)">(?:(?!</tr>).)*<div class="fid">'
+        rf"{re.escape(finding_id)}</div>",
+        text,
+    )
+    assert m is not None, f"no row for {finding_id} on the first page"
+    row = text[m.start() : text.index("</tr>", m.end()) + 5]
+    ex = text.split(f'<div data-x="{m.group(1)}">', 1)[1].split('<div data-x="', 1)[0]
+    return row + ex
 
 
 def test_html_is_one_self_contained_file(out: dict[str, Path]) -> None:
@@ -111,7 +117,9 @@ def test_html_is_one_self_contained_file(out: dict[str, Path]) -> None:
         assert not (tag == "script" and "src" in attrs)
     assert "@import" not in text and not re.search(r"url\((?!data:)", text)
     assert not re.search(r"https?://", text), "no network address anywhere in the page"
-    assert [t for t, _ in tags].count("style") == 1 and [t for t, _ in tags].count("script") == 1
+    assert [t for t, _ in tags].count("style") == 1
+    scripts = [a.get("type") for t, a in tags if t == "script"]
+    assert scripts == [None] or sorted(map(str, scripts)) == ["None", "application/octet-stream"]
 
 
 def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
@@ -125,11 +133,11 @@ def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
     s = report["summary"]
     assert f'<div class="card violated"><b>{s["violated"]}</b><span>未履行</span>' in text
     assert f'<div class="card total"><b>{s["total"]}</b>' in text
-    bodies = [a for t, a in tags if t == "tbody" and a.get("class") == "f"]
-    assert len(bodies) == s["total"]
-    assert sorted(a["data-status"] or "" for a in bodies) == sorted(
-        f["status"] for f in report["findings"]
-    )
+    # every finding of the example is in the embedded data; the first page is also HTML
+    data = next(a for t, a in tags if t == "script" and a.get("id") == "findings-data")
+    assert data["data-rows"] == str(s["total"])
+    rows = [a for t, a in tags if t == "tr" and a.get("class") == "row"]
+    assert len(rows) == min(100, s["total"])
     # The matrix: the 八家子河 district river chief skipped 2021-H2 (art. 16, district chiefs).
     cells = {(a.get("data-a"), a.get("data-c")): a.get("class") for t, a in tags if t == "td"}
     assert cells[("16", "district")] == "s-violated"
@@ -143,17 +151,17 @@ def test_html_has_summary_matrix_scores_todo_findings_params_and_run(
 def test_html_findings_open_to_their_explanation(out: dict[str, Path]) -> None:
     text = out["html.zh"].read_text(encoding="utf-8")
     block = _finding_block(text, ZHAO)
-    assert 'data-status="violated"' in block and '<tr class="detail" hidden>' in block
+    assert '<span class="badge violated">' in block
     assert "第十六条" in block  # the article's text
     assert "a-zhao-wenbo-rc" in block  # the deciding fact (his appointment)
     assert "art016.river_chief_min_inspections" in block and "解读" in block
     assert "巡查人为赵文博" in block  # what would have made it compliant
     late = _finding_block(text, HOUSING_LATE)
     assert "无需整改" in late and "ar-2021-housing" in late
-    assert all('<tr class="detail" hidden>' in b for b in text.split('<tbody class="f"')[1:]), (
-        "every finding has an explanation row"
+    first_page = re.findall(r'<tr class="row" data-k="(\d+)">', text)
+    assert all(f'<div data-x="{k}">' in text for k in first_page), (
+        "every finding of the first page has its explanation"
     )
-    assert 'class="sortable"' in text
 
 
 def test_html_in_english(out: dict[str, Path]) -> None:
@@ -170,10 +178,11 @@ def test_xlsx_sheets_and_findings(out: dict[str, Path], report: dict[str, Any]) 
     wb = openpyxl.load_workbook(out["xlsx.zh"])
     assert wb.sheetnames == [
         "汇总",
-        "检查结果",
+        "单位矩阵",
+        "单位汇总",
+        "人员汇总",
         "待办事项",
-        "条款矩阵",
-        "考核得分",
+        "检查结果",
         "参数",
         "运行记录",
     ]
@@ -198,23 +207,24 @@ def test_xlsx_todo_sheet_is_sorted_by_due_date(
     wb = openpyxl.load_workbook(out["xlsx.zh"])
     rows = list(wb["待办事项"].iter_rows(values_only=True))[1:]
     pending = {f["id"]: f for f in report["findings"] if f["status"] == "pending"}
-    assert {r[7] for r in rows} == set(pending)
+    soon = {i for i, f in pending.items() if f["due"] and f["due"] <= "2022-02-09"}
+    assert {r[6] for r in rows} == soon  # due within the 30-day window
     dues = [r[0] for r in rows]
     assert dues == sorted(dues)
     for r in rows:
-        assert r[0].date().isoformat() == pending[r[7]]["due"]
-        assert (r[2] is not None) == (r[1] <= 30)  # the warning flag follows the window
+        assert r[0].date().isoformat() == pending[r[6]]["due"]
+        assert r[1] <= 30
 
 
 def test_xlsx_matrix_scores_parameters_and_run_record(
     out: dict[str, Path], report: dict[str, Any], plan: hz.Plan
 ) -> None:
     wb = openpyxl.load_workbook(out["xlsx.zh"])
-    matrix = list(wb["条款矩阵"].iter_rows(values_only=True))
-    col = matrix[1].index("区级")
-    row16 = next(r for r in matrix if r[0] and str(r[0]).startswith("第16条"))
-    assert str(row16[col]).startswith("✗")
-    scores = list(wb["考核得分"].iter_rows(min_row=3, values_only=True))
+    matrix = list(wb["单位矩阵"].iter_rows(values_only=True))
+    col = matrix[0].index("第16条")
+    district = next(r for r in matrix if r[0] == "区级")
+    assert str(district[col]).startswith("✗")
+    scores = list(wb["单位汇总"].iter_rows(min_row=3, values_only=True))
     assert scores[0][:3] == ("归属", "类别", "得分")
     names = {r[0]: r for r in scores[1:]}
     assert {"河西镇", "乌龙坝镇", "清河门街道", "新华街道", "区级"} <= set(names)
@@ -241,7 +251,7 @@ def test_xlsx_matrix_scores_parameters_and_run_record(
 
 def test_xlsx_in_english(out: dict[str, Path]) -> None:
     wb = openpyxl.load_workbook(out["xlsx.en"])
-    assert wb.sheetnames[:3] == ["Summary", "Findings", "To do"]
+    assert wb.sheetnames[:5] == ["Summary", "Matrix", "Units", "Holders", "To do"]
     header = next(wb["Findings"].iter_rows(max_row=1, values_only=True))
     assert header[4] == "status"
 

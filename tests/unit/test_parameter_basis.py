@@ -188,7 +188,7 @@ def test_xlsx_has_a_due_basis_column(plan: hz.Plan, facts: hz.FactSet) -> None:
     report = hz.evaluate(plan, facts, AS_OF)
     data = render_report(report, plan, "xlsx", "en")
     assert isinstance(data, bytes)
-    ws = load_workbook(io.BytesIO(data)).worksheets[1]
+    ws = load_workbook(io.BytesIO(data))["Findings"]
     header = [c.value for c in ws[1]]
     assert header[-1] == "due basis"
     by_id = {row[0]: row[-1] for row in ws.iter_rows(min_row=2, values_only=True)}

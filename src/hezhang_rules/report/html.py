@@ -1,27 +1,55 @@
-"""The HTML report: one self-contained file (inline CSS and script, no network, no assets).
+"""The HTML report: one self-contained file (inline CSS, SVG and script; no network, no assets)
+that opens at once whatever the size of the audit.
 
-Sections: summary, article × holder matrix coloured by status, assessment scores, to-do,
-sortable and filterable findings (each opening to its explanation), parameters, run record.
+Summaries first, all of them group-bys over the findings table (:mod:`.rollup`): the totals,
+three inline SVG charts (status by article, by group, the worst units), the unit × article
+matrix, a score and roll-up per unit, a roll-up per holder, the to-do list (pending duties due
+within the warning window, never a prohibition), then the findings, the parameters and the run
+record.
 
-Every value is escaped with :func:`html.escape` (quotes included) where it is written, and the
-script reads values back only as text (``textContent``, attributes), never as markup. Characters
-no document should hold are replaced on the whole page (:mod:`hezhang_rules.report.safe`).
+The findings are not written as HTML rows: a province has a million of them, and a page of a
+million rows is hundreds of megabytes a browser cannot open. They travel as compact JSON
+(dictionary-coded columns), deflated and base64-encoded inside the page; the script inflates
+them with the browser's ``DecompressionStream`` and renders one page of rows at a time, with
+filters by status, article and unit and a text search. The listing holds every violated,
+late and pending finding, and the fulfilled and not-applicable ones only while the listing
+stays within :data:`LIST_MAX` rows (:func:`~.rollup.listed_statuses`); a note gives the counts
+left out and points to the xlsx, jsonl and Parquet reports, which hold them all. Explanations
+(the deciding facts, the parameters and what would make it compliant) are written for the first
+:data:`DETAIL_MAX` findings of the listing only; every other row says how to get its own
+(``hezhang-rules explain``). Long tables (units, holders, matrix, to-do) show their
+:data:`TABLE_MAX` worst rows, with the count of the rest.
+
+Every value is escaped with :func:`html.escape` (quotes included) where it is written; the
+script sets values only as text (``textContent``), never as markup, and moves explanation nodes
+written here, never parses strings as HTML. Characters no document should hold are replaced on
+the whole page and in the embedded data (:mod:`hezhang_rules.report.safe`).
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
+import zlib
+from collections.abc import Mapping, Sequence
 from html import escape
 
+import polars as pl
+
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import STATUSES, Finding, Report
-from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
 from hezhang_rules.report.i18n import (
+    COLOUR,
     GROUP,
     GROUPS,
     HOLDER_KIND,
     MARK,
+    REQUIREMENT,
+    SUPPLIED,
     article_titles,
     basis_name,
     due_marked,
@@ -29,12 +57,32 @@ from hezhang_rules.report.i18n import (
     pack_title,
     status_name,
 )
-from hezhang_rules.report.matrix import Cell, build_matrix
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.rollup import (
+    ACTIONABLE,
+    HOLDER_ID,
+    Rollup,
+    column_expr,
+    listed_statuses,
+    listing,
+    rollup,
+    todo_frame,
+)
 from hezhang_rules.report.safe import holdable
-from hezhang_rules.report.table import FindingsTable
-from hezhang_rules.report.todo import todo_items
-from hezhang_rules.report.weights import Weights, formula, scores
+from hezhang_rules.report.table import FindingsTable, finding_of_row
+from hezhang_rules.report.weights import Weights, formula
+
+LIST_MAX = 100_000
+"""Findings embedded in the page at most (some 30 bytes each once deflated)."""
+DETAIL_MAX = 100
+"""Findings of the listing written with their full explanation (a few kB each): the first
+page's."""
+TABLE_MAX = 200
+"""Rows of the unit, holder, matrix and to-do tables (the worst first); the rest is counted."""
+PAGE = 100
+"""Findings per page of the listing (the first page is also written as HTML)."""
+CHART_UNITS = 20
+"""Units in the chart of the worst units."""
 
 _W = {
     "zh": {
@@ -43,31 +91,45 @@ _W = {
         "rules": "条规则",
         "facts": "条事实记录",
         "total": "合计",
-        "worst": "问题较多的条款",
-        "matrix_note": "每格为该条款下该归属（乡镇、部门或区级）全部检查结果中最严重的状态"
-        "及其件数；点击格子可在下方列出这些结果。",
-        "article": "条款",
-        "all": "全部",
-        "scores_note": "",
-        "col": "归属",
+        "by_article": "各条款未履行、逾期履行和待履行的件数",
+        "by_group": "各类别的检查结果构成",
+        "by_unit": "问题最多的{n}个单位",
+        "matrix_note": "每格为该单位在该条款下最严重的状态及其件数（斜线后为全部件数）；"
+        "点击格子可在下方列出这些结果。单位按未履行、逾期履行、待履行件数从多到少排列。",
+        "unit": "单位",
         "group": "类别",
         "score": "得分",
         "decided": "已判定",
-        "todo_note": "待履行的义务，按截止日排序；{n}天内到期的以 ⚠ 标出。",
+        "holder": "责任主体",
+        "kind": "类型",
+        "more": "另有{n}行未列出，完整表格见 xlsx 报告。",
+        "todo_note": "{n}天内（至{last}）到期的待履行义务，按截止日排序；禁止性规定不列入待办"
+        "（待履行的禁止事项只表示尚未发生）。",
+        "todo_more": "共{n}项，此处列出前{m}项；全部待办见 todo 命令或 xlsx 报告。",
         "due": "截止日",
         "left": "剩余天数",
-        "holder": "责任主体",
         "finding": "说明",
-        "none_todo": "没有待履行的义务。",
+        "none_todo": "没有{n}天内到期的待履行义务。",
         "search": "搜索：人名、单位、编号、内容…",
-        "shown": "显示 {n} 项",
-        "cell": "矩阵筛选：",
-        "clear": "清除",
+        "all_articles": "全部条款",
+        "all_units": "全部单位",
+        "shown": "共 {n} 项 · 第 {p}/{m} 页",
+        "prev": "上一页",
+        "next": "下一页",
+        "loading": "正在载入检查结果…",
+        "nostream": "本浏览器不支持解压嵌入的数据（DecompressionStream），请用较新版本的浏览器"
+        "打开，或查看 xlsx、jsonl 或 Parquet 报告。",
         "status": "状态",
         "art": "条",
         "rule": "规则",
         "period": "期间",
-        "click": "点击任一行查看判定依据、所用参数和整改要求。",
+        "requirement": "要求类型",
+        "click": "点击任一行查看说明。",
+        "listed": "列出 {statuses}，共 {n} 项。",
+        "left_out": "未列出：{parts}。全部检查结果见 xlsx、jsonl 或 Parquet 报告"
+        "（--format xlsx / jsonl / parquet）。",
+        "detail_note": "前 {n} 项附有判定依据、所用参数和整改要求；其余各项的说明可用命令查看：",
+        "explain_cmd": "hezhang-rules explain {id} <事实目录> --as-of {as_of}",
         "param": "参数",
         "value": "取值",
         "default": "默认值",
@@ -80,6 +142,9 @@ _W = {
         "footer": "由 hezhang-rules 生成。相同的规则、事实、基准日和参数生成的报告逐字节相同；"
         "报告不记录生成时间。",
         "ok": "该义务已履行或不适用，无需整改。",
+        "sep": "、",
+        "count_of": "{name} {n} 项",
+        "cut": "超出列表上限（{cap}项）的 {n} 项",
     },
     "en": {
         "report": "Compliance report",
@@ -87,32 +152,48 @@ _W = {
         "rules": "rules",
         "facts": "fact records",
         "total": "total",
-        "worst": "Articles with most violations",
-        "matrix_note": "Each cell shows the worst status among the findings of that article for "
-        "that town, department or the district, with their number. Click a cell to list them "
-        "below.",
-        "article": "Article",
-        "all": "all",
-        "scores_note": "",
-        "col": "Counted under",
+        "by_article": "Violated, late and pending findings by article",
+        "by_group": "Findings by group",
+        "by_unit": "The {n} units with most violations",
+        "matrix_note": "Each cell shows the worst status of that unit under that article, with "
+        "its number (after the slash, all findings). Click a cell to list them below. Units "
+        "with most violations, late and pending findings come first.",
+        "unit": "Unit",
         "group": "Group",
         "score": "Score",
         "decided": "decided",
-        "todo_note": "Pending obligations by due date; those due within {n} days are marked ⚠.",
+        "holder": "Holder",
+        "kind": "Kind",
+        "more": "{n} more rows not shown; the xlsx report has the whole table.",
+        "todo_note": "Pending duties due within {n} days (by {last}), by due date; prohibitions "
+        "are never to-dos (a pending prohibition only means nothing has happened yet).",
+        "todo_more": "{n} items; the first {m} are shown. The todo command or the xlsx report "
+        "lists them all.",
         "due": "Due",
         "left": "Days left",
-        "holder": "Holder",
         "finding": "Finding",
-        "none_todo": "No pending obligations.",
+        "none_todo": "No pending duty due within {n} days.",
         "search": "Search: names, units, ids, text…",
-        "shown": "{n} shown",
-        "cell": "Matrix filter: ",
-        "clear": "clear",
+        "all_articles": "All articles",
+        "all_units": "All units",
+        "shown": "{n} findings · page {p} of {m}",
+        "prev": "Previous",
+        "next": "Next",
+        "loading": "Loading the findings…",
+        "nostream": "This browser cannot inflate the embedded data (DecompressionStream): open "
+        "the page in a recent browser, or read the xlsx, jsonl or Parquet report.",
         "status": "Status",
         "art": "Art.",
         "rule": "Rule",
         "period": "Period",
-        "click": "Click a row for the deciding facts, the parameters used and what is needed.",
+        "requirement": "Requirement",
+        "click": "Click a row for its explanation.",
+        "listed": "Listed: {statuses}, {n} findings.",
+        "left_out": "Not listed: {parts}. The xlsx, jsonl and Parquet reports hold every "
+        "finding (--format xlsx / jsonl / parquet).",
+        "detail_note": "The first {n} carry the deciding facts, the parameters used and what "
+        "is needed; for any other, run:",
+        "explain_cmd": "hezhang-rules explain {id} <facts> --as-of {as_of}",
         "param": "Parameter",
         "value": "Value",
         "default": "Default",
@@ -125,29 +206,90 @@ _W = {
         "footer": "Generated by hezhang-rules. The same rules, facts, as-of date and parameters "
         "give a byte-identical report; no generation time is recorded.",
         "ok": "Fulfilled or not applicable: nothing to do.",
+        "sep": ", ",
+        "count_of": "{name} {n}",
+        "cut": "{n} beyond the listing's limit of {cap}",
     },
 }
 _NAV = {
-    "zh": ("汇总", "条款矩阵", "考核得分", "待办事项", "检查结果", "参数", "运行记录"),
-    "en": ("Summary", "Matrix", "Scores", "To do", "Findings", "Parameters", "Run record"),
+    "zh": ("汇总", "单位矩阵", "单位汇总", "人员汇总", "待办事项", "检查结果", "参数", "运行记录"),
+    "en": (
+        "Summary",
+        "Matrix",
+        "Units",
+        "Holders",
+        "To do",
+        "Findings",
+        "Parameters",
+        "Run record",
+    ),
 }
-_IDS = ("summary", "matrix", "scores", "todo", "findings", "params", "run")
+_IDS = ("summary", "matrix", "scores", "holders", "todo", "findings", "params", "run")
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _msg(f: Finding, lang: str) -> str:
-    return f.message.zh if lang == "zh" else f.message.en
+def _art(n: int, lang: str) -> str:
+    return f"第{n}条" if lang == "zh" else f"Art. {n}"
 
 
 def _badge(status: str, lang: str) -> str:
     return f'<span class="badge {status}">{MARK[status]} {_e(status_name(status, lang))}</span>'
 
 
-def _summary(report: Report, plan: Plan, lang: str) -> str:
-    w, s = _W[lang], report.summary
+# --- charts -------------------------------------------------------------------------------------
+
+
+def _chart(
+    title: str, rows: Sequence[tuple[str, Mapping[str, int]]], statuses: Sequence[str], lang: str
+) -> str:
+    """Horizontal stacked bars, one per row, scaled to the largest row; inline SVG."""
+    label_w, bar_w, step, bar_h = 200, 470, 22, 16
+    top = max((sum(c[s] for s in statuses) for _, c in rows), default=0) or 1
+    legend = "".join(
+        f'<rect x="{label_w + i * 120}" y="4" width="12" height="12" fill="#{COLOUR[s]}"/>'  # type: ignore[index]
+        f'<text x="{label_w + i * 120 + 16}" y="15">{_e(status_name(s, lang))}</text>'
+        for i, s in enumerate(statuses)
+    )
+    bars = []
+    for r, (label, counts) in enumerate(rows):
+        y = 28 + r * step
+        x = float(label_w)
+        parts = []
+        for s in statuses:
+            n = counts[s]
+            if not n:
+                continue
+            w = bar_w * n / top
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{max(w, 0.5):.1f}" height="{bar_h}" '
+                f'fill="#{COLOUR[s]}"><title>{_e(label)} · {_e(status_name(s, lang))} {n}</title>'  # type: ignore[index]
+                "</rect>"
+            )
+            x += w
+        total = sum(counts[s] for s in statuses)
+        bars.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{_e(label[:16])}</text>'
+            + "".join(parts)
+            + f'<text x="{x + 4:.1f}" y="{y + 12}" class="n">{total}</text>'
+        )
+    height = 32 + len(rows) * step
+    return (
+        f'<figure class="chart"><figcaption>{_e(title)}</figcaption>'
+        f'<svg role="img" aria-label="{_e(title)}" '
+        f'width="{label_w + bar_w + 60}" height="{height}" '
+        f'viewBox="0 0 {label_w + bar_w + 60} {height}">{legend}{"".join(bars)}</svg></figure>'
+    )
+
+
+def _counts(row: Mapping[str, object]) -> dict[str, int]:
+    return {s: int(row[s]) for s in STATUSES}  # type: ignore[call-overload]
+
+
+def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
+    w, s = _W[lang], table.summary
     cards = "".join(
         f'<div class="card {k}"><b>{getattr(s, k)}</b><span>{_e(status_name(k, lang))}</span></div>'
         for k in STATUSES
@@ -165,147 +307,184 @@ def _summary(report: Report, plan: Plan, lang: str) -> str:
             )
             + "</div>"
         )
-    per: dict[int, int] = {}
-    for f in report.findings:
-        if f.status == "violated":
-            per[f.article] = per.get(f.article, 0) + 1
     titles = article_titles(plan, lang)
-    top = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
-    items = "".join(f"<li>{_e(_art(n, lang))} {_e(titles.get(n, ''))} · {c}</li>" for n, c in top)
-    worst = f'<p class="note">{_e(w["worst"])}</p><ul class="top-list">{items}</ul>' if top else ""
-    return f'<div class="cards">{cards}</div>{bar}{worst}'
-
-
-def _art(n: int, lang: str) -> str:
-    return f"第{n}条" if lang == "zh" else f"Art. {n}"
-
-
-def _cell_text(cell: Cell) -> str:
-    worst = cell.worst
-    if worst is None:
-        return ""
-    return f"{MARK[worst]}{cell.counts[worst]}" + (
-        f"<small>/{cell.total}</small>" if cell.total != cell.counts[worst] else ""
-    )
-
-
-def _counts_title(cell: Cell, lang: str) -> str:
-    return " · ".join(
-        f"{status_name(s, lang)} {cell.counts[s]}" for s in STATUSES if cell.counts.get(s)
-    )
-
-
-def _matrix(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
-    w = _W[lang]
-    m = build_matrix(report, ctx)
-    if not m.articles:
-        return f'<p class="note">{_e(w["none_todo"])}</p>'
-    titles = article_titles(plan, lang)
-    groups = [(g, [c for c in m.columns if c.group == g]) for g in GROUPS]
-    groups = [(g, cols) for g, cols in groups if cols]
-
-    def single(g: str, cols: list[HolderInfo]) -> bool:
-        return len(cols) == 1 and cols[0].column_name == GROUP[lang][g]
-
-    head1 = (
-        f'<th class="art" rowspan="2">{_e(w["article"])}</th>'
-        + "".join(
-            f'<th class="grp" rowspan="2">{_e(GROUP[lang][g])}</th>'
-            if single(g, cols)
-            else f'<th class="grp" colspan="{len(cols)}">{_e(GROUP[lang][g])}</th>'
-            for g, cols in groups
+    art_rows = [
+        (f"{_art(row['article'], lang)} {titles.get(row['article'], '')}", _counts(row))
+        for row in r.by_article.iter_rows(named=True)
+        if any(row[k] for k in ACTIONABLE)
+    ]
+    groups = {row["group"]: _counts(row) for row in r.by_group.iter_rows(named=True)}
+    group_rows = [(GROUP[lang][g], groups[g]) for g in GROUPS if g in groups]
+    worst = [u for u in r.units if any(u.counts[k] for k in ACTIONABLE)][:CHART_UNITS]
+    unit_rows = [(u.info.column_name, dict(u.counts)) for u in worst]
+    charts = (
+        (_chart(w["by_article"], art_rows, ACTIONABLE, lang) if art_rows else "")
+        + (_chart(w["by_group"], group_rows, STATUSES, lang) if group_rows else "")
+        + (
+            _chart(w["by_unit"].format(n=len(unit_rows)), unit_rows, ACTIONABLE, lang)
+            if unit_rows
+            else ""
         )
-        + f'<th class="grp" rowspan="2">{_e(w["total"])}</th>'
     )
-    head2 = "".join(
-        f'<th title="{_e(c.column_name)}">{_e(c.column_name)}</th>'
-        for g, cols in groups
-        if not single(g, cols)
-        for c in cols
+    present = set(r.by_article.get_column("article").to_list())
+    quiet = sorted({a.number for a in plan.articles} - present)
+    quiet_text = (
+        f'<p class="note">{_e(w["quiet"])}{_e(w["sep"].join(map(str, quiet)))}</p>' if quiet else ""
+    )
+    return f'<div class="cards">{cards}</div>{bar}<div class="charts">{charts}</div>{quiet_text}'
+
+
+# --- matrix, units, holders ---------------------------------------------------------------------
+
+
+def _more(n: int, lang: str) -> str:
+    return f'<p class="note">{_e(_W[lang]["more"].format(n=n))}</p>' if n > 0 else ""
+
+
+def _matrix(r: Rollup, plan: Plan, lang: str) -> str:
+    w = _W[lang]
+    articles = r.by_article.get_column("article").to_list()
+    if not articles:
+        return ""
+    titles = article_titles(plan, lang)
+    cells: dict[tuple[str, int], dict[str, int]] = {
+        (row["unit"], row["article"]): _counts(row) for row in r.matrix.iter_rows(named=True)
+    }
+    head = (
+        f'<th class="art">{_e(w["unit"])}</th><th>{_e(w["group"])}</th>'
+        + "".join(
+            f'<th title="{_e(titles.get(a, ""))}" data-a="{a}">{_e(_art(a, lang))}</th>'
+            for a in articles
+        )
+        + f"<th>{_e(w['total'])}</th>"
     )
     rows = []
-    for a in m.articles:
+    for u in r.units[:TABLE_MAX]:
+        c = u.info
         tds = []
-        for _, cols in groups:
-            for c in cols:
-                cell = m.cell(a, c.column)
-                if cell is None:
-                    tds.append('<td class="empty"></td>')
-                    continue
-                label = f"{_art(a, lang)} × {c.column_name}"
-                tds.append(
-                    f'<td class="s-{cell.worst}" data-a="{a}" data-c="{_e(c.column)}" '
-                    f'data-label="{_e(label)}" title="{_e(label)}: {_e(_counts_title(cell, lang))}"'
-                    f">{_cell_text(cell)}</td>"
-                )
-        total = m.by_article[a]
+        for a in articles:
+            counts = cells.get((c.column, a))
+            worst = next((s for s in STATUSES if counts and counts[s]), None)
+            if counts is None or worst is None:
+                tds.append('<td class="empty"></td>')
+                continue
+            total = sum(counts.values())
+            label = f"{c.column_name} × {_art(a, lang)}"
+            detail = " · ".join(
+                f"{status_name(s, lang)} {counts[s]}" for s in STATUSES if counts[s]
+            )
+            small = f"<small>/{total}</small>" if total != counts[worst] else ""
+            tds.append(
+                f'<td class="s-{worst}" data-a="{a}" data-c="{_e(c.column)}" '
+                f'data-label="{_e(label)}" title="{_e(label)}: {_e(detail)}">'
+                f"{MARK[worst]}{counts[worst]}{small}</td>"
+            )
         tot = " ".join(
-            f'<span class="badge {s}" title="{_e(status_name(s, lang))}">{MARK[s]}{total.counts[s]}'
+            f'<span class="badge {s}" title="{_e(status_name(s, lang))}">{MARK[s]}{u.counts[s]}'
             "</span>"
-            for s in STATUSES[:3]
-            if total.counts.get(s)
+            for s in ACTIONABLE
+            if u.counts[s]
         )
         rows.append(
-            f'<tr><th class="art" title="{_e(titles.get(a, ""))}">{_e(_art(a, lang))} '
-            f'{_e(titles.get(a, ""))}</th>{"".join(tds)}<td class="tot" data-a="{a}" '
-            f'data-label="{_e(_art(a, lang))}">{tot or "✓"}</td></tr>'
+            f'<tr><th class="art">{_e(c.column_name)}</th><td class="grp">'
+            f"{_e(GROUP[lang][c.group])}</td>{''.join(tds)}"
+            f'<td class="tot">{tot or "✓"}</td></tr>'
         )
     legend = "".join(
-        f'<span><i style="background:var(--{s[0] if s != "fulfilled_late" else "l"}t)"></i>'
-        f"{MARK[s]} {_e(status_name(s, lang))}</span>"
-        for s in STATUSES
+        f'<span><i class="s-{s}"></i>{MARK[s]} {_e(status_name(s, lang))}</span>' for s in STATUSES
     )
     return (
         f'<p class="note">{_e(w["matrix_note"])}</p><div class="legend">{legend}</div>'
-        f'<div class="scroll"><table class="matrix"><thead><tr>{head1}</tr><tr>{head2}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="scroll"><table class="matrix"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>" + _more(len(r.units) - TABLE_MAX, lang)
     )
 
 
-def _scores(report: Report, ctx: AuditContext, weights: Weights, lang: str) -> str:
+def _band(score: float | None) -> str:
+    v = score or 0.0
+    return "b1" if v >= 90 else "b2" if v >= 75 else "b3" if v >= 60 else "b4"
+
+
+def _units(r: Rollup, weights: Weights, lang: str) -> str:
     w = _W[lang]
     head = "".join(
-        f"<th>{_e(x)}</th>" for x in (w["col"], w["group"], w["score"], w["decided"])
+        f"<th>{_e(x)}</th>" for x in (w["unit"], w["group"], w["score"], w["decided"])
     ) + "".join(f"<th>{_e(status_name(s, lang))}</th>" for s in STATUSES)
     rows = []
-    for sc in scores(report, ctx, weights):
-        value = "—" if sc.score is None else f"{sc.score:.1f}"
-        width = 0.0 if sc.score is None else sc.score
-        band = "b1" if width >= 90 else "b2" if width >= 75 else "b3" if width >= 60 else "b4"
-        decided = sum(sc.counts.get(s, 0) for s in ("fulfilled", "fulfilled_late", "violated"))
+    for u in r.units[:TABLE_MAX]:
+        value = "—" if u.score is None else f"{u.score:.1f}"
+        decided = sum(u.counts[s] for s in ("fulfilled", "fulfilled_late", "violated"))
         rows.append(
-            f"<tr><td>{_e(sc.column.column_name)}</td><td>{_e(GROUP[lang][sc.column.group])}</td>"
-            f'<td><div class="score"><div class="track"><i class="{band}" '
-            f'style="width:{width:.1f}%"></i></div>'
-            f"<b>{value}</b></div></td><td>{decided}</td>"
-            + "".join(f"<td>{sc.counts.get(s, 0)}</td>" for s in STATUSES)
+            f"<tr><td>{_e(u.info.column_name)}</td><td>{_e(GROUP[lang][u.info.group])}</td>"
+            f'<td><div class="score"><div class="track"><i class="{_band(u.score)}" '
+            f'style="width:{u.score or 0.0:.1f}%"></i></div><b>{value}</b></div></td>'
+            f"<td>{decided}</td>"
+            + "".join(f'<td class="num">{u.counts[s]}</td>' for s in STATUSES)
             + "</tr>"
         )
     return (
         f'<p class="note">{_e(formula(weights, lang))}</p><div class="scroll"><table>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        + _more(len(r.units) - TABLE_MAX, lang)
+    )
+
+
+def _holders(r: Rollup, ctx: AuditContext, lang: str) -> str:
+    w = _W[lang]
+    head = "".join(f"<th>{_e(x)}</th>" for x in (w["holder"], w["kind"], w["unit"])) + "".join(
+        f"<th>{_e(status_name(s, lang))}</th>" for s in (*ACTIONABLE, "fulfilled")
+    )
+    shown = r.holders.head(TABLE_MAX)
+    rows = []
+    for h in shown.iter_rows(named=True):
+        info = ctx.holders.get(h["id"])
+        unit = info.column_name if info is not None else h["name"]
+        rows.append(
+            f'<tr><td>{_e(h["name"])} <span class="fid">{_e(h["id"])}</span></td>'
+            f"<td>{_e(HOLDER_KIND[lang].get(h['kind'], h['kind']))}</td><td>{_e(unit)}</td>"
+            + "".join(f'<td class="num">{h[s]}</td>' for s in (*ACTIONABLE, "fulfilled"))
+            + "</tr>"
+        )
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        + _more(r.holders.height - shown.height, lang)
     )
 
 
 def _todo(table: FindingsTable, ctx: AuditContext, within: int, lang: str) -> str:
     w = _W[lang]
-    items = todo_items(table, ctx.holders, within)
-    if not items:
-        return f'<p class="note">{_e(w["none_todo"])}</p>'
-    rows = "".join(
-        f'<tr class="{"soon" if t.soon else ""}"><td class="nowrap">{"⚠ " if t.soon else ""}'
-        f"{_e(t.due or '—')}</td><td>{'' if t.days_left is None else t.days_left}</td>"
-        f"<td>{_e(t.finding.holder.name)}</td><td>{_e(t.holder.column_name)}</td>"
-        f'<td>{_e(_msg(t.finding, lang))}<div class="fid">{_e(t.finding.id)}</div></td></tr>'
-        for t in items
-    )
+    frame = todo_frame(table, within)
+    if frame.height == 0:
+        return f'<p class="note">{_e(w["none_todo"].format(n=within))}</p>'
+    last = table.as_of + dt.timedelta(days=within)
+    rows = []
+    for row in frame.head(TABLE_MAX).iter_rows(named=True):
+        holder = row["holder"]
+        info = ctx.holders.get(holder["id"])
+        unit = info.column_name if info is not None else holder["name"]
+        left = (row["due"] - table.as_of).days
+        rows.append(
+            f'<tr><td class="nowrap">{_e(row["due"])}</td>'
+            f'<td class="num">{left}</td><td>{_e(holder["name"])}</td><td>{_e(unit)}</td>'
+            f'<td>{_e(row["message"][lang])}<div class="fid">{_e(row["id"])}</div></td></tr>'
+        )
     head = "".join(
-        f"<th>{_e(x)}</th>" for x in (w["due"], w["left"], w["holder"], w["col"], w["finding"])
+        f"<th>{_e(x)}</th>" for x in (w["due"], w["left"], w["holder"], w["unit"], w["finding"])
+    )
+    note = w["todo_note"].format(n=within, last=last.isoformat())
+    more = (
+        f'<p class="note">{_e(w["todo_more"].format(n=frame.height, m=TABLE_MAX))}</p>'
+        if frame.height > TABLE_MAX
+        else ""
     )
     return (
-        f'<p class="note">{_e(w["todo_note"].format(n=within))}</p><div class="scroll"><table>'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        f'<p class="note">{_e(note)}</p><div class="scroll"><table>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
     )
+
+
+# --- findings -----------------------------------------------------------------------------------
 
 
 def explanation_html(e: Explanation, lang: str) -> str:
@@ -360,62 +539,216 @@ def explanation_html(e: Explanation, lang: str) -> str:
     return f'<div class="ex"><div>{left}</div><div>{right}</div></div>'
 
 
-def _findings(report: Report, plan: Plan, ctx: AuditContext, lang: str) -> str:
-    w = _W[lang]
+def _codes(values: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+    """A dictionary of ``values`` (sorted, so the page is deterministic) and each one's index."""
+    words = sorted(set(values))
+    return words, {v: i for i, v in enumerate(words)}
+
+
+def _holdable_column(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """``name`` with characters no document can hold replaced (only where there are any)."""
+    bad = frame.get_column(name).str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+    if not bad.any():
+        return frame
+    return frame.with_columns(
+        pl.col(name).map_elements(holdable, return_dtype=pl.String).alias(name)
+    )
+
+
+def findings_payload(
+    table: FindingsTable,
+    plan: Plan,
+    ctx: AuditContext,
+    lang: str,
+    statuses: tuple[str, ...],
+    cap: int,
+) -> tuple[str, pl.DataFrame]:
+    """The listed findings as deflated, base64-encoded JSON (the page's data), and the rows
+    themselves (in listing order: the first page, the explanations, the article filter).
+
+    The JSON holds dictionaries (``rules``, ``holders``, ``units``) and one array per column
+    (``s`` status, ``a`` article, ``r`` rule, ``h`` holder, ``p`` period, ``d`` due, ``m``
+    message, ``i`` id), row ``k`` of the listing at index ``k`` of each.
+    """
+    rows = (
+        listing(table, statuses, cap)
+        .select(
+            pl.col("status"),
+            pl.col("article"),
+            pl.col("rule_id"),
+            HOLDER_ID.alias("hid"),
+            pl.col("holder").struct.field("name").alias("hname"),
+            pl.col("holder").struct.field("kind").alias("hkind"),
+            column_expr(ctx),
+            pl.col("period").struct.field("label").alias("label"),
+            pl.col("due").cast(pl.String).fill_null("").alias("due"),
+            pl.col("details").str.json_path_match("$.due_supplied").fill_null("").alias("sup"),
+            pl.col("message").struct.field(lang).alias("msg"),
+            pl.col("id"),
+            pl.col("requirement"),
+        )
+        .collect()
+    )
+    for name in ("hname", "label", "msg", "id", "hid"):
+        rows = _holdable_column(rows, name)
     titles = {r.id: (r.title.zh if lang == "zh" else r.title.en) for r in plan.rules}
+    rule_words, rule_index = _codes(rows.get_column("rule_id").to_list())
+    holders = rows.select("hid", "hname", "hkind", "unit").unique("hid").sort("hid")
+    holder_index = {h: i for i, h in enumerate(holders.get_column("hid").to_list())}
+    unit_words, unit_index = _codes(holders.get_column("unit").to_list())
+    names = {c.column: c.column_name for c in ctx.columns}
+    units = [names.get(u, u) for u in unit_words]
+    req_words, req_index = _codes(rows.get_column("requirement").to_list())
+    data = {
+        "statuses": [[s, MARK[s], status_name(s, lang)] for s in STATUSES],
+        "supplied": SUPPLIED[lang],
+        "rules": [[r, titles.get(r, r)] for r in rule_words],
+        "holders": [
+            [
+                h["hid"],
+                holdable(h["hname"]),
+                HOLDER_KIND[lang].get(h["hkind"], h["hkind"]),
+                unit_index[h["unit"]],
+            ]
+            for h in holders.iter_rows(named=True)
+        ],
+        "units": [[u, name] for u, name in zip(unit_words, units, strict=True)],
+        "requirements": [REQUIREMENT[lang].get(q, q) for q in req_words],
+        "s": [STATUSES.index(s) for s in rows.get_column("status").to_list()],
+        "a": rows.get_column("article").to_list(),
+        "r": [rule_index[r] for r in rows.get_column("rule_id").to_list()],
+        "q": [req_index[q] for q in rows.get_column("requirement").to_list()],
+        "h": [holder_index[h] for h in rows.get_column("hid").to_list()],
+        "p": rows.get_column("label").to_list(),
+        "d": rows.get_column("due").to_list(),
+        "u": rows.get_column("sup").to_list(),
+        "m": rows.get_column("msg").to_list(),
+        "i": rows.get_column("id").to_list(),
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+    return packed, rows
+
+
+def _explanations(
+    table: FindingsTable, plan: Plan, ctx: AuditContext, ids: list[str], lang: str
+) -> str:
+    """The explanation of each of ``ids`` (in that order), as hidden nodes ``data-x="k"``."""
+    if not ids:
+        return ""
+    frame = table.collect(pl.col("id").is_in(ids))
+    found = {row["id"]: finding_of_row(row) for row in frame.iter_rows(named=True)}
+    parts = []
+    for k, i in enumerate(ids):
+        f = found.get(i)
+        if f is None:
+            continue
+        parts.append(
+            f'<div data-x="{k}">{explanation_html(explain(f, plan, ctx, table.as_of, lang), lang)}'
+            "</div>"
+        )
+    return f'<div id="explanations" hidden>{"".join(parts)}</div>'
+
+
+def _first_page(rows: pl.DataFrame, plan: Plan, ctx: AuditContext, lang: str) -> str:
+    """The first :data:`PAGE` rows of the listing as HTML, so the page shows findings before
+    its script has inflated the data (the script then draws the same rows, and the others)."""
+    titles = {r.id: (r.title.zh if lang == "zh" else r.title.en) for r in plan.rules}
+    names = {c.column: c.column_name for c in ctx.columns}
+    out = []
+    for k, row in enumerate(rows.head(PAGE).iter_rows(named=True)):
+        due = row["due"] + (" *" if row["sup"] else "")
+        basis = SUPPLIED[lang].format(name=row["sup"]) if row["sup"] else ""
+        out.append(
+            f'<tr class="row" data-k="{k}"><td>{_badge(row["status"], lang)}</td>'
+            f'<td class="num">{row["article"]}</td>'
+            f'<td title="{_e(row["rule_id"])}">'
+            f"{_e(titles.get(row['rule_id'], row['rule_id']))}</td>"
+            f"<td>{_e(row['hname'])}</td><td>{_e(names.get(row['unit'], row['unit']))}</td>"
+            f'<td class="nowrap">{_e(row["label"])}</td>'
+            f'<td class="nowrap" title="{_e(basis)}">{_e(due)}</td>'
+            f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div></td></tr>'
+        )
+    return "".join(out)
+
+
+def _findings(table: FindingsTable, plan: Plan, ctx: AuditContext, lang: str) -> str:
+    w = _W[lang]
+    counts: dict[str, int] = {s: int(getattr(table.summary, s)) for s in STATUSES}
+    statuses, limit = listed_statuses(counts, LIST_MAX)
+    packed, rows = findings_payload(table, plan, ctx, lang, statuses, limit)
+    listed = rows.height
+    ids = rows.get_column("id").head(DETAIL_MAX).to_list()
+    shown_statuses = w["sep"].join(status_name(s, lang) for s in statuses)
+    notes = [w["listed"].format(statuses=shown_statuses, n=listed)]
+    left = [
+        w["count_of"].format(name=status_name(s, lang), n=counts[s])
+        for s in STATUSES
+        if counts[s] and s not in statuses
+    ]
+    cut = sum(counts[s] for s in statuses) - listed
+    if cut:
+        left.append(w["cut"].format(n=cut, cap=LIST_MAX))
+    if left:
+        notes.append(w["left_out"].format(parts=w["sep"].join(left)))
+    detail = ""
+    if listed > len(ids):
+        placeholder = "<编号>" if lang == "zh" else "<id>"
+        command = w["explain_cmd"].format(id=placeholder, as_of=table.as_of)
+        detail = (
+            f'<p class="note">{_e(w["detail_note"].format(n=len(ids)))} '
+            f"<code>{_e(command)}</code></p>"
+        )
+    titles = article_titles(plan, lang)
+    articles = "".join(
+        f'<option value="{a}">{_e(_art(a, lang))} {_e(titles.get(a, ""))}</option>'
+        for a in sorted(set(rows.get_column("article").to_list()))
+    )
     chips = "".join(
         f'<button type="button" class="chip {s}" data-status="{s}" aria-pressed="true">'
-        f"{MARK[s]} {_e(status_name(s, lang))} {getattr(report.summary, s)}</button>"
-        for s in STATUSES
+        f"{MARK[s]} {_e(status_name(s, lang))} {counts[s]}</button>"
+        for s in statuses
+    )
+    head = "".join(
+        f"<th>{_e(x)}</th>"
+        for x in (
+            w["status"],
+            w["art"],
+            w["rule"],
+            w["holder"],
+            w["unit"],
+            w["period"],
+            w["due"],
+            w["finding"],
+        )
     )
     toolbar = (
-        f'<div class="toolbar">{chips}<input type="search" id="search" '
-        f'placeholder="{_e(w["search"])}" aria-label="{_e(w["search"])}">'
-        f'<span id="filter-note" hidden>{_e(w["cell"])}<span></span>'
-        f'<button type="button">{_e(w["clear"])}</button></span>'
-        f'<span id="shown" data-fmt="{_e(w["shown"])}"></span></div>'
+        f'<div class="toolbar">{chips}'
+        f'<select id="f-article" aria-label="{_e(w["all_articles"])}"><option value="">'
+        f"{_e(w['all_articles'])}</option>{articles}</select>"
+        f'<select id="f-unit" aria-label="{_e(w["all_units"])}"><option value="">'
+        f"{_e(w['all_units'])}</option></select>"
+        f'<input type="search" id="search" placeholder="{_e(w["search"])}" '
+        f'aria-label="{_e(w["search"])}"></div>'
+        f'<div class="pager"><button type="button" id="prev">{_e(w["prev"])}</button>'
+        f'<span id="shown" data-fmt="{_e(w["shown"])}"></span>'
+        f'<button type="button" id="next">{_e(w["next"])}</button></div>'
     )
-    cols = [
-        ("status", w["status"], "num"),
-        ("art", w["art"], "num"),
-        ("rule", w["rule"], ""),
-        ("holder", w["holder"], ""),
-        ("col", w["col"], ""),
-        ("period", w["period"], ""),
-        ("due", w["due"], ""),
-        ("msg", w["finding"], ""),
-    ]
-    head = "".join(
-        f'<th class="sortable" data-type="{t}" scope="col">{_e(label)}</th>' for _, label, t in cols
-    )
-    order = sorted(
-        report.findings,
-        key=lambda f: (f.article, STATUSES.index(f.status), f.rule_id, f.holder.id, f.id),
-    )
-    bodies = []
-    for f in order:
-        e = explain(f, plan, ctx, report.as_of, lang)
-        h = ctx.holder(f.holder)
-        text = " ".join((f.id, f.holder.name, h.column_name, _msg(f, lang))).lower()
-        bodies.append(
-            f'<tbody class="f" data-status="{f.status}" data-a="{f.article}" '
-            f'data-c="{_e(h.column)}" data-text="{_e(text)}">'
-            f'<tr class="row" aria-expanded="false">'
-            f'<td data-v="{STATUSES.index(f.status)}">{_badge(f.status, lang)}</td>'
-            f'<td data-v="{f.article}">{f.article}</td>'
-            f"<td>{_e(titles.get(f.rule_id, f.rule_id))}</td>"
-            f"<td>{_e(f.holder.name)}</td><td>{_e(h.column_name)}</td>"
-            f'<td class="nowrap" data-v="{f.period.start}">{_e(f.period.label)}</td>'
-            f'<td data-v="{f.due or "9999-12-31"}">{_e(due_marked(f, lang))}</td>'
-            f'<td class="msg">{_e(_msg(f, lang))}<div class="fid">{_e(f.id)}</div></td></tr>'
-            f'<tr class="detail" hidden><td colspan="{len(cols)}">{explanation_html(e, lang)}'
-            "</td></tr></tbody>"
-        )
+    notes_html = "".join(f'<p class="note">{_e(x)}</p>' for x in notes)
     return (
-        f'<p class="note">{_e(w["click"])}</p>{toolbar}<div class="scroll">'
-        f'<table class="findings" id="findings-table"><thead><tr>{head}</tr></thead>'
-        f"{''.join(bodies)}</table></div>"
+        f'{notes_html}<p class="note">{_e(w["click"])}</p>{detail}{toolbar}'
+        f'<div class="scroll"><table class="findings" id="findings-table" data-page="{PAGE}" '
+        f'data-ex-cmd="{_e(w["explain_cmd"].format(id="{id}", as_of=table.as_of))}">'
+        f'<thead><tr>{head}</tr></thead><tbody id="findings-body">'
+        f"{_first_page(rows, plan, ctx, lang)}"
+        f'<tr><td colspan="8" id="findings-status" data-nostream="{_e(w["nostream"])}">'
+        f"{_e(w['loading'])}</td></tr></tbody></table></div>"
+        f'<script type="application/octet-stream" id="findings-data" data-rows="{listed}">'
+        f"{packed}</script>" + _explanations(table, plan, ctx, ids, lang)
     )
+
+
+# --- parameters, run, page ----------------------------------------------------------------------
 
 
 def _params(plan: Plan, lang: str) -> str:
@@ -444,7 +777,7 @@ def _params(plan: Plan, lang: str) -> str:
         + f'</td><td class="mono">{_e(p.default)}</td>'
         f"<td>{_e(p.reads)}</td><td>{_e(p.reading)}</td><td>{_e(p.reason)}</td>"
         f'<td class="mono">{"<br>".join(_e(r) for r in p.rules)}</td></tr>'
-        for p in param_rows(plan)
+        for p in param_rows(plan, lang)
     )
     return (
         f'<div class="scroll"><table class="params"><thead><tr>{head}</tr></thead>'
@@ -453,33 +786,30 @@ def _params(plan: Plan, lang: str) -> str:
 
 
 def render_html(
-    report: Report,
+    table: FindingsTable,
     plan: Plan,
     ctx: AuditContext,
     weights: Weights,
     lang: str = "zh",
     within: int = 30,
 ) -> str:
+    """The report as one HTML page (see the module's docstring for what it holds)."""
     w = _W[lang]
     title = pack_title(plan, lang)
+    header = Report(as_of=table.as_of, run=table.run, summary=table.summary, findings=[])
     run = "".join(
         f'<tr><th>{_e(k)}</th><td class="mono">{_e(v)}</td></tr>'
-        for k, v in run_rows(report, plan, lang, weights.source)
+        for k, v in run_rows(header, plan, lang, weights.source)
     )
-    quiet = sorted({a.number for a in plan.articles} - {f.article for f in report.findings})
-    quiet_text = (
-        f'<p class="note">{_e(w["quiet"])}'
-        f"{_e(('、' if lang == 'zh' else ', ').join(map(str, quiet)))}</p>"
-        if quiet
-        else ""
-    )
+    r = rollup(table, plan, ctx, weights)
     nav = "".join(f'<a href="#{i}">{_e(n)}</a>' for i, n in zip(_IDS, _NAV[lang], strict=True))
     bodies = {
-        "summary": _summary(report, plan, lang) + quiet_text,
-        "matrix": _matrix(report, plan, ctx, lang),
-        "scores": _scores(report, ctx, weights, lang),
-        "todo": _todo(FindingsTable.of_report(report, plan), ctx, within, lang),
-        "findings": _findings(report, plan, ctx, lang),
+        "summary": _summary(table, plan, r, lang),
+        "matrix": _matrix(r, plan, lang),
+        "scores": _units(r, weights, lang),
+        "holders": _holders(r, ctx, lang),
+        "todo": _todo(table, ctx, within, lang),
+        "findings": _findings(table, plan, ctx, lang),
         "params": _params(plan, lang),
         "run": f'<table class="kv"><tbody>{run}</tbody></table>',
     }
@@ -487,22 +817,18 @@ def render_html(
         f'<section id="{i}"><h2>{_e(n)}</h2>{bodies[i]}</section>'
         for i, n in zip(_IDS, _NAV[lang], strict=True)
     )
-    if lang == "zh":
-        meta = (
-            f"{w['as_of']} {report.as_of} · {report.run.pack}（{len(plan.rules)} {w['rules']}）· "
-            f"{report.run.facts_count} {w['facts']} · hezhang-rules {report.run.package_version}"
-        )
-    else:
-        meta = (
-            f"{w['as_of']} {report.as_of} · {report.run.pack} ({len(plan.rules)} {w['rules']}) · "
-            f"{report.run.facts_count} {w['facts']} · hezhang-rules {report.run.package_version}"
-        )
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    meta = (
+        f"{w['as_of']} {table.as_of} · {table.run.pack}{open_}{len(plan.rules)} {w['rules']}"
+        f"{close} · {table.run.facts_count} {w['facts']} · hezhang-rules "
+        f"{table.run.package_version}"
+    )
     return holdable(
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
-        f"<title>{_e(title)} — {_e(w['report'])} {report.as_of}</title>"
+        f"<title>{_e(title)} — {_e(w['report'])} {table.as_of}</title>"
         f"<style>{CSS}</style></head><body>"
         f'<header class="top"><div class="wrap"><h1>{_e(title)}<span>— {_e(w["report"])}</span>'
         f'</h1><p class="meta">{_e(meta)}</p></div></header>'

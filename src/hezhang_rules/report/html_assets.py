@@ -133,111 +133,225 @@ footer{color:var(--muted);font-size:.85rem;text-align:center;padding:10px 0 30px
 @media (max-width:900px){.cards{grid-template-columns:repeat(3,1fr)}.ex{grid-template-columns:1fr}}
 @media print{nav.toc,.toolbar{display:none}section{break-inside:avoid-page;box-shadow:none}
 tr.detail[hidden]{display:none}}
+.charts{display:flex;flex-wrap:wrap;gap:8px 24px;margin-top:12px}
+figure.chart{margin:0}
+figure.chart figcaption{font-weight:600;font-size:.95rem;margin:6px 0 2px}
+figure.chart svg{font-size:12px;fill:var(--ink);max-width:100%;height:auto}
+figure.chart text.n{fill:var(--muted)}
+.legend i.s-violated{background:var(--vt)}.legend i.s-fulfilled_late{background:var(--lt)}
+.legend i.s-pending{background:var(--pt)}.legend i.s-fulfilled{background:var(--ft)}
+.legend i.s-not_applicable{background:var(--nt)}
+table.matrix td.grp{white-space:nowrap;color:var(--muted);cursor:default;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+select{font:inherit;padding:2px 6px;border:1px solid var(--line);border-radius:6px;
+max-width:260px}
+.pager{display:flex;gap:10px;align-items:center;margin:0 0 8px}
+.pager button{font:inherit;font-size:.9rem;cursor:pointer}
+.pager #shown{margin-left:0}
+td.explain-cmd code{word-break:break-all}
 """
 
 JS = """
 (function () {
   'use strict';
+  var data = document.getElementById('findings-data');
+  var body = document.getElementById('findings-body');
   var table = document.getElementById('findings-table');
-  if (!table) { return; }
-  var bodies = Array.prototype.slice.call(table.querySelectorAll('tbody.f'));
+  var status = document.getElementById('findings-status');
+  if (!data || !body || !table) { return; }
+  var PAGE = parseInt(table.getAttribute('data-page'), 10) || 100;
+  var D = null;
+  var order = [];
+  var page = 0;
+  var texts = null;
   var active = {};
-  Array.prototype.forEach.call(document.querySelectorAll('.chip[data-status]'), function (b) {
-    active[b.getAttribute('data-status')] = b.getAttribute('aria-pressed') === 'true';
-  });
-  var cellFilter = null;
+  var chips = Array.prototype.slice.call(document.querySelectorAll('.chip[data-status]'));
+  chips.forEach(function (b) { active[b.getAttribute('data-status')] = true; });
+  var article = document.getElementById('f-article');
+  var unit = document.getElementById('f-unit');
   var search = document.getElementById('search');
-  var note = document.getElementById('filter-note');
   var shown = document.getElementById('shown');
+  var explained = {};
+  Array.prototype.forEach.call(document.querySelectorAll('#explanations > [data-x]'),
+    function (node) { explained[node.getAttribute('data-x')] = node; });
 
-  function apply() {
+  function text(k) {
+    if (!texts) {
+      texts = [];
+      for (var j = 0; j < D.i.length; j += 1) {
+        var h = D.holders[D.h[j]];
+        texts.push((D.i[j] + ' ' + h[0] + ' ' + h[1] + ' ' + D.units[h[3]][1] + ' ' +
+          D.m[j]).toLowerCase());
+      }
+    }
+    return texts[k];
+  }
+
+  function filter() {
+    var a = article ? article.value : '';
+    var u = unit ? unit.value : '';
     var q = search ? search.value.trim().toLowerCase() : '';
-    var n = 0;
-    bodies.forEach(function (tb) {
-      var ok = active[tb.getAttribute('data-status')] !== false;
-      if (ok && cellFilter) {
-        ok = tb.getAttribute('data-a') === cellFilter.a &&
-          (cellFilter.c === null || tb.getAttribute('data-c') === cellFilter.c);
-      }
-      if (ok && q) { ok = tb.getAttribute('data-text').indexOf(q) >= 0; }
-      tb.hidden = !ok;
-      if (ok) { n += 1; }
-    });
-    if (shown) { shown.textContent = shown.getAttribute('data-fmt').replace('{n}', n); }
-    if (note) {
-      note.hidden = !cellFilter;
-      if (cellFilter) {
-        note.querySelector('span').textContent = cellFilter.label;
-      }
+    var st = D.statuses;
+    order = [];
+    for (var k = 0; k < D.s.length; k += 1) {
+      if (!active[st[D.s[k]][0]]) { continue; }
+      if (a !== '' && String(D.a[k]) !== a) { continue; }
+      if (u !== '' && String(D.holders[D.h[k]][3]) !== u) { continue; }
+      if (q && text(k).indexOf(q) < 0) { continue; }
+      order.push(k);
+    }
+    page = 0;
+    draw();
+  }
+
+  function cell(tr, value, cls) {
+    var td = document.createElement('td');
+    if (cls) { td.className = cls; }
+    td.textContent = value;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function row(k) {
+    var st = D.statuses[D.s[k]];
+    var h = D.holders[D.h[k]];
+    var tr = document.createElement('tr');
+    tr.className = 'row';
+    tr.setAttribute('data-k', String(k));
+    var badge = document.createElement('span');
+    badge.className = 'badge ' + st[0];
+    badge.textContent = st[1] + ' ' + st[2];
+    cell(tr, '', '').appendChild(badge);
+    cell(tr, String(D.a[k]), 'num');
+    var rule = cell(tr, D.rules[D.r[k]][1], '');
+    rule.title = D.rules[D.r[k]][0] + ' · ' + D.requirements[D.q[k]];
+    cell(tr, h[1], '');
+    cell(tr, D.units[h[3]][1], '');
+    cell(tr, D.p[k], 'nowrap');
+    cell(tr, D.d[k] + (D.u[k] ? ' *' : ''), 'nowrap').title =
+      D.u[k] ? D.supplied.replace('{name}', D.u[k]) : '';
+    var msg = cell(tr, D.m[k], 'msg');
+    var id = document.createElement('div');
+    id.className = 'fid';
+    id.textContent = D.i[k];
+    msg.appendChild(id);
+    tr.addEventListener('click', function () { toggle(tr, k); });
+    return tr;
+  }
+
+  function toggle(tr, k) {
+    var next = tr.nextSibling;
+    if (next && next.classList && next.classList.contains('detail')) {
+      next.parentNode.removeChild(next);
+      tr.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    var detail = document.createElement('tr');
+    detail.className = 'detail';
+    var td = document.createElement('td');
+    td.colSpan = 8;
+    var node = explained[String(k)];
+    if (node) {
+      td.appendChild(node.firstElementChild.cloneNode(true));
+    } else {
+      td.className = 'explain-cmd';
+      var code = document.createElement('code');
+      code.textContent = table.getAttribute('data-ex-cmd').replace('{id}', D.i[k]);
+      td.appendChild(code);
+    }
+    detail.appendChild(td);
+    tr.parentNode.insertBefore(detail, tr.nextSibling);
+    tr.setAttribute('aria-expanded', 'true');
+  }
+
+  function draw() {
+    var pages = Math.max(1, Math.ceil(order.length / PAGE));
+    if (page >= pages) { page = pages - 1; }
+    var frag = document.createDocumentFragment();
+    var end = Math.min(order.length, (page + 1) * PAGE);
+    for (var j = page * PAGE; j < end; j += 1) { frag.appendChild(row(order[j])); }
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    body.appendChild(frag);
+    if (shown) {
+      shown.textContent = shown.getAttribute('data-fmt').replace('{n}', String(order.length))
+        .replace('{p}', String(page + 1)).replace('{m}', String(pages));
+    }
+    document.body.setAttribute('data-findings-shown', String(end - page * PAGE));
+    if (!document.body.hasAttribute('data-ready-ms')) {
+      document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
     }
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll('.chip[data-status]'), function (b) {
-    b.addEventListener('click', function () {
-      var s = b.getAttribute('data-status');
-      active[s] = !active[s];
-      b.setAttribute('aria-pressed', active[s] ? 'true' : 'false');
-      apply();
+  function init() {
+    if (unit) {
+      var names = D.units.map(function (u, i) { return [u[1], i]; });
+      names.sort(function (x, y) { return x[0] < y[0] ? -1 : (x[0] > y[0] ? 1 : x[1] - y[1]); });
+      names.forEach(function (n) {
+        var o = document.createElement('option');
+        o.value = String(n[1]);
+        o.textContent = n[0];
+        unit.appendChild(o);
+      });
+      unit.addEventListener('change', filter);
+    }
+    if (article) { article.addEventListener('change', filter); }
+    if (search) { search.addEventListener('input', filter); }
+    chips.forEach(function (b) {
+      b.addEventListener('click', function () {
+        var s = b.getAttribute('data-status');
+        active[s] = !active[s];
+        b.setAttribute('aria-pressed', active[s] ? 'true' : 'false');
+        filter();
+      });
     });
-  });
-  if (search) { search.addEventListener('input', apply); }
-  if (note) {
-    note.querySelector('button').addEventListener('click', function () {
-      cellFilter = null;
-      apply();
+    document.getElementById('prev').addEventListener('click', function () {
+      if (page > 0) { page -= 1; draw(); }
     });
+    document.getElementById('next').addEventListener('click', function () {
+      if ((page + 1) * PAGE < order.length) { page += 1; draw(); }
+    });
+    var keys = {};
+    D.units.forEach(function (u, i) { keys[u[0]] = i; });
+    Array.prototype.forEach.call(document.querySelectorAll('table.matrix td[data-a]'),
+      function (td) {
+        td.addEventListener('click', function () {
+          chips.forEach(function (b) {
+            active[b.getAttribute('data-status')] = true;
+            b.setAttribute('aria-pressed', 'true');
+          });
+          if (article) { article.value = td.getAttribute('data-a'); }
+          var c = keys[td.getAttribute('data-c')];
+          if (unit) { unit.value = c === undefined ? '' : String(c); }
+          filter();
+          var target = document.getElementById('findings');
+          if (target) { target.scrollIntoView(); }
+        });
+      });
+    filter();
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll('table.matrix td[data-a]'),
-    function (td) {
-      td.addEventListener('click', function () {
-        Object.keys(active).forEach(function (s) {
-          active[s] = true;
-          var chip = document.querySelector('.chip[data-status="' + s + '"]');
-          if (chip) { chip.setAttribute('aria-pressed', 'true'); }
-        });
-        cellFilter = {a: td.getAttribute('data-a'), c: td.getAttribute('data-c'),
-          label: td.getAttribute('data-label')};
-        apply();
-        var target = document.getElementById('findings');
-        if (target) { target.scrollIntoView({behavior: 'smooth'}); }
-      });
-    });
-
-  bodies.forEach(function (tb) {
-    var row = tb.querySelector('tr.row');
-    var detail = tb.querySelector('tr.detail');
-    if (!row || !detail) { return; }
-    row.addEventListener('click', function () {
-      detail.hidden = !detail.hidden;
-      tb.classList.toggle('open', !detail.hidden);
-      row.setAttribute('aria-expanded', detail.hidden ? 'false' : 'true');
-    });
+  window.addEventListener('load', function () {
+    document.body.setAttribute('data-load-ms', String(Math.round(performance.now())));
   });
-
-  var heads = Array.prototype.slice.call(table.querySelectorAll('thead th'));
-  heads.forEach(function (th, idx) {
-    if (!th.classList.contains('sortable')) { return; }
-    th.addEventListener('click', function () {
-      var asc = th.getAttribute('aria-sort') !== 'ascending';
-      heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-      var numeric = th.getAttribute('data-type') === 'num';
-      var keyed = bodies.map(function (tb, i) {
-        var cell = tb.querySelector('tr.row').children[idx];
-        var v = cell ? cell.getAttribute('data-v') : '';
-        if (v === null) { v = cell.textContent; }
-        return {tb: tb, v: numeric ? parseFloat(v) : v, i: i};
-      });
-      keyed.sort(function (x, y) {
-        var c = numeric ? x.v - y.v : (x.v < y.v ? -1 : (x.v > y.v ? 1 : 0));
-        if (!asc) { c = -c; }
-        return c !== 0 ? c : x.i - y.i;
-      });
-      keyed.forEach(function (k) { table.appendChild(k.tb); });
-      bodies = keyed.map(function (k) { return k.tb; });
+  function inflate() {
+    if (typeof DecompressionStream === 'undefined') {
+      status.textContent = status.getAttribute('data-nostream');
+      return;
+    }
+    var bin = atob(data.textContent.trim());
+    var bytes = new Uint8Array(bin.length);
+    for (var b = 0; b < bin.length; b += 1) { bytes[b] = bin.charCodeAt(b); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    new Response(stream).text().then(function (json) {
+      D = JSON.parse(json);
+      init();
+    }).catch(function (err) {
+      status.textContent = status.getAttribute('data-nostream') + ' (' + err + ')';
     });
-  });
-  apply();
+  }
+  // The summaries and the first page are in the page: the data is inflated once it has loaded.
+  if (document.readyState === 'complete') { inflate(); } else {
+    window.addEventListener('load', function () { setTimeout(inflate, 0); });
+  }
 }());
 """

@@ -305,11 +305,11 @@ def render_report(
     if fmt == "markdown":
         return render_markdown_full(report, plan, lang, ctx, weights)
     if fmt == "html":
-        return render_html(report, plan, ctx, weights, lang, within)
+        return render_html(FindingsTable.of_report(report, plan), plan, ctx, weights, lang, within)
     if fmt == "xlsx":
         from hezhang_rules.report.xlsx import render_xlsx  # openpyxl is loaded only when needed
 
-        return render_xlsx(report, plan, ctx, weights, lang, within)
+        return render_xlsx(FindingsTable.of_report(report, plan), plan, ctx, weights, lang, within)
     if fmt == "junit":
         return render_junit(FindingsTable.of_report(report, plan), plan, lang)
     if fmt == "parquet":  # the jsonl report's fields as columns (report.parquet)

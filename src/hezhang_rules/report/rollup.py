@@ -1,0 +1,210 @@
+"""The summaries of a large report, computed from the findings table with polars group-bys.
+
+The HTML and xlsx reports show the same summaries first: counts by article, by group (district,
+townships, departments), by unit (the article × unit matrix), a score per unit, and a roll-up per
+holder (violated, late, pending), worst first. Each is a group-by over the findings table
+(:class:`~hezhang_rules.report.table.FindingsTable`), never a loop over findings, so a report of
+millions of findings costs a few scans of its Parquet file.
+
+Holders are placed in their unit (a town, a department or the district) by ``ctx.holders``
+(:func:`~hezhang_rules.report.context.holder_infos`); a holder the context does not know is
+its own unit, in the group ``other``, as :meth:`AuditContext.holder` places it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from hezhang_rules.compile.plan import Plan
+from hezhang_rules.findings import STATUSES
+from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.weights import DECIDED, Weights
+
+ACTIONABLE = ("violated", "fulfilled_late", "pending")
+"""The statuses an auditor acts on: listed first, and always listed when anything is."""
+HOLDER_ID = pl.col("holder").struct.field("id")
+
+
+def _mapped(infos: Mapping[str, HolderInfo], attr: str, key: pl.Expr) -> pl.Expr:
+    """The holder's ``attr`` (``column``) by its id ``key``; the id itself when unknown."""
+    keys = list(infos)
+    values = [getattr(infos[k], attr) for k in keys]
+    return key.replace_strict(keys, values, default=key, return_dtype=pl.String)
+
+
+def column_expr(ctx: AuditContext) -> pl.Expr:
+    """Each finding's unit key (``HolderInfo.column``), as the column ``unit``."""
+    return _mapped(ctx.holders, "column", HOLDER_ID).alias("unit")
+
+
+def status_order() -> pl.Expr:
+    """A status's rank (violated 0 … not applicable 4): the listing's first sort key."""
+    return pl.col("status").replace_strict(list(STATUSES), list(range(len(STATUSES))))
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit (town, department, district): its counts, its score, its holder info."""
+
+    info: HolderInfo
+    counts: Mapping[str, int]
+    total: int
+    score: float | None  # 0-100; None when nothing weighted is decided
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Every summary the HTML and xlsx reports show, from two group-bys."""
+
+    by_article: pl.DataFrame  # article, statuses…, total (article order)
+    by_group: pl.DataFrame  # group, statuses…, total (GROUPS order, present groups only)
+    matrix: pl.DataFrame  # article, unit, statuses…, total
+    units: tuple[UnitRow, ...]  # worst first (violated, late, pending desc), then column order
+    holders: pl.DataFrame  # id, kind, name, unit, statuses…, total: worst first, then id
+    listed: dict[str, int]  # findings per status (the summary's counts)
+
+
+def _unit_info(ctx: AuditContext, columns: Mapping[str, HolderInfo], key: str) -> HolderInfo:
+    """The unit ``key`` as the context shows it (``columns``: ``ctx.columns`` by key)."""
+    found = columns.get(key)
+    if found is not None:
+        return found
+    holder = ctx.holders.get(key)
+    if holder is not None and holder.column == key:
+        return holder
+    return HolderInfo(key, key, "other", "other", key, key, (9, key))
+
+
+def _score(rows: pl.DataFrame, plan: Plan, weights: Weights) -> dict[str, float | None]:
+    """Each unit's score (weights.py's formula) from counts by rule and unit."""
+    articles = {r.id: r.article for r in plan.rules}
+    rule_ids = rows.get_column("rule_id").unique().to_list()
+    weight = {
+        r: weights.by_rule.get(r, weights.by_article.get(articles.get(r, 0), weights.default))
+        for r in rule_ids
+    }
+    frame = rows.with_columns(
+        pl.col("rule_id")
+        .replace_strict(list(weight), list(weight.values()), return_dtype=pl.Float64)
+        .alias("w")
+    )
+    sums = (
+        frame.group_by("unit")
+        .agg(
+            (pl.col("w") * (pl.col("fulfilled") + weights.late_credit * pl.col("fulfilled_late")))
+            .sum()
+            .alias("num"),
+            (pl.col("w") * pl.sum_horizontal([pl.col(s) for s in DECIDED])).sum().alias("den"),
+        )
+        .sort("unit")
+    )
+    return {u: (round(100.0 * n / d, 1) if d > 0 else None) for u, n, d in sums.iter_rows()}
+
+
+def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights) -> Rollup:
+    """The summaries of ``table``: two group-bys (by article, rule and unit; by holder)."""
+    fine = table.counts("article", "rule_id", column_expr(ctx))
+    matrix = fine.group_by("article", "unit").agg(pl.col([*STATUSES, "total"]).sum())
+    matrix = matrix.sort("article", "unit")
+    by_article = matrix.group_by("article").agg(pl.col([*STATUSES, "total"]).sum()).sort("article")
+    scores = _score(fine, plan, weights)
+    per_unit = matrix.group_by("unit").agg(pl.col([*STATUSES, "total"]).sum())
+    columns = {c.column: c for c in ctx.columns}
+    units = [
+        UnitRow(
+            _unit_info(ctx, columns, row["unit"]),
+            {s: int(row[s]) for s in STATUSES},
+            int(row["total"]),
+            scores.get(row["unit"]),
+        )
+        for row in per_unit.iter_rows(named=True)
+    ]
+    units.sort(key=lambda u: (*(-u.counts[s] for s in ACTIONABLE), u.info.order, u.info.column))
+    groups = pl.DataFrame(
+        {"unit": [u.info.column for u in units], "group": [u.info.group for u in units]},
+        schema={"unit": pl.String, "group": pl.String},
+    )
+    by_group = (
+        per_unit.join(groups, on="unit", how="left")
+        .group_by("group")
+        .agg(pl.col([*STATUSES, "total"]).sum())
+    )
+    holders = table.counts(HOLDER_ID.alias("id"))
+    names = table.holders()
+    holders = (
+        holders.join(names, on="id", how="left")
+        .with_columns(_mapped(ctx.holders, "column", pl.col("id")).alias("unit"))
+        .sort([*(pl.col(s) for s in ACTIONABLE), pl.col("id")], descending=[True] * 3 + [False])
+        .select("id", "kind", "name", "unit", *STATUSES, "total")
+    )
+    s = table.summary
+    return Rollup(
+        by_article,
+        by_group,
+        matrix,
+        tuple(units),
+        holders,
+        {k: int(getattr(s, k)) for k in STATUSES},
+    )
+
+
+def todo_frame(table: FindingsTable, within: int, limit: int | None = None) -> pl.DataFrame:
+    """Pending findings due within ``within`` days of the as-of date, by due date, then
+    holder, then id; never a prohibition (``forbid``): a pending prohibition means only that
+    nothing forbidden has happened yet, not that anything is to be done."""
+    last = table.as_of + dt.timedelta(days=within)
+    where = (
+        (pl.col("status") == "pending")
+        & (pl.col("requirement") != "forbid")
+        & pl.col("due").is_not_null()
+        & (pl.col("due") <= last)
+    )
+    lf = table.frame.filter(where).sort(pl.col("due"), HOLDER_ID, pl.col("id"), maintain_order=True)
+    if limit is not None:
+        lf = lf.head(limit)
+    return lf.collect()
+
+
+def listing(table: FindingsTable, statuses: tuple[str, ...], limit: int | None) -> pl.LazyFrame:
+    """The findings of ``statuses``, worst first: status, article, rule, holder, id."""
+    lf = table.frame.filter(pl.col("status").is_in(list(statuses)))
+    lf = lf.with_columns(status_order().alias("_rank")).sort(
+        "_rank", "article", "rule_id", HOLDER_ID, "id"
+    )
+    return lf.head(limit) if limit is not None else lf
+
+
+def listed_statuses(counts: Mapping[str, int], cap: int) -> tuple[tuple[str, ...], int]:
+    """Which statuses a listing holds, and how many rows it holds at most.
+
+    The actionable statuses (violated, late, pending) always; fulfilled and not applicable only
+    while the running total stays within ``cap``. The rows are then cut at ``cap``: a listing
+    never holds more, whatever the statuses."""
+    chosen = list(ACTIONABLE)
+    total = sum(counts.get(s, 0) for s in ACTIONABLE)
+    for s in STATUSES:
+        if s in chosen:
+            continue
+        if total + counts.get(s, 0) > cap:
+            break
+        chosen.append(s)
+        total += counts.get(s, 0)
+    return tuple(s for s in STATUSES if s in chosen), min(total, cap)
+
+
+__all__ = [
+    "ACTIONABLE",
+    "Rollup",
+    "UnitRow",
+    "column_expr",
+    "listed_statuses",
+    "listing",
+    "rollup",
+    "status_order",
+    "todo_frame",
+]
