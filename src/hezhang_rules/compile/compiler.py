@@ -288,8 +288,8 @@ def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
             P.convert(p.decl.type, p.decl.value),
             p.article,
             p.decl.reads,
-            p.decl.reading,
-            p.decl.reason,
+            Text2(p.decl.reading.zh, p.decl.reading.en),
+            Text2(p.decl.reason.zh, p.decl.reason.en),
             p.overridden,
             p.decl.basis,
         )

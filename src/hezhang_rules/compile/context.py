@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hezhang_rules.compile.plan import ParamUse
+from hezhang_rules.compile.plan import ParamUse, Text2
 from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean
 from hezhang_rules.rules import model as M
 from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
@@ -98,5 +98,7 @@ class Ctx:
                 (*path, "param"),
             )
             return None
-        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)
+        self.uses[p.qualified] = ParamUse(
+            p.qualified, p.value, p.article or 0, Text2(p.decl.reading.zh, p.decl.reading.en)
+        )
         return p.value

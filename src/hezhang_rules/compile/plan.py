@@ -157,12 +157,13 @@ Requirement = CountPlan | ForbidPlan | DeadlinePlan | ResponsePlan | EvidencePla
 
 @dataclass(frozen=True)
 class ParamUse:
-    """A parameter a rule used: its qualified name, value and the reading it encodes."""
+    """A parameter a rule used: its qualified name, value and the reading it encodes (in
+    Chinese and in English)."""
 
     name: str
     value: Any
     article: int
-    reading: str
+    reading: Text2
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,8 @@ class ParameterInfo:
     default: Any
     article: int | None
     reads: str
-    reading: str
-    reason: str
+    reading: Text2  # what the value means, zh and en
+    reason: Text2  # why the pack chose it, zh and en
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates (rule-format.md)
 

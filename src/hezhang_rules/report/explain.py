@@ -30,6 +30,7 @@ from hezhang_rules.report.i18n import (
     due_marked,
     kind_name,
     status_name,
+    text_in,
 )
 from hezhang_rules.report.safe import holdable, one_line
 
@@ -38,9 +39,9 @@ from hezhang_rules.report.safe import holdable, one_line
 class ParamLine:
     name: str
     value: str
-    reads: str
-    reading: str
-    reason: str
+    reads: str  # the article's words
+    reading: str  # in the explanation's language
+    reason: str  # in the explanation's language
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
@@ -76,7 +77,7 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
+def _params(rule: PlanRule, plan: Plan, lang: str) -> tuple[ParamLine, ...]:
     info = {p.name: p for p in plan.parameters}
     out = []
     for use in rule.params:
@@ -86,8 +87,8 @@ def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
                 use.name,
                 _value(use.value),
                 p.reads if p else "",
-                p.reading if p else use.reading,
-                p.reason if p else "",
+                text_in(p.reading if p else use.reading, lang),
+                text_in(p.reason, lang) if p else "",
                 p.overridden if p else False,
                 p.basis if p else None,
             )
@@ -358,7 +359,7 @@ def explain(
         holder=ctx.holder(finding.holder),
         facts=facts,
         unknown_facts=tuple(i for i in ids if i not in ctx.facts),
-        params=_params(rule, plan),
+        params=_params(rule, plan, lang),
         remedy=_remedy(finding, rule, ctx, lang),
         status_rule=_status_rule(finding, as_of, lang),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hezhang_rules.compile.plan import Plan
+from hezhang_rules.compile.plan import Plan, Text2
 from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
 from hezhang_rules.facts.enums import ZH, Role
 from hezhang_rules.findings import Finding, Status
@@ -124,6 +124,11 @@ def term(value: object, lang: str, enum: str | None = None) -> str:
 def status_name(status: str, lang: str) -> str:
     """A status for people (未履行 / violated), from the one table of status words."""
     return STATUS_WORDS[lang][status]
+
+
+def text_in(text: Text2, lang: str) -> str:
+    """A text the rule files give in both languages (a reading, a reason), in ``lang``."""
+    return text.zh if lang == "zh" else text.en
 
 
 def pack_title(plan: Plan, lang: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import Report
-from hezhang_rules.report.i18n import pack_title
+from hezhang_rules.report.i18n import pack_title, text_in
 
 _W = {
     "zh": {
@@ -108,9 +108,9 @@ class ParamRow:
     default: str
     overridden: bool
     article: int | None
-    reads: str
-    reading: str
-    reason: str
+    reads: str  # the article's own words (Chinese in both languages: it quotes the text)
+    reading: str  # in the report's language
+    reason: str  # in the report's language
     rules: tuple[str, ...]
     basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
@@ -130,8 +130,8 @@ def param_rows(plan: Plan, lang: str = "zh") -> list[ParamRow]:
             p.overridden,
             p.article,
             p.reads,
-            " ".join(p.reading.split()),
-            " ".join(p.reason.split()),
+            " ".join(text_in(p.reading, lang).split()),
+            " ".join(text_in(p.reason, lang).split()),
             tuple(sorted(set(users.get(p.name, [])))),
             p.basis,
         )
