@@ -364,7 +364,7 @@ def test_unused_parameter(pack: Path, capsys: pytest.CaptureFixture[str]) -> Non
         art,
         "parameters:\n",
         "parameters:\n  spare_days:\n    type: days\n    basis: supplied\n    value: 3\n"
-        "    reads: x\n    reading: x\n    reason: x\n",
+        "    reads: x\n    reading: {zh: x, en: x}\n    reason: {zh: x, en: x}\n",
     )
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2

@@ -278,6 +278,17 @@ def _article_info(f: LoadedRuleFile) -> ArticleInfo:
     )
 
 
+_TYPE_ENUMS = {
+    "roles": "Role",
+    "levels": "JurisdictionLevel",
+    "unit_types": "UnitType",
+    "period": "Period",
+    "choice": "PeriodPolicy",
+}
+"""The glossary's enumeration of a parameter type's values (``choice`` parameters are the period
+policy's `clip`/`exempt`; a value the glossary lacks is shown as written)."""
+
+
 def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
     tables = [ctx.pack_params, *ctx.file_params.values()]
     infos = [
@@ -292,6 +303,7 @@ def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
             Text2(p.decl.reason.zh, p.decl.reason.en),
             p.overridden,
             p.decl.basis,
+            ctx.param_enums.get(p.qualified) or _TYPE_ENUMS.get(p.decl.type),
         )
         for t in tables
         for p in t.values()

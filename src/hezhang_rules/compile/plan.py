@@ -53,6 +53,7 @@ class Cond:
     # tuple[Cond, ...], RelatedTest
     label: Text2 | None = None
     field_title: str | None = None
+    enum: str | None = None  # the enumeration the field's values come from (facts/enums.py)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ class ParameterInfo:
     reason: Text2  # why the pack chose it, zh and en
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates (rule-format.md)
+    enum: str | None = None  # the glossary's enumeration its values come from (report words)
 
 
 @dataclass(frozen=True)

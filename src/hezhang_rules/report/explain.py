@@ -10,7 +10,6 @@ response, evidence). ``explain`` prints it as text; the HTML report renders the 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -21,15 +20,15 @@ from hezhang_rules.findings import Finding
 from hezhang_rules.report.context import AuditContext, FactView, HolderInfo
 from hezhang_rules.report.i18n import (
     HOLDER_KIND,
-    LEVEL_ZH,
     REQUIREMENT,
-    ROLE_ZH,
     SEVERITY,
     article_name,
     basis_name,
     due_marked,
     kind_name,
+    param_value,
     status_name,
+    term,
     text_in,
 )
 from hezhang_rules.report.safe import holdable, one_line
@@ -65,18 +64,6 @@ class Explanation:
     status_rule: str  # how the status follows from the dates
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple | frozenset | set):
-        return json.dumps(
-            sorted(value, key=str) if isinstance(value, frozenset | set) else list(value),
-            ensure_ascii=False,
-            default=str,
-        )
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def _params(rule: PlanRule, plan: Plan, lang: str) -> tuple[ParamLine, ...]:
     info = {p.name: p for p in plan.parameters}
     out = []
@@ -85,7 +72,7 @@ def _params(rule: PlanRule, plan: Plan, lang: str) -> tuple[ParamLine, ...]:
         out.append(
             ParamLine(
                 use.name,
-                _value(use.value),
+                param_value(use.value, lang, p.enum if p else None),
                 p.reads if p else "",
                 text_in(p.reading if p else use.reading, lang),
                 text_in(p.reason, lang) if p else "",
@@ -105,21 +92,23 @@ class _Words:
         self.lang = lang
         self.holder = holder
 
-    def operand(self, value: Any) -> str:
+    def operand(self, value: Any, enum: str | None = None) -> str:
+        """A condition's value for people; an enumerated one through the glossary."""
         if isinstance(value, frozenset | set | list | tuple):
-            return "/".join(sorted(self.operand(v) for v in value))
-        if isinstance(value, bool):
-            return ("是" if value else "否") if self.zh else ("true" if value else "false")
+            return "/".join(sorted(self.operand(v, enum) for v in value))
+        if isinstance(value, bool) or value is None:
+            return term(value, self.lang)
         if isinstance(value, dt.date):
             return value.isoformat()
+        if enum is not None:
+            return term(value, self.lang, enum)
         return str(value)
 
     def roles(self, test: RoleTest) -> str:
-        roles = sorted(test.roles)
-        text = "/".join(ROLE_ZH.get(r, r) for r in roles) if self.zh else "/".join(roles)
+        text = "/".join(term(r, self.lang, "Role") for r in sorted(test.roles))
         if test.levels:
             levels = sorted(test.levels)
-            lv = "/".join(LEVEL_ZH.get(x, x) for x in levels) if self.zh else "/".join(levels)
+            lv = "/".join(term(x, self.lang, "JurisdictionLevel") for x in levels)
             text = f"{lv}{text}" if self.zh else f"{text} ({lv})"
         return text
 
@@ -138,8 +127,10 @@ class _Words:
         name = (c.field_title or c.field or "") if self.zh else (c.field or "")
         parts: dict[str, str] = {"name": name}
         match info.operand:
-            case Operand.FLAG | Operand.VALUE | Operand.VALUES | Operand.FIELD:
+            case Operand.FLAG | Operand.FIELD:
                 parts["want"] = self.operand(v)
+            case Operand.VALUE | Operand.VALUES:
+                parts["want"] = self.operand(v, c.enum)
             case Operand.ROLES:
                 parts["roles"] = self.roles(v)
             case Operand.CONDITIONS:

@@ -84,7 +84,6 @@ class Parameter(_M):
         "`lint` requires it on those types",
     )
 
-
     @field_validator("reading", "reason", mode="before")
     @classmethod
     def _both_languages(cls, value: Any) -> Any:
