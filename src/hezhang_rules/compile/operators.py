@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, assert_never
 
-from hezhang_rules.facts.enums import term
+from hezhang_rules.facts.enums import in_order, term
 
 if TYPE_CHECKING:
     from hezhang_rules.compile.plan import Cond
@@ -294,7 +294,7 @@ def _parts(c: Cond, value: Any, lang: str) -> dict[str, Any]:
     operand = OPERATORS[c.op].operand
     want: Any = v
     if isinstance(v, frozenset):
-        want = "/".join(sorted(str(word(x)) for x in v))
+        want = "/".join(str(word(x)) for x in in_order(v, c.enum))
     elif operand is Operand.VALUE:
         want = word(v)
     roles = (

@@ -8,7 +8,9 @@ evaluation criteria, art. 26 the departments, art. 15 the disclosure channels.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum, StrEnum
+from typing import Any
 
 
 class JurisdictionLevel(StrEnum):
@@ -343,6 +345,18 @@ TERMS: dict[str, tuple[str, str]] = _flat()
 
 ZH: dict[str, str] = {code: words[0] for code, words in TERMS.items()}
 """Each value's Chinese term, without its enumeration (see :data:`GLOSSARY`)."""
+
+
+def in_order(values: Iterable[Any], enum: str | None = None) -> list[Any]:
+    """``values`` in the glossary's order (the enumeration's own, which follows the
+    regulation's lists: 听取汇报、查勘现场 …), values it lacks after them by code, ``None`` last."""
+    order = {code: i for i, code in enumerate(GLOSSARY.get(enum or "", {}))}
+
+    def key(v: Any) -> tuple[bool, int, str]:
+        code = str(v.value) if isinstance(v, Enum) else str(v)
+        return (v is None, order.get(code, len(order)), code)
+
+    return sorted(values, key=key)
 
 
 def term(value: object, lang: str, enum: str | None = None) -> str:

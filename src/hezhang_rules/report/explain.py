@@ -16,6 +16,7 @@ from typing import Any, assert_never
 from hezhang_rules.compile import plan
 from hezhang_rules.compile.operators import OPERATORS, Operand
 from hezhang_rules.compile.plan import Cond, Plan, PlanRule, RelatedTest, RoleTest, Selection
+from hezhang_rules.facts.enums import in_order
 from hezhang_rules.findings import Finding
 from hezhang_rules.report.context import AuditContext, FactView, HolderInfo
 from hezhang_rules.report.i18n import (
@@ -95,7 +96,7 @@ class _Words:
     def operand(self, value: Any, enum: str | None = None) -> str:
         """A condition's value for people; an enumerated one through the glossary."""
         if isinstance(value, frozenset | set | list | tuple):
-            return "/".join(sorted(self.operand(v, enum) for v in value))
+            return "/".join(self.operand(v, enum) for v in in_order(value, enum))
         if isinstance(value, bool) or value is None:
             return term(value, self.lang)
         if isinstance(value, dt.date):

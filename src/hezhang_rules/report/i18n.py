@@ -10,7 +10,7 @@ from typing import Any
 
 from hezhang_rules.compile.plan import Plan, Text2
 from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
-from hezhang_rules.facts.enums import GLOSSARY
+from hezhang_rules.facts.enums import in_order
 from hezhang_rules.facts.enums import term as glossary_term
 from hezhang_rules.findings import Finding, Status
 
@@ -128,15 +128,8 @@ def term(value: object, lang: str, enum: str | None = None) -> str:
 def terms(values: Iterable[object], lang: str, enum: str | None = None) -> str:
     """Several values through :func:`term`, in the glossary's order (the enumeration's, which
     follows the regulation's lists), joined as a list is in ``lang`` (、 or a comma)."""
-    order = {code: i for i, code in enumerate(GLOSSARY.get(enum or "", {}))}
-
-    def key(v: object) -> tuple[bool, int, str]:
-        code = str(getattr(v, "value", v))
-        return (v is None, order.get(code, len(order)), code)
-
-    return ("、" if lang == "zh" else ", ").join(
-        term(v, lang, enum) for v in sorted(values, key=key)
-    )
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(term(v, lang, enum) for v in in_order(values, enum))
 
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
