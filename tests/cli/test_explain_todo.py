@@ -47,9 +47,10 @@ def test_explain_a_violated_count(capsys: pytest.CaptureFixture[str]) -> None:
     assert "第十六条　为全面推行河长制工作" in o  # the article's text
     assert "责任主体: 赵文博 (人员 p-zhao-wenbo) · 归属: 区级" in o
     assert "期间: 2021-H2 (2021-07-01 至 2021-12-31) · 截止日: 2021-12-31" in o
-    assert "  - a-zhao-wenbo-rc · 任职" in o and "职务: river_chief" in o  # deciding fact
+    assert "  - a-zhao-wenbo-rc · 任职" in o and "职务: 河长" in o  # deciding fact, glossary word
     assert "  - art016.river_chief_min_inspections = 1" in o
-    assert "解读: At least one inspection by each river chief in each half-year." in o
+    assert "解读: 每名河长每半年至少巡查1次。" in o  # the reading in Chinese
+    assert "  - art016.chief_levels = 区级" in o  # an enumerated parameter value, in words
     assert "理由: " in o
     assert (
         "怎样才算合规: 本应在2021-07-01至2021-12-31之间（含）有至少1条巡查记录：巡查人为赵文博" in o
@@ -61,7 +62,7 @@ def test_explain_a_fulfilled_deadline(capsys: pytest.CaptureFixture[str]) -> Non
     assert "状态: 已履行" in o and "怎样才算合规" not in o
     assert "  - ar-2021-ecology · 考核结果 · 2021-12-05" in o
     assert "报送日期: 2021-12-05" in o and "正式文件: 是" in o
-    assert "art034.results_due_inclusive = true" in o
+    assert "art034.results_due_inclusive = 是" in o
 
 
 def test_explain_a_pending_response(capsys: pytest.CaptureFixture[str]) -> None:

@@ -550,22 +550,23 @@ def rule_cases() -> Iterator[tuple[str, str | bytes]]:
     }
     for name, (ptype, value) in params.items():
         decl = (
-            f"parameters:\n  p1: {{type: {ptype}, value: {value}, reads: x, reading: x, "
-            f"reason: x}}\n"
+            f"parameters:\n  p1: {{type: {ptype}, value: {value}, reads: x, "
+            f"reading: {{zh: x, en: x}}, reason: {{zh: x, en: x}}}}\n"
         )
         yield f"{name}.yaml", RULE_BASE.replace("parameters: {}\n", decl)
     yield (
         "hz_rule_unknown_value__parameter_type.yaml",
         RULE_BASE.replace(
             "parameters: {}\n",
-            "parameters:\n  p1: {type: float, value: 1, reads: x, reading: x, reason: x}\n",
+            "parameters:\n  p1: {type: float, value: 1, reads: x, reading: {zh: x, en: x},"
+            " reason: {zh: x, en: x}}\n",
         ),
     )
     yield (
         "hz_rule_missing_key__parameter_reason.yaml",
         RULE_BASE.replace(
             "parameters: {}\n",
-            "parameters:\n  p1: {type: integer, value: 1, reads: x, reading: x}\n",
+            "parameters:\n  p1: {type: integer, value: 1, reads: x, reading: {zh: x, en: x}}\n",
         ),
     )
     yield (
@@ -573,7 +574,7 @@ def rule_cases() -> Iterator[tuple[str, str | bytes]]:
         RULE_BASE.replace(
             "parameters: {}\n",
             "parameters:\n  in_force: {type: date, value: '2021-01-01', reads: x,"
-            " reading: x, reason: x}\n",
+            " reading: {zh: x, en: x}, reason: {zh: x, en: x}}\n",
         ),
     )
     yield (

@@ -119,6 +119,30 @@ def test_wrong_role(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert located(found) == {(*where(art, "river_cheif"), "hz_rule_unknown_value")}
 
 
+def test_reading_or_reason_missing_a_language(
+    pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Readings and reasons are written in both languages (issue 19): a reading without its
+    Chinese, or a reason given as one plain text, is refused at the line it is written."""
+    art = pack / "art_016.yaml"
+    edit(
+        art,
+        "    reading:\n      zh: >-\n        每名河长每半年至少巡查1次。\n      en: At least one",
+        "    reading:\n      en: At least one",
+    )
+    edit(
+        art, "    reason:\n      zh: >-\n        次数由条文规定。\n      en: The", "    reason: The"
+    )
+    code, found = lint(capsys, str(pack), "--no-cases")
+    assert code == 2
+    assert located(found) == {
+        (*where(art, "en: At least one inspection by each river chief"), "hz_rule_missing_key"),
+        (*where(art, "reason: The number is in the text.", "The"), "hz_rule_schema"),
+    }
+    messages = " ".join(f[4] for f in found)
+    assert "missing key `zh`" in messages and "needs both languages" in messages
+
+
 def test_rule_without_a_violating_case(
     pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -364,7 +388,7 @@ def test_unused_parameter(pack: Path, capsys: pytest.CaptureFixture[str]) -> Non
         art,
         "parameters:\n",
         "parameters:\n  spare_days:\n    type: days\n    basis: supplied\n    value: 3\n"
-        "    reads: x\n    reading: x\n    reason: x\n",
+        "    reads: x\n    reading: {zh: x, en: x}\n    reason: {zh: x, en: x}\n",
     )
     code, found = lint(capsys, str(pack), "--no-cases")
     assert code == 2

@@ -61,7 +61,10 @@ def test_pack_source_points_at_the_regulation(ruleset: hz.RuleSet) -> None:
 def test_every_parameter_is_used_and_documented(plan: hz.Plan) -> None:
     used = {u.name for r in plan.rules for u in r.params}
     for p in plan.parameters:
-        assert p.reads and p.reading and p.reason, p.name
+        assert p.reads, p.name
+        for text in (p.reading, p.reason):  # both languages, the Chinese one in Chinese
+            assert text.zh.strip() and text.en.strip(), p.name
+            assert re.search(r"[\u4e00-\u9fff]", text.zh), p.name
         assert p.name in used, f"parameter {p.name} is declared but no rule uses it"
 
 

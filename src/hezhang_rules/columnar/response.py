@@ -341,7 +341,7 @@ def _empty(kind: str) -> pl.DataFrame:
 
 def _undated(rule: PlanRule, req: ResponsePlan, job: Job, undated: pl.DataFrame) -> None:
     """Triggers without the date the rule reads: not applicable, as ``_undated_trigger`` says."""
-    detail = kinds.response.UNDATED.fill(field=req.trigger_date_field or "")
+    detail = kinds.response.undated(req.trigger_kind, req.trigger_date_field)
     run = job.run
     as_of = run.world.as_of
     rows = holders_on_days(rule, run, job.tables, undated, "day").sort("tid", "hid")

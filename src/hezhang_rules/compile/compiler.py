@@ -303,6 +303,17 @@ def _article_info(f: LoadedRuleFile) -> ArticleInfo:
     )
 
 
+_TYPE_ENUMS = {
+    "roles": "Role",
+    "levels": "JurisdictionLevel",
+    "unit_types": "UnitType",
+    "period": "Period",
+    "choice": "PeriodPolicy",
+}
+"""The glossary's enumeration of a parameter type's values (``choice`` parameters are the period
+policy's `clip`/`exempt`; a value the glossary lacks is shown as written)."""
+
+
 def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
     tables = [ctx.pack_params, *ctx.file_params.values()]
     infos = [
@@ -313,10 +324,11 @@ def _parameter_infos(ctx: Ctx) -> tuple[ParameterInfo, ...]:
             P.convert(p.decl.type, p.decl.value),
             p.article,
             p.decl.reads,
-            p.decl.reading,
-            p.decl.reason,
+            Text2(p.decl.reading.zh, p.decl.reading.en),
+            Text2(p.decl.reason.zh, p.decl.reason.en),
             p.overridden,
             p.decl.basis,
+            ctx.param_enums.get(p.qualified) or _TYPE_ENUMS.get(p.decl.type),
         )
         for t in tables
         for p in t.values()

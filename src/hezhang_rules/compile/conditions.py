@@ -49,6 +49,16 @@ _SCALAR_PARAMS = ("integer", "boolean", "string", "date", "period", "choice", "d
 _LIST_PARAMS = ("strings", "values", "roles", "levels", "unit_types")
 
 
+def _enum_of(shape: FieldShape) -> str | None:
+    """The name of the enumeration a field's values come from (a list's items, a mapping's
+    keys), so that reports can name its values through the glossary; ``None`` for other fields."""
+    for part in (shape, shape.item, shape.key):
+        scalar = part.scalar if part is not None else None
+        if isinstance(scalar, type) and issubclass(scalar, Enum):
+            return scalar.__name__
+    return None
+
+
 class ConditionCompiler:
     """Resolves conditions for one rule, reporting through the compiler's context."""
 
@@ -98,7 +108,7 @@ class ConditionCompiler:
         operand = self._operand(c, op, shape, model, path)
         if operand is _INVALID:
             return None
-        return Cond(c.field, op, operand, label, shape.title)
+        return Cond(c.field, op, operand, label, shape.title, _enum_of(shape))
 
     def _operand(
         self, c: M.Condition, op: Op, shape: FieldShape, model: type[BaseModel], path: PathKey
@@ -120,14 +130,14 @@ class ConditionCompiler:
             case Op.PRESENT | Op.NONEMPTY:
                 return raw
             case Op.EQUALS | Op.NOT_EQUALS:
-                value = self.value(raw, opath, _SCALAR_PARAMS)
+                value = self.value(raw, opath, _SCALAR_PARAMS, enum=_enum_of(shape))
                 return self._member(value, shape, opath)
             case Op.SAME_AS:
                 return raw if self._shape(model, raw, opath) is not None else _INVALID
             case Op.CONTAINS_ALL:
                 return self._contains_all(raw, shape, opath)
             case Op.IN | Op.NOT_IN:
-                values = self.value(raw, opath, _LIST_PARAMS)
+                values = self.value(raw, opath, _LIST_PARAMS, enum=_enum_of(shape))
                 if not isinstance(values, list):
                     self.error(
                         "hz_compile_operand", f"`{op}` takes a list", opath, zh=f"`{op}` 取一个列表"
@@ -158,7 +168,7 @@ class ConditionCompiler:
                 assert_never(unknown)
 
     def _contains_all(self, raw: Any, shape: FieldShape, path: PathKey) -> Any:
-        values = self.value(raw, path, _LIST_PARAMS)
+        values = self.value(raw, path, _LIST_PARAMS, enum=_enum_of(shape))
         if shape.kind == "dict" and shape.key is not None and isinstance(values, list):
             checked = [self._member(v, shape.key, path) for v in values]
             return _INVALID if any(v is _INVALID for v in checked) else frozenset(checked)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hezhang_rules.compile.plan import ParamUse
+from hezhang_rules.compile.plan import ParamUse, Text2
 from hezhang_rules.diagnostics import Diagnostic, Span, did_you_mean, did_you_mean_zh
 from hezhang_rules.rules import model as M
 from hezhang_rules.rules.loader import LoadedRuleFile, RuleSet
@@ -32,6 +32,8 @@ class Ctx:
     file_params: dict[int, dict[str, Param]] = field(default_factory=dict)
     file: LoadedRuleFile | None = None
     uses: dict[str, ParamUse] = field(default_factory=dict)
+    param_enums: dict[str, str] = field(default_factory=dict)
+    """Parameter (qualified) → the enumeration of the field a condition compares it with."""
 
     def span(self, path: PathKey, key: bool = False) -> Span:
         if self.file is None:
@@ -75,8 +77,10 @@ class Ctx:
         path: PathKey,
         expected: tuple[str, ...],
         choices: tuple[str, ...] | None = None,
+        enum: str | None = None,
     ) -> Any:
-        """Resolve a literal or ``{param: name}`` used where ``expected`` types fit."""
+        """Resolve a literal or ``{param: name}`` used where ``expected`` types fit; ``enum``
+        names the enumeration of the field it is compared with (recorded for the reports)."""
         if not isinstance(raw, M.ParamRef):
             return raw
         p = self.lookup(raw.param)
@@ -116,5 +120,9 @@ class Ctx:
                 f"{list(choices)} 有意义",
             )
             return None
-        self.uses[p.qualified] = ParamUse(p.qualified, p.value, p.article or 0, p.decl.reading)
+        if enum is not None:
+            self.param_enums[p.qualified] = enum
+        self.uses[p.qualified] = ParamUse(
+            p.qualified, p.value, p.article or 0, Text2(p.decl.reading.zh, p.decl.reading.en)
+        )
         return p.value

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, assert_never
 
+from hezhang_rules.facts.enums import in_order, term
+
 if TYPE_CHECKING:
     from hezhang_rules.compile.plan import Cond
 
@@ -275,10 +277,28 @@ def failed_condition(c: Cond, value: Any) -> tuple[str, str]:
     words = info.fails
     if info.fails_if_false is not None and not c.operand:
         words = info.fails_if_false
+    zh, en = (_parts(c, value, lang) for lang in ("zh", "en"))
+    return words.fill({**zh, "name": c.field_title or c.field or ""}, {**en, "name": c.field or ""})
+
+
+def _parts(c: Cond, value: Any, lang: str) -> dict[str, Any]:
+    """The operand and the record's value in ``lang``: enumerated values, roles, booleans and
+    null through the glossary (``facts.enums.term``), so a message shows no raw code."""
     v = c.operand
-    want = "/".join(sorted(map(str, v))) if isinstance(v, frozenset) else v
-    roles = "/".join(sorted(v.roles)) if info.operand is Operand.ROLES else ""
-    parts = {"value": value, "want": want, "roles": roles, "op": c.op}
-    return words.fill(
-        {**parts, "name": c.field_title or c.field or ""}, {**parts, "name": c.field or ""}
+
+    def word(x: Any) -> Any:
+        if isinstance(x, bool) or x is None or c.enum is not None or isinstance(x, Enum):
+            return term(x, lang, c.enum)
+        return x
+
+    operand = OPERATORS[c.op].operand
+    want: Any = v
+    if isinstance(v, frozenset):
+        want = "/".join(str(word(x)) for x in in_order(v, c.enum))
+    elif operand is Operand.VALUE:
+        want = word(v)
+    roles = (
+        "/".join(term(r, lang, "Role") for r in sorted(v.roles)) if operand is Operand.ROLES else ""
     )
+    shown = value if isinstance(value, list) else word(value)
+    return {"value": shown, "want": want, "roles": roles, "op": c.op}

@@ -53,6 +53,7 @@ class Cond:
     # tuple[Cond, ...], RelatedTest
     label: Text2 | None = None
     field_title: str | None = None
+    enum: str | None = None  # the enumeration the field's values come from (facts/enums.py)
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,13 @@ Requirement = CountPlan | ForbidPlan | DeadlinePlan | ResponsePlan | EvidencePla
 
 @dataclass(frozen=True)
 class ParamUse:
-    """A parameter a rule used: its qualified name, value and the reading it encodes."""
+    """A parameter a rule used: its qualified name, value and the reading it encodes (in
+    Chinese and in English)."""
 
     name: str
     value: Any
     article: int
-    reading: str
+    reading: Text2
 
 
 @dataclass(frozen=True)
@@ -207,10 +209,11 @@ class ParameterInfo:
     default: Any
     article: int | None
     reads: str
-    reading: str
-    reason: str
+    reading: Text2  # what the value means, zh and en
+    reason: Text2  # why the pack chose it, zh and en
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates (rule-format.md)
+    enum: str | None = None  # the glossary's enumeration its values come from (report words)
 
 
 @dataclass(frozen=True)

@@ -357,7 +357,7 @@ def _undated_trigger(
     """A trigger without the date the rule reads cannot open a dated duty: say so (its
     subject and evidence the trigger fact, also for an ``each`` item's duty)."""
     as_of = run.world.as_of
-    detail = response_kind.UNDATED.fill(field=req.trigger_date_field or "")
+    detail = response_kind.undated(req.trigger_kind, req.trigger_date_field)
     subject = fact.id if fact is not None else trigger_id
     for holder in run.holders_at(rule.holder, fact, as_of):
         run.emit(

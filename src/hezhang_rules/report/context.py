@@ -15,16 +15,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from pydantic import BaseModel
 
 from hezhang_rules.facts import FACT_KINDS, FactSet
+from hezhang_rules.facts.enums import term
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
 from hezhang_rules.facts.schema import FieldShape, model_fields
-from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import HolderRef, Report
+
+if TYPE_CHECKING:  # polars is loaded by the commands that read tables, not by every command
+    import polars as pl
+
+    from hezhang_rules.facts.tables import Tables
 
 MAX_VALUE_CHARS = 160
 MAX_FIELDS = 14
@@ -112,6 +116,9 @@ def all_titles() -> dict[tuple[str, str], str]:
 
 
 class _Renderer:
+    """A fact's fields as people read them, in ``lang``: enumerated values through the one
+    glossary (``facts.enums.term``: 河长, not ``river_chief``), references as ``name (id)``."""
+
     def __init__(self, facts: FactSet, lang: str) -> None:
         self.facts = facts
         self.lang = lang
@@ -121,7 +128,7 @@ class _Renderer:
         if isinstance(value, bool):
             return ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
         if isinstance(value, Enum):
-            return str(value.value)
+            return term(value, self.lang)
         if isinstance(value, dt.date):
             return value.isoformat()
         if shape is not None and shape.ref and isinstance(value, str):
@@ -136,7 +143,7 @@ class _Renderer:
             return self.sep.join(self.value(v, shape.item or FieldShape("scalar")) for v in value)
         if shape.kind == "dict" and isinstance(value, dict):
             item = shape.item or FieldShape("scalar")
-            return "；".join(
+            return ("；" if self.lang == "zh" else "; ").join(
                 f"{self.scalar(k, shape.key)}: {self.value(v, item)}"
                 for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
             )

@@ -10,26 +10,27 @@ response, evidence). ``explain`` prints it as text; the HTML report renders the 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, assert_never
 
 from hezhang_rules.compile import plan
 from hezhang_rules.compile.operators import OPERATORS, Operand
 from hezhang_rules.compile.plan import Cond, Plan, PlanRule, RelatedTest, RoleTest, Selection
+from hezhang_rules.facts.enums import in_order
 from hezhang_rules.findings import Finding
 from hezhang_rules.report.context import AuditContext, FactView, HolderInfo
 from hezhang_rules.report.i18n import (
     HOLDER_KIND,
-    LEVEL_ZH,
     REQUIREMENT,
-    ROLE_ZH,
     SEVERITY,
     article_name,
     basis_name,
     due_marked,
     kind_name,
+    param_value,
     status_name,
+    term,
+    text_in,
 )
 from hezhang_rules.report.safe import holdable, one_line
 
@@ -38,9 +39,9 @@ from hezhang_rules.report.safe import holdable, one_line
 class ParamLine:
     name: str
     value: str
-    reads: str
-    reading: str
-    reason: str
+    reads: str  # the article's words
+    reading: str  # in the explanation's language
+    reason: str  # in the explanation's language
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
@@ -64,19 +65,7 @@ class Explanation:
     status_rule: str  # how the status follows from the dates
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple | frozenset | set):
-        return json.dumps(
-            sorted(value, key=str) if isinstance(value, frozenset | set) else list(value),
-            ensure_ascii=False,
-            default=str,
-        )
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
+def _params(rule: PlanRule, plan: Plan, lang: str) -> tuple[ParamLine, ...]:
     info = {p.name: p for p in plan.parameters}
     out = []
     for use in rule.params:
@@ -84,10 +73,10 @@ def _params(rule: PlanRule, plan: Plan) -> tuple[ParamLine, ...]:
         out.append(
             ParamLine(
                 use.name,
-                _value(use.value),
+                param_value(use.value, lang, p.enum if p else None),
                 p.reads if p else "",
-                p.reading if p else use.reading,
-                p.reason if p else "",
+                text_in(p.reading if p else use.reading, lang),
+                text_in(p.reason, lang) if p else "",
                 p.overridden if p else False,
                 p.basis if p else None,
             )
@@ -104,21 +93,23 @@ class _Words:
         self.lang = lang
         self.holder = holder
 
-    def operand(self, value: Any) -> str:
+    def operand(self, value: Any, enum: str | None = None) -> str:
+        """A condition's value for people; an enumerated one through the glossary."""
         if isinstance(value, frozenset | set | list | tuple):
-            return "/".join(sorted(self.operand(v) for v in value))
-        if isinstance(value, bool):
-            return ("是" if value else "否") if self.zh else ("true" if value else "false")
+            return "/".join(self.operand(v, enum) for v in in_order(value, enum))
+        if isinstance(value, bool) or value is None:
+            return term(value, self.lang)
         if isinstance(value, dt.date):
             return value.isoformat()
+        if enum is not None:
+            return term(value, self.lang, enum)
         return str(value)
 
     def roles(self, test: RoleTest) -> str:
-        roles = sorted(test.roles)
-        text = "/".join(ROLE_ZH.get(r, r) for r in roles) if self.zh else "/".join(roles)
+        text = "/".join(term(r, self.lang, "Role") for r in sorted(test.roles))
         if test.levels:
             levels = sorted(test.levels)
-            lv = "/".join(LEVEL_ZH.get(x, x) for x in levels) if self.zh else "/".join(levels)
+            lv = "/".join(term(x, self.lang, "JurisdictionLevel") for x in levels)
             text = f"{lv}{text}" if self.zh else f"{text} ({lv})"
         return text
 
@@ -137,8 +128,10 @@ class _Words:
         name = (c.field_title or c.field or "") if self.zh else (c.field or "")
         parts: dict[str, str] = {"name": name}
         match info.operand:
-            case Operand.FLAG | Operand.VALUE | Operand.VALUES | Operand.FIELD:
+            case Operand.FLAG | Operand.FIELD:
                 parts["want"] = self.operand(v)
+            case Operand.VALUE | Operand.VALUES:
+                parts["want"] = self.operand(v, c.enum)
             case Operand.ROLES:
                 parts["roles"] = self.roles(v)
             case Operand.CONDITIONS:
@@ -358,7 +351,7 @@ def explain(
         holder=ctx.holder(finding.holder),
         facts=facts,
         unknown_facts=tuple(i for i in ids if i not in ctx.facts),
-        params=_params(rule, plan),
+        params=_params(rule, plan, lang),
         remedy=_remedy(finding, rule, ctx, lang),
         status_rule=_status_rule(finding, as_of, lang),
     )

@@ -501,6 +501,7 @@ def explanation_html(e: Explanation, lang: str) -> str:
         f'<div class="fact"><span class="mono">{_e(i)}</span> {_e(L["unknown"])}</div>'
         for i in e.unknown_facts
     )
+    colon = "：" if lang == "zh" else ": "
     params = "".join(
         f'<div class="param"><code>{_e(p.name)}</code> = <code>{_e(p.value)}</code>'
         + (f" ({_e(basis_name(p.basis, lang))})" if p.basis else "")
@@ -510,8 +511,8 @@ def explanation_html(e: Explanation, lang: str) -> str:
             if p.overridden
             else ""
         )
-        + (f"<div>{_e(L['reads'])}：{_e(p.reads)}</div>" if p.reads else "")
-        + f"<div>{_e(L['reading'])}：{_e(' '.join(p.reading.split()))}</div></div>"
+        + (f"<div>{_e(L['reads'])}{colon}{_e(p.reads)}</div>" if p.reads else "")
+        + f"<div>{_e(L['reading'])}{colon}{_e(' '.join(p.reading.split()))}</div></div>"
         for p in e.params
     )
     remedy = (
@@ -530,7 +531,8 @@ def explanation_html(e: Explanation, lang: str) -> str:
         + f'<dt>{_e(L["source"])}</dt><dd class="mono">{_e(f.source)}</dd></dl>'
         f"<h4>{_e(L['text'])} · {_e(e.article_heading)}</h4>"
         f"<blockquote>{_e(e.article_text)}</blockquote>"
-        f'<h4>{_e(L["remedy"])}</h4>{remedy}<p class="how">{_e(L["how"])}：{_e(e.status_rule)}</p>'
+        f"<h4>{_e(L['remedy'])}</h4>{remedy}"
+        f'<p class="how">{_e(L["how"])}{colon}{_e(e.status_rule)}</p>'
     )
     right = (
         f"<h4>{_e(L['facts'])}</h4>{facts or _e(L['no_facts'])}"

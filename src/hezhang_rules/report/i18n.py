@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from hezhang_rules.compile.plan import Plan
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from hezhang_rules.compile.plan import Plan, Text2
 from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
-from hezhang_rules.facts.enums import ZH, Role
+from hezhang_rules.facts.enums import in_order
+from hezhang_rules.facts.enums import term as glossary_term
 from hezhang_rules.findings import Finding, Status
 
 LANGS = ("zh", "en")
@@ -113,17 +120,54 @@ def kind_name(kind: str, lang: str) -> str:
 
 def term(value: object, lang: str, enum: str | None = None) -> str:
     """An enumerated value (a post, a unit type, a meeting kind, an inspection method …) for
-    people, from the one glossary: its Chinese name under ``zh``; under ``en`` its words.
-    ``enum`` names the enumeration when one value means different things in two of them."""
-    code = str(getattr(value, "value", value))
-    if lang == "zh":
-        return ZH.get(code, code)
-    return code.replace("_", " ")
+    people, from the one glossary: :func:`hezhang_rules.facts.enums.term` (which the engines'
+    finding wording also reads)."""
+    return glossary_term(value, lang, enum)
+
+
+def terms(values: Iterable[object], lang: str, enum: str | None = None) -> str:
+    """Several values through :func:`term`, in the glossary's order (the enumeration's, which
+    follows the regulation's lists), joined as a list is in ``lang`` (、 or a comma)."""
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(term(v, lang, enum) for v in in_order(values, enum))
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def param_value(value: Any, lang: str, enum: str | None = None) -> str:
+    """A parameter's value for people. Enumerated values (a parameter of roles, levels, unit
+    types, a period, a period policy, or compared with an enumerated field) through the glossary,
+    joined (区级、乡镇级 / district, township); under ``zh`` booleans and ``null`` too (是、未载明),
+    since a Chinese report shows no raw code. Anything else as written in a rule file (JSON-like,
+    Chinese unescaped)."""
+    items = list(value) if isinstance(value, list | tuple | frozenset | set) else [value]
+    named = enum is not None and all(isinstance(v, str) or v is None for v in items)
+    flags = lang == "zh" and all(isinstance(v, bool) or v is None for v in items)
+    if (named or flags) and not items:
+        return "无" if lang == "zh" else "none"
+    if named or flags:
+        return terms(items, lang, enum)
+    if lang == "zh" and items and all(isinstance(v, str) for v in items):
+        # free texts (a portfolio): as written, an identifier marked as the code it is
+        return "、".join(f"`{v}`" if _CODE.fullmatch(v) else v for v in items)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        value = sorted(value, key=str)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def status_name(status: str, lang: str) -> str:
     """A status for people (未履行 / violated), from the one table of status words."""
     return STATUS_WORDS[lang][status]
+
+
+def text_in(text: Text2, lang: str) -> str:
+    """A text the rule files give in both languages (a reading, a reason), in ``lang``."""
+    return text.zh if lang == "zh" else text.en
 
 
 def pack_title(plan: Plan, lang: str) -> str:
@@ -138,17 +182,6 @@ def article_titles(plan: Plan, lang: str) -> dict[int, str]:
 
 def article_name(n: int, lang: str) -> str:
     return f"第{n}条" if lang == "zh" else f"Art. {n}"
-
-
-ROLE_ZH: dict[str, str] = {role.value: ZH[role.value] for role in Role}
-"""Each post's Chinese name, from the one glossary (``facts.enums.ZH``)."""
-
-LEVEL_ZH: dict[str, str] = {
-    "city": "市级",
-    "district": "区级",
-    "township": "乡镇级",
-    "village": "村级",
-}
 
 
 SUPPLIED: dict[str, str] = {

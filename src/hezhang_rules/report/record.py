@@ -6,14 +6,12 @@ weights give byte-identical reports, and the digests below identify those inputs
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import Report
-from hezhang_rules.report.i18n import pack_title
+from hezhang_rules.report.i18n import pack_title, param_value, text_in
 
 _W = {
     "zh": {
@@ -50,17 +48,6 @@ _W = {
         "equal": "built-in equal weights (1 per rule, fulfilled late counts 0.5)",
     },
 }
-
-
-def show(value: Any) -> str:
-    """A parameter value as written in a rule file (JSON-like, Chinese unescaped)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, frozenset | set):
-        value = sorted(value, key=str)
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def overrides_text(report: Report, lang: str) -> str:
@@ -108,9 +95,9 @@ class ParamRow:
     default: str
     overridden: bool
     article: int | None
-    reads: str
-    reading: str
-    reason: str
+    reads: str  # the article's own words (Chinese in both languages: it quotes the text)
+    reading: str  # in the report's language
+    reason: str  # in the report's language
     rules: tuple[str, ...]
     basis: str | None = None  # `stated` / `supplied` for numbers and dates
 
@@ -125,13 +112,13 @@ def param_rows(plan: Plan, lang: str = "zh") -> list[ParamRow]:
     return [
         ParamRow(
             p.name,
-            show(p.value),
-            show(p.default),
+            param_value(p.value, lang, p.enum),
+            param_value(p.default, lang, p.enum),
             p.overridden,
             p.article,
             p.reads,
-            " ".join(p.reading.split()),
-            " ".join(p.reason.split()),
+            " ".join(text_in(p.reading, lang).split()),
+            " ".join(text_in(p.reason, lang).split()),
             tuple(sorted(set(users.get(p.name, [])))),
             p.basis,
         )

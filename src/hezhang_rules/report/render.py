@@ -246,7 +246,7 @@ def _md_record(report: Report, plan: Plan, weights: Weights, lang: str) -> list[
     ]
     cols = _COLS[lang]["param"]
     out += ["", f"## {w['params']}", "", "| " + " | ".join(cols) + " |", "|---|---|---|---|"]
-    for p in param_rows(plan):
+    for p in param_rows(plan, lang):
         cells = [
             markdown_code(p.name),
             markdown_code(str(p.value))

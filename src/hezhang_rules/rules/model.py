@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from hezhang_rules.facts.enums import JurisdictionLevel, Role, UnitType
 
@@ -24,6 +32,8 @@ class _M(BaseModel):
 
 
 class Localized(_M):
+    """A text in both report languages: ``{zh: …, en: …}``."""
+
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -58,8 +68,12 @@ class Parameter(_M):
     value: Any
     choices: list[str] | None = Field(default=None, description="allowed values for `choice`")
     reads: str = Field(min_length=1, description="the words of the article this reads")
-    reading: str = Field(min_length=1, description="what the default value means")
-    reason: str = Field(min_length=1, description="why this default was chosen")
+    reading: Localized = Field(
+        description="what the default value means, in Chinese and in English (`{zh: …, en: …}`)"
+    )
+    reason: Localized = Field(
+        description="why this default was chosen, in Chinese and in English (`{zh: …, en: …}`)"
+    )
     article: StrictInt | None = Field(
         default=None, ge=1, description="the article read; defaults to the file's"
     )
@@ -69,6 +83,17 @@ class Parameter(_M):
         "text gives the value, `supplied` when the pack supplies one the text does not state; "
         "`lint` requires it on those types",
     )
+
+    @field_validator("reading", "reason", mode="before")
+    @classmethod
+    def _both_languages(cls, value: Any) -> Any:
+        """A plain text is refused rather than taken as one language: a Chinese report must
+        never show an English reading, nor an English report a Chinese one (issue 19)."""
+        if isinstance(value, str):
+            raise ValueError(
+                "needs both languages, `{zh: …, en: …}`: a plain text is taken as neither"
+            )
+        return value
 
 
 # The parameter types that give a number or a date: each must say whether the text states it.

@@ -11,6 +11,8 @@ from typing import TypeVar
 
 from hezhang_rules.evaluate.kinds.ops import Ops, duty_status
 from hezhang_rules.evaluate.kinds.words import Wording
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import PathError, resolve_path
 
 T = TypeVar("T")
 
@@ -23,9 +25,22 @@ NOT_DONE = Wording(
     zh="{opened}起，截止{due}，未见办理", en="opened {opened}, due {due}, nothing done"
 )
 UNDATED = Wording(
-    zh="触发记录未载明{field}，无法确定期限",
+    zh="触发记录未载明{title}，无法确定期限",
     en="the trigger has no `{field}`: no due date",
 )
+"""``title``: the field's title in the fact model (Chinese: no raw field path in a Chinese
+message); ``field``: its path, a code in English."""
+
+
+def undated(trigger_kind: str | None, field: str | None) -> tuple[str, str]:
+    """The (zh, en) detail of a trigger without the date ``field`` the rule reads."""
+    title = field or ""
+    if trigger_kind in FACT_KINDS and field:
+        try:
+            title = resolve_path(FACT_KINDS[trigger_kind], field).title or field
+        except PathError:  # the compiler checked it; a path it did not is shown as written
+            title = field
+    return UNDATED.fill(field=field or "", title=title)
 
 
 def status(x: Ops[T], done: T, due: T, as_of: T) -> T:

@@ -363,7 +363,7 @@ class Audit:
                 Span(self.as_of, self.as_of, "undated"),
                 None,
                 [fact.id],
-                words.undated(req.trigger_date_field or ""),
+                words.undated(req.trigger_kind, req.trigger_date_field or ""),
                 {},
                 subject=fact.id,
             )

@@ -10,9 +10,14 @@ here as the reports word them.
 
 from __future__ import annotations
 
+import contextlib
+from enum import Enum
 from typing import Any
 
 from hezhang_rules.compile.plan import Cond, PlanRule
+from hezhang_rules.facts.enums import in_order, term
+from hezhang_rules.facts.models import FACT_KINDS
+from hezhang_rules.facts.schema import PathError, resolve_path
 from hezhang_rules.findings import Message
 from hezhang_rules.testing.reference.periods import chinese_label
 
@@ -96,16 +101,41 @@ def answered(opened: Any, due: Any, done: Any) -> Detail:
     return f"{opened}起，截止{due}，{done}办理", f"opened {opened}, due {due}, done {done}"
 
 
-def undated(field: str) -> Detail:
-    return f"触发记录未载明{field}，无法确定期限", f"the trigger has no `{field}`: no due date"
+def undated(kind: str | None, field: str) -> Detail:
+    """The trigger lacks the date field the rule reads: named by its title in Chinese (the fact
+    model's, as every report names fields), by its path in English."""
+    title = field
+    if kind in FACT_KINDS and field:
+        with contextlib.suppress(PathError):
+            title = resolve_path(FACT_KINDS[kind], field).title or field
+    return f"触发记录未载明{title}，无法确定期限", f"the trigger has no `{field}`: no due date"
+
+
+def _word(x: Any, lang: str, enum: str | None) -> Any:
+    """A value as messages show it: enumerated values, booleans and null in the glossary's words
+    (facts.enums.GLOSSARY; docs/report.md: no raw code in a message), anything else as is."""
+    if isinstance(x, bool) or x is None or enum is not None or isinstance(x, Enum):
+        return term(x, lang, enum)
+    return x
+
+
+def _values(xs: Any, lang: str, enum: str | None) -> str:
+    return "/".join(str(_word(x, lang, enum)) for x in in_order(xs, enum))
 
 
 def failure(c: Cond, value: Any) -> Detail:
     """§10 "Labels": a failed ``must`` condition's label, else a description made from the
-    field's Chinese title and the operator (``缺少巡查地点`` / ``missing record.place``)."""
+    field's Chinese title and the operator (``缺少巡查地点`` / ``missing record.place``), its
+    values in the glossary's words."""
     if c.label is not None:
         return c.label.zh, c.label.en
     zh, en, op, want = c.field_title or c.field or "", c.field or "", c.op, c.operand
+    e = c.enum
+    vz, ve = (
+        (value, value)
+        if isinstance(value, list)
+        else (_word(value, "zh", e), _word(value, "en", e))
+    )
     if op == "present":
         return (
             (f"缺少{zh}", f"missing {en}") if want else (f"不应载明{zh}", f"{en} should be absent")
@@ -113,19 +143,23 @@ def failure(c: Cond, value: Any) -> Detail:
     if op == "nonempty":
         return f"{zh}为空", f"{en} is empty"
     if op in ("equals", "in"):
-        w = want if op == "equals" else "/".join(sorted(str(x) for x in want))
-        return f"{zh}应为{w}（实为{value}）", f"{en} should be {w} (is {value})"
+        if op == "equals":
+            wz, we = _word(want, "zh", e), _word(want, "en", e)
+        else:
+            wz, we = _values(want, "zh", e), _values(want, "en", e)
+        return f"{zh}应为{wz}（实为{vz}）", f"{en} should be {we} (is {ve})"
     if op in ("not_equals", "not_in"):
-        return f"{zh}不应为{value}", f"{en} should not be {value}"
+        return f"{zh}不应为{vz}", f"{en} should not be {ve}"
     if op == "same_as":
         return f"{zh}与{want}不一致", f"{en} differs from {want}"
     if op == "contains_all":
-        w = "/".join(sorted(str(x) for x in want))
-        return f"{zh}未包含全部：{w}", f"{en} does not include all of {w}"
-    if op == "holds_role":
-        roles = "/".join(sorted(want.roles))
-        return f"{zh}（{value}）不具有{roles}职务", f"{en} ({value}) does not hold {roles}"
-    if op == "includes_holders_of":
-        roles = "/".join(sorted(want.roles))
-        return f"{zh}未包含全部{roles}", f"{en} does not include every {roles}"
+        wz, we = _values(want, "zh", e), _values(want, "en", e)
+        return f"{zh}未包含全部：{wz}", f"{en} does not include all of {we}"
+    if op in ("holds_role", "includes_holders_of"):
+        rz, re_ = (
+            "/".join(term(r, lang, "Role") for r in sorted(want.roles)) for lang in ("zh", "en")
+        )
+        if op == "holds_role":
+            return f"{zh}（{vz}）不具有{rz}职务", f"{en} ({ve}) does not hold {re_}"
+        return f"{zh}未包含全部{rz}", f"{en} does not include every {re_}"
     return f"{zh}不符合要求（{op}）", f"{en} fails `{op}`"
