@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from hezhang_rules.cli.check import add_audit_options, audit, inputs
+from hezhang_rules.cli.check import add_audit_options, evaluated, inputs
 from hezhang_rules.cli.common import EXIT_OK, parse_days
 from hezhang_rules.cli.output import emit, output_file
-from hezhang_rules.report import build_context
+from hezhang_rules.report.context import table_context
 from hezhang_rules.report.todo import DEFAULT_WITHIN, render_todo, render_todo_json
 
 
 def run(args: argparse.Namespace) -> int:
     out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
-    plan, facts, report, _, _ = audit(args)
-    ctx = build_context(facts, report, args.lang)
-    if args.format == "json":
-        emit(out, render_todo_json(report, ctx, within))
-    else:
-        emit(out, render_todo(report, plan, ctx, within, args.lang))
+    done = evaluated(args)
+    with done.table() as table:
+        ctx = table_context(done.facts, table, args.lang)
+        if args.format == "json":
+            emit(out, render_todo_json(table, ctx, within))
+        else:
+            emit(out, render_todo(table, done.plan, ctx, within, args.lang))
     return EXIT_OK
 
 

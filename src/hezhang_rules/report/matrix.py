@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from hezhang_rules.findings import STATUSES, Report, Status
-from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.report.context import AuditContext, HolderInfo, with_column
+from hezhang_rules.report.table import FindingsTable, findings_frame
 
 
 @dataclass
@@ -35,15 +38,22 @@ class Matrix:
         return self.cells.get((article, column))
 
 
-def build_matrix(report: Report, ctx: AuditContext) -> Matrix:
+def build_matrix(findings: FindingsTable | Report, ctx: AuditContext) -> Matrix:
+    """Counts by article, column and status (one group-by), as cells and per-article rows."""
     cells: dict[tuple[int, str], Cell] = {}
     rows: dict[int, Cell] = {}
-    for f in report.findings:
-        col = ctx.holder(f.holder).column
-        c = cells.setdefault((f.article, col), Cell())
-        c.counts[f.status] = c.counts.get(f.status, 0) + 1
-        r = rows.setdefault(f.article, Cell())
-        r.counts[f.status] = r.counts.get(f.status, 0) + 1
+    grouped = (
+        with_column(findings_frame(findings), ctx)
+        .group_by("article", "column", "status")
+        .agg(pl.len().alias("n"))
+        .sort("article", "column", "status")
+        .collect()
+    )
+    for article, col, status, n in grouped.iter_rows():
+        c = cells.setdefault((article, col), Cell())
+        c.counts[status] = c.counts.get(status, 0) + n
+        r = rows.setdefault(article, Cell())
+        r.counts[status] = r.counts.get(status, 0) + n
     used = {col for _, col in cells}
     columns = tuple(c for c in ctx.columns if c.column in used)
     return Matrix(tuple(sorted(rows)), columns, cells, rows)
