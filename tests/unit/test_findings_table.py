@@ -177,3 +177,25 @@ def test_audit_picks_the_engine_and_both_give_the_same_table(
         assert small.counts("article").equals(columnar.counts("article"))
     assert hz.evaluate(plan, Tables.from_facts(facts), AS_OF) == report
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a*b_[x](http://e)<b>`c`|&$~!\\ \r\nz\u2028y\u2029",
+        "plain 中文",
+        "``double`` and ` single",
+        "line\rbreak\nand\r\nmore",
+    ],
+)
+def test_polars_escaping_matches_the_python_helpers(text: str) -> None:
+    from hezhang_rules.report import render
+    from hezhang_rules.report.safe import markdown_code, markdown_text, one_line
+
+    def one(expr: pl.Expr) -> str:
+        return str(pl.select(expr).item())
+
+    assert one(render._lined(pl.lit(text))) == one_line(text)
+    assert one(render._md_text(pl.lit(text))) == markdown_text(text)
+    if "`" not in text:
+        assert one(render._md_code(pl.lit(text))) == markdown_code(text)

@@ -160,7 +160,12 @@ def run(args: argparse.Namespace) -> int:
             _stream(done, done.result, args.format, out)
             return EXIT_VIOLATIONS if violated else EXIT_OK
         with done.table() as table:
-            ctx = table_context(done.facts, table, args.lang)
+            # json and jsonl read no holder columns nor facts
+            ctx = (
+                None
+                if args.format in ("json", "jsonl")
+                else table_context(done.facts, table, args.lang)
+            )
             if args.format in FILTERED_FORMATS:
                 step(names[4])
                 if out is None:
@@ -188,7 +193,7 @@ def _write(
     done: Evaluated,
     args: argparse.Namespace,
     out: TextIO,
-    ctx: AuditContext,
+    ctx: AuditContext | None,
     only: tuple[str, ...] | None,
 ) -> None:
     write_report(

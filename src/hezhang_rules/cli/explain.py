@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 import polars as pl
 
 from hezhang_rules.cli.check import add_audit_options, evaluated
 from hezhang_rules.cli.common import EXIT_OK
+from hezhang_rules.columnar.evaluate import ColumnarReport
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, did_you_mean
 from hezhang_rules.report.context import table_context
 from hezhang_rules.report.explain import explain, render_explanation
@@ -48,14 +50,18 @@ def _unknown(finding_id: str, table: FindingsTable) -> UsageError:
 
 def run(args: argparse.Namespace) -> int:
     done = evaluated(args)
+    rule = args.finding_id.split("/", 1)[0]
+    if isinstance(done.result, ColumnarReport):  # only the finding's rule is written out
+        parts = [p for p in done.result.parts if p.rule_id == rule]
+        if parts:
+            done = replace(done, result=replace(done.result, parts=parts))
     with done.table() as table:
         rows = table.collect(pl.col("id") == args.finding_id, limit=1)
         if not rows.height:
             raise _unknown(args.finding_id, table)
         finding = finding_of_row(rows.row(0, named=True))
         # the context of this one finding: its holder's column, its facts rendered when read
-        one = FindingsTable.of_rows(table, rows)
-        ctx = table_context(done.facts, one, args.lang)
+        ctx = table_context(done.facts, FindingsTable.of_rows(table, rows), args.lang)
         sys.stdout.write(
             render_explanation(explain(finding, done.plan, ctx, table.as_of, args.lang), args.lang)
         )

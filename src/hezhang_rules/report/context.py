@@ -365,10 +365,24 @@ class _Grouper:
         return HolderInfo(ref.id, ref.name, ref.kind, group, column, column_name, order)
 
 
+_GROUPED = {
+    "jurisdictions": ("id", "name", "level", "parent", "code"),
+    "units": ("id", "name", "type", "jurisdiction"),
+    "appointments": ("id", "person", "role", "jurisdiction", "unit", "start"),
+}
+"""The fields :class:`_Grouper` reads of each kind it reads."""
+
+
 def _records(facts: FactSet | Tables, kind: str) -> Iterable[Fact]:
     if isinstance(facts, FactSet):
         return facts.of_kind(kind)
-    return facts.records(kind) if kind in facts.frames else ()
+    if kind not in facts.frames:
+        return ()
+    # Rows of validated tables, only the fields the grouper reads, constructed without a
+    # second validation (an enumeration stays its text, which compares equal).
+    model = FACT_KINDS[kind]
+    frame = facts.frame(kind).select(_GROUPED[kind])
+    return [model.model_construct(**row) for row in frame.iter_rows(named=True)]
 
 
 def holder_infos(
@@ -378,8 +392,8 @@ def holder_infos(
     columns ``id``, ``kind`` and ``name`` (``FindingsTable.holders()``)."""
     grouper = _Grouper(facts, lang)
     return {
-        h["id"]: grouper.of(HolderRef(kind=h["kind"], id=h["id"], name=h["name"]))
-        for h in holders.iter_rows(named=True)
+        hid: grouper.of(HolderRef.model_construct(kind=kind, id=hid, name=name))
+        for hid, kind, name in holders.select("id", "kind", "name").iter_rows()
     }
 
 

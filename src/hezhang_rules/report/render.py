@@ -294,7 +294,7 @@ def _text_finding(lang: str) -> pl.Expr:
     )
     due = pl.when(shows_due).then(pl.lit(f"{w['due']}: ") + _due_marked(lang))
     ev = pl.when(pl.col("evidence").list.len() > 0).then(pl.lit(f"{w['evidence']}: ") + _evidence())
-    parts = pl.concat_list(due, ev).list.drop_nulls().list.join("; ")
+    parts = pl.concat_str(due, ev, separator="; ", ignore_nulls=True).fill_null("")
     second = pl.concat_str(
         pl.lit("      "),
         _lined(pl.col("id")),
@@ -390,9 +390,9 @@ def write_text(
 
 
 def _batches(lf: pl.LazyFrame, size: int = 50_000) -> Iterator[pl.DataFrame]:
-    for chunk in lf.collect_batches(chunk_size=size, maintain_order=True):
-        if chunk.height:
-            yield chunk
+    """One article's rows (``_ordered``), collected at once (sorting needs them all, and the
+    in-memory engine runs the string expressions in parallel), handed out ``size`` at a time."""
+    yield from lf.collect().iter_slices(size)
 
 
 # --- markdown --------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ _MD_SPECIAL = r"([\\`*_\[\]<>!|~&$])"
 
 def _md_text(expr: pl.Expr) -> pl.Expr:
     """:func:`markdown_text` in polars."""
-    return _lined(expr).str.replace_all(_MD_SPECIAL, r"\\$1")
+    return _lined(expr).str.replace_all(_MD_SPECIAL, r"\${1}")
 
 
 def _md_own(expr: pl.Expr) -> pl.Expr:
@@ -417,25 +417,29 @@ def _md_own(expr: pl.Expr) -> pl.Expr:
 
 
 def _md_code(expr: pl.Expr) -> pl.Expr:
-    """:func:`markdown_code` in polars: fenced with one backtick more than its longest run."""
-    body = _md_own(expr)
-    longest = (
-        body.str.extract_all("`+").list.eval(pl.element().str.len_chars()).list.max().fill_null(0)
-    )
-    fence = pl.lit("`").repeat_by(longest + 1).list.join("")
-    pad = (
-        pl.when(body.str.starts_with("`") | body.str.ends_with("`"))
-        .then(pl.lit(" "))
-        .otherwise(pl.lit(""))
-    )
-    return pl.concat_str(fence, pad, body, pad, fence)
+    """:func:`markdown_code` in polars for text without a backtick (a finding id has none
+    unless its facts' ids do: ``_md_rows`` falls back to :func:`markdown_code` then)."""
+    return pl.concat_str(pl.lit("`"), _md_own(expr), pl.lit("`"))
 
 
-def _md_finding(lang: str) -> pl.Expr:
-    """A finding's row in the Markdown report."""
+def _md_rows(batch: pl.DataFrame) -> str:
+    """A batch of ``_md_finding`` rows as lines; an id with a backtick fenced by
+    :func:`markdown_code`."""
+    if batch.get_column("_tick").any():
+        ids = pl.Series([markdown_code(i) for i in batch.get_column("id")], dtype=pl.String)
+        batch = batch.with_columns(
+            pl.when(pl.col("_tick")).then(ids).otherwise(pl.col("_id")).alias("_id")
+        )
+    text = batch.select(pl.concat_str("text", "_id", pl.lit(" |")).alias("text"))
+    return str(text.get_column("text").str.join("\n").item())
+
+
+def _md_finding(lang: str) -> list[pl.Expr]:
+    """A finding's row in the Markdown report: ``text`` up to the id's cell, the cell
+    (``_id``), whether the id holds a backtick (``_tick``) and the id."""
     mark = pl.col("status").replace_strict(MARK)
     status = _md_own(pl.concat_str(mark, pl.lit(" "), _status_word(lang)))
-    return pl.concat_str(
+    row = pl.concat_str(
         pl.lit("| "),
         status,
         pl.lit(" | "),
@@ -445,9 +449,9 @@ def _md_finding(lang: str) -> pl.Expr:
         pl.lit(" | "),
         _md_text(pl.col("evidence").list.join(", ")),
         pl.lit(" | "),
-        _md_code(pl.col("id")),
-        pl.lit(" |"),
     ).alias("text")
+    tick = pl.col("id").str.contains("`", literal=True).alias("_tick")
+    return [row, _md_code(pl.col("id")).alias("_id"), tick, pl.col("id")]
 
 
 def _md_table(cols: Sequence[str], rows: list[list[str]]) -> list[str]:
@@ -577,7 +581,7 @@ def write_markdown(
         head_lines = ["", f"## {w['article'].format(n=article)} {title}", "", *_md_table(cols, [])]
         out.write("\n".join(head_lines) + "\n")
         for batch in _batches(_ordered(table, article, only).select(_md_finding(lang))):
-            out.write(holdable(batch.get_column("text").str.join("\n").item() + "\n"))
+            out.write(holdable(_md_rows(batch) + "\n"))
     out.write(holdable("\n".join(_md_record(table, plan, weights, lang)) + "\n"))
 
 
