@@ -199,3 +199,22 @@ def test_polars_escaping_matches_the_python_helpers(text: str) -> None:
     assert one(render._md_text(pl.lit(text))) == markdown_text(text)
     if "`" not in text:
         assert one(render._md_code(pl.lit(text))) == markdown_code(text)
+
+
+def test_a_world_without_posts_gives_the_same_findings_on_both_engines(
+    plan: hz.Plan, tmp_path: Path
+) -> None:
+    # Found when fact files first went to the columnar engine: rules reading posts failed on
+    # fact tables without an appointments table.
+    world = tmp_path / "f.yaml"
+    world.write_text(
+        "jurisdictions:\n  - {id: j, name: 区, level: district}\n"
+        "units:\n  - {id: o, name: 区河长办, type: river_chief_office, jurisdiction: j}\n"
+        "meetings:\n  - {id: m, kind: general_chief_meeting, jurisdiction: j, "
+        "date: 2021-03-01}\n",
+        encoding="utf-8",
+    )
+    facts = hz.load_facts([world])
+    with hz.audit(plan, facts, AS_OF, engine="columnar") as table:
+        assert table.report() == hz.evaluate(plan, facts, AS_OF)
+        assert table.summary.violated > 0
