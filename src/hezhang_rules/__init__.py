@@ -11,6 +11,11 @@ report::
     report = hz.evaluate(plan, facts, dt.date(2022, 1, 10))
     for finding in report.violations:
         print(finding.id, finding.message.en)
+
+At any size, read the findings as one table (summaries as group-bys, findings in batches)::
+
+    with hz.audit(plan, facts, dt.date(2022, 1, 10)) as table:
+        print(table.counts("article"))
 """
 
 from hezhang_rules._version import __version__
@@ -23,7 +28,6 @@ from hezhang_rules.diagnostics import (
     Span,
     UsageError,
 )
-from hezhang_rules.evaluate import evaluate
 from hezhang_rules.facts import FACT_KINDS, Fact, FactSet, facts_from_models, load_facts
 from hezhang_rules.facts.models import (
     AccountabilityAction,
@@ -62,6 +66,7 @@ from hezhang_rules.facts.models import (
 )
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor import Monitor, MonitorEvent
+from hezhang_rules.report.table import FindingsTable, audit, evaluate
 from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.rules.packs import installed_packs, load_pack, pack_path
 
@@ -86,6 +91,7 @@ __all__ = [
     "FactLoadError",
     "FactSet",
     "Finding",
+    "FindingsTable",
     "HezhangError",
     "ImplementingMeasure",
     "InformationPlatform",
@@ -116,6 +122,7 @@ __all__ = [
     "Unit",
     "UsageError",
     "__version__",
+    "audit",
     "compile_rules",
     "evaluate",
     "facts_from_models",

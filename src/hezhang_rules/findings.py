@@ -144,8 +144,14 @@ class Report(_Data):
         return self.model_dump(mode="json")
 
     def to_json(self) -> str:
-        """Deterministic JSON: sorted keys, findings in a fixed order, UTF-8 text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        """Deterministic JSON (the ``check --format json`` report): sorted keys, the findings
+        in report order, one compact finding per line (the ``jsonl`` lines), UTF-8 text."""
+        body = ",\n".join(finding_line(f) for f in self.findings)
+        return (
+            json_head(self.as_of)
+            + ("\n" + body if body else "")
+            + json_tail(self.run, self.summary)
+        )
 
 
 def finding_line(f: Finding) -> str:
@@ -164,6 +170,24 @@ def header_line(as_of: dt.date, run: RunRecord, summary: Summary) -> str:
         "summary": summary.model_dump(mode="json"),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def json_head(as_of: dt.date) -> str:
+    """The ``json`` report up to its findings array: the keys before ``findings`` in sorted
+    order (``as_of``)."""
+    return '{"as_of":' + json.dumps(as_of.isoformat()) + ',"findings":['
+
+
+def json_tail(run: RunRecord, summary: Summary) -> str:
+    """The ``json`` report after its findings: the array closed, the keys after ``findings``
+    (``run``, ``schema_version``, ``summary``), compact with sorted keys."""
+    rest = {
+        "run": run.model_dump(mode="json"),
+        "schema_version": SCHEMA_VERSION,
+        "summary": summary.model_dump(mode="json"),
+    }
+    text = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "\n]," + text[1:] + "\n"
 
 
 def report_lines(report: Report) -> Iterator[str]:

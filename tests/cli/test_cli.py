@@ -257,6 +257,9 @@ def test_example_readme_lists_every_violation(capsys: pytest.CaptureFixture[str]
     _, report = check_json(capsys)
     readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| \d+ \| `([^`]+)` \| (\w+) \|", readme, re.M))
-    actual = {(f["id"], f["status"]) for f in report["findings"]
-              if f["status"] in ("violated", "fulfilled_late")}
+    actual = {
+        (f["id"], f["status"])
+        for f in report["findings"]
+        if f["status"] in ("violated", "fulfilled_late")
+    }
     assert listed == actual

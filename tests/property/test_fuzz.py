@@ -31,11 +31,21 @@ SMALL = Limits(max_depth=20, max_nodes=5_000, max_alias_nodes=500, max_scalar_ch
 
 yaml_alphabet = st.sampled_from([*list("abc:-[]{},&*!|>'\"#%@`? \n\t0123456789.~"), "河", "\ufeff"])
 yamlish = st.text(yaml_alphabet, max_size=200)
-scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | \
-    st.text(max_size=20) | st.sampled_from(["2021-02-30", "2021-03-01", "p-1", "u-o", "j-d",
-                                            "district", "river_chief", "no", "010"])
-json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=4) |
-                           st.dictionaries(st.text(max_size=12), c, max_size=4), max_leaves=25)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(
+        ["2021-02-30", "2021-03-01", "p-1", "u-o", "j-d", "district", "river_chief", "no", "010"]
+    )
+)
+json_values = st.recursive(
+    scalars,
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=12), c, max_size=4),
+    max_leaves=25,
+)
 
 
 @settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -62,8 +72,11 @@ KINDS = sorted(hz.FACT_KINDS)
 
 
 @settings(max_examples=examples(300), deadline=None)
-@given(st.dictionaries(st.sampled_from([*KINDS, "bogus"]), st.lists(json_values, max_size=3),
-                       max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from([*KINDS, "bogus"]), st.lists(json_values, max_size=3), max_size=4
+    )
+)
 def test_fact_validation_raises_only_fact_errors(data: dict[str, object]) -> None:
     diags: list[hz.Diagnostic] = []
     records = records_from_document(Document("fuzz.yaml", data), diags, {})
@@ -91,8 +104,13 @@ def worlds(draw: st.DrawFn) -> list[hz.Fact]:
         hz.Jurisdiction(id="j-d", name="区", level="district"),  # type: ignore[arg-type]
         hz.Jurisdiction(id="j-t", name="镇", level="township", parent="j-d"),  # type: ignore[arg-type]
         hz.Unit(id="u-o", name="河长办", type="river_chief_office", jurisdiction="j-d"),  # type: ignore[arg-type]
-        hz.Unit(id="u-w", name="水利局", type="department", jurisdiction="j-d",  # type: ignore[arg-type]
-                assessment_role=True),
+        hz.Unit(
+            id="u-w",
+            name="水利局",
+            type="department",
+            jurisdiction="j-d",  # type: ignore[arg-type]
+            assessment_role=True,
+        ),
     ]
     n = draw(st.integers(1, 4))
     roles = ["general_chief", "deputy_general_chief", "river_chief", "office_director"]
@@ -100,28 +118,58 @@ def worlds(draw: st.DrawFn) -> list[hz.Fact]:
         start = draw(days)
         end = draw(st.none() | days.filter(lambda d, s=start: d >= s))
         facts.append(hz.Person(id=f"p{i}", name=f"人{i}"))
-        facts.append(hz.Appointment(id=f"a{i}", person=f"p{i}", role=draw(st.sampled_from(roles)),  # type: ignore[arg-type]
-                                    jurisdiction=draw(st.sampled_from(["j-d", "j-t"])),
-                                    start=start, end=end))
+        facts.append(
+            hz.Appointment(
+                id=f"a{i}",
+                person=f"p{i}",
+                role=draw(st.sampled_from(roles)),  # type: ignore[arg-type]
+                jurisdiction=draw(st.sampled_from(["j-d", "j-t"])),
+                start=start,
+                end=end,
+            )
+        )
     for k in range(draw(st.integers(0, 6))):
         problems = draw(st.none() | st.just([]) | st.just([{"id": f"pr{k}", "description": "x"}]))
         record = draw(st.none() | st.just({"time": "上午", "place": "河", "content": "巡"}))
         if record is not None:
             record = {**record, "problems": problems, "requirements": []}
-        facts.append(hz.Inspection.model_validate({
-            "id": f"i{k}", "inspector": f"p{draw(st.integers(0, n - 1))}",
-            "date": draw(days), "record": record}))
+        facts.append(
+            hz.Inspection.model_validate(
+                {
+                    "id": f"i{k}",
+                    "inspector": f"p{draw(st.integers(0, n - 1))}",
+                    "date": draw(days),
+                    "record": record,
+                }
+            )
+        )
     for k in range(draw(st.integers(0, 3))):
-        facts.append(hz.Meeting.model_validate({
-            "id": f"m{k}", "kind": draw(st.sampled_from(["general_chief_meeting",
-                                                          "river_chief_meeting"])),
-            "jurisdiction": "j-d", "date": draw(days),
-            "presider": f"p{draw(st.integers(0, n - 1))}", "organiser": "u-o",
-            "minutes": draw(st.none() | st.just({"signed_by": "p0"}))}))
+        facts.append(
+            hz.Meeting.model_validate(
+                {
+                    "id": f"m{k}",
+                    "kind": draw(st.sampled_from(["general_chief_meeting", "river_chief_meeting"])),
+                    "jurisdiction": "j-d",
+                    "date": draw(days),
+                    "presider": f"p{draw(st.integers(0, n - 1))}",
+                    "organiser": "u-o",
+                    "minutes": draw(st.none() | st.just({"signed_by": "p0"})),
+                }
+            )
+        )
     for k in range(draw(st.integers(0, 2))):
-        facts.append(hz.AssessmentResult.model_validate({
-            "id": f"r{k}", "department": "u-w", "year": draw(st.sampled_from([2021, 2022])),
-            "submitted": draw(days), "to": "u-o", "formal_document": draw(st.booleans())}))
+        facts.append(
+            hz.AssessmentResult.model_validate(
+                {
+                    "id": f"r{k}",
+                    "department": "u-w",
+                    "year": draw(st.sampled_from([2021, 2022])),
+                    "submitted": draw(days),
+                    "to": "u-o",
+                    "formal_document": draw(st.booleans()),
+                }
+            )
+        )
     return facts
 
 
@@ -137,5 +185,8 @@ def test_evaluator_never_raises_and_is_deterministic(
     ids = [f.id for f in first.findings]
     assert len(ids) == len(set(ids))
     for f in first.findings:
-        assert f.status != "violated" or as_of >= (f.due or f.period.end) or f.requirement in (
-            "evidence", "forbid")
+        assert (
+            f.status != "violated"
+            or as_of >= (f.due or f.period.end)
+            or f.requirement in ("evidence", "forbid")
+        )

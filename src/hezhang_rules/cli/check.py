@@ -6,8 +6,9 @@ import argparse
 import io
 import sys
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from hezhang_rules.cli.common import (
     EXIT_OK,
@@ -19,71 +20,99 @@ from hezhang_rules.cli.common import (
     parse_as_of,
     parse_days,
     parse_limits,
-    progress,
 )
 from hezhang_rules.cli.output import atomic_file, atomic_text, emit, output_file
+from hezhang_rules.cli.progress import Progress, progress_for
 from hezhang_rules.cli.summary import say_written
+from hezhang_rules.columnar.evaluate import ColumnarReport
 from hezhang_rules.compile import Plan
+from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.extras import need
 from hezhang_rules.facts import FactSet, load_facts
 from hezhang_rules.facts.table_paths import is_table_folder
-from hezhang_rules.findings import Report
-from hezhang_rules.report import EQUAL, FORMATS, Weights, build_context, load_weights, render_report
+from hezhang_rules.facts.tables import Tables
+from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report import EQUAL, FORMATS, Weights, load_weights, render_report
+from hezhang_rules.report.context import AuditContext, table_context
+from hezhang_rules.report.render import FILTERED_FORMATS, parse_only, write_report
+from hezhang_rules.report.table import Engine, FindingsTable, uses_columnar
 from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import Limits
 
-_STEPS_ZH = ("读取规则", "读取事实", "评估", "生成报告", "写出")
-_STEPS_EN = ("rules", "facts", "evaluating", "rendering", "writing")
+
+@dataclass
+class Evaluated:
+    """What an audit read and found: the plan, the facts (fact tables, or the records of fact
+    files), the weights and limits, and the engine's result: a columnar run (the default) or
+    the batch engine's :class:`Report` (``--engine records``)."""
+
+    plan: Plan
+    facts: FactSet | Tables
+    result: ColumnarReport | Report
+    weights: Weights
+    limits: Limits
+
+    def table(self) -> FindingsTable:
+        """The findings as one table (a columnar run spilled to a temporary Parquet file:
+        close the table when done)."""
+        if isinstance(self.result, Report):
+            return FindingsTable.of_report(self.result, self.plan)
+        return FindingsTable.of_columnar(self.result)
 
 
-def audit(
-    args: argparse.Namespace, step: Callable[[str], None] | None = None
-) -> tuple[Plan, FactSet, Report, Weights, Limits]:
+def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evaluated:
     """The shared front of check, explain and todo: options, rules, facts, weights, findings.
 
-    Every input is checked before anything is evaluated or written.
+    ``--engine auto`` (the default) evaluates fact tables, and fact files of ``COLUMNAR_FROM``
+    records or more (through ``Tables.from_facts``), with the columnar engine, smaller fact
+    files with the batch evaluator; ``columnar`` and ``records`` force one (the engine agreement
+    tests hold both to the same findings). Every input is checked before anything is evaluated
+    or written. ``shown`` (``cli.progress``) is told of each table read and each rule done.
     """
-    say = step or (lambda label: None)
-    names = _STEPS_ZH if getattr(args, "lang", "zh") == "zh" else _STEPS_EN
+    from hezhang_rules.columnar import evaluate_tables, load_tables, tables_factset
+
+    shown = shown or Progress(getattr(args, "lang", "zh"), None)
+    engine: Engine = getattr(args, "engine", "auto")
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
-    say(names[0])
+    shown.step("rules")
     plan = load_plan(args.rules, args.param, limits)
     weights_file = getattr(args, "weights", None)
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
-    say(names[1])
+    shown.step("facts")
+    facts: FactSet | Tables
     if is_table_folder(args.facts):
-        need("tables", "reading fact tables")
-        from hezhang_rules.columnar import evaluate_tables, load_tables, tables_factset
+        facts = load_tables(args.facts, limits, on_table=shown.table_read)
+    else:
+        facts = load_facts(args.facts, limits)
+    result: ColumnarReport | Report
+    if not uses_columnar(facts, engine):
+        shown.step("evaluating")
+        records = facts if isinstance(facts, FactSet) else tables_factset(facts)
+        result = evaluate(plan, records, as_of)
+    else:
+        tables = facts if isinstance(facts, Tables) else Tables.from_facts(facts)
+        shown.evaluating(len(plan.rules))
+        result = evaluate_tables(plan, tables, as_of, on_rule=shown.rule_done)
+    shown.writing()
+    return Evaluated(plan, facts, result, weights, limits)
 
-        tables = load_tables(args.facts, limits)
-        facts = tables_factset(tables)
-        say(names[2])
-        if getattr(args, "engine", "auto") == "records":
-            report = evaluate(plan, facts, as_of)
-        else:
-            report = evaluate_tables(plan, tables, as_of).to_report()
-        return plan, facts, report, weights, limits
-    facts = load_facts(args.facts, limits)
-    say(names[2])
-    report = evaluate(plan, facts, as_of)
-    return plan, facts, report, weights, limits
+
+def audit(
+    args: argparse.Namespace, shown: Progress | None = None
+) -> tuple[Evaluated, FindingsTable]:
+    """:func:`evaluated` and its findings table (close it when done)."""
+    done = evaluated(args, shown)
+    return done, done.table()
 
 
-def _stream_tables(args: argparse.Namespace, out: Path | None, started: float) -> int:
-    """Fact tables → the ``jsonl`` or ``parquet`` report, written as a stream (never one
-    Python object)."""
-    need("tables", "reading fact tables")
-    from hezhang_rules.columnar import evaluate_tables, load_tables
+def _stream(done: Evaluated, result: ColumnarReport, fmt: str, out: Path | None) -> None:
+    """A columnar run → the ``jsonl`` or ``parquet`` report, written as a stream (never one
+    Python object, no table in between)."""
     from hezhang_rules.report.parquet import write_columnar
 
-    as_of = parse_as_of(args.as_of)
-    limits = parse_limits(args.limit)
-    plan = load_plan(args.rules, args.param, limits)
-    tables = load_tables(args.facts, limits)
-    result = evaluate_tables(plan, tables, as_of)
-    if args.format == "parquet":
+    if fmt == "parquet":
         if out is None:  # a few hundred MB for a national year; refused on a terminal
             buf = io.BytesIO()
             write_columnar(result, buf)
@@ -96,9 +125,6 @@ def _stream_tables(args: argparse.Namespace, out: Path | None, started: float) -
     else:
         with atomic_text(out) as text:
             result.write_jsonl(text)
-    if out is not None:
-        say_written(args.output, result.summary, started, args.lang)
-    return EXIT_VIOLATIONS if result.summary.violated else EXIT_OK
 
 
 def inputs(args: argparse.Namespace) -> list[str | Path]:
@@ -119,22 +145,99 @@ def run(args: argparse.Namespace) -> int:
         need(FORMAT_EXTRAS[args.format], f"--format {args.format}")
     out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
-    streams = args.format in ("jsonl", "parquet") and args.engine != "records"
-    if streams and is_table_folder(args.facts):
-        return _stream_tables(args, out, started)
-    names = _STEPS_ZH if args.lang == "zh" else _STEPS_EN
-    with progress(len(names)) as step:
-        plan, facts, report, weights, _ = audit(args, step)
-        step(names[3])
-        ctx = build_context(facts, report, args.lang)
-        data = render_report(
-            report, plan, args.format, args.lang, context=ctx, weights=weights, within=within
-        )
-        step(names[4])
-        emit(out, data)
+    only = _only(args)
+    with progress_for(args.lang) as shown:
+        done = evaluated(args, shown)
+        summary = done.result.summary
+        if (
+            isinstance(done.result, ColumnarReport)
+            and args.format in ("jsonl", "parquet")
+            and only is None
+        ):
+            _stream(done, done.result, args.format, out)
+        else:
+            _render(done, args, out, only, within)
     if out is not None:
-        say_written(args.output, report.summary, started, args.lang)
-    return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
+        say_written(args.output, summary, started, args.lang)
+    return EXIT_VIOLATIONS if summary.violated else EXIT_OK
+
+
+def _render(
+    done: Evaluated,
+    args: argparse.Namespace,
+    out: Path | None,
+    only: tuple[str, ...] | None,
+    within: int,
+) -> None:
+    """Every format but a streamed jsonl/parquet: from the findings table."""
+    with done.table() as table:
+        # json and jsonl read no holder columns nor facts
+        ctx = (
+            None
+            if args.format in ("json", "jsonl")
+            else table_context(done.facts, table, args.lang)
+        )
+        if args.format not in FILTERED_FORMATS:
+            data = render_report(
+                table,
+                done.plan,
+                args.format,
+                args.lang,
+                context=ctx,
+                weights=done.weights,
+                within=within,
+            )
+            emit(out, data)
+        elif out is None:
+            _write(table, done, args, sys.stdout, ctx, only)
+        else:
+            with atomic_text(out) as text:
+                _write(table, done, args, text, ctx, only)
+
+
+def _write(
+    table: FindingsTable,
+    done: Evaluated,
+    args: argparse.Namespace,
+    out: TextIO,
+    ctx: AuditContext | None,
+    only: tuple[str, ...] | None,
+) -> None:
+    write_report(
+        table, done.plan, args.format, out, args.lang, context=ctx, weights=done.weights, only=only
+    )
+
+
+def _only(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """``--only``: the statuses to list, for the formats that list findings."""
+    text = getattr(args, "only", None)
+    if text is None:
+        return None
+    if args.format not in FILTERED_FORMATS:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_bad_only",
+                    f"--only applies to --format {', '.join(FILTERED_FORMATS)}, not {args.format}",
+                    Span("<command line>"),
+                    zh=f"--only 只适用于 --format {'、'.join(FILTERED_FORMATS)}，不适用于 "
+                    f"{args.format}",
+                )
+            ]
+        )
+    try:
+        return parse_only(text)
+    except ValueError as exc:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_bad_only",
+                    f"--only: {exc.args[0]}",
+                    Span("<command line>"),
+                    zh=f"--only：未知状态 `{exc.args[1]}`（可用状态：{'、'.join(STATUSES)}）",
+                )
+            ]
+        ) from None
 
 
 def add_audit_options(c: argparse.ArgumentParser) -> None:
@@ -158,11 +261,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--engine",
         choices=("auto", "columnar", "records"),
         default="auto",
-        help="for fact tables: columnar (default) or records (every row as a pydantic record, "
-        "the batch evaluator); both give the same report",
+        help="auto (default: columnar for fact tables and for 100,000 fact records or more, "
+        "else records), columnar, or records (every fact as a pydantic record, the batch "
+        "evaluator); all give the same report",
     )
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--output", help="write the report here (atomically) instead of stdout")
+    c.add_argument(
+        "--only",
+        metavar="STATUSES",
+        help="list only findings of these statuses, e.g. violated,fulfilled_late (text, "
+        "markdown, json, jsonl; the report says which were left out)",
+    )
     c.add_argument("--weights", help="assessment weights file (YAML; default: every rule weighs 1)")
     c.add_argument(
         "--within",

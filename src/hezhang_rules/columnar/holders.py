@@ -35,6 +35,8 @@ from hezhang_rules.evaluate.kinds import Wording
 from hezhang_rules.evaluate.kinds.policy import BEFORE_FORCE, TENURE_CUT, TOO_SHORT
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.world import Holder
+from hezhang_rules.facts import FACT_KINDS
+from hezhang_rules.facts.frames import struct_of
 from hezhang_rules.facts.tables import Tables
 
 # The months in each kind of period (every one lies inside a calendar year).
@@ -111,8 +113,9 @@ def _empty() -> PostInstances:
 def appointments_to(tables: Tables, roles: Any, levels: Any | None) -> pl.DataFrame:
     """The appointments to one of ``roles`` in a jurisdiction at one of ``levels`` (any
     level when ``levels`` is None), as ``World.post_holders`` selects them."""
-    if "appointments" not in tables.frames:
-        return pl.DataFrame(schema={"id": pl.String})
+    if "appointments" not in tables.frames:  # no posts: no rows, every column a rule reads
+        model = FACT_KINDS["appointments"]
+        return pl.DataFrame(schema=pl.Schema(struct_of(model).to_schema()))
     appts = tables.frame("appointments").filter(pl.col("role").is_in(_names(roles)))
     if levels is None:
         return appts

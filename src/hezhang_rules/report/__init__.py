@@ -1,7 +1,9 @@
-"""Reporters: one per format, each reading a :class:`Report`, the plan and an audit context."""
+"""Reporters: one per format, each reading a :class:`FindingsTable`, the plan and an audit
+context."""
 
-from hezhang_rules.report.context import AuditContext, build_context
-from hezhang_rules.report.render import BINARY_FORMATS, FORMATS, render_report
+from hezhang_rules.report.context import AuditContext, build_context, table_context
+from hezhang_rules.report.render import BINARY_FORMATS, FORMATS, render_report, write_report
+from hezhang_rules.report.table import FindingsTable, audit
 from hezhang_rules.report.weights import EQUAL, Weights, load_weights
 
 __all__ = [
@@ -9,8 +11,12 @@ __all__ = [
     "EQUAL",
     "FORMATS",
     "AuditContext",
+    "FindingsTable",
     "Weights",
+    "audit",
     "build_context",
     "load_weights",
     "render_report",
+    "table_context",
+    "write_report",
 ]

@@ -1,34 +1,36 @@
-"""What reporters may know about the facts: plain views built once from a :class:`FactSet`.
+"""What reporters may know about the facts: plain views, rendered when asked for.
 
-Reporters read a :class:`Report` and the :class:`Plan`. To explain a finding and to group holders
-into towns and departments they also need a little of the facts: the deciding records with their
-fields (titled as in the fact model) and, for each holder, the town or department it belongs to.
-:func:`build_context` and :func:`holder_infos` (a large run's holders, from fact tables or
-facts) are the only places in ``report`` that read facts; everything else reads what they
-return. Nothing here depends on file names or record order, so
-reports built from it stay byte-identical for the same facts.
+Reporters read a :class:`~hezhang_rules.report.table.FindingsTable` and the :class:`Plan`. To
+explain a finding and to group holders into towns and departments they also need a little of
+the facts: the deciding records with their fields (titled as in the fact model) and, for each
+holder, the town or department it belongs to. :func:`table_context` (any size: holders from
+:func:`holder_infos`, fact views rendered only for the ids a reporter asks for, see
+:class:`FactViews`) and :func:`build_context` (a :class:`Report` over a :class:`FactSet`) are
+the only places in ``report`` that read facts; everything else reads what they return.
+Nothing here depends on file names or record order, so reports built from it stay
+byte-identical for the same facts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+import polars as pl
 from pydantic import BaseModel
 
 from hezhang_rules.facts import FACT_KINDS, FactSet
 from hezhang_rules.facts.enums import term
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
 from hezhang_rules.facts.schema import FieldShape, model_fields
+from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import HolderRef, Report
 
-if TYPE_CHECKING:  # polars is loaded by the commands that read tables, not by every command
-    import polars as pl
-
-    from hezhang_rules.facts.tables import Tables
+if TYPE_CHECKING:
+    from hezhang_rules.report.table import FindingsTable
 
 MAX_VALUE_CHARS = 160
 MAX_FIELDS = 14
@@ -115,11 +117,18 @@ def all_titles() -> dict[tuple[str, str], str]:
     }
 
 
+class Names(Protocol):
+    """What a renderer needs of the facts besides the record shown: the name of a person, unit
+    or jurisdiction a reference points to (the id itself otherwise)."""
+
+    def name_of(self, fact_id: str) -> str: ...
+
+
 class _Renderer:
     """A fact's fields as people read them, in ``lang``: enumerated values through the one
     glossary (``facts.enums.term``: 河长, not ``river_chief``), references as ``name (id)``."""
 
-    def __init__(self, facts: FactSet, lang: str) -> None:
+    def __init__(self, facts: Names, lang: str) -> None:
         self.facts = facts
         self.lang = lang
         self.sep = "、" if lang == "zh" else ", "
@@ -180,12 +189,98 @@ class _Renderer:
         return out
 
 
-def _fact_view(facts: FactSet, fact_id: str, renderer: _Renderer) -> FactView | None:
-    fact = facts.get(fact_id)
-    if fact is None:
-        return None
+def _view(fact: Fact, renderer: _Renderer) -> FactView:
     fields = renderer.fields(fact, "", "")
     return FactView(fact.id, fact.KIND, fact.fact_date(), tuple(fields[:MAX_FIELDS]))
+
+
+class _TableNames:
+    """``name_of`` over fact tables, as :meth:`FactSet.name_of`: the name of any record that has
+    one (people, units, jurisdictions, rivers …), read from the frames on first use."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self._names: dict[str, str] | None = None
+
+    def name_of(self, fact_id: str) -> str:
+        if self._names is None:
+            self._names = {}
+            for frame in self.tables.frames.values():
+                if frame.schema.get("name") == pl.String:
+                    frame = frame.select("id", "name").drop_nulls()
+                    self._names.update(
+                        zip(frame.get_column("id"), frame.get_column("name"), strict=True)
+                    )
+        return self._names.get(fact_id, fact_id)
+
+
+class FactViews(Mapping[str, FactView]):
+    """The fact views of a context, each rendered the first time a reporter asks for its id
+    (``get``, ``[]``, ``in``): a report listing a few findings in detail renders those
+    findings' facts only, whatever the size of the facts.
+
+    Over a :class:`FactSet` a view is one record looked up by id; over fact :class:`Tables`,
+    :meth:`prefetch` renders many ids with one filter per kind (a reporter about to show a page
+    of findings passes their evidence and subjects), and a single id asked for is fetched the
+    same way. Iteration lists every fact id of the source. Views are kept once rendered.
+    """
+
+    def __init__(self, source: FactSet | Tables | None, lang: str) -> None:
+        self.source = source
+        self._views: dict[str, FactView | None] = {}
+        names: Names | None = None
+        if isinstance(source, FactSet):
+            names = source
+        elif isinstance(source, Tables):
+            names = _TableNames(source)
+        self._renderer = _Renderer(names, lang) if names is not None else None
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Render the views of ``ids`` not rendered yet (an unknown id is remembered as none)."""
+        wanted = sorted({i for i in ids if i not in self._views})
+        if not wanted or self._renderer is None:
+            self._views.update(dict.fromkeys(wanted))
+            return
+        found: dict[str, FactView] = {}
+        if isinstance(self.source, FactSet):
+            for i in wanted:
+                fact = self.source.get(i)
+                if fact is not None:
+                    found[i] = _view(fact, self._renderer)
+        elif isinstance(self.source, Tables):
+            ids = pl.Series("id", wanted, dtype=pl.String)
+            for kind, frame in self.source.frames.items():
+                if frame.height and frame.get_column("id").is_in(ids.implode()).any():
+                    for fact in self.source.records(kind, ids):
+                        found[fact.id] = _view(fact, self._renderer)
+        for i in wanted:
+            self._views[i] = found.get(i)
+
+    def __getitem__(self, fact_id: str) -> FactView:
+        if fact_id not in self._views:
+            self.prefetch([fact_id])
+        view = self._views[fact_id]
+        if view is None:
+            raise KeyError(fact_id)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        if isinstance(self.source, FactSet):
+            yield from (f.id for f in self.source)
+        elif isinstance(self.source, Tables):
+            for frame in self.source.frames.values():
+                yield from frame.get_column("id")
+
+    def __len__(self) -> int:
+        return len(self.source) if self.source is not None else 0
+
+    def __eq__(self, other: object) -> bool:
+        # Two contexts over equal facts are equal: compared by the views of every fact id.
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _short(name: str, prefixes: Iterable[str]) -> str:
@@ -274,10 +369,24 @@ class _Grouper:
         return HolderInfo(ref.id, ref.name, ref.kind, group, column, column_name, order)
 
 
+_GROUPED = {
+    "jurisdictions": ("id", "name", "level", "parent", "code"),
+    "units": ("id", "name", "type", "jurisdiction"),
+    "appointments": ("id", "person", "role", "jurisdiction", "unit", "start"),
+}
+"""The fields :class:`_Grouper` reads of each kind it reads."""
+
+
 def _records(facts: FactSet | Tables, kind: str) -> Iterable[Fact]:
     if isinstance(facts, FactSet):
         return facts.of_kind(kind)
-    return facts.records(kind) if kind in facts.frames else ()
+    if kind not in facts.frames:
+        return ()
+    # Rows of validated tables, only the fields the grouper reads, constructed without a
+    # second validation (an enumeration stays its text, which compares equal).
+    model = FACT_KINDS[kind]
+    frame = facts.frame(kind).select(_GROUPED[kind])
+    return [model.model_construct(**row) for row in frame.iter_rows(named=True)]
 
 
 def holder_infos(
@@ -287,9 +396,26 @@ def holder_infos(
     columns ``id``, ``kind`` and ``name`` (``FindingsTable.holders()``)."""
     grouper = _Grouper(facts, lang)
     return {
-        h["id"]: grouper.of(HolderRef(kind=h["kind"], id=h["id"], name=h["name"]))
-        for h in holders.iter_rows(named=True)
+        hid: grouper.of(HolderRef.model_construct(kind=kind, id=hid, name=name))
+        for hid, kind, name in holders.select("id", "kind", "name").iter_rows()
     }
+
+
+def with_column(frame: pl.LazyFrame, ctx: AuditContext) -> pl.LazyFrame:
+    """``frame`` (with a ``holder`` struct column) with the column each holder is counted under
+    (``column``; a holder the context does not know is its own column, as
+    :meth:`AuditContext.holder` says)."""
+    ids = list(ctx.holders)
+    columns = pl.LazyFrame(
+        {"_hid": ids, "column": [ctx.holders[i].column for i in ids]},
+        schema={"_hid": pl.String, "column": pl.String},
+    )
+    return (
+        frame.with_columns(pl.col("holder").struct.field("id").alias("_hid"))
+        .join(columns, on="_hid", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("column", "_hid").alias("column"))
+        .drop("_hid")
+    )
 
 
 def columns_of(holders: Iterable[HolderInfo]) -> tuple[HolderInfo, ...]:
@@ -298,16 +424,37 @@ def columns_of(holders: Iterable[HolderInfo]) -> tuple[HolderInfo, ...]:
 
 
 def build_context(facts: FactSet, report: Report, lang: str = "zh") -> AuditContext:
-    """The facts the report's findings refer to, and every holder's column."""
-    renderer = _Renderer(facts, lang)
+    """Every holder's column and the facts (views rendered when asked for) of a
+    :class:`Report` over ``facts``."""
     grouper = _Grouper(facts, lang)
-    wanted = sorted(
-        {i for f in report.findings for i in f.evidence}
-        | {f.subject for f in report.findings if f.subject}
-    )
-    views = {i: v for i in wanted if (v := _fact_view(facts, i, renderer)) is not None}
     holders = {f.holder.id: grouper.of(f.holder) for f in report.findings}
+    views = FactViews(facts, lang)
     return AuditContext(views, holders, all_titles(), _columns(holders.values()), lang)
+
+
+def table_context(
+    facts: FactSet | Tables | None, table: FindingsTable, lang: str = "zh"
+) -> AuditContext:
+    """The context of a findings table at any size: each holder's column from
+    :func:`holder_infos` (only jurisdictions, units and posts are read), and fact views
+    rendered only for the ids a reporter asks for. Without facts, holders are grouped by kind
+    (as :func:`plain_context`) and no fact is shown."""
+    if facts is None:
+        holders = _plain_holders(table.holders())
+    else:
+        holders = holder_infos(facts, table.holders(), lang)
+    return AuditContext(
+        FactViews(facts, lang), holders, all_titles(), _columns(holders.values()), lang
+    )
+
+
+def _plain_holders(holders: pl.DataFrame) -> dict[str, HolderInfo]:
+    out: dict[str, HolderInfo] = {}
+    for h in holders.iter_rows(named=True):
+        group = {"unit": "department", "jurisdiction": "township"}.get(h["kind"], "other")
+        order = (("other", "township", "department").index(group) + 1, h["id"])
+        out[h["id"]] = HolderInfo(h["id"], h["name"], h["kind"], group, h["id"], h["name"], order)
+    return out
 
 
 def _columns(holders: Iterable[HolderInfo]) -> tuple[HolderInfo, ...]:
@@ -319,10 +466,10 @@ def _columns(holders: Iterable[HolderInfo]) -> tuple[HolderInfo, ...]:
 
 def plain_context(report: Report, lang: str = "zh") -> AuditContext:
     """A context without facts: each holder its own column, grouped by kind."""
-    holders: dict[str, HolderInfo] = {}
-    for f in report.findings:
-        h = f.holder
-        group = {"unit": "department", "jurisdiction": "township"}.get(h.kind, "other")
-        order = (("other", "township", "department").index(group) + 1, h.id)
-        holders[h.id] = HolderInfo(h.id, h.name, h.kind, group, h.id, h.name, order)
+    rows = {f.holder.id: f.holder.model_dump() for f in report.findings}
+    holders = _plain_holders(
+        pl.DataFrame(
+            list(rows.values()), schema={"id": pl.String, "kind": pl.String, "name": pl.String}
+        )
+    )
     return AuditContext({}, holders, all_titles(), _columns(holders.values()), lang)

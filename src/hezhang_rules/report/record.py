@@ -6,11 +6,13 @@ weights give byte-identical reports, and the digests below identify those inputs
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Protocol
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import Report
+from hezhang_rules.findings import RunRecord
 from hezhang_rules.report.i18n import pack_title, param_value, text_in
 
 _W = {
@@ -50,7 +52,18 @@ _W = {
 }
 
 
-def overrides_text(report: Report, lang: str) -> str:
+class Header(Protocol):
+    """What the run record reads of a report: a :class:`~hezhang_rules.findings.Report` or a
+    :class:`~hezhang_rules.report.table.FindingsTable`."""
+
+    @property
+    def as_of(self) -> dt.date: ...
+
+    @property
+    def run(self) -> RunRecord: ...
+
+
+def overrides_text(report: Header, lang: str) -> str:
     items = sorted(report.run.parameters_overridden.items())
     if not items:
         return _W[lang]["none"]
@@ -58,7 +71,7 @@ def overrides_text(report: Report, lang: str) -> str:
 
 
 def run_rows(
-    report: Report, plan: Plan, lang: str, weights_source: str | None = None
+    report: Header, plan: Plan, lang: str, weights_source: str | None = None
 ) -> list[tuple[str, str]]:
     """(label, value) rows of the run record, for tables."""
     w, r = _W[lang], report.run
@@ -78,7 +91,7 @@ def run_rows(
     ]
 
 
-def run_lines(report: Report, plan: Plan, lang: str) -> list[str]:
+def run_lines(report: Header, plan: Plan, lang: str) -> list[str]:
     """A compact two-line run record for text outputs."""
     w, r = _W[lang], report.run
     return [

@@ -23,7 +23,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES
 from hezhang_rules.report.context import AuditContext, HolderInfo
 from hezhang_rules.report.table import FindingsTable
-from hezhang_rules.report.weights import DECIDED, Weights
+from hezhang_rules.report.weights import Weights, scores
 
 ACTIONABLE = ("violated", "fulfilled_late", "pending")
 """The statuses an auditor acts on: listed first, and always listed when anything is."""
@@ -80,39 +80,13 @@ def _unit_info(ctx: AuditContext, columns: Mapping[str, HolderInfo], key: str) -
     return HolderInfo(key, key, "other", "other", key, key, (9, key))
 
 
-def _score(rows: pl.DataFrame, plan: Plan, weights: Weights) -> dict[str, float | None]:
-    """Each unit's score (weights.py's formula) from counts by rule and unit."""
-    articles = {r.id: r.article for r in plan.rules}
-    rule_ids = rows.get_column("rule_id").unique().to_list()
-    weight = {
-        r: weights.by_rule.get(r, weights.by_article.get(articles.get(r, 0), weights.default))
-        for r in rule_ids
-    }
-    frame = rows.with_columns(
-        pl.col("rule_id")
-        .replace_strict(list(weight), list(weight.values()), return_dtype=pl.Float64)
-        .alias("w")
-    )
-    sums = (
-        frame.group_by("unit")
-        .agg(
-            (pl.col("w") * (pl.col("fulfilled") + weights.late_credit * pl.col("fulfilled_late")))
-            .sum()
-            .alias("num"),
-            (pl.col("w") * pl.sum_horizontal([pl.col(s) for s in DECIDED])).sum().alias("den"),
-        )
-        .sort("unit")
-    )
-    return {u: (round(100.0 * n / d, 1) if d > 0 else None) for u, n, d in sums.iter_rows()}
-
-
 def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights) -> Rollup:
     """The summaries of ``table``: two group-bys (by article, rule and unit; by holder)."""
     fine = table.counts("article", "rule_id", column_expr(ctx))
     matrix = fine.group_by("article", "unit").agg(pl.col([*STATUSES, "total"]).sum())
     matrix = matrix.sort("article", "unit")
     by_article = matrix.group_by("article").agg(pl.col([*STATUSES, "total"]).sum()).sort("article")
-    scores = _score(fine, plan, weights)
+    scored = {sc.column.column: sc.score for sc in scores(table, ctx, weights)}
     per_unit = matrix.group_by("unit").agg(pl.col([*STATUSES, "total"]).sum())
     columns = {c.column: c for c in ctx.columns}
     units = [
@@ -120,7 +94,7 @@ def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights
             _unit_info(ctx, columns, row["unit"]),
             {s: int(row[s]) for s in STATUSES},
             int(row["total"]),
-            scores.get(row["unit"]),
+            scored.get(row["unit"]),
         )
         for row in per_unit.iter_rows(named=True)
     ]

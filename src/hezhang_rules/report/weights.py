@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, did_you_mean, did_you_mean_zh
 from hezhang_rules.findings import Finding, Report
-from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.report.context import AuditContext, HolderInfo, with_column
+from hezhang_rules.report.table import FindingsTable, findings_frame
 from hezhang_rules.source import (
     DEFAULT_LIMITS,
     Document,
@@ -56,12 +59,21 @@ class Weights:
     source: str | None = None  # the file, or None for the built-in equal weights
 
     def of(self, f: Finding) -> float:
-        if f.rule_id in self.by_rule:
-            return self.by_rule[f.rule_id]
-        return self.by_article.get(f.article, self.default)
+        return self.of_rule(f.rule_id, f.article)
+
+    def of_rule(self, rule_id: str, article: int) -> float:
+        """The weight of a rule's findings: the rule's own, else its article's, else the
+        default."""
+        if rule_id in self.by_rule:
+            return self.by_rule[rule_id]
+        return self.by_article.get(article, self.default)
 
     def credit(self, f: Finding) -> float:
-        return {"fulfilled": 1.0, "fulfilled_late": self.late_credit}.get(f.status, 0.0)
+        return self.credit_of(f.status)
+
+    def credit_of(self, status: str) -> float:
+        """The credit of a status: fulfilled 1, fulfilled late ``late_credit``, else 0."""
+        return {"fulfilled": 1.0, "fulfilled_late": self.late_credit}.get(status, 0.0)
 
 
 EQUAL = Weights()
@@ -227,18 +239,26 @@ class Score:
     counts: Mapping[str, int]  # findings by status
 
 
-def scores(report: Report, ctx: AuditContext, weights: Weights) -> list[Score]:
-    """One :class:`Score` per column of ``ctx`` (district, towns, departments), in column order."""
+def scores(findings: FindingsTable | Report, ctx: AuditContext, weights: Weights) -> list[Score]:
+    """One :class:`Score` per column of ``ctx`` (district, towns, departments), in column
+    order: the findings counted by column, rule and status in one group-by, the weights applied
+    to those counts."""
     num: dict[str, float] = {}
     den: dict[str, float] = {}
     counts: dict[str, dict[str, int]] = {}
-    for f in report.findings:
-        col = ctx.holder(f.holder).column
+    grouped = (
+        with_column(findings_frame(findings), ctx)
+        .group_by("column", "article", "rule_id", "status")
+        .agg(pl.len().alias("n"))
+        .sort("column", "article", "rule_id", "status")  # the same sums in the same order
+        .collect()
+    )
+    for col, article, rule_id, status, n in grouped.iter_rows():
         c = counts.setdefault(col, {})
-        c[f.status] = c.get(f.status, 0) + 1
-        if f.status in DECIDED:
-            w = weights.of(f)
-            num[col] = num.get(col, 0.0) + w * weights.credit(f)
+        c[status] = c.get(status, 0) + n
+        if status in DECIDED:
+            w = weights.of_rule(rule_id, article) * n
+            num[col] = num.get(col, 0.0) + w * weights.credit_of(status)
             den[col] = den.get(col, 0.0) + w
     out = []
     for info in ctx.columns:
