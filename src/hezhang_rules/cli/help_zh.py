@@ -65,6 +65,20 @@ HELP_ZH: dict[str, str] = {
     "fact files (.yaml/.yml/.json) or directories, or a folder of fact tables": (
         "事实文件（.yaml/.yml/.json）或目录，或事实表文件夹"
     ),
+    "auto (default: columnar for fact tables and for 100,000 fact records or more, else "
+    "records), columnar, or records (every fact as a pydantic record, the batch evaluator); all "
+    "give the same report": (
+        "auto（默认：事实表及10万条以上的事实记录用列式引擎，其余用记录引擎）、columnar 或 "
+        "records（每条事实作为 pydantic 记录，即批量评估器）；三者给出相同的报告"
+    ),
+    "fact files (.yaml/.yml/.json) or directories, or fact tables": (
+        "事实文件（.yaml/.yml/.json）或目录，或事实表"
+    ),
+    "list only findings of these statuses, e.g. violated,fulfilled_late (text, markdown, json, "
+    "jsonl; the report says which were left out)": (
+        "只列出这些状态的结论，例如 violated,fulfilled_late（适用于 text、markdown、json、"
+        "jsonl；报告会说明略去了哪些）"
+    ),
     # monitor
     "stream facts (JSON lines) through the live monitor: events as they arise, then the report": (
         "以实时监控处理事实流（JSON 行）：随时输出事件，最后输出报告"
