@@ -4,9 +4,10 @@
 python3 dev.py setup          create .venv and install the package with [dev] extras
 python3 dev.py demo           setup, then audit src/hezhang_rules/packs/qinghemen/example
 python3 dev.py test [ARGS]    setup, then ruff, mypy, import-linter, the private-import check,
-                              pytest under coverage (ARGS go to pytest; without ARGS the whole
-                              suite must cover COVERAGE_FLOOR % of the package's lines)
-python3 dev.py compat         install and smoke-test under pyenv's Python 3.12 and 3.13
+                              pytest under coverage on every core (ARGS go to pytest, -n 0 for
+                              one process; without ARGS the whole suite must cover
+                              COVERAGE_FLOOR % of the package's lines)
+python3 dev.py compat         install and run COMPAT_TESTS under pyenv's Python 3.12 and 3.13
 python3 dev.py docs           setup, then build the docs site (mkdocs.yml) with --strict into a
                               temporary folder: any broken link or anchor fails
 python3 dev.py install        build the sdist and wheel (twine check), install the wheel into
@@ -33,6 +34,17 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".dev-stamp"
 COMPAT_VERSIONS = ("3.12", "3.13")
+COMPAT_TESTS = (
+    "tests/golden",
+    "tests/monitor/test_monitor.py",
+    "tests/cli/test_install.py",
+    "tests/cli/test_reports.py",
+)
+"""What ``dev.py compat`` runs on each newer Python, where the suite's 3.11 run (``dev.py test``)
+already proved the logic: what a new interpreter or a wheel built for it could change. The golden
+corpus on every engine (durable-rules' C extension, polars), the monitor's own tests, the
+package as installed (packs by name, extras, the same report bytes elsewhere) and every report
+format written."""
 DEMO_ARGS = ("check", "src/hezhang_rules/packs/qinghemen/example", "--as-of", "2022-01-10")
 PACKAGE = ROOT / "src" / "hezhang_rules"
 PUBLIC_PRIVATE_MODULES = frozenset({"_version"})
@@ -199,14 +211,21 @@ def check_private_imports() -> int:
     return 1 if found else 0
 
 
+PARALLEL = ("-n", "auto", "--dist", "worksteal")
+"""pytest-xdist: one worker per core, an idle worker taking queued tests from a busy one (the
+long properties are single tests). ARGS come after, so ``-n 0`` there runs one process."""
+
+
 def coverage_commands(python: Path, args: list[str]) -> list[list[str | Path]]:
-    """pytest under coverage of the package (``[tool.coverage]`` in pyproject.toml), then the
-    total line coverage in per cent. coverage starts before pytest loads the package's plugin,
-    so module-level code counts. The whole suite is held to ``COVERAGE_FLOOR``; a run narrowed
-    by ``args`` prints its figure with no floor."""
+    """pytest under coverage of the package (``[tool.coverage]`` in pyproject.toml), spread over
+    the cores by pytest-xdist, then the total line coverage in per cent. pytest-cov starts
+    coverage in the main process before the conftest files import the package (so its
+    module-level code counts) and in each worker before collection, and combines their data
+    into ``.coverage``. The whole suite is held to ``COVERAGE_FLOOR``; a run narrowed by
+    ``args`` prints its figure with no floor."""
     floor = 0 if args else COVERAGE_FLOOR
     return [
-        [python, "-m", "coverage", "run", "-m", "pytest", *args],
+        [python, "-m", "pytest", *PARALLEL, "--cov", "--cov-report=", *args],
         [python, "-m", "coverage", "report", "--format=total", f"--fail-under={floor}"],
     ]
 
@@ -273,7 +292,7 @@ def cmd_compat(_args: list[str]) -> int:
         try:
             ensure_venv(python, venv)
             must([venv_python(venv), "-c", "import durable.lang, hezhang_rules"])
-            must([venv_python(venv), "-m", "pytest", "tests/golden", "tests/cli", "-q"])
+            must([venv_python(venv), "-m", "pytest", *PARALLEL, *COMPAT_TESTS])
         except DevError as exc:
             results[minor] = f"FAILED: {exc}"
         else:
