@@ -348,7 +348,8 @@ def install_check(python: Path, wheel: Path, work: Path, reference: bytes) -> di
     hz = venv / "bin" / "hezhang-rules"
     here = work / "empty"
     here.mkdir()
-    expect([venv_python(venv), "-c", "import polars"], 1, here, "ModuleNotFoundError")
+    # the core: pydantic, PyYAML and polars; numpy (synth) is an extra
+    expect([venv_python(venv), "-c", "import numpy"], 1, here, "ModuleNotFoundError")
     expect([hz, "example", "district"], 0, here)
     check: list[str | Path] = [hz, "check", "district", "--as-of", EXAMPLE_AS_OF]
     monitor: list[str | Path] = [hz, "monitor", "district/facts.jsonl", "--as-of", EXAMPLE_AS_OF]
