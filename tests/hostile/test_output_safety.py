@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -338,7 +339,9 @@ def test_force_replaces_a_world(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def _names(*names: str) -> Callable[[], Iterator[str]]:
-    return lambda: iter(names)
+    """``tempfile``'s candidate names: ``names`` first, then fresh ones (a report may make other
+    temporaries of its own, such as the findings table's spill or a sheet's rows)."""
+    return lambda: itertools.chain(names, (f"fresh{i}" for i in itertools.count()))
 
 
 @pytest.mark.parametrize(

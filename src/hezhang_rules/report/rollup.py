@@ -23,6 +23,7 @@ from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES
 from hezhang_rules.report.context import AuditContext, HolderInfo
 from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.todo import IS_TODO
 from hezhang_rules.report.weights import Weights, scores
 
 ACTIONABLE = ("violated", "fulfilled_late", "pending")
@@ -133,8 +134,7 @@ def todo_frame(table: FindingsTable, within: int, limit: int | None = None) -> p
     nothing forbidden has happened yet, not that anything is to be done."""
     last = table.as_of + dt.timedelta(days=within)
     where = (
-        (pl.col("status") == "pending")
-        & (pl.col("requirement") != "forbid")
+        IS_TODO  # the to-do view's own test (report/todo.py): one definition of a to-do
         & pl.col("due").is_not_null()
         & (pl.col("due") <= last)
     )
