@@ -108,8 +108,8 @@ def audit(
 
 
 def _stream(done: Evaluated, result: ColumnarReport, fmt: str, out: Path | None) -> None:
-    """A columnar run → the ``jsonl`` or ``parquet`` report, written as a stream (never one
-    Python object, no table in between)."""
+    """A columnar run → the ``json``, ``jsonl`` or ``parquet`` report, written as a stream
+    (never one Python object, no table in between)."""
     from hezhang_rules.report.parquet import write_columnar
 
     if fmt == "parquet":
@@ -120,11 +120,13 @@ def _stream(done: Evaluated, result: ColumnarReport, fmt: str, out: Path | None)
         else:
             with atomic_file(out) as fh:
                 write_columnar(result, fh)
-    elif out is None:
-        result.write_jsonl(sys.stdout)
     else:
-        with atomic_text(out) as text:
-            result.write_jsonl(text)
+        write = result.write_json if fmt == "json" else result.write_jsonl
+        if out is None:
+            write(sys.stdout)
+        else:
+            with atomic_text(out) as text:
+                write(text)
 
 
 def inputs(args: argparse.Namespace) -> list[str | Path]:
@@ -151,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         summary = done.result.summary
         if (
             isinstance(done.result, ColumnarReport)
-            and args.format in ("jsonl", "parquet")
+            and args.format in ("json", "jsonl", "parquet")
             and only is None
         ):
             _stream(done, done.result, args.format, out)

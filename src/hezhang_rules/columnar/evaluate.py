@@ -128,6 +128,8 @@ from hezhang_rules.findings import (
     RunRecord,
     Summary,
     header_line,
+    json_head,
+    json_tail,
 )
 
 # --- which rules run as columns ------------------------------------------------------------
@@ -264,6 +266,32 @@ class ColumnarReport:
                 pending = pool.submit(write, frame)
             if pending is not None:
                 pending.result()
+
+    def write_json(self, out: IO[str]) -> None:
+        """The ``json`` report (``findings.json_head``, the finding lines joined by ``,\\n``,
+        ``findings.json_tail``): the ``jsonl`` report's lines in the ``json`` layout, written
+        by polars rule by rule as ``write_jsonl`` writes them (a comma after every line but the
+        report's last: each rule's frame is written once the next one is known)."""
+
+        def write(frame: pl.DataFrame, last: bool) -> None:
+            comma = pl.col("line") + ","
+            if last:  # no comma after the report's last line
+                comma = (
+                    pl.when(pl.int_range(pl.len()) < pl.len() - 1)
+                    .then(comma)
+                    .otherwise(pl.col("line"))
+                )
+            frame.select(comma).write_csv(out, include_header=False, quote_style="never")
+
+        out.write(json_head(self.as_of) + "\n")
+        held: pl.DataFrame | None = None
+        for frame in self.line_frames():
+            if held is not None:
+                write(held, last=False)
+            held = frame
+        if held is not None:
+            write(held, last=True)
+        out.write(json_tail(self.run, self.summary)[1:])  # its leading newline ends the last line
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
