@@ -83,17 +83,7 @@ UNREACHABLE: dict[tuple[str, str], str] = {
 }
 """Single (rule, status) pairs no world can reach under the bundled readings, and why."""
 
-NOT_AIMED: dict[tuple[str, str], str] = {
-    ("art019.office_issues_rectification_opinion", "fulfilled_late"): "one duty per main "
-    "problem of a district chief's inspection (`each`): an answer is aimed at one duty of the "
-    "world, late half the time, but the inspection, its main problems and a late answer "
-    "naming the problem meet in fewer than one world in 800 (it is met on time in 6)",
-    ("art029.no_penalty_in_lieu_of_prosecution_undated", "pending"): "its trigger (a suspected "
-    "crime with no finding date and a penalty naming the case) is made on purpose, but "
-    "pending needs the as-of date inside the 7 days after the case is opened, before a "
-    "transfer: a third of as-of dates are aimed at one of the world's some thirty dates, "
-    "so it lands there in fewer than one world in 800",
-}
+NOT_AIMED: dict[tuple[str, str], str] = {}
 """Reachable pairs the strategies do not reach in this draw, and why. Records an evidence
 rule's ``must`` needs (naming other records that meet conditions of their own), the triggers
 of response rules (with a ``related`` record naming them) and the records meeting open duties
@@ -147,9 +137,19 @@ def reach() -> dict[str, Any]:
     return tally(WORLDS, 0)
 
 
+SEEDS = (0, 1)
+"""The draws whose pairs are counted together. One draw of 800 worlds reaches all but a handful
+of the rare pairs, and which handful changes with any change to the strategies (the glossary's
+wording, issue 19, moved five); two draws reach every reachable pair (measured with
+benchmarks/status_reach.py, seeds 0-2)."""
+
+
 @pytest.fixture(scope="module")
 def reached(reach: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(rule, status) for rule, status, _ in reach["pairs"]}
+    pairs = {(rule, status) for rule, status, _ in reach["pairs"]}
+    for seed in SEEDS[1:]:
+        pairs |= {(rule, status) for rule, status, _ in tally(WORLDS, seed)["pairs"]}
+    return pairs
 
 
 def test_every_reachable_status_is_reached(reached: set[tuple[str, str]]) -> None:

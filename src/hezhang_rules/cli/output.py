@@ -28,11 +28,14 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+
+if TYPE_CHECKING:
+    from sys import UnraisableHookArgs
 
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError, os_reason_zh
 
@@ -592,12 +595,31 @@ def handle_signals() -> Iterator[None]:
         yield
         return
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_interrupts(hook)
     try:
         yield
     finally:
         remove_temporaries()
+        sys.unraisablehook = hook
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+def _quiet_interrupts(
+    hook: Callable[[UnraisableHookArgs], object],
+) -> Callable[[UnraisableHookArgs], object]:
+    """``hook``, silent for the interruption this module raised itself: a signal that lands
+    while a library (polars writing Parquet) runs Python code it cannot raise from is printed
+    by Python as "Exception ignored" with a traceback; the command still ends as interrupted
+    (exit 130/143, one line, nothing written)."""
+
+    def quiet(args: UnraisableHookArgs) -> object:
+        if _CAUGHT and isinstance(args.exc_value, KeyboardInterrupt):
+            return None
+        return hook(args)
+
+    return quiet
 
 
 def caught_signal() -> int | None:
