@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,14 +19,18 @@ SCHEMA_VERSION = "1.0"
 HEADER_KEY = "hezhang_rules.header"
 """The Parquet report's metadata key holding the ``jsonl`` header line (:func:`header_line`)."""
 
-Status = Literal["pending", "fulfilled", "fulfilled_late", "violated", "not_applicable"]
+Status = Literal["pending", "fulfilled", "fulfilled_late", "violated", "waived", "not_applicable"]
 STATUSES: tuple[Status, ...] = (
     "violated",
     "fulfilled_late",
     "pending",
+    "waived",
     "fulfilled",
     "not_applicable",
 )
+"""Every status, in the order reports list them. ``waived``: a ``violated``, ``fulfilled_late``
+or ``pending`` finding an approved waiver in force excuses (docs/waivers.md); the finding keeps
+the waiver and the status it had (``Finding.waiver``)."""
 
 
 class _Data(BaseModel):
@@ -71,6 +75,19 @@ class DuplicateFindingError(RuntimeError):
         self.rule_id = rule_id
 
 
+class FindingWaiver(_Data):
+    """The waiver a ``waived`` finding is excused by, and the status it had without it."""
+
+    id: str
+    approver: str
+    approved: dt.date
+    reason: str
+    expires: dt.date
+    status: Literal["violated", "fulfilled_late", "pending"] = Field(
+        description="the finding's status before the waiver"
+    )
+
+
 class Finding(_Data):
     """One obligation instance (rule, holder, period or triggering fact) and its status."""
 
@@ -94,6 +111,29 @@ class Finding(_Data):
     source: str = Field(description="file:line:col of the rule")
     subject: str | None = Field(default=None, description="the fact that opened this duty")
     escalated_from: str | None = None
+    waiver: FindingWaiver | None = Field(
+        default=None, description="the waiver that made this finding `waived`, else null"
+    )
+
+
+class WaiverUse(_Data):
+    """One waiver of the waiver file and what it did in this run: its state on the as-of date,
+    the findings it names (``matched``, any status) and those it made ``waived``."""
+
+    id: str
+    rule: str
+    holder: str | None
+    period: str | None
+    finding: str | None
+    approver: str
+    approved: dt.date
+    reason: str
+    expires: dt.date
+    state: Literal["in_force", "expired", "not_yet_approved"] = Field(
+        description="in force on the as-of date (approved <= as_of <= expires), or not"
+    )
+    matched: int = Field(description="findings the waiver names, whatever their status")
+    waived: int = Field(description="findings the waiver made `waived`")
 
 
 class RunRecord(_Data):
@@ -103,6 +143,9 @@ class RunRecord(_Data):
     facts_digest: str
     facts_count: int
     parameters_overridden: dict[str, Any] = Field(default_factory=dict)
+    waivers_digest: str | None = Field(
+        default=None, description="the SHA-256 of the waiver file's bytes; null: no waivers"
+    )
 
 
 class Summary(_Data):
@@ -112,6 +155,7 @@ class Summary(_Data):
     pending: int
     fulfilled: int
     not_applicable: int
+    waived: int = 0
 
 
 class Report(_Data):
@@ -122,6 +166,9 @@ class Report(_Data):
     run: RunRecord
     summary: Summary
     findings: list[Finding]
+    waivers: list[WaiverUse] = Field(
+        default_factory=list, description="each waiver of the waiver file and what it did"
+    )
 
     @property
     def violations(self) -> list[Finding]:
@@ -150,7 +197,7 @@ class Report(_Data):
         return (
             json_head(self.as_of)
             + ("\n" + body if body else "")
-            + json_tail(self.run, self.summary)
+            + json_tail(self.run, self.summary, self.waivers)
         )
 
 
@@ -161,13 +208,16 @@ def finding_line(f: Finding) -> str:
     )
 
 
-def header_line(as_of: dt.date, run: RunRecord, summary: Summary) -> str:
+def header_line(
+    as_of: dt.date, run: RunRecord, summary: Summary, waivers: Sequence[WaiverUse] = ()
+) -> str:
     """The first line of the ``jsonl`` report: everything but the findings."""
     data = {
         "as_of": as_of.isoformat(),
         "run": run.model_dump(mode="json"),
         "schema_version": SCHEMA_VERSION,
         "summary": summary.model_dump(mode="json"),
+        "waivers": [w.model_dump(mode="json") for w in waivers],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -178,13 +228,14 @@ def json_head(as_of: dt.date) -> str:
     return '{"as_of":' + json.dumps(as_of.isoformat()) + ',"findings":['
 
 
-def json_tail(run: RunRecord, summary: Summary) -> str:
+def json_tail(run: RunRecord, summary: Summary, waivers: Sequence[WaiverUse] = ()) -> str:
     """The ``json`` report after its findings: the array closed, the keys after ``findings``
-    (``run``, ``schema_version``, ``summary``), compact with sorted keys."""
+    (``run``, ``schema_version``, ``summary``, ``waivers``), compact with sorted keys."""
     rest = {
         "run": run.model_dump(mode="json"),
         "schema_version": SCHEMA_VERSION,
         "summary": summary.model_dump(mode="json"),
+        "waivers": [w.model_dump(mode="json") for w in waivers],
     }
     text = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "\n]," + text[1:] + "\n"
@@ -196,7 +247,7 @@ def report_lines(report: Report) -> Iterator[str]:
     The same content as :meth:`Report.to_json`, as a stream a large audit can write and read
     line by line; the columnar evaluator writes exactly these lines.
     """
-    yield header_line(report.as_of, report.run, report.summary)
+    yield header_line(report.as_of, report.run, report.summary, report.waivers)
     for f in report.findings:
         yield finding_line(f)
 

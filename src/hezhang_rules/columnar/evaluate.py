@@ -44,7 +44,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, assert_never
 
 import polars as pl
@@ -95,6 +95,7 @@ from hezhang_rules.columnar.response import (
     holder_names,
     holders_on_days,
 )
+from hezhang_rules.columnar.waive import waive_parts
 from hezhang_rules.compile.operators import OPERATORS, failed_condition
 from hezhang_rules.compile.plan import (
     CountPlan,
@@ -114,6 +115,7 @@ from hezhang_rules.evaluate.batch import deadline_periods
 from hezhang_rules.evaluate.core import Run, WorldSelector, collector_paused, run_record, run_rules
 from hezhang_rules.evaluate.instances import Instance
 from hezhang_rules.evaluate.kinds import VALUES, count, deadline, evidence, forbid
+from hezhang_rules.evaluate.waive import apply_waivers, uses
 from hezhang_rules.evaluate.world import Holder, World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
@@ -127,10 +129,12 @@ from hezhang_rules.findings import (
     Report,
     RunRecord,
     Summary,
+    WaiverUse,
     header_line,
     json_head,
     json_tail,
 )
+from hezhang_rules.waivers import Waivers
 
 # --- which rules run as columns ------------------------------------------------------------
 
@@ -218,6 +222,7 @@ class ColumnarReport:
     summary: Summary
     parts: list[Part]
     rules: dict[str, PlanRule]
+    waivers: list[WaiverUse] = field(default_factory=list)
 
     def rule_builds(self) -> Iterator[Build]:
         """Each rule's findings as builds of sorted finding columns, rule by rule in report
@@ -252,7 +257,7 @@ class ColumnarReport:
         while the next slice's are encoded (polars lets go of the interpreter while it writes),
         one at a time and in order. (Two encoders side by side measured no faster on two
         cores: the writer's copying takes the second core.)"""
-        out.write(header_line(self.as_of, self.run, self.summary) + "\n")
+        out.write(header_line(self.as_of, self.run, self.summary, self.waivers) + "\n")
 
         def write(frame: pl.DataFrame) -> None:
             # One column, never quoted: each row is written as it is, one per line.
@@ -291,7 +296,8 @@ class ColumnarReport:
             held = frame
         if held is not None:
             write(held, last=True)
-        out.write(json_tail(self.run, self.summary)[1:])  # its leading newline ends the last line
+        # the tail's leading newline ends the last line
+        out.write(json_tail(self.run, self.summary, self.waivers)[1:])
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
@@ -300,7 +306,13 @@ class ColumnarReport:
 
     def to_report(self) -> Report:
         findings = [Finding.model_validate_json(x) for x in self.lines()]
-        return Report(as_of=self.as_of, run=self.run, summary=self.summary, findings=findings)
+        return Report(
+            as_of=self.as_of,
+            run=self.run,
+            summary=self.summary,
+            findings=findings,
+            waivers=self.waivers,
+        )
 
 
 def _unique_ids(build: Build) -> pl.DataFrame:
@@ -918,22 +930,29 @@ class _BatchColumns:
             return self.by_rule.pop(rule_id)  # each rule's are held until written, not after
 
 
-def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+def evaluate_columnar(
+    plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None
+) -> Report:
     """The batch evaluator's signature on the columnar path (for case runners and tests)."""
-    return evaluate_tables(plan, Tables.from_facts(facts), as_of).to_report()
+    return evaluate_tables(plan, Tables.from_facts(facts), as_of, waivers=waivers).to_report()
 
 
 def evaluate_tables(
-    plan: Plan, tables: Tables, as_of: dt.date, on_rule: Callable[[str], None] | None = None
+    plan: Plan,
+    tables: Tables,
+    as_of: dt.date,
+    on_rule: Callable[[str], None] | None = None,
+    waivers: Waivers | None = None,
 ) -> ColumnarReport:
-    """Evaluate ``plan`` over validated fact tables at ``as_of`` (within ``facts.bounds``).
+    """Evaluate ``plan`` over validated fact tables at ``as_of`` (within ``facts.bounds``),
+    with the ``waivers`` in force applied (docs/waivers.md).
 
     ``on_rule(rule_id)`` is called as each rule's evaluation ends (for a progress display: the
     n of N rules done), from the threads the rules run on, so it must be thread-safe; a rule
     encoded in slices when written counts as done when its findings are computed."""
     require_as_of(as_of)
     with collector_paused():
-        return _evaluate(plan, tables, as_of, on_rule or _no_rule)
+        return _evaluate(plan, tables, as_of, on_rule or _no_rule, waivers)
 
 
 def _no_rule(rule_id: str) -> None:
@@ -952,7 +971,11 @@ _RULES_AT_ONCE = 2  # columnar rules evaluated side by side (two cores; national
 
 
 def _evaluate(
-    plan: Plan, tables: Tables, as_of: dt.date, on_rule: Callable[[str], None]
+    plan: Plan,
+    tables: Tables,
+    as_of: dt.date,
+    on_rule: Callable[[str], None],
+    waivers: Waivers | None,
 ) -> ColumnarReport:
     # A rule whose findings open another rule's duties (``finding_of``) stays in the batch part,
     # which reads them back.
@@ -1015,6 +1038,16 @@ def _evaluate(
                 done.result()
         batch.result()
     python += run.findings
+    used: list[WaiverUse] = []
+    if waivers is not None:  # the columnar rules' finding columns, then the batch part's
+        parts[:], matched, waived = waive_parts(parts, waivers, as_of)
+        python, more_matched, more_waived = apply_waivers(python, waivers, as_of)
+        used = uses(
+            waivers,
+            as_of,
+            [a + b for a, b in zip(matched, more_matched, strict=True)],
+            [a + b for a, b in zip(waived, more_waived, strict=True)],
+        )
     by_rule: dict[str, list[Finding]] = {}
     for finding in python:
         by_rule.setdefault(finding.rule_id, []).append(finding)
@@ -1033,5 +1066,5 @@ def _evaluate(
         for status, n in part.counts.items():
             totals[status] = totals.get(status, 0) + n
     summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
-    record = run_record(plan, tables.digest(), len(tables))
-    return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules})
+    record = run_record(plan, tables.digest(), len(tables), waivers)
+    return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules}, used)

@@ -327,6 +327,7 @@ def line_expr(
     holder_kind: pl.Expr | None = None,
     escalated_from: pl.Expr | None = None,
     evidence_json: pl.Expr | None = None,
+    waiver: pl.Expr | None = None,
 ) -> pl.Expr:
     """One finding's JSON line, byte for byte ``findings.finding_line``, from its columns.
 
@@ -334,7 +335,8 @@ def line_expr(
     (escaped: ``render_expr``), period_start, period_end, label and subject; ``pieces`` are
     the rule's constant text (``rule_pieces``); ``details`` is the details object as JSON text;
     ``holder_kind`` defaults to people, ``escalated_from`` to none; ``evidence_json``, the
-    evidence as JSON text, to the ``evidence`` list column. The line is written out key by key
+    evidence as JSON text, to the ``evidence`` list column; ``waiver``, the waiver object as
+    JSON text (``columnar.waive``), to none. The line is written out key by key
     in sorted order (polars' own JSON encoder is several times slower).
     """
     head, mid, tail = pieces
@@ -369,6 +371,8 @@ def line_expr(
         pl.col("status"),
         pl.lit('","subject":'),
         quoted_or_null(pl.col("subject")),
+        pl.lit(',"waiver":'),
+        pl.lit("null") if waiver is None else waiver.fill_null("null"),
         pl.lit("}"),
     )
 
@@ -406,6 +410,7 @@ def finding_struct(
         pl.col("period_end"),
         pl.col("label"),
         pl.col("subject"),
+        pl.lit(None, pl.String).alias("waiver"),  # set by ``columnar.waive``, if any
     )
 
 
@@ -427,6 +432,7 @@ FINDING_COLUMNS: dict[str, pl.DataType] = {
     "period_end": pl.Date(),
     "label": pl.String(),
     "subject": pl.String(),
+    "waiver": pl.String(),  # JSON text: the waiver object (``Finding.waiver``), or null
 }
 """The columns every build gives, one row per finding, in report order."""
 
@@ -440,8 +446,37 @@ def lines_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
         pl.col("hkind"),
         pl.col("escalated_from"),
         pl.col("evidence"),
+        pl.col("waiver"),
     )
     return frame.select(*KEYS, "status", line.alias("line"))
+
+
+WAIVER_STRUCT = pl.Struct(
+    {
+        "approved": pl.Date(),
+        "approver": pl.String(),
+        "expires": pl.Date(),
+        "id": pl.String(),
+        "reason": pl.String(),
+        "status": pl.String(),
+    }
+)
+"""``Finding.waiver`` as a Parquet column (fields in sorted order, as in a JSON line)."""
+
+_WAIVER_TEXT = pl.Struct({k: pl.String() for k in WAIVER_STRUCT.to_schema()})
+
+
+def waiver_struct(text: pl.Expr) -> pl.Expr:
+    """The waiver column's JSON text → ``WAIVER_STRUCT`` (null stays null)."""
+    w = text.str.json_decode(_WAIVER_TEXT)
+    return pl.struct(
+        w.struct.field("approved").str.to_date("%Y-%m-%d").alias("approved"),
+        w.struct.field("approver"),
+        w.struct.field("expires").str.to_date("%Y-%m-%d").alias("expires"),
+        w.struct.field("id"),
+        w.struct.field("reason"),
+        w.struct.field("status"),
+    )
 
 
 REPORT_SCHEMA: dict[str, pl.DataType] = {
@@ -462,6 +497,7 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
     "status": pl.String(),
     "subject": pl.String(),
+    "waiver": WAIVER_STRUCT,
 }
 """A Parquet report's columns: the fields of a JSON line, in the same order; ``details`` is
 its JSON text (its keys vary by requirement)."""
@@ -501,6 +537,10 @@ def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
         pl.lit(rule.location).alias("source"),
         pl.col("status"),
         pl.col("subject"),
+        pl.when(pl.col("waiver").is_not_null())
+        .then(waiver_struct(pl.col("waiver")))
+        .otherwise(pl.lit(None, WAIVER_STRUCT))
+        .alias("waiver"),
     )
 
 
@@ -514,6 +554,11 @@ def unescape_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         return frame
     plain = [None if v is None else json.loads(f'"{v}"') for v in values.gather(rows).to_list()]
     return frame.with_columns(values.scatter(rows, pl.Series(plain, dtype=pl.String)))
+
+
+def compact_json(data: Any) -> str:
+    """``data`` as a finding line writes it: compact, sorted keys, UTF-8 text."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def finding_columns(found: list[Finding]) -> pl.DataFrame:
@@ -546,6 +591,10 @@ def finding_columns(found: list[Finding]) -> pl.DataFrame:
             "period_end": [f.period.end for f in found],
             "label": [f.period.label for f in found],
             "subject": [f.subject for f in found],
+            "waiver": [
+                None if f.waiver is None else compact_json(f.waiver.model_dump(mode="json"))
+                for f in found
+            ],
         },
         schema=FINDING_COLUMNS,
     )

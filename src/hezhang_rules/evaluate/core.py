@@ -30,10 +30,12 @@ from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import batch
 from hezhang_rules.evaluate.run import Draft, Run
 from hezhang_rules.evaluate.select import Selector, WorldSelector
+from hezhang_rules.evaluate.waive import waive_report_findings
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.findings import Report, RunRecord, finding_order, summarize
+from hezhang_rules.waivers import Waivers
 
 
 def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
@@ -56,8 +58,9 @@ def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
                 assert_never(unknown)
 
 
-def run_plan(run: Run, facts: FactSet, as_of: dt.date) -> Report:
-    """Run every rule of ``run.plan`` in plan order and assemble the report.
+def run_plan(run: Run, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None) -> Report:
+    """Run every rule of ``run.plan`` in plan order, apply ``waivers`` (``evaluate.waive``)
+    and assemble the report.
 
     Shared by the batch evaluator and the live monitor, whose runs select facts differently.
     An as-of date outside ``facts.bounds`` is a :class:`UsageError` (no period or due date
@@ -67,22 +70,33 @@ def run_plan(run: Run, facts: FactSet, as_of: dt.date) -> Report:
     with collector_paused():
         run_rules(run, run.plan.rules)
         findings = sorted(run.findings, key=finding_order)
-        record = run_record(run.plan, facts.digest(), len(facts))
-        return Report(as_of=as_of, run=record, summary=summarize(findings), findings=findings)
+        findings, used = waive_report_findings(findings, waivers, as_of)
+        record = run_record(run.plan, facts.digest(), len(facts), waivers)
+        return Report(
+            as_of=as_of,
+            run=record,
+            summary=summarize(findings),
+            findings=findings,
+            waivers=used,
+        )
 
 
-def evaluate(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
-    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report.
+def evaluate(plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None) -> Report:
+    """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report, with the
+    ``waivers`` in force applied (docs/waivers.md).
 
     Raises :class:`UsageError` for an as-of date outside ``facts.bounds``."""
     require_as_of(as_of)
     world = World(facts, as_of)
-    return run_plan(Run(plan, world, WorldSelector(world)), facts, as_of)
+    return run_plan(Run(plan, world, WorldSelector(world)), facts, as_of, waivers)
 
 
-def run_record(plan: Plan, facts_digest: str, facts_count: int) -> RunRecord:
+def run_record(
+    plan: Plan, facts_digest: str, facts_count: int, waivers: Waivers | None = None
+) -> RunRecord:
     """What a report was computed from: the package, the pack and its rules, the facts (their
-    digest and number) and the parameters overridden, with their values."""
+    digest and number), the parameters overridden, with their values, and the waiver file's
+    digest (never its path: a report names no absolute path)."""
     return RunRecord(
         package_version=__version__,
         pack=plan.pack,
@@ -90,6 +104,7 @@ def run_record(plan: Plan, facts_digest: str, facts_count: int) -> RunRecord:
         facts_digest=facts_digest,
         facts_count=facts_count,
         parameters_overridden={p.name: jsonable(p.value) for p in plan.parameters if p.overridden},
+        waivers_digest=None if waivers is None else waivers.digest,
     )
 
 

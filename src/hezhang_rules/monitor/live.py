@@ -39,6 +39,7 @@ from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor.rete import Matcher, SelectionRule
+from hezhang_rules.waivers import Waivers
 
 EventKind = Literal[
     "opened",
@@ -47,6 +48,7 @@ EventKind = Literal[
     "fulfilled",
     "fulfilled_late",
     "violated",
+    "waived",
     "withdrawn",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
@@ -140,8 +142,9 @@ class Monitor:
     :class:`Report` as :func:`hezhang_rules.evaluate`. ``warn_days``: a pending duty is
     ``due_soon`` once its due date is at most that many days after the clock. ``queue``: keep
     events for :meth:`events` (default: only when there is no ``on_event``, so a monitor fed by
-    callbacks does not hold every event it ever raised).
-    Use as a context manager or call :meth:`close` to release the engine's state.
+    callbacks does not hold every event it ever raised). ``waivers``: applied to every report
+    and every clock's findings as the batch evaluator applies them (a finding waived raises
+    ``waived``). Use as a context manager or call :meth:`close` to release the engine's state.
     """
 
     def __init__(
@@ -151,11 +154,13 @@ class Monitor:
         warn_days: int = 14,
         on_event: Callable[[MonitorEvent], None] | None = None,
         queue: bool | None = None,
+        waivers: Waivers | None = None,
     ) -> None:
         if warn_days < 0:
             raise ValueError("warn_days must be >= 0")
         self.plan = plan
         self.warn_days = warn_days
+        self.waivers = waivers
         self._on_event = on_event
         self._queueing = on_event is None if queue is None else queue
         self._matcher = Matcher(plan)
@@ -243,7 +248,7 @@ class Monitor:
     def _report(self, facts: FactSet, as_of: dt.date) -> Report:
         world = World(facts, as_of)
         selector = MatchSelector(world, self._sel_by_id, self._matcher.matches)
-        return run_plan(Run(self.plan, world, selector), facts, as_of)
+        return run_plan(Run(self.plan, world, selector), facts, as_of, self.waivers)
 
     def report(self, as_of: dt.date | None = None) -> Report:
         """The report at ``as_of`` (default: the clock), equal to the batch evaluator's.
@@ -295,12 +300,14 @@ class Monitor:
         self.close()
 
 
-def evaluate_live(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+def evaluate_live(
+    plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None
+) -> Report:
     """The batch evaluator's signature on the monitor: submit every fact, advance, report.
 
     For case runners (``testing.cases.EVALUATORS``); facts go in the fact set's order.
     """
-    with Monitor(plan) as m:
+    with Monitor(plan, waivers=waivers) as m:
         m.submit_many(facts)
         m.advance_to(as_of)
         return m.report(as_of)

@@ -113,7 +113,7 @@ def report_parquet(report: Report, plan: Plan, target: str | Path | IO[bytes]) -
     write_parquet(
         [functools.partial(_given, f) for f in by_rule(finding_columns(report.findings))],
         {r.id: r for r in plan.rules},
-        header_line(report.as_of, report.run, report.summary),
+        header_line(report.as_of, report.run, report.summary, report.waivers),
         target,
     )
 
@@ -143,5 +143,5 @@ __all__ = [
 
 def write_columnar(result: ColumnarReport, target: str | Path | IO[bytes]) -> None:
     """The Parquet report of a columnar run, streamed rule by rule."""
-    header = header_line(result.as_of, result.run, result.summary)
+    header = header_line(result.as_of, result.run, result.summary, result.waivers)
     write_parquet(result.rule_builds(), result.rules, header, target)

@@ -38,12 +38,14 @@ from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
 from hezhang_rules.facts.tables import Tables, tables_factset
+from hezhang_rules.waivers import Waivers
 from hezhang_rules.findings import (
     STATUSES,
     Finding,
     Report,
     RunRecord,
     Summary,
+    WaiverUse,
     header_line,
     json_head,
     json_tail,
@@ -63,6 +65,7 @@ class FindingsTable:
     summary: Summary
     frame: pl.LazyFrame
     rules: Mapping[str, PlanRule]
+    waivers: Sequence[WaiverUse] = ()
     _spill: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
     _report: Report | None = field(default=None, repr=False)
     _path: Path | None = field(default=None, repr=False)  # the spilled Parquet report
@@ -78,7 +81,15 @@ class FindingsTable:
             for f in by_rule(finding_columns(report.findings))
         ]
         frame = pl.concat(parts) if parts else pl.DataFrame(schema=REPORT_SCHEMA)
-        return cls(report.as_of, report.run, report.summary, frame.lazy(), rules, _report=report)
+        return cls(
+            report.as_of,
+            report.run,
+            report.summary,
+            frame.lazy(),
+            rules,
+            report.waivers,
+            _report=report,
+        )
 
     @classmethod
     def of_columnar(
@@ -102,6 +113,7 @@ class FindingsTable:
             result.summary,
             frame,
             result.rules,
+            result.waivers,
             _spill=spill,
             _path=path,
         )
@@ -109,7 +121,9 @@ class FindingsTable:
     @classmethod
     def of_rows(cls, table: FindingsTable, rows: pl.DataFrame) -> FindingsTable:
         """Some rows of ``table`` (e.g. one finding) as a table in memory, with its header."""
-        return cls(table.as_of, table.run, table.summary, rows.lazy(), table.rules)
+        return cls(
+            table.as_of, table.run, table.summary, rows.lazy(), table.rules, table.waivers
+        )
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -207,7 +221,7 @@ class FindingsTable:
     def write_jsonl(self, out: IO[str], where: pl.Expr | None = None) -> None:
         """The ``jsonl`` report: the header line, then one line per finding matching
         ``where``, batch by batch."""
-        out.write(header_line(self.as_of, self.run, self.summary) + "\n")
+        out.write(header_line(self.as_of, self.run, self.summary, self.waivers) + "\n")
         for lines in self.lines(where):
             out.write(lines.str.join("\n").item() + "\n")
 
@@ -220,7 +234,7 @@ class FindingsTable:
         for lines in self.lines(where):
             out.write(("\n" if first else ",\n") + lines.str.join(",\n").item())
             first = False
-        out.write(json_tail(self.run, self.summary))
+        out.write(json_tail(self.run, self.summary, self.waivers))
 
     def report(self) -> Report:
         """The findings as a pydantic :class:`Report` (built on first use, then kept): for
@@ -232,7 +246,11 @@ class FindingsTable:
                 for row in batch.iter_rows(named=True)
             ]
             self._report = Report(
-                as_of=self.as_of, run=self.run, summary=self.summary, findings=findings
+                as_of=self.as_of,
+                run=self.run,
+                summary=self.summary,
+                findings=findings,
+                waivers=list(self.waivers),
             )
         return self._report
 
@@ -264,6 +282,7 @@ def audit(
     *,
     engine: Engine = "auto",
     spill_dir: str | Path | None = None,
+    waivers: Waivers | None = None,
 ) -> FindingsTable:
     """Evaluate ``plan`` over ``facts`` (records, or fact tables from
     ``hezhang_rules.columnar.load_tables``) as of ``as_of`` and return the findings as one
@@ -274,15 +293,19 @@ def audit(
     close the table, or use it as a context manager, to remove it), ``records`` (the batch
     evaluator, in memory), or ``auto``: columnar for fact tables and for ``COLUMNAR_FROM``
     records or more. Both engines give the same findings. Raises :class:`UsageError` for an
-    as-of date outside ``facts.bounds``."""
+    as-of date outside ``facts.bounds``. ``waivers`` (``hezhang_rules.load_waivers``): applied
+    by either engine alike (docs/waivers.md)."""
     if uses_columnar(facts, engine):
         tables = facts if isinstance(facts, Tables) else Tables.from_facts(facts)
-        return FindingsTable.of_columnar(evaluate_tables(plan, tables, as_of), spill_dir)
+        result = evaluate_tables(plan, tables, as_of, waivers=waivers)
+        return FindingsTable.of_columnar(result, spill_dir)
     records = facts if isinstance(facts, FactSet) else tables_factset(facts)
-    return FindingsTable.of_report(evaluate_records(plan, records, as_of), plan)
+    return FindingsTable.of_report(evaluate_records(plan, records, as_of, waivers), plan)
 
 
-def evaluate(plan: Plan, facts: FactSet | Tables, as_of: dt.date) -> Report:
+def evaluate(
+    plan: Plan, facts: FactSet | Tables, as_of: dt.date, waivers: Waivers | None = None
+) -> Report:
     """Evaluate ``plan`` over ``facts`` as of ``as_of`` and return the report.
 
     Records (a :class:`FactSet`) go to the batch evaluator, fact tables (from
@@ -290,10 +313,12 @@ def evaluate(plan: Plan, facts: FactSet | Tables, as_of: dt.date) -> Report:
     (A :class:`Report` holds every finding as a Python object, which the batch evaluator builds
     as it goes; the columnar engine building one from records was slower at every size
     measured, see :data:`COLUMNAR_FROM`.) A large audit is better read as a table
-    (:func:`audit`). Raises :class:`UsageError` for an as-of date outside ``facts.bounds``."""
+    (:func:`audit`). Raises :class:`UsageError` for an as-of date outside ``facts.bounds``.
+    ``waivers``: the waiver file's waivers (``hezhang_rules.load_waivers``), applied as of
+    ``as_of`` (docs/waivers.md)."""
     if isinstance(facts, Tables):
-        return evaluate_tables(plan, facts, as_of).to_report()
-    return evaluate_records(plan, facts, as_of)
+        return evaluate_tables(plan, facts, as_of, waivers=waivers).to_report()
+    return evaluate_records(plan, facts, as_of, waivers)
 
 
 def write_table_parquet(table: FindingsTable, plan: Plan, target: str | Path | IO[bytes]) -> None:
