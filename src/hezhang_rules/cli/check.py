@@ -16,6 +16,8 @@ from hezhang_rules.cli.common import (
     RULES_HELP,
     add_limit_option,
     add_param_option,
+    add_waivers_option,
+    load_checked_waivers,
     load_plan,
     parse_as_of,
     parse_days,
@@ -78,6 +80,7 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     limits = parse_limits(args.limit)
     shown.step("rules")
     plan = load_plan(args.rules, args.param, limits)
+    waivers = load_checked_waivers(getattr(args, "waivers", None), plan, limits)
     weights_file = getattr(args, "weights", None)
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
     shown.step("facts")
@@ -90,11 +93,11 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     if not uses_columnar(facts, engine):
         shown.step("evaluating")
         records = facts if isinstance(facts, FactSet) else tables_factset(facts)
-        result = evaluate(plan, records, as_of)
+        result = evaluate(plan, records, as_of, waivers)
     else:
         tables = facts if isinstance(facts, Tables) else Tables.from_facts(facts)
         shown.evaluating(len(plan.rules))
-        result = evaluate_tables(plan, tables, as_of, on_rule=shown.rule_done)
+        result = evaluate_tables(plan, tables, as_of, on_rule=shown.rule_done, waivers=waivers)
     shown.writing()
     return Evaluated(plan, facts, result, weights, limits)
 
@@ -130,11 +133,12 @@ def _stream(done: Evaluated, result: ColumnarReport, fmt: str, out: Path | None)
 
 
 def inputs(args: argparse.Namespace) -> list[str | Path]:
-    """What an audit reads (fact files and folders, the rule pack, the weights file): an
-    output may be none of them nor lie inside one."""
+    """What an audit reads (fact files and folders, the rule pack, the weights and waiver
+    files): an output may be none of them nor lie inside one."""
     rules: str | Path = resolve_rules(args.rules)
     weights = getattr(args, "weights", None)
-    return [*args.facts, rules, *([weights] if weights else [])]
+    waivers = getattr(args, "waivers", None)
+    return [*args.facts, rules, *([weights] if weights else []), *([waivers] if waivers else [])]
 
 
 FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
@@ -243,12 +247,14 @@ def _only(args: argparse.Namespace) -> tuple[str, ...] | None:
 
 
 def add_audit_options(c: argparse.ArgumentParser) -> None:
-    """--as-of, --rules, --lang, --param and --limit, shared by check, explain and todo."""
+    """--as-of, --rules, --lang, --param, --limit and --waivers, shared by check, explain and
+    todo."""
     c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
     c.add_argument("--rules", help=RULES_HELP)
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_param_option(c)
     add_limit_option(c)
+    add_waivers_option(c)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

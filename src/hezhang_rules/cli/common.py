@@ -32,6 +32,7 @@ from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
 from hezhang_rules.rules.loader import load_rules
 from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
+from hezhang_rules.waivers import WaiverLoadError, Waivers, load_waivers, waiver_problems
 
 RULES_HELP = (
     "a rule pack folder, or the name of an installed pack (default: $HEZHANG_RULES_DIR if set, "
@@ -95,6 +96,31 @@ def add_param_option(p: argparse.ArgumentParser) -> None:
 def add_limit_option(p: argparse.ArgumentParser) -> None:
     """``--limit NAME=VALUE`` (repeatable), read by :func:`parse_limits`."""
     _add_name_value(p, "--limit", "change an input limit, e.g. max_bytes=1000000 (docs/limits.md)")
+
+
+WAIVERS_HELP = (
+    "a waiver file (YAML or JSON, docs/waivers.md): approved exceptions that make the findings "
+    "they name `waived` while in force"
+)
+
+
+def add_waivers_option(p: argparse.ArgumentParser) -> None:
+    """``--waivers FILE``, read by :func:`load_checked_waivers`."""
+    p.add_argument("--waivers", metavar="FILE", help=WAIVERS_HELP)
+
+
+def load_checked_waivers(
+    path: str | None, plan: Plan, limits: Limits = DEFAULT_LIMITS
+) -> Waivers | None:
+    """The waivers of ``--waivers FILE`` (None without it), refused with located diagnostics
+    (exit 2) when malformed or naming a rule ``plan`` does not have."""
+    if path is None:
+        return None
+    waivers = load_waivers(path, path, limits)
+    problems = waiver_problems(waivers, (r.id for r in plan.rules))
+    if problems:
+        raise WaiverLoadError(problems)
+    return waivers
 
 
 def _add_name_value(p: argparse.ArgumentParser, flag: str, help: str) -> None:

@@ -61,6 +61,11 @@ HELP_ZH: dict[str, str] = {
     "change an input limit, e.g. max_bytes=1000000 (docs/limits.md)": (
         "修改一项输入上限，例如 max_bytes=1000000（见 docs/limits.md）"
     ),
+    "a waiver file (YAML or JSON, docs/waivers.md): approved exceptions that make the findings "
+    "they name `waived` while in force": (
+        "豁免文件（YAML 或 JSON，见 docs/waivers.md）：经批准的例外，在有效期内将其所指的检查结果"
+        "记为“已豁免”"
+    ),
     "fact files (.yaml/.yml/.json) or directories": "事实文件（.yaml/.yml/.json）或目录",
     "fact files (.yaml/.yml/.json) or directories, or a folder of fact tables": (
         "事实文件（.yaml/.yml/.json）或目录，或事实表文件夹"

@@ -9,7 +9,9 @@ from hezhang_rules.cli.common import (
     EXIT_OK,
     RULES_HELP,
     add_limit_option,
+    add_waivers_option,
     diagnostic_lang,
+    load_checked_waivers,
     parse_limits,
 )
 from hezhang_rules.diagnostics import Diagnostic, RuleLoadError, Span, UsageError
@@ -40,11 +42,20 @@ def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     rules_dir = resolve_rules(args.rules_dir)
     cases = case_dirs(args, rules_dir)
-    result = lint_pack(rules_dir, cases, [unaccounted], parse_limits(args.limit))
+    limits = parse_limits(args.limit)
+    result = lint_pack(rules_dir, cases, [unaccounted], limits)
     if not result.ok:
         raise RuleLoadError(result.diagnostics)
     assert result.plan is not None
     plan = result.plan
+    waivers = load_checked_waivers(args.waivers, plan, limits)
+    if waivers is not None:
+        n = len(waivers.waivers)
+        print(
+            f"{waivers.file}：{n} 条豁免，均指向规则包中的规则：没有问题"
+            if diagnostic_lang() == "zh"
+            else f"{waivers.file}: {n} waivers, each naming rules of the pack: no problems"
+        )
     name = args.rules_dir or rules_dir
     if diagnostic_lang() == "zh":
         where = (
@@ -88,4 +99,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--no-cases", action="store_true", help="do not check rule coverage by case files"
     )
     add_limit_option(lint)
+    add_waivers_option(lint)
     lint.set_defaults(func=run)

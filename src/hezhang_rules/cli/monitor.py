@@ -49,6 +49,8 @@ from hezhang_rules.cli.common import (
     RULES_HELP,
     add_limit_option,
     add_param_option,
+    add_waivers_option,
+    load_checked_waivers,
     load_plan,
     parse_as_of,
     parse_days,
@@ -128,6 +130,8 @@ def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
     """``--output`` and ``--events``, checked before anything is read: neither an input nor
     a device, and not one file."""
     reading: list[str | Path] = [resolve_rules(args.rules)]
+    if args.waivers:
+        reading.append(args.waivers)
     if args.facts != "-":
         reading.append(args.facts)
     out = output_file(args.output, reading)
@@ -175,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
     warn = parse_days(args.warn_days, "--warn-days")
     out, events = _outputs(args)
     plan = load_plan(args.rules, args.param, limits)
+    waivers = load_checked_waivers(args.waivers, plan, limits)
     name = "<stdin>" if args.facts == "-" else args.facts
     stream = _stream(args.facts, name)
     sink: TextIO = sys.stdout
@@ -187,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
             sink.write(_event_line(e))
             sink.flush()
 
-        with Monitor(plan, warn_days=warn, on_event=show) as m:
+        with Monitor(plan, warn_days=warn, on_event=show, waivers=waivers) as m:
             for fact, origin in read_stream(stream, name, limits):
                 m.submit(fact, origin)
                 seen.append(fact)
@@ -303,6 +308,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     add_param_option(c)
     add_limit_option(c)
+    add_waivers_option(c)
     c.set_defaults(func=run)
 
 

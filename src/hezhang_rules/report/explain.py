@@ -63,6 +63,25 @@ class Explanation:
     params: tuple[ParamLine, ...]
     remedy: str | None  # what would make it compliant (violated, pending)
     status_rule: str  # how the status follows from the dates
+    waiver: str | None = None  # the waiver of a waived finding, in words
+
+
+def waiver_text(f: Finding, lang: str) -> str | None:
+    """The waiver that excuses ``f`` (a ``waived`` finding) and its status without it, in
+    words; None for a finding no waiver excuses."""
+    w = f.waiver
+    if w is None:
+        return None
+    before = status_name(w.status, lang)
+    if lang == "zh":
+        return (
+            f"豁免 {w.id}：{w.approver}于{w.approved}批准，有效期至{w.expires}；理由：{w.reason}；"
+            f"未豁免时的状态：{before}"
+        )
+    return (
+        f"waiver {w.id}: approved by {w.approver} on {w.approved}, expires {w.expires}; "
+        f"reason: {w.reason}; status without the waiver: {before}"
+    )
 
 
 def _params(rule: PlanRule, plan: Plan, lang: str) -> tuple[ParamLine, ...]:
@@ -354,6 +373,7 @@ def explain(
         params=_params(rule, plan, lang),
         remedy=_remedy(finding, rule, ctx, lang),
         status_rule=_status_rule(finding, as_of, lang),
+        waiver=waiver_text(finding, lang),
     )
 
 
@@ -380,6 +400,7 @@ _LABELS = {
         "remedy": "怎样才算合规",
         "how": "判定方法",
         "to": "至",
+        "waiver": "豁免",
     },
     "en": {
         "finding": "Finding",
@@ -403,6 +424,7 @@ _LABELS = {
         "remedy": "What would make it compliant",
         "how": "How the status is decided",
         "to": "to",
+        "waiver": "Waiver",
     },
 }
 
@@ -419,6 +441,7 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
     out = [
         f"{L['finding']}: {f.id}",
         f"{L['status']}: {status_name(f.status, lang)}",
+        *([f"{L['waiver']}: {one_line(e.waiver)}"] if e.waiver else []),
         msg,
         "",
         f"{L['rule']}: {f.rule_id} — {e.rule_title} ({e.requirement}, {e.severity})",

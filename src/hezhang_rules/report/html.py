@@ -58,6 +58,9 @@ from hezhang_rules.report.i18n import (
     status_name,
 )
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
+from hezhang_rules.report.waivers import columns as waiver_columns
+from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.rollup import (
     ACTIONABLE,
     HOLDER_ID,
@@ -331,7 +334,29 @@ def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
     quiet_text = (
         f'<p class="note">{_e(w["quiet"])}{_e(w["sep"].join(map(str, quiet)))}</p>' if quiet else ""
     )
-    return f'<div class="cards">{cards}</div>{bar}<div class="charts">{charts}</div>{quiet_text}'
+    return (
+        f'<div class="cards">{cards}</div>{bar}{_waivers(table, lang)}'
+        f'<div class="charts">{charts}</div>{quiet_text}'
+    )
+
+
+def _waivers(table: FindingsTable, lang: str) -> str:
+    """The waivers table (docs/waivers.md); nothing without a waiver file."""
+    if not table.waivers:
+        return ""
+    head = "".join(f"<th>{_e(c)}</th>" for c in waiver_columns(lang))
+    rows = "".join(
+        f'<tr><td class="mono">{_e(r.id)}</td><td>{_e(r.state)}</td>'
+        f'<td class="num">{r.matched}</td><td class="num">{r.waived}</td>'
+        f"<td>{_e(r.approver)}</td><td>{_e(r.approved)}</td><td>{_e(r.expires)}</td>"
+        f"<td>{_e(r.reason)}</td></tr>"
+        for r in waiver_rows(table.waivers, lang)
+    )
+    return (
+        f"<h3>{_e(WAIVER_WORDS[lang]['title'])}</h3>"
+        f'<div class="scroll"><table class="params"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 # --- matrix, units, holders ---------------------------------------------------------------------
@@ -533,6 +558,7 @@ def explanation_html(e: Explanation, lang: str) -> str:
         f"<blockquote>{_e(e.article_text)}</blockquote>"
         f"<h4>{_e(L['remedy'])}</h4>{remedy}"
         f'<p class="how">{_e(L["how"])}{colon}{_e(e.status_rule)}</p>'
+        + (f'<p class="how">{_e(L["waiver"])}{colon}{_e(e.waiver)}</p>' if e.waiver else "")
     )
     right = (
         f"<h4>{_e(L['facts'])}</h4>{facts or _e(L['no_facts'])}"

@@ -2,7 +2,7 @@
 
 CSS = """
 :root{--ink:#1f2933;--muted:#5f6b7a;--line:#d9dee5;--bg:#f5f7fa;--card:#fff;
---v:#c62828;--l:#ef6c00;--p:#1565c0;--f:#2e7d32;--n:#9e9e9e;
+--v:#c62828;--l:#ef6c00;--p:#1565c0;--f:#2e7d32;--n:#9e9e9e;--w:#6a1b9a;--wt:#e1bee7;
 --vt:#ffcdd2;--lt:#ffe0b2;--pt:#bbdefb;--ft:#c8e6c9;--nt:#eeeeee;--accent:#0b5394}
 *{box-sizing:border-box}
 html{font-size:15px}
@@ -30,16 +30,16 @@ section h2{font-size:1.2rem;margin:0 0 10px;padding-left:10px;border-left:4px so
 .card b{display:block;font-size:1.9rem;line-height:1.2;font-variant-numeric:tabular-nums}
 .card span{color:var(--muted)}
 .card.violated b{color:var(--v)}.card.fulfilled_late b{color:var(--l)}
-.card.pending b{color:var(--p)}.card.fulfilled b{color:var(--f)}
+.card.pending b{color:var(--p)}.card.waived b{color:var(--w)}.card.fulfilled b{color:var(--f)}
 .card.not_applicable b{color:var(--n)}
 .card.violated{border-top:4px solid var(--v)}.card.fulfilled_late{border-top:4px solid var(--l)}
-.card.pending{border-top:4px solid var(--p)}.card.fulfilled{border-top:4px solid var(--f)}
+.card.pending{border-top:4px solid var(--p)}.card.waived{border-top:4px solid var(--w)}.card.fulfilled{border-top:4px solid var(--f)}
 .card.not_applicable{border-top:4px solid var(--n)}.card.total{border-top:4px solid var(--ink)}
 .bar{display:flex;height:12px;border-radius:6px;overflow:hidden;margin:14px 0 4px;
 background:var(--nt)}
 .bar i{display:block;height:100%}
 .bar .violated{background:var(--v)}.bar .fulfilled_late{background:var(--l)}
-.bar .pending{background:var(--p)}.bar .fulfilled{background:var(--f)}
+.bar .pending{background:var(--p)}.bar .waived{background:var(--w)}.bar .fulfilled{background:var(--f)}
 .bar .not_applicable{background:var(--n)}
 .top-list{margin:8px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:6px 10px}
 .top-list li{background:var(--vt);color:#7f1d1d;border-radius:12px;padding:1px 10px;
@@ -63,6 +63,7 @@ table.matrix td:not(.empty):hover{outline:2px solid var(--ink);outline-offset:-2
 td.s-violated{background:var(--vt);color:#8e1b1b;font-weight:600}
 td.s-fulfilled_late{background:var(--lt);color:#8a3b00}
 td.s-pending{background:var(--pt);color:#0d3c78}
+td.s-waived{background:var(--wt);color:#4a148c}
 td.s-fulfilled{background:var(--ft);color:#1b5e20}
 td.s-not_applicable{background:var(--nt);color:#616161}
 td.tot{background:#f4f6f9;cursor:pointer;white-space:nowrap;text-align:left}
@@ -74,6 +75,7 @@ white-space:nowrap;font-weight:600}
 .badge.violated{background:var(--vt);color:#8e1b1b}
 .badge.fulfilled_late{background:var(--lt);color:#8a3b00}
 .badge.pending{background:var(--pt);color:#0d3c78}
+.badge.waived{background:var(--wt);color:#4a148c}
 .badge.fulfilled{background:var(--ft);color:#1b5e20}
 .badge.not_applicable{background:var(--nt);color:#616161}
 .score{display:flex;align-items:center;gap:8px;min-width:180px}
@@ -89,6 +91,7 @@ cursor:pointer;font:inherit;font-size:.9rem}
 .chip[aria-pressed=true].violated{background:var(--vt);border-color:var(--v)}
 .chip[aria-pressed=true].fulfilled_late{background:var(--lt);border-color:var(--l)}
 .chip[aria-pressed=true].pending{background:var(--pt);border-color:var(--p)}
+.chip[aria-pressed=true].waived{background:var(--wt);border-color:var(--w)}
 .chip[aria-pressed=true].fulfilled{background:var(--ft);border-color:var(--f)}
 .chip[aria-pressed=true].not_applicable{background:var(--nt);border-color:var(--n)}
 .chip[aria-pressed=false]{opacity:.55;text-decoration:line-through}
@@ -139,7 +142,7 @@ figure.chart figcaption{font-weight:600;font-size:.95rem;margin:6px 0 2px}
 figure.chart svg{font-size:12px;fill:var(--ink);max-width:100%;height:auto}
 figure.chart text.n{fill:var(--muted)}
 .legend i.s-violated{background:var(--vt)}.legend i.s-fulfilled_late{background:var(--lt)}
-.legend i.s-pending{background:var(--pt)}.legend i.s-fulfilled{background:var(--ft)}
+.legend i.s-pending{background:var(--pt)}.legend i.s-waived{background:var(--wt)}.legend i.s-fulfilled{background:var(--ft)}
 .legend i.s-not_applicable{background:var(--nt)}
 table.matrix td.grp{white-space:nowrap;color:var(--muted);cursor:default;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}

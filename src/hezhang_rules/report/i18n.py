@@ -20,6 +20,7 @@ MARK: dict[str, str] = {
     "violated": "✗",
     "fulfilled_late": "!",
     "pending": "…",
+    "waived": "~",
     "fulfilled": "✓",
     "not_applicable": "-",
 }
@@ -29,6 +30,7 @@ COLOUR: dict[Status, str] = {
     "violated": "C62828",
     "fulfilled_late": "EF6C00",
     "pending": "1565C0",
+    "waived": "6A1B9A",
     "fulfilled": "2E7D32",
     "not_applicable": "9E9E9E",
 }
@@ -36,6 +38,7 @@ TINT: dict[Status, str] = {
     "violated": "FFCDD2",
     "fulfilled_late": "FFE0B2",
     "pending": "BBDEFB",
+    "waived": "E1BEE7",
     "fulfilled": "C8E6C9",
     "not_applicable": "EEEEEE",
 }

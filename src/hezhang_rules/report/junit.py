@@ -6,7 +6,8 @@ For people who run rule packs in CI. The mapping (docs/report.md, "JUnit XML"):
 finding's status    test case                              counted in
 ==================  =====================================  ==================================
 violated            ``<failure>``                          ``failures`` = the summary's 未履行
-pending             ``<skipped>`` (待履行, its due date)   ``skipped`` = 待履行 + 不适用
+pending             ``<skipped>`` (待履行, its due date)   ``skipped`` = 待履行 + 已豁免 + 不适用
+waived              ``<skipped>`` (已豁免, the waiver)
 not_applicable      ``<skipped>`` (不适用)
 fulfilled_late      passes, ``<system-out>`` says late     passed = 已履行 + 逾期履行
 fulfilled           passes
@@ -50,7 +51,8 @@ _W = {
         "mapping": "计数方法",
         "mapping_text": (
             "每项检查结果为一个测试用例：未履行为失败（failures = 未履行{violated}项），"
-            "待履行与不适用为跳过（skipped = 待履行{pending}项 + 不适用{not_applicable}项），"
+            "待履行、已豁免与不适用为跳过（skipped = 待履行{pending}项 + 已豁免{waived}项 + "
+            "不适用{not_applicable}项；已豁免的检查结果列出豁免编号与理由），"
             "已履行与逾期履行为通过；tests = 检查结果总数{total}项，与其他格式的汇总一致"
         ),
         "count": "{status}（项）",
@@ -59,14 +61,16 @@ _W = {
         "none": "无",
         "sep": "、",
         "colon": "：",
+        "waiver": "（豁免 {}：{}）",
     },
     "en": {
         "due": "due",
         "mapping": "How counted",
         "mapping_text": (
             "each finding is a test case: violated is a failure (failures = {violated} "
-            "violated), pending and not applicable are skipped (skipped = {pending} pending + "
-            "{not_applicable} not applicable), fulfilled and fulfilled late pass; tests = "
+            "violated), pending, waived and not applicable are skipped (skipped = {pending} "
+            "pending + {waived} waived + {not_applicable} not applicable; a waived finding names "
+            "its waiver and reason), fulfilled and fulfilled late pass; tests = "
             "{total} findings in all, as in the summary of every other format"
         ),
         "count": "{status} (findings)",
@@ -75,10 +79,11 @@ _W = {
         "none": "none",
         "sep": ", ",
         "colon": ": ",
+        "waiver": " (waiver {}: {})",
     },
 }
 
-_COLUMNS = ("id", "rule_id", "status", "message", "due", "requirement", "details")
+_COLUMNS = ("id", "rule_id", "status", "message", "due", "requirement", "details", "waiver")
 
 
 def _attr(text: pl.Expr) -> pl.Expr:
@@ -129,7 +134,9 @@ def _cases(frame: pl.DataFrame, plan: Plan, pack: str, lang: str) -> pl.Series:
     word = status.replace_strict(
         {s: status_name(s, lang) for s in STATUSES}, return_dtype=pl.String
     )
-    worded = word + pl.lit(w["colon"]) + said
+    waiver = pl.col("waiver")
+    excused = pl.format(w["waiver"], waiver.struct.field("id"), waiver.struct.field("reason"))
+    worded = word + pl.lit(w["colon"]) + said + excused.fill_null("")
     head = pl.concat_str(
         pl.lit('    <testcase classname="'),
         _attr(pl.lit(f"{pack}.") + pl.col("rule_id")),
@@ -144,7 +151,7 @@ def _cases(frame: pl.DataFrame, plan: Plan, pack: str, lang: str) -> pl.Series:
     body = (
         pl.when(status == "violated")
         .then(pl.format('><failure message="{}" type="{}" /></testcase>', _attr(said), _attr(word)))
-        .when(status.is_in(["pending", "not_applicable"]))
+        .when(status.is_in(["pending", "waived", "not_applicable"]))
         .then(pl.format('><skipped message="{}" /></testcase>', _attr(worded)))
         .when(status == "fulfilled_late")
         .then(pl.format("><system-out>{}</system-out></testcase>", _text(worded)))
@@ -179,7 +186,7 @@ def write_junit(table: FindingsTable, plan: Plan, lang: str, out: TextIO) -> Non
         "tests": str(s.total),
         "failures": str(s.violated),
         "errors": "0",
-        "skipped": str(s.pending + s.not_applicable),
+        "skipped": str(s.pending + s.waived + s.not_applicable),
         "time": "0",
     }
     pack = table.run.pack

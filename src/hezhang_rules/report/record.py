@@ -31,6 +31,7 @@ _W = {
         "all_default": "{n}个参数，除改用者外均为规则包取值（见参数表）",
         "weights": "赋分权重",
         "equal": "内置等权（每条规则权重1，逾期履行计0.5）",
+        "waivers_digest": "豁免文件摘要 (sha256)",
     },
     "en": {
         "version": "Package version",
@@ -48,6 +49,7 @@ _W = {
         "(see the parameter table)",
         "weights": "Weights",
         "equal": "built-in equal weights (1 per rule, fulfilled late counts 0.5)",
+        "waivers_digest": "Waiver file digest (sha256)",
     },
 }
 
@@ -73,9 +75,11 @@ def overrides_text(report: Header, lang: str) -> str:
 def run_rows(
     report: Header, plan: Plan, lang: str, weights_source: str | None = None
 ) -> list[tuple[str, str]]:
-    """(label, value) rows of the run record, for tables."""
+    """(label, value) rows of the run record, for tables; the waiver file's digest when the
+    run had one."""
     w, r = _W[lang], report.run
     title = pack_title(plan, lang)
+    waivers = [] if r.waivers_digest is None else [(w["waivers_digest"], r.waivers_digest)]
     return [
         (w["version"], f"hezhang-rules {r.package_version}"),
         (w["pack"], r.pack),
@@ -88,6 +92,7 @@ def run_rows(
         (w["overridden"], overrides_text(report, lang)),
         (w["parameters"], w["all_default"].format(n=len(plan.parameters))),
         (w["weights"], weights_source or w["equal"]),
+        *waivers,
     ]
 
 

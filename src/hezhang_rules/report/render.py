@@ -37,6 +37,9 @@ from hezhang_rules.report.i18n import (
 from hezhang_rules.report.record import param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.table import FindingsTable, write_table_parquet
+from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
+from hezhang_rules.report.waivers import columns as waiver_columns
+from hezhang_rules.report.waivers import waiver_lines, waiver_rows
 from hezhang_rules.report.weights import EQUAL, Weights, formula, scores
 
 FORMATS = ("text", "json", "jsonl", "parquet", "markdown", "html", "xlsx", "junit")
@@ -265,6 +268,14 @@ def _status_word(lang: str) -> pl.Expr:
     return pl.col("status").replace_strict({s: status_name(s, lang) for s in STATUSES})
 
 
+def _waiver_id(lang: str) -> pl.Expr:
+    """``豁免: ID`` / ``waiver: ID`` for a waived finding, else null."""
+    waiver = pl.col("waiver").struct.field("id")
+    return pl.when(waiver.is_not_null()).then(
+        pl.lit(f"{WAIVER_WORDS[lang]['waiver']}: ") + _lined(waiver)
+    )
+
+
 def _message(lang: str) -> pl.Expr:
     return pl.col("message").struct.field("zh" if lang == "zh" else "en")
 
@@ -296,7 +307,9 @@ def _text_finding(lang: str) -> pl.Expr:
     )
     due = pl.when(shows_due).then(pl.lit(f"{w['due']}: ") + _due_marked(lang))
     ev = pl.when(pl.col("evidence").list.len() > 0).then(pl.lit(f"{w['evidence']}: ") + _evidence())
-    parts = pl.concat_str(due, ev, separator="; ", ignore_nulls=True).fill_null("")
+    parts = pl.concat_str(due, ev, _waiver_id(lang), separator="; ", ignore_nulls=True).fill_null(
+        ""
+    )
     second = pl.concat_str(
         pl.lit("      "),
         _lined(pl.col("id")),
@@ -367,6 +380,7 @@ def write_text(
     left_out = _left_out(table, only, lang)
     if left_out:
         head.append(left_out)
+    head += [one_line(line) for line in waiver_lines(table.waivers, lang)]
     head += _text_summaries(table, plan, ctx, weights, lang)
     out.write(holdable("\n".join(head) + "\n"))
     listed = table.counts("article")
@@ -440,7 +454,16 @@ def _md_finding(lang: str) -> list[pl.Expr]:
     """A finding's row in the Markdown report: ``text`` up to the id's cell, the cell
     (``_id``), whether the id holds a backtick (``_tick``) and the id."""
     mark = pl.col("status").replace_strict(MARK)
-    status = _md_own(pl.concat_str(mark, pl.lit(" "), _status_word(lang)))
+    waiver = pl.col("waiver").struct.field("id")
+    status = _md_own(
+        pl.concat_str(
+            mark,
+            pl.lit(" "),
+            _status_word(lang),
+            pl.when(waiver.is_not_null()).then(pl.lit(" (") + waiver + pl.lit(")")),
+            ignore_nulls=True,
+        )
+    )
     row = pl.concat_str(
         pl.lit("| "),
         status,
@@ -520,6 +543,26 @@ def _md_summaries(
     return out
 
 
+def _md_waivers(table: FindingsTable, lang: str) -> list[str]:
+    """The waivers table (docs/waivers.md), none without a waiver file."""
+    if not table.waivers:
+        return []
+    rows = [
+        [
+            markdown_code(r.id),
+            _md_cell(r.state),
+            str(r.matched),
+            str(r.waived),
+            markdown_text(r.approver),
+            r.approved,
+            r.expires,
+            markdown_text(r.reason),
+        ]
+        for r in waiver_rows(table.waivers, lang)
+    ]
+    return ["", f"## {WAIVER_WORDS[lang]['title']}", "", *_md_table(waiver_columns(lang), rows)]
+
+
 def _md_record(table: FindingsTable, plan: Plan, weights: Weights, lang: str) -> list[str]:
     w = _WORDS[lang]
     out = ["", f"## {w['run']}", "", "| | |", "|---|---|"]
@@ -570,6 +613,7 @@ def write_markdown(
     left_out = _left_out(table, only, lang)
     if left_out:
         lines += ["", markdown_text(left_out)]
+    lines += _md_waivers(table, lang)
     lines += _md_summaries(table, plan, ctx, weights, lang)
     out.write(holdable("\n".join(lines) + "\n"))
     cols = _COLS[lang]["finding"]

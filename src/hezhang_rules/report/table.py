@@ -38,7 +38,6 @@ from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
 from hezhang_rules.facts.tables import Tables, tables_factset
-from hezhang_rules.waivers import Waivers
 from hezhang_rules.findings import (
     STATUSES,
     Finding,
@@ -50,6 +49,7 @@ from hezhang_rules.findings import (
     json_head,
     json_tail,
 )
+from hezhang_rules.waivers import Waivers
 
 BATCH = 50_000
 """Findings per batch handed to a reporter that walks the rows (:meth:`FindingsTable.batches`)."""
@@ -121,9 +121,7 @@ class FindingsTable:
     @classmethod
     def of_rows(cls, table: FindingsTable, rows: pl.DataFrame) -> FindingsTable:
         """Some rows of ``table`` (e.g. one finding) as a table in memory, with its header."""
-        return cls(
-            table.as_of, table.run, table.summary, rows.lazy(), table.rules, table.waivers
-        )
+        return cls(table.as_of, table.run, table.summary, rows.lazy(), table.rules, table.waivers)
 
     # --- lifetime --------------------------------------------------------------------------
 

@@ -64,6 +64,9 @@ from hezhang_rules.report.i18n import (
     status_name,
 )
 from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
+from hezhang_rules.report.waivers import columns as waiver_columns
+from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.rollup import (
     ACTIONABLE,
     HOLDER_ID,
@@ -142,6 +145,7 @@ _H: dict[str, dict[str, Any]] = {
             "说明",
             "规则位置",
             "期限来源",
+            "豁免",
         ),
         "todo": ("截止日", "剩余天数", "责任主体", "归属", "条", "说明", "编号"),
         "units": ("归属", "类别", "得分", "已判定（件）"),
@@ -201,6 +205,7 @@ _H: dict[str, dict[str, Any]] = {
             "message",
             "source",
             "due basis",
+            "waiver",
         ),
         "todo": ("due", "days left", "holder", "counted under", "article", "message", "id"),
         "units": ("counted under", "group", "score", "decided"),
@@ -746,6 +751,22 @@ def _run(wb: Workbook, table: FindingsTable, plan: Plan, weights: Weights, lang:
     header = Report(as_of=table.as_of, run=table.run, summary=table.summary, findings=[])
     for k, v in run_rows(header, plan, lang, weights.source):
         ws.append([_cell(ws, k, lang, font=_BOLD), _cell(ws, v, lang)])
+    if table.waivers:  # the waivers (docs/waivers.md) below the run record
+        ws.append([])
+        ws.append([_cell(ws, WAIVER_WORDS[lang]["title"], lang, font=_BOLD)])
+        ws.append(_header(ws, waiver_columns(lang), lang))
+        for r in waiver_rows(table.waivers, lang):
+            values: list[Any] = [
+                r.id,
+                r.state,
+                r.matched,
+                r.waived,
+                r.approver,
+                r.approved,
+                r.expires,
+                r.reason,
+            ]
+            ws.append([_cell(ws, v, lang) for v in values])
 
 
 # --- the long tables ------------------------------------------------------------------------
@@ -806,6 +827,7 @@ def _findings_table(
             "text",
             40,
         ),
+        Col(h[18], pl.col("waiver").struct.field("id"), "text", 24),
     ]
     frame = listing(table, listed, limit).select(_select(cols))
     rows = min(limit, sum(int(getattr(table.summary, s)) for s in listed))

@@ -19,6 +19,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         "fulfilled_late": "逾期履行",
         "violated": "未履行",
         "pending": "待履行",
+        "waived": "已豁免",
         "not_applicable": "不适用",
     },
     "en": {
@@ -26,6 +27,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         "fulfilled_late": "fulfilled late",
         "violated": "violated",
         "pending": "pending",
+        "waived": "waived",
         "not_applicable": "not applicable",
     },
 }
