@@ -48,6 +48,7 @@ from hezhang_rules.testing.pytest_plugin import CaseSuite
 from hezhang_rules.testing.pytest_plugin import (
     pytest_terminal_summary as pytest_terminal_summary,  # printed once, plugin or not
 )
+from hezhang_rules.waivers import Waivers
 
 RULES = Path(os.environ.get("HEZHANG_RULES_DIR") or pack_path(DEFAULT_PACK))
 """The pack under test; HEZHANG_RULES_DIR points the corpus at a scratch copy while editing."""
@@ -60,9 +61,11 @@ def agreeing_with_batch(name: str, fn: cases.Evaluator) -> cases.Evaluator:
     """``fn``, failing unless its whole report equals the batch evaluator's on the same input."""
     batch = cases.EVALUATORS[cases.DEFAULT_EVALUATOR]
 
-    def run(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
-        got = fn(plan, facts, as_of)
-        want = batch(plan, facts, as_of)
+    def run(
+        plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None, /
+    ) -> Report:
+        got = fn(plan, facts, as_of, waivers)
+        want = batch(plan, facts, as_of, waivers)
         if got != want:
             raise AssertionError(f"{name} disagrees with batch: {first_difference(got, want)}")
         return got
@@ -77,7 +80,10 @@ def first_difference(got: Report, want: Report) -> str:
             return f"finding {g.id}: {g.model_dump(mode='json')} != {w.model_dump(mode='json')}"
     if len(got.findings) != len(want.findings):
         return f"{len(got.findings)} findings, batch has {len(want.findings)}"
-    return f"run {got.run} / summary {got.summary} != {want.run} / {want.summary}"
+    return (
+        f"run {got.run} / summary {got.summary} / waivers {got.waivers} != "
+        f"{want.run} / {want.summary} / {want.waivers}"
+    )
 
 
 EVALUATORS: dict[str, cases.Evaluator] = {

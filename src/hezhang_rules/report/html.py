@@ -58,9 +58,6 @@ from hezhang_rules.report.i18n import (
     status_name,
 )
 from hezhang_rules.report.record import param_rows, run_rows
-from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
-from hezhang_rules.report.waivers import columns as waiver_columns
-from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.rollup import (
     ACTIONABLE,
     HOLDER_ID,
@@ -73,6 +70,9 @@ from hezhang_rules.report.rollup import (
 )
 from hezhang_rules.report.safe import holdable
 from hezhang_rules.report.table import FindingsTable, finding_of_row
+from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
+from hezhang_rules.report.waivers import columns as waiver_columns
+from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.weights import Weights, formula
 
 LIST_MAX = 100_000

@@ -33,13 +33,15 @@ section h2{font-size:1.2rem;margin:0 0 10px;padding-left:10px;border-left:4px so
 .card.pending b{color:var(--p)}.card.waived b{color:var(--w)}.card.fulfilled b{color:var(--f)}
 .card.not_applicable b{color:var(--n)}
 .card.violated{border-top:4px solid var(--v)}.card.fulfilled_late{border-top:4px solid var(--l)}
-.card.pending{border-top:4px solid var(--p)}.card.waived{border-top:4px solid var(--w)}.card.fulfilled{border-top:4px solid var(--f)}
+.card.pending{border-top:4px solid var(--p)}
+.card.waived{border-top:4px solid var(--w)}.card.fulfilled{border-top:4px solid var(--f)}
 .card.not_applicable{border-top:4px solid var(--n)}.card.total{border-top:4px solid var(--ink)}
 .bar{display:flex;height:12px;border-radius:6px;overflow:hidden;margin:14px 0 4px;
 background:var(--nt)}
 .bar i{display:block;height:100%}
 .bar .violated{background:var(--v)}.bar .fulfilled_late{background:var(--l)}
-.bar .pending{background:var(--p)}.bar .waived{background:var(--w)}.bar .fulfilled{background:var(--f)}
+.bar .pending{background:var(--p)}
+.bar .waived{background:var(--w)}.bar .fulfilled{background:var(--f)}
 .bar .not_applicable{background:var(--n)}
 .top-list{margin:8px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:6px 10px}
 .top-list li{background:var(--vt);color:#7f1d1d;border-radius:12px;padding:1px 10px;
@@ -142,7 +144,8 @@ figure.chart figcaption{font-weight:600;font-size:.95rem;margin:6px 0 2px}
 figure.chart svg{font-size:12px;fill:var(--ink);max-width:100%;height:auto}
 figure.chart text.n{fill:var(--muted)}
 .legend i.s-violated{background:var(--vt)}.legend i.s-fulfilled_late{background:var(--lt)}
-.legend i.s-pending{background:var(--pt)}.legend i.s-waived{background:var(--wt)}.legend i.s-fulfilled{background:var(--ft)}
+.legend i.s-pending{background:var(--pt)}
+.legend i.s-waived{background:var(--wt)}.legend i.s-fulfilled{background:var(--ft)}
 .legend i.s-not_applicable{background:var(--nt)}
 table.matrix td.grp{white-space:nowrap;color:var(--muted);cursor:default;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}

@@ -64,9 +64,6 @@ from hezhang_rules.report.i18n import (
     status_name,
 )
 from hezhang_rules.report.record import param_rows, run_rows
-from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
-from hezhang_rules.report.waivers import columns as waiver_columns
-from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.rollup import (
     ACTIONABLE,
     HOLDER_ID,
@@ -79,6 +76,9 @@ from hezhang_rules.report.rollup import (
 )
 from hezhang_rules.report.safe import holdable
 from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
+from hezhang_rules.report.waivers import columns as waiver_columns
+from hezhang_rules.report.waivers import waiver_rows
 from hezhang_rules.report.weights import Weights, formula
 
 MAX_ROWS = 1_048_576

@@ -28,10 +28,12 @@ Files and directories whose names start with ``_`` are worlds, not cases.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -55,30 +57,46 @@ from hezhang_rules.facts.types import Date
 from hezhang_rules.findings import Finding, HolderKind, Report, Status
 from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
+from hezhang_rules.waivers import (
+    WaiverLoadError,
+    Waivers,
+    waiver_problems,
+    waivers_from_document,
+)
 
 CASE_SUFFIXES = (".yaml", ".yml")
 COMPLIANT: Status = "fulfilled"
 VIOLATING: Status = "violated"
 
-Evaluator = Callable[[Plan, FactSet, dt.date], Report]
+class Evaluator(Protocol):
+    """An engine as a case runs it: the plan, the facts, the as-of date and, when the case
+    lists some, its waivers (``evaluate(plan, facts, as_of, waivers)``)."""
+
+    def __call__(
+        self, plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None, /
+    ) -> Report: ...
 
 
-def evaluate_columnar(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+def evaluate_columnar(
+    plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None, /
+) -> Report:
     """The columnar engine (:func:`hezhang_rules.columnar.evaluate_columnar`), loaded on first
     use: it needs the ``tables`` extra (polars)."""
     need("tables", "the columnar evaluator")
     from hezhang_rules.columnar import evaluate_columnar as run
 
-    return run(plan, facts, as_of)
+    return run(plan, facts, as_of, waivers)
 
 
-def evaluate_live(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+def evaluate_live(
+    plan: Plan, facts: FactSet, as_of: dt.date, waivers: Waivers | None = None, /
+) -> Report:
     """The live monitor (:func:`hezhang_rules.monitor.evaluate_live`), loaded on first use: it
     needs the ``monitor`` extra (durable-rules)."""
     need("monitor", "the monitor evaluator")
     from hezhang_rules.monitor import evaluate_live as run
 
-    return run(plan, facts, as_of)
+    return run(plan, facts, as_of, waivers)
 
 
 EVALUATORS: dict[str, Evaluator] = {
@@ -136,7 +154,8 @@ class MessageExpectation(_M):
 
 class Expectation(_M):
     """One finding as the report gives it: every field a reader acts on (``message``
-    optional; the corpus states it in at least one case per rule)."""
+    optional; the corpus states it in at least one case per rule; ``waiver`` the id of the
+    waiver a ``waived`` finding names, checked when given)."""
 
     id: str = Field(min_length=1, description="the finding id: rule/holder/period-or-fact")
     status: Status
@@ -146,6 +165,9 @@ class Expectation(_M):
     evidence: list[str] = Field(description="the deciding fact ids, exactly; []: none")
     message: MessageExpectation | None = Field(
         default=None, description="optional: the Chinese and English texts, exactly"
+    )
+    waiver: str | None = Field(
+        default=None, min_length=1, description="optional: the id of the waiver applied"
     )
 
 
@@ -158,6 +180,9 @@ class CaseModel(_M):
     ignore: list[str] = Field(
         default_factory=list, description="rule ids or `artNNN.*`: findings not checked"
     )
+    waivers: list[Any] | None = Field(
+        default=None, description="waivers applied to this case (as in a waiver file)"
+    )
     expect: list[Expectation]
 
 
@@ -168,6 +193,7 @@ class Case:
     path: Path
     doc: Document
     model: CaseModel
+    waivers: Waivers | None = None
 
     @property
     def display(self) -> str:
@@ -187,8 +213,8 @@ class Case:
     def rule_problems(self, known: set[str]) -> list[Diagnostic]:
         """Located: an ``ignore`` entry that matches no rule of ``known`` (a typo, or a rule
         renamed), an expectation of a rule ``known`` does not have, or of a rule the case
-        ignores."""
-        out = []
+        ignores, a waiver naming no rule of ``known``."""
+        out = [] if self.waivers is None else waiver_problems(self.waivers, known)
         for i, entry in enumerate(self.model.ignore):
             if not any(matches(entry, rid) for rid in known):
                 out.append(
@@ -417,7 +443,20 @@ def load_case(path: Path, display: str | None = None, limits: Limits = DEFAULT_L
         seen.add(e.id)
     if twice:
         raise CaseError(twice)
-    return Case(path, doc, model)
+    return Case(path, doc, model, _case_waivers(doc, model))
+
+
+def _case_waivers(doc: Document, model: CaseModel) -> Waivers | None:
+    """A case's ``waivers:``, checked as a waiver file's (located in the case file); the
+    digest is the SHA-256 of their canonical JSON."""
+    if model.waivers is None:
+        return None
+    text = json.dumps(model.waivers, sort_keys=True, ensure_ascii=False, default=str)
+    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        return waivers_from_document(doc, {"waivers": model.waivers}, digest)
+    except WaiverLoadError as exc:
+        raise CaseError(exc.diagnostics) from None
 
 
 def _subdocument(doc: Document, prefix: tuple[str | int, ...], data: Any) -> Document:
@@ -523,7 +562,11 @@ class Runner:
         problems = case.rule_problems({r.id for r in plan.rules})
         if problems:
             raise CaseError(problems)
-        report = (fn or evaluator_named(evaluator))(plan, self.facts(case), case.model.as_of)
+        run = fn or evaluator_named(evaluator)
+        facts, as_of = self.facts(case), case.model.as_of
+        report = run(plan, facts, as_of) if case.waivers is None else run(
+            plan, facts, as_of, case.waivers
+        )
         return compare(case, report, evaluator)
 
 
@@ -605,6 +648,9 @@ def _differences(w: Expectation, g: Finding) -> list[str]:
         out.append(f"{fid}: due {g.due}, expected {w.due}")
     if sorted(w.evidence) != g.evidence:
         out.append(f"{fid}: evidence {g.evidence}, expected {sorted(w.evidence)}")
+    waiver = g.waiver.id if g.waiver is not None else None
+    if w.waiver is not None and w.waiver != waiver:
+        out.append(f"{fid}: waiver {waiver}, expected {w.waiver}")
     if w.message is not None:
         for lang in ("zh", "en"):
             text, expected = getattr(g.message, lang), getattr(w.message, lang)
