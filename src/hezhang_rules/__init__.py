@@ -16,6 +16,11 @@ At any size, read the findings as one table (summaries as group-bys, findings in
 
     with hz.audit(plan, facts, dt.date(2022, 1, 10)) as table:
         print(table.counts("article"))
+
+Approved exceptions (docs/waivers.md) make the findings they name ``waived`` while in force::
+
+    waivers = hz.load_waivers("examples/waivers.yaml")
+    report = hz.evaluate(plan, facts, dt.date(2022, 1, 10), waivers=waivers)
 """
 
 from hezhang_rules._version import __version__
@@ -69,6 +74,7 @@ from hezhang_rules.monitor import Monitor, MonitorEvent
 from hezhang_rules.report.table import FindingsTable, audit, evaluate
 from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.rules.packs import installed_packs, load_pack, pack_path
+from hezhang_rules.waivers import Waiver, WaiverLoadError, Waivers, load_waivers
 
 __all__ = [
     "FACT_KINDS",
@@ -121,6 +127,9 @@ __all__ = [
     "SupervisionOpinion",
     "Unit",
     "UsageError",
+    "Waiver",
+    "WaiverLoadError",
+    "Waivers",
     "__version__",
     "audit",
     "compile_rules",
@@ -130,5 +139,6 @@ __all__ = [
     "load_facts",
     "load_pack",
     "load_rules",
+    "load_waivers",
     "pack_path",
 ]

@@ -1,4 +1,5 @@
-"""JSON Schemas for rule files, pack files, fact files and reports (published in schemas/).
+"""JSON Schemas for rule files, pack files, fact files, waiver files and reports (published in
+schemas/).
 
 Each schema's ``$id`` is a URN, ``urn:hezhang-rules:schema:<which>``: stable, and free of a web
 address the project does not own. The report's carries the report's ``schema_version``
@@ -20,12 +21,14 @@ from pydantic import BaseModel, create_model
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.findings import HEADER_KEY, SCHEMA_VERSION, Report
 from hezhang_rules.rules.model import PackFile, RuleFile
+from hezhang_rules.waivers import WaiverFile
 
 SCHEMA_FILES = {
     "rule-file": "rule-file.schema.json",
     "pack-file": "pack-file.schema.json",
     "report": "report.schema.json",
     "facts": "facts.schema.json",
+    "waiver-file": "waiver-file.schema.json",
 }
 
 SCHEMA_IDS = {
@@ -33,6 +36,7 @@ SCHEMA_IDS = {
     "pack-file": "urn:hezhang-rules:schema:pack-file",
     "report": f"urn:hezhang-rules:schema:report:{SCHEMA_VERSION}",
     "facts": "urn:hezhang-rules:schema:facts",
+    "waiver-file": "urn:hezhang-rules:schema:waiver-file",
 }
 """Each schema's ``$id``; only the report's shape has a version of its own."""
 
@@ -53,12 +57,13 @@ def _facts_model() -> type[BaseModel]:
 
 
 def schema_for(which: str) -> dict[str, Any]:
-    """The JSON Schema of ``which`` (rule-file, pack-file, report, facts)."""
+    """The JSON Schema of ``which`` (rule-file, pack-file, report, facts, waiver-file)."""
     models: dict[str, type[BaseModel]] = {
         "rule-file": RuleFile,
         "pack-file": PackFile,
         "report": Report,
         "facts": _facts_model(),
+        "waiver-file": WaiverFile,
     }
     if which == "report":
         schema = _report_schema()

@@ -1,4 +1,5 @@
-"""``hezhang-rules schema``: print the JSON Schema of rule files, pack files, facts or reports."""
+"""``hezhang-rules schema``: print the JSON Schema of rule files, pack files, facts, waiver files or
+reports."""
 
 from __future__ import annotations
 
@@ -18,5 +19,5 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = sub.add_parser("schema", help="print a JSON Schema")
-    s.add_argument("which", choices=("rule-file", "pack-file", "report", "facts"))
+    s.add_argument("which", choices=("rule-file", "pack-file", "report", "facts", "waiver-file"))
     s.set_defaults(func=run)

@@ -144,8 +144,8 @@ _H: dict[str, dict[str, Any]] = {
             "依据",
             "说明",
             "规则位置",
-            "期限来源",
             "豁免",
+            "期限来源",
         ),
         "todo": ("截止日", "剩余天数", "责任主体", "归属", "条", "说明", "编号"),
         "units": ("归属", "类别", "得分", "已判定（件）"),
@@ -204,8 +204,8 @@ _H: dict[str, dict[str, Any]] = {
             "evidence",
             "message",
             "source",
-            "due basis",
             "waiver",
+            "due basis",
         ),
         "todo": ("due", "days left", "holder", "counted under", "article", "message", "id"),
         "units": ("counted under", "group", "score", "decided"),
@@ -819,15 +819,15 @@ def _findings_table(
         Col(h[14], pl.col("evidence").list.join(", "), "text", 28),
         Col(h[15], pl.col("message").struct.field(lang), "text", 70),
         Col(h[16], pl.col("source"), "text", 30),
+        Col(h[17], pl.col("waiver").struct.field("id"), "text", 24),
         Col(
-            h[17],
+            h[18],
             pl.when(supplied.is_not_null()).then(
                 pl.lit(SUPPLIED[lang].split("{name}")[0]) + supplied
             ),
             "text",
             40,
         ),
-        Col(h[18], pl.col("waiver").struct.field("id"), "text", 24),
     ]
     frame = listing(table, listed, limit).select(_select(cols))
     rows = min(limit, sum(int(getattr(table.summary, s)) for s in listed))
