@@ -68,6 +68,7 @@ CASE_SUFFIXES = (".yaml", ".yml")
 COMPLIANT: Status = "fulfilled"
 VIOLATING: Status = "violated"
 
+
 class Evaluator(Protocol):
     """An engine as a case runs it: the plan, the facts, the as-of date and, when the case
     lists some, its waivers (``evaluate(plan, facts, as_of, waivers)``)."""
@@ -564,8 +565,10 @@ class Runner:
             raise CaseError(problems)
         run = fn or evaluator_named(evaluator)
         facts, as_of = self.facts(case), case.model.as_of
-        report = run(plan, facts, as_of) if case.waivers is None else run(
-            plan, facts, as_of, case.waivers
+        report = (
+            run(plan, facts, as_of)
+            if case.waivers is None
+            else run(plan, facts, as_of, case.waivers)
         )
         return compare(case, report, evaluator)
 
