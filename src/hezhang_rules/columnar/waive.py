@@ -43,16 +43,11 @@ def _text_head(w: Waiver) -> str:
 
 def _chosen(waivers: Waivers, as_of: dt.date) -> pl.Expr:
     """The index of the first waiver in force that names the row, else null."""
-    branches = [
-        (i, _named(w)) for i, w in enumerate(waivers.waivers) if w.state(as_of) == "in_force"
-    ]
-    if not branches:
-        return pl.lit(None, pl.Int32)
-    i, named = branches[0]
-    chain = pl.when(named).then(pl.lit(i, pl.Int32))
-    for i, named in branches[1:]:
-        chain = chain.when(named).then(pl.lit(i, pl.Int32))
-    return chain.otherwise(pl.lit(None, pl.Int32))
+    out = pl.lit(None, pl.Int32)
+    for i, w in reversed(list(enumerate(waivers.waivers))):  # the first one named wins
+        if w.state(as_of) == "in_force":
+            out = pl.when(_named(w)).then(pl.lit(i, pl.Int32)).otherwise(out)
+    return out
 
 
 def waive_frame(
