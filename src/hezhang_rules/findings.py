@@ -252,6 +252,12 @@ def report_lines(report: Report) -> Iterator[str]:
         yield finding_line(f)
 
 
+def shown_statuses(summary: Summary) -> tuple[Status, ...]:
+    """The statuses a summary lists: every one, ``waived`` only when some finding is (a run
+    without a waiver file reads as it did before waivers existed)."""
+    return tuple(s for s in STATUSES if s != "waived" or summary.waived)
+
+
 def summarize(findings: list[Finding]) -> Summary:
     counts = {s: 0 for s in STATUSES}
     for f in findings:

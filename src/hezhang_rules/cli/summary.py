@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 
 from hezhang_rules.cli.common import say
-from hezhang_rules.findings import STATUSES, Summary
+from hezhang_rules.findings import Summary, shown_statuses
 from hezhang_rules.report.i18n import status_name
 
 _W = {
@@ -41,7 +41,9 @@ def summary_line(path: str | None, summary: Summary, seconds: float, lang: str =
     characters escaped; ``None``: the report was written nowhere, as ``monitor`` without
     ``--output``), the seconds."""
     w = _W[lang]
-    counts = w["sep"].join(f"{status_name(s, lang)} {getattr(summary, s)}" for s in STATUSES)
+    counts = w["sep"].join(
+        f"{status_name(s, lang)} {getattr(summary, s)}" for s in shown_statuses(summary)
+    )
     if path is None:
         return w["unwritten"].format(counts=counts, total=summary.total, s=seconds)
     shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)

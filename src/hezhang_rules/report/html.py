@@ -38,7 +38,7 @@ from html import escape
 import polars as pl
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.findings import STATUSES, Report, shown_statuses
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
@@ -295,7 +295,7 @@ def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
     w, s = _W[lang], table.summary
     cards = "".join(
         f'<div class="card {k}"><b>{getattr(s, k)}</b><span>{_e(status_name(k, lang))}</span></div>'
-        for k in STATUSES
+        for k in shown_statuses(s)
     )
     cards += f'<div class="card total"><b>{s.total}</b><span>{_e(w["total"])}</span></div>'
     bar = ""

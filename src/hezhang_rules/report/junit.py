@@ -39,7 +39,7 @@ from typing import TextIO
 import polars as pl
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.findings import STATUSES, Report, shown_statuses
 from hezhang_rules.report.i18n import SUPPLIED, status_name
 from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
@@ -166,7 +166,10 @@ def _properties(table: FindingsTable, plan: Plan, lang: str) -> list[tuple[str, 
     s = table.summary
     header = Report(as_of=table.as_of, run=table.run, summary=s, findings=[])
     rows = list(run_rows(header, plan, lang))
-    rows += [(w["count"].format(status=status_name(k, lang)), str(getattr(s, k))) for k in STATUSES]
+    rows += [
+        (w["count"].format(status=status_name(k, lang)), str(getattr(s, k)))
+        for k in shown_statuses(s)
+    ]
     rows.append((w["mapping"], w["mapping_text"].format(**s.model_dump())))
     found = set(table.counts("rule_id").get_column("rule_id").to_list()) if s.total else set()
     quiet = sorted(r.id for r in plan.rules if r.id not in found)

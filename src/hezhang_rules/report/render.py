@@ -22,7 +22,7 @@ from typing import IO
 import polars as pl
 
 from hezhang_rules.compile.plan import Plan
-from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.findings import STATUSES, Report, shown_statuses
 from hezhang_rules.report.context import AuditContext, table_context
 from hezhang_rules.report.i18n import (
     GROUP,
@@ -178,7 +178,7 @@ def _left_out(table: FindingsTable, only: Sequence[str] | None, lang: str) -> st
 
 def _summary_line(table: FindingsTable, lang: str) -> str:
     s = table.summary
-    parts = [f"{status_name(k, lang)} {getattr(s, k)}" for k in STATUSES]
+    parts = [f"{status_name(k, lang)} {getattr(s, k)}" for k in shown_statuses(s)]
     return " · ".join(parts) + f" · {_WORDS[lang]['total']} {s.total}"
 
 
@@ -493,6 +493,7 @@ def _md_summaries(
     w = _WORDS[lang]
     titles = article_titles(plan, lang)
     out = ["", f"## {w['scores']}", "", markdown_text(formula(weights, lang)), ""]
+    shown = shown_statuses(table.summary)
     rows = []
     for sc in scores(table, ctx, weights):
         decided = sum(sc.counts.get(k, 0) for k in ("fulfilled", "fulfilled_late", "violated"))
@@ -502,22 +503,22 @@ def _md_summaries(
                 _md_cell(GROUP[lang][sc.column.group]),
                 "—" if sc.score is None else f"{sc.score:.1f}",
                 str(decided),
-                *(str(sc.counts.get(k, 0)) for k in STATUSES),
+                *(str(sc.counts.get(k, 0)) for k in shown),
             ]
         )
-    out += _md_table([*_COLS[lang]["score"], *(status_name(k, lang) for k in STATUSES)], rows)
+    out += _md_table([*_COLS[lang]["score"], *(status_name(k, lang) for k in shown)], rows)
     out += ["", f"## {w['by_article']}", ""]
     rows = [
         [
             _md_cell(w["article"].format(n=r["article"])),
             markdown_text(titles.get(r["article"], "")),
-            *(str(r[s]) for s in STATUSES),
+            *(str(r[s]) for s in shown),
             str(r["total"]),
         ]
         for r in table.counts("article").iter_rows(named=True)
     ]
     first = ("条款", "标题") if lang == "zh" else ("article", "title")
-    out += _md_table([*first, *(status_name(s, lang) for s in STATUSES), w["total"]], rows)
+    out += _md_table([*first, *(status_name(s, lang) for s in shown), w["total"]], rows)
     units, people, more_units, more_people = _rollups(table)
     blocks = ((w["by_unit"], units, more_units), (w["by_person"], people, more_people))
     for heading, found, more in blocks:
@@ -606,8 +607,13 @@ def write_markdown(
         f"## {w['summary']}",
         "",
         *_md_table(
-            [*(status_name(k, lang) for k in STATUSES), w["total"]],
-            [[*(str(getattr(table.summary, k)) for k in STATUSES), str(table.summary.total)]],
+            [*(status_name(k, lang) for k in shown_statuses(table.summary)), w["total"]],
+            [
+                [
+                    *(str(getattr(table.summary, k)) for k in shown_statuses(table.summary)),
+                    str(table.summary.total),
+                ]
+            ],
         ),
     ]
     left_out = _left_out(table, only, lang)
