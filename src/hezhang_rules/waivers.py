@@ -167,10 +167,6 @@ class Waivers:
             return Span(self.file)
         return self.doc.span((*self.prefix, "waivers", index, key))
 
-    def rules_named(self, rule_ids: Iterable[str]) -> set[str]:
-        """The rule ids some waiver's ``rule`` pattern names."""
-        return {r for r in rule_ids for w in self.waivers if pattern_matches(w.rule, r)}
-
 
 def _schema_diags(doc: Document, prefix: PathKey, exc: ValidationError) -> list[Diagnostic]:
     out = []

@@ -55,7 +55,6 @@ class WaiverRow:
     approved: str
     expires: str
     reason: str
-    used: bool  # in force and naming some finding
 
 
 def state_text(u: WaiverUse, lang: str) -> str:
@@ -78,7 +77,6 @@ def waiver_rows(waivers: Sequence[WaiverUse], lang: str) -> list[WaiverRow]:
             u.approved.isoformat(),
             u.expires.isoformat(),
             u.reason,
-            u.state == "in_force" and u.matched > 0,
         )
         for u in waivers
     ]
