@@ -104,9 +104,16 @@ def _trigger_dated(rule: PlanRule) -> bool:
     return any(c.field == req.trigger_date_field and c.operand is True for c in asks)
 
 
+WAIVED = (
+    "`waived` is decided by a waiver file, never by the facts: these worlds run without one "
+    "(tests/monitor/test_agreement_waivers.py draws waivers for generated worlds)"
+)
+
+
 def unreachable(plan: Plan) -> dict[tuple[str, str], str]:
     """Every pair no world can reach, with why."""
     out = dict(UNREACHABLE)
+    out.update({(rule.id, "waived"): WAIVED for rule in plan.rules})
     for rule in plan.rules:
         for kind, statuses in BY_KIND.items():
             if isinstance(rule.requirement, kind):
