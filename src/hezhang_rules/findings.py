@@ -96,6 +96,15 @@ class Finding(_Data):
     escalated_from: str | None = None
 
 
+class OverlayRecord(_Data):
+    """An overlay (art. 37: a town's measures, a department's plan) compiled into the run."""
+
+    pack: str
+    kind: Literal["town_measures", "department_plan"]
+    scope: str = Field(description="the jurisdiction whose holders its duties bind (and below)")
+    digest: str = Field(description="sha256 over the overlay's files, as `rules_digest`")
+
+
 class RunRecord(_Data):
     package_version: str
     pack: str
@@ -103,6 +112,9 @@ class RunRecord(_Data):
     facts_digest: str
     facts_count: int
     parameters_overridden: dict[str, Any] = Field(default_factory=dict)
+    overlays: list[OverlayRecord] = Field(
+        default_factory=list, description="the overlays refining `pack` in this run, in order"
+    )
 
 
 class Summary(_Data):

@@ -9,7 +9,7 @@ no cycles; rules ordered so a trigger rule runs before the rules it triggers).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -182,6 +182,7 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
         ctx.file = f
         ctx.uses = {}
         start, until = _in_force(ctx, f)
+        ctx.forces[f.model.article] = (start, until)
         file_uses = dict(ctx.uses)
         for i, rule in enumerate(f.model.rules):
             path: PathKey = ("rules", i)
@@ -343,8 +344,27 @@ def pack_location(ruleset: RuleSet, span: Span) -> str:
     return str(Span(f"{ruleset.pack.model.pack}/{inside}", span.line, span.col))
 
 
-def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) -> Plan:
-    """Compile a loaded rule set; raise :class:`RuleLoadError` with every problem found."""
+def compile_rules(
+    ruleset: RuleSet,
+    overrides: Mapping[str, Any] | None = None,
+    overlays: Sequence[RuleSet] = (),
+) -> Plan:
+    """Compile a loaded rule set, with the ``overlays`` that refine it (art. 37: a town's
+    measures, a department's plan; docs/rule-format.md, "Overlays") compiled into the same
+    plan; raise :class:`RuleLoadError` with every problem found (an overlay less strict than
+    the pack it refines is one)."""
+    plan = compile_pack(ruleset, overrides)[0]
+    if not overlays:
+        return plan
+    from hezhang_rules.compile.overlay import with_overlays
+
+    return with_overlays(ruleset, plan, dict(overrides or {}), overlays)
+
+
+def compile_pack(
+    ruleset: RuleSet, overrides: Mapping[str, Any] | None = None
+) -> tuple[Plan, dict[int, tuple[dt.date, dt.date | None]]]:
+    """One pack compiled alone, with each article's in-force window (``from``, ``until``)."""
     ctx = Ctx(ruleset)
     pending = dict(overrides or {})
     _parameters_pass(ctx, pending)
@@ -354,7 +374,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
     if ctx.diags:
         raise RuleLoadError(ctx.diags)
     kinds = {k for r in ordered for k in _kinds_of(r.requirement)}
-    return Plan(
+    plan = Plan(
         ruleset.pack.model.pack,
         ruleset.digest(),
         tuple(ordered),
@@ -363,6 +383,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
         frozenset(kinds),
         Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),
     )
+    return plan, dict(ctx.forces)
 
 
 def _kinds_of(req: Requirement) -> list[str]:

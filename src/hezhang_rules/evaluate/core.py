@@ -33,7 +33,7 @@ from hezhang_rules.evaluate.select import Selector, WorldSelector
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.findings import Report, RunRecord, finding_order, summarize
+from hezhang_rules.findings import OverlayRecord, Report, RunRecord, finding_order, summarize
 
 
 def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
@@ -90,6 +90,10 @@ def run_record(plan: Plan, facts_digest: str, facts_count: int) -> RunRecord:
         facts_digest=facts_digest,
         facts_count=facts_count,
         parameters_overridden={p.name: jsonable(p.value) for p in plan.parameters if p.overridden},
+        overlays=[
+            OverlayRecord(pack=o.pack, kind=o.kind, scope=o.scope, digest=o.digest)
+            for o in plan.overlays
+        ],
     )
 
 
