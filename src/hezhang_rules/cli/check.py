@@ -13,9 +13,9 @@ from typing import TextIO
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
-    RULES_HELP,
     add_limit_option,
     add_param_option,
+    add_rules_option,
     load_plan,
     parse_as_of,
     parse_days,
@@ -77,7 +77,7 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     shown.step("rules")
-    plan = load_plan(args.rules, args.param, limits)
+    plan = load_plan(args.rules, args.param, limits, args.overlay)
     weights_file = getattr(args, "weights", None)
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
     shown.step("facts")
@@ -133,8 +133,9 @@ def inputs(args: argparse.Namespace) -> list[str | Path]:
     """What an audit reads (fact files and folders, the rule pack, the weights file): an
     output may be none of them nor lie inside one."""
     rules: str | Path = resolve_rules(args.rules)
+    overlays = [resolve_rules(o) for o in args.overlay]
     weights = getattr(args, "weights", None)
-    return [*args.facts, rules, *([weights] if weights else [])]
+    return [*args.facts, rules, *overlays, *([weights] if weights else [])]
 
 
 FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
@@ -243,9 +244,10 @@ def _only(args: argparse.Namespace) -> tuple[str, ...] | None:
 
 
 def add_audit_options(c: argparse.ArgumentParser) -> None:
-    """--as-of, --rules, --lang, --param and --limit, shared by check, explain and todo."""
+    """--as-of, --rules, --overlay, --lang, --param and --limit, shared by check, explain and
+    todo."""
     c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
-    c.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(c)
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_param_option(c)
     add_limit_option(c)

@@ -15,9 +15,10 @@ from hezhang_rules.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VIOLATIONS,
-    RULES_HELP,
     add_limit_option,
+    add_rules_option,
     diagnostic_lang,
+    load_overlays,
     parse_limits,
     say,
 )
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                     )
                 ]
             )
-    runner = Runner(rules_dir, limits)
+    runner = Runner(rules_dir, limits, load_overlays(args.overlay, limits))
     result = TestRun(runner.plan(), evaluators)
     for _path, case in parse_cases(discover(paths), limits):
         if isinstance(case, CaseError):
@@ -94,7 +95,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         nargs="*",
         help="case files or directories (default: the pack's cases/, else tests/golden next to it)",
     )
-    t.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(t)
     t.add_argument("--format", choices=("text", "json"), default="text")
     t.add_argument(
         "--evaluator",

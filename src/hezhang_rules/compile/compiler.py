@@ -353,6 +353,23 @@ def compile_rules(
     measures, a department's plan; docs/rule-format.md, "Overlays") compiled into the same
     plan; raise :class:`RuleLoadError` with every problem found (an overlay less strict than
     the pack it refines is one)."""
+    refines = ruleset.pack.model.refines
+    if refines is not None:
+        name = ruleset.pack.model.pack
+        raise RuleLoadError(
+            [
+                Diagnostic(
+                    "hz_overlay_as_base",
+                    f"the pack `{name}` refines `{refines.pack}`: it adds to that pack's duties "
+                    "and does not run alone",
+                    ruleset.pack.doc.span(("refines",), key=True),
+                    help=f"run it as --rules {refines.pack} --overlay {ruleset.root}",
+                    zh=f"规则包 `{name}` 细化 `{refines.pack}`：它在该规则包的义务之上增加义务，"
+                    "不能单独运行",
+                    help_zh=f"请以 --rules {refines.pack} --overlay {ruleset.root} 运行",
+                )
+            ]
+        )
     plan = compile_pack(ruleset, overrides)[0]
     if not overlays:
         return plan

@@ -514,7 +514,7 @@ class PackFile(_M):
     refines: Refines | None = Field(
         default=None,
         description="an overlay (art. 37): the pack this one refines, for which jurisdiction "
-        "(docs/rule-format.md, \"Overlays\")",
+        '(docs/rule-format.md, "Overlays")',
     )
     tightens: dict[str, Tightening] = Field(
         default_factory=dict,
