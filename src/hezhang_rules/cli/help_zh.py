@@ -55,6 +55,11 @@ HELP_ZH: dict[str, str] = {
         "规则包文件夹，或已安装规则包的名称（默认：若设置了 $HEZHANG_RULES_DIR 则用它，"
         "否则用自带的规则包 qinghemen）"
     ),
+    "an overlay pack refining the --rules pack for its jurisdiction (a town's measures, a "
+    "department's plan: art. 37), folder or installed name; repeatable": (
+        "细化 --rules 规则包、适用于其辖区的叠加规则包（镇的实施办法、部门的实施方案："
+        "第三十七条），文件夹或已安装的名称；可重复"
+    ),
     "override a parameter, e.g. art034.results_due_inclusive=false": (
         "覆盖一个参数，例如 art034.results_due_inclusive=false"
     ),

@@ -258,9 +258,10 @@ class _Overlay:
             self._check_titles(set())
             return
         readers: dict[str, list[str]] = {}  # base rule id → the tightened parameters it reads
-        for name in good:
+        for name in list(good):
             alone = self._compiled({name: good[name].value})
-            if alone is None:
+            if alone is None:  # said at the tightening; the others are still compared
+                del good[name]
                 continue
             read = [r for r in alone.rules if any(u.name == name for u in r.params)]
             if not read:
@@ -268,7 +269,7 @@ class _Overlay:
             for rule in read:
                 readers.setdefault(rule.id, []).append(name)
                 self._compare(name, good[name], self.plan.rule(rule.id), rule, known[name])
-        together = self._compiled({n: t.value for n, t in good.items()})
+        together = self._compiled({n: t.value for n, t in good.items()}) if good else None
         if together is None:
             return
         for rule in together.rules:
@@ -346,12 +347,11 @@ class _Overlay:
         try:
             return compile_pack(self.base, {**self.overrides, **values})[0]
         except RuleLoadError as exc:  # a value the base's uses refuse: said at the tightening
-            for d in exc.diagnostics:
-                where = next(
-                    (self.span("tightens", n, "value") for n in values if n in d.message),
-                    self.span("tightens"),
-                )
-                self.diags.append(dataclasses.replace(d, span=where))
+            # each tightening is compiled alone first, and is named there
+            where = self.span(
+                "tightens", *([next(iter(values)), "value"] if len(values) == 1 else [])
+            )
+            self.diags += [dataclasses.replace(d, span=where) for d in exc.diagnostics]
             return None
 
     def _nothing_read(self, name: str) -> None:
