@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     assert result.plan is not None
     plan = result.plan
     name = args.rules_dir or rules_dir
+    packs = [str(name), *(o.pack for o in plan.overlays)]
+    if plan.overlays:  # the overlays' articles and rules are counted with the pack's
+        name = ("、" if diagnostic_lang() == "zh" else " + ").join(packs)
     if diagnostic_lang() == "zh":
         where = (
             f"{'、'.join(str(c) for c in cases)} 中的 {result.case_files} 个案例文件"
