@@ -301,3 +301,42 @@ def test_lint_passes_the_example_with_its_cases() -> None:
     result = lint_pack(BASE, [BASE / "cases", HEXI / "cases"], overlays=[HEXI])
     assert result.ok, [d.message for d in result.diagnostics if d.severity == "error"]
     assert result.plan is not None and result.plan.overlays[0].pack == "hexi"
+
+
+def test_an_overlay_parameter_is_overridden_by_its_plan_name() -> None:
+    overrides = {"hexi.art004.meetings_per_half_year": 2, "art016.count_per_river": True}
+    plan = hz.compile_rules(hz.load_pack(), overrides, [hz.load_rules(HEXI)])
+    meeting = plan.rule("hexi.art004.river_chief_meeting_half_yearly")
+    assert isinstance(meeting.requirement, CountPlan) and meeting.requirement.at_least == 2
+    overridden = {p.name for p in plan.parameters if p.overridden}
+    assert overridden == {"hexi.art004.meetings_per_half_year", "art016.count_per_river"}
+    with pytest.raises(RuleLoadError) as caught:
+        hz.compile_rules(
+            hz.load_pack(), {"hexi.art004.meetings_per_half_yer": 2}, [hz.load_rules(HEXI)]
+        )
+    (d,) = caught.value.diagnostics
+    assert d.code == "hz_usage_unknown_override"
+    assert "`hexi.art004.meetings_per_half_yer`" in d.message
+    assert d.help is not None and "hexi.art004.meetings_per_half_year" in d.help
+
+
+def test_an_overlay_must_refine_and_come_once() -> None:
+    base = hz.load_pack()
+    with pytest.raises(RuleLoadError) as caught:
+        hz.compile_rules(base, overlays=[base])
+    assert [d.code for d in caught.value.diagnostics] == ["hz_overlay_duplicate"]
+    with pytest.raises(RuleLoadError) as caught:
+        hz.compile_rules(base, overlays=[hz.load_rules(HEXI), hz.load_rules(HEXI)])
+    assert [d.code for d in caught.value.diagnostics] == ["hz_overlay_duplicate"]
+
+
+def test_a_pack_without_refines_is_no_overlay(tmp_path: Path) -> None:
+    overlay = copy_of_hexi(
+        tmp_path, "refines:\n  pack: qinghemen\n", "refined:\n  pack: qinghemen\n"
+    )
+    text = (overlay / "pack.yaml").read_text(encoding="utf-8")
+    start = text.index("refined:")
+    end = text.index("tightens:")
+    (overlay / "pack.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    codes = [d.code for d in refused(overlay)]
+    assert codes == ["hz_overlay_not_overlay"]

@@ -370,12 +370,16 @@ def compile_rules(
                 )
             ]
         )
-    plan = compile_pack(ruleset, overrides)[0]
+    # An override of an overlay's own parameter is named `<overlay>.<name>` (as in the plan).
+    names = {o.pack.model.pack for o in overlays}
+    given = dict(overrides or {})
+    base = {k: v for k, v in given.items() if k.split(".", 1)[0] not in names}
+    plan = compile_pack(ruleset, base)[0]
     if not overlays:
         return plan
     from hezhang_rules.compile.overlay import with_overlays
 
-    return with_overlays(ruleset, plan, dict(overrides or {}), overlays)
+    return with_overlays(ruleset, plan, given, overlays)
 
 
 def compile_pack(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -51,8 +52,10 @@ def with_overlays(
     base: RuleSet, plan: Plan, overrides: dict[str, Any], overlays: Sequence[RuleSet]
 ) -> Plan:
     """``plan`` (the base pack compiled) with each of ``overlays`` compiled into it; raise
-    :class:`RuleLoadError` with every problem of every overlay."""
+    :class:`RuleLoadError` with every problem of every overlay. ``overrides``: the run's, those
+    of an overlay's own parameters named ``<overlay>.<name>``."""
     diags: list[Diagnostic] = []
+    names = {o.pack.model.pack for o in overlays}
     rules = list(plan.rules)
     articles = list(plan.articles)
     parameters = list(plan.parameters)
@@ -74,7 +77,9 @@ def with_overlays(
             )
             continue
         seen[name] = overlay.root
-        part = _Overlay(base, plan, overrides, overlay, diags)
+        own = {k.split(".", 1)[1]: v for k, v in overrides.items() if k.split(".", 1)[0] == name}
+        rest = {k: v for k, v in overrides.items() if k.split(".", 1)[0] not in names}
+        part = _Overlay(base, plan, rest, overlay, diags, own)
         part.compile()
         rules += part.rules
         articles += part.articles
@@ -113,6 +118,7 @@ class _Overlay:
     overrides: dict[str, Any]
     overlay: RuleSet
     diags: list[Diagnostic]
+    own_overrides: dict[str, Any] = dataclasses.field(default_factory=dict)
     rules: list[PlanRule] = dataclasses.field(default_factory=list)
     articles: list[ArticleInfo] = dataclasses.field(default_factory=list)
     parameters: list[ParameterInfo] = dataclasses.field(default_factory=list)
@@ -161,9 +167,11 @@ class _Overlay:
             return
         scope = refines.scope.jurisdiction
         try:
-            own, forces = compile_pack(self.overlay)
-        except RuleLoadError as exc:
-            self.diags.extend(exc.diagnostics)
+            own, forces = compile_pack(self.overlay, self.own_overrides)
+        except RuleLoadError as exc:  # an override's problem names the overlay's parameter
+            self.diags += [
+                _named_override(d, self.overlay, self.own_overrides) for d in exc.diagnostics
+            ]
             return
         base_ids = {r.id for r in self.plan.rules}
         for rule in own.rules:
@@ -475,6 +483,29 @@ class _Overlay:
                 overlay=self.name,
             )
         )
+
+
+def _named_override(d: Diagnostic, overlay: RuleSet, given: Mapping[str, Any]) -> Diagnostic:
+    """An override diagnostic of the overlay's compilation, naming its parameters as the run
+    names them (``hexi.art004.meetings_per_half_year``, not ``art004.meetings_per_half_year``)."""
+    if d.span is None or d.span.file != "<overrides>":
+        return d
+    names = {*given, *overlay.pack.model.parameters}
+    names |= {f"art{f.model.article:03d}.{n}" for f in overlay.files for n in f.model.parameters}
+    known = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.])({known})(?![\w.])")
+    prefix = overlay.pack.model.pack
+
+    def named(text: str | None) -> str | None:
+        return None if text is None else pattern.sub(rf"{prefix}.\1", text)
+
+    return dataclasses.replace(
+        d,
+        message=named(d.message) or d.message,
+        help=named(d.help),
+        zh=named(d.zh),
+        help_zh=named(d.help_zh),
+    )
 
 
 def _renamed(u: ParamUse, tightened: Mapping[str, tuple[str, int]]) -> ParamUse:
