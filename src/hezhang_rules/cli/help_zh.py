@@ -137,8 +137,10 @@ HELP_ZH: dict[str, str] = {
     ),
     "do not check rule coverage by case files": "不检查案例文件对规则的覆盖",
     # test
-    "case files or directories (default: the pack's cases/, else tests/golden next to it)": (
-        "案例文件或目录（默认：规则包的 cases/，否则为旁边的 tests/golden）"
+    "case files or directories (default: the pack's cases/, else tests/golden next to it; with "
+    "--overlay, the overlays' cases/)": (
+        "案例文件或目录（默认：规则包的 cases/，否则为旁边的 tests/golden；给了 --overlay 时，"
+        "为叠加规则包的 cases/）"
     ),
     "evaluator to run the cases on, repeatable (default: batch; known: batch, columnar, "
     "monitor)": "运行案例所用的求值器，可重复（默认 batch；已知：batch、columnar、monitor）",

@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
     rules_dir = resolve_rules(args.rules)
     paths = [Path(c) for c in args.cases]
+    if not paths and args.overlay:  # the overlays' own cases (they need the pack and overlays)
+        paths = [f for o in args.overlay if (f := find_case_dir(resolve_rules(o))) is not None]
     if not paths:
         found = find_case_dir(rules_dir)
         if found is None:
@@ -93,7 +95,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     t.add_argument(
         "cases",
         nargs="*",
-        help="case files or directories (default: the pack's cases/, else tests/golden next to it)",
+        help="case files or directories (default: the pack's cases/, else tests/golden next to "
+        "it; with --overlay, the overlays' cases/)",
     )
     add_rules_option(t)
     t.add_argument("--format", choices=("text", "json"), default="text")
