@@ -136,6 +136,15 @@ class WaiverUse(_Data):
     waived: int = Field(description="findings the waiver made `waived`")
 
 
+class OverlayRecord(_Data):
+    """An overlay (art. 37: a town's measures, a department's plan) compiled into the run."""
+
+    pack: str
+    kind: Literal["town_measures", "department_plan"]
+    scope: str = Field(description="the jurisdiction whose holders its duties bind (and below)")
+    digest: str = Field(description="sha256 over the overlay's files, as `rules_digest`")
+
+
 class RunRecord(_Data):
     package_version: str
     pack: str
@@ -145,6 +154,9 @@ class RunRecord(_Data):
     parameters_overridden: dict[str, Any] = Field(default_factory=dict)
     waivers_digest: str | None = Field(
         default=None, description="the SHA-256 of the waiver file's bytes; null: no waivers"
+    )
+    overlays: list[OverlayRecord] = Field(
+        default_factory=list, description="the overlays refining `pack` in this run, in order"
     )
 
 

@@ -13,9 +13,9 @@ from typing import TextIO
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
-    RULES_HELP,
     add_limit_option,
     add_param_option,
+    add_rules_option,
     add_waivers_option,
     load_checked_waivers,
     load_plan,
@@ -79,7 +79,7 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     as_of = parse_as_of(args.as_of)
     limits = parse_limits(args.limit)
     shown.step("rules")
-    plan = load_plan(args.rules, args.param, limits)
+    plan = load_plan(args.rules, args.param, limits, args.overlay)
     waivers = load_checked_waivers(getattr(args, "waivers", None), plan, limits)
     weights_file = getattr(args, "weights", None)
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
@@ -136,9 +136,16 @@ def inputs(args: argparse.Namespace) -> list[str | Path]:
     """What an audit reads (fact files and folders, the rule pack, the weights and waiver
     files): an output may be none of them nor lie inside one."""
     rules: str | Path = resolve_rules(args.rules)
+    overlays = [resolve_rules(o) for o in args.overlay]
     weights = getattr(args, "weights", None)
     waivers = getattr(args, "waivers", None)
-    return [*args.facts, rules, *([weights] if weights else []), *([waivers] if waivers else [])]
+    return [
+        *args.facts,
+        rules,
+        *overlays,
+        *([weights] if weights else []),
+        *([waivers] if waivers else []),
+    ]
 
 
 FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
@@ -247,10 +254,10 @@ def _only(args: argparse.Namespace) -> tuple[str, ...] | None:
 
 
 def add_audit_options(c: argparse.ArgumentParser) -> None:
-    """--as-of, --rules, --lang, --param, --limit and --waivers, shared by check, explain and
-    todo."""
+    """--as-of, --rules, --overlay, --lang, --param, --limit and --waivers, shared by check,
+    explain and todo."""
     c.add_argument("--as-of", required=True, help="the audit date, YYYY-MM-DD")
-    c.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(c)
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_param_option(c)
     add_limit_option(c)

@@ -29,7 +29,7 @@ from hezhang_rules.diagnostics import (
     value_error_zh,
 )
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_MAX, YEAR_MIN
-from hezhang_rules.rules.loader import load_rules
+from hezhang_rules.rules.loader import RuleSet, load_rules
 from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import DEFAULT_LIMITS, MAX_LIMIT, Limits, SourceError, parse_yaml
 from hezhang_rules.waivers import WaiverLoadError, Waivers, load_waivers, waiver_problems
@@ -178,11 +178,61 @@ def parse_limits(items: Sequence[str]) -> Limits:
         raise _usage("hz_usage_bad_limit", str(exc), value_error_zh(str(exc))) from None
 
 
-def load_plan(rules: str | None, params: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Plan:
+OVERLAY_HELP = (
+    "an overlay pack refining the --rules pack for its jurisdiction (a town's measures, a "
+    "department's plan: art. 37), folder or installed name; repeatable"
+)
+"""The help of every ``--overlay`` (docs/rule-format.md, "Overlays")."""
+
+
+class _RulesOnce(argparse.Action):
+    """``--rules`` given once: a second one is refused rather than silently replacing the
+    first (an overlay is added with ``--overlay``)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        if before is not None:
+            raise _usage(
+                "hz_usage_rules_twice",
+                f"--rules is given twice ({shown(str(before))}, {shown(str(values))}): a run has "
+                "one base pack; add a town's or a department's pack with --overlay",
+                f"--rules 给了两次（{shown(str(before))}、{shown(str(values))}）：一次运行只有一个"
+                "基础规则包；镇或部门的规则包请用 --overlay 添加",
+            )
+        setattr(namespace, self.dest, values)
+
+
+def add_rules_option(p: argparse.ArgumentParser, overlays: bool = True) -> None:
+    """``--rules`` (once) and, with ``overlays``, ``--overlay PACK`` (repeatable), read by
+    :func:`load_plan`."""
+    p.add_argument("--rules", action=_RulesOnce, help=RULES_HELP)
+    if overlays:
+        p.add_argument("--overlay", action="append", default=[], metavar="PACK", help=OVERLAY_HELP)
+
+
+def load_overlays(names: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> list[RuleSet]:
+    """The packs ``--overlay`` names (folders or installed names), loaded, in order."""
+    return [load_rules(resolve_rules(n), limits) for n in names]
+
+
+def load_plan(
+    rules: str | None,
+    params: Sequence[str],
+    limits: Limits = DEFAULT_LIMITS,
+    overlays: Sequence[str] = (),
+) -> Plan:
+    """The ``--rules`` pack (with ``--overlay`` packs) compiled with ``--param`` overrides."""
     overrides = parse_overrides(params)
     ruleset = load_rules(resolve_rules(rules), limits)
+    extra = load_overlays(overlays, limits)
     try:
-        return compile_rules(ruleset, overrides)
+        return compile_rules(ruleset, overrides, extra)
     except RuleLoadError as exc:  # overrides came from --param: say so
         raise RuleLoadError(
             [

@@ -55,6 +55,11 @@ HELP_ZH: dict[str, str] = {
         "规则包文件夹，或已安装规则包的名称（默认：若设置了 $HEZHANG_RULES_DIR 则用它，"
         "否则用自带的规则包 qinghemen）"
     ),
+    "an overlay pack refining the --rules pack for its jurisdiction (a town's measures, a "
+    "department's plan: art. 37), folder or installed name; repeatable": (
+        "细化 --rules 规则包、适用于其辖区的叠加规则包（镇的实施办法、部门的实施方案："
+        "第三十七条），文件夹或已安装的名称；可重复"
+    ),
     "override a parameter, e.g. art034.results_due_inclusive=false": (
         "覆盖一个参数，例如 art034.results_due_inclusive=false"
     ),
@@ -137,8 +142,10 @@ HELP_ZH: dict[str, str] = {
     ),
     "do not check rule coverage by case files": "不检查案例文件对规则的覆盖",
     # test
-    "case files or directories (default: the pack's cases/, else tests/golden next to it)": (
-        "案例文件或目录（默认：规则包的 cases/，否则为旁边的 tests/golden）"
+    "case files or directories (default: the pack's cases/, else tests/golden next to it; with "
+    "--overlay, the overlays' cases/)": (
+        "案例文件或目录（默认：规则包的 cases/，否则为旁边的 tests/golden；给了 --overlay 时，"
+        "为叠加规则包的 cases/）"
     ),
     "evaluator to run the cases on, repeatable (default: batch; known: batch, columnar, "
     "monitor)": "运行案例所用的求值器，可重复（默认 batch；已知：batch、columnar、monitor）",

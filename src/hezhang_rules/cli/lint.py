@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from hezhang_rules.cli.common import (
     EXIT_OK,
     RULES_HELP,
     add_limit_option,
+    add_rules_option,
     add_waivers_option,
     diagnostic_lang,
     load_checked_waivers,
@@ -21,8 +23,11 @@ from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.testing.cases import find_case_dir
 
 
-def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
-    """``--cases`` as given, else the pack's own cases (:func:`find_case_dir`), if any."""
+def case_dirs(
+    args: argparse.Namespace, rules_dir: Path, overlays: Sequence[Path] = ()
+) -> list[Path]:
+    """``--cases`` as given, else the pack's own cases and each overlay's
+    (:func:`find_case_dir`), those there are."""
     if args.no_cases:
         return []
     if args.cases:
@@ -35,15 +40,30 @@ def case_dirs(args: argparse.Namespace, rules_dir: Path) -> list[Path]:
                 for c in missing
             )
         return [Path(c) for c in args.cases]
-    found = find_case_dir(rules_dir)
-    return [found] if found else []
+    found = [find_case_dir(d) for d in (rules_dir, *overlays)]
+    return [f for f in found if f is not None]
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.rules_dir is not None and args.rules is not None:
+        raise UsageError(
+            [
+                Diagnostic(
+                    "hz_usage_rules_twice",
+                    "the pack is given twice (as an argument and with --rules): a lint has one "
+                    "base pack; add a town's or a department's pack with --overlay",
+                    Span("<command line>"),
+                    zh="规则包给了两次（作为参数和 --rules）：一次检查只有一个基础规则包；"
+                    "镇或部门的规则包请用 --overlay 添加",
+                )
+            ]
+        )
+    args.rules_dir = args.rules_dir or args.rules
     rules_dir = resolve_rules(args.rules_dir)
-    cases = case_dirs(args, rules_dir)
+    overlays = [resolve_rules(o) for o in args.overlay]
+    cases = case_dirs(args, rules_dir, overlays)
     limits = parse_limits(args.limit)
-    result = lint_pack(rules_dir, cases, [unaccounted], limits)
+    result = lint_pack(rules_dir, cases, [unaccounted], limits, overlays)
     if not result.ok:
         raise RuleLoadError(result.diagnostics)
     assert result.plan is not None
@@ -57,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
             else f"{waivers.file}: {n} waivers, each naming rules of the pack: no problems"
         )
     name = args.rules_dir or rules_dir
+    packs = [str(name), *(o.pack for o in plan.overlays)]
+    if plan.overlays:  # the overlays' articles and rules are counted with the pack's
+        name = ("、" if diagnostic_lang() == "zh" else " + ").join(packs)
     if diagnostic_lang() == "zh":
         where = (
             f"{'、'.join(str(c) for c in cases)} 中的 {result.case_files} 个案例文件"
@@ -87,6 +110,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "unused parameters, case coverage, clause register",
     )
     lint.add_argument("rules_dir", nargs="?", help=RULES_HELP)
+    add_rules_option(lint)
     lint.add_argument(
         "--cases",
         action="append",

@@ -46,9 +46,9 @@ from hezhang_rules.cli.check import FORMAT_EXTRAS
 from hezhang_rules.cli.common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
-    RULES_HELP,
     add_limit_option,
     add_param_option,
+    add_rules_option,
     add_waivers_option,
     load_checked_waivers,
     load_plan,
@@ -129,7 +129,7 @@ def _open_stream(path: str) -> IO[bytes]:
 def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
     """``--output`` and ``--events``, checked before anything is read: neither an input nor
     a device, and not one file."""
-    reading: list[str | Path] = [resolve_rules(args.rules)]
+    reading: list[str | Path] = [resolve_rules(r) for r in (args.rules, *args.overlay)]
     if args.waivers:
         reading.append(args.waivers)
     if args.facts != "-":
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
     warn = parse_days(args.warn_days, "--warn-days")
     out, events = _outputs(args)
-    plan = load_plan(args.rules, args.param, limits)
+    plan = load_plan(args.rules, args.param, limits, args.overlay)
     waivers = load_checked_waivers(args.waivers, plan, limits)
     name = "<stdin>" if args.facts == "-" else args.facts
     stream = _stream(args.facts, name)
@@ -278,7 +278,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     c.add_argument("facts", nargs="?", default="-", help="FACTS.jsonl, or - for standard input")
     c.add_argument("--as-of", required=True, help="the clock at end of input, YYYY-MM-DD")
-    c.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(c)
     c.add_argument(
         "--clock",
         choices=("follow", "end"),

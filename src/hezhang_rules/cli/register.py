@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, RULES_HELP, load_plan
+from hezhang_rules.cli.common import EXIT_OK, EXIT_VIOLATIONS, add_rules_option, load_plan
 from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.report.register import (
@@ -66,12 +66,12 @@ def _check_cases(folder: str) -> None:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reg = sub.add_parser("register", help="print the clause register (every sentence, how covered)")
-    reg.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(reg, overlays=False)
     reg.add_argument("--format", choices=("markdown", "json"), default="markdown")
     reg.add_argument("--lang", choices=("zh", "en"), default="zh")
     reg.set_defaults(func=run_register)
     cov = sub.add_parser("coverage", help="write the coverage table (docs/coverage.md)")
-    cov.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(cov, overlays=False)
     cov.add_argument(
         "--cases",
         help="golden case directory (default: the pack's cases/, else tests/golden next to it)",

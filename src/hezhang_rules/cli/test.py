@@ -15,9 +15,10 @@ from hezhang_rules.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_VIOLATIONS,
-    RULES_HELP,
     add_limit_option,
+    add_rules_option,
     diagnostic_lang,
+    load_overlays,
     parse_limits,
     say,
 )
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
     rules_dir = resolve_rules(args.rules)
     paths = [Path(c) for c in args.cases]
+    if not paths and args.overlay:  # the overlays' own cases (they need the pack and overlays)
+        paths = [f for o in args.overlay if (f := find_case_dir(resolve_rules(o))) is not None]
     if not paths:
         found = find_case_dir(rules_dir)
         if found is None:
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                     )
                 ]
             )
-    runner = Runner(rules_dir, limits)
+    runner = Runner(rules_dir, limits, load_overlays(args.overlay, limits))
     result = TestRun(runner.plan(), evaluators)
     for _path, case in parse_cases(discover(paths), limits):
         if isinstance(case, CaseError):
@@ -92,9 +95,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     t.add_argument(
         "cases",
         nargs="*",
-        help="case files or directories (default: the pack's cases/, else tests/golden next to it)",
+        help="case files or directories (default: the pack's cases/, else tests/golden next to "
+        "it; with --overlay, the overlays' cases/)",
     )
-    t.add_argument("--rules", help=RULES_HELP)
+    add_rules_option(t)
     t.add_argument("--format", choices=("text", "json"), default="text")
     t.add_argument(
         "--evaluator",

@@ -34,6 +34,7 @@ from hezhang_rules.evaluate.instances import Instance, instances
 from hezhang_rules.evaluate.kinds import Wording
 from hezhang_rules.evaluate.kinds.policy import BEFORE_FORCE, TENURE_CUT, TOO_SHORT
 from hezhang_rules.evaluate.periods import Period
+from hezhang_rules.evaluate.scope import scope_members
 from hezhang_rules.evaluate.world import Holder
 from hezhang_rules.facts import FACT_KINDS
 from hezhang_rules.facts.frames import struct_of
@@ -110,13 +111,28 @@ def _empty() -> PostInstances:
     )
 
 
-def appointments_to(tables: Tables, roles: Any, levels: Any | None) -> pl.DataFrame:
+def jurisdictions_in(tables: Tables, scope: str) -> list[str]:
+    """``scope`` and the jurisdictions under it (``evaluate.scope.scope_members``, the one
+    reading every engine uses), sorted."""
+    if "jurisdictions" not in tables.frames:
+        return [scope]
+    rows = tables.frame("jurisdictions").select("id", "parent").iter_rows()
+    parents: dict[str, str | None] = dict(rows)
+    return sorted(scope_members(parents, parents.get, scope))
+
+
+def appointments_to(
+    tables: Tables, roles: Any, levels: Any | None, scope: str | None = None
+) -> pl.DataFrame:
     """The appointments to one of ``roles`` in a jurisdiction at one of ``levels`` (any
-    level when ``levels`` is None), as ``World.post_holders`` selects them."""
+    level when ``levels`` is None; in ``scope`` or below it, if given), as
+    ``World.post_holders`` selects them."""
     if "appointments" not in tables.frames:  # no posts: no rows, every column a rule reads
         model = FACT_KINDS["appointments"]
         return pl.DataFrame(schema=pl.Schema(struct_of(model).to_schema()))
     appts = tables.frame("appointments").filter(pl.col("role").is_in(_names(roles)))
+    if scope is not None:
+        appts = appts.filter(pl.col("jurisdiction").is_in(jurisdictions_in(tables, scope)))
     if levels is None:
         return appts
     if "jurisdictions" not in tables.frames:
@@ -139,7 +155,7 @@ def post_instances(
     assert spec.way == "post"
     if "appointments" not in tables.frames:
         return _empty()
-    appts = appointments_to(tables, spec.roles, spec.levels).select(
+    appts = appointments_to(tables, spec.roles, spec.levels, spec.scope).select(
         pl.col("id"),
         pl.col("person"),
         _days("start").alias("a"),

@@ -9,7 +9,7 @@ no cycles; rules ordered so a trigger rule runs before the rules it triggers).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -182,6 +182,7 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
         ctx.file = f
         ctx.uses = {}
         start, until = _in_force(ctx, f)
+        ctx.forces[f.model.article] = (start, until)
         file_uses = dict(ctx.uses)
         for i, rule in enumerate(f.model.rules):
             path: PathKey = ("rules", i)
@@ -343,8 +344,48 @@ def pack_location(ruleset: RuleSet, span: Span) -> str:
     return str(Span(f"{ruleset.pack.model.pack}/{inside}", span.line, span.col))
 
 
-def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) -> Plan:
-    """Compile a loaded rule set; raise :class:`RuleLoadError` with every problem found."""
+def compile_rules(
+    ruleset: RuleSet,
+    overrides: Mapping[str, Any] | None = None,
+    overlays: Sequence[RuleSet] = (),
+) -> Plan:
+    """Compile a loaded rule set, with the ``overlays`` that refine it (art. 37: a town's
+    measures, a department's plan; docs/rule-format.md, "Overlays") compiled into the same
+    plan; raise :class:`RuleLoadError` with every problem found (an overlay less strict than
+    the pack it refines is one)."""
+    refines = ruleset.pack.model.refines
+    if refines is not None:
+        name = ruleset.pack.model.pack
+        raise RuleLoadError(
+            [
+                Diagnostic(
+                    "hz_overlay_as_base",
+                    f"the pack `{name}` refines `{refines.pack}`: it adds to that pack's duties "
+                    "and does not run alone",
+                    ruleset.pack.doc.span(("refines",), key=True),
+                    help=f"run it as --rules {refines.pack} --overlay {ruleset.root}",
+                    zh=f"规则包 `{name}` 细化 `{refines.pack}`：它在该规则包的义务之上增加义务，"
+                    "不能单独运行",
+                    help_zh=f"请以 --rules {refines.pack} --overlay {ruleset.root} 运行",
+                )
+            ]
+        )
+    # An override of an overlay's own parameter is named `<overlay>.<name>` (as in the plan).
+    names = {o.pack.model.pack for o in overlays}
+    given = dict(overrides or {})
+    base = {k: v for k, v in given.items() if k.split(".", 1)[0] not in names}
+    plan = compile_pack(ruleset, base)[0]
+    if not overlays:
+        return plan
+    from hezhang_rules.compile.overlay import with_overlays
+
+    return with_overlays(ruleset, plan, given, overlays)
+
+
+def compile_pack(
+    ruleset: RuleSet, overrides: Mapping[str, Any] | None = None
+) -> tuple[Plan, dict[int, tuple[dt.date, dt.date | None]]]:
+    """One pack compiled alone, with each article's in-force window (``from``, ``until``)."""
     ctx = Ctx(ruleset)
     pending = dict(overrides or {})
     _parameters_pass(ctx, pending)
@@ -354,7 +395,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
     if ctx.diags:
         raise RuleLoadError(ctx.diags)
     kinds = {k for r in ordered for k in _kinds_of(r.requirement)}
-    return Plan(
+    plan = Plan(
         ruleset.pack.model.pack,
         ruleset.digest(),
         tuple(ordered),
@@ -363,6 +404,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
         frozenset(kinds),
         Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),
     )
+    return plan, dict(ctx.forces)
 
 
 def _kinds_of(req: Requirement) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,9 @@ class Ctx:
     uses: dict[str, ParamUse] = field(default_factory=dict)
     param_enums: dict[str, str] = field(default_factory=dict)
     """Parameter (qualified) → the enumeration of the field a condition compares it with."""
+    forces: dict[int, tuple[dt.date, dt.date | None]] = field(default_factory=dict)
+    """Article → its in-force window (``from``, ``until``): an overlay's tightened rules take
+    the window of the overlay article that states them (compile/overlay.py)."""
 
     def span(self, path: PathKey, key: bool = False) -> Span:
         if self.file is None:

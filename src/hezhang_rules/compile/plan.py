@@ -65,6 +65,9 @@ class HolderSpec:
     where: tuple[Cond, ...] = ()
     field: str | None = None
     within: str | None = None  # trigger field naming a jurisdiction or unit: holders there/above
+    # An overlay's scope (a jurisdiction id): only holders there or below it (posts in it, its
+    # units, itself and the jurisdictions under it); every engine lists holders through it.
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,9 @@ class PlanRule:
     """Where the rule is, relative to the pack: ``qinghemen/art_005.yaml:162:9`` (the pack's
     name, the file inside the pack, line and column). Reports cite this, never ``span``'s path,
     so the same audit gives the same bytes on any machine and from any folder."""
+    overlay: str | None = None
+    """The overlay pack (art. 37) this rule comes from, or ``None`` for the base pack's: its
+    ``article`` is then the overlay's article (:meth:`Plan.article_of`)."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,23 @@ class ArticleInfo:
     unchecked: tuple[tuple[str, str, str], ...]  # (clause, reason, explanation)
     path: str
     text_span: Span | None = None
+    overlay: str | None = None  # the overlay pack this article belongs to; None: the base pack
+
+
+@dataclass(frozen=True)
+class OverlayInfo:
+    """An overlay compiled into the plan (docs/rule-format.md, "Overlays"): the pack, its title
+    and kind, the jurisdiction it binds, its issuer and text, and the digest of its files."""
+
+    pack: str
+    title: Text2
+    kind: Literal["town_measures", "department_plan"]
+    refines: str
+    scope: str
+    issued_by: str
+    issued: str
+    source: str
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -228,12 +251,25 @@ class Plan:
     parameters: tuple[ParameterInfo, ...]
     fact_kinds: frozenset[str] = field(default_factory=frozenset)
     title: Text2 = Text2("", "")
+    overlays: tuple[OverlayInfo, ...] = ()
 
     def rule(self, rule_id: str) -> PlanRule:
         for r in self.rules:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+    def article_of(self, rule: PlanRule) -> ArticleInfo | None:
+        """The article ``rule`` cites: the base pack's, or its overlay's (whose numbers are the
+        overlay's own)."""
+        return next(
+            (a for a in self.articles if a.number == rule.article and a.overlay == rule.overlay),
+            None,
+        )
+
+    def base_articles(self) -> tuple[ArticleInfo, ...]:
+        """The base pack's articles (an overlay's are numbered in its own text)."""
+        return tuple(a for a in self.articles if a.overlay is None)
 
 
 def nested_conditions(c: Cond) -> tuple[Cond, ...]:

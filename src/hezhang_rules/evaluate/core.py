@@ -34,7 +34,7 @@ from hezhang_rules.evaluate.waive import waive_report_findings
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.findings import Report, RunRecord, finding_order, summarize
+from hezhang_rules.findings import OverlayRecord, Report, RunRecord, finding_order, summarize
 from hezhang_rules.waivers import Waivers
 
 
@@ -105,6 +105,10 @@ def run_record(
         facts_count=facts_count,
         parameters_overridden={p.name: jsonable(p.value) for p in plan.parameters if p.overridden},
         waivers_digest=None if waivers is None else waivers.digest,
+        overlays=[
+            OverlayRecord(pack=o.pack, kind=o.kind, scope=o.scope, digest=o.digest)
+            for o in plan.overlays
+        ],
     )
 
 

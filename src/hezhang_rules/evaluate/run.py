@@ -84,11 +84,11 @@ class Run:
 
     def _find_holders(self, spec: HolderSpec) -> list[Holder]:
         if spec.way == "post":
-            return self.world.post_holders(spec.roles, spec.levels)
+            return self.world.post_holders(spec.roles, spec.levels, spec.scope)
         if spec.way == "unit":
-            return self.world.unit_holders(spec.types, spec.levels, spec.where)
+            return self.world.unit_holders(spec.types, spec.levels, spec.where, spec.scope)
         if spec.way == "jurisdiction":
-            return self.world.jurisdiction_holders(spec.levels or frozenset())
+            return self.world.jurisdiction_holders(spec.levels or frozenset(), spec.scope)
         raise AssertionError("field holders come from facts")
 
     def holders_at(

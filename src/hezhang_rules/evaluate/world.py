@@ -11,6 +11,7 @@ from typing import Any, assert_never
 
 from hezhang_rules.compile.operators import Op, holds_on_value, holds_when_absent
 from hezhang_rules.compile.plan import Cond, RoleTest
+from hezhang_rules.evaluate.scope import ancestors_of
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
 from hezhang_rules.facts.schema import get_path
@@ -99,15 +100,13 @@ class World:
         """``jurisdiction`` and every jurisdiction above it (through ``parent``), cached."""
         found = self._ancestors.get(jurisdiction)
         if found is None:
-            chain: list[str] = []
-            cur: str | None = jurisdiction
-            while cur is not None and cur not in chain:
-                chain.append(cur)
-                j = self.facts.get(cur)
-                cur = j.parent if isinstance(j, Jurisdiction) else None
-            found = frozenset(chain)
+            found = ancestors_of(jurisdiction, self._parent_of)
             self._ancestors[jurisdiction] = found
         return found
+
+    def _parent_of(self, jurisdiction: str) -> str | None:
+        j = self.facts.get(jurisdiction)
+        return j.parent if isinstance(j, Jurisdiction) else None
 
     def within(self, jurisdiction: str | None, scope: str) -> bool:
         """Whether ``jurisdiction`` is ``scope`` or lies under it (through ``parent``)."""
@@ -145,8 +144,11 @@ class World:
 
     # --- holders -----------------------------------------------------------------------------
 
-    def post_holders(self, roles: frozenset[str], levels: frozenset[str] | None) -> list[Holder]:
-        """One holder per person: all their appointments to ``roles`` merged into one tenure.
+    def post_holders(
+        self, roles: frozenset[str], levels: frozenset[str] | None, scope: str | None = None
+    ) -> list[Holder]:
+        """One holder per person: all their appointments to ``roles`` merged into one tenure
+        (``scope``: an overlay's, only the appointments in that jurisdiction or below it).
 
         INVARIANT: a person is one holder even when posted in two jurisdictions in turn, so a
         finding id (rule/person/period) is unique; the latest appointment gives the jurisdiction.
@@ -154,8 +156,10 @@ class World:
         groups: dict[str, list[Appointment]] = defaultdict(list)
         for person, appts in self._appointments.items():
             for a in appts:
-                if a.role.value in roles and (
-                    levels is None or self.level_of(a.jurisdiction) in levels
+                if (
+                    a.role.value in roles
+                    and (levels is None or self.level_of(a.jurisdiction) in levels)
+                    and (scope is None or self.within(a.jurisdiction, scope))
                 ):
                     groups[person].append(a)
         out = []
@@ -187,12 +191,19 @@ class World:
         return [(r, merge_intervals(spans[r])) for r in sorted(spans)]
 
     def unit_holders(
-        self, types: frozenset[str], levels: frozenset[str] | None, where: tuple[Cond, ...]
+        self,
+        types: frozenset[str],
+        levels: frozenset[str] | None,
+        where: tuple[Cond, ...],
+        scope: str | None = None,
     ) -> list[Holder]:
+        """The units of ``types`` (at ``levels``, in ``scope`` or below it) meeting ``where``."""
         out = []
         for u in self.facts.of_kind("units"):
             assert isinstance(u, Unit)
             if u.type.value not in types:
+                continue
+            if scope is not None and not self.within(u.jurisdiction, scope):
                 continue
             if levels is not None and self.level_of(u.jurisdiction) not in levels:
                 continue
@@ -202,13 +213,18 @@ class World:
             out.append(Holder("unit", u.id, u.name, tenure, u.jurisdiction, u.id))
         return out
 
-    def jurisdiction_holders(self, levels: frozenset[str]) -> list[Holder]:
+    def jurisdiction_holders(
+        self, levels: frozenset[str], scope: str | None = None
+    ) -> list[Holder]:
+        """The jurisdictions at ``levels`` (``scope`` and those under it, if given)."""
         return [
             Holder(
                 "jurisdiction", j.id, self.facts.name_of(j.id), ((dt.date.min, dt.date.max),), j.id
             )
             for j in self.facts.of_kind("jurisdictions")
-            if isinstance(j, Jurisdiction) and j.level.value in levels
+            if isinstance(j, Jurisdiction)
+            and j.level.value in levels
+            and (scope is None or self.within(j.id, scope))
         ]
 
     def holder_for_id(self, ref_id: str) -> Holder | None:

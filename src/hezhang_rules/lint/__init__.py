@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hezhang_rules.compile import Plan, compile_rules
+from hezhang_rules.compile.compiler import compile_pack
 from hezhang_rules.diagnostics import Diagnostic, HezhangError
 from hezhang_rules.lint.articles import article_problems
 from hezhang_rules.lint.conflicts import conflict_problems
@@ -75,14 +76,45 @@ def lint_pack(
     cases: Sequence[Path] = (),
     extra: Sequence[PlanCheck] = (),
     limits: Limits = DEFAULT_LIMITS,
+    overlays: Sequence[str | Path] = (),
 ) -> LintResult:
-    """Load, compile and check a pack. Load and compile errors stop it (they are returned)."""
+    """Load, compile and check a pack, with the ``overlays`` that refine it. Load and compile
+    errors stop it (they are returned): an overlay less strict than the pack is one."""
     try:
         ruleset = load_rules(rules_dir, limits)
-        plan = compile_rules(ruleset)
+        sets = [load_rules(o, limits) for o in overlays]
+        plan = compile_rules(ruleset, None, sets)
     except HezhangError as exc:
         return LintResult(list(exc.diagnostics))
-    return lint_plan(ruleset, plan, cases, extra, limits)
+    if not sets:
+        return lint_plan(ruleset, plan, cases, extra, limits)
+    return _lint_overlaid(ruleset, plan, sets, cases, extra, limits)
+
+
+def _lint_overlaid(
+    ruleset: RuleSet,
+    plan: Plan,
+    overlays: Sequence[RuleSet],
+    cases: Sequence[Path],
+    extra: Sequence[PlanCheck],
+    limits: Limits,
+) -> LintResult:
+    """The base pack and each overlay checked as packs of their own (source text, parameters,
+    logic, ``extra``: each against its own plan, whose article numbers are its own), and the
+    cases against the whole plan (every rule, the overlays' included, covered)."""
+    result = lint_plan(ruleset, compile_rules(ruleset), (), extra, limits)
+    diags = list(result.diagnostics)
+    for overlay in overlays:
+        own = compile_pack(overlay)[0]
+        diags += lint_plan(overlay, own, (), extra, limits).diagnostics
+    files = 0
+    if cases:
+        index = index_cases(cases, {r.id for r in plan.rules}, limits)
+        files = index.files
+        diags += index.problems
+        diags += coverage_problems(plan, index, ", ".join(str(c) for c in cases))
+    diags.sort(key=Diagnostic.sort_key)
+    return LintResult(diags, ruleset, plan, files)
 
 
 __all__ = ["LintResult", "PlanCheck", "lint_pack", "lint_plan"]

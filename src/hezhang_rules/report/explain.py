@@ -351,8 +351,14 @@ def explain(
 ) -> Explanation:
     """Everything an auditor needs to see why ``finding`` has its status."""
     rule = plan.rule(finding.rule_id)
-    article = next((a for a in plan.articles if a.number == rule.article), None)
+    article = plan.article_of(rule)
     title = (article.title.zh if lang == "zh" else article.title.en) if article else ""
+    overlay = next((o for o in plan.overlays if o.pack == rule.overlay), None)
+    if overlay is not None:  # the overlay's own article: name its text first
+        measures = overlay.title.zh if lang == "zh" else overlay.title.en
+        cited = f"《{measures}》" if lang == "zh" else f"{measures}, "
+    else:
+        cited = ""
     ids = list(finding.evidence)
     if finding.subject and finding.subject not in ids:
         ids.insert(0, finding.subject)
@@ -365,7 +371,7 @@ def explain(
         clause=rule.clause,
         requirement=REQUIREMENT[lang][finding.requirement],
         severity=SEVERITY[lang][finding.severity],
-        article_heading=f"{article_name(rule.article, lang)} {title}".strip(),
+        article_heading=f"{cited}{article_name(rule.article, lang)} {title}".strip(),
         article_text=(article.text.strip() if article else ""),
         holder=ctx.holder(finding.holder),
         facts=facts,

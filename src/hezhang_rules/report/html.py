@@ -330,7 +330,7 @@ def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
         )
     )
     present = set(r.by_article.get_column("article").to_list())
-    quiet = sorted({a.number for a in plan.articles} - present)
+    quiet = sorted({a.number for a in plan.base_articles()} - present)
     quiet_text = (
         f'<p class="note">{_e(w["quiet"])}{_e(w["sep"].join(map(str, quiet)))}</p>' if quiet else ""
     )

@@ -179,8 +179,9 @@ def pack_title(plan: Plan, lang: str) -> str:
 
 
 def article_titles(plan: Plan, lang: str) -> dict[int, str]:
-    """Each article's title in ``lang``, by article number."""
-    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.articles}
+    """Each article's title in ``lang``, by article number (the base pack's: an overlay's
+    articles are numbered in its own text)."""
+    return {a.number: (a.title.zh if lang == "zh" else a.title.en) for a in plan.base_articles()}
 
 
 def article_name(n: int, lang: str) -> str:

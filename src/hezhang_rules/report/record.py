@@ -32,6 +32,10 @@ _W = {
         "weights": "赋分权重",
         "equal": "内置等权（每条规则权重1，逾期履行计0.5）",
         "waivers_digest": "豁免文件摘要 (sha256)",
+        "overlays": "叠加规则包",
+        "overlay": "{pack}《{title}》（{kind}，适用于 {scope} 及其下级，摘要 {digest}）",
+        "town_measures": "乡镇实施办法",
+        "department_plan": "部门实施方案",
     },
     "en": {
         "version": "Package version",
@@ -50,6 +54,10 @@ _W = {
         "weights": "Weights",
         "equal": "built-in equal weights (1 per rule, fulfilled late counts 0.5)",
         "waivers_digest": "Waiver file digest (sha256)",
+        "overlays": "Overlays",
+        "overlay": '{pack} "{title}" ({kind}, for {scope} and below, digest {digest})',
+        "town_measures": "a town's measures",
+        "department_plan": "a department's plan",
     },
 }
 
@@ -72,19 +80,44 @@ def overrides_text(report: Header, lang: str) -> str:
     return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in items)
 
 
+def overlays_text(report: Header, plan: Plan, lang: str) -> str | None:
+    """The overlays of the run (art. 37: a town's measures, a department's plan), each with its
+    title, kind, scope and digest; ``None`` for a run of the base pack alone."""
+    w = _W[lang]
+    titles = {o.pack: text_in(o.title, lang) for o in plan.overlays}
+    parts = [
+        w["overlay"].format(
+            pack=o.pack,
+            title=titles.get(o.pack, o.pack),
+            kind=w[o.kind],
+            scope=o.scope,
+            digest=o.digest[:12],
+        )
+        for o in report.run.overlays
+    ]
+    return ("；" if lang == "zh" else "; ").join(parts) or None
+
+
+def overlay_label(lang: str) -> str:
+    """The overlays' label in ``lang`` (:func:`overlays_text` gives the value)."""
+    return _W[lang]["overlays"]
+
+
 def run_rows(
     report: Header, plan: Plan, lang: str, weights_source: str | None = None
 ) -> list[tuple[str, str]]:
-    """(label, value) rows of the run record, for tables; the waiver file's digest when the
-    run had one."""
+    """(label, value) rows of the run record, for tables (the overlays' row only when the run
+    has overlays, the waiver file's digest only when it had one)."""
     w, r = _W[lang], report.run
     title = pack_title(plan, lang)
+    overlays = overlays_text(report, plan, lang)
     waivers = [] if r.waivers_digest is None else [(w["waivers_digest"], r.waivers_digest)]
     return [
         (w["version"], f"hezhang-rules {r.package_version}"),
         (w["pack"], r.pack),
         (w["title"], title),
         (w["rules_digest"], r.rules_digest),
+        *([(w["overlays"], overlays)] if overlays else []),
         (w["rules"], str(len(plan.rules))),
         (w["facts_digest"], r.facts_digest),
         (w["facts"], str(r.facts_count)),
@@ -97,12 +130,14 @@ def run_rows(
 
 
 def run_lines(report: Header, plan: Plan, lang: str) -> list[str]:
-    """A compact two-line run record for text outputs."""
+    """A compact two-line run record for text outputs (a third naming the overlays, if any)."""
     w, r = _W[lang], report.run
+    overlays = overlays_text(report, plan, lang)
     return [
         f"{w['as_of']}: {report.as_of} · hezhang-rules {r.package_version}",
         f"{w['pack']}: {r.pack} ({r.rules_digest[:12]}) · {w['facts']}: {r.facts_count} "
         f"({r.facts_digest[:12]}) · {w['overridden']}: {overrides_text(report, lang)}",
+        *([f"{w['overlays']}: {overlays}"] if overlays else []),
     ]
 
 

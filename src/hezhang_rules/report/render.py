@@ -33,8 +33,9 @@ from hezhang_rules.report.i18n import (
     basis_name,
     pack_title,
     status_name,
+    text_in,
 )
-from hezhang_rules.report.record import param_rows, run_rows
+from hezhang_rules.report.record import overlay_label, overlays_text, param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.table import FindingsTable, write_table_parquet
 from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
@@ -195,6 +196,9 @@ def _header(table: FindingsTable, plan: Plan, lang: str, esc: Callable[[str], st
         f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {esc(r.facts_digest[:12])})",
         f"{w['version']}: hezhang-rules {esc(r.package_version)}",
     ]
+    overlays = overlays_text(table, plan, lang)
+    if overlays:
+        lines.append(f"{overlay_label(lang)}: {esc(overlays)}")
     if r.parameters_overridden:
         lines.append(
             f"{w['overridden']}: "
@@ -232,10 +236,49 @@ def _rollups(table: FindingsTable) -> tuple[pl.DataFrame, pl.DataFrame, int, int
     )
 
 
-def _ordered(table: FindingsTable, article: int, only: Sequence[str] | None) -> pl.LazyFrame:
-    """One article's findings (of ``only``'s statuses) in listing order: status (worst first),
-    rule, holder, id."""
+def overlay_of(plan: Plan) -> pl.Expr:
+    """The overlay pack a finding's rule comes from (column ``overlay``; empty for the base
+    pack's rules): an overlay's rule ids start with its name (docs/rule-format.md, "Overlays")."""
+    expr: pl.Expr = pl.lit("")
+    for o in plan.overlays:
+        here = pl.col("rule_id").str.starts_with(f"{o.pack}.")
+        expr = pl.when(here).then(pl.lit(o.pack)).otherwise(expr)
+    return expr.alias("overlay")
+
+
+def article_counts(table: FindingsTable, plan: Plan) -> pl.DataFrame:
+    """Findings per article (``table.counts``), an overlay's articles apart from the base
+    pack's (column ``overlay``: its name, empty for the base pack), base articles first."""
+    if not plan.overlays:
+        return table.counts("article").with_columns(pl.lit("").alias("overlay"))
+    return table.counts(overlay_of(plan), "article")
+
+
+def article_heading(plan: Plan, overlay: str, article: int, lang: str) -> tuple[str, str]:
+    """(name, title) of an article section: ``第3条`` and the base pack's title, or the
+    overlay's ``《河西镇河长制工作实施办法》第3条`` and its own article's title."""
+    w = _WORDS[lang]
+    name = w["article"].format(n=article)
+    if not overlay:
+        return name, article_titles(plan, lang).get(article, "")
+    info = next((o for o in plan.overlays if o.pack == overlay), None)
+    own = next((a for a in plan.articles if a.overlay == overlay and a.number == article), None)
+    measures = text_in(info.title, lang) if info is not None else overlay
+    title = text_in(own.title, lang) if own is not None else ""
+    return (f"《{measures}》{name}" if lang == "zh" else f"{measures}, {name}"), title
+
+
+def _ordered(
+    table: FindingsTable,
+    article: int,
+    only: Sequence[str] | None,
+    overlay: tuple[Plan, str] | None = None,
+) -> pl.LazyFrame:
+    """One article's findings (of ``only``'s statuses; ``overlay``: of that overlay's article,
+    or the base pack's when empty) in listing order: status (worst first), rule, holder, id."""
     where = pl.col("article") == article
+    if overlay is not None and overlay[0].overlays:
+        where = where & (overlay_of(overlay[0]) == overlay[1])
     if only is not None:
         where = where & pl.col("status").is_in(list(only))
     rank = pl.col("status").replace_strict(
@@ -322,7 +365,6 @@ def _text_summaries(
     table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights, lang: str
 ) -> list[str]:
     w = _WORDS[lang]
-    titles = article_titles(plan, lang)
     out = ["", f"{w['scores']}: {one_line(formula(weights, lang))}"]
     for sc in scores(table, ctx, weights):
         decided = sum(sc.counts.get(k, 0) for k in ("fulfilled", "fulfilled_late", "violated"))
@@ -336,9 +378,9 @@ def _text_summaries(
             f"{_counts_text(counts, lang)}"
         )
     out += ["", f"{w['by_article']}:"]
-    for row in table.counts("article").iter_rows(named=True):
-        name = w["article"].format(n=row["article"])
-        title = one_line(titles.get(row["article"], ""))
+    for row in article_counts(table, plan).iter_rows(named=True):
+        name, title = article_heading(plan, row["overlay"], row["article"], lang)
+        title = one_line(title)
         out.append(f"  {name} {title}: {_counts_text(row, lang)} · {w['total']} {row['total']}")
     units, people, more_units, more_people = _rollups(table)
     blocks = ((w["by_unit"], units, more_units), (w["by_person"], people, more_people))
@@ -373,8 +415,7 @@ def write_text(
     statuses), written batch by batch."""
     w = _WORDS[lang]
     ctx = context or table_context(None, table, lang)
-    titles = article_titles(plan, lang)
-    unchecked_counts = {a.number: len(a.unchecked) for a in plan.articles}
+    unchecked_counts = {a.number: len(a.unchecked) for a in plan.base_articles()}
     head = _header(table, plan, lang, one_line)
     head += ["", f"{w['summary']}: {_summary_line(table, lang)}"]
     left_out = _left_out(table, only, lang)
@@ -383,18 +424,20 @@ def write_text(
     head += [one_line(line) for line in waiver_lines(table.waivers, lang)]
     head += _text_summaries(table, plan, ctx, weights, lang)
     out.write(holdable("\n".join(head) + "\n"))
-    listed = table.counts("article")
-    articles = listed.get_column("article").to_list()
+    listed = article_counts(table, plan)
+    articles = listed.filter(pl.col("overlay") == "").get_column("article").to_list()
     if table.summary.total:
         out.write(f"\n== {w['findings']} ==\n")
-    for article in articles:
-        out.write(f"\n{w['article'].format(n=article)} {one_line(titles.get(article, ''))}\n")
-        for batch in _batches(_ordered(table, article, only).select(_text_finding(lang))):
+    for overlay, article in listed.select("overlay", "article").iter_rows():
+        name, title = article_heading(plan, overlay, article, lang)
+        out.write(f"\n{name} {one_line(title)}\n")
+        found = _ordered(table, article, only, (plan, overlay))
+        for batch in _batches(found.select(_text_finding(lang))):
             out.write(holdable(batch.get_column("text").str.join("\n").item() + "\n"))
-        unchecked = unchecked_counts.get(article, 0)
+        unchecked = 0 if overlay else unchecked_counts.get(article, 0)
         if unchecked:
             out.write(f"  {w['unchecked']}: {unchecked}\n")
-    quiet = sorted({a.number for a in plan.articles} - set(articles))
+    quiet = sorted({a.number for a in plan.base_articles()} - set(articles))
     tail: list[str] = []
     if quiet:
         sep, end = ("、", "条") if lang == "zh" else (", ", "")
@@ -491,7 +534,6 @@ def _md_summaries(
     table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights, lang: str
 ) -> list[str]:
     w = _WORDS[lang]
-    titles = article_titles(plan, lang)
     out = ["", f"## {w['scores']}", "", markdown_text(formula(weights, lang)), ""]
     shown = shown_statuses(table.summary)
     rows = []
@@ -510,12 +552,13 @@ def _md_summaries(
     out += ["", f"## {w['by_article']}", ""]
     rows = [
         [
-            _md_cell(w["article"].format(n=r["article"])),
-            markdown_text(titles.get(r["article"], "")),
+            _md_cell(heading[0]),
+            markdown_text(heading[1]),
             *(str(r[s]) for s in shown),
             str(r["total"]),
         ]
-        for r in table.counts("article").iter_rows(named=True)
+        for r in article_counts(table, plan).iter_rows(named=True)
+        for heading in [article_heading(plan, r["overlay"], r["article"], lang)]
     ]
     first = ("条款", "标题") if lang == "zh" else ("article", "title")
     out += _md_table([*first, *(status_name(s, lang) for s in shown), w["total"]], rows)
@@ -599,7 +642,6 @@ def write_markdown(
     statuses, written batch by batch), then the run record and the parameters."""
     w = _WORDS[lang]
     ctx = context or table_context(None, table, lang)
-    titles = article_titles(plan, lang)
     head = _header(table, plan, lang, markdown_text)
     lines = [f"# {head[0]}", ""] + [f"- {line}" for line in head[1:]]
     lines += [
@@ -624,15 +666,17 @@ def write_markdown(
     out.write(holdable("\n".join(lines) + "\n"))
     cols = _COLS[lang]["finding"]
     listed = (
-        table.counts("article")
+        article_counts(table, plan)
         if only is None
-        else table.counts("article").filter(pl.sum_horizontal(list(only)) > 0)
+        else article_counts(table, plan).filter(pl.sum_horizontal(list(only)) > 0)
     )
-    for article in listed.get_column("article").to_list():
-        title = markdown_text(titles.get(article, ""))
-        head_lines = ["", f"## {w['article'].format(n=article)} {title}", "", *_md_table(cols, [])]
+    for overlay, article in listed.select("overlay", "article").iter_rows():
+        name, title = article_heading(plan, overlay, article, lang)
+        heading = f"## {markdown_text(name)} {markdown_text(title)}"
+        head_lines = ["", heading, "", *_md_table(cols, [])]
         out.write("\n".join(head_lines) + "\n")
-        for batch in _batches(_ordered(table, article, only).select(_md_finding(lang))):
+        found = _ordered(table, article, only, (plan, overlay))
+        for batch in _batches(found.select(_md_finding(lang))):
             out.write(holdable(_md_rows(batch) + "\n"))
     out.write(holdable("\n".join(_md_record(table, plan, weights, lang)) + "\n"))
 

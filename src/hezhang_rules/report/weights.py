@@ -124,7 +124,7 @@ def _weights(
         )
         return by_article, by_rule
     rules = {r.id for r in plan.rules}
-    articles = {a.number for a in plan.articles}
+    articles = {a.number for a in plan.base_articles()}
     known = sorted(rules | {f"art{n:03d}" for n in articles})
     for key, value in table.items():
         key_span = doc.span(("weights", key), key=True)

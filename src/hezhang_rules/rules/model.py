@@ -511,10 +511,61 @@ class PackFile(_M):
     issued: str
     source: str = Field(description="the regulation text file this pack encodes, relative")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
+    refines: Refines | None = Field(
+        default=None,
+        description="an overlay (art. 37): the pack this one refines, for which jurisdiction "
+        '(docs/rule-format.md, "Overlays")',
+    )
+    tightens: dict[str, Tightening] = Field(
+        default_factory=dict,
+        description="an overlay's stricter values of the refined pack's parameters (qualified "
+        "names, e.g. `art016.river_chief_period`), for its scope only",
+    )
+    titles: dict[str, Localized] = Field(
+        default_factory=dict,
+        description="an overlay's titles for the refined pack's rules it tightens (by the base "
+        "rule's id); default: the base rule's title",
+    )
+
+
+class OverlayScope(_M):
+    """Where an overlay's duties apply: a jurisdiction and everything below it."""
+
+    jurisdiction: str = Field(min_length=1, description="a jurisdiction id of the facts")
+
+
+class Refines(_M):
+    """``refines:`` in an overlay's ``pack.yaml``: the pack it refines and its scope.
+
+    Art. 37: each town makes its own measures 参照本办法 (``town_measures``), each department its
+    implementing plan (``department_plan``). An overlay adds duties and may tighten the refined
+    pack's readings for its scope; it never loosens or removes one.
+    """
+
+    pack: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="the refined pack's name")
+    scope: OverlayScope
+    kind: Literal["town_measures", "department_plan"]
+
+
+class Tightening(_M):
+    """A stricter value of one of the refined pack's parameters, read from the overlay's text."""
+
+    value: Any
+    article: StrictInt = Field(ge=1, description="the overlay's article that states it")
+    reads: str = Field(min_length=1, description="the overlay's words this reads")
+    reading: Localized
+    reason: Localized
+
+    @field_validator("reading", "reason", mode="before")
+    @classmethod
+    def _both_languages(cls, value: Any) -> Any:
+        """Both languages, as a parameter's reading (:class:`Parameter`)."""
+        return Parameter._both_languages(value)
 
 
 Related.model_rebuild()
 Condition.model_rebuild()
+PackFile.model_rebuild()
 
 
 def re_param(name: str) -> bool:

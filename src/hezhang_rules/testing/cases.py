@@ -472,11 +472,19 @@ def _subdocument(doc: Document, prefix: tuple[str | int, ...], data: Any) -> Doc
 
 
 class Runner:
-    """Runs cases against one rule pack; plans (per set of overrides) and worlds are cached."""
+    """Runs cases against one rule pack (with the ``overlays`` refining it, compiled into the
+    same plan: an overlay's cases run on the base pack and the overlay); plans (per set of
+    overrides) and worlds are cached."""
 
-    def __init__(self, rules: str | Path | RuleSet, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        rules: str | Path | RuleSet,
+        limits: Limits = DEFAULT_LIMITS,
+        overlays: Sequence[RuleSet] = (),
+    ) -> None:
         self._rules = rules
         self.limits = limits
+        self.overlays = tuple(overlays)
         self._ruleset: RuleSet | None = rules if isinstance(rules, RuleSet) else None
         self._plans: dict[str, Plan] = {}
         self._worlds: dict[Path, tuple[list[Fact], dict[int, FactOrigin]]] = {}
@@ -494,7 +502,7 @@ class Runner:
         key = repr(sorted(overrides.items()))
         if key not in self._plans:
             try:
-                self._plans[key] = compile_rules(self.ruleset, overrides)
+                self._plans[key] = compile_rules(self.ruleset, overrides, self.overlays)
             except HezhangError as exc:
                 if case is None or not any(d.code.startswith("hz_usage") for d in exc.diagnostics):
                     raise

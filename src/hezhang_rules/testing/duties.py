@@ -53,11 +53,11 @@ def selection(rule: PlanRule) -> Selection | None:
 def _holder(world: World, rule: PlanRule, finding: Finding) -> Holder | None:
     spec = rule.holder
     if spec.way == "post":
-        found = world.post_holders(spec.roles, spec.levels)
+        found = world.post_holders(spec.roles, spec.levels, spec.scope)
     elif spec.way == "unit":
-        found = world.unit_holders(spec.types, spec.levels, spec.where)
+        found = world.unit_holders(spec.types, spec.levels, spec.where, spec.scope)
     elif spec.way == "jurisdiction":
-        found = world.jurisdiction_holders(spec.levels or frozenset())
+        found = world.jurisdiction_holders(spec.levels or frozenset(), spec.scope)
     else:
         one = world.holder_for_id(finding.holder.id)
         found = [one] if one is not None else []
