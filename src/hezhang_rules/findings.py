@@ -96,6 +96,23 @@ class Finding(_Data):
     escalated_from: str | None = None
 
 
+class AmendedBy(_Data):
+    name: str = Field(description="the amending instrument")
+    date: dt.date = Field(description="the day it was issued")
+
+
+class VersionUsed(_Data):
+    """A version of an amended article (or a window of a parameter's dated values) the plan
+    judged with: the periods whose anchor day lies in ``judged_from`` … ``judged_until``."""
+
+    article: int
+    version: str = Field(description="its label, as the findings' `details.version` name it")
+    judged_from: dt.date
+    judged_until: dt.date | None = Field(description="the last day it judges; null: open")
+    amended_by: AmendedBy | None = Field(description="the instrument that made it")
+    rules: list[str] = Field(description="the ids of the rules it judges")
+
+
 class RunRecord(_Data):
     package_version: str
     pack: str
@@ -103,6 +120,11 @@ class RunRecord(_Data):
     facts_digest: str
     facts_count: int
     parameters_overridden: dict[str, Any] = Field(default_factory=dict)
+    versions: list[VersionUsed] = Field(
+        default_factory=list,
+        description="the versions of amended articles and the windows of dated parameter values "
+        'the rules judged with (docs/rule-format.md, "Amendments and versions")',
+    )
 
 
 class Summary(_Data):

@@ -33,7 +33,14 @@ from hezhang_rules.evaluate.select import Selector, WorldSelector
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.findings import Report, RunRecord, finding_order, summarize
+from hezhang_rules.findings import (
+    AmendedBy,
+    Report,
+    RunRecord,
+    VersionUsed,
+    finding_order,
+    summarize,
+)
 
 
 def run_rules(run: Run, rules: Iterable[PlanRule]) -> None:
@@ -90,7 +97,35 @@ def run_record(plan: Plan, facts_digest: str, facts_count: int) -> RunRecord:
         facts_digest=facts_digest,
         facts_count=facts_count,
         parameters_overridden={p.name: jsonable(p.value) for p in plan.parameters if p.overridden},
+        versions=versions_used(plan),
     )
+
+
+def versions_used(plan: Plan) -> list[VersionUsed]:
+    """The versions of ``plan``'s versioned rules, one per article and label, in article and
+    date order, with the rules each judges."""
+    found: dict[tuple[int, str], tuple[PlanRule, list[str]]] = {}
+    for r in plan.rules:
+        if r.version is not None:
+            found.setdefault((r.article, r.version.label), (r, []))[1].append(r.id)
+    out = []
+    for (article, label), (r, ids) in found.items():
+        v = r.version
+        assert v is not None
+        amended = (
+            None if v.amended_by is None else AmendedBy(name=v.amended_by[0], date=v.amended_by[1])
+        )
+        out.append(
+            VersionUsed(
+                article=article,
+                version=label,
+                judged_from=v.judged_from,
+                judged_until=v.judged_until,
+                amended_by=amended,
+                rules=sorted(set(ids)),
+            )
+        )
+    return sorted(out, key=lambda x: (x.article, x.judged_from, x.version))
 
 
 def jsonable(value: Any) -> Any:
