@@ -317,6 +317,7 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
                 _amendment(ctx, version.amended_by, ("versions", vi, "amended_by")),
                 version.text,
                 text_span,
+                open_before=vi == 0,
             )
             for i, rule in enumerate(version.rules):
                 path: PathKey = ("versions", vi, "rules", i)
@@ -381,17 +382,16 @@ def _rule_windows(
             None,
         )
         if base is None:
-            label = lo.isoformat()
-            info = VersionInfo(label, lo, hi, anchor, amended)
+            info = VersionInfo(lo.isoformat(), lo, hi, anchor, amended, open_before=not k)
         else:
-            label = base.label if not k else f"{base.label}@{lo.isoformat()}"
             info = dataclasses.replace(
                 base,
-                label=label,
+                label=base.label if not k else f"{base.label}@{lo.isoformat()}",
                 judged_from=lo,
                 judged_until=hi,
                 anchor=anchor,
                 amended_by=amended or base.amended_by,
+                open_before=base.open_before and not k,
             )
         uses = {u.name: u for u in compiled.params}
         if anchor_use is not None:
@@ -526,7 +526,8 @@ def _versions(
         return []
     out = []
     for vi, v in enumerate(versions):
-        hi = days[vi + 1] - dt.timedelta(days=1) if vi + 1 < len(days) else until
+        # the last version is open: the file's `until` ends its rules' force, not its window
+        hi = days[vi + 1] - dt.timedelta(days=1) if vi + 1 < len(days) else None
         out.append((vi, v, (max(days[vi], start) if vi == 0 else days[vi], hi)))
     return out
 
@@ -737,6 +738,7 @@ def compile_rules(ruleset: RuleSet, overrides: Mapping[str, Any] | None = None) 
         _parameter_infos(ctx),
         frozenset(kinds),
         Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),
+        frozenset(u.name for u in ([ctx.anchor[1]] if ctx.anchor and ctx.anchor[1] else [])),
     )
 
 

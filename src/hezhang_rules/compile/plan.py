@@ -171,7 +171,8 @@ class ParamUse:
 class VersionInfo:
     """The version of an article (or the window of a parameter's dated values) a compiled rule
     stands for: the rule judges only the periods whose anchor day lies in
-    ``judged_from``…``judged_until`` (docs/rule-format.md, "Amendments and versions").
+    ``judged_from``…``judged_until`` (``None``: open; the last window is open, the first
+    ``open_before``) (docs/rule-format.md, "Amendments and versions").
 
     ``label`` names it in findings (``details.version``) and is unique among the rules of one id;
     ``anchor`` is the pack's reading of which day of a period picks the version (`start` or
@@ -186,6 +187,10 @@ class VersionInfo:
     amended_by: tuple[str, str] | None = None
     text: str | None = None
     text_span: Span | None = None
+    open_before: bool = False
+    """The rule's first window: it also judges what is anchored before ``judged_from`` (a
+    yearly deadline's year began before the measures did; the force of the pack, not the
+    version, decides whether it applies)."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,9 @@ class Plan:
     parameters: tuple[ParameterInfo, ...]
     fact_kinds: frozenset[str] = field(default_factory=frozenset)
     title: Text2 = Text2("", "")
+    pack_reads: frozenset[str] = field(default_factory=frozenset)
+    """Parameters the pack file reads itself, not a rule: its ``amendments``' period anchor,
+    which stands ready for an amended article before any article has versions."""
 
     def rule(self, rule_id: str, version: str | None = None) -> PlanRule:
         """The rule with this id; of a versioned rule, the one of ``version`` (its label), or

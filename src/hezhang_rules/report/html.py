@@ -50,6 +50,7 @@ from hezhang_rules.report.i18n import (
     MARK,
     REQUIREMENT,
     SUPPLIED,
+    VERSION_MARK,
     article_titles,
     basis_name,
     due_marked,
@@ -585,6 +586,7 @@ def findings_payload(
             pl.col("period").struct.field("label").alias("label"),
             pl.col("due").cast(pl.String).fill_null("").alias("due"),
             pl.col("details").str.json_path_match("$.due_supplied").fill_null("").alias("sup"),
+            pl.col("details").str.json_path_match("$.version").fill_null("").alias("ver"),
             pl.col("message").struct.field(lang).alias("msg"),
             pl.col("id"),
             pl.col("requirement"),
@@ -604,6 +606,7 @@ def findings_payload(
     data = {
         "statuses": [[s, MARK[s], status_name(s, lang)] for s in STATUSES],
         "supplied": SUPPLIED[lang],
+        "version": VERSION_MARK[lang],
         "rules": [[r, titles.get(r, r)] for r in rule_words],
         "holders": [
             [
@@ -624,6 +627,7 @@ def findings_payload(
         "p": rows.get_column("label").to_list(),
         "d": rows.get_column("due").to_list(),
         "u": rows.get_column("sup").to_list(),
+        "v": rows.get_column("ver").to_list(),
         "m": rows.get_column("msg").to_list(),
         "i": rows.get_column("id").to_list(),
     }

@@ -30,8 +30,12 @@ def anchored_on_end(rule: PlanRule) -> bool:
 
 def judged_here(x: Ops[T], anchor: T, version: VersionInfo) -> T:
     """Whether a finding whose anchor day is ``anchor`` is judged under ``version``: the day
-    lies in its window (``judged_from`` … ``judged_until``, both included)."""
+    lies in its window (``judged_from`` … ``judged_until``, both included; the first window
+    open before, the last after: the windows of one rule cover every day once)."""
+    before = None if version.judged_until is None else x.le(anchor, x.lit(version.judged_until))
+    if version.open_before:
+        return x.is_set(anchor) if before is None else before
     after = x.ge(anchor, x.lit(version.judged_from))
-    if version.judged_until is None:
+    if before is None:
         return after
-    return x.when(after, x.le(anchor, x.lit(version.judged_until)), x.lit(False))
+    return x.when(after, before, x.lit(False))
