@@ -262,6 +262,11 @@ class Plan:
     """Parameters the pack file reads itself, not a rule: its ``amendments``' period anchor,
     which stands ready for an amended article before any article has versions."""
 
+    @property
+    def rule_count(self) -> int:
+        """The number of rules, a versioned rule once (``rules`` holds one per version)."""
+        return len({r.id for r in self.rules})
+
     def rule(self, rule_id: str, version: str | None = None) -> PlanRule:
         """The rule with this id; of a versioned rule, the one of ``version`` (its label), or
         the first when ``version`` is ``None`` (every version has the same kind and holder)."""

@@ -23,6 +23,7 @@ from hezhang_rules.report.i18n import (
     HOLDER_KIND,
     REQUIREMENT,
     SEVERITY,
+    VERSION_MARK,
     article_name,
     basis_name,
     due_marked,
@@ -331,9 +332,16 @@ def explain(
     finding: Finding, plan: Plan, ctx: AuditContext, as_of: dt.date, lang: str = "zh"
 ) -> Explanation:
     """Everything an auditor needs to see why ``finding`` has its status."""
-    rule = plan.rule(finding.rule_id)
+    # a versioned rule: the version that judged the finding, with its own text and parameters
+    rule = plan.rule(finding.rule_id, finding.details.get("version"))
     article = next((a for a in plan.articles if a.number == rule.article), None)
     title = (article.title.zh if lang == "zh" else article.title.en) if article else ""
+    text = article.text.strip() if article else ""
+    if rule.version is not None:
+        title += ("（{}）" if lang == "zh" else " ({})").format(
+            VERSION_MARK[lang].format(label=rule.version.label)
+        )
+        text = (rule.version.text or text).strip()
     ids = list(finding.evidence)
     if finding.subject and finding.subject not in ids:
         ids.insert(0, finding.subject)
@@ -347,7 +355,7 @@ def explain(
         requirement=REQUIREMENT[lang][finding.requirement],
         severity=SEVERITY[lang][finding.severity],
         article_heading=f"{article_name(rule.article, lang)} {title}".strip(),
-        article_text=(article.text.strip() if article else ""),
+        article_text=text,
         holder=ctx.holder(finding.holder),
         facts=facts,
         unknown_facts=tuple(i for i in ids if i not in ctx.facts),

@@ -825,7 +825,7 @@ def render_html(
     )
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     meta = (
-        f"{w['as_of']} {table.as_of} · {table.run.pack}{open_}{len(plan.rules)} {w['rules']}"
+        f"{w['as_of']} {table.as_of} · {table.run.pack}{open_}{plan.rule_count} {w['rules']}"
         f"{close} · {table.run.facts_count} {w['facts']} · hezhang-rules "
         f"{table.run.package_version}"
     )

@@ -191,7 +191,7 @@ def _header(table: FindingsTable, plan: Plan, lang: str, esc: Callable[[str], st
     lines = [
         f"{esc(title)} — {w['title']}",
         f"{w['as_of']}: {table.as_of}",
-        f"{w['rules']}: {esc(r.pack)} ({w['n_rules'].format(n=len({x.id for x in plan.rules}))}, "
+        f"{w['rules']}: {esc(r.pack)} ({w['n_rules'].format(n=plan.rule_count)}, "
         f"{w['digest']} {esc(r.rules_digest[:12])})",
         f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {esc(r.facts_digest[:12])})",
         f"{w['version']}: hezhang-rules {esc(r.package_version)}",
