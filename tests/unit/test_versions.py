@@ -205,3 +205,27 @@ def test_the_bundled_pack_is_unchanged_but_for_the_anchor(tmp_path: Path) -> Non
     assert (root / "art_016.yaml").read_bytes() != (RULES / "art_016.yaml").read_bytes()
     shutil.rmtree(root)
     assert (RULES / "art_016.yaml").is_file()
+
+
+def test_lint_checks_each_version_against_the_text_it_names(tmp_path: Path) -> None:
+    """The example lints clean; a version's text that differs from the amended source it names
+    is located at that version's `text`, and a missing source at its `source`."""
+    from hezhang_rules.cli import main
+
+    root = example_pack(tmp_path, "versions")
+    assert main(["lint", str(root)]) == 0
+    amended = root / "regulation" / "qinghemen-hezhang-measures-2023-fictional.txt"
+    amended.write_text(
+        amended.read_text(encoding="utf-8").replace("每季度至少巡查1次", "每季度至少巡查2次"),
+        encoding="utf-8",
+    )
+    from hezhang_rules.lint.articles import article_problems
+
+    problems = article_problems(hz.load_rules(root))
+    text_line = _line(root, "河长每季度至少巡查1次。")
+    assert [(d.code, d.span.line) for d in problems] == [("hz_lint_article_text", text_line - 1)]
+    amended.unlink()
+    problems = article_problems(hz.load_rules(root))
+    assert [(d.code, d.span.line) for d in problems] == [
+        ("hz_lint_no_source", _line(root, "source: regulation/"))
+    ]
