@@ -965,7 +965,10 @@ def _evaluate(
         for r in plan.rules
         if isinstance(r.requirement, ResponsePlan) and r.requirement.trigger_rule
     }
-    how = {r.id: None if r.id in sources else columnar_rule(r) for r in plan.rules}
+    how: dict[str, str | None] = {}
+    for r in plan.rules:  # the versions of a rule run on one path: columns only if all can
+        shape = None if r.id in sources else columnar_rule(r)
+        how[r.id] = shape if how.get(r.id, shape) == shape else None
     generic = [r for r in plan.rules if how[r.id] is None]
     # Rules whose holders the batch code lists (in Python: tens of thousands of units and
     # jurisdictions); posts of a count rule are listed in columns (``post_instances``).
