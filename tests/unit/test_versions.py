@@ -229,3 +229,50 @@ def test_lint_checks_each_version_against_the_text_it_names(tmp_path: Path) -> N
     assert [(d.code, d.span.line) for d in problems] == [
         ("hz_lint_no_source", _line(root, "source: regulation/"))
     ]
+
+
+def test_every_format_names_the_version_and_explain_shows_its_text(tmp_path: Path) -> None:
+    """A finding judged under the amended text: its version is in the text, Markdown, HTML and
+    xlsx reports and in the run record, and `explain` shows the amended article."""
+    import io
+    import json
+    import zlib
+    from base64 import b64decode
+
+    from openpyxl import load_workbook
+
+    from hezhang_rules.report.context import build_context
+    from hezhang_rules.report.explain import explain, render_explanation
+    from hezhang_rules.report.render import render_report
+    from hezhang_rules.testing.cases import Runner, load_case
+
+    root = example_pack(tmp_path, "versions")
+    runner = Runner(root)
+    case = load_case(root / "cases" / "amendment" / "judged_under_the_version_in_force.yaml")
+    plan, facts = runner.plan(case), runner.facts(case)
+    report = hz.evaluate(plan, facts, case.model.as_of)
+    fid = "art016.river_chief_quarterly_inspection/p-rc1/2023-Q4"
+    for lang, mark in (("zh", "依“2023修正”版本判定"), ("en", "judged under version 2023修正")):
+        text = render_report(report, plan, "text", lang)
+        assert isinstance(text, str)
+        line = next(x for x in text.splitlines() if fid in x)
+        assert line.endswith(mark)
+        assert ("条文版本" if lang == "zh" else "Article versions") in text
+        md = render_report(report, plan, "markdown", lang)
+        assert isinstance(md, str) and mark in md
+        xlsx = render_report(report, plan, "xlsx", lang)
+        assert isinstance(xlsx, bytes)
+        sheet = load_workbook(io.BytesIO(xlsx)).worksheets
+        rows = [r for ws in sheet for r in ws.iter_rows(values_only=True) if r and r[0] == fid]
+        assert rows and "2023修正" in rows[0]
+        ctx = build_context(facts, report, lang)
+        shown = render_explanation(
+            explain(report.finding(fid), plan, ctx, case.model.as_of, lang), lang
+        )
+        assert "河长每季度至少巡查1次。" in shown and "2023修正" in shown
+    html = render_report(report, plan, "html", "zh")
+    assert isinstance(html, str)
+    assert "依“2023修正”版本判定" in html  # the first page, drawn before the script runs
+    packed = html.split('id="findings-data"')[1].split(">", 1)[1].split("</script>")[0]
+    data = json.loads(zlib.decompress(b64decode(packed)).decode("utf-8"))
+    assert data["v"][data["i"].index(fid)] == "2023修正"  # the rows the script draws

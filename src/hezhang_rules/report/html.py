@@ -673,7 +673,13 @@ def _first_page(rows: pl.DataFrame, plan: Plan, ctx: AuditContext, lang: str) ->
             f"<td>{_e(row['hname'])}</td><td>{_e(names.get(row['unit'], row['unit']))}</td>"
             f'<td class="nowrap">{_e(row["label"])}</td>'
             f'<td class="nowrap" title="{_e(basis)}">{_e(due)}</td>'
-            f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div></td></tr>'
+            f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div>'
+            + (
+                f'<div class="fid">{_e(VERSION_MARK[lang].format(label=row["ver"]))}</div>'
+                if row["ver"]
+                else ""
+            )
+            + "</td></tr>"
         )
     return "".join(out)
 
