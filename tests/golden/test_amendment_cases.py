@@ -12,16 +12,17 @@ that judged them.
 
 from __future__ import annotations
 
-import shutil
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.amendment_packs import EXAMPLES, example_pack
 
+from hezhang_rules.compile import Plan
+from hezhang_rules.facts import FactSet
 from hezhang_rules.findings import Report
-from hezhang_rules.rules.packs import DEFAULT_PACK, pack_path
-from hezhang_rules.testing.cases import EVALUATORS, Runner, load_case
+from hezhang_rules.testing.cases import EVALUATORS, Evaluator, Runner, load_case
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "amendment"
 CASES = sorted(
     (EXAMPLES / name / "cases" / case.name, name)
     for name in ("versions", "dated_values")
@@ -29,18 +30,15 @@ CASES = sorted(
 )
 
 
-def _pack(tmp: Path, example: str) -> Path:
-    """The bundled pack with the example's article 16 (and its regulation texts), and the
-    example's cases under ``cases/amendment`` (beside the pack's own worlds)."""
-    root = tmp / "qinghemen"
-    shutil.copytree(pack_path(DEFAULT_PACK), root)
-    shutil.copy(EXAMPLES / example / "art_016.yaml", root / "art_016.yaml")
-    regulation = EXAMPLES / example / "regulation"
-    if regulation.is_dir():
-        for text in regulation.iterdir():
-            shutil.copy(text, root / "regulation" / text.name)
-    shutil.copytree(EXAMPLES / example / "cases", root / "cases" / "amendment")
-    return root
+def _keeping(fn: Evaluator, name: str, reports: dict[str, Report]) -> Evaluator:
+    """``fn``, keeping its report in ``reports[name]`` (the runner compares only the case's
+    expectations; the whole reports are compared here)."""
+
+    def run(plan: Plan, facts: FactSet, as_of: dt.date) -> Report:
+        reports[name] = fn(plan, facts, as_of)
+        return reports[name]
+
+    return run
 
 
 def test_the_examples_are_found() -> None:
@@ -51,21 +49,13 @@ def test_the_examples_are_found() -> None:
 
 @pytest.mark.parametrize(("path", "example"), CASES, ids=lambda x: getattr(x, "name", x))
 def test_case_on_every_evaluator(path: Path, example: str, tmp_path: Path) -> None:
-    root = _pack(tmp_path, example)
+    root = example_pack(tmp_path, example)
     runner = Runner(root)
     case = load_case(root / "cases" / "amendment" / path.name)
     plan = runner.plan(case)
     reports: dict[str, Report] = {}
     for name, fn in EVALUATORS.items():
-
-        def keep(
-            plan_: object, facts: object, as_of: object, fn: object = fn, name: str = name
-        ) -> Report:
-            report = fn(plan_, facts, as_of)  # type: ignore[operator]
-            reports[name] = report
-            return report
-
-        result = runner.run(case, name, keep)  # type: ignore[arg-type]
+        result = runner.run(case, name, _keeping(fn, name, reports))
         assert result.passed, f"{name}: " + "\n".join(result.messages())
     batch = reports["batch"]
     for name, report in reports.items():
@@ -89,7 +79,7 @@ def test_amended_text_judges_after_and_the_old_text_before(tmp_path: Path) -> No
     """The spanning half-year (2023-H1, the amendment in force from 2023-04-01) is judged under
     the 2020 text (anchor: start), the quarter after under the amended text, and their
     sources are the two versions' rules (different lines of art_016.yaml)."""
-    root = _pack(tmp_path, "versions")
+    root = example_pack(tmp_path, "versions")
     runner = Runner(root)
     case = load_case(root / "cases" / "amendment" / "judged_under_the_version_in_force.yaml")
     report = EVALUATORS["batch"](runner.plan(case), runner.facts(case), case.model.as_of)
@@ -104,7 +94,7 @@ def test_amended_text_judges_after_and_the_old_text_before(tmp_path: Path) -> No
     assert year_before.source != year_after.source
     labels = [(v.article, v.version, v.judged_until) for v in report.run.versions]
     assert labels == [
-        (16, "2020", __import__("datetime").date(2023, 3, 31)),
+        (16, "2020", dt.date(2023, 3, 31)),
         (16, "2023修正", None),
     ]
     amended = report.run.versions[1].amended_by
