@@ -555,7 +555,7 @@ def _check_repeals(
         if rid not in old or rid in new:
             ctx.error(
                 "hz_compile_version_repeals",
-                f"`repeals` names `{rid}`, which is not a rule {version.version!r} drops from "
+                f"`repeals` names `{rid}`, which is not a rule `{version.version}` drops from "
                 f"`{before.version}`",
                 (*at, "repeals", i),
                 zh=f"`repeals` 所列的 `{rid}` 不是本版本从 `{before.version}` 中去掉的规则",
