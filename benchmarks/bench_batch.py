@@ -29,14 +29,27 @@ def world(chiefs: int, seed: int) -> list[hz.Fact]:
     facts: list[hz.Fact] = [hz.Jurisdiction(id="j-d", name="区", level="district")]  # type: ignore[arg-type]
     for i in range(chiefs):
         facts.append(hz.Person(id=f"p{i}", name=f"河长{i}"))
-        facts.append(hz.Appointment(id=f"a{i}", person=f"p{i}", role="river_chief",  # type: ignore[arg-type]
-                                    jurisdiction="j-d", start="2019-01-01"))
+        facts.append(
+            hz.Appointment(
+                id=f"a{i}",
+                person=f"p{i}",
+                role="river_chief",  # type: ignore[arg-type]
+                jurisdiction="j-d",
+                start="2019-01-01",
+            )
+        )
         for k in range(rng.randint(0, 8)):
             day = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            facts.append(hz.Inspection(
-                id=f"i{i}-{k}", inspector=f"p{i}", date=day,
-                record=hz.InspectionRecord(time="上午", place="河段", content="巡河",
-                                           problems=[], requirements=[])))
+            facts.append(
+                hz.Inspection(
+                    id=f"i{i}-{k}",
+                    inspector=f"p{i}",
+                    date=day,
+                    record=hz.InspectionRecord(
+                        time="上午", place="河段", content="巡河", problems=[], requirements=[]
+                    ),
+                )
+            )
     return facts
 
 
@@ -55,8 +68,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     plan = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
-    print(f"{'chiefs':>7} {'facts':>7} {'build s':>8} {'eval s':>8} {'base s':>8} "
-          f"{'eval/base':>10} {'findings':>9}")
+    print(
+        f"{'chiefs':>7} {'facts':>7} {'build s':>8} {'eval s':>8} {'base s':>8} "
+        f"{'eval/base':>10} {'findings':>9}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         records = world(size, args.seed)
         t0 = time.perf_counter()
@@ -69,8 +84,10 @@ def main() -> None:
         for f in report.by_rule("art016.river_chief_half_yearly_inspection"):
             if f.period.label.startswith("2021"):
                 assert f.details["count"] == counts[(f.holder.id, f.period.label)], f.id
-        print(f"{size:>7} {len(facts):>7} {t1 - t0:>8.3f} {t2 - t1:>8.3f} {t3 - t2:>8.4f} "
-              f"{(t2 - t1) / max(t3 - t2, 1e-9):>10.0f} {len(report.findings):>9}")
+        print(
+            f"{size:>7} {len(facts):>7} {t1 - t0:>8.3f} {t2 - t1:>8.3f} {t3 - t2:>8.4f} "
+            f"{(t2 - t1) / max(t3 - t2, 1e-9):>10.0f} {len(report.findings):>9}"
+        )
 
 
 if __name__ == "__main__":

@@ -145,6 +145,23 @@ class OverlayRecord(_Data):
     digest: str = Field(description="sha256 over the overlay's files, as `rules_digest`")
 
 
+class AmendedBy(_Data):
+    name: str = Field(description="the amending instrument")
+    date: dt.date = Field(description="the day it was issued")
+
+
+class VersionUsed(_Data):
+    """A version of an amended article (or a window of a parameter's dated values) the plan
+    judged with: the periods whose anchor day lies in ``judged_from`` … ``judged_until``."""
+
+    article: int
+    version: str = Field(description="its label, as the findings' `details.version` name it")
+    judged_from: dt.date
+    judged_until: dt.date | None = Field(description="the last day it judges; null: open")
+    amended_by: AmendedBy | None = Field(description="the instrument that made it")
+    rules: list[str] = Field(description="the ids of the rules it judges")
+
+
 class RunRecord(_Data):
     package_version: str
     pack: str
@@ -157,6 +174,11 @@ class RunRecord(_Data):
     )
     overlays: list[OverlayRecord] = Field(
         default_factory=list, description="the overlays refining `pack` in this run, in order"
+    )
+    versions: list[VersionUsed] = Field(
+        default_factory=list,
+        description="the versions of amended articles and the windows of dated parameter values "
+        'the rules judged with (docs/rule-format.md, "Amendments and versions")',
     )
 
 

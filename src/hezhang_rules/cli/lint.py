@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             else "没有案例文件（未检查覆盖；可用 --cases DIR 给出）"
         )
         print(
-            f"{name}：{len(plan.articles)} 个条文文件，{len(plan.rules)} 条规则，"
+            f"{name}：{len(plan.articles)} 个条文文件，{plan.rule_count} 条规则，"
             f"{len(plan.parameters)} 个参数，{where}：没有问题"
         )
         return EXIT_OK
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"{name}: {len(plan.articles)} article files, "
-        f"{len(plan.rules)} rules, {len(plan.parameters)} parameters, {where}: no problems"
+        f"{plan.rule_count} rules, {len(plan.parameters)} parameters, {where}: no problems"
     )
     return EXIT_OK
 

@@ -66,6 +66,7 @@ from hezhang_rules.columnar.exprs import (
     finding_id,
     finding_struct,
     json_text,
+    kept_rows,
     lines_of,
     path_expr,
     plain,
@@ -630,6 +631,7 @@ def _count(rule: PlanRule, req: CountPlan | ForbidPlan, job: Job) -> None:
         finding_id(rule, pl.col("holder_id"), pl.col("label")),
     )
 
+    f = kept_rows(rule, f, "period_start", "period_end")
     build = functools.partial(_encoded, rule, pl.col("label"))
     chunks = functools.partial(sorted_slices, f, ["holder_id", "period_start", "id"], build)
     counts = status_counts(f.get_column("status"))
@@ -739,6 +741,7 @@ def _deadline(rule: PlanRule, req: DeadlinePlan, job: Job) -> None:
         pl.lit(None, pl.String).alias("subject"),
         finding_id(rule, pl.col("holder"), pl.col("label")),
     )
+    f = kept_rows(rule, f, "period_start", "period_end")
     label = None if req.due_date is not None else pl.col("label")  # `once`: no period named
     build = functools.partial(_encoded, rule, label, f)
     job.parts.append(Part(rule.article, rule.id, status_counts(f.get_column("status")), build))
@@ -839,6 +842,7 @@ def _evidence(rule: PlanRule, req: EvidencePlan, job: Job) -> None:
         narrow = narrow.drop_nulls("hid").join(
             job.holders, on="hid", how="inner", maintain_order="left"
         )
+    narrow = kept_rows(rule, narrow, "day", "day")
     combos = sorted(narrow.get_column("mask").unique().to_list())
 
     def failures(m: int) -> list[tuple[str, str]]:
@@ -984,7 +988,10 @@ def _evaluate(
         for r in plan.rules
         if isinstance(r.requirement, ResponsePlan) and r.requirement.trigger_rule
     }
-    how = {r.id: None if r.id in sources else columnar_rule(r) for r in plan.rules}
+    how: dict[str, str | None] = {}
+    for r in plan.rules:  # the versions of a rule run on one path: columns only if all can
+        shape = None if r.id in sources else columnar_rule(r)
+        how[r.id] = shape if how.get(r.id, shape) == shape else None
     generic = [r for r in plan.rules if how[r.id] is None]
     # Rules whose holders the batch code lists (in Python: tens of thousands of units and
     # jurisdictions); posts of a count rule are listed in columns (``post_instances``).

@@ -22,6 +22,7 @@ from pydantic_core import to_jsonable_python
 from hezhang_rules.compile.operators import Op
 from hezhang_rules.compile.plan import PlanRule
 from hezhang_rules.evaluate.kinds import STATUS_WORDS, Ops, Wording
+from hezhang_rules.evaluate.kinds import version as version_kind
 from hezhang_rules.evaluate.kinds.words import DETAIL, MESSAGE, WHEN
 from hezhang_rules.evaluate.periods import label_zh
 from hezhang_rules.facts.frames import frame_of
@@ -321,6 +322,45 @@ def rule_pieces(rule: PlanRule) -> tuple[str, str, str]:
     return head, mid, tail
 
 
+def version_pieces(rule: PlanRule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``rule_pieces`` of a versioned rule as expressions: the parameters and the source
+    differ between its versions, so they are read from the columns ``vparams`` (JSON text) and
+    ``vsource`` that ``finding_struct`` and ``finding_columns`` fill per finding."""
+    head, mid, tail = rule_pieces(rule)
+    mid_head = mid[: mid.index('"parameters":') + len('"parameters":')]
+    mid_tail = mid[mid.index(',"period":') :]
+    tail_head = tail[: tail.index('"source":') + len('"source":')]
+    tail_tail = tail[tail.index(',"status":') :]
+    return (
+        pl.lit(head),
+        pl.concat_str(pl.lit(mid_head), pl.col("vparams"), pl.lit(mid_tail)),
+        pl.concat_str(pl.lit(tail_head + '"'), pl.col("vsource"), pl.lit('"' + tail_tail)),
+    )
+
+
+def kept_rows(rule: PlanRule, frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+    """The findings of ``frame`` that ``rule``'s version judges (all of them for an
+    unversioned rule): ``kinds.version.judged_here`` over the anchor column, ``start`` or
+    ``end`` (the period's first and last day) — ``Run.emit``'s test, as columns."""
+    if rule.version is None:
+        return frame
+    anchor = pl.col(end if version_kind.anchored_on_end(rule) else start)
+    return frame.filter(version_kind.judged_here(EXPRS, anchor, rule.version))
+
+
+def _with_version(rule: PlanRule, details: pl.Expr) -> pl.Expr:
+    """``details`` (JSON text) with a versioned rule's ``version`` member: the last key, as
+    every kind's detail keys sort before it."""
+    if rule.version is None:
+        return details
+    member = '"version":' + json.dumps(rule.version.label, ensure_ascii=False)
+    return (
+        pl.when(details == "{}")
+        .then(pl.lit("{" + member + "}"))
+        .otherwise(pl.concat_str(details.str.strip_suffix("}"), pl.lit("," + member + "}")))
+    )
+
+
 def line_expr(
     pieces: tuple[pl.Expr, pl.Expr, pl.Expr],
     details: pl.Expr,
@@ -395,7 +435,7 @@ def finding_struct(
         pl.col("period_start"),
         pl.col("id"),
         pl.col("status"),
-        details.alias("details"),
+        _with_version(rule, details).alias("details"),
         pl.col("due"),
         (pl.lit(None, pl.String) if escalated_from is None else escalated_from).alias(
             "escalated_from"
@@ -411,7 +451,17 @@ def finding_struct(
         pl.col("label"),
         pl.col("subject"),
         pl.lit(None, pl.String).alias("waiver"),  # set by ``columnar.waive``, if any
+        *_version_columns(rule),
     )
+
+
+def _version_columns(rule: PlanRule) -> tuple[pl.Expr, pl.Expr]:
+    """The columns ``vsource`` and ``vparams`` of a rule's findings: a versioned rule's source
+    and parameters (they differ between its versions), null for an unversioned rule."""
+    if rule.version is None:
+        return pl.lit(None, pl.String).alias("vsource"), pl.lit(None, pl.String).alias("vparams")
+    params = json.dumps([u.name for u in rule.params], ensure_ascii=False, separators=(",", ":"))
+    return pl.lit(rule.location).alias("vsource"), pl.lit(params).alias("vparams")
 
 
 FINDING_COLUMNS: dict[str, pl.DataType] = {
@@ -433,15 +483,19 @@ FINDING_COLUMNS: dict[str, pl.DataType] = {
     "label": pl.String(),
     "subject": pl.String(),
     "waiver": pl.String(),  # JSON text: the waiver object (``Finding.waiver``), or null
+    "vsource": pl.String(),  # a versioned rule's: its version's source (else null)
+    "vparams": pl.String(),  # … and its parameters, as a JSON array (else null)
 }
 """The columns every build gives, one row per finding, in report order."""
 
 
 def lines_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
-    """Finding columns of ``rule`` → the sort keys, status and one JSON line each."""
+    """Finding columns of ``rule`` → the sort keys, status and one JSON line each (a
+    versioned rule's source and parameters read per finding: ``version_pieces``)."""
     head, mid, tail = rule_pieces(rule)
+    pieces = (pl.lit(head), pl.lit(mid), pl.lit(tail))
     line = line_expr(
-        (pl.lit(head), pl.lit(mid), pl.lit(tail)),
+        pieces if rule.version is None else version_pieces(rule),
         pl.col("details"),
         pl.col("hkind"),
         pl.col("escalated_from"),
@@ -523,9 +577,11 @@ def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
         pl.col("id"),
         pl.struct(pl.col("msg_en").alias("en"), pl.col("msg_zh").alias("zh")).alias("message"),
         pl.lit(rule.modality).alias("modality"),
-        pl.lit(pl.Series([[u.name for u in rule.params]], dtype=pl.List(pl.String)))
-        .first()
-        .alias("parameters"),
+        (
+            pl.lit(pl.Series([[u.name for u in rule.params]], dtype=pl.List(pl.String))).first()
+            if rule.version is None
+            else pl.col("vparams").str.json_decode(pl.List(pl.String))
+        ).alias("parameters"),
         pl.struct(
             pl.col("period_end").alias("end"),
             pl.col("label"),
@@ -534,7 +590,7 @@ def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
         pl.lit(rule.requirement.type).alias("requirement"),
         pl.col("rule_id"),
         pl.lit(rule.severity).alias("severity"),
-        pl.lit(rule.location).alias("source"),
+        (pl.lit(rule.location) if rule.version is None else pl.col("vsource")).alias("source"),
         pl.col("status"),
         pl.col("subject"),
         pl.when(pl.col("waiver").is_not_null())
@@ -593,6 +649,13 @@ def finding_columns(found: list[Finding]) -> pl.DataFrame:
             "subject": [f.subject for f in found],
             "waiver": [
                 None if f.waiver is None else compact_json(f.waiver.model_dump(mode="json"))
+                for f in found
+            ],
+            "vsource": [f.source if "version" in f.details else None for f in found],
+            "vparams": [
+                json.dumps(f.parameters, ensure_ascii=False, separators=(",", ":"))
+                if "version" in f.details
+                else None
                 for f in found
             ],
         },

@@ -34,6 +34,7 @@ from hezhang_rules.columnar.exprs import (
     escape_column,
     finding_id,
     finding_struct,
+    kept_rows,
     path_expr,
     quoted_or_null,
     render_expr,
@@ -256,7 +257,7 @@ def evaluate_response(rule: PlanRule, req: ResponsePlan, job: Job) -> None:
     f = f.with_columns(status.alias("status")).select(
         "tid", "hid", "hkind", "hname", "day", "due", "rid", "done", "status", "stated"
     )
-    f = escape_column(f, "hname")
+    f = escape_column(kept_rows(rule, f, "day", "due"), "hname")
 
     def build(f: pl.DataFrame) -> pl.DataFrame:
         day, due, done = (pl.col(c).cast(pl.String) for c in ("day", "due", "done"))
@@ -362,4 +363,5 @@ def _undated(rule: PlanRule, req: ResponsePlan, job: Job, undated: pl.DataFrame)
                 subject=tid,
             )
         )
-        job.python.append(found)
+        if found is not None:  # a versioned rule's other versions judge the rest
+            job.python.append(found)

@@ -21,6 +21,17 @@ class Param:
     article: int | None
     value: Any
     overridden: bool = False
+    dated: tuple[tuple[dt.date, Any, tuple[str, str] | None], ...] | None = None
+    """Dated values (first day, value, the amending instrument), oldest first; ``value`` is
+    then the first one's. ``None`` for one value (or one given by an override)."""
+
+    def value_on(self, day: dt.date) -> tuple[Any, bool]:
+        """The value in force on ``day``, and whether there is one (a dated value whose first
+        day is after ``day`` leaves it without)."""
+        if self.dated is None:
+            return self.value, True
+        found = [v for start, v, _ in self.dated if start <= day]
+        return (found[-1], True) if found else (None, False)
 
 
 @dataclass
@@ -38,6 +49,17 @@ class Ctx:
     forces: dict[int, tuple[dt.date, dt.date | None]] = field(default_factory=dict)
     """Article → its in-force window (``from``, ``until``): an overlay's tightened rules take
     the window of the overlay article that states them (compile/overlay.py)."""
+    version_tables: dict[tuple[int, int], dict[str, Param]] = field(default_factory=dict)
+    """(article, version index) → the parameters that version declares."""
+    anchor: tuple[str, ParamUse | None] | None = None
+    """The pack's period anchor (`start`/`end`) and the parameter it reads, if any; ``None``
+    when the pack names none (``amendments``)."""
+    version_params: dict[str, Param] = field(default_factory=dict)
+    """The parameters of the article version being compiled (looked up first)."""
+    on: dt.date = dt.date.min
+    """The day whose dated parameter values the rule being compiled reads."""
+    dated_used: dict[str, Param] = field(default_factory=dict)
+    """The parameters with dated values the rule being compiled read."""
 
     def span(self, path: PathKey, key: bool = False) -> Span:
         if self.file is None:
@@ -61,6 +83,8 @@ class Ctx:
         )
 
     def lookup(self, name: str) -> Param | None:
+        if name in self.version_params:
+            return self.version_params[name]
         if self.file is not None:
             local = self.file_params.get(self.file.model.article, {}).get(name)
             if local is not None:
@@ -126,7 +150,22 @@ class Ctx:
             return None
         if enum is not None:
             self.param_enums[p.qualified] = enum
+        value, found = p.value_on(self.on)
+        if p.dated is not None:
+            self.dated_used[p.qualified] = p
+            if not found:
+                first = p.dated[0][0]
+                self.error(
+                    "hz_compile_dated_value_gap",
+                    f"parameter `{raw.param}` has no value on {self.on}: its first value is "
+                    f"from {first}",
+                    (*path, "param"),
+                    help="start its first value on or before the day the rule takes effect",
+                    zh=f"参数 `{raw.param}` 在 {self.on} 没有值：其第一个值自 {first} 起",
+                    help_zh="让其第一个值不晚于规则施行之日",
+                )
+                return None
         self.uses[p.qualified] = ParamUse(
-            p.qualified, p.value, p.article or 0, Text2(p.decl.reading.zh, p.decl.reading.en)
+            p.qualified, value, p.article or 0, Text2(p.decl.reading.zh, p.decl.reading.en)
         )
-        return p.value
+        return value

@@ -171,6 +171,32 @@ class ParamUse:
 
 
 @dataclass(frozen=True)
+class VersionInfo:
+    """The version of an article (or the window of a parameter's dated values) a compiled rule
+    stands for: the rule judges only the periods whose anchor day lies in
+    ``judged_from``…``judged_until`` (``None``: open; the last window is open, the first
+    ``open_before``) (docs/rule-format.md, "Amendments and versions").
+
+    ``label`` names it in findings (``details.version``) and is unique among the rules of one id;
+    ``anchor`` is the pack's reading of which day of a period picks the version (`start` or
+    `end`; a response duty's period is its trigger's day, so its start); ``amended_by`` the
+    instrument (name, date) that made it; ``text`` and ``text_span`` the article's text in this
+    version (``None`` for a window of a dated parameter value alone)."""
+
+    label: str
+    judged_from: dt.date
+    judged_until: dt.date | None
+    anchor: Literal["start", "end"]
+    amended_by: tuple[str, str] | None = None
+    text: str | None = None
+    text_span: Span | None = None
+    open_before: bool = False
+    """The rule's first window: it also judges what is anchored before ``judged_from`` (a
+    yearly deadline's year began before the measures did; the force of the pack, not the
+    version, decides whether it applies)."""
+
+
+@dataclass(frozen=True)
 class PlanRule:
     """One compiled rule: who holds the duty, what it requires, when it is in force, the
     parameters it reads and where it is written (``span``)."""
@@ -194,6 +220,9 @@ class PlanRule:
     overlay: str | None = None
     """The overlay pack (art. 37) this rule comes from, or ``None`` for the base pack's: its
     ``article`` is then the overlay's article (:meth:`Plan.article_of`)."""
+    version: VersionInfo | None = None
+    """The article's version (or a parameter value's window) this rule judges; ``None`` for a
+    rule of an unversioned article with no dated parameter: it judges every period."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +266,7 @@ class ParameterInfo:
     overridden: bool
     basis: str | None = None  # `stated` / `supplied` for numbers and dates (rule-format.md)
     enum: str | None = None  # the glossary's enumeration its values come from (report words)
+    dated: tuple[tuple[dt.date, Any], ...] | None = None  # dated values: (first day, value)
 
 
 @dataclass(frozen=True)
@@ -252,10 +282,22 @@ class Plan:
     fact_kinds: frozenset[str] = field(default_factory=frozenset)
     title: Text2 = Text2("", "")
     overlays: tuple[OverlayInfo, ...] = ()
+    pack_reads: frozenset[str] = field(default_factory=frozenset)
+    """Parameters the pack file reads itself, not a rule: its ``amendments``' period anchor,
+    which stands ready for an amended article before any article has versions."""
 
-    def rule(self, rule_id: str) -> PlanRule:
+    @property
+    def rule_count(self) -> int:
+        """The number of rules, a versioned rule once (``rules`` holds one per version)."""
+        return len({r.id for r in self.rules})
+
+    def rule(self, rule_id: str, version: str | None = None) -> PlanRule:
+        """The rule with this id; of a versioned rule, the one of ``version`` (its label), or
+        the first when ``version`` is ``None`` (every version has the same kind and holder)."""
         for r in self.rules:
-            if r.id == rule_id:
+            if r.id == rule_id and (
+                version is None or (r.version is not None and r.version.label == version)
+            ):
                 return r
         raise KeyError(rule_id)
 

@@ -34,7 +34,15 @@ from hezhang_rules.evaluate.waive import waive_report_findings
 from hezhang_rules.evaluate.world import World
 from hezhang_rules.facts.bounds import require_as_of
 from hezhang_rules.facts.factset import FactSet
-from hezhang_rules.findings import OverlayRecord, Report, RunRecord, finding_order, summarize
+from hezhang_rules.findings import (
+    AmendedBy,
+    OverlayRecord,
+    Report,
+    RunRecord,
+    VersionUsed,
+    finding_order,
+    summarize,
+)
 from hezhang_rules.waivers import Waivers
 
 
@@ -109,7 +117,35 @@ def run_record(
             OverlayRecord(pack=o.pack, kind=o.kind, scope=o.scope, digest=o.digest)
             for o in plan.overlays
         ],
+        versions=versions_used(plan),
     )
+
+
+def versions_used(plan: Plan) -> list[VersionUsed]:
+    """The versions of ``plan``'s versioned rules, one per article and label, in article and
+    date order, with the rules each judges."""
+    found: dict[tuple[int, str], tuple[PlanRule, list[str]]] = {}
+    for r in plan.rules:
+        if r.version is not None:
+            found.setdefault((r.article, r.version.label), (r, []))[1].append(r.id)
+    out = []
+    for (article, label), (r, ids) in found.items():
+        v = r.version
+        assert v is not None
+        amended = (
+            None if v.amended_by is None else AmendedBy(name=v.amended_by[0], date=v.amended_by[1])
+        )
+        out.append(
+            VersionUsed(
+                article=article,
+                version=label,
+                judged_from=v.judged_from,
+                judged_until=v.judged_until,
+                amended_by=amended,
+                rules=sorted(set(ids)),
+            )
+        )
+    return sorted(out, key=lambda x: (x.article, x.judged_from, x.version))
 
 
 def jsonable(value: Any) -> Any:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, cast, get_args
 
 from hezhang_rules.compile.plan import HolderSpec, Plan, PlanRule
+from hezhang_rules.evaluate.kinds import VALUES
+from hezhang_rules.evaluate.kinds import version as version_kind
 from hezhang_rules.evaluate.messages import render
 from hezhang_rules.evaluate.periods import Period
 from hezhang_rules.evaluate.select import Selector
@@ -137,16 +139,25 @@ class Run:
         day = get_path(f, date_field)
         return day if isinstance(day, dt.date) and day <= self.world.as_of else None
 
-    def emit(self, d: Draft) -> Finding:
+    def emit(self, d: Draft) -> Finding | None:
         """Record the finding ``d`` describes (and return it: a caller sharing the run with
         another thread takes it from here, not from ``findings``).
 
-        A second finding with an id already emitted raises :class:`DuplicateFindingError`
-        (two threads run different rules, whose ids never meet)."""
+        A finding of a versioned rule whose period another version judges is dropped here
+        (``None``; ``kinds.version``), before its id is checked: the versions of one rule give
+        the same ids. A second finding with an id already emitted raises
+        :class:`DuplicateFindingError` (two threads run different rules, whose ids never
+        meet)."""
         # Built without pydantic's validation (``model_construct``): the two values typed only
         # as text here are checked by hand, the rest is typed by this code. Validating a
         # million findings took a third of a national year's batch part.
         rule, holder, period = d.rule, d.holder, d.period
+        details = d.details
+        if rule.version is not None:
+            anchor = period.end if version_kind.anchored_on_end(rule) else period.start
+            if not version_kind.judged_here(VALUES, anchor, rule.version):
+                return None
+            details = {**details, "version": rule.version.label}
         if d.status not in STATUSES or holder.kind not in _HOLDER_KINDS:
             raise ValueError(f"finding with status {d.status!r}, holder kind {holder.kind!r}")
         fid = f"{rule.id}/{holder.id}/{d.key}"
@@ -170,7 +181,7 @@ class Run:
             due=d.due,
             evidence=sorted(set(d.evidence)),
             message=render(rule, d.status, holder.name, d.label, d.detail[0], d.detail[1]),
-            details=dict(d.details),
+            details=dict(details),
             parameters=[u.name for u in rule.params],
             source=rule.location,
             subject=d.subject,

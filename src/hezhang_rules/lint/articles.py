@@ -122,7 +122,79 @@ def article_problems(ruleset: RuleSet, limits: Limits = DEFAULT_LIMITS) -> list[
                     help_zh="从来源原样复制条文，每段一行",
                 )
             )
+    out += _version_texts(ruleset, texts, limits)
     return out
+
+
+def _version_texts(
+    ruleset: RuleSet, pack_texts: dict[int, str], limits: Limits
+) -> list[Diagnostic]:
+    """Each version of an amended article against the text file it names (``source``,
+    relative to the pack), or the pack's source when it names none: an amended text is not
+    in the original measures, so its version names the text that holds it."""
+    out: list[Diagnostic] = []
+    read: dict[str, dict[int, str] | None] = {}
+    root = Path(ruleset.pack.path).parent
+    for f in ruleset.files:
+        number = f.model.article
+        for vi, version in enumerate(f.model.versions):
+            texts: dict[int, str] | None = pack_texts
+            name = version.source or ruleset.pack.model.source
+            if version.source is not None:
+                if name not in read:
+                    read[name] = _texts_of(root / name, limits)
+                texts = read[name]
+            if texts is None:
+                out.append(
+                    Diagnostic(
+                        "hz_lint_no_source",
+                        f"version `{version.version}` names the source `{name}`, which is not "
+                        "a readable file holding articles",
+                        f.doc.span(("versions", vi, "source")),
+                        help="`source` is the amended text, relative to the pack directory, "
+                        "with its articles on lines starting 第N条",
+                        zh=f"版本 `{version.version}` 所指的来源 `{name}` 不是含有条文的可读文件",
+                        help_zh="`source` 是修正后的文本，路径相对于规则包目录，条文以“第N条”开头",
+                    )
+                )
+                continue
+            ours, theirs = version.text.rstrip("\n"), texts.get(number)
+            if theirs == ours:
+                continue
+            where = (
+                f"`{name}` has no article {number}"
+                if theirs is None
+                else (
+                    f"differs from article {number} of `{name}`: {_first_difference(ours, theirs)}"
+                )
+            )
+            where_zh = (
+                f"`{name}` 中没有第 {number} 条"
+                if theirs is None
+                else (f"与 `{name}` 的第 {number} 条不同：{_first_difference_zh(ours, theirs)}")
+            )
+            out.append(
+                Diagnostic(
+                    "hz_lint_article_text",
+                    f"the text of version `{version.version}` {where}",
+                    f.doc.span(("versions", vi, "text")),
+                    help="copy the article from the text the version names (`source`; an "
+                    "amended article names the amended text)",
+                    zh=f"版本 `{version.version}` 的文本{where_zh}",
+                    help_zh="从该版本所指的文本（`source`；修正后的条文指向修正后的文本）原样复制条文",
+                )
+            )
+    return out
+
+
+def _texts_of(path: Path, limits: Limits) -> dict[int, str] | None:
+    """The articles of a text file, or ``None`` when it cannot be read or holds none."""
+    if not path.is_file():
+        return None
+    try:
+        return articles(read_text(path, str(path), limits)) or None
+    except SourceError:
+        return None
 
 
 def _first_difference_zh(ours: str, theirs: str) -> str:

@@ -35,8 +35,20 @@ _SAMPLE_YEARS = (2001, 2004)  # a common and a leap year: any two due dates that
 
 
 def _windows_overlap(a: PlanRule, b: PlanRule) -> bool:
+    """Both rules are in force on some day, and judge some day in common: two versions of an
+    amended article judge different days (docs/rule-format.md, "Amendments and versions")."""
     a_end, b_end = a.in_force_until or dt.date.max, b.in_force_until or dt.date.max
-    return max(a.in_force_from, b.in_force_from) <= min(a_end, b_end)
+    if max(a.in_force_from, b.in_force_from) > min(a_end, b_end):
+        return False
+    return max(_judged(a)[0], _judged(b)[0]) <= min(_judged(a)[1], _judged(b)[1])
+
+
+def _judged(rule: PlanRule) -> tuple[dt.date, dt.date]:
+    """The days whose periods ``rule`` judges: every day, or its version's window."""
+    v = rule.version
+    if v is None:
+        return dt.date.min, dt.date.max
+    return (dt.date.min if v.open_before else v.judged_from), v.judged_until or dt.date.max
 
 
 def holders_overlap(a: PlanRule, b: PlanRule) -> bool:

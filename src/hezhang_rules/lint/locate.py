@@ -25,19 +25,23 @@ HOLDER_KIND = {"post": "people", "unit": "units", "jurisdiction": "jurisdictions
 
 @dataclass
 class Locator:
-    """Rule id → the file and position of the rule, for spans of its parts."""
+    """Rule id → the file and position of the rule, for spans of its parts (a versioned
+    rule: its first version's)."""
 
     ruleset: RuleSet
-    _rules: dict[str, tuple[LoadedRuleFile, int]] = field(default_factory=dict)
+    _rules: dict[str, tuple[LoadedRuleFile, PathKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for f in self.ruleset.files:
             for i, rule in enumerate(f.model.rules):
-                self._rules[rule.id] = (f, i)
+                self._rules[rule.id] = (f, ("rules", i))
+            for vi, version in enumerate(f.model.versions):
+                for i, rule in enumerate(version.rules):
+                    self._rules.setdefault(rule.id, (f, ("versions", vi, "rules", i)))
 
     def span(self, rule_id: str, path: PathKey = ("id",)) -> Span:
-        f, i = self._rules[rule_id]
-        return f.doc.span(("rules", i, *path))
+        f, at = self._rules[rule_id]
+        return f.doc.span((*at, *path))
 
     def file_span(self, rule_id: str, path: PathKey) -> Span:
         f, _ = self._rules[rule_id]

@@ -1,8 +1,9 @@
 """Parameters declared but used by no rule (``hz_lint_unused_parameter``), and numbers and
 dates that do not say whether the text states them (``hz_lint_parameter_basis``).
 
-A parameter is used when a rule resolves it: written as ``{param: …}`` anywhere in the rule or
-its file's ``in_force``, or taken by default (count, forbid and deadline rules take
+A parameter is used when a rule resolves it (or ``pack.yaml``'s ``amendments`` names it:
+``Plan.pack_reads``): written as ``{param: …}`` anywhere in the rule or its file's
+``in_force``, or taken by default (count, forbid and deadline rules take
 ``partial_tenure``, ``partial_tenure_min_days`` and ``partial_first_period`` for every
 ``periods`` key they do not set). The compiler records each use in ``PlanRule.params``.
 """
@@ -16,7 +17,7 @@ from hezhang_rules.rules.model import BASIS_TYPES
 
 
 def unused_parameters(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
-    used = {u.name for r in plan.rules for u in r.params}
+    used = {u.name for r in plan.rules for u in r.params} | plan.pack_reads
     files = {f"art{f.model.article:03d}": f for f in ruleset.files}
     out = []
     for p in plan.parameters:

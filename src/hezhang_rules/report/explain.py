@@ -23,6 +23,7 @@ from hezhang_rules.report.i18n import (
     HOLDER_KIND,
     REQUIREMENT,
     SEVERITY,
+    VERSION_MARK,
     article_name,
     basis_name,
     due_marked,
@@ -350,9 +351,16 @@ def explain(
     finding: Finding, plan: Plan, ctx: AuditContext, as_of: dt.date, lang: str = "zh"
 ) -> Explanation:
     """Everything an auditor needs to see why ``finding`` has its status."""
-    rule = plan.rule(finding.rule_id)
+    # a versioned rule: the version that judged the finding, with its own text and parameters
+    rule = plan.rule(finding.rule_id, finding.details.get("version"))
     article = plan.article_of(rule)
     title = (article.title.zh if lang == "zh" else article.title.en) if article else ""
+    text = article.text.strip() if article else ""
+    if rule.version is not None:
+        title += ("（{}）" if lang == "zh" else " ({})").format(
+            VERSION_MARK[lang].format(label=rule.version.label)
+        )
+        text = (rule.version.text or text).strip()
     overlay = next((o for o in plan.overlays if o.pack == rule.overlay), None)
     if overlay is not None:  # the overlay's own article: name its text first
         measures = overlay.title.zh if lang == "zh" else overlay.title.en
@@ -372,7 +380,7 @@ def explain(
         requirement=REQUIREMENT[lang][finding.requirement],
         severity=SEVERITY[lang][finding.severity],
         article_heading=f"{cited}{article_name(rule.article, lang)} {title}".strip(),
-        article_text=(article.text.strip() if article else ""),
+        article_text=text,
         holder=ctx.holder(finding.holder),
         facts=facts,
         unknown_facts=tuple(i for i in ids if i not in ctx.facts),

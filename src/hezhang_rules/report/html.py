@@ -50,6 +50,7 @@ from hezhang_rules.report.i18n import (
     MARK,
     REQUIREMENT,
     SUPPLIED,
+    VERSION_MARK,
     article_titles,
     basis_name,
     due_marked,
@@ -611,6 +612,7 @@ def findings_payload(
             pl.col("period").struct.field("label").alias("label"),
             pl.col("due").cast(pl.String).fill_null("").alias("due"),
             pl.col("details").str.json_path_match("$.due_supplied").fill_null("").alias("sup"),
+            pl.col("details").str.json_path_match("$.version").fill_null("").alias("ver"),
             pl.col("message").struct.field(lang).alias("msg"),
             pl.col("id"),
             pl.col("requirement"),
@@ -630,6 +632,7 @@ def findings_payload(
     data = {
         "statuses": [[s, MARK[s], status_name(s, lang)] for s in STATUSES],
         "supplied": SUPPLIED[lang],
+        "version": VERSION_MARK[lang],
         "rules": [[r, titles.get(r, r)] for r in rule_words],
         "holders": [
             [
@@ -650,6 +653,7 @@ def findings_payload(
         "p": rows.get_column("label").to_list(),
         "d": rows.get_column("due").to_list(),
         "u": rows.get_column("sup").to_list(),
+        "v": rows.get_column("ver").to_list(),
         "m": rows.get_column("msg").to_list(),
         "i": rows.get_column("id").to_list(),
     }
@@ -695,7 +699,13 @@ def _first_page(rows: pl.DataFrame, plan: Plan, ctx: AuditContext, lang: str) ->
             f"<td>{_e(row['hname'])}</td><td>{_e(names.get(row['unit'], row['unit']))}</td>"
             f'<td class="nowrap">{_e(row["label"])}</td>'
             f'<td class="nowrap" title="{_e(basis)}">{_e(due)}</td>'
-            f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div></td></tr>'
+            f'<td class="msg">{_e(row["msg"])}<div class="fid">{_e(row["id"])}</div>'
+            + (
+                f'<div class="fid">{_e(VERSION_MARK[lang].format(label=row["ver"]))}</div>'
+                if row["ver"]
+                else ""
+            )
+            + "</td></tr>"
         )
     return "".join(out)
 
@@ -847,7 +857,7 @@ def render_html(
     )
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     meta = (
-        f"{w['as_of']} {table.as_of} · {table.run.pack}{open_}{len(plan.rules)} {w['rules']}"
+        f"{w['as_of']} {table.as_of} · {table.run.pack}{open_}{plan.rule_count} {w['rules']}"
         f"{close} · {table.run.facts_count} {w['facts']} · hezhang-rules "
         f"{table.run.package_version}"
     )

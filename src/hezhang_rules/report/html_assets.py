@@ -241,6 +241,12 @@ JS = """
     id.className = 'fid';
     id.textContent = D.i[k];
     msg.appendChild(id);
+    if (D.v[k]) {
+      var ver = document.createElement('div');
+      ver.className = 'fid';
+      ver.textContent = D.version.replace('{label}', D.v[k]);
+      msg.appendChild(ver);
+    }
     tr.addEventListener('click', function () { toggle(tr, k); });
     return tr;
   }

@@ -12,7 +12,7 @@ from hezhang_rules.compile.plan import Plan, Text2
 from hezhang_rules.evaluate.kinds.words import STATUS_WORDS
 from hezhang_rules.facts.enums import in_order
 from hezhang_rules.facts.enums import term as glossary_term
-from hezhang_rules.findings import Finding, Status
+from hezhang_rules.findings import Finding, RunRecord, Status
 
 LANGS = ("zh", "en")
 
@@ -192,6 +192,30 @@ SUPPLIED: dict[str, str] = {
     "zh": "期限由规则包补充，条文未规定：{name}",
     "en": "deadline supplied by the pack, not by the text: {name}",
 }
+
+
+VERSION_MARK: dict[str, str] = {
+    "zh": "依“{label}”版本判定",
+    "en": "judged under version {label}",
+}
+"""The mark of a finding judged under a version of an amended article (``details.version``)."""
+
+
+def versions_text(run: RunRecord, lang: str) -> str:
+    """The run record's versions in one line: each article's version, the days it judges
+    and the instrument that made it."""
+    out = []
+    for v in run.versions:
+        until = v.judged_until.isoformat() if v.judged_until else ""
+        if lang == "zh":
+            days = f"{v.judged_from}至{until}" if until else f"{v.judged_from}起"
+            made = f"，{v.amended_by.name}（{v.amended_by.date}）" if v.amended_by else ""
+            out.append(f"第{v.article}条“{v.version}”（{days}{made}）")
+        else:
+            days = f"{v.judged_from} to {until}" if until else f"from {v.judged_from}"
+            made = f", {v.amended_by.name} ({v.amended_by.date})" if v.amended_by else ""
+            out.append(f"art. {v.article} “{v.version}” ({days}{made})")
+    return ("；" if lang == "zh" else "; ").join(out)
 
 
 def due_supplied(f: Finding, lang: str) -> str:

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import RunRecord
-from hezhang_rules.report.i18n import pack_title, param_value, text_in
+from hezhang_rules.report.i18n import pack_title, param_value, text_in, versions_text
 
 _W = {
     "zh": {
@@ -26,6 +26,7 @@ _W = {
         "facts": "事实记录数",
         "as_of": "检查基准日",
         "overridden": "改用的参数",
+        "versions": "条文版本",
         "parameters": "生效参数",
         "none": "无",
         "all_default": "{n}个参数，除改用者外均为规则包取值（见参数表）",
@@ -47,6 +48,7 @@ _W = {
         "facts": "Fact records",
         "as_of": "As of",
         "overridden": "Parameters overridden",
+        "versions": "Article versions",
         "parameters": "Parameters in effect",
         "none": "none",
         "all_default": "{n} parameters, all at the pack's values except those overridden "
@@ -112,16 +114,18 @@ def run_rows(
     title = pack_title(plan, lang)
     overlays = overlays_text(report, plan, lang)
     waivers = [] if r.waivers_digest is None else [(w["waivers_digest"], r.waivers_digest)]
+    versions = [(w["versions"], versions_text(r, lang))] if r.versions else []
     return [
         (w["version"], f"hezhang-rules {r.package_version}"),
         (w["pack"], r.pack),
         (w["title"], title),
         (w["rules_digest"], r.rules_digest),
         *([(w["overlays"], overlays)] if overlays else []),
-        (w["rules"], str(len(plan.rules))),
+        (w["rules"], str(plan.rule_count)),
         (w["facts_digest"], r.facts_digest),
         (w["facts"], str(r.facts_count)),
         (w["as_of"], report.as_of.isoformat()),
+        *versions,
         (w["overridden"], overrides_text(report, lang)),
         (w["parameters"], w["all_default"].format(n=len(plan.parameters))),
         (w["weights"], weights_source or w["equal"]),

@@ -29,11 +29,13 @@ from hezhang_rules.report.i18n import (
     HOLDER_KIND,
     MARK,
     SUPPLIED,
+    VERSION_MARK,
     article_titles,
     basis_name,
     pack_title,
     status_name,
     text_in,
+    versions_text,
 )
 from hezhang_rules.report.record import overlay_label, overlays_text, param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
@@ -82,6 +84,7 @@ _WORDS = {
         "evidence": "依据",
         "due": "截止",
         "advisory": "（一般性要求）",
+        "versions": "条文版本",
         "overridden": "改用的参数",
         "none": "无检查结果",
         "unchecked": "未由机器检查的条款",
@@ -116,6 +119,7 @@ _WORDS = {
         "evidence": "evidence",
         "due": "due",
         "advisory": " (advisory duty)",
+        "versions": "Article versions",
         "overridden": "Parameters overridden",
         "none": "no findings",
         "unchecked": "clauses not checked by machine",
@@ -191,7 +195,7 @@ def _header(table: FindingsTable, plan: Plan, lang: str, esc: Callable[[str], st
     lines = [
         f"{esc(title)} — {w['title']}",
         f"{w['as_of']}: {table.as_of}",
-        f"{w['rules']}: {esc(r.pack)} ({w['n_rules'].format(n=len(plan.rules))}, "
+        f"{w['rules']}: {esc(r.pack)} ({w['n_rules'].format(n=plan.rule_count)}, "
         f"{w['digest']} {esc(r.rules_digest[:12])})",
         f"{w['facts']}: {r.facts_count} {w['records']} ({w['digest']} {esc(r.facts_digest[:12])})",
         f"{w['version']}: hezhang-rules {esc(r.package_version)}",
@@ -199,6 +203,8 @@ def _header(table: FindingsTable, plan: Plan, lang: str, esc: Callable[[str], st
     overlays = overlays_text(table, plan, lang)
     if overlays:
         lines.append(f"{overlay_label(lang)}: {esc(overlays)}")
+    if r.versions:
+        lines.append(f"{w['versions']}: {esc(versions_text(r, lang))}")
     if r.parameters_overridden:
         lines.append(
             f"{w['overridden']}: "
@@ -307,6 +313,14 @@ def _due_marked(lang: str) -> pl.Expr:
     return pl.when(supplied.is_null()).then(due).otherwise(marked)
 
 
+def version_mark(lang: str) -> pl.Expr:
+    """:data:`~hezhang_rules.report.i18n.VERSION_MARK` of each finding (null when its rule is
+    not versioned: ``details.version``)."""
+    label = pl.col("details").str.json_path_match("$.version")
+    before, after = VERSION_MARK[lang].split("{label}")
+    return pl.when(label.is_not_null()).then(pl.lit(before) + label + pl.lit(after))
+
+
 def _status_word(lang: str) -> pl.Expr:
     return pl.col("status").replace_strict({s: status_name(s, lang) for s in STATUSES})
 
@@ -350,9 +364,9 @@ def _text_finding(lang: str) -> pl.Expr:
     )
     due = pl.when(shows_due).then(pl.lit(f"{w['due']}: ") + _due_marked(lang))
     ev = pl.when(pl.col("evidence").list.len() > 0).then(pl.lit(f"{w['evidence']}: ") + _evidence())
-    parts = pl.concat_str(due, ev, _waiver_id(lang), separator="; ", ignore_nulls=True).fill_null(
-        ""
-    )
+    parts = pl.concat_str(
+        due, ev, _waiver_id(lang), _lined(version_mark(lang)), separator="; ", ignore_nulls=True
+    ).fill_null("")
     second = pl.concat_str(
         pl.lit("      "),
         _lined(pl.col("id")),
@@ -514,6 +528,10 @@ def _md_finding(lang: str) -> list[pl.Expr]:
         _md_text(_message(lang)),
         pl.lit(" | "),
         _md_own(_due_marked(lang)),  # our words and a parameter name, not fact text
+        # a version's label is the pack's text: escaped as text
+        pl.when(version_mark(lang).is_not_null())
+        .then(pl.lit("<br>") + _md_text(version_mark(lang)))
+        .otherwise(pl.lit("")),
         pl.lit(" | "),
         _md_text(pl.col("evidence").list.join(", ")),
         pl.lit(" | "),

@@ -146,6 +146,7 @@ _H: dict[str, dict[str, Any]] = {
             "规则位置",
             "豁免",
             "期限来源",
+            "条文版本",
         ),
         "todo": ("截止日", "剩余天数", "责任主体", "归属", "条", "说明", "编号"),
         "units": ("归属", "类别", "得分", "已判定（件）"),
@@ -206,6 +207,7 @@ _H: dict[str, dict[str, Any]] = {
             "source",
             "waiver",
             "due basis",
+            "article version",
         ),
         "todo": ("due", "days left", "holder", "counted under", "article", "message", "id"),
         "units": ("counted under", "group", "score", "decided"),
@@ -828,6 +830,7 @@ def _findings_table(
             "text",
             40,
         ),
+        Col(h[18], pl.col("details").str.json_path_match("$.version"), "text", 16),
     ]
     frame = listing(table, listed, limit).select(_select(cols))
     rows = min(limit, sum(int(getattr(table.summary, s)) for s in listed))

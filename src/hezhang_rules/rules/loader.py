@@ -31,7 +31,7 @@ from hezhang_rules.diagnostics import (
     os_reason_zh,
     pydantic_zh,
 )
-from hezhang_rules.rules.model import PackFile, RuleFile
+from hezhang_rules.rules.model import PackFile, Rule, RuleFile
 from hezhang_rules.rules.packs import no_pack_help, no_pack_help_zh
 from hezhang_rules.source import (
     DEFAULT_LIMITS,
@@ -202,6 +202,10 @@ def _keys_near(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         m.Related,
         m.Unchecked,
         m.PackFile,
+        m.ArticleVersion,
+        m.DatedValue,
+        m.Amendment,
+        m.Amendments,
     ):
         names.update(f.alias or n for n, f in cls.model_fields.items())
     return sorted(names)
@@ -307,19 +311,55 @@ def _load_article(
             )
         )
     prefix = f"art{model.article:03d}."
-    for i, rule in enumerate(model.rules):
-        if not rule.id.startswith(prefix):
-            diags.append(
-                Diagnostic(
-                    "hz_rule_id_mismatch",
-                    f"rule id `{rule.id}` does not belong to article {model.article}",
-                    doc.span(("rules", i, "id")),
-                    help=f"ids in this file start with `{prefix}`",
-                    zh=f"规则 id `{rule.id}` 不属于第 {model.article} 条",
-                    help_zh=f"本文件中的 id 以 `{prefix}` 开头",
+    lists: list[tuple[tuple[str | int, ...], list[Rule]]] = [(("rules",), model.rules)]
+    lists += [(("versions", vi, "rules"), v.rules) for vi, v in enumerate(model.versions)]
+    for at, rules in lists:
+        for i, rule in enumerate(rules):
+            if not rule.id.startswith(prefix):
+                diags.append(
+                    Diagnostic(
+                        "hz_rule_id_mismatch",
+                        f"rule id `{rule.id}` does not belong to article {model.article}",
+                        doc.span((*at, i, "id")),
+                        help=f"ids in this file start with `{prefix}`",
+                        zh=f"规则 id `{rule.id}` 不属于第 {model.article} 条",
+                        help_zh=f"本文件中的 id 以 `{prefix}` 开头",
+                    )
                 )
-            )
+    _check_versions(model, doc, diags)
     return LoadedRuleFile(str(path), doc, digest, model)
+
+
+def _check_versions(model: RuleFile, doc: Document, diags: list[Diagnostic]) -> None:
+    """A file with ``versions`` keeps its rules in them (its own ``rules`` is empty), and a
+    version lists a rule id once (the same id in two versions is one rule, amended)."""
+    if not model.versions:
+        return
+    if model.rules:
+        diags.append(
+            Diagnostic(
+                "hz_rule_versions_rules",
+                "a file with `versions` lists its rules in each version, not in `rules`",
+                doc.span(("rules",), key=True),
+                help="move the rules into the version they belong to (every version lists "
+                "every rule in force under it)",
+                zh="带 `versions` 的文件在各版本中列出规则，而不在 `rules` 中",
+                help_zh="把规则移入所属的版本（每个版本列出其施行期间的全部规则）",
+            )
+        )
+    for vi, version in enumerate(model.versions):
+        seen: set[str] = set()
+        for i, rule in enumerate(version.rules):
+            if rule.id in seen:
+                diags.append(
+                    Diagnostic(
+                        "hz_rule_duplicate_id",
+                        f"rule id `{rule.id}` is used twice in version `{version.version}`",
+                        doc.span(("versions", vi, "rules", i, "id")),
+                        zh=f"规则 id `{rule.id}` 在版本 `{version.version}` 中被用了两次",
+                    )
+                )
+            seen.add(rule.id)
 
 
 PACKAGE_FILE = "__init__.py"

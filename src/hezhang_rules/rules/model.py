@@ -61,11 +61,38 @@ ParameterType = Literal[
 ]
 
 
+class Amendment(_M):
+    """The instrument that amended an article or a parameter's value: its name and date."""
+
+    name: str = Field(min_length=1, description="the amending instrument, e.g. its document number")
+    date: dt.date | str = Field(description="the date it was issued, YYYY-MM-DD")
+
+
+class DatedValue(_M):
+    """One value of a parameter with dated values: in force from ``from`` until the next
+    value's ``from`` (docs/rule-format.md, "Amendments and versions")."""
+
+    from_: dt.date | str = Field(
+        alias="from", description="the first day of this value, YYYY-MM-DD"
+    )
+    value: Any
+    amended_by: Amendment | None = Field(
+        default=None, description="the instrument that set this value (none for the first)"
+    )
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class Parameter(_M):
     """A reading of the text that could go another way, with the reason for the default."""
 
     type: ParameterType
-    value: Any
+    value: Any = Field(default=None, description="the value (or `values`, dated)")
+    values: list[DatedValue] | None = Field(
+        default=None,
+        min_length=1,
+        description="dated values instead of `value`: each applies from its `from` until the "
+        "next one's; a finding is judged under the value in force on its period's anchor date",
+    )
     choices: list[str] | None = Field(default=None, description="allowed values for `choice`")
     reads: str = Field(min_length=1, description="the words of the article this reads")
     reading: Localized = Field(
@@ -83,6 +110,12 @@ class Parameter(_M):
         "text gives the value, `supplied` when the pack supplies one the text does not state; "
         "`lint` requires it on those types",
     )
+
+    @model_validator(mode="after")
+    def _value_or_values(self) -> Parameter:
+        if ("value" in self.model_fields_set) == (self.values is not None):
+            raise ValueError("a parameter takes exactly one of `value` or `values` (dated)")
+        return self
 
     @field_validator("reading", "reason", mode="before")
     @classmethod
@@ -485,6 +518,35 @@ class InForce(_M):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class ArticleVersion(_M):
+    """One dated version of an article: its text, rules and parameters, in force from
+    ``in_force.from`` until the next version's (docs/rule-format.md, "Amendments and
+    versions"). A rule keeps its id across versions; each version lists every rule in force."""
+
+    version: str = Field(min_length=1, description="the version's label, e.g. `2020`, `2023修正`")
+    in_force: InForce
+    amended_by: Amendment | None = Field(
+        default=None, description="the instrument that made this version (none for the first)"
+    )
+    text: str = Field(min_length=1, description="the article's text in this version")
+    source: str | None = Field(
+        default=None,
+        description="the text file holding this version's text, relative to the pack "
+        "(default: the pack's `source`); `lint` compares `text` with it",
+    )
+    parameters: dict[str, Parameter] = Field(
+        default_factory=dict,
+        description="parameters only this version's rules read (a name of their own; a value "
+        "that changes with the amendment is a parameter with dated `values`)",
+    )
+    rules: list[Rule] = Field(default_factory=list)
+    repeals: list[str] = Field(
+        default_factory=list,
+        description="ids of the previous version's rules this version drops (the amendment "
+        "repeals the duty); a rule dropped without being named here is an error",
+    )
+
+
 class RuleFile(_M):
     """One article of the regulation, its rules and its readings."""
 
@@ -500,6 +562,21 @@ class RuleFile(_M):
     unchecked: list[Unchecked] = Field(default_factory=list)
     defines: list[Definition] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
+    versions: list[ArticleVersion] = Field(
+        default_factory=list,
+        description="dated versions of the article (text, rules, parameters), oldest first; "
+        "without them the file is one version. With them the file's own `rules` is empty",
+    )
+
+
+class Amendments(_M):
+    """How the pack judges a duty under amended text (docs/rule-format.md, "Amendments and
+    versions")."""
+
+    period_anchor: _value(Literal["start", "end"]) = Field(  # type: ignore[valid-type]
+        description="the day of a period that picks the version it is judged under: its "
+        "first (`start`) or last (`end`) day; usually `{param: amendment_period_anchor}`"
+    )
 
 
 class PackFile(_M):
@@ -525,6 +602,11 @@ class PackFile(_M):
         default_factory=dict,
         description="an overlay's titles for the refined pack's rules it tightens (by the base "
         "rule's id); default: the base rule's title",
+    )
+    amendments: Amendments | None = Field(
+        default=None,
+        description="the reading that picks the version a period is judged under; required "
+        "when an article carries `versions` or a parameter dated `values`",
     )
 
 

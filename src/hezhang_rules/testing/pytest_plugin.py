@@ -172,7 +172,7 @@ def coverage_lines(results: list[tuple[CaseSuite, CaseResult]]) -> list[str]:
         tallies = tally(plan, group)
         covered = sum(1 for r in plan.rules if tallies[r.id].covered)
         where = f"{suite.root.name}, {evaluator}"
-        lines.append(f"{coverage_line(covered, len(plan.rules))} ({where})")
+        lines.append(f"{coverage_line(covered, plan.rule_count)} ({where})")
     return lines
 
 
