@@ -47,6 +47,34 @@ class HolderRef(_Data):
     name: str
 
 
+class AnswerBasis(_Data):
+    """Why the answerable one was chosen: the reading's article and way, the day it was read."""
+
+    article: int = Field(description="the article whose words choose who answers")
+    by: Literal["holder", "unit", "post"] = Field(
+        description="holder: the duty's holder; unit: a unit of the holder's jurisdiction or "
+        "above; post: the person in a post there on `on`"
+    )
+    on: dt.date | None = Field(
+        description="the day the unit or post was read (the due date, else the period's end, "
+        "never after the as-of date); null for `by: holder`"
+    )
+    vacant: bool = Field(
+        description="true: no unit or person of the reading on that day (or the holder is a "
+        "jurisdiction), so the holder itself is named and no person or unit answers"
+    )
+
+
+class Answerable(_Data):
+    """Who answers for a finding (arts. 35-36): a person or a unit, or — only when `vacant` —
+    the holder that no person or unit stands for."""
+
+    kind: HolderKind
+    id: str
+    name: str
+    basis: AnswerBasis
+
+
 class PeriodRef(_Data):
     start: dt.date
     end: dt.date
@@ -94,6 +122,11 @@ class Finding(_Data):
     source: str = Field(description="file:line:col of the rule")
     subject: str | None = Field(default=None, description="the fact that opened this duty")
     escalated_from: str | None = None
+    answerable: Answerable | None = Field(
+        default=None,
+        description="who answers for it; every engine names one (null only in reports written "
+        "before this field)",
+    )
 
 
 class RunRecord(_Data):

@@ -54,6 +54,8 @@ from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
     EXPRS,
     KEYS,
+    answer_json,
+    holder_answers,
     LANGS,
     Build,
     Part,
@@ -110,6 +112,7 @@ from hezhang_rules.compile.plan import (
     rule_conditions,
     selections,
 )
+from hezhang_rules.evaluate.answers import Answerers, answer_roles
 from hezhang_rules.evaluate.batch import deadline_periods
 from hezhang_rules.evaluate.core import Run, WorldSelector, collector_paused, run_record, run_rules
 from hezhang_rules.evaluate.instances import Instance
@@ -218,6 +221,8 @@ class ColumnarReport:
     summary: Summary
     parts: list[Part]
     rules: dict[str, PlanRule]
+    answerers: Answerers | None = None
+    """What a rule's ``answers`` other than ``holder`` reads (``None``: no rule needs it)."""
 
     def rule_builds(self) -> Iterator[Build]:
         """Each rule's findings as builds of sorted finding columns, rule by rule in report
@@ -230,9 +235,36 @@ class ColumnarReport:
             group = groups[key]
             if len(group) == 1 and group[0].chunks is not None:
                 # a large rule, encoded slice by slice
-                yield from (functools.partial(_unique_ids, b) for b in group[0].chunks())
+                yield from (
+                    functools.partial(_unique_ids, functools.partial(self._answered, b))
+                    for b in group[0].chunks()
+                )
                 continue
-            yield functools.partial(_unique_ids, functools.partial(_merged, group))
+            builds = [functools.partial(self._answered, p.build) for p in group]
+            yield functools.partial(_unique_ids, functools.partial(_merged, builds))
+
+    def _answered(self, build: Build) -> pl.DataFrame:
+        """``build``'s finding columns with ``answerable`` (the batch part's findings carry
+        it already): ``by: holder`` from the holder columns, any other reading resolved by
+        ``evaluate.answers`` once per distinct holder and day and joined back."""
+        frame = build()
+        if "answerable" in frame.columns or not frame.height:
+            return frame if "answerable" in frame.columns else _with_null_answers(frame)
+        rule = self.rules[frame.get_column("rule_id")[0]]
+        if rule.answers.by == "holder":
+            return frame.with_columns(holder_answers(rule).alias("answerable"))
+        assert self.answerers is not None, "a rule answers by unit or post: resolver built"
+        day = pl.min_horizontal(pl.coalesce("due", "period_end"), pl.lit(self.as_of))
+        keys = frame.select("hkind", "holder_id", "holder_name", day.alias("aday")).unique()
+        answers = [
+            answer_json(self.answerers.of(rule, kind, hid, json.loads(f'"{name}"'), d))
+            for kind, hid, name, d in keys.iter_rows()
+        ]
+        keys = keys.with_columns(pl.Series("answerable", answers, dtype=pl.String))
+        joined = frame.with_columns(day.alias("aday")).join(
+            keys, on=["hkind", "holder_id", "holder_name", "aday"], how="left", maintain_order="left"
+        )
+        return joined.drop("aday")
 
     def rule_frames(self) -> Iterator[pl.DataFrame]:
         """Each rule's findings as sorted finding columns (``exprs.FINDING_COLUMNS``), rule by
@@ -320,10 +352,15 @@ def _unique_ids(build: Build) -> pl.DataFrame:
     return frame
 
 
-def _merged(group: list[Part]) -> pl.DataFrame:
+def _merged(builds: list[Build]) -> pl.DataFrame:
     """The findings of a rule found in several parts (the columnar and the batch part),
     sorted."""
-    return pl.concat([p.build() for p in group]).sort(list(KEYS))
+    return pl.concat([b() for b in builds]).sort(list(KEYS))
+
+
+def _with_null_answers(frame: pl.DataFrame) -> pl.DataFrame:
+    """An empty build with the ``answerable`` column (so that it concatenates)."""
+    return frame.with_columns(pl.lit(None, pl.String).alias("answerable"))
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -1034,4 +1071,27 @@ def _evaluate(
             totals[status] = totals.get(status, 0) + n
     summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
     record = run_record(plan, tables.digest(), len(tables))
-    return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules})
+    rules = {r.id: r for r in plan.rules}
+    return ColumnarReport(as_of, record, summary, parts, rules, _answerers(plan, tables))
+
+
+def _answerers(plan: Plan, tables: Tables) -> Answerers | None:
+    """The answer resolver over the records it reads (``evaluate.answers``): every unit and
+    jurisdiction, the appointments of the posts the rules' ``answers`` name (every appointment
+    when such a rule's holders may be people, whose own posts place them), and their people;
+    ``None`` when every rule answers by its holder."""
+    asking = [r for r in plan.rules if r.answers.by != "holder"]
+    if not asking:
+        return None
+    records: list[Fact] = []
+    for kind in ("units", "jurisdictions"):
+        if kind in tables.frames:
+            records += tables.records(kind)
+    if "appointments" in tables.frames:
+        posts = tables.frame("appointments")
+        if all(r.holder.way in ("unit", "jurisdiction") for r in asking):
+            posts = posts.filter(pl.col("role").is_in(sorted(answer_roles(asking))))
+        records += tables.records("appointments", posts.get_column("id"))
+        if "people" in tables.frames:
+            records += tables.records("people", posts.get_column("person").unique())
+    return Answerers(FactSet.build(records, digest=tables.digest(), references_checked=True))

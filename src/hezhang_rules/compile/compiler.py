@@ -190,7 +190,8 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
             R.modality(ctx, rule, path)
             holder = R.holder(ctx, cc, rule, path)
             req = R.requirement(ctx, cc, rule, path)
-            if holder is None or req is None:
+            answers = R.answers(ctx, rule, holder, path) if holder is not None else None
+            if holder is None or req is None or answers is None:
                 continue
             R.check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
             span = f.doc.span((*path, "id"))
@@ -209,6 +210,7 @@ def _rules_pass(ctx: Ctx) -> list[PlanRule]:
                     tuple(sorted(ctx.uses.values(), key=lambda u: u.name)),
                     span,
                     pack_location(ctx.ruleset, span),
+                    answers,
                 )
             )
     ctx.file = None

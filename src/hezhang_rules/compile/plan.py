@@ -68,6 +68,24 @@ class HolderSpec:
 
 
 @dataclass(frozen=True)
+class AnswerSpec:
+    """Who answers for a rule's findings (rule-file ``answers``; docs/rule-format.md).
+
+    ``holder``: the holder itself; ``unit``: the unit of ``types`` in the holder's jurisdiction
+    or the nearest above it (at ``levels``); ``post``: the person in one of ``roles`` there on
+    the finding's date. ``article`` is the article read (``None``: the rule's own)."""
+
+    by: Literal["holder", "unit", "post"] = "holder"
+    types: frozenset[str] = frozenset()
+    roles: tuple[str, ...] = ()  # in the order written: the first role with someone in post
+    levels: frozenset[str] | None = None
+    article: int | None = None
+    reads: str | None = None
+    reading: Text2 | None = None
+    reason: Text2 | None = None
+
+
+@dataclass(frozen=True)
 class PeriodPolicy:
     tenure: Literal["clip", "exempt"]
     tenure_min_days: int
@@ -188,6 +206,8 @@ class PlanRule:
     """Where the rule is, relative to the pack: ``qinghemen/art_005.yaml:162:9`` (the pack's
     name, the file inside the pack, line and column). Reports cite this, never ``span``'s path,
     so the same audit gives the same bytes on any machine and from any folder."""
+    answers: AnswerSpec = AnswerSpec()
+    """Who answers for its findings (the holder unless the rule or its file says otherwise)."""
 
 
 @dataclass(frozen=True)
