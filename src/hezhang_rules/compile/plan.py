@@ -17,6 +17,10 @@ from hezhang_rules.diagnostics import Span
 
 PeriodKind = Literal["year", "half_year", "quarter", "month"]
 
+BREACH_PARAMETER = "breach_statuses"
+"""The pack parameter no rule reads but the exit-code gate does (``check``/``monitor``
+``--fail-on``): the statuses of a mandatory finding that count as a breach."""
+
 
 @dataclass(frozen=True)
 class Text2:
