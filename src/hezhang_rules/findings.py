@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 """The version of the report's shape (``schema_version``, and the report schema's ``$id``)."""
@@ -147,6 +147,23 @@ class Summary(_Data):
     not_applicable: int
 
 
+class ArticleCounts(_Data):
+    """One article's findings of one answerer, by status."""
+
+    article: int
+    counts: Summary
+
+
+class Responsible(_Data):
+    """One person or unit (or a vacant holder) and the findings it answers for (arts. 35-36)."""
+
+    kind: HolderKind
+    id: str
+    name: str
+    counts: Summary
+    by_article: list[ArticleCounts] = Field(description="in article order")
+
+
 class Report(_Data):
     """The result of evaluating a plan over facts at an as-of date."""
 
@@ -155,6 +172,20 @@ class Report(_Data):
     run: RunRecord
     summary: Summary
     findings: list[Finding]
+    responsibility: list[Responsible] = Field(
+        default_factory=list,
+        description="who answers for the findings: one entry per answerer (each finding's "
+        "`answerable`), with counts by status and by article, sorted by kind then id; made "
+        "from the findings when not given",
+    )
+
+    @model_validator(mode="after")
+    def _answerers(self) -> Report:
+        """The roll-up per answerer, from the findings (a report read back without one, or
+        built by an engine, gets it here)."""
+        if self.findings and not self.responsibility:
+            object.__setattr__(self, "responsibility", responsibility_of(self.findings))
+        return self
 
     @property
     def violations(self) -> list[Finding]:
@@ -183,7 +214,7 @@ class Report(_Data):
         return (
             json_head(self.as_of)
             + ("\n" + body if body else "")
-            + json_tail(self.run, self.summary)
+            + json_tail(self.run, self.summary, self.responsibility)
         )
 
 
@@ -211,10 +242,13 @@ def json_head(as_of: dt.date) -> str:
     return '{"as_of":' + json.dumps(as_of.isoformat()) + ',"findings":['
 
 
-def json_tail(run: RunRecord, summary: Summary) -> str:
+def json_tail(run: RunRecord, summary: Summary, responsible: list[Responsible]) -> str:
     """The ``json`` report after its findings: the array closed, the keys after ``findings``
-    (``run``, ``schema_version``, ``summary``), compact with sorted keys."""
+    (``responsibility``, ``run``, ``schema_version``, ``summary``), compact with sorted keys.
+    The roll-up per answerer comes after the findings so that a stream can count it as it
+    writes them."""
     rest = {
+        "responsibility": [r.model_dump(mode="json") for r in responsible],
         "run": run.model_dump(mode="json"),
         "schema_version": SCHEMA_VERSION,
         "summary": summary.model_dump(mode="json"),
@@ -232,6 +266,56 @@ def report_lines(report: Report) -> Iterator[str]:
     yield header_line(report.as_of, report.run, report.summary)
     for f in report.findings:
         yield finding_line(f)
+
+
+AnswerRow = tuple[str, str, str, int, str, int]
+"""(answerer kind, id, name, article, status, findings): one group of :func:`responsibility`."""
+
+
+def responsibility(rows: Iterable[AnswerRow]) -> list[Responsible]:
+    """The roll-up per answerer from counted groups (any order, a group may repeat): one
+    :class:`Responsible` per (kind, id), sorted by kind then id, its articles in order. Every
+    way a report is written counts its groups and hands them here, so all agree."""
+    counts: dict[tuple[str, str], dict[int, dict[str, int]]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for kind, aid, name, article, status, n in rows:
+        key = (kind, aid)
+        names[key] = min(name, names.get(key, name))
+        per = counts.setdefault(key, {}).setdefault(article, {})
+        per[status] = per.get(status, 0) + n
+    out = []
+    for key in sorted(counts):
+        by_article = [
+            ArticleCounts(article=a, counts=_summary(c)) for a, c in sorted(counts[key].items())
+        ]
+        whole: dict[str, int] = {}
+        for c in counts[key].values():
+            for status, n in c.items():
+                whole[status] = whole.get(status, 0) + n
+        kind = cast(HolderKind, key[0])
+        out.append(
+            Responsible(
+                kind=kind, id=key[1], name=names[key], counts=_summary(whole), by_article=by_article
+            )
+        )
+    return out
+
+
+def responsibility_of(findings: Iterable[Finding]) -> list[Responsible]:
+    """:func:`responsibility` of findings (one with no ``answerable``, from a report written
+    before the field, counts under its holder)."""
+    return responsibility(
+        (
+            (a.kind, a.id, a.name, f.article, f.status, 1)
+            if (a := f.answerable) is not None
+            else (f.holder.kind, f.holder.id, f.holder.name, f.article, f.status, 1)
+        )
+        for f in findings
+    )
+
+
+def _summary(counts: dict[str, int]) -> Summary:
+    return Summary(total=sum(counts.values()), **{s: counts.get(s, 0) for s in STATUSES})
 
 
 def summarize(findings: list[Finding]) -> Summary:

@@ -52,8 +52,10 @@ from pydantic import BaseModel
 
 from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
+    ANSWERABLE_TYPE,
     EXPRS,
     KEYS,
+    answer_groups,
     answer_json,
     holder_answers,
     LANGS,
@@ -133,6 +135,7 @@ from hezhang_rules.findings import (
     header_line,
     json_head,
     json_tail,
+    responsibility,
 )
 
 # --- which rules run as columns ------------------------------------------------------------
@@ -317,13 +320,18 @@ class ColumnarReport:
 
         out.write(json_head(self.as_of) + "\n")
         held: pl.DataFrame | None = None
-        for frame in self.line_frames():
+        groups: list[pl.DataFrame] = []  # the roll-up per answerer, counted as written
+        for frame in self.rule_frames():
+            groups.append(answer_groups(_answer_struct(frame).lazy()).collect())
+            lines = lines_of(frame, self.rules[frame.get_column("rule_id")[0]])
             if held is not None:
                 write(held, last=False)
-            held = frame
+            held = lines
         if held is not None:
             write(held, last=True)
-        out.write(json_tail(self.run, self.summary)[1:])  # its leading newline ends the last line
+        rows = (row for g in groups for row in g.iter_rows())
+        tail = json_tail(self.run, self.summary, responsibility(rows))
+        out.write(tail[1:])  # its leading newline ends the last line
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
@@ -356,6 +364,20 @@ def _merged(builds: list[Build]) -> pl.DataFrame:
     """The findings of a rule found in several parts (the columnar and the batch part),
     sorted."""
     return pl.concat([b() for b in builds]).sort(list(KEYS))
+
+
+def _answer_struct(frame: pl.DataFrame) -> pl.DataFrame:
+    """Finding columns → the columns ``answer_groups`` reads (answerable and holder structs,
+    article, status)."""
+    holder = pl.struct(
+        pl.col("hkind").alias("kind"), pl.col("holder_id").alias("id"), pl.col("holder_name").alias("name")
+    )
+    return frame.select(
+        pl.col("answerable").str.json_decode(ANSWERABLE_TYPE),
+        holder.alias("holder"),
+        pl.col("article"),
+        pl.col("status"),
+    )
 
 
 def _with_null_answers(frame: pl.DataFrame) -> pl.DataFrame:

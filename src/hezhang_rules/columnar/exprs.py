@@ -585,6 +585,19 @@ def answer_json(answerable: Answerable | None) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def answer_groups(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Findings counted per answerer, article and status, as ``findings.responsibility``
+    reads them (kind, id, name, article, status, n) from the report's columns
+    (``answerable`` a struct; a finding without one counts under its holder)."""
+
+    def who(key: str) -> pl.Expr:
+        answerer = pl.col("answerable").struct.field(key)
+        return pl.coalesce(answerer, pl.col("holder").struct.field(key)).alias(key)
+
+    keys = (who("kind"), who("id"), who("name"), pl.col("article"), pl.col("status"))
+    return frame.group_by(*keys).agg(pl.len().cast(pl.Int64).alias("n"))
+
+
 def holder_answers(rule: PlanRule) -> pl.Expr:
     """``by: holder``: the ``answerable`` JSON text of each row from its holder columns (the
     name already escaped), as ``answers.held`` gives it."""

@@ -33,7 +33,13 @@ from typing import IO, Any, Literal
 import polars as pl
 
 from hezhang_rules.columnar.evaluate import ColumnarReport, evaluate_tables
-from hezhang_rules.columnar.exprs import REPORT_SCHEMA, by_rule, finding_columns, parquet_of
+from hezhang_rules.columnar.exprs import (
+    REPORT_SCHEMA,
+    answer_groups,
+    by_rule,
+    finding_columns,
+    parquet_of,
+)
 from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
@@ -42,11 +48,13 @@ from hezhang_rules.findings import (
     STATUSES,
     Finding,
     Report,
+    Responsible,
     RunRecord,
     Summary,
     header_line,
     json_head,
     json_tail,
+    responsibility,
 )
 
 BATCH = 50_000
@@ -220,7 +228,12 @@ class FindingsTable:
         for lines in self.lines(where):
             out.write(("\n" if first else ",\n") + lines.str.join(",\n").item())
             first = False
-        out.write(json_tail(self.run, self.summary))
+        out.write(json_tail(self.run, self.summary, self.responsibility(where)))
+
+    def responsibility(self, where: pl.Expr | None = None) -> list[Responsible]:
+        """The roll-up per answerer of the findings matching ``where`` (one group-by)."""
+        lf = self.frame if where is None else self.frame.filter(where)
+        return responsibility(answer_groups(lf).collect().iter_rows())
 
     def report(self) -> Report:
         """The findings as a pydantic :class:`Report` (built on first use, then kept): for
@@ -333,12 +346,15 @@ def findings_frame(findings: FindingsTable | Report) -> pl.LazyFrame:
 def _line() -> pl.Expr:
     """A row as its JSON line: every column but ``details`` encoded by polars (byte for byte
     ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``: the columns and struct
-    fields are in sorted order), ``details`` (JSON text already) spliced in after ``article``,
-    its place in key order."""
-    rest = [c for c in REPORT_SCHEMA if c not in ("article", "details")]
+    fields are in sorted order), ``answerable`` first, ``details`` (JSON text already) spliced in
+    after ``article``, its place in key order."""
+    rest = [c for c in REPORT_SCHEMA if c not in ("answerable", "article", "details")]
     details = pl.col("details")
+    answerable = pl.col("answerable")
     return pl.concat_str(
-        pl.lit('{"article":'),
+        pl.lit('{"answerable":'),
+        pl.when(answerable.is_null()).then(pl.lit("null")).otherwise(answerable.struct.json_encode()),
+        pl.lit(',"article":'),
         pl.col("article").cast(pl.String),
         pl.lit(',"details":'),
         pl.when(details.is_null() | (details == "")).then(pl.lit("{}")).otherwise(details),
