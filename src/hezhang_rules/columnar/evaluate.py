@@ -55,12 +55,11 @@ from hezhang_rules.columnar.exprs import (
     ANSWERABLE_TYPE,
     EXPRS,
     KEYS,
-    answer_groups,
-    answer_json,
-    holder_answers,
     LANGS,
     Build,
     Part,
+    answer_groups,
+    answer_json,
     by_rule,
     detail_columns,
     details_expr,
@@ -69,6 +68,7 @@ from hezhang_rules.columnar.exprs import (
     finding_columns,
     finding_id,
     finding_struct,
+    holder_answers,
     json_text,
     lines_of,
     path_expr,
@@ -243,7 +243,7 @@ class ColumnarReport:
                     for b in group[0].chunks()
                 )
                 continue
-            builds = [functools.partial(self._answered, p.build) for p in group]
+            builds: list[Build] = [functools.partial(self._answered, p.build) for p in group]
             yield functools.partial(_unique_ids, functools.partial(_merged, builds))
 
     def _answered(self, build: Build) -> pl.DataFrame:
@@ -265,7 +265,10 @@ class ColumnarReport:
         ]
         keys = keys.with_columns(pl.Series("answerable", answers, dtype=pl.String))
         joined = frame.with_columns(day.alias("aday")).join(
-            keys, on=["hkind", "holder_id", "holder_name", "aday"], how="left", maintain_order="left"
+            keys,
+            on=["hkind", "holder_id", "holder_name", "aday"],
+            how="left",
+            maintain_order="left",
         )
         return joined.drop("aday")
 
@@ -370,7 +373,9 @@ def _answer_struct(frame: pl.DataFrame) -> pl.DataFrame:
     """Finding columns → the columns ``answer_groups`` reads (answerable and holder structs,
     article, status)."""
     holder = pl.struct(
-        pl.col("hkind").alias("kind"), pl.col("holder_id").alias("id"), pl.col("holder_name").alias("name")
+        pl.col("hkind").alias("kind"),
+        pl.col("holder_id").alias("id"),
+        pl.col("holder_name").alias("name"),
     )
     return frame.select(
         pl.col("answerable").str.json_decode(ANSWERABLE_TYPE),
@@ -1093,8 +1098,8 @@ def _evaluate(
             totals[status] = totals.get(status, 0) + n
     summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
     record = run_record(plan, tables.digest(), len(tables))
-    rules = {r.id: r for r in plan.rules}
-    return ColumnarReport(as_of, record, summary, parts, rules, _answerers(plan, tables))
+    by_id = {r.id: r for r in plan.rules}
+    return ColumnarReport(as_of, record, summary, parts, by_id, _answerers(plan, tables))
 
 
 def _answerers(plan: Plan, tables: Tables) -> Answerers | None:

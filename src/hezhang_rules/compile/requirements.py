@@ -626,8 +626,8 @@ def answers(ctx: Ctx, rule: M.Rule, holder: HolderSpec, path: PathKey) -> Answer
             "`answers: {by: holder}` on a rule held by jurisdictions: a jurisdiction cannot "
             "answer (arts. 35-36); use `by: unit` or `by: post`",
             (*where, "by"),
-            zh="责任主体为辖区的规则不能写 `answers: {by: holder}`：辖区无法被问责（第三十五、三十六"
-            "条）；应写 `by: unit` 或 `by: post`",
+            zh="责任主体为辖区的规则不能写 `answers: {by: holder}`：辖区无法被问责"
+            "（第三十五、三十六条）；应写 `by: unit` 或 `by: post`",
         )
     articles = {f.model.article for f in ctx.ruleset.files}
     if given.article not in articles:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast, get_args
 
 from hezhang_rules.compile.plan import AnswerSpec, PlanRule
 from hezhang_rules.facts.factset import FactSet
 from hezhang_rules.facts.models import Appointment, Fact, Jurisdiction, Unit
-from hezhang_rules.findings import AnswerBasis, Answerable, HolderKind
+from hezhang_rules.findings import Answerable, AnswerBasis, HolderKind
 
 _Post = tuple[dt.date, dt.date, str, str]  # start, end (inclusive), person, appointment id
 
@@ -146,9 +147,12 @@ def _alive(u: Unit, day: dt.date) -> bool:
 
 
 def _kind(kind: str) -> HolderKind:
-    if kind == "person" or kind == "unit" or kind == "jurisdiction":
-        return kind
-    raise ValueError(f"holder kind {kind!r}")
+    if kind not in _KINDS:
+        raise ValueError(f"holder kind {kind!r}")
+    return cast(HolderKind, kind)
+
+
+_KINDS = frozenset(get_args(HolderKind))
 
 
 def answer_roles(rules: Iterable[PlanRule]) -> frozenset[str]:

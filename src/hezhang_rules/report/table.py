@@ -353,7 +353,9 @@ def _line() -> pl.Expr:
     answerable = pl.col("answerable")
     return pl.concat_str(
         pl.lit('{"answerable":'),
-        pl.when(answerable.is_null()).then(pl.lit("null")).otherwise(answerable.struct.json_encode()),
+        pl.when(answerable.is_null())
+        .then(pl.lit("null"))
+        .otherwise(answerable.struct.json_encode()),
         pl.lit(',"article":'),
         pl.col("article").cast(pl.String),
         pl.lit(',"details":'),

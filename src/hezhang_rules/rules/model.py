@@ -476,7 +476,8 @@ class Rule(_M):
     holder: Holder
     requires: Requirement
     answers: Answers | None = Field(
-        default=None, description="who answers for the findings (default: the file's, else the holder)"
+        default=None,
+        description="who answers for the findings (default: the file's, else the holder)",
     )
     note: str | None = None
 
