@@ -101,6 +101,7 @@ _W = {
         "score": "得分",
         "decided": "已判定",
         "holder": "责任主体",
+        "answerable": "负责人或负责单位",
         "kind": "类型",
         "more": "另有{n}行未列出，完整表格见 xlsx 报告。",
         "todo_note": "{n}天内（至{last}）到期的待履行义务，按截止日排序；禁止性规定不列入待办"
@@ -163,6 +164,7 @@ _W = {
         "score": "Score",
         "decided": "decided",
         "holder": "Holder",
+        "answerable": "Answerable",
         "kind": "Kind",
         "more": "{n} more rows not shown; the xlsx report has the whole table.",
         "todo_note": "Pending duties due within {n} days (by {last}), by due date; prohibitions "
@@ -212,12 +214,21 @@ _W = {
     },
 }
 _NAV = {
-    "zh": ("汇总", "单位矩阵", "单位汇总", "人员汇总", "待办事项", "检查结果", "参数", "运行记录"),
+    "zh": (
+        "汇总",
+        "单位矩阵",
+        "单位汇总",
+        "负责人汇总",
+        "待办事项",
+        "检查结果",
+        "参数",
+        "运行记录",
+    ),
     "en": (
         "Summary",
         "Matrix",
         "Units",
-        "Holders",
+        "Who answers",
         "To do",
         "Findings",
         "Parameters",
@@ -431,7 +442,7 @@ def _units(r: Rollup, weights: Weights, lang: str) -> str:
 
 def _holders(r: Rollup, ctx: AuditContext, lang: str) -> str:
     w = _W[lang]
-    head = "".join(f"<th>{_e(x)}</th>" for x in (w["holder"], w["kind"], w["unit"])) + "".join(
+    head = "".join(f"<th>{_e(x)}</th>" for x in (w["answerable"], w["kind"], w["unit"])) + "".join(
         f"<th>{_e(status_name(s, lang))}</th>" for s in (*ACTIONABLE, "fulfilled")
     )
     shown = r.holders.head(TABLE_MAX)

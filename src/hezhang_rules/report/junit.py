@@ -39,6 +39,7 @@ import polars as pl
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report.answers import answers_text
 from hezhang_rules.report.i18n import SUPPLIED, status_name
 from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
@@ -78,7 +79,17 @@ _W = {
     },
 }
 
-_COLUMNS = ("id", "rule_id", "status", "message", "due", "requirement", "details")
+_COLUMNS = (
+    "id",
+    "rule_id",
+    "status",
+    "message",
+    "due",
+    "requirement",
+    "details",
+    "answerable",
+    "holder",
+)
 
 
 def _attr(text: pl.Expr) -> pl.Expr:
@@ -125,7 +136,9 @@ def _cases(frame: pl.DataFrame, plan: Plan, pack: str, lang: str) -> pl.Series:
         .then(pl.format(" [{} {}]", pl.lit(w["due"]), marked))
         .otherwise(pl.lit(""))
     )
+    answers = answers_text(lang)
     said = pl.col("message").struct.field(lang) + due
+    said = pl.when(answers.is_null()).then(said).otherwise(pl.format("{} [{}]", said, answers))
     word = status.replace_strict(
         {s: status_name(s, lang) for s in STATUSES}, return_dtype=pl.String
     )

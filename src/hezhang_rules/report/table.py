@@ -203,6 +203,11 @@ class FindingsTable:
             .collect()
         )
 
+    def answerers(self) -> pl.DataFrame:
+        """Each answerer once (``answerer``): columns ``id``, ``kind``, ``name`` (by id)."""
+        keys = [answerer(k) for k in ("id", "kind", "name")]
+        return self.frame.select(keys).unique(subset=["id"], keep="first").sort("id").collect()
+
     def lines(self, where: pl.Expr | None = None, *, size: int = BATCH) -> Iterator[pl.Series]:
         """The matching findings as ``jsonl`` lines (compact JSON, sorted keys: the bytes
         :func:`~hezhang_rules.findings.finding_line` writes), a series of at most ``size``
@@ -326,6 +331,13 @@ def write_table_parquet(table: FindingsTable, plan: Plan, target: str | Path | I
     report_parquet(table.report(), plan, target)
 
 
+def answerer(key: str) -> pl.Expr:
+    """A finding's answerer's ``key`` (``id``, ``kind`` or ``name``): its ``answerable``, or
+    its holder in a report written before the field; named ``key``."""
+    field = pl.col("answerable").struct.field(key)
+    return pl.coalesce(field, pl.col("holder").struct.field(key)).alias(key)
+
+
 def findings_frame(findings: FindingsTable | Report) -> pl.LazyFrame:
     """The columns summaries group by (``article``, ``rule_id``, ``status``, ``holder``) of a
     table, or of a :class:`Report`'s findings (no table built)."""
@@ -381,6 +393,7 @@ __all__ = [
     "BATCH",
     "LINE",
     "FindingsTable",
+    "answerer",
     "finding_of_row",
     "findings_frame",
     "write_table_parquet",
