@@ -39,6 +39,7 @@ import polars as pl
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report.answers import answers_text
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
@@ -581,7 +582,8 @@ def findings_payload(
 
     The JSON holds dictionaries (``rules``, ``holders``, ``units``) and one array per column
     (``s`` status, ``a`` article, ``r`` rule, ``h`` holder, ``p`` period, ``d`` due, ``m``
-    message, ``i`` id), row ``k`` of the listing at index ``k`` of each.
+    message — with who answers where it is not the holder, ``report.answers`` —, ``i`` id),
+    row ``k`` of the listing at index ``k`` of each.
     """
     rows = (
         listing(table, statuses, cap)
@@ -596,7 +598,12 @@ def findings_payload(
             pl.col("period").struct.field("label").alias("label"),
             pl.col("due").cast(pl.String).fill_null("").alias("due"),
             pl.col("details").str.json_path_match("$.due_supplied").fill_null("").alias("sup"),
-            pl.col("message").struct.field(lang).alias("msg"),
+            pl.concat_str(
+                pl.col("message").struct.field(lang),
+                pl.when(answers_text(lang).is_not_null())
+                .then(pl.lit(" — ") + answers_text(lang))
+                .otherwise(pl.lit("")),
+            ).alias("msg"),
             pl.col("id"),
             pl.col("requirement"),
         )

@@ -75,7 +75,7 @@ from hezhang_rules.report.rollup import (
     todo_frame,
 )
 from hezhang_rules.report.safe import holdable
-from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.table import FindingsTable, answerer
 from hezhang_rules.report.weights import Weights, formula
 
 MAX_ROWS = 1_048_576
@@ -142,6 +142,9 @@ _H: dict[str, dict[str, Any]] = {
             "说明",
             "规则位置",
             "期限来源",
+            "负责人或负责单位",
+            "负责人编号",
+            "负责依据",
         ),
         "todo": ("截止日", "剩余天数", "责任主体", "归属", "条", "说明", "编号"),
         "units": ("归属", "类别", "得分", "已判定（件）"),
@@ -201,6 +204,9 @@ _H: dict[str, dict[str, Any]] = {
             "message",
             "source",
             "due basis",
+            "answerable",
+            "answerable id",
+            "answers by",
         ),
         "todo": ("due", "days left", "holder", "counted under", "article", "message", "id"),
         "units": ("counted under", "group", "score", "decided"),
@@ -495,6 +501,15 @@ def _parts(t: LongTable, max_rows: int) -> list[tuple[str, int, int]]:
 def _batches(frame: pl.LazyFrame, start: int, rows: int) -> Iterator[pl.DataFrame]:
     part = frame.slice(start, rows).collect()
     yield from part.iter_slices(BATCH)
+
+
+def _answer_basis(lang: str) -> pl.Expr:
+    """The article whose reading chose the answerer, and when no person or unit answers."""
+    basis = pl.col("answerable").struct.field("basis")
+    article = basis.struct.field("article").cast(pl.String)
+    cited = pl.format("第{}条" if lang == "zh" else "art. {}", article)
+    vacant = "（空缺：无人负责）" if lang == "zh" else " (vacant: no one answers)"
+    return pl.when(basis.struct.field("vacant")).then(cited + pl.lit(vacant)).otherwise(cited)
 
 
 def _select(cols: Sequence[Col]) -> list[pl.Expr]:
@@ -806,6 +821,9 @@ def _findings_table(
             "text",
             40,
         ),
+        Col(h[18], answerer("name"), "text", 14),
+        Col(h[19], answerer("id"), "text", 16),
+        Col(h[20], _answer_basis(lang), "text", 24),
     ]
     frame = listing(table, listed, limit).select(_select(cols))
     rows = min(limit, sum(int(getattr(table.summary, s)) for s in listed))
