@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -134,6 +134,17 @@ class MessageExpectation(_M):
     en: str = Field(min_length=1)
 
 
+class AnswerableExpectation(_M):
+    """Who answers (``Finding.answerable``): optional in an expectation, compared when given."""
+
+    kind: HolderKind
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    article: int = Field(ge=1, description="the article whose reading chose the answerer")
+    by: Literal["holder", "unit", "post"]
+    vacant: bool = Field(default=False, description="true: no person or unit answers")
+
+
 class Expectation(_M):
     """One finding as the report gives it: every field a reader acts on (``message``
     optional; the corpus states it in at least one case per rule)."""
@@ -146,6 +157,9 @@ class Expectation(_M):
     evidence: list[str] = Field(description="the deciding fact ids, exactly; []: none")
     message: MessageExpectation | None = Field(
         default=None, description="optional: the Chinese and English texts, exactly"
+    )
+    answerable: AnswerableExpectation | None = Field(
+        default=None, description="optional: who answers for the finding, exactly"
     )
 
 
@@ -605,6 +619,22 @@ def _differences(w: Expectation, g: Finding) -> list[str]:
         out.append(f"{fid}: due {g.due}, expected {w.due}")
     if sorted(w.evidence) != g.evidence:
         out.append(f"{fid}: evidence {g.evidence}, expected {sorted(w.evidence)}")
+    if w.answerable is not None:
+        a = g.answerable
+        got = (
+            None
+            if a is None
+            else AnswerableExpectation(
+                kind=a.kind,
+                id=a.id,
+                name=a.name,
+                article=a.basis.article,
+                by=a.basis.by,
+                vacant=a.basis.vacant,
+            )
+        )
+        if got != w.answerable:
+            out.append(f"{fid}: answerable {got}, expected {w.answerable}")
     if w.message is not None:
         for lang in ("zh", "en"):
             text, expected = getattr(g.message, lang), getattr(w.message, lang)
