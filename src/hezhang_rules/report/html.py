@@ -229,7 +229,7 @@ _NAV = {
         "Summary",
         "Matrix",
         "Units",
-        "Who answers",
+        "Holders",
         "To do",
         "Findings",
         "Parameters",
