@@ -16,6 +16,7 @@ from hezhang_rules.diagnostics import RuleLoadError
 from hezhang_rules.facts.models import Appointment, Jurisdiction, Person, Unit
 from hezhang_rules.findings import Answerable, Report
 from hezhang_rules.testing.cases import EVALUATORS
+from hezhang_rules.testing.reference.evaluate import reference_evaluate
 
 PACK = hz.pack_path("qinghemen")
 RULE = "art024.townships_evaluated"
@@ -62,10 +63,9 @@ def _chiefs(*posts: tuple[str, str, str | None]) -> hz.FactSet:
 
 
 def _answerable(plan: hz.Plan, facts: hz.FactSet, as_of: dt.date) -> Answerable:
-    """The finding's answerable, the same on every engine."""
-    found = {
-        name: run(plan, facts, as_of).finding(FID).answerable for name, run in EVALUATORS.items()
-    }
+    """The finding's answerable, the same on every engine and the reference evaluator."""
+    runs = {**EVALUATORS, "reference": reference_evaluate}
+    found = {name: run(plan, facts, as_of).finding(FID).answerable for name, run in runs.items()}
     first = found["batch"]
     assert first is not None
     assert all(a == first for a in found.values()), found
