@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 """The version of the report's shape (``schema_version``, and the report schema's ``$id``)."""
@@ -49,6 +49,34 @@ class HolderRef(_Data):
     kind: HolderKind
     id: str
     name: str
+
+
+class AnswerBasis(_Data):
+    """Why the answerable one was chosen: the reading's article and way, the day it was read."""
+
+    article: int = Field(description="the article whose words choose who answers")
+    by: Literal["holder", "unit", "post"] = Field(
+        description="holder: the duty's holder; unit: a unit of the holder's jurisdiction or "
+        "above; post: the person in a post there on `on`"
+    )
+    on: dt.date | None = Field(
+        description="the day the unit or post was read (the due date, else the period's end, "
+        "never after the as-of date); null for `by: holder`"
+    )
+    vacant: bool = Field(
+        description="true: no unit or person of the reading on that day (or the holder is a "
+        "jurisdiction), so the holder itself is named and no person or unit answers"
+    )
+
+
+class Answerable(_Data):
+    """Who answers for a finding (arts. 35-36): a person or a unit, or — only when `vacant` —
+    the holder that no person or unit stands for."""
+
+    kind: HolderKind
+    id: str
+    name: str
+    basis: AnswerBasis
 
 
 class PeriodRef(_Data):
@@ -113,6 +141,11 @@ class Finding(_Data):
     escalated_from: str | None = None
     waiver: FindingWaiver | None = Field(
         default=None, description="the waiver that made this finding `waived`, else null"
+    )
+    answerable: Answerable | None = Field(
+        default=None,
+        description="who answers for it; every engine names one (null only in reports written "
+        "before this field)",
     )
 
 
@@ -192,6 +225,23 @@ class Summary(_Data):
     waived: int = 0
 
 
+class ArticleCounts(_Data):
+    """One article's findings of one answerer, by status."""
+
+    article: int
+    counts: Summary
+
+
+class Responsible(_Data):
+    """One person or unit (or a vacant holder) and the findings it answers for (arts. 35-36)."""
+
+    kind: HolderKind
+    id: str
+    name: str
+    counts: Summary
+    by_article: list[ArticleCounts] = Field(description="in article order")
+
+
 class Report(_Data):
     """The result of evaluating a plan over facts at an as-of date."""
 
@@ -203,6 +253,20 @@ class Report(_Data):
     waivers: list[WaiverUse] = Field(
         default_factory=list, description="each waiver of the waiver file and what it did"
     )
+    responsibility: list[Responsible] = Field(
+        default_factory=list,
+        description="who answers for the findings: one entry per answerer (each finding's "
+        "`answerable`), with counts by status and by article, sorted by kind then id; made "
+        "from the findings when not given",
+    )
+
+    @model_validator(mode="after")
+    def _answerers(self) -> Report:
+        """The roll-up per answerer, from the findings (a report read back without one, or
+        built by an engine, gets it here)."""
+        if self.findings and not self.responsibility:
+            object.__setattr__(self, "responsibility", responsibility_of(self.findings))
+        return self
 
     @property
     def violations(self) -> list[Finding]:
@@ -231,7 +295,7 @@ class Report(_Data):
         return (
             json_head(self.as_of)
             + ("\n" + body if body else "")
-            + json_tail(self.run, self.summary, self.waivers)
+            + json_tail(self.run, self.summary, self.responsibility, self.waivers)
         )
 
 
@@ -262,10 +326,18 @@ def json_head(as_of: dt.date) -> str:
     return '{"as_of":' + json.dumps(as_of.isoformat()) + ',"findings":['
 
 
-def json_tail(run: RunRecord, summary: Summary, waivers: Sequence[WaiverUse] = ()) -> str:
+def json_tail(
+    run: RunRecord,
+    summary: Summary,
+    responsible: list[Responsible],
+    waivers: Sequence[WaiverUse] = (),
+) -> str:
     """The ``json`` report after its findings: the array closed, the keys after ``findings``
-    (``run``, ``schema_version``, ``summary``, ``waivers``), compact with sorted keys."""
+    (``responsibility``, ``run``, ``schema_version``, ``summary``, ``waivers``), compact with
+    sorted keys. The roll-up per answerer comes after the findings so that a stream can count
+    it as it writes them."""
     rest = {
+        "responsibility": [r.model_dump(mode="json") for r in responsible],
         "run": run.model_dump(mode="json"),
         "schema_version": SCHEMA_VERSION,
         "summary": summary.model_dump(mode="json"),
@@ -290,6 +362,56 @@ def shown_statuses(summary: Summary) -> tuple[Status, ...]:
     """The statuses a summary lists: every one, ``waived`` only when some finding is (a run
     without a waiver file reads as it did before waivers existed)."""
     return tuple(s for s in STATUSES if s != "waived" or summary.waived)
+
+
+AnswerRow = tuple[str, str, str, int, str, int]
+"""(answerer kind, id, name, article, status, findings): one group of :func:`responsibility`."""
+
+
+def responsibility(rows: Iterable[AnswerRow]) -> list[Responsible]:
+    """The roll-up per answerer from counted groups (any order, a group may repeat): one
+    :class:`Responsible` per (kind, id), sorted by kind then id, its articles in order. Every
+    way a report is written counts its groups and hands them here, so all agree."""
+    counts: dict[tuple[str, str], dict[int, dict[str, int]]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for kind, aid, name, article, status, n in rows:
+        key = (kind, aid)
+        names[key] = min(name, names.get(key, name))
+        per = counts.setdefault(key, {}).setdefault(article, {})
+        per[status] = per.get(status, 0) + n
+    out = []
+    for key in sorted(counts):
+        by_article = [
+            ArticleCounts(article=a, counts=_summary(c)) for a, c in sorted(counts[key].items())
+        ]
+        whole: dict[str, int] = {}
+        for c in counts[key].values():
+            for status, n in c.items():
+                whole[status] = whole.get(status, 0) + n
+        kind = cast(HolderKind, key[0])
+        out.append(
+            Responsible(
+                kind=kind, id=key[1], name=names[key], counts=_summary(whole), by_article=by_article
+            )
+        )
+    return out
+
+
+def responsibility_of(findings: Iterable[Finding]) -> list[Responsible]:
+    """:func:`responsibility` of findings (one with no ``answerable``, from a report written
+    before the field, counts under its holder)."""
+    return responsibility(
+        (
+            (a.kind, a.id, a.name, f.article, f.status, 1)
+            if (a := f.answerable) is not None
+            else (f.holder.kind, f.holder.id, f.holder.name, f.article, f.status, 1)
+        )
+        for f in findings
+    )
+
+
+def _summary(counts: dict[str, int]) -> Summary:
+    return Summary(total=sum(counts.values()), **{s: counts.get(s, 0) for s in STATUSES})
 
 
 def summarize(findings: list[Finding]) -> Summary:

@@ -80,11 +80,14 @@ def _report_schema() -> dict[str, Any]:
     writes every other field, ``schema_version`` included), so it is derived from the report's
     own schema rather than written a second time."""
     schema = Report.model_json_schema(by_alias=True, mode="serialization")
-    fields = {k: v for k, v in schema["properties"].items() if k != "findings"}
+    # the roll-up per answerer is counted from the findings: only the `json` report has it
+    left_out = ("findings", "responsibility")
+    fields = {k: v for k, v in schema["properties"].items() if k not in left_out}
     schema["$defs"]["ReportHeader"] = {
         "title": "ReportHeader",
         "description": "The first line of the `jsonl` report and the Parquet report's "
-        f"`{HEADER_KEY}` metadata: every field of the report except its findings.",
+        f"`{HEADER_KEY}` metadata: every field of the report except its findings and the "
+        "roll-up per answerer (`responsibility`).",
         "type": "object",
         "properties": fields,
         "required": sorted(fields),

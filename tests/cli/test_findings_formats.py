@@ -94,12 +94,15 @@ def test_text_summaries_come_first(capsys: pytest.CaptureFixture[str]) -> None:
         out.index("Summary:"),
         out.index("Assessment scores:"),
         out.index("Findings by article:"),
-        out.index("Units and jurisdictions: violated, late and pending (worst first):"),
-        out.index("People: violated, late and pending (worst first):"),
+        out.index(
+            "Answering units (and jurisdictions no one answers for): violated, late and pending "
+            "(worst first):"
+        ),
+        out.index("Answering people: violated, late and pending (worst first):"),
         out.index("== Findings =="),
     ]
     assert order == sorted(order)
-    people = out.split("People: violated, late and pending (worst first):\n", 1)[1]
+    people = out.split("Answering people: violated, late and pending (worst first):\n", 1)[1]
     rows = people.split("\n\n", 1)[0].splitlines()
     violated = [int(r.split("violated ")[1].split()[0]) if "violated " in r else 0 for r in rows]
     assert violated == sorted(violated, reverse=True) and violated[0] > 0

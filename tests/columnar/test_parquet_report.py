@@ -49,8 +49,10 @@ def _as_json(row: dict[str, Any]) -> dict[str, Any]:
     def day(v: dt.date | None) -> str | None:
         return None if v is None else v.isoformat()
 
+    a = row["answerable"]
     return {
         **row,
+        "answerable": {**a, "basis": {**a["basis"], "on": day(a["basis"]["on"])}},
         "details": json.loads(row["details"]),
         "due": day(row["due"]),
         "period": {

@@ -77,6 +77,7 @@ FIELDS = (
     "source",
     "subject",
     "escalated_from",
+    "answerable",
 )
 """Every field of a finding (findings.Finding), compared one by one."""
 

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TextIO
 
 from hezhang_rules.cli.common import (
-    EXIT_OK,
-    EXIT_VIOLATIONS,
     add_limit_option,
     add_param_option,
     add_rules_option,
@@ -23,6 +21,7 @@ from hezhang_rules.cli.common import (
     parse_days,
     parse_limits,
 )
+from hezhang_rules.cli.gate import add_gate_options, gate_exit, gate_statuses, parse_fail_on
 from hezhang_rules.cli.output import atomic_file, atomic_text, emit, output_file
 from hezhang_rules.cli.progress import Progress, progress_for
 from hezhang_rules.cli.summary import say_written
@@ -159,8 +158,10 @@ def run(args: argparse.Namespace) -> int:
     out = output_file(args.output, inputs(args))
     within = parse_days(args.within)
     only = _only(args)
+    fail_on = parse_fail_on(args.fail_on)
     with progress_for(args.lang) as shown:
         done = evaluated(args, shown)
+        statuses = gate_statuses(fail_on, done.plan)  # a bad pack reading: before writing
         summary = done.result.summary
         if (
             isinstance(done.result, ColumnarReport)
@@ -172,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
             _render(done, args, out, only, within)
     if out is not None:
         say_written(args.output, summary, started, args.lang)
-    return EXIT_VIOLATIONS if summary.violated else EXIT_OK
+    return gate_exit(done.result, done.plan, statuses, args.fail_on_advisory)
 
 
 def _render(
@@ -295,5 +296,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         metavar="DAYS",
         help="to-do warning window in days for html and xlsx (default 30)",
     )
+    add_gate_options(c)
     add_audit_options(c)
     c.set_defaults(func=run)

@@ -49,6 +49,14 @@ HELP_ZH: dict[str, str] = {
         "把规则包的示例辖区（事实文件）复制到新文件夹，以便审计"
     ),
     # options shared by several commands
+    "exit 1 when a mandatory finding has one of these statuses, e.g. violated or "
+    "violated,fulfilled_late (default: the pack's breach_statuses)": (
+        "任一强制性结论处于所列状态之一时以退出码 1 结束，例如 violated 或 "
+        "violated,fulfilled_late（默认：规则包参数 breach_statuses）"
+    ),
+    "let advisory findings fail the gate too (by default only mandatory ones do)": (
+        "一般性要求（advisory）的结论也计入退出码判定（默认只计强制性结论）"
+    ),
     "the audit date, YYYY-MM-DD": "审计基准日，YYYY-MM-DD",
     "a rule pack folder, or the name of an installed pack (default: $HEZHANG_RULES_DIR if set, "
     "else the bundled pack qinghemen)": (

@@ -5,8 +5,8 @@ file; the envelope keeps ``kind`` apart from records that have a ``kind`` field 
 as meetings). Blank lines are skipped. With ``--clock follow`` (the default) the clock moves to
 each fact's own date as it arrives (never back, never past ``--as-of``), so events come out as the
 stream makes them knowable; with ``--clock end`` only at the end of input. At end of input the
-clock advances to ``--as-of`` and the report is made. Exit codes as ``check``: 1 if the report
-has a violation.
+clock advances to ``--as-of`` and the report is made. Exit codes as ``check``: 1 if a finding
+fails the gate (``--fail-on``, ``cli.gate``).
 
 Two outputs, never mixed on one stream (docs/monitor.md, "Command line"):
 
@@ -44,8 +44,6 @@ from typing import IO, TextIO
 
 from hezhang_rules.cli.check import FORMAT_EXTRAS
 from hezhang_rules.cli.common import (
-    EXIT_OK,
-    EXIT_VIOLATIONS,
     add_limit_option,
     add_param_option,
     add_rules_option,
@@ -56,6 +54,7 @@ from hezhang_rules.cli.common import (
     parse_days,
     parse_limits,
 )
+from hezhang_rules.cli.gate import add_gate_options, gate_exit, gate_statuses, parse_fail_on
 from hezhang_rules.cli.output import emit, output_file
 from hezhang_rules.cli.summary import say_written
 from hezhang_rules.compile import Plan
@@ -178,8 +177,10 @@ def run(args: argparse.Namespace) -> int:
     limits = parse_limits(args.limit)
     warn = parse_days(args.warn_days, "--warn-days")
     out, events = _outputs(args)
+    fail_on = parse_fail_on(args.fail_on)
     plan = load_plan(args.rules, args.param, limits, args.overlay)
     waivers = load_checked_waivers(args.waivers, plan, limits)
+    statuses = gate_statuses(fail_on, plan)
     name = "<stdin>" if args.facts == "-" else args.facts
     stream = _stream(args.facts, name)
     sink: TextIO = sys.stdout
@@ -225,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         emit(out, _rendered(report, plan, seen, args))
     if out is not None or events is None:
         say_written(args.output, report.summary, started, args.lang)
-    return EXIT_VIOLATIONS if report.summary.violated else EXIT_OK
+    return gate_exit(report, plan, statuses, args.fail_on_advisory)
 
 
 def _rendered(
@@ -306,6 +307,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         metavar="FILE",
         help="write the events (JSON lines, as they arise) here instead of standard output",
     )
+    add_gate_options(c)
     add_param_option(c)
     add_limit_option(c)
     add_waivers_option(c)

@@ -52,11 +52,14 @@ from pydantic import BaseModel
 
 from hezhang_rules.columnar.conditions import Judge, places, supported, visible
 from hezhang_rules.columnar.exprs import (
+    ANSWERABLE_TYPE,
     EXPRS,
     KEYS,
     LANGS,
     Build,
     Part,
+    answer_groups,
+    answer_json,
     by_rule,
     detail_columns,
     details_expr,
@@ -65,6 +68,7 @@ from hezhang_rules.columnar.exprs import (
     finding_columns,
     finding_id,
     finding_struct,
+    holder_answers,
     json_text,
     kept_rows,
     lines_of,
@@ -112,6 +116,7 @@ from hezhang_rules.compile.plan import (
     rule_conditions,
     selections,
 )
+from hezhang_rules.evaluate.answers import Answerers, answer_roles
 from hezhang_rules.evaluate.batch import deadline_periods
 from hezhang_rules.evaluate.core import Run, WorldSelector, collector_paused, run_record, run_rules
 from hezhang_rules.evaluate.instances import Instance
@@ -134,6 +139,7 @@ from hezhang_rules.findings import (
     header_line,
     json_head,
     json_tail,
+    responsibility,
 )
 from hezhang_rules.waivers import Waivers
 
@@ -224,6 +230,8 @@ class ColumnarReport:
     parts: list[Part]
     rules: dict[str, PlanRule]
     waivers: list[WaiverUse] = field(default_factory=list)
+    answerers: Answerers | None = None
+    """What a rule's ``answers`` other than ``holder`` reads (``None``: no rule needs it)."""
 
     def rule_builds(self) -> Iterator[Build]:
         """Each rule's findings as builds of sorted finding columns, rule by rule in report
@@ -236,9 +244,39 @@ class ColumnarReport:
             group = groups[key]
             if len(group) == 1 and group[0].chunks is not None:
                 # a large rule, encoded slice by slice
-                yield from (functools.partial(_unique_ids, b) for b in group[0].chunks())
+                yield from (
+                    functools.partial(_unique_ids, functools.partial(self._answered, b))
+                    for b in group[0].chunks()
+                )
                 continue
-            yield functools.partial(_unique_ids, functools.partial(_merged, group))
+            builds: list[Build] = [functools.partial(self._answered, p.build) for p in group]
+            yield functools.partial(_unique_ids, functools.partial(_merged, builds))
+
+    def _answered(self, build: Build) -> pl.DataFrame:
+        """``build``'s finding columns with ``answerable`` (the batch part's findings carry
+        it already): ``by: holder`` from the holder columns, any other reading resolved by
+        ``evaluate.answers`` once per distinct holder and day and joined back."""
+        frame = build()
+        if "answerable" in frame.columns or not frame.height:
+            return frame if "answerable" in frame.columns else _with_null_answers(frame)
+        rule = self.rules[frame.get_column("rule_id")[0]]
+        if rule.answers.by == "holder":
+            return frame.with_columns(holder_answers(rule).alias("answerable"))
+        assert self.answerers is not None, "a rule answers by unit or post: resolver built"
+        day = pl.min_horizontal(pl.coalesce("due", "period_end"), pl.lit(self.as_of))
+        keys = frame.select("hkind", "holder_id", "holder_name", day.alias("aday")).unique()
+        answers = [
+            answer_json(self.answerers.of(rule, kind, hid, json.loads(f'"{name}"'), d))
+            for kind, hid, name, d in keys.iter_rows()
+        ]
+        keys = keys.with_columns(pl.Series("answerable", answers, dtype=pl.String))
+        joined = frame.with_columns(day.alias("aday")).join(
+            keys,
+            on=["hkind", "holder_id", "holder_name", "aday"],
+            how="left",
+            maintain_order="left",
+        )
+        return joined.drop("aday")
 
     def rule_frames(self) -> Iterator[pl.DataFrame]:
         """Each rule's findings as sorted finding columns (``exprs.FINDING_COLUMNS``), rule by
@@ -291,14 +329,18 @@ class ColumnarReport:
 
         out.write(json_head(self.as_of) + "\n")
         held: pl.DataFrame | None = None
-        for frame in self.line_frames():
+        groups: list[pl.DataFrame] = []  # the roll-up per answerer, counted as written
+        for frame in self.rule_frames():
+            groups.append(answer_groups(_answer_struct(frame).lazy()).collect())
+            lines = lines_of(frame, self.rules[frame.get_column("rule_id")[0]])
             if held is not None:
                 write(held, last=False)
-            held = frame
+            held = lines
         if held is not None:
             write(held, last=True)
-        # the tail's leading newline ends the last line
-        out.write(json_tail(self.run, self.summary, self.waivers)[1:])
+        rows = (row for g in groups for row in g.iter_rows())
+        tail = json_tail(self.run, self.summary, responsibility(rows), self.waivers)
+        out.write(tail[1:])  # its leading newline ends the last line
 
     def lines(self) -> Iterator[str]:
         """The finding lines in report order (without the header)."""
@@ -333,10 +375,31 @@ def _unique_ids(build: Build) -> pl.DataFrame:
     return frame
 
 
-def _merged(group: list[Part]) -> pl.DataFrame:
+def _merged(builds: list[Build]) -> pl.DataFrame:
     """The findings of a rule found in several parts (the columnar and the batch part),
     sorted."""
-    return pl.concat([p.build() for p in group]).sort(list(KEYS))
+    return pl.concat([b() for b in builds]).sort(list(KEYS))
+
+
+def _answer_struct(frame: pl.DataFrame) -> pl.DataFrame:
+    """Finding columns → the columns ``answer_groups`` reads (answerable and holder structs,
+    article, status)."""
+    holder = pl.struct(
+        pl.col("hkind").alias("kind"),
+        pl.col("holder_id").alias("id"),
+        pl.col("holder_name").alias("name"),
+    )
+    return frame.select(
+        pl.col("answerable").str.json_decode(ANSWERABLE_TYPE),
+        holder.alias("holder"),
+        pl.col("article"),
+        pl.col("status"),
+    )
+
+
+def _with_null_answers(frame: pl.DataFrame) -> pl.DataFrame:
+    """An empty build with the ``answerable`` column (so that it concatenates)."""
+    return frame.with_columns(pl.lit(None, pl.String).alias("answerable"))
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -1074,4 +1137,28 @@ def _evaluate(
             totals[status] = totals.get(status, 0) + n
     summary = Summary(total=sum(totals.values()), **{s: int(totals.get(s, 0)) for s in STATUSES})
     record = run_record(plan, tables.digest(), len(tables), waivers)
-    return ColumnarReport(as_of, record, summary, parts, {r.id: r for r in plan.rules}, used)
+    by_id = {r.id: r for r in plan.rules}
+    answerers = _answerers(plan, tables)
+    return ColumnarReport(as_of, record, summary, parts, by_id, used, answerers)
+
+
+def _answerers(plan: Plan, tables: Tables) -> Answerers | None:
+    """The answer resolver over the records it reads (``evaluate.answers``): every unit and
+    jurisdiction, the appointments of the posts the rules' ``answers`` name (every appointment
+    when such a rule's holders may be people, whose own posts place them), and their people;
+    ``None`` when every rule answers by its holder."""
+    asking = [r for r in plan.rules if r.answers.by != "holder"]
+    if not asking:
+        return None
+    records: list[Fact] = []
+    for kind in ("units", "jurisdictions"):
+        if kind in tables.frames:
+            records += tables.records(kind)
+    if "appointments" in tables.frames:
+        posts = tables.frame("appointments")
+        if all(r.holder.way in ("unit", "jurisdiction") for r in asking):
+            posts = posts.filter(pl.col("role").is_in(sorted(answer_roles(asking))))
+        records += tables.records("appointments", posts.get_column("id"))
+        if "people" in tables.frames:
+            records += tables.records("people", posts.get_column("person").unique())
+    return Answerers(FactSet.build(records, digest=tables.digest(), references_checked=True))

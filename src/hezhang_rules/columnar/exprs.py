@@ -28,7 +28,7 @@ from hezhang_rules.evaluate.periods import label_zh
 from hezhang_rules.facts.frames import frame_of
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import model_fields
-from hezhang_rules.findings import Finding
+from hezhang_rules.findings import Answerable, Finding
 
 KEYS = ("article", "rule_id", "holder_id", "period_start", "id")
 """Report order inside the findings of one article (see ``findings.finding_order``)."""
@@ -298,7 +298,7 @@ def rule_pieces(rule: PlanRule) -> tuple[str, str, str]:
     def const(key: str, value: Any) -> str:
         return f'"{key}":' + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    head = f'{{"article":{rule.article},"details":'
+    head = f',"article":{rule.article},"details":'
     mid = (
         '"},'
         + const("modality", rule.modality)
@@ -371,7 +371,8 @@ def line_expr(
 ) -> pl.Expr:
     """One finding's JSON line, byte for byte ``findings.finding_line``, from its columns.
 
-    The frame has holder_id, holder_name (escaped), status, due, evidence, id, msg_zh, msg_en
+    The frame has answerable (its JSON text, ``answer_json``), holder_id, holder_name
+    (escaped), status, due, evidence, id, msg_zh, msg_en
     (escaped: ``render_expr``), period_start, period_end, label and subject; ``pieces`` are
     the rule's constant text (``rule_pieces``); ``details`` is the details object as JSON text;
     ``holder_kind`` defaults to people, ``escalated_from`` to none; ``evidence_json``, the
@@ -381,6 +382,8 @@ def line_expr(
     """
     head, mid, tail = pieces
     return pl.concat_str(
+        pl.lit('{"answerable":'),
+        pl.col("answerable"),
         head,
         details,
         pl.lit(',"due":'),
@@ -485,8 +488,10 @@ FINDING_COLUMNS: dict[str, pl.DataType] = {
     "waiver": pl.String(),  # JSON text: the waiver object (``Finding.waiver``), or null
     "vsource": pl.String(),  # a versioned rule's: its version's source (else null)
     "vparams": pl.String(),  # … and its parameters, as a JSON array (else null)
+    "answerable": pl.String(),  # JSON text (``answer_json``)
 }
-"""The columns every build gives, one row per finding, in report order."""
+"""The columns every build gives, one row per finding, in report order (``answerable`` is
+added to a columnar rule's build when it is encoded: ``columnar.evaluate``)."""
 
 
 def lines_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
@@ -533,7 +538,20 @@ def waiver_struct(text: pl.Expr) -> pl.Expr:
     )
 
 
+ANSWERABLE_TYPE = pl.Struct(
+    {
+        "basis": pl.Struct(
+            {"article": pl.Int32(), "by": pl.String(), "on": pl.Date(), "vacant": pl.Boolean()}
+        ),
+        "id": pl.String(),
+        "kind": pl.String(),
+        "name": pl.String(),
+    }
+)
+"""The ``answerable`` column of a Parquet report (``findings.Answerable``)."""
+
 REPORT_SCHEMA: dict[str, pl.DataType] = {
+    "answerable": ANSWERABLE_TYPE,
     "article": pl.Int32(),
     "details": pl.String(),
     "due": pl.Date(),
@@ -562,8 +580,12 @@ def parquet_of(frame: pl.DataFrame, rule: PlanRule) -> pl.DataFrame:
     are unescaped back to what they say."""
     for column in ("holder_name", "msg_en", "msg_zh", "label"):
         frame = unescape_column(frame, column)
-    frame = frame.with_columns(pl.col("evidence").str.json_decode(pl.List(pl.String)))
+    frame = frame.with_columns(
+        pl.col("evidence").str.json_decode(pl.List(pl.String)),
+        pl.col("answerable").str.json_decode(ANSWERABLE_TYPE),
+    )
     return frame.select(
+        pl.col("answerable"),
         pl.col("article"),
         pl.col("details"),
         pl.col("due"),
@@ -658,12 +680,51 @@ def finding_columns(found: list[Finding]) -> pl.DataFrame:
                 else None
                 for f in found
             ],
+            "answerable": [answer_json(f.answerable) for f in found],
         },
         schema=FINDING_COLUMNS,
     )
     for column in ("holder_name", "msg_en", "msg_zh", "label"):  # text that may need escaping
         frame = escape_column(frame, column)
     return frame
+
+
+def answer_json(answerable: Answerable | None) -> str:
+    """A finding's ``answerable`` as its JSON text in a line (sorted keys, compact)."""
+    if answerable is None:
+        return "null"
+    data = answerable.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def answer_groups(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Findings counted per answerer, article and status, as ``findings.responsibility``
+    reads them (kind, id, name, article, status, n) from the report's columns
+    (``answerable`` a struct; a finding without one counts under its holder)."""
+
+    def who(key: str) -> pl.Expr:
+        answerer = pl.col("answerable").struct.field(key)
+        return pl.coalesce(answerer, pl.col("holder").struct.field(key)).alias(key)
+
+    keys = (who("kind"), who("id"), who("name"), pl.col("article"), pl.col("status"))
+    return frame.group_by(*keys).agg(pl.len().cast(pl.Int64).alias("n"))
+
+
+def holder_answers(rule: PlanRule) -> pl.Expr:
+    """``by: holder``: the ``answerable`` JSON text of each row from its holder columns (the
+    name already escaped), as ``answers.held`` gives it."""
+    article = rule.answers.article if rule.answers.article is not None else rule.article
+    return pl.concat_str(
+        pl.lit(f'{{"basis":{{"article":{article},"by":"holder","on":null,"vacant":'),
+        pl.when(pl.col("hkind") == "jurisdiction").then(pl.lit("true")).otherwise(pl.lit("false")),
+        pl.lit('},"id":"'),
+        pl.col("holder_id"),
+        pl.lit('","kind":"'),
+        pl.col("hkind"),
+        pl.lit('","name":"'),
+        pl.col("holder_name"),
+        pl.lit('"}'),
+    )
 
 
 def by_rule(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:

@@ -417,7 +417,8 @@ def _compile_rule(
     R.modality(ctx, rule, path)
     holder = R.holder(ctx, cc, rule, path)
     req = R.requirement(ctx, cc, rule, path)
-    if holder is None or req is None:
+    answers = R.answers(ctx, rule, holder, path) if holder is not None else None
+    if holder is None or req is None or answers is None:
         return None
     R.check_bind_kinds(ctx, rule, holder, req, (*path, "requires"))
     span = f.doc.span((*path, "id"))
@@ -436,6 +437,7 @@ def _compile_rule(
         tuple(sorted(ctx.uses.values(), key=lambda u: u.name)),
         span,
         pack_location(ctx.ruleset, span),
+        answers,
     )
 
 
@@ -779,7 +781,9 @@ def compile_pack(
         _parameter_infos(ctx),
         frozenset(kinds),
         Text2(ruleset.pack.model.title.zh, ruleset.pack.model.title.en),
-        pack_reads=frozenset(u.name for u in ([ctx.anchor[1]] if ctx.anchor and ctx.anchor[1] else [])),
+        pack_reads=frozenset(
+            u.name for u in ([ctx.anchor[1]] if ctx.anchor and ctx.anchor[1] else [])
+        ),
     )
     return plan, dict(ctx.forces)
 

@@ -17,6 +17,10 @@ from hezhang_rules.diagnostics import Span
 
 PeriodKind = Literal["year", "half_year", "quarter", "month"]
 
+BREACH_PARAMETER = "breach_statuses"
+"""The pack parameter no rule reads but the exit-code gate does (``check``/``monitor``
+``--fail-on``): the statuses of a mandatory finding that count as a breach."""
+
 
 @dataclass(frozen=True)
 class Text2:
@@ -68,6 +72,24 @@ class HolderSpec:
     # An overlay's scope (a jurisdiction id): only holders there or below it (posts in it, its
     # units, itself and the jurisdictions under it); every engine lists holders through it.
     scope: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """Who answers for a rule's findings (rule-file ``answers``; docs/rule-format.md).
+
+    ``holder``: the holder itself; ``unit``: the unit of ``types`` in the holder's jurisdiction
+    or the nearest above it (at ``levels``); ``post``: the person in one of ``roles`` there on
+    the finding's date. ``article`` is the article read (``None``: the rule's own)."""
+
+    by: Literal["holder", "unit", "post"] = "holder"
+    types: frozenset[str] = frozenset()
+    roles: tuple[str, ...] = ()  # in the order written: the first role with someone in post
+    levels: frozenset[str] | None = None
+    article: int | None = None
+    reads: str | None = None
+    reading: Text2 | None = None
+    reason: Text2 | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +239,8 @@ class PlanRule:
     """Where the rule is, relative to the pack: ``qinghemen/art_005.yaml:162:9`` (the pack's
     name, the file inside the pack, line and column). Reports cite this, never ``span``'s path,
     so the same audit gives the same bytes on any machine and from any folder."""
+    answers: AnswerSpec = AnswerSpec()
+    """Who answers for its findings (the holder unless the rule or its file says otherwise)."""
     overlay: str | None = None
     """The overlay pack (art. 37) this rule comes from, or ``None`` for the base pack's: its
     ``article`` is then the overlay's article (:meth:`Plan.article_of`)."""

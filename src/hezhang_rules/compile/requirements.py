@@ -9,6 +9,7 @@ from hezhang_rules.compile import params as P
 from hezhang_rules.compile.conditions import ConditionCompiler, path_error_zh
 from hezhang_rules.compile.context import Ctx, PathKey
 from hezhang_rules.compile.plan import (
+    AnswerSpec,
     CountPlan,
     DeadlinePlan,
     EvidencePlan,
@@ -18,6 +19,7 @@ from hezhang_rules.compile.plan import (
     Requirement,
     ResponsePlan,
     Selection,
+    Text2,
 )
 from hezhang_rules.diagnostics import did_you_mean, did_you_mean_zh
 from hezhang_rules.facts.bounds import DAYS_MAX, YEAR_OFFSET_MAX
@@ -578,3 +580,73 @@ def check_bind_kinds(
                 zh=f"`{fname}` 指向 {'/'.join(sorted(names))}，而 `{target}` 是 "
                 f"{'/'.join(sorted(wanted))} 记录：两者永远不会相等",
             )
+
+
+def answers(ctx: Ctx, rule: M.Rule, holder: HolderSpec, path: PathKey) -> AnswerSpec | None:
+    """Who answers for ``rule``'s findings: its ``answers``, else its file's, else the holder.
+
+    A jurisdiction cannot be held to account (arts. 35-36 assess units and people), so a rule
+    held by jurisdictions must say who answers for it (``hz_compile_answers``)."""
+    file = ctx.file
+    given, where = rule.answers, (*path, "answers")
+    if given is None and file is not None and file.model.answers is not None:
+        given, where = file.model.answers, ("answers",)
+    if given is None:
+        if holder.way == "jurisdiction":
+            ctx.error(
+                "hz_compile_answers",
+                "a jurisdiction holds this duty but cannot answer for it (arts. 35-36 hold "
+                "units and people to account): say who does, `answers: {by: unit, …}` or "
+                "`{by: post, …}`",
+                (*path, "holder"),
+                zh="此义务的责任主体是辖区，而辖区无法被问责（第三十五、三十六条考核、问责的是单位"
+                "和个人）：须以 `answers: {by: unit, …}` 或 `{by: post, …}` 写明由谁负责",
+            )
+            return None
+        return AnswerSpec()
+    ok = True
+    by = ctx.value(given.by, (*where, "by"), ("choice",), choices=("holder", "unit", "post"))
+    types = ctx.value(given.types, (*where, "types"), ("unit_types",))
+    roles = ctx.value(given.roles, (*where, "roles"), ("roles",))
+    levels = ctx.value(given.levels, (*where, "levels"), ("levels",))
+    needs = {"unit": ("types", types), "post": ("roles", roles)}
+    for way, (key, value) in needs.items():
+        if (by == way) != (value is not None):
+            ok = False
+            ctx.error(
+                "hz_compile_answers",
+                f"`answers: {{by: {way}}}` takes `{key}` (and only it does)",
+                (*where, key) if value is not None else (*where, "by"),
+                zh=f"`answers: {{by: {way}}}` 须写 `{key}`（也只有它可写）",
+            )
+    if by == "holder" and holder.way == "jurisdiction":
+        ok = False
+        ctx.error(
+            "hz_compile_answers",
+            "`answers: {by: holder}` on a rule held by jurisdictions: a jurisdiction cannot "
+            "answer (arts. 35-36); use `by: unit` or `by: post`",
+            (*where, "by"),
+            zh="责任主体为辖区的规则不能写 `answers: {by: holder}`：辖区无法被问责"
+            "（第三十五、三十六条）；应写 `by: unit` 或 `by: post`",
+        )
+    articles = {f.model.article for f in ctx.ruleset.files}
+    if given.article not in articles:
+        ok = False
+        ctx.error(
+            "hz_compile_answers",
+            f"`answers` reads article {given.article}, which the pack does not have",
+            (*where, "article"),
+            zh=f"`answers` 所依据的第{given.article}条不在本规则包中",
+        )
+    if not ok or by is None:
+        return None
+    return AnswerSpec(
+        by,
+        types=frozenset(types or ()),
+        roles=tuple(roles or ()),
+        levels=frozenset(levels) if levels is not None else None,
+        article=given.article,
+        reads=given.reads,
+        reading=Text2(given.reading.zh, given.reading.en),
+        reason=Text2(given.reason.zh, given.reason.en),
+    )

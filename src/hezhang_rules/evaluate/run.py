@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast, get_args
 
 from hezhang_rules.compile.plan import HolderSpec, Plan, PlanRule
+from hezhang_rules.evaluate.answers import Answerers, answer_day, held
 from hezhang_rules.evaluate.kinds import VALUES
 from hezhang_rules.evaluate.kinds import version as version_kind
 from hezhang_rules.evaluate.messages import render
@@ -76,6 +77,13 @@ class Run:
         self._holders: dict[int, list[Holder]] = {}
         self._scoped: dict[tuple[int, str], list[Holder]] = {}
         self._by_place: dict[int, dict[str, list[int]]] = {}
+        self._answerers: Answerers | None = None
+
+    def answerers(self) -> Answerers:
+        """The run's answer resolver (indexed the first time a rule's ``answers`` needs it)."""
+        if self._answerers is None:
+            self._answerers = Answerers(self.world.facts)
+        return self._answerers
 
     def holders(self, spec: HolderSpec) -> list[Holder]:
         """The holders of ``spec`` (computed once per run: response rules ask per trigger)."""
@@ -186,6 +194,15 @@ class Run:
             source=rule.location,
             subject=d.subject,
             escalated_from=d.escalated_from,
+            answerable=held(rule, holder.kind, holder.id, holder.name)
+            if rule.answers.by == "holder"
+            else self.answerers().of(
+                rule,
+                holder.kind,
+                holder.id,
+                holder.name,
+                answer_day(d.due, period.end, self.world.as_of),
+            ),
         )
         self.findings.append(f)
         self.by_rule.setdefault(rule.id, []).append(f)

@@ -6,18 +6,20 @@ A parameter is used when a rule resolves it (or ``pack.yaml``'s ``amendments`` n
 ``in_force``, or taken by default (count, forbid and deadline rules take
 ``partial_tenure``, ``partial_tenure_min_days`` and ``partial_first_period`` for every
 ``periods`` key they do not set). The compiler records each use in ``PlanRule.params``.
+``breach_statuses`` (``compile.plan.BREACH_PARAMETER``) is read by the exit-code gate, not by
+a rule, and so is used whenever it is declared.
 """
 
 from __future__ import annotations
 
-from hezhang_rules.compile.plan import Plan
+from hezhang_rules.compile.plan import BREACH_PARAMETER, Plan
 from hezhang_rules.diagnostics import Diagnostic
 from hezhang_rules.rules.loader import RuleSet
 from hezhang_rules.rules.model import BASIS_TYPES
 
 
 def unused_parameters(ruleset: RuleSet, plan: Plan) -> list[Diagnostic]:
-    used = {u.name for r in plan.rules for u in r.params} | plan.pack_reads
+    used = {u.name for r in plan.rules for u in r.params} | plan.pack_reads | {BREACH_PARAMETER}
     files = {f"art{f.model.article:03d}": f for f in ruleset.files}
     out = []
     for p in plan.parameters:

@@ -400,6 +400,8 @@ _LABELS = {
         "source": "规则位置",
         "text": "条文",
         "holder": "责任主体",
+        "answerable": "负责人或负责单位",
+        "vacant": "空缺：该条所指单位或职务当日无人，列出的是责任主体",
         "column": "归属",
         "period": "期间",
         "due": "截止日",
@@ -424,6 +426,9 @@ _LABELS = {
         "source": "Rule source",
         "text": "Article text",
         "holder": "Holder",
+        "answerable": "Answerable",
+        "vacant": "vacant: the unit or post the article names had no one on the day; the holder "
+        "is named",
         "column": "Counted under",
         "period": "Period",
         "due": "Due",
@@ -447,6 +452,19 @@ def labels(lang: str) -> dict[str, str]:
     return _LABELS[lang]
 
 
+def _answerable_line(f: Finding, lang: str) -> list[str]:
+    """Who answers for the finding and the article that says so (none for an old report)."""
+    a = f.answerable
+    if a is None:
+        return []
+    L = _LABELS[lang]
+    cited = f"第{a.basis.article}条" if lang == "zh" else f"art. {a.basis.article}"
+    day = f" · {a.basis.on}" if a.basis.on is not None else ""
+    vacant = f" · {L['vacant']}" if a.basis.vacant else ""
+    kind = HOLDER_KIND[lang][a.kind]
+    return [f"{L['answerable']}: {one_line(a.name)} ({kind} {a.id}) · {cited}{day}{vacant}"]
+
+
 def render_explanation(e: Explanation, lang: str = "zh") -> str:
     """The explanation as plain text (``hezhang-rules explain``)."""
     L, f = _LABELS[lang], e.finding
@@ -466,6 +484,7 @@ def render_explanation(e: Explanation, lang: str = "zh") -> str:
         "",
         f"{L['holder']}: {one_line(f.holder.name)} ({kind} {f.holder.id}) · {L['column']}: "
         f"{one_line(e.holder.column_name)}",
+        *_answerable_line(f, lang),
         f"{L['period']}: {f.period.label} ({f.period.start} {L['to']} {f.period.end})"
         + (f" · {L['due']}: {due_marked(f, lang)}" if f.due else ""),
         "",

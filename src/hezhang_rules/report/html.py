@@ -39,6 +39,7 @@ import polars as pl
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report, shown_statuses
+from hezhang_rules.report.answers import answers_text
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
@@ -105,6 +106,7 @@ _W = {
         "score": "得分",
         "decided": "已判定",
         "holder": "责任主体",
+        "answerable": "负责人或负责单位",
         "kind": "类型",
         "more": "另有{n}行未列出，完整表格见 xlsx 报告。",
         "todo_note": "{n}天内（至{last}）到期的待履行义务，按截止日排序；禁止性规定不列入待办"
@@ -167,6 +169,7 @@ _W = {
         "score": "Score",
         "decided": "decided",
         "holder": "Holder",
+        "answerable": "Answerable",
         "kind": "Kind",
         "more": "{n} more rows not shown; the xlsx report has the whole table.",
         "todo_note": "Pending duties due within {n} days (by {last}), by due date; prohibitions "
@@ -216,7 +219,16 @@ _W = {
     },
 }
 _NAV = {
-    "zh": ("汇总", "单位矩阵", "单位汇总", "人员汇总", "待办事项", "检查结果", "参数", "运行记录"),
+    "zh": (
+        "汇总",
+        "单位矩阵",
+        "单位汇总",
+        "负责人汇总",
+        "待办事项",
+        "检查结果",
+        "参数",
+        "运行记录",
+    ),
     "en": (
         "Summary",
         "Matrix",
@@ -457,7 +469,7 @@ def _units(r: Rollup, weights: Weights, lang: str) -> str:
 
 def _holders(r: Rollup, ctx: AuditContext, lang: str) -> str:
     w = _W[lang]
-    head = "".join(f"<th>{_e(x)}</th>" for x in (w["holder"], w["kind"], w["unit"])) + "".join(
+    head = "".join(f"<th>{_e(x)}</th>" for x in (w["answerable"], w["kind"], w["unit"])) + "".join(
         f"<th>{_e(status_name(s, lang))}</th>" for s in (*ACTIONABLE, "fulfilled")
     )
     shown = r.holders.head(TABLE_MAX)
@@ -597,7 +609,8 @@ def findings_payload(
 
     The JSON holds dictionaries (``rules``, ``holders``, ``units``) and one array per column
     (``s`` status, ``a`` article, ``r`` rule, ``h`` holder, ``p`` period, ``d`` due, ``m``
-    message, ``i`` id), row ``k`` of the listing at index ``k`` of each.
+    message — with who answers where it is not the holder, ``report.answers`` —, ``i`` id),
+    row ``k`` of the listing at index ``k`` of each.
     """
     rows = (
         listing(table, statuses, cap)
@@ -613,7 +626,12 @@ def findings_payload(
             pl.col("due").cast(pl.String).fill_null("").alias("due"),
             pl.col("details").str.json_path_match("$.due_supplied").fill_null("").alias("sup"),
             pl.col("details").str.json_path_match("$.version").fill_null("").alias("ver"),
-            pl.col("message").struct.field(lang).alias("msg"),
+            pl.concat_str(
+                pl.col("message").struct.field(lang),
+                pl.when(answers_text(lang).is_not_null())
+                .then(pl.lit(" — ") + answers_text(lang))
+                .otherwise(pl.lit("")),
+            ).alias("msg"),
             pl.col("id"),
             pl.col("requirement"),
         )

@@ -40,6 +40,7 @@ import polars as pl
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report, shown_statuses
+from hezhang_rules.report.answers import answers_text
 from hezhang_rules.report.i18n import SUPPLIED, status_name
 from hezhang_rules.report.record import run_rows
 from hezhang_rules.report.safe import holdable
@@ -83,7 +84,18 @@ _W = {
     },
 }
 
-_COLUMNS = ("id", "rule_id", "status", "message", "due", "requirement", "details", "waiver")
+_COLUMNS = (
+    "id",
+    "rule_id",
+    "status",
+    "message",
+    "due",
+    "requirement",
+    "details",
+    "waiver",
+    "answerable",
+    "holder",
+)
 
 
 def _attr(text: pl.Expr) -> pl.Expr:
@@ -130,7 +142,9 @@ def _cases(frame: pl.DataFrame, plan: Plan, pack: str, lang: str) -> pl.Series:
         .then(pl.format(" [{} {}]", pl.lit(w["due"]), marked))
         .otherwise(pl.lit(""))
     )
+    answers = answers_text(lang)
     said = pl.col("message").struct.field(lang) + due
+    said = pl.when(answers.is_null()).then(said).otherwise(pl.format("{} [{}]", said, answers))
     word = status.replace_strict(
         {s: status_name(s, lang) for s in STATUSES}, return_dtype=pl.String
     )

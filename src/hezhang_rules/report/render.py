@@ -23,6 +23,7 @@ import polars as pl
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report, shown_statuses
+from hezhang_rules.report.answers import answers_text
 from hezhang_rules.report.context import AuditContext, table_context
 from hezhang_rules.report.i18n import (
     GROUP,
@@ -39,7 +40,7 @@ from hezhang_rules.report.i18n import (
 )
 from hezhang_rules.report.record import overlay_label, overlays_text, param_rows, run_rows
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
-from hezhang_rules.report.table import FindingsTable, write_table_parquet
+from hezhang_rules.report.table import FindingsTable, answerer, write_table_parquet
 from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
 from hezhang_rules.report.waivers import columns as waiver_columns
 from hezhang_rules.report.waivers import waiver_lines, waiver_rows
@@ -98,8 +99,8 @@ _WORDS = {
         "params": "参数",
         "yes": "是",
         "by_article": "各条款检查结果",
-        "by_unit": "各单位（行政区）未履行、逾期履行、待履行情况（按严重程度排列）",
-        "by_person": "各责任人未履行、逾期履行、待履行情况（按严重程度排列）",
+        "by_unit": "各负责单位未履行、逾期履行、待履行情况（按严重程度排列；含无人负责的行政区）",
+        "by_person": "各负责人未履行、逾期履行、待履行情况（按严重程度排列）",
         "more": "……另有{n}个",
         "nobody": "无",
         "findings": "检查结果清单",
@@ -133,8 +134,9 @@ _WORDS = {
         "params": "Parameters",
         "yes": "yes",
         "by_article": "Findings by article",
-        "by_unit": "Units and jurisdictions: violated, late and pending (worst first)",
-        "by_person": "People: violated, late and pending (worst first)",
+        "by_unit": "Answering units (and jurisdictions no one answers for): violated, late and "
+        "pending (worst first)",
+        "by_person": "Answering people: violated, late and pending (worst first)",
         "more": "… and {n} more",
         "nobody": "none",
         "findings": "Findings",
@@ -221,14 +223,10 @@ def _counts_text(row: Mapping[str, int], lang: str, statuses: Sequence[str] = ST
 
 
 def _rollups(table: FindingsTable) -> tuple[pl.DataFrame, pl.DataFrame, int, int]:
-    """The holders with a violated, late or pending finding, worst first (most violated, then
-    late, then pending, then id): (units and jurisdictions, people) each cut at ``ROLLUP``,
-    and how many of each were cut."""
-    by = table.counts(
-        pl.col("holder").struct.field("kind").alias("kind"),
-        pl.col("holder").struct.field("id").alias("id"),
-        pl.col("holder").struct.field("name").alias("name"),
-    )
+    """Who answers (each finding's ``answerable``) for a violated, late or pending finding,
+    worst first (most violated, then late, then pending, then id): (units, and jurisdictions no
+    one answers for; people) each cut at ``ROLLUP``, and how many of each were cut."""
+    by = table.counts(answerer("kind"), answerer("id"), answerer("name"))
     open_ = by.filter(pl.any_horizontal(pl.col(s) > 0 for s in OPEN)).sort(
         [*OPEN, "id"], descending=[True, True, True, False]
     )
@@ -365,7 +363,13 @@ def _text_finding(lang: str) -> pl.Expr:
     due = pl.when(shows_due).then(pl.lit(f"{w['due']}: ") + _due_marked(lang))
     ev = pl.when(pl.col("evidence").list.len() > 0).then(pl.lit(f"{w['evidence']}: ") + _evidence())
     parts = pl.concat_str(
-        due, ev, _waiver_id(lang), _lined(version_mark(lang)), separator="; ", ignore_nulls=True
+        due,
+        ev,
+        _waiver_id(lang),
+        _lined(version_mark(lang)),
+        answers_text(lang),
+        separator="; ",
+        ignore_nulls=True,
     ).fill_null("")
     second = pl.concat_str(
         pl.lit("      "),
@@ -526,6 +530,9 @@ def _md_finding(lang: str) -> list[pl.Expr]:
         status,
         pl.lit(" | "),
         _md_text(_message(lang)),
+        pl.when(answers_text(lang).is_not_null())
+        .then(pl.lit(" — ") + _md_text(answers_text(lang)))
+        .otherwise(pl.lit("")),
         pl.lit(" | "),
         _md_own(_due_marked(lang)),  # our words and a parameter name, not fact text
         # a version's label is the pack's text: escaped as text

@@ -2,7 +2,8 @@
 
 The HTML and xlsx reports show the same summaries first: counts by article, by group (district,
 townships, departments), by unit (the article × unit matrix), a score per unit, and a roll-up per
-holder (violated, late, pending), worst first. Each is a group-by over the findings table
+answerer — the person or unit each finding's ``answerable`` names (violated, late, pending),
+worst first. Each is a group-by over the findings table
 (:class:`~hezhang_rules.report.table.FindingsTable`), never a loop over findings, so a report of
 millions of findings costs a few scans of its Parquet file.
 
@@ -22,7 +23,7 @@ import polars as pl
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES
 from hezhang_rules.report.context import AuditContext, HolderInfo
-from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.table import FindingsTable, answerer
 from hezhang_rules.report.todo import IS_TODO
 from hezhang_rules.report.weights import Weights, scores
 
@@ -66,7 +67,8 @@ class Rollup:
     by_group: pl.DataFrame  # group, statuses…, total (GROUPS order, present groups only)
     matrix: pl.DataFrame  # article, unit, statuses…, total
     units: tuple[UnitRow, ...]  # worst first (violated, late, pending desc), then column order
-    holders: pl.DataFrame  # id, kind, name, unit, statuses…, total: worst first, then id
+    holders: pl.DataFrame  # per answerer (``answerable``): id, kind, name, unit, statuses…,
+    # total: worst first, then id
     listed: dict[str, int]  # findings per status (the summary's counts)
 
 
@@ -109,8 +111,8 @@ def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights
         .group_by("group")
         .agg(pl.col([*STATUSES, "total"]).sum())
     )
-    holders = table.counts(HOLDER_ID.alias("id"))
-    names = table.holders()
+    holders = table.counts(answerer("id"))  # who answers (arts. 35-36), not who holds
+    names = table.answerers()
     holders = (
         holders.join(names, on="id", how="left")
         .with_columns(_mapped(ctx.holders, "column", pl.col("id")).alias("unit"))

@@ -33,7 +33,13 @@ from typing import IO, Any, Literal
 import polars as pl
 
 from hezhang_rules.columnar.evaluate import ColumnarReport, evaluate_tables
-from hezhang_rules.columnar.exprs import REPORT_SCHEMA, by_rule, finding_columns, parquet_of
+from hezhang_rules.columnar.exprs import (
+    REPORT_SCHEMA,
+    answer_groups,
+    by_rule,
+    finding_columns,
+    parquet_of,
+)
 from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
@@ -42,12 +48,14 @@ from hezhang_rules.findings import (
     STATUSES,
     Finding,
     Report,
+    Responsible,
     RunRecord,
     Summary,
     WaiverUse,
     header_line,
     json_head,
     json_tail,
+    responsibility,
 )
 from hezhang_rules.waivers import Waivers
 
@@ -207,6 +215,11 @@ class FindingsTable:
             .collect()
         )
 
+    def answerers(self) -> pl.DataFrame:
+        """Each answerer once (``answerer``): columns ``id``, ``kind``, ``name`` (by id)."""
+        keys = [answerer(k) for k in ("id", "kind", "name")]
+        return self.frame.select(keys).unique(subset=["id"], keep="first").sort("id").collect()
+
     def lines(self, where: pl.Expr | None = None, *, size: int = BATCH) -> Iterator[pl.Series]:
         """The matching findings as ``jsonl`` lines (compact JSON, sorted keys: the bytes
         :func:`~hezhang_rules.findings.finding_line` writes), a series of at most ``size``
@@ -232,7 +245,12 @@ class FindingsTable:
         for lines in self.lines(where):
             out.write(("\n" if first else ",\n") + lines.str.join(",\n").item())
             first = False
-        out.write(json_tail(self.run, self.summary, self.waivers))
+        out.write(json_tail(self.run, self.summary, self.responsibility(where), self.waivers))
+
+    def responsibility(self, where: pl.Expr | None = None) -> list[Responsible]:
+        """The roll-up per answerer of the findings matching ``where`` (one group-by)."""
+        lf = self.frame if where is None else self.frame.filter(where)
+        return responsibility(answer_groups(lf).collect().iter_rows())
 
     def report(self) -> Report:
         """The findings as a pydantic :class:`Report` (built on first use, then kept): for
@@ -336,6 +354,13 @@ def write_table_parquet(table: FindingsTable, plan: Plan, target: str | Path | I
     report_parquet(table.report(), plan, target)
 
 
+def answerer(key: str) -> pl.Expr:
+    """A finding's answerer's ``key`` (``id``, ``kind`` or ``name``): its ``answerable``, or
+    its holder in a report written before the field; named ``key``."""
+    field = pl.col("answerable").struct.field(key)
+    return pl.coalesce(field, pl.col("holder").struct.field(key)).alias(key)
+
+
 def findings_frame(findings: FindingsTable | Report) -> pl.LazyFrame:
     """The columns summaries group by (``article``, ``rule_id``, ``status``, ``holder``) of a
     table, or of a :class:`Report`'s findings (no table built)."""
@@ -356,12 +381,17 @@ def findings_frame(findings: FindingsTable | Report) -> pl.LazyFrame:
 def _line() -> pl.Expr:
     """A row as its JSON line: every column but ``details`` encoded by polars (byte for byte
     ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``: the columns and struct
-    fields are in sorted order), ``details`` (JSON text already) spliced in after ``article``,
-    its place in key order."""
-    rest = [c for c in REPORT_SCHEMA if c not in ("article", "details")]
+    fields are in sorted order), ``answerable`` first, ``details`` (JSON text already) spliced in
+    after ``article``, its place in key order."""
+    rest = [c for c in REPORT_SCHEMA if c not in ("answerable", "article", "details")]
     details = pl.col("details")
+    answerable = pl.col("answerable")
     return pl.concat_str(
-        pl.lit('{"article":'),
+        pl.lit('{"answerable":'),
+        pl.when(answerable.is_null())
+        .then(pl.lit("null"))
+        .otherwise(answerable.struct.json_encode()),
+        pl.lit(',"article":'),
         pl.col("article").cast(pl.String),
         pl.lit(',"details":'),
         pl.when(details.is_null() | (details == "")).then(pl.lit("{}")).otherwise(details),
@@ -386,6 +416,7 @@ __all__ = [
     "BATCH",
     "LINE",
     "FindingsTable",
+    "answerer",
     "finding_of_row",
     "findings_frame",
     "write_table_parquet",

@@ -75,7 +75,7 @@ from hezhang_rules.report.rollup import (
     todo_frame,
 )
 from hezhang_rules.report.safe import holdable
-from hezhang_rules.report.table import FindingsTable
+from hezhang_rules.report.table import FindingsTable, answerer
 from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
 from hezhang_rules.report.waivers import columns as waiver_columns
 from hezhang_rules.report.waivers import waiver_rows
@@ -145,12 +145,15 @@ _H: dict[str, dict[str, Any]] = {
             "说明",
             "规则位置",
             "豁免",
+            "负责人或负责单位",
+            "负责人编号",
+            "负责依据",
             "期限来源",
             "条文版本",
         ),
         "todo": ("截止日", "剩余天数", "责任主体", "归属", "条", "说明", "编号"),
         "units": ("归属", "类别", "得分", "已判定（件）"),
-        "holders": ("责任主体", "主体编号", "类型", "归属"),
+        "holders": ("负责人或负责单位", "编号", "类型", "归属"),
         "params": (
             "参数",
             "取值",
@@ -206,12 +209,15 @@ _H: dict[str, dict[str, Any]] = {
             "message",
             "source",
             "waiver",
+            "answerable",
+            "answerable id",
+            "answers by",
             "due basis",
             "article version",
         ),
         "todo": ("due", "days left", "holder", "counted under", "article", "message", "id"),
         "units": ("counted under", "group", "score", "decided"),
-        "holders": ("holder", "holder id", "kind", "counted under"),
+        "holders": ("answerable", "answerable id", "kind", "counted under"),
         "params": (
             "parameter",
             "value",
@@ -502,6 +508,15 @@ def _parts(t: LongTable, max_rows: int) -> list[tuple[str, int, int]]:
 def _batches(frame: pl.LazyFrame, start: int, rows: int) -> Iterator[pl.DataFrame]:
     part = frame.slice(start, rows).collect()
     yield from part.iter_slices(BATCH)
+
+
+def _answer_basis(lang: str) -> pl.Expr:
+    """The article whose reading chose the answerer, and when no person or unit answers."""
+    basis = pl.col("answerable").struct.field("basis")
+    article = basis.struct.field("article").cast(pl.String)
+    cited = pl.format("第{}条" if lang == "zh" else "art. {}", article)
+    vacant = "（空缺：无人负责）" if lang == "zh" else " (vacant: no one answers)"
+    return pl.when(basis.struct.field("vacant")).then(cited + pl.lit(vacant)).otherwise(cited)
 
 
 def _select(cols: Sequence[Col]) -> list[pl.Expr]:
@@ -822,15 +837,18 @@ def _findings_table(
         Col(h[15], pl.col("message").struct.field(lang), "text", 70),
         Col(h[16], pl.col("source"), "text", 30),
         Col(h[17], pl.col("waiver").struct.field("id"), "text", 24),
+        Col(h[18], answerer("name"), "text", 14),
+        Col(h[19], answerer("id"), "text", 16),
+        Col(h[20], _answer_basis(lang), "text", 24),
         Col(
-            h[18],
+            h[21],
             pl.when(supplied.is_not_null()).then(
                 pl.lit(SUPPLIED[lang].split("{name}")[0]) + supplied
             ),
             "text",
             40,
         ),
-        Col(h[18], pl.col("details").str.json_path_match("$.version"), "text", 16),
+        Col(h[22], pl.col("details").str.json_path_match("$.version"), "text", 16),
     ]
     frame = listing(table, listed, limit).select(_select(cols))
     rows = min(limit, sum(int(getattr(table.summary, s)) for s in listed))

@@ -293,6 +293,39 @@ class Holder(_M):
         return next(n for n in ("post", "unit", "jurisdiction", "field") if getattr(self, n))
 
 
+class Answers(_M):
+    """Who answers for a rule's findings (arts. 35-36 hold units and people to account),
+    when it is not the holder itself: the reading names the article it reads.
+
+    ``by: holder`` (the default when a rule and its file say nothing): the holder, when a
+    person or a unit. ``by: unit``: the unit of ``types`` in the holder's jurisdiction or the
+    nearest one above it (at ``levels``). ``by: post``: the person in one of ``roles`` there
+    on the finding's due date (else its period's end; never after the as-of date).
+    """
+
+    by: _value(Literal["holder", "unit", "post"])  # type: ignore[valid-type]
+    types: _value(list[UnitType]) | None = Field(  # type: ignore[valid-type]
+        default=None, description="`by: unit`: the unit types that answer"
+    )
+    roles: _value(list[Role]) | None = Field(  # type: ignore[valid-type]
+        default=None, description="`by: post`: the posts whose holder answers"
+    )
+    levels: _value(list[JurisdictionLevel]) | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="only a unit or post at these levels (the holder's or one above it)",
+    )
+    article: StrictInt = Field(ge=1, description="the article whose words choose the answerer")
+    reads: str = Field(min_length=1, description="the words of that article")
+    reading: Localized = Field(description="who answers, in Chinese and in English")
+    reason: Localized = Field(description="why the text puts it on them, in Chinese and English")
+
+    @field_validator("reading", "reason", mode="before")
+    @classmethod
+    def _both_languages(cls, value: Any) -> Any:
+        """As a parameter's: a plain text is refused rather than taken as one language."""
+        return Parameter._both_languages(value)
+
+
 Period = Literal["year", "half_year", "quarter", "month"]
 
 
@@ -475,6 +508,10 @@ class Rule(_M):
     )
     holder: Holder
     requires: Requirement
+    answers: Answers | None = Field(
+        default=None,
+        description="who answers for the findings (default: the file's, else the holder)",
+    )
     note: str | None = None
 
 
@@ -559,6 +596,9 @@ class RuleFile(_M):
     in_force: InForce
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    answers: Answers | None = Field(
+        default=None, description="who answers for the findings of every rule that names none"
+    )
     unchecked: list[Unchecked] = Field(default_factory=list)
     defines: list[Definition] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)

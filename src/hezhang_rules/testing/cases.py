@@ -33,7 +33,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -153,6 +153,17 @@ class MessageExpectation(_M):
     en: str = Field(min_length=1)
 
 
+class AnswerableExpectation(_M):
+    """Who answers (``Finding.answerable``): optional in an expectation, compared when given."""
+
+    kind: HolderKind
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    article: int = Field(ge=1, description="the article whose reading chose the answerer")
+    by: Literal["holder", "unit", "post"]
+    vacant: bool = Field(default=False, description="true: no person or unit answers")
+
+
 class Expectation(_M):
     """One finding as the report gives it: every field a reader acts on (``message``
     optional; the corpus states it in at least one case per rule; ``waiver`` the id of the
@@ -169,6 +180,9 @@ class Expectation(_M):
     )
     waiver: str | None = Field(
         default=None, min_length=1, description="optional: the id of the waiver applied"
+    )
+    answerable: AnswerableExpectation | None = Field(
+        default=None, description="optional: who answers for the finding, exactly"
     )
 
 
@@ -662,6 +676,22 @@ def _differences(w: Expectation, g: Finding) -> list[str]:
     waiver = g.waiver.id if g.waiver is not None else None
     if w.waiver is not None and w.waiver != waiver:
         out.append(f"{fid}: waiver {waiver}, expected {w.waiver}")
+    if w.answerable is not None:
+        a = g.answerable
+        got = (
+            None
+            if a is None
+            else AnswerableExpectation(
+                kind=a.kind,
+                id=a.id,
+                name=a.name,
+                article=a.basis.article,
+                by=a.basis.by,
+                vacant=a.basis.vacant,
+            )
+        )
+        if got != w.answerable:
+            out.append(f"{fid}: answerable {got}, expected {w.answerable}")
     if w.message is not None:
         for lang in ("zh", "en"):
             text, expected = getattr(g.message, lang), getattr(w.message, lang)

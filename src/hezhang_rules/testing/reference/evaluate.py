@@ -32,6 +32,7 @@ from hezhang_rules.findings import (
     summarize,
 )
 from hezhang_rules.testing.reference import words
+from hezhang_rules.testing.reference.answers import answerable
 from hezhang_rules.testing.reference.periods import DAY, FOREVER, Span, Stretch, judged_periods
 from hezhang_rules.testing.reference.world import Holder, World, union
 
@@ -112,6 +113,14 @@ class Audit:
                 source=rule.location,
                 subject=subject,
                 escalated_from=escalated_from,
+                answerable=answerable(
+                    self.world.facts,
+                    rule,
+                    (holder.kind, holder.id, holder.name),
+                    due,
+                    period.end,
+                    self.as_of,
+                ),
             )
         )
 
