@@ -178,18 +178,18 @@ CASES: dict[str, tuple[bytes, str, int, int | None, list[str]]] = {
         [],
     ),
     "enormous_line": (
-        VALID + b'{"kind": "people", "record": {"id": "p-9", "name": "' + b"x" * 20_000 + b'"}}\n',
+        VALID + b'{"kind": "people", "record": {"id": "p-9", "name": "' + b"x" * 30_000 + b'"}}\n',
         "hz_load_file_too_large",
         3,
         1,
-        ["--limit", "max_bytes=10000"],
+        ["--limit", "max_bytes=20000"],
     ),
     "enormous_line_without_end": (
-        VALID + b" " * 20_000,
+        VALID + b" " * 30_000,
         "hz_load_file_too_large",
         3,
         1,
-        ["--limit", "max_bytes=10000"],
+        ["--limit", "max_bytes=20000"],
     ),
     "nul_byte": (VALID + b"\x00\n", "hz_load_syntax", 3, 1, []),
     "too_many_facts": (
