@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 """The version of the report's shape (``schema_version``, and the report schema's ``$id``)."""
 
 HEADER_KEY = "hezhang_rules.header"

@@ -3,7 +3,7 @@ schemas/).
 
 Each schema's ``$id`` is a URN, ``urn:hezhang-rules:schema:<which>``: stable, and free of a web
 address the project does not own. The report's carries the report's ``schema_version``
-(``urn:hezhang-rules:schema:report:1.0``), so a consumer can tell which shape it validates
+(``urn:hezhang-rules:schema:report:2.0``), so a consumer can tell which shape it validates
 against; it changes only when the report's shape changes incompatibly.
 
 The report schema covers every machine-read report: its root is the ``json`` report;

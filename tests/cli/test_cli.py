@@ -41,7 +41,7 @@ def test_example_audit_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1, "the example has violations: exit 1"
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(report, schema)
-    assert report["schema_version"] == "1.0" and report["as_of"] == AS_OF
+    assert report["schema_version"] == "2.0" and report["as_of"] == AS_OF
     assert set(report["run"]) >= {"rules_digest", "facts_digest", "package_version"}
     by_article: dict[int, set[str]] = {}
     for f in report["findings"]:
