@@ -193,6 +193,11 @@ class VersionUsed(_Data):
     judged_until: dt.date | None = Field(description="the last day it judges; null: open")
     amended_by: AmendedBy | None = Field(description="the instrument that made it")
     rules: list[str] = Field(description="the ids of the rules it judges")
+    overlay: str | None = Field(
+        default=None,
+        description="the overlay whose own article this is (`article` numbers its text); null: "
+        "the base pack's article (an overlay's copies of its rules are listed with it)",
+    )
 
 
 class RunRecord(_Data):

@@ -97,8 +97,10 @@ def test_the_amended_text_judges_from_its_day(reports: dict[str, hz.Report]) -> 
     assert ("art016.river_chief_half_yearly_inspection", "2023-H2") not in versions
     assert versions[("art016.river_chief_quarterly_inspection", "2023-Q2")] == "2023修正"
     assert ("art016.river_chief_quarterly_inspection", "2023-Q1") not in versions
-    judged = {(v.article, v.version) for v in report.run.versions}
-    assert {(16, "2020"), (16, "2023修正")} <= judged
+    judged = {(v.overlay, v.article, v.version): v.rules for v in report.run.versions}
+    # the overlay's copies judge under the base article's versions, listed with it
+    assert set(judged) == {(None, 16, "2020"), (None, 16, "2023修正")}
+    assert "hexi.art016.river_chief_quarterly_inspection" in judged[(None, 16, "2023修正")]
 
 
 def test_the_overlay_binds_its_town_only(reports: dict[str, hz.Report]) -> None:

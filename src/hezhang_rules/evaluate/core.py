@@ -124,12 +124,17 @@ def run_record(
 def versions_used(plan: Plan) -> list[VersionUsed]:
     """The versions of ``plan``'s versioned rules, one per article and label, in article and
     date order, with the rules each judges."""
-    found: dict[tuple[int, str], tuple[PlanRule, list[str]]] = {}
+    base = {r.id: r for r in plan.rules if r.overlay is None}
+    found: dict[tuple[int, str, str | None], tuple[PlanRule, list[str]]] = {}
     for r in plan.rules:
-        if r.version is not None:
-            found.setdefault((r.article, r.version.label), (r, []))[1].append(r.id)
+        if r.version is None:
+            continue
+        # an overlay's copy of a base rule judges under the base article's versions
+        copied = base.get(r.id.removeprefix(f"{r.overlay}.")) if r.overlay else None
+        article, pack = (r.article, r.overlay) if copied is None else (copied.article, None)
+        found.setdefault((article, r.version.label, pack), (r, []))[1].append(r.id)
     out = []
-    for (article, label), (r, ids) in found.items():
+    for (article, label, pack), (r, ids) in found.items():
         v = r.version
         assert v is not None
         amended = (
@@ -143,9 +148,10 @@ def versions_used(plan: Plan) -> list[VersionUsed]:
                 judged_until=v.judged_until,
                 amended_by=amended,
                 rules=sorted(set(ids)),
+                overlay=pack,
             )
         )
-    return sorted(out, key=lambda x: (x.article, x.judged_from, x.version))
+    return sorted(out, key=lambda x: (x.overlay or "", x.article, x.judged_from, x.version))
 
 
 def jsonable(value: Any) -> Any:

@@ -210,11 +210,13 @@ def versions_text(run: RunRecord, lang: str) -> str:
         if lang == "zh":
             days = f"{v.judged_from}至{until}" if until else f"{v.judged_from}起"
             made = f"，{v.amended_by.name}（{v.amended_by.date}）" if v.amended_by else ""
-            out.append(f"第{v.article}条“{v.version}”（{days}{made}）")
+            pack = f"{v.overlay} " if v.overlay else ""
+            out.append(f"{pack}第{v.article}条“{v.version}”（{days}{made}）")
         else:
             days = f"{v.judged_from} to {until}" if until else f"from {v.judged_from}"
             made = f", {v.amended_by.name} ({v.amended_by.date})" if v.amended_by else ""
-            out.append(f"art. {v.article} “{v.version}” ({days}{made})")
+            pack = f"{v.overlay} " if v.overlay else ""
+            out.append(f"{pack}art. {v.article} “{v.version}” ({days}{made})")
     return ("；" if lang == "zh" else "; ").join(out)
 
 
