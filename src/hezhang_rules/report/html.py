@@ -52,7 +52,7 @@ from hezhang_rules.report.i18n import (
     REQUIREMENT,
     SUPPLIED,
     VERSION_MARK,
-    article_titles,
+    article_heading,
     basis_name,
     due_marked,
     kind_name,
@@ -67,6 +67,8 @@ from hezhang_rules.report.rollup import (
     column_expr,
     listed_statuses,
     listing,
+    overlay_article,
+    overlay_of,
     rollup,
     todo_frame,
 )
@@ -247,8 +249,12 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _art(n: int, lang: str) -> str:
-    return f"第{n}条" if lang == "zh" else f"Art. {n}"
+def _article(plan: Plan, overlay: str, article: int, lang: str) -> tuple[int | str, str, str]:
+    """An article's key in the page (``data-a``, the listing's article, the filter's value: its
+    number for the base pack's, its name for an overlay's, whose numbers are its own), its short
+    name and its title (:func:`~hezhang_rules.report.i18n.article_heading`)."""
+    name, title = article_heading(plan, overlay, article, lang, short=True)
+    return (name if overlay else article), name, title
 
 
 def _badge(status: str, lang: str) -> str:
@@ -259,9 +265,15 @@ def _badge(status: str, lang: str) -> str:
 
 
 def _chart(
-    title: str, rows: Sequence[tuple[str, Mapping[str, int]]], statuses: Sequence[str], lang: str
+    title: str,
+    rows: Sequence[tuple[str, Mapping[str, int]]],
+    statuses: Sequence[str],
+    lang: str,
+    shown: Sequence[str] | None = None,
 ) -> str:
-    """Horizontal stacked bars, one per row, scaled to the largest row; inline SVG."""
+    """Horizontal stacked bars, one per row, scaled to the largest row; inline SVG. Each row is
+    named by its ``shown`` text (by default its label's first 16 characters, what the label
+    column holds), its bars' tooltips by the whole label."""
     label_w, bar_w, step, bar_h = 200, 470, 22, 16
     top = max((sum(c[s] for s in statuses) for _, c in rows), default=0) or 1
     legend = "".join(
@@ -271,6 +283,7 @@ def _chart(
     )
     bars = []
     for r, (label, counts) in enumerate(rows):
+        text = shown[r] if shown is not None else label[:16]
         y = 28 + r * step
         x = float(label_w)
         parts = []
@@ -287,7 +300,7 @@ def _chart(
             x += w
         total = sum(counts[s] for s in statuses)
         bars.append(
-            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{_e(label[:16])}</text>'
+            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{_e(text)}</text>'
             + "".join(parts)
             + f'<text x="{x + 4:.1f}" y="{y + 12}" class="n">{total}</text>'
         )
@@ -323,18 +336,19 @@ def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
             )
             + "</div>"
         )
-    titles = article_titles(plan, lang)
-    art_rows = [
-        (f"{_art(row['article'], lang)} {titles.get(row['article'], '')}", _counts(row))
-        for row in r.by_article.iter_rows(named=True)
-        if any(row[k] for k in ACTIONABLE)
-    ]
+    acted = [row for row in r.by_article.iter_rows(named=True) if any(row[k] for k in ACTIONABLE)]
+    art_rows, art_shown = [], []
+    for row in acted:
+        _, name, title = _article(plan, row["overlay"], row["article"], lang)
+        art_rows.append((f"{name} {title}", _counts(row)))
+        # an overlay's article keeps its number in view: the tail of its name (…办法》第3条)
+        art_shown.append(f"…{name[-15:]}" if row["overlay"] else f"{name} {title}"[:16])
     groups = {row["group"]: _counts(row) for row in r.by_group.iter_rows(named=True)}
     group_rows = [(GROUP[lang][g], groups[g]) for g in GROUPS if g in groups]
     worst = [u for u in r.units if any(u.counts[k] for k in ACTIONABLE)][:CHART_UNITS]
     unit_rows = [(u.info.column_name, dict(u.counts)) for u in worst]
     charts = (
-        (_chart(w["by_article"], art_rows, ACTIONABLE, lang) if art_rows else "")
+        (_chart(w["by_article"], art_rows, ACTIONABLE, lang, art_shown) if art_rows else "")
         + (_chart(w["by_group"], group_rows, STATUSES, lang) if group_rows else "")
         + (
             _chart(w["by_unit"].format(n=len(unit_rows)), unit_rows, ACTIONABLE, lang)
@@ -342,7 +356,7 @@ def _summary(table: FindingsTable, plan: Plan, r: Rollup, lang: str) -> str:
             else ""
         )
     )
-    present = set(r.by_article.get_column("article").to_list())
+    present = set(r.by_article.filter(pl.col("overlay") == "").get_column("article").to_list())
     quiet = sorted({a.number for a in plan.base_articles()} - present)
     quiet_text = (
         f'<p class="note">{_e(w["quiet"])}{_e(w["sep"].join(map(str, quiet)))}</p>' if quiet else ""
@@ -381,18 +395,19 @@ def _more(n: int, lang: str) -> str:
 
 def _matrix(r: Rollup, plan: Plan, lang: str) -> str:
     w = _W[lang]
-    articles = r.by_article.get_column("article").to_list()
+    articles = list(r.by_article.select("overlay", "article").iter_rows())
     if not articles:
         return ""
-    titles = article_titles(plan, lang)
-    cells: dict[tuple[str, int], dict[str, int]] = {
-        (row["unit"], row["article"]): _counts(row) for row in r.matrix.iter_rows(named=True)
+    named = {(o, a): _article(plan, o, a, lang) for o, a in articles}
+    cells: dict[tuple[str, str, int], dict[str, int]] = {
+        (row["unit"], row["overlay"], row["article"]): _counts(row)
+        for row in r.matrix.iter_rows(named=True)
     }
     head = (
         f'<th class="art">{_e(w["unit"])}</th><th>{_e(w["group"])}</th>'
         + "".join(
-            f'<th title="{_e(titles.get(a, ""))}" data-a="{a}">{_e(_art(a, lang))}</th>'
-            for a in articles
+            f'<th title="{_e(title)}" data-a="{_e(key)}">{_e(name)}</th>'
+            for key, name, title in named.values()
         )
         + f"<th>{_e(w['total'])}</th>"
     )
@@ -400,20 +415,21 @@ def _matrix(r: Rollup, plan: Plan, lang: str) -> str:
     for u in r.units[:TABLE_MAX]:
         c = u.info
         tds = []
-        for a in articles:
-            counts = cells.get((c.column, a))
+        for o, a in articles:
+            counts = cells.get((c.column, o, a))
             worst = next((s for s in STATUSES if counts and counts[s]), None)
             if counts is None or worst is None:
                 tds.append('<td class="empty"></td>')
                 continue
             total = sum(counts.values())
-            label = f"{c.column_name} × {_art(a, lang)}"
+            key, name, _ = named[o, a]
+            label = f"{c.column_name} × {name}"
             detail = " · ".join(
                 f"{status_name(s, lang)} {counts[s]}" for s in STATUSES if counts[s]
             )
             small = f"<small>/{total}</small>" if total != counts[worst] else ""
             tds.append(
-                f'<td class="s-{worst}" data-a="{a}" data-c="{_e(c.column)}" '
+                f'<td class="s-{worst}" data-a="{_e(key)}" data-c="{_e(c.column)}" '
                 f'data-label="{_e(label)}" title="{_e(label)}: {_e(detail)}">'
                 f"{MARK[worst]}{counts[worst]}{small}</td>"
             )
@@ -617,6 +633,8 @@ def findings_payload(
         .select(
             pl.col("status"),
             pl.col("article"),
+            overlay_of(plan),
+            overlay_article(plan, lang),
             pl.col("rule_id"),
             HOLDER_ID.alias("hid"),
             pl.col("holder").struct.field("name").alias("hname"),
@@ -664,7 +682,10 @@ def findings_payload(
         "units": [[u, name] for u, name in zip(unit_words, units, strict=True)],
         "requirements": [REQUIREMENT[lang].get(q, q) for q in req_words],
         "s": [STATUSES.index(s) for s in rows.get_column("status").to_list()],
-        "a": rows.get_column("article").to_list(),
+        "a": [  # an overlay's article by its name: its numbers are its own
+            a if name is None else name
+            for a, name in rows.select("article", "overlay_article").iter_rows()
+        ],
         "r": [rule_index[r] for r in rows.get_column("rule_id").to_list()],
         "q": [req_index[q] for q in rows.get_column("requirement").to_list()],
         "h": [holder_index[h] for h in rows.get_column("hid").to_list()],
@@ -711,7 +732,7 @@ def _first_page(rows: pl.DataFrame, plan: Plan, ctx: AuditContext, lang: str) ->
         basis = SUPPLIED[lang].format(name=row["sup"]) if row["sup"] else ""
         out.append(
             f'<tr class="row" data-k="{k}"><td>{_badge(row["status"], lang)}</td>'
-            f'<td class="num">{row["article"]}</td>'
+            f'<td class="num">{_e(row["overlay_article"] or row["article"])}</td>'
             f'<td title="{_e(row["rule_id"])}">'
             f"{_e(titles.get(row['rule_id'], row['rule_id']))}</td>"
             f"<td>{_e(row['hname'])}</td><td>{_e(names.get(row['unit'], row['unit']))}</td>"
@@ -755,10 +776,10 @@ def _findings(table: FindingsTable, plan: Plan, ctx: AuditContext, lang: str) ->
             f'<p class="note">{_e(w["detail_note"].format(n=len(ids)))} '
             f"<code>{_e(command)}</code></p>"
         )
-    titles = article_titles(plan, lang)
     articles = "".join(
-        f'<option value="{a}">{_e(_art(a, lang))} {_e(titles.get(a, ""))}</option>'
-        for a in sorted(set(rows.get_column("article").to_list()))
+        f'<option value="{_e(key)}">{_e(name)} {_e(title)}</option>'
+        for o, a in sorted(set(rows.select("overlay", "article").iter_rows()))
+        for key, name, title in [_article(plan, o, a, lang)]
     )
     chips = "".join(
         f'<button type="button" class="chip {s}" data-status="{s}" aria-pressed="true">'

@@ -185,7 +185,29 @@ def article_titles(plan: Plan, lang: str) -> dict[int, str]:
 
 
 def article_name(n: int, lang: str) -> str:
+    """An article's short name (``第3条``, ``Art. 3``): tables, charts, matrices, citations."""
     return f"第{n}条" if lang == "zh" else f"Art. {n}"
+
+
+ARTICLE: dict[str, str] = {"zh": "第{n}条", "en": "Article {n}"}
+"""An article's full name: the section headings of the text and Markdown reports."""
+
+
+def article_heading(
+    plan: Plan, overlay: str, article: int, lang: str, short: bool = False
+) -> tuple[str, str]:
+    """(name, title) of an article: ``第3条`` and the base pack's title, or, for an overlay's
+    (``overlay``: its pack; empty for the base pack), ``《河西镇河长制工作实施办法》第3条`` and
+    its own article's title: an overlay's articles are numbered in its own text, so its art. 3
+    is never the base pack's. ``short``: the short name (:func:`article_name`), for tables."""
+    name = article_name(article, lang) if short else ARTICLE[lang].format(n=article)
+    if not overlay:
+        return name, article_titles(plan, lang).get(article, "")
+    info = next((o for o in plan.overlays if o.pack == overlay), None)
+    own = next((a for a in plan.articles if a.overlay == overlay and a.number == article), None)
+    measures = text_in(info.title, lang) if info is not None else overlay
+    title = text_in(own.title, lang) if own is not None else ""
+    return (f"《{measures}》{name}" if lang == "zh" else f"{measures}, {name}"), title
 
 
 SUPPLIED: dict[str, str] = {

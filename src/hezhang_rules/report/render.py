@@ -31,14 +31,14 @@ from hezhang_rules.report.i18n import (
     MARK,
     SUPPLIED,
     VERSION_MARK,
-    article_titles,
+    article_heading,
     basis_name,
     pack_title,
     status_name,
-    text_in,
     versions_text,
 )
 from hezhang_rules.report.record import overlay_label, overlays_text, param_rows, run_rows
+from hezhang_rules.report.rollup import article_counts, overlay_of
 from hezhang_rules.report.safe import holdable, json_text, markdown_code, markdown_text, one_line
 from hezhang_rules.report.table import FindingsTable, answerer, write_table_parquet
 from hezhang_rules.report.waivers import WORDS as WAIVER_WORDS
@@ -81,7 +81,6 @@ _WORDS = {
         "digest": "摘要",
         "summary": "汇总",
         "total": "合计",
-        "article": "第{n}条",
         "evidence": "依据",
         "due": "截止",
         "advisory": "（一般性要求）",
@@ -116,7 +115,6 @@ _WORDS = {
         "digest": "digest",
         "summary": "Summary",
         "total": "total",
-        "article": "Article {n}",
         "evidence": "evidence",
         "due": "due",
         "advisory": " (advisory duty)",
@@ -238,38 +236,6 @@ def _rollups(table: FindingsTable) -> tuple[pl.DataFrame, pl.DataFrame, int, int
         max(units.height - ROLLUP, 0),
         max(people.height - ROLLUP, 0),
     )
-
-
-def overlay_of(plan: Plan) -> pl.Expr:
-    """The overlay pack a finding's rule comes from (column ``overlay``; empty for the base
-    pack's rules): an overlay's rule ids start with its name (docs/rule-format.md, "Overlays")."""
-    expr: pl.Expr = pl.lit("")
-    for o in plan.overlays:
-        here = pl.col("rule_id").str.starts_with(f"{o.pack}.")
-        expr = pl.when(here).then(pl.lit(o.pack)).otherwise(expr)
-    return expr.alias("overlay")
-
-
-def article_counts(table: FindingsTable, plan: Plan) -> pl.DataFrame:
-    """Findings per article (``table.counts``), an overlay's articles apart from the base
-    pack's (column ``overlay``: its name, empty for the base pack), base articles first."""
-    if not plan.overlays:
-        return table.counts("article").with_columns(pl.lit("").alias("overlay"))
-    return table.counts(overlay_of(plan), "article")
-
-
-def article_heading(plan: Plan, overlay: str, article: int, lang: str) -> tuple[str, str]:
-    """(name, title) of an article section: ``第3条`` and the base pack's title, or the
-    overlay's ``《河西镇河长制工作实施办法》第3条`` and its own article's title."""
-    w = _WORDS[lang]
-    name = w["article"].format(n=article)
-    if not overlay:
-        return name, article_titles(plan, lang).get(article, "")
-    info = next((o for o in plan.overlays if o.pack == overlay), None)
-    own = next((a for a in plan.articles if a.overlay == overlay and a.number == article), None)
-    measures = text_in(info.title, lang) if info is not None else overlay
-    title = text_in(own.title, lang) if own is not None else ""
-    return (f"《{measures}》{name}" if lang == "zh" else f"{measures}, {name}"), title
 
 
 def _ordered(

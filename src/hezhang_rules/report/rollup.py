@@ -23,6 +23,7 @@ import polars as pl
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES
 from hezhang_rules.report.context import AuditContext, HolderInfo
+from hezhang_rules.report.i18n import article_heading
 from hezhang_rules.report.table import FindingsTable, answerer
 from hezhang_rules.report.todo import IS_TODO
 from hezhang_rules.report.weights import Weights, scores
@@ -44,6 +45,38 @@ def column_expr(ctx: AuditContext) -> pl.Expr:
     return _mapped(ctx.holders, "column", HOLDER_ID).alias("unit")
 
 
+def overlay_of(plan: Plan) -> pl.Expr:
+    """The overlay pack a finding's rule comes from (column ``overlay``; empty for the base
+    pack's rules): an overlay's rule ids start with its name (docs/rule-format.md, "Overlays")."""
+    expr: pl.Expr = pl.lit("")
+    for o in plan.overlays:
+        here = pl.col("rule_id").str.starts_with(f"{o.pack}.")
+        expr = pl.when(here).then(pl.lit(o.pack)).otherwise(expr)
+    return expr.alias("overlay")
+
+
+def article_counts(table: FindingsTable, plan: Plan) -> pl.DataFrame:
+    """Findings per article (``table.counts``), an overlay's articles apart from the base
+    pack's (column ``overlay``: its name, empty for the base pack), base articles first."""
+    if not plan.overlays:
+        return table.counts("article").with_columns(pl.lit("").alias("overlay"))
+    return table.counts(overlay_of(plan), "article")
+
+
+def overlay_article(plan: Plan, lang: str) -> pl.Expr:
+    """The short name of the overlay article a finding comes from (``《河西镇河长制工作实施办法》
+    第3条``, :func:`~hezhang_rules.report.i18n.article_heading`), as the column
+    ``overlay_article``; null for the base pack's findings, which tables show by number."""
+    keys, names = [], []
+    for a in plan.articles:
+        if a.overlay is not None:
+            keys.append(f"{a.overlay}.{a.number}")
+            names.append(article_heading(plan, a.overlay, a.number, lang, short=True)[0])
+    key = pl.concat_str(overlay_of(plan), pl.lit("."), pl.col("article").cast(pl.String))
+    named = key.replace_strict(keys, names, default=key, return_dtype=pl.String)
+    return pl.when(overlay_of(plan) != "").then(named).alias("overlay_article")
+
+
 def status_order() -> pl.Expr:
     """A status's rank (violated 0 … not applicable 4): the listing's first sort key."""
     return pl.col("status").replace_strict(list(STATUSES), list(range(len(STATUSES))))
@@ -63,9 +96,10 @@ class UnitRow:
 class Rollup:
     """Every summary the HTML and xlsx reports show, from two group-bys."""
 
-    by_article: pl.DataFrame  # article, statuses…, total (article order)
+    by_article: pl.DataFrame  # overlay, article, statuses…, total (base pack's first, by article;
+    # ``overlay``: the overlay pack whose article it is, empty for the base pack)
     by_group: pl.DataFrame  # group, statuses…, total (GROUPS order, present groups only)
-    matrix: pl.DataFrame  # article, unit, statuses…, total
+    matrix: pl.DataFrame  # overlay, article, unit, statuses…, total
     units: tuple[UnitRow, ...]  # worst first (violated, late, pending desc), then column order
     holders: pl.DataFrame  # per answerer (``answerable``): id, kind, name, unit, statuses…,
     # total: worst first, then id
@@ -85,10 +119,15 @@ def _unit_info(ctx: AuditContext, columns: Mapping[str, HolderInfo], key: str) -
 
 def rollup(table: FindingsTable, plan: Plan, ctx: AuditContext, weights: Weights) -> Rollup:
     """The summaries of ``table``: two group-bys (by article, rule and unit; by holder)."""
-    fine = table.counts("article", "rule_id", column_expr(ctx))
-    matrix = fine.group_by("article", "unit").agg(pl.col([*STATUSES, "total"]).sum())
-    matrix = matrix.sort("article", "unit")
-    by_article = matrix.group_by("article").agg(pl.col([*STATUSES, "total"]).sum()).sort("article")
+    fine = table.counts("article", "rule_id", column_expr(ctx)).with_columns(overlay_of(plan))
+    # an overlay's articles apart from the base pack's (numbered in its own text)
+    matrix = fine.group_by("overlay", "article", "unit").agg(pl.col([*STATUSES, "total"]).sum())
+    matrix = matrix.sort("overlay", "article", "unit")
+    by_article = (
+        matrix.group_by("overlay", "article")
+        .agg(pl.col([*STATUSES, "total"]).sum())
+        .sort("overlay", "article")
+    )
     scored = {sc.column.column: sc.score for sc in scores(table, ctx, weights)}
     per_unit = matrix.group_by("unit").agg(pl.col([*STATUSES, "total"]).sum())
     columns = {c.column: c for c in ctx.columns}
@@ -177,9 +216,12 @@ __all__ = [
     "ACTIONABLE",
     "Rollup",
     "UnitRow",
+    "article_counts",
     "column_expr",
     "listed_statuses",
     "listing",
+    "overlay_article",
+    "overlay_of",
     "rollup",
     "status_order",
     "todo_frame",

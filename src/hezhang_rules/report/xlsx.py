@@ -58,7 +58,7 @@ from hezhang_rules.report.i18n import (
     SEVERITY,
     SUPPLIED,
     TINT,
-    article_titles,
+    article_heading,
     basis_name,
     pack_title,
     status_name,
@@ -71,6 +71,7 @@ from hezhang_rules.report.rollup import (
     column_expr,
     listed_statuses,
     listing,
+    overlay_article,
     rollup,
     todo_frame,
 )
@@ -552,7 +553,6 @@ def _summary(
     ws.append([_cell(ws, h["total"], lang, font=_BOLD), _cell(ws, table.summary.total, lang)])
     ws.append([])
     # counts by article (rows), the worst units beside them (columns J-M)
-    titles = article_titles(plan, lang)
     art_head = first + len(STATUSES) + 3
     articles = list(r.by_article.iter_rows(named=True))
     worst = [u for u in r.units if any(u.counts[s] for s in ACTIONABLE)][:_CHART_UNITS]
@@ -566,9 +566,10 @@ def _summary(
         line: list[Any] = [None] * 9
         if k < len(articles):
             a = articles[k]
-            line = [
-                _cell(ws, a["article"], lang),
-                _cell(ws, titles.get(a["article"], ""), lang),
+            name, title = article_heading(plan, a["overlay"], a["article"], lang, short=True)
+            line = [  # an overlay's article by its name: its numbers are its own
+                _cell(ws, name if a["overlay"] else a["article"], lang),
+                _cell(ws, title, lang),
                 *(_cell(ws, int(a[s]), lang) for s in STATUSES),
                 _cell(ws, int(a["total"]), lang),
                 None,
@@ -635,11 +636,18 @@ def _charts(ws: Any, head: int, articles: int, units: int, groups: int, lang: st
         ws.add_chart(chart, f"J{at + 26}")
 
 
-def _matrix_table(r: Rollup, lang: str) -> LongTable:
+def _matrix_table(r: Rollup, plan: Plan, lang: str) -> LongTable:
     """Units (rows, worst first) × articles: the worst status of each cell, its count and the
-    cell's total (``✗3/20``), tinted by the worst status."""
+    cell's total (``✗3/20``), tinted by the worst status. An overlay's article is a column of
+    its own, headed by its name (``《河西镇河长制工作实施办法》第3条``)."""
     h = _H[lang]
-    articles = r.by_article.get_column("article").to_list()
+    # each article's column key: ".3"; an overlay's: "hexi.3"
+    column = pl.concat_str(pl.col("overlay"), pl.col("article").cast(pl.String), separator=".")
+    articles = r.by_article.select(column).to_series().to_list()
+    names = [
+        article_heading(plan, o, a, lang, short=True)[0]
+        for o, a in r.by_article.select("overlay", "article").iter_rows()
+    ]
     worst = pl.coalesce([pl.when(pl.col(s) > 0).then(pl.lit(s)) for s in STATUSES])
     count = pl.coalesce([pl.when(pl.col(s) > 0).then(pl.col(s)) for s in STATUSES])
     cells = r.matrix.with_columns(
@@ -652,7 +660,7 @@ def _matrix_table(r: Rollup, lang: str) -> LongTable:
                 pl.col("total").cast(pl.String),
             ]
         ).alias("t"),
-        pl.col("article").cast(pl.String).alias("a"),
+        column.alias("a"),
     )
     units = pl.DataFrame(
         {
@@ -687,14 +695,8 @@ def _matrix_table(r: Rollup, lang: str) -> LongTable:
         Col(h["unit"], pl.col("name"), "text", 24),
         Col(h["group"], pl.col("group"), "text", 12),
         *(
-            Col(
-                f"第{a}条" if lang == "zh" else f"Art. {a}",
-                pl.col(f"t{a}"),
-                "text",
-                9,
-                fill=pl.col(f"w{a}"),
-            )
-            for a in articles
+            Col(name, pl.col(f"t{a}"), "text", 9, fill=pl.col(f"w{a}"))
+            for a, name in zip(articles, names, strict=True)
         ),
         Col(h["total"], pl.col("tot"), "text", 16),
     ]
@@ -804,7 +806,7 @@ def _findings_table(
     supplied = pl.col("details").str.json_path_match("$.due_supplied")
     cols = [
         Col(h[0], pl.col("id"), "text", 44),
-        Col(h[1], pl.col("article"), "int", 6),
+        _article_col(h[1], plan, lang),
         Col(h[2], pl.col("rule_id"), "text", 36),
         Col(h[3], pl.col("rule_id").replace_strict(titles, default=""), "text", 30),
         Col(
@@ -875,7 +877,19 @@ def _holders_table(r: Rollup, ctx: AuditContext, lang: str) -> LongTable:
     )
 
 
-def _todo_table(table: FindingsTable, ctx: AuditContext, within: int, lang: str) -> LongTable:
+def _article_col(header: str, plan: Plan, lang: str) -> Col:
+    """A long table's article column: the article's number; with overlays a text column, an
+    overlay's article by its name (``《河西镇河长制工作实施办法》第3条``: its numbers are its
+    own)."""
+    if not plan.overlays:
+        return Col(header, pl.col("article"), "int", 6)
+    named = overlay_article(plan, lang).fill_null(pl.col("article").cast(pl.String))
+    return Col(header, named, "text", 30)
+
+
+def _todo_table(
+    table: FindingsTable, plan: Plan, ctx: AuditContext, within: int, lang: str
+) -> LongTable:
     h = _H[lang]["todo"]
     names = {c.column: c.column_name for c in ctx.columns}
     unit = column_expr(ctx)
@@ -884,7 +898,7 @@ def _todo_table(table: FindingsTable, ctx: AuditContext, within: int, lang: str)
         Col(h[1], (pl.col("due") - pl.lit(table.as_of)).dt.total_days(), "int", 10),
         Col(h[2], pl.col("holder").struct.field("name"), "text", 14),
         Col(h[3], unit.replace_strict(names, default=unit), "text", 16),
-        Col(h[4], pl.col("article"), "int", 6),
+        _article_col(h[4], plan, lang),
         Col(h[5], pl.col("message").struct.field(lang), "text", 80),
         Col(h[6], pl.col("id"), "text", 48),
     ]
@@ -940,7 +954,7 @@ def render_xlsx(
     counts: dict[str, int] = {s: int(getattr(table.summary, s)) for s in STATUSES}
     listed, limit = listed_statuses(counts, LIST_MAX)
     findings = _findings_table(table, plan, ctx, lang, listed, limit)
-    todo = _todo_table(table, ctx, within, lang)
+    todo = _todo_table(table, plan, ctx, within, lang)
     holders = _holders_table(r, ctx, lang)
     sheets = _parts(findings, max_rows)
     notes = [
@@ -967,7 +981,7 @@ def render_xlsx(
     _summary(wb, table, plan, r, lang, notes)
     long: dict[str, tuple[LongTable, int, int]] = {}
     order: list[tuple[LongTable, str, int, int]] = []
-    for t in (_matrix_table(r, lang), _units_table(r, weights, lang), holders, todo):
+    for t in (_matrix_table(r, plan, lang), _units_table(r, weights, lang), holders, todo):
         order += [(t, *p) for p in _parts(t, max_rows)]
     order += [(findings, *p) for p in sheets]
     for t, name, start, rows in order:
