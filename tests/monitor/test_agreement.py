@@ -17,9 +17,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from monitor_feed import Steps, assert_agrees, steps_drawn
 
 import hezhang_rules as hz
-from hezhang_rules.compile import Plan
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.testing import as_of_dates, default_window, worlds
 
@@ -31,46 +31,11 @@ EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or (20_000 if SLOW else 500))
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, list[tuple[int, dt.date]]]:
+def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, Steps]:
     world = draw(worlds(plan=PLAN, seeded=True))
     order = draw(st.permutations(world))
     as_of = draw(as_of_dates(WINDOW, plan=PLAN))
-    n = draw(st.integers(0, 5))
-    days = sorted(draw(st.lists(st.dates(WINDOW[0], as_of), min_size=n, max_size=n)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))
-    return order, as_of, list(zip(cuts, days, strict=True))
-
-
-def run(plan: Plan, order: list[Fact], as_of: dt.date, steps: list[tuple[int, dt.date]]) -> None:
-    events: list[hz.MonitorEvent] = []
-    with hz.Monitor(plan, on_event=events.append) as m:
-        done = 0
-        for cut, day in steps:
-            m.submit_many(order[done:cut])
-            done = cut
-            m.advance_to(day)
-        m.submit_many(order[done:])
-        m.advance_to(as_of)
-        live = m.report()
-    batch = hz.evaluate(plan, hz.facts_from_models(order), as_of)
-    assert live == batch
-    # The events tell the same story: the duties opened and not withdrawn are exactly the
-    # report's live findings, and each one's last status event is its final status.
-    last: dict[str, str] = {}
-    opened: set[str] = set()
-    for e in events:
-        if e.kind in ("opened", "escalation_opened"):
-            opened.add(e.finding_id)
-        elif e.kind == "withdrawn":
-            opened.discard(e.finding_id)
-            last.pop(e.finding_id, None)
-        elif e.kind != "due_soon":
-            last[e.finding_id] = e.kind
-    live_ids = {f.id for f in batch.findings if f.status != "not_applicable"}
-    assert opened == live_ids
-    for f in batch.findings:
-        if f.status not in ("not_applicable", "pending"):
-            assert last.get(f.id) == f.status, f.id
+    return order, as_of, steps_drawn(draw, len(order), WINDOW[0], as_of)
 
 
 @settings(
@@ -81,7 +46,7 @@ def run(plan: Plan, order: list[Fact], as_of: dt.date, steps: list[tuple[int, dt
 )
 @given(scenarios())
 def test_monitor_equals_batch(
-    scenario: tuple[list[Fact], dt.date, list[tuple[int, dt.date]]],
+    scenario: tuple[list[Fact], dt.date, Steps],
 ) -> None:
     order, as_of, steps = scenario
-    run(PLAN, order, as_of, steps)
+    assert_agrees(PLAN, order, as_of, steps)

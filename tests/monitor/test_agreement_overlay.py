@@ -20,9 +20,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from monitor_feed import Steps, assert_agrees, steps_drawn
 
 import hezhang_rules as hz
-from hezhang_rules.compile import Plan
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.testing import as_of_dates, default_window, worlds
 
@@ -69,30 +69,11 @@ def test_the_example_district_agrees() -> None:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, list[tuple[int, dt.date]]]:
+def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, Steps]:
     world = draw(worlds(plan=PLAN, seeded=True))
     order = draw(st.permutations(world))
     as_of = draw(as_of_dates(WINDOW, plan=PLAN))
-    n = draw(st.integers(0, 4))
-    days = sorted(draw(st.lists(st.dates(WINDOW[0], as_of), min_size=n, max_size=n)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))
-    return order, as_of, list(zip(cuts, days, strict=True))
-
-
-def run(plan: Plan, order: list[Fact], as_of: dt.date, steps: list[tuple[int, dt.date]]) -> None:
-    with hz.Monitor(plan) as m:
-        done = 0
-        for cut, day in steps:
-            m.submit_many(order[done:cut])
-            done = cut
-            m.advance_to(day)
-        m.submit_many(order[done:])
-        m.advance_to(as_of)
-        live = m.report()
-    batch = hz.evaluate(plan, hz.facts_from_models(order), as_of)
-    assert live == batch
-    town = sum(f.rule_id.startswith("hexi.") for f in batch.findings)
-    event("the town's duties bind someone" if town else "no holder in the town's scope")
+    return order, as_of, steps_drawn(draw, len(order), WINDOW[0], as_of, most=4)
 
 
 @settings(
@@ -103,7 +84,9 @@ def run(plan: Plan, order: list[Fact], as_of: dt.date, steps: list[tuple[int, dt
 )
 @given(scenarios())
 def test_monitor_equals_batch_with_an_overlay(
-    scenario: tuple[list[Fact], dt.date, list[tuple[int, dt.date]]],
+    scenario: tuple[list[Fact], dt.date, Steps],
 ) -> None:
     order, as_of, steps = scenario
-    run(PLAN, order, as_of, steps)
+    batch = assert_agrees(PLAN, order, as_of, steps)
+    town = sum(f.rule_id.startswith("hexi.") for f in batch.findings)
+    event("the town's duties bind someone" if town else "no holder in the town's scope")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_agreement import run
+from monitor_feed import Steps, assert_agrees, steps_drawn
 from tests.amendment_packs import compiled, example_pack, split_pack
 
 from hezhang_rules.compile import Plan
@@ -39,17 +39,14 @@ EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or 40)
 @st.composite
 def scenarios(
     draw: st.DrawFn,
-) -> tuple[Plan, list[Fact], dt.date, list[tuple[int, dt.date]]]:
+) -> tuple[Plan, list[Fact], dt.date, Steps]:
     which = draw(st.sampled_from(["start", "end", "example"]))
     plan = AMENDED if which == "example" else SPLIT[which]
     window = EXAMPLE_WINDOW if which == "example" else default_window(plan)
     world = draw(worlds(plan=plan, seeded=True, window=window))
     order = draw(st.permutations(world))
     as_of = draw(as_of_dates(window, plan=plan))
-    n = draw(st.integers(0, 5))
-    days = sorted(draw(st.lists(st.dates(window[0], as_of), min_size=n, max_size=n)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))
-    return plan, order, as_of, list(zip(cuts, days, strict=True))
+    return plan, order, as_of, steps_drawn(draw, len(order), window[0], as_of)
 
 
 @settings(
@@ -60,7 +57,7 @@ def scenarios(
 )
 @given(scenarios())
 def test_monitor_equals_batch_with_versions(
-    scenario: tuple[Plan, list[Fact], dt.date, list[tuple[int, dt.date]]],
+    scenario: tuple[Plan, list[Fact], dt.date, Steps],
 ) -> None:
     plan, order, as_of, steps = scenario
-    run(plan, order, as_of, steps)
+    assert_agrees(plan, order, as_of, steps)

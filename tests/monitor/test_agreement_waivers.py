@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from monitor_feed import Steps, assert_agrees, steps_drawn
 
 import hezhang_rules as hz
 from hezhang_rules.facts.models import Fact
@@ -70,18 +71,13 @@ def waivers_for(draw: st.DrawFn, report: hz.Report) -> Waivers:
 
 
 @st.composite
-def scenarios(
-    draw: st.DrawFn,
-) -> tuple[list[Fact], dt.date, list[tuple[int, dt.date]], Waivers]:
+def scenarios(draw: st.DrawFn) -> tuple[list[Fact], dt.date, Steps, Waivers]:
     world = draw(worlds(plan=PLAN, seeded=True))
     order = draw(st.permutations(world))
     as_of = draw(as_of_dates(WINDOW, plan=PLAN))
-    n = draw(st.integers(0, 5))
-    days = sorted(draw(st.lists(st.dates(WINDOW[0], as_of), min_size=n, max_size=n)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(order)), min_size=n, max_size=n)))
+    steps = steps_drawn(draw, len(order), WINDOW[0], as_of)
     plain = hz.evaluate(PLAN, hz.facts_from_models(order), as_of)
-    waivers = draw(waivers_for(plain))
-    return order, as_of, list(zip(cuts, days, strict=True)), waivers
+    return order, as_of, steps, draw(waivers_for(plain))
 
 
 @settings(
@@ -92,32 +88,12 @@ def scenarios(
 )
 @given(scenarios())
 def test_monitor_with_waivers_equals_batch(
-    scenario: tuple[list[Fact], dt.date, list[tuple[int, dt.date]], Waivers],
+    scenario: tuple[list[Fact], dt.date, Steps, Waivers],
 ) -> None:
     order, as_of, steps, waivers = scenario
-    events: list[hz.MonitorEvent] = []
-    with hz.Monitor(PLAN, on_event=events.append, waivers=waivers) as m:
-        done = 0
-        for cut, day in steps:
-            m.submit_many(order[done:cut])
-            done = cut
-            m.advance_to(day)
-        m.submit_many(order[done:])
-        m.advance_to(as_of)
-        live = m.report()
-    batch = hz.evaluate(PLAN, hz.facts_from_models(order), as_of, waivers)
-    assert live == batch
+    batch = assert_agrees(PLAN, order, as_of, steps, waivers)
     event(f"findings waived: {'some' if batch.summary.waived else 'none'}")
     assert len(batch.waivers) == len(waivers.waivers)
     assert batch.summary.waived == sum(u.waived for u in batch.waivers)
     for f in batch.findings:
         assert (f.status == "waived") == (f.waiver is not None), f.id
-    last: dict[str, str] = {}
-    for e in events:
-        if e.kind == "withdrawn":
-            last.pop(e.finding_id, None)
-        elif e.kind not in ("opened", "escalation_opened", "due_soon"):
-            last[e.finding_id] = e.kind
-    for f in batch.findings:
-        if f.status not in ("not_applicable", "pending"):
-            assert last.get(f.id) == f.status, f.id
