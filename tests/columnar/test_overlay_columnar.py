@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
+from tests.overlay_packs import HEXI, overlay_scoped_to
 
 import hezhang_rules as hz
 from hezhang_rules.columnar import Tables, evaluate_tables
@@ -24,21 +22,7 @@ from hezhang_rules.columnar.evaluate import columnar_rule
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.testing import as_of_dates, default_window, worlds
 
-ROOT = Path(__file__).resolve().parents[2]
-HEXI = ROOT / "examples" / "overlays" / "hexi_town"
 EXAMPLES = 1_000 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 40
-
-
-def overlay_scoped_to(scope: str) -> hz.RuleSet:
-    """The example overlay with its scope moved to ``scope`` (loaded from a temporary copy)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "hexi"
-        shutil.copytree(HEXI, target)
-        pack = target / "pack.yaml"
-        text = pack.read_text(encoding="utf-8")
-        assert text.count("scope: {jurisdiction: j-hexi}") == 1
-        pack.write_text(text.replace("j-hexi}", f"{scope}}}"), encoding="utf-8")
-        return hz.load_rules(target)
 
 
 PLAN = hz.compile_rules(hz.load_pack(), overlays=[overlay_scoped_to("j-town-0")])

@@ -14,34 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from monitor_feed import Steps, assert_agrees, steps_drawn
+from tests.overlay_packs import HEXI, overlay_scoped_to
 
 import hezhang_rules as hz
 from hezhang_rules.facts.models import Fact
 from hezhang_rules.testing import as_of_dates, default_window, worlds
 
-ROOT = Path(__file__).resolve().parents[2]
-HEXI = ROOT / "examples" / "overlays" / "hexi_town"
 EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or 150)
-
-
-def overlay_scoped_to(scope: str) -> hz.RuleSet:
-    """The example overlay with its scope moved to ``scope`` (a copy in a temporary folder,
-    loaded before the folder is removed)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "hexi"
-        shutil.copytree(HEXI, target)
-        pack = target / "pack.yaml"
-        text = pack.read_text(encoding="utf-8")
-        assert text.count("scope: {jurisdiction: j-hexi}") == 1
-        pack.write_text(text.replace("j-hexi}", f"{scope}}}"), encoding="utf-8")
-        return hz.load_rules(target)
 
 
 PLAN = hz.compile_rules(hz.load_pack(), overlays=[overlay_scoped_to("j-town-0")])
