@@ -18,7 +18,9 @@ python3 dev.py install        build the sdist and wheel (twine check), install t
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import importlib.util
 import os
 import re
 import shlex
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -241,8 +244,47 @@ def run_pytest(python: Path, args: list[str]) -> int:
     return run(report)
 
 
+def _pg_server() -> types.ModuleType:
+    """tests/pg_server.py (standard library only), loaded by path: dev.py imports no package."""
+    spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tests" / "pg_server.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def postgres_for_tests() -> Iterator[None]:
+    """A throwaway PostgreSQL server for the test run, its address in HEZHANG_TEST_POSTGRES
+    (one server for every pytest worker). Nothing is started when the variable is already set
+    or PostgreSQL is not installed (the PostgreSQL tests then start their own or skip; with
+    HEZHANG_REQUIRE_POSTGRES=1, as in .ci/run, they fail)."""
+    pg = _pg_server()
+    if os.environ.get(pg.ENV_URL) or pg.binaries() is None:
+        if pg.binaries() is None:
+            print("PostgreSQL is not installed: its tests skip (apt-get install postgresql)")
+        yield
+        return
+    try:
+        server = pg.start()
+    except RuntimeError as exc:
+        raise DevError(f"cannot start the test PostgreSQL server: {exc}") from exc
+    print(f"PostgreSQL for the tests: {server.url}", flush=True)
+    os.environ[pg.ENV_URL] = server.url
+    try:
+        yield
+    finally:
+        del os.environ[pg.ENV_URL]
+        pg.stop(server)
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_venv(sys.executable, VENV)
+    with postgres_for_tests():
+        return _test_steps(args)
+
+
+def _test_steps(args: list[str]) -> int:
     bin_dir = VENV / "bin"
     lint = ["src", "tests", "benchmarks", "fuzz", "dev.py"]
     steps: list[tuple[str, Callable[[], int]]] = [

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests import pg_server
 
 import hezhang_rules as hz
 
@@ -32,3 +35,37 @@ def ruleset() -> hz.RuleSet:
 @pytest.fixture(scope="session")
 def plan(ruleset: hz.RuleSet) -> hz.Plan:
     return hz.compile_rules(ruleset)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server's admin address (tests/pg_server.py says where it comes from)."""
+    given = os.environ.get(pg_server.ENV_URL)
+    if given:
+        yield given
+        return
+    required = os.environ.get(pg_server.ENV_REQUIRE) == "1"
+    if pg_server.binaries() is None:
+        if required:
+            pytest.fail(f"{pg_server.ENV_REQUIRE}=1 but PostgreSQL is not installed")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = pg_server.start()
+    try:
+        yield server.url
+    finally:
+        pg_server.stop(server)
+
+
+@pytest.fixture
+def postgres_db(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty database on the test server (dropped afterwards): its address."""
+    import adbc_driver_postgresql.dbapi as pg
+
+    name = f"hz_{uuid.uuid4().hex[:12]}"
+    with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield pg_server.database_url(postgres_url, name)
+    finally:
+        with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -46,6 +46,12 @@ EXTRAS: dict[str, Extra] = {
             "世界生成器（hezhang-rules synth）",
         ),
         Extra("testing", ("hypothesis",), "the property-test strategies", "性质测试的生成策略"),
+        Extra(
+            "db",
+            ("polars", "adbc_driver_manager", "adbc_driver_sqlite", "adbc_driver_postgresql"),
+            "facts and findings in SQLite and PostgreSQL (ADBC)",
+            "SQLite 与 PostgreSQL 中的事实和检查结果（ADBC）",
+        ),
     )
 }
 """Every extra; ``all`` in pyproject installs them together."""
