@@ -30,8 +30,8 @@ from hezhang_rules.compile import Plan
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.extras import need
-from hezhang_rules.facts import FactSet, load_facts
-from hezhang_rules.facts.table_paths import is_table_folder
+from hezhang_rules.facts import FactSet
+from hezhang_rules.facts.sources import load_sources
 from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.report import EQUAL, FORMATS, Weights, load_weights, render_report
@@ -71,7 +71,7 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     tests hold both to the same findings). Every input is checked before anything is evaluated
     or written. ``shown`` (``cli.progress``) is told of each table read and each rule done.
     """
-    from hezhang_rules.columnar import evaluate_tables, load_tables, tables_factset
+    from hezhang_rules.columnar import evaluate_tables, tables_factset
 
     shown = shown or Progress(getattr(args, "lang", "zh"), None)
     engine: Engine = getattr(args, "engine", "auto")
@@ -84,10 +84,7 @@ def evaluated(args: argparse.Namespace, shown: Progress | None = None) -> Evalua
     weights = load_weights(weights_file, plan, limits) if weights_file else EQUAL
     shown.step("facts")
     facts: FactSet | Tables
-    if is_table_folder(args.facts):
-        facts = load_tables(args.facts, limits, on_table=shown.table_read)
-    else:
-        facts = load_facts(args.facts, limits)
+    facts = load_sources(args.facts, limits, on_table=shown.table_read)
     result: ColumnarReport | Report
     if not uses_columnar(facts, engine):
         shown.step("evaluating")
