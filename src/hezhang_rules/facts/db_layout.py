@@ -108,7 +108,7 @@ def ddl(dialect: Dialect) -> str:
         f"VALUES ('fact_schema_version', '{FACT_SCHEMA_VERSION}');"
     )
     head = (
-        f"-- hezhang-rules fact tables, {dialect}; fact schema version {FACT_SCHEMA_VERSION}\n"
+        f"-- hezhang-rules fact tables, {dialect}, fact schema version {FACT_SCHEMA_VERSION}\n"
         "-- One table per fact kind, a column per field (docs/fact-model.md).\n"
     )
     return f"{head}\n{_tables(dialect)}\n\n{meta}\n"
