@@ -161,17 +161,41 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
 
 @dataclass
 class _Source:
+    """One table: a file read here, or a frame another reader made (:class:`TableFrame`)."""
+
     path: Path
     kind: str
+    given: TableFrame | None = None
 
     @property
     def lines(self) -> bool:
-        return self.path.suffix == ".jsonl"
+        return self.given is None and self.path.suffix == ".jsonl"
+
+    @property
+    def name(self) -> str:
+        """How messages name the table: its file, or the given frame's label."""
+        return self.given.label if self.given is not None else str(self.path)
 
     def span(self, row: int) -> Span:
+        if self.given is not None:
+            return self.given.row_span(row)
         return (
             Span(str(self.path), row + 1, 1) if self.lines else Span(f"{self.path} row {row + 1}")
         )
+
+
+@dataclass(frozen=True)
+class TableFrame:
+    """A fact table another reader has read (a database table, a CSV file, a sheet): the raw
+    frame, how messages name the table (``label``) and where its row ``i`` (0-based) is
+    (``row_span``). :func:`load_frames` validates it as it does a Parquet file's frame: the
+    columns' types must be the model's polars types already (dates as ``Date`` or ISO text,
+    lists and records as polars lists and structs; the reader decodes JSON text first)."""
+
+    kind: str
+    frame: pl.DataFrame
+    label: str
+    row_span: Callable[[int], Span]
 
 
 @dataclass
@@ -179,7 +203,7 @@ class Tables:
     """Validated fact tables, one polars frame per kind (rows sorted by id)."""
 
     frames: dict[str, pl.DataFrame]
-    sources: dict[str, Path]
+    sources: dict[str, str]  # kind → how messages name its table (a file, a database table)
     digest_value: str
     _records: dict[str, list[Fact]] = field(default_factory=dict)
     _digesting: Future[str] | None = None  # the digest, computed on a thread after loading
@@ -238,7 +262,7 @@ class Tables:
         return self.digest_value
 
 
-def _at_file(sources: dict[str, Path], kind: str) -> Callable[[tuple[Any, ...], bool], Span]:
+def _at_file(sources: dict[str, str], kind: str) -> Callable[[tuple[Any, ...], bool], Span]:
     where = Span(str(sources.get(kind, kind)))
     return lambda loc, is_key: where
 
@@ -257,6 +281,16 @@ def _flat(model: type[BaseModel]) -> bool:
 def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame | None:
     """The table as polars reads it, after the strict checks of its format (JSON lines: every
     line, ``facts.table_lines``; Parquet: its schema, its column types and its dates)."""
+    if src.given is not None:  # read already: the checks that do not need the file
+        problems = guards.column_problems(src.given.frame.columns, src.name)
+        if problems:
+            diags.extend(problems)
+            return None
+        bad = guards.dates_out_of_range(src.given.frame, src.kind, src.span, limits.max_problems)
+        if bad:
+            diags.extend(bad)
+            return None
+        return src.given.frame
     if src.lines:
         reader = _line_reader(src, limits)
         reader.check()
@@ -271,15 +305,15 @@ def _read(src: _Source, diags: list[Diagnostic], limits: Limits) -> pl.DataFrame
                 data = io.BytesIO(src.path.read_bytes()[len(BOM) :])
             frame = pl.read_ndjson(data, infer_schema_length=None)
         except Exception as exc:  # polars raises its own error types; all mean "cannot read"
-            diags.append(_locate_json_error(src, limits) or guards.unreadable(exc, str(src.path)))
+            diags.append(_locate_json_error(src, limits) or guards.unreadable(exc, src.name))
             return None
         except pl.exceptions.PanicException:
-            diags.append(guards.corrupt(str(src.path)))
+            diags.append(guards.corrupt(src.name))
             return None
         if frame.height != reader.lines:  # every line was checked to hold one object
-            diags.append(guards.unreadable(ValueError("its rows are not its lines"), str(src.path)))
+            diags.append(guards.unreadable(ValueError("its rows are not its lines"), src.name))
             return None
-        problems = guards.column_problems(frame.columns, str(src.path))
+        problems = guards.column_problems(frame.columns, src.name)
         if problems:
             diags.extend(problems)
             return None
@@ -367,7 +401,7 @@ def _read_records(
                     "hz_facts_wrong_type",
                     f"column `{name}` holds bytes ({frame.schema[name]}): text is stored as "
                     "UTF-8 strings",
-                    Span(str(src.path)),
+                    Span(src.name),
                     field_path=name,
                     zh=f"列 `{name}` 存的是字节（{frame.schema[name]}）：文本应存为 UTF-8 字符串",
                 )
@@ -897,7 +931,7 @@ def _validate(src: _Source, raw: pl.DataFrame, diags: list[Diagnostic], limit: i
             Diagnostic(
                 "hz_facts_missing_field",
                 "the table has no `id` column",
-                Span(str(src.path)),
+                Span(src.name),
                 field_path="id",
                 zh="此表没有 `id` 列",
             )
@@ -972,7 +1006,7 @@ def _null_unknown_columns(src: _Source, frame: pl.DataFrame) -> list[Diagnostic]
         Diagnostic(
             "hz_facts_unknown_field",
             f"unknown column `{name}` (no row gives it a value)",
-            Span(str(src.path)),
+            Span(src.name),
             field_path=name,
             help=did_you_mean(name, shapes),
             zh=f"未知的列 `{name}`（没有一行给它赋值）",
@@ -1180,15 +1214,15 @@ def _duplicates(across: _Across) -> None:
         where = f"{kind}[{row}]" if row is not None else f"a problem of {kind}"
         where_zh = f"{kind}[{row}]" if row is not None else f"{kind} 的一个问题"
         if ident not in first:
-            first[ident] = f"{where} in {src.path}"
-            first_zh[ident] = f"{src.path} 中的 {where_zh}"
+            first[ident] = f"{where} in {src.name}"
+            first_zh[ident] = f"{src.name} 中的 {where_zh}"
             continue
         label = f"{where} (id {ident})"
         diags.append(
             Diagnostic(
                 "hz_facts_duplicate_id",
                 f"id `{ident}` is used twice",
-                src.span(row) if row is not None else Span(str(src.path)),
+                src.span(row) if row is not None else Span(src.name),
                 record=label,
                 field_path="id",
                 help=f"first used by {first[ident]}",
@@ -1224,46 +1258,49 @@ def load_tables(
             ]
         )
 
-    def refuse(path: Path, code: str, message: str, zh: str) -> None:
-        """A table that is not read (located at the file)."""
-        diags.append(Diagnostic(code, message, Span(str(path)), zh=zh))
+    return _load([_Source(path, kind) for path, kind in files], limits, on_table)
+
+
+def load_frames(
+    tables: Sequence[TableFrame],
+    limits: Limits = DEFAULT_LIMITS,
+    on_table: Callable[[str, int], None] | None = None,
+) -> Tables:
+    """Validate fact tables another reader has read (a database's tables, CSV files, the sheets
+    of a workbook) exactly as :func:`load_tables` validates files: the same checks, the same
+    codes, each problem at ``row_span`` of its table; raise :class:`FactLoadError` if any."""
+    return _load([_Source(Path(t.kind), t.kind, t) for t in tables], limits, on_table)
+
+
+def _load(
+    tables: list[_Source],
+    limits: Limits,
+    on_table: Callable[[str, int], None] | None,
+) -> Tables:
+    """Read (when not read already) and validate ``tables``; every kind at most once."""
+    diags: list[Diagnostic] = []
+
+    def refuse(src: _Source, code: str, message: str, zh: str) -> None:
+        """A table that is not read (located at the table)."""
+        diags.append(Diagnostic(code, message, Span(src.name), zh=zh))
 
     sources: dict[str, _Source] = {}
     frames: dict[str, pl.DataFrame] = {}
     records: dict[str, list[Fact]] = {}
-    for path, kind in files:
+    for src in tables:
+        kind = src.kind
         if kind in sources:
             refuse(
-                path,
+                src,
                 "hz_facts_duplicate_table",
-                f"a second table of `{kind}` (first: {sources[kind].path})",
-                f"`{kind}` 的第二张表（第一张：{sources[kind].path}）",
+                f"a second table of `{kind}` (first: {sources[kind].name})",
+                f"`{kind}` 的第二张表（第一张：{sources[kind].name}）",
             )
             continue
-        src = _Source(path, kind)
         sources[kind] = src
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            refuse(
-                path,
-                "hz_facts_unreadable_table",
-                f"cannot read the table: {exc.strerror}",
-                f"无法读取此表：{os_reason_zh(exc)}",
-            )
-            continue
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device is never opened (never waited on)
-            refuse(
-                path,
-                "hz_facts_not_a_file",
-                "not a regular file (a directory, FIFO, socket or device): refused unread",
-                "不是普通文件（目录、命名管道、套接字或设备）：拒绝读取",
-            )
-            continue
-        if info.st_size > limits.max_bytes * _TABLE_BYTES:
-            refuse(
-                path, "hz_limit_max_bytes", "the table is larger than allowed", "此表超过允许的大小"
-            )
+        refusal = _refused_file(src, limits)
+        if refusal is not None:
+            refuse(src, *refusal)
             continue
         if kind not in BULK_KINDS:
             got, read = _read_records(src, diags, limits)
@@ -1278,7 +1315,7 @@ def load_tables(
             continue
         if raw.height > limits.max_records * 16:
             refuse(
-                path,
+                src,
                 "hz_limit_max_records",
                 f"{raw.height} rows: more than allowed",
                 f"{raw.height} 行：超过允许的行数",
@@ -1310,11 +1347,36 @@ def load_tables(
     # The digest goes into the report's run record, at the end: it is computed on a thread
     # meanwhile (the frames do not change; polars and hashlib let go of the interpreter).
     pool = ThreadPoolExecutor(max_workers=1)
-    tables = Tables(frames, {k: s.path for k, s in sources.items()}, "")
-    tables._digesting = pool.submit(_digest, frames)
+    loaded = Tables(frames, {k: s.name for k, s in sources.items()}, "")
+    loaded._digesting = pool.submit(_digest, frames)
     pool.shutdown(wait=False)
-    tables._records.update(records)
-    return tables
+    loaded._records.update(records)
+    return loaded
+
+
+def _refused_file(src: _Source, limits: Limits) -> tuple[str, str, str] | None:
+    """Why a table's file is not read (code, message, Chinese), or None: it cannot be looked
+    at, it is not a regular file (a FIFO or device is never opened, never waited on), or it is
+    too large. A table read already (:class:`TableFrame`) has no file to look at."""
+    if src.given is not None:
+        return None
+    try:
+        info = os.stat(src.path)
+    except OSError as exc:
+        return (
+            "hz_facts_unreadable_table",
+            f"cannot read the table: {exc.strerror}",
+            f"无法读取此表：{os_reason_zh(exc)}",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        return (
+            "hz_facts_not_a_file",
+            "not a regular file (a directory, FIFO, socket or device): refused unread",
+            "不是普通文件（目录、命名管道、套接字或设备）：拒绝读取",
+        )
+    if info.st_size > limits.max_bytes * _TABLE_BYTES:
+        return ("hz_limit_max_bytes", "the table is larger than allowed", "此表超过允许的大小")
+    return None
 
 
 def _record_frame(kind: str, records: list[Fact], read: pl.DataFrame | None) -> pl.DataFrame:
@@ -1381,8 +1443,10 @@ def tables_factset(tables: Tables) -> FactSet:
 
 __all__ = [
     "TABLE_SUFFIXES",
+    "TableFrame",
     "Tables",
     "is_table_folder",
+    "load_frames",
     "load_tables",
     "table_files",
     "tables_factset",
