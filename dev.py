@@ -225,10 +225,11 @@ def coverage_commands(python: Path, args: list[str]) -> list[list[str | Path]]:
     coverage in the main process before the conftest files import the package (so its
     module-level code counts) and in each worker before collection, and combines their data
     into ``.coverage``. The whole suite is held to ``COVERAGE_FLOOR``; a run narrowed by
-    ``args`` prints its figure with no floor."""
+    ``args`` prints its figure with no floor. The 25 slowest tests are listed (what to trim when
+    CI nears its time)."""
     floor = 0 if args else COVERAGE_FLOOR
     return [
-        [python, "-m", "pytest", *PARALLEL, "--cov", "--cov-report=", *args],
+        [python, "-m", "pytest", *PARALLEL, "--cov", "--cov-report=", "--durations=25", *args],
         [python, "-m", "coverage", "report", "--format=total", f"--fail-under={floor}"],
     ]
 
