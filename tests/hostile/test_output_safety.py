@@ -643,7 +643,7 @@ def test_an_exception_while_writing(
     "where",
     [
         "hezhang_rules.cli.check.evaluate",
-        "hezhang_rules.cli.check.load_facts",
+        "hezhang_rules.cli.check.load_sources",
         "hezhang_rules.cli.check.render_report",
     ],
 )
