@@ -284,3 +284,33 @@ def test_since_is_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert pages[0] == pages[1]
     assert b'id="since"' in pages[0]
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_language(lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """history, diff and the "since the last run" sections speak ``lang`` only (the checks of
+    tests/cli/test_lang_purity.py: no English sentence nor raw code in zh, no Chinese of our
+    own in en)."""
+    from tests.cli.test_lang_purity import check, readable
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    base = ["check", str(EXAMPLE), "--lang", lang, "--store", url]
+    r1, r2 = tmp_path / "r1.json", tmp_path / "r2.json"
+    assert main([*base, "--as-of", DATES[0], "--format", "json", "--output", str(r1)]) == 1
+    for fmt in ("html", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        assert main([*base, "--as-of", DATES[1], "--format", fmt, "--output", str(out)]) == 1
+        text = readable(fmt, out, lang)
+        assert ("新增违规" if lang == "zh" else "new breaches") in text
+        assert check(lang, text) == []
+    assert main([*base, "--as-of", DATES[1], "--format", "json", "--output", str(r2)]) == 1
+    capsys.readouterr()
+    outputs = [
+        ["history", "--store", url, "--lang", lang],
+        ["diff", "1", "2", "--store", url, "--lang", lang],
+        ["diff", str(r1), str(r2), "--lang", lang, "--format", "markdown"],
+    ]
+    for args in outputs:
+        code, out, err = _run(args, capsys)
+        assert code == 0, err
+        assert check(lang, out) == [], args

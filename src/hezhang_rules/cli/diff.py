@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from hezhang_rules.cli.common import add_rules_option, load_plan, parse_limits
-from hezhang_rules.cli.gate import ADVISORY_HELP, gate_statuses, parse_fail_on
+from hezhang_rules.cli.gate import gate_statuses, parse_fail_on
 from hezhang_rules.cli.history import STORE_HELP
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.report.changes import (
@@ -152,6 +152,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="the statuses that make a breach (default: those the later run recorded, else the "
         "pack's breach_statuses)",
     )
-    c.add_argument("--fail-on-advisory", action="store_true", help=ADVISORY_HELP)
+    c.add_argument(
+        "--fail-on-advisory",
+        action="store_true",
+        help="count advisory findings as breaches too (by default only mandatory ones)",
+    )
     add_rules_option(c, overlays=False)
     c.set_defaults(func=run)

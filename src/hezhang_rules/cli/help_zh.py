@@ -69,6 +69,9 @@ HELP_ZH: dict[str, str] = {
         "（json、jsonl 或 parquet）"
     ),
     "the later side, as A": "较晚的一方，写法同 A",
+    "count advisory findings as breaches too (by default only mandatory ones)": (
+        "一般性要求（advisory）的结论也算作违规（默认只算强制性结论）"
+    ),
     "the statuses that make a breach (default: those the later run recorded, else the "
     "pack's breach_statuses)": (
         "视为违规的状态（默认：较晚一次运行存档时记录的状态，否则为规则包参数 breach_statuses）"
