@@ -138,13 +138,19 @@ def _diff(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, set[
     return got
 
 
-def test_exit_codes_unchanged(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_and_exit_code_unchanged(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--store changes neither the report's bytes nor the exit code."""
+    out = tmp_path / "r1.json"
     code, _, err = _run(
-        ["check", str(EXAMPLE), "--as-of", DATES[0], "--engine", world.engine, "--format", "json"],
+        ["check", str(EXAMPLE), "--as-of", DATES[0], "--engine", world.engine, "--format", "json",
+         "--output", str(out)],
         capsys,
-    )
+    )  # fmt: skip
     assert world.codes[0] == code, err
-    assert world.codes[0] in (0, 1)
+    assert world.codes == [code, code, code] and code in (0, 1)
+    assert out.read_bytes() == world.reports[0].read_bytes()
 
 
 def test_history_lists_the_runs(world: World, capsys: pytest.CaptureFixture[str]) -> None:

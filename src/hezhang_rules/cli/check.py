@@ -174,11 +174,9 @@ def run(args: argparse.Namespace) -> int:
                 isinstance(done.result, ColumnarReport)
                 and args.format in ("json", "jsonl", "parquet")
                 and only is None
+                and store is None  # a recorded run is read once, as a table
             ):
                 _stream(done, done.result, args.format, out)
-                if store is not None:
-                    with done.table() as table:
-                        store.record(table, statuses)
             else:
                 _render(done, args, out, only, within, Recording(store, statuses))
     if out is not None:
