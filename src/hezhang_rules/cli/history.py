@@ -26,7 +26,7 @@ _W = {
     },
     "en": {
         "none": "The store holds no run yet.",
-        "count": "{n} runs.",
+        "count": "Runs: {n}.",
         "no_waivers": "none",
     },
 }
