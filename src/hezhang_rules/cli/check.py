@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import io
 import sys
 import time
@@ -27,6 +29,7 @@ from hezhang_rules.cli.progress import Progress, progress_for
 from hezhang_rules.cli.summary import say_written
 from hezhang_rules.columnar.evaluate import ColumnarReport
 from hezhang_rules.compile import Plan
+from hezhang_rules.dburl import is_db_url, parse_db_url
 from hezhang_rules.diagnostics import Diagnostic, Span, UsageError
 from hezhang_rules.evaluate import evaluate
 from hezhang_rules.extras import need
@@ -35,11 +38,13 @@ from hezhang_rules.facts.sources import load_sources
 from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import STATUSES, Report
 from hezhang_rules.report import EQUAL, FORMATS, Weights, load_weights, render_report
+from hezhang_rules.report.changes import Since
 from hezhang_rules.report.context import AuditContext, table_context
 from hezhang_rules.report.render import FILTERED_FORMATS, parse_only, write_report
 from hezhang_rules.report.table import Engine, FindingsTable, uses_columnar
 from hezhang_rules.rules.packs import resolve_rules
 from hezhang_rules.source import Limits
+from hezhang_rules.store import Store, opened, since_last
 
 
 @dataclass
@@ -152,25 +157,61 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     if args.format in FORMAT_EXTRAS:
         need(FORMAT_EXTRAS[args.format], f"--format {args.format}")
-    out = output_file(args.output, inputs(args))
+    store_file = _store_file(getattr(args, "store", None))
+    out = output_file(args.output, [*inputs(args), *store_file])
     within = parse_days(args.within)
     only = _only(args)
     fail_on = parse_fail_on(args.fail_on)
-    with progress_for(args.lang) as shown:
-        done = evaluated(args, shown)
-        statuses = gate_statuses(fail_on, done.plan)  # a bad pack reading: before writing
-        summary = done.result.summary
-        if (
-            isinstance(done.result, ColumnarReport)
-            and args.format in ("json", "jsonl", "parquet")
-            and only is None
-        ):
-            _stream(done, done.result, args.format, out)
-        else:
-            _render(done, args, out, only, within)
+    with contextlib.ExitStack() as stack:
+        # a store that cannot be opened is refused before anything is evaluated or written
+        given = getattr(args, "store", None)
+        store = stack.enter_context(opened(given, create=True)) if given else None
+        with progress_for(args.lang) as shown:
+            done = evaluated(args, shown)
+            statuses = gate_statuses(fail_on, done.plan)  # a bad pack reading: before writing
+            summary = done.result.summary
+            if (
+                isinstance(done.result, ColumnarReport)
+                and args.format in ("json", "jsonl", "parquet")
+                and only is None
+                and store is None  # a recorded run is read once, as a table
+            ):
+                _stream(done, done.result, args.format, out)
+            else:
+                _render(done, args, out, only, within, Recording(store, statuses))
     if out is not None:
         say_written(args.output, summary, started, args.lang)
     return gate_exit(done.result, done.plan, statuses, args.fail_on_advisory)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """``--store``: the findings store the run is recorded in (None: no store), and the
+    statuses the gate counts as breaches (kept with the run, and what "since the last run"
+    calls a breach)."""
+
+    store: Store | None
+    statuses: frozenset[str]
+
+    def since(self, table: FindingsTable, advisory: bool) -> Since | None:
+        """The changes since the previous run of the store (docs/store.md), or None without a
+        store."""
+        if self.store is None:
+            return None
+        return since_last(self.store, table, self.statuses, advisory=advisory)
+
+    def record(self, table: FindingsTable) -> None:
+        """Record the run (after its report is written)."""
+        if self.store is not None:
+            self.store.record(table, self.statuses)
+
+
+def _store_file(url: str | None) -> list[str | Path]:
+    """The SQLite file of ``--store`` (the report may not overwrite it), if any."""
+    if url is None or not is_db_url(url):
+        return []
+    path = parse_db_url(url).path
+    return [] if path is None else [path]
 
 
 def _render(
@@ -179,6 +220,7 @@ def _render(
     out: Path | None,
     only: tuple[str, ...] | None,
     within: int,
+    recording: Recording,
 ) -> None:
     """Every format but a streamed jsonl/parquet: from the findings table."""
     with done.table() as table:
@@ -188,6 +230,8 @@ def _render(
             if args.format in ("json", "jsonl")
             else table_context(done.facts, table, args.lang)
         )
+        if ctx is not None and args.format in ("html", "xlsx"):
+            ctx = dataclasses.replace(ctx, since=recording.since(table, args.fail_on_advisory))
         if args.format not in FILTERED_FORMATS:
             data = render_report(
                 table,
@@ -204,6 +248,7 @@ def _render(
         else:
             with atomic_text(out) as text:
                 _write(table, done, args, text, ctx, only)
+        recording.record(table)
 
 
 def _write(
@@ -292,6 +337,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         default="30",
         metavar="DAYS",
         help="to-do warning window in days for html and xlsx (default 30)",
+    )
+    c.add_argument(
+        "--store",
+        metavar="URL",
+        help="record the run and its findings in this findings store (sqlite:///PATH or "
+        "postgresql://USER@HOST[:PORT]/DB; docs/store.md); html and xlsx then show what "
+        "changed since the last run",
     )
     add_gate_options(c)
     add_audit_options(c)

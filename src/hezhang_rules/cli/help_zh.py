@@ -48,6 +48,34 @@ HELP_ZH: dict[str, str] = {
     "copy a pack's example district (fact files) into a new folder, to audit it": (
         "把规则包的示例辖区（事实文件）复制到新文件夹，以便审计"
     ),
+    "list the runs a findings store holds": "列出检查结果存档中的各次运行",
+    "list new breaches, fixed ones and other status changes between two runs or reports": (
+        "列出两次运行或两份报告之间新增的违规、已纠正的违规和其他状态变化"
+    ),
+    # the findings store (docs/store.md)
+    "a findings store: sqlite:///PATH or postgresql://USER@HOST[:PORT]/DB (docs/store.md)": (
+        "检查结果存档：sqlite:///路径 或 postgresql://用户@主机[:端口]/库名（见 docs/store.md）"
+    ),
+    "record the run and its findings in this findings store (sqlite:///PATH or "
+    "postgresql://USER@HOST[:PORT]/DB; docs/store.md); html and xlsx then show what "
+    "changed since the last run": (
+        "把本次运行及其结论存入该检查结果存档（sqlite:///路径 或 "
+        "postgresql://用户@主机[:端口]/库名；见 docs/store.md）；html 和 xlsx 报告随之列出"
+        "自上次运行以来的变化"
+    ),
+    "the earlier side: a run of --store (a number, last or previous) or a report file "
+    "(json, jsonl or parquet)": (
+        "较早的一方：--store 存档中的一次运行（编号、last 或 previous），或一份报告文件"
+        "（json、jsonl 或 parquet）"
+    ),
+    "the later side, as A": "较晚的一方，写法同 A",
+    "count advisory findings as breaches too (by default only mandatory ones)": (
+        "一般性要求（advisory）的结论也算作违规（默认只算强制性结论）"
+    ),
+    "the statuses that make a breach (default: those the later run recorded, else the "
+    "pack's breach_statuses)": (
+        "视为违规的状态（默认：较晚一次运行存档时记录的状态，否则为规则包参数 breach_statuses）"
+    ),
     # options shared by several commands
     "exit 1 when a mandatory finding has one of these statuses, e.g. violated or "
     "violated,fulfilled_late (default: the pack's breach_statuses)": (

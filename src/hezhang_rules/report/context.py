@@ -30,6 +30,7 @@ from hezhang_rules.facts.tables import Tables
 from hezhang_rules.findings import HolderRef, Report
 
 if TYPE_CHECKING:
+    from hezhang_rules.report.changes import Since
     from hezhang_rules.report.table import FindingsTable
 
 MAX_VALUE_CHARS = 160
@@ -81,6 +82,7 @@ class AuditContext:
     titles: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (kind, path) → title
     columns: tuple[HolderInfo, ...] = ()  # one entry per column, in display order
     lang: str = "zh"
+    since: Since | None = None  # "since the last run" (check --store); None: no store given
 
     def holder(self, ref: HolderRef) -> HolderInfo:
         found = self.holders.get(ref.id)

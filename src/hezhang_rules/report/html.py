@@ -40,6 +40,8 @@ import polars as pl
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report, shown_statuses
 from hezhang_rules.report.answers import answers_text
+from hezhang_rules.report.changes import KINDS, Since, cells, headline, since_words
+from hezhang_rules.report.changes import columns as change_columns
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.explain import Explanation, explain, labels
 from hezhang_rules.report.html_assets import CSS, JS
@@ -384,6 +386,37 @@ def _waivers(table: FindingsTable, lang: str) -> str:
         f'<div class="scroll"><table class="params"><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
     )
+
+
+def _since(since: Since, lang: str) -> str:
+    """ "Since the last run" (``check --store``, docs/store.md): which run it compares with,
+    the counts, then a table per kind of change (at most ``TABLE_MAX`` rows each)."""
+    w = since_words(lang)
+    changes = since.changes
+    if changes is None:
+        return f'<p class="note">{_e(w["since_none"])}</p>'
+    before = changes.before
+    note = w["since_note"].format(a=before.label(lang), a_as_of=before.as_of)
+    head = "".join(f"<th>{_e(c)}</th>" for c in change_columns(lang))
+    out = [f'<p class="note">{_e(note)}</p>', f"<p><b>{_e(headline(changes, lang)[1])}</b></p>"]
+    out.append(f'<p class="note">{_e(headline(changes, lang)[2])}</p>')
+    for kind in KINDS:
+        rows = changes.of(kind, TABLE_MAX)
+        if not rows.height:
+            continue
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells(row, lang)) + "</tr>"
+            for row in rows.iter_rows(named=True)
+        )
+        out.append(
+            f"<h3>{_e(w[kind])}</h3>"
+            f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            f"</table></div>"
+        )
+        left = changes.count(kind) - rows.height
+        if left > 0:
+            out.append(f'<p class="note">{_e(w["more"].format(n=left))}</p>')
+    return "".join(out)
 
 
 # --- matrix, units, holders ---------------------------------------------------------------------
@@ -879,7 +912,11 @@ def render_html(
         for k, v in run_rows(header, plan, lang, weights.source)
     )
     r = rollup(table, plan, ctx, weights)
-    nav = "".join(f'<a href="#{i}">{_e(n)}</a>' for i, n in zip(_IDS, _NAV[lang], strict=True))
+    ids, names = list(_IDS), list(_NAV[lang])
+    if ctx.since is not None:  # check --store: what changed since the last run
+        ids.insert(1, "since")
+        names.insert(1, since_words(lang)["since"])
+    nav = "".join(f'<a href="#{i}">{_e(n)}</a>' for i, n in zip(ids, names, strict=True))
     bodies = {
         "summary": _summary(table, plan, r, lang),
         "matrix": _matrix(r, plan, lang),
@@ -890,9 +927,11 @@ def render_html(
         "params": _params(plan, lang),
         "run": f'<table class="kv"><tbody>{run}</tbody></table>',
     }
+    if ctx.since is not None:
+        bodies["since"] = _since(ctx.since, lang)
     sections = "".join(
         f'<section id="{i}"><h2>{_e(n)}</h2>{bodies[i]}</section>'
-        for i, n in zip(_IDS, _NAV[lang], strict=True)
+        for i, n in zip(ids, names, strict=True)
     )
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     meta = (

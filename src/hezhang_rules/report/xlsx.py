@@ -47,6 +47,8 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from hezhang_rules.compile.plan import Plan
 from hezhang_rules.findings import STATUSES, Report
+from hezhang_rules.report.changes import Since, cells, headline, since_words
+from hezhang_rules.report.changes import columns as change_columns
 from hezhang_rules.report.context import AuditContext
 from hezhang_rules.report.i18n import (
     COLOUR,
@@ -86,6 +88,9 @@ MAX_ROWS = 1_048_576
 """Rows in one Excel sheet (the header row included)."""
 MAX_CELL_CHARS = 32_767
 """Characters in one Excel cell, counted in UTF-16 code units as Excel counts them."""
+SINCE_MAX = 50_000
+"""Changes listed at most on the "since the last run" sheet (written cell by cell by openpyxl);
+the ``diff`` command lists them all."""
 LIST_MAX = 2_000_000
 """Findings listed at most (two full sheets): more is for the jsonl and Parquet reports."""
 BATCH = 50_000
@@ -764,6 +769,32 @@ def _params(wb: Workbook, plan: Plan, lang: str) -> None:
         ws.append([_cell(ws, v, lang, alignment=wrap) for v in values])
 
 
+def _since(wb: Workbook, since: Since, lang: str) -> None:
+    """The "since the last run" sheet (``check --store``, docs/store.md): which run it compares
+    with, the counts, then the changes (kind, finding, …, before, after; at most
+    :data:`SINCE_MAX` rows, the ``diff`` command lists them all)."""
+    w = since_words(lang)
+    ws = wb.create_sheet(w["since"][:31])
+    changes = since.changes
+    if changes is None:
+        ws.append([_cell(ws, w["since_none"], lang)])
+        return
+    _widths(ws, [14, 30, 10, 24, 24, 16, 12, 14, 14])
+    before = changes.before
+    note = w["since_note"].format(a=before.label(lang), a_as_of=before.as_of)
+    ws.append([_cell(ws, note, lang)])
+    for line in headline(changes, lang)[1:]:
+        ws.append([_cell(ws, line, lang, font=_BOLD)])
+    ws.append([])
+    ws.append(_header(ws, [w["change"], *change_columns(lang)], lang))
+    for row in changes.rows.head(SINCE_MAX).iter_rows(named=True):
+        values = [w[str(row["change"])], *cells(row, lang)]
+        ws.append([_cell(ws, v, lang) for v in values])
+    left = changes.rows.height - min(changes.rows.height, SINCE_MAX)
+    if left:
+        ws.append([_cell(ws, w["more"].format(n=left), lang)])
+
+
 def _run(wb: Workbook, table: FindingsTable, plan: Plan, weights: Weights, lang: str) -> None:
     ws = wb.create_sheet(SHEETS[lang]["run"])
     _widths(ws, [24, 80])
@@ -988,6 +1019,8 @@ def render_xlsx(
         ws = wb.create_sheet(name)
         ws.append(_prototype(ws))
         long[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = (t, start, rows)
+    if ctx.since is not None:  # check --store: what changed since the last run
+        _since(wb, ctx.since, lang)
     _params(wb, plan, lang)
     _run(wb, table, plan, weights, lang)
     title = pack_title(plan, lang)
