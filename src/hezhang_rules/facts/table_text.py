@@ -478,7 +478,7 @@ def read_workbook(path: Path, limits: Limits) -> tuple[list[TableFrame], list[Di
     decoded as CSV cells are; a date cell reads as a date-time, midnight being the date."""
     from hezhang_rules.extras import need
 
-    need("xlsx", f"the workbook {path.name}")
+    need("xlsx", str(path))
     import fastexcel
 
     name = str(path)
