@@ -196,23 +196,18 @@ def _unknown_file(x: Path, given: Path) -> Diagnostic:
             zh="事实表文件夹的子文件夹中的文件：只读取文件夹本身中的表",
             help_zh="把表移到上一层，或单独给出该子文件夹",
         )
-    hint = next(
-        (f"did you mean `{k}{x.suffix.lower()}`?" for k in [x.stem.lower()] if k in FACT_KINDS),
-        did_you_mean(x.stem, FACT_KINDS),
-    )
-    hint_zh = next(
-        (f"是否应为 `{k}{x.suffix.lower()}`？" for k in [x.stem.lower()] if k in FACT_KINDS),
-        did_you_mean_zh(x.stem, FACT_KINDS),
-    )
+    kind = x.stem.lower() if x.stem.lower() in FACT_KINDS else None
+    hint = f"did you mean `{kind}.csv`?" if kind else None
+    hint_zh = f"是否应为 `{kind}.csv`？" if kind else None
     return Diagnostic(
         "hz_facts_unknown_file",
         "not a fact table: expected <kind>.parquet, <kind>.jsonl, <kind>.csv or an .xlsx "
         "workbook (a README and hidden files aside)",
         Span(str(x)),
-        help=hint or None,
+        help=hint,
         zh="不是事实表：应为 <kind>.parquet、<kind>.jsonl、<kind>.csv 或 .xlsx 工作簿（README "
         "和隐藏文件除外）",
-        help_zh=hint_zh or None,
+        help_zh=hint_zh,
     )
 
 
