@@ -36,9 +36,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    c = sub.add_parser("tables", help="write fact files as fact tables (Parquet or JSON lines)")
+    c = sub.add_parser(
+        "tables",
+        help="write fact files as fact tables (Parquet, JSON lines, CSV or an xlsx workbook)",
+    )
     c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
-    c.add_argument("--out", required=True, help="the folder to write <kind>.<format> into")
+    c.add_argument(
+        "--out", required=True, help="the folder to write <kind>.<format> (or facts.xlsx) into"
+    )
     c.add_argument("--format", choices=("parquet", "jsonl", "csv", "xlsx"), default="parquet")
     c.add_argument(
         "--force",
