@@ -44,7 +44,14 @@ from hezhang_rules.diagnostics import (
     os_reason_zh,
     pydantic_zh,
 )
-from hezhang_rules.facts.frames import _as_mapping, _jsonable, _plain, dtype_of, row_record
+from hezhang_rules.facts.frames import (
+    _as_mapping,
+    _jsonable,
+    _plain,
+    dtype_of,
+    row_record,
+    string_lists,
+)
 from hezhang_rules.facts.loader import _code
 from hezhang_rules.facts.models import FACT_KINDS
 from hezhang_rules.facts.schema import FieldShape, model_fields
@@ -396,12 +403,18 @@ def _json(
     adapter = _adapter(FACT_KINDS[kind], name)
     failed: _Failed = []
     plain: list[Any] = []
+    texts = (  # a list of text or ids: the validated list is its plain value
+        shape.kind == "list"
+        and shape.item is not None
+        and shape.item.kind == "scalar"
+        and shape.item.scalar is str
+    )
     for i, cell in enumerate(column.to_list()):
         if cell is None:
             plain.append(None)
             continue
         try:
-            value = json.loads(cell, object_pairs_hook=_no_twice, parse_constant=_no_constant)
+            value = _DECODER.decode(cell)
         except (ValueError, RecursionError):
             failed.append(
                 (
@@ -412,7 +425,8 @@ def _json(
                 )
             )
             continue
-        if not isinstance(value, want) or _depth(value) > limits.max_depth:
+        deep = len(cell) > 2 * limits.max_depth and _depth(value) > limits.max_depth
+        if not isinstance(value, want) or deep:  # a text nests at most half its length deep
             failed.append(
                 (
                     pl.Series([i], dtype=pl.UInt32),
@@ -423,7 +437,8 @@ def _json(
             )
             continue
         try:
-            plain.append(_plain(adapter.validate_python(value), shape))
+            valid = adapter.validate_python(value)
+            plain.append(valid if texts else _plain(valid, shape))
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in err["loc"])
@@ -437,10 +452,12 @@ def _json(
                 )
     if failed or info is None:
         return pl.col(name), failed
-    values = pl.Series(
-        name, plain, dtype=dtype_of(shape, [_as_mapping(v, shape) for v in plain]), strict=False
-    )
-    return pl.lit(values), failed
+    dtype = dtype_of(shape, [_as_mapping(v, shape) for v in plain])
+    if dtype == pl.List(pl.String):  # lists of ids: built from their flat values (fast)
+        lists = string_lists([v or [] for v in plain]).alias(name)
+        nulls = pl.Series([v is None for v in plain])
+        return pl.when(pl.lit(nulls)).then(None).otherwise(pl.lit(lists)), failed
+    return pl.lit(pl.Series(name, plain, dtype=dtype, strict=False)), failed
 
 
 @cache
@@ -459,6 +476,11 @@ def _no_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(text: str) -> Any:
     raise ValueError(f"{text} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_twice, parse_constant=_no_constant)
+"""Strict JSON for a cell: no key twice, no ``NaN``/``Infinity`` (made once: ``json.loads``
+with hooks builds a decoder per call)."""
 
 
 def _depth(value: Any) -> int:
