@@ -348,6 +348,9 @@ def _rows(wrong: pl.Series) -> pl.Series:
 def _decoded(
     kind: str, name: str, shape: FieldShape, column: pl.Series, limits: Limits
 ) -> tuple[pl.Expr, _Failed]:
+    """The expression decoding the text column ``name`` by its field's shape, and the rows
+    whose cells do not decode (each with its message, Chinese and code). Dates stay ISO text
+    (``load_frames`` parses and bounds them), a date-time at midnight made the date."""
     col = pl.col(name)
     present = column.is_not_null()
     if shape.kind != "scalar":
@@ -399,7 +402,6 @@ def _json(
     made a column of the model's polars type as ``frames_from_facts`` makes it."""
     want = list if shape.kind == "list" else dict
     what, what_zh = ("a JSON list", "JSON 列表") if want is list else ("a JSON object", "JSON 对象")
-    info = FACT_KINDS[kind].model_fields[name]
     adapter = _adapter(FACT_KINDS[kind], name)
     failed: _Failed = []
     plain: list[Any] = []
@@ -450,7 +452,7 @@ def _json(
                         _code(err, tuple(err["loc"]), FACT_KINDS[kind]),
                     )
                 )
-    if failed or info is None:
+    if failed:
         return pl.col(name), failed
     dtype = dtype_of(shape, [_as_mapping(v, shape) for v in plain])
     if dtype == pl.List(pl.String):  # lists of ids: built from their flat values (fast)
