@@ -35,7 +35,12 @@ EXTRAS: dict[str, Extra] = {
             "fact tables (Parquet/JSON lines), the columnar engine",
             "事实表（Parquet/JSON 行）与列式引擎",
         ),
-        Extra("xlsx", ("openpyxl",), "the xlsx report", "xlsx 报告"),
+        Extra(
+            "xlsx",
+            ("openpyxl", "fastexcel"),
+            "the xlsx report, xlsx fact workbooks",
+            "xlsx 报告与 xlsx 事实工作簿",
+        ),
         Extra(
             "monitor", ("durable",), "the live monitor (durable-rules)", "实时监控（durable-rules）"
         ),

@@ -42,8 +42,8 @@ HELP_ZH: dict[str, str] = {
     "write a deterministic synthetic world (fact tables) for benchmarks": (
         "写出确定性的合成世界（事实表），用于基准测试"
     ),
-    "write fact files as fact tables (Parquet or JSON lines)": (
-        "把事实文件写成事实表（Parquet 或 JSON 行）"
+    "write fact files as fact tables (Parquet, JSON lines, CSV or an xlsx workbook)": (
+        "把事实文件写成事实表（Parquet、JSON 行、CSV 或 xlsx 工作簿）"
     ),
     "copy a pack's example district (fact files) into a new folder, to audit it": (
         "把规则包的示例辖区（事实文件）复制到新文件夹，以便审计"
@@ -213,7 +213,9 @@ HELP_ZH: dict[str, str] = {
         "<kind>.jsonl）到 DIR 中。参数相同，字节相同。"
     ),
     # tables
-    "the folder to write <kind>.<format> into": "写入 <kind>.<format> 的文件夹",
+    "the folder to write <kind>.<format> (or facts.xlsx) into": (
+        "写入 <kind>.<format>（或 facts.xlsx）的文件夹"
+    ),
     "write into a folder holding fact tables (and nothing else), replacing them": (
         "写入只存有事实表的文件夹，并替换其中的表"
     ),

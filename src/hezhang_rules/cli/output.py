@@ -346,7 +346,7 @@ def output_folder(
     """``--out DIR`` for fact tables, checked before any work (exit 2 if it could destroy).
 
     A new or empty folder is taken; a non-empty one only with ``force``, and only when it holds
-    nothing but a world's files (``<kind>.parquet``, ``<kind>.jsonl``, ``README.md``, hidden
+    nothing but a world's files (``<kind>.parquet|jsonl|csv``, ``facts.xlsx``, ``README.md``, hidden
     ``*.tmp`` temporaries), so ``--force`` never overwrites a file it did not write.
     """
     from hezhang_rules.facts.models import FACT_KINDS
@@ -395,7 +395,8 @@ def output_folder(
             zh=f"{option} `{text}`：输出目录不是空的",
             help_zh="请给出空目录或新目录，或用 --force 替换其中的表",
         )
-    tables = {f"{k}.{fmt}" for k in FACT_KINDS for fmt in ("parquet", "jsonl")}
+    tables = {f"{k}.{fmt}" for k in FACT_KINDS for fmt in ("parquet", "jsonl", "csv")}
+    tables.add("facts.xlsx")  # `tables --format xlsx`
     foreign = [
         n
         for n in names

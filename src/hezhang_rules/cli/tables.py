@@ -1,4 +1,5 @@
-"""``hezhang-rules tables``: fact files (YAML/JSON) → fact tables (Parquet or JSON lines).
+"""``hezhang-rules tables``: fact files (YAML/JSON) → fact tables (Parquet, JSON lines, CSV or
+an xlsx workbook).
 
 The records are loaded and checked exactly as ``check`` loads them; then one table per kind is
 written into ``--out`` (each file to a temporary name, then renamed). ``check`` reads the folder
@@ -23,17 +24,27 @@ def run(args: argparse.Namespace) -> int:
     out = output_folder(args.out, args.facts, args.force)
     facts = load_facts(args.facts, limits)
     started_folder(out)
-    written = write_tables(frames_from_facts(facts), out, args.format)
+    if args.format in ("csv", "xlsx"):
+        from hezhang_rules.facts.table_text import write_text_tables
+
+        written = write_text_tables(frames_from_facts(facts), out, args.format)
+    else:
+        written = write_tables(frames_from_facts(facts), out, args.format)
     for path in written:
         print(path)
     return EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    c = sub.add_parser("tables", help="write fact files as fact tables (Parquet or JSON lines)")
+    c = sub.add_parser(
+        "tables",
+        help="write fact files as fact tables (Parquet, JSON lines, CSV or an xlsx workbook)",
+    )
     c.add_argument("facts", nargs="+", help="fact files (.yaml/.yml/.json) or directories")
-    c.add_argument("--out", required=True, help="the folder to write <kind>.<format> into")
-    c.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
+    c.add_argument(
+        "--out", required=True, help="the folder to write <kind>.<format> (or facts.xlsx) into"
+    )
+    c.add_argument("--format", choices=("parquet", "jsonl", "csv", "xlsx"), default="parquet")
     c.add_argument(
         "--force",
         action="store_true",

@@ -38,6 +38,7 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
                 found = sorted(
                     x for x in p.rglob("*") if x.suffix in FACT_SUFFIXES and not x.is_dir()
                 )
+                diags.extend(_unknown_files(p))
                 if not found:
                     diags.append(
                         Diagnostic(
@@ -80,6 +81,51 @@ def discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             )
     if diags:
         raise FactLoadError(diags)
+    return out
+
+
+STREAM_SUFFIX = ".jsonl"
+"""The monitor's stream (``facts/stream.py``) may sit beside the fact files it was written
+from (the example district's ``facts.jsonl``): ``check`` reads it only when given by name."""
+
+
+def _unknown_files(folder: Path) -> list[Diagnostic]:
+    """Files of a fact-file folder that are no fact file: refused, never skipped. Aside: a
+    README and hidden files (``table_paths.is_aside``; hidden folders are not entered) and the
+    monitor's stream (``STREAM_SUFFIX``)."""
+    from hezhang_rules.facts.table_paths import is_aside
+
+    out = []
+    for x in sorted(folder.rglob("*")):
+        parts = x.relative_to(folder).parts
+        if (
+            x.is_dir()
+            or x.suffix in FACT_SUFFIXES
+            or x.suffix == STREAM_SUFFIX
+            or is_aside(x.name)
+            or any(q.startswith(".") for q in parts[:-1])
+        ):
+            continue
+        stem, suffix = x.stem, x.suffix.lower()
+        guess = (
+            f"{stem}{suffix}"
+            if suffix in FACT_SUFFIXES
+            else f"{stem.lower()}{suffix}"
+            if stem.lower() in FACT_KINDS and stem != stem.lower()
+            else None
+        )
+        out.append(
+            Diagnostic(
+                "hz_facts_unknown_file",
+                f"not a fact file: expected {'/'.join(FACT_SUFFIXES)} fact files (a README, "
+                "hidden files and the monitor's .jsonl stream aside)",
+                Span(str(x)),
+                help=f"did you mean `{guess}`?" if guess else None,
+                zh=f"不是事实文件：应为 {'/'.join(FACT_SUFFIXES)} 事实文件（README、隐藏文件和"
+                "监控用的 .jsonl 事实流除外）",
+                help_zh=f"是否应为 `{guess}`？" if guess else None,
+            )
+        )
     return out
 
 

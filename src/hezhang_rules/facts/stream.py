@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import IO
 
 from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
-from hezhang_rules.facts.factset import FactOrigin
+from hezhang_rules.facts.factset import FactOrigin, FactSet
 from hezhang_rules.facts.loader import load_facts, records_from_document
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, parse_json
@@ -218,6 +218,59 @@ def read_lines(
     """The facts of a JSON-lines stream, one at a time (see :func:`read_stream`)."""
     for fact, _origin in read_stream(stream, file, limits):
         yield fact
+
+
+def load_stream(stream: IO[bytes] | IO[str], file: str, limits: Limits = DEFAULT_LIMITS) -> FactSet:
+    """Every fact of a JSON-lines stream as a :class:`FactSet`, for ``check`` (which reads the
+    monitor's input too). Unlike :func:`read_stream`, which stops at the first bad line as the
+    monitor must, every bad line is reported (up to ``max_problems``; a line that is not UTF-8
+    or too long ends the reading), each at ``FILE:LINE:COL``; then ids and references are
+    checked across the lines, as in fact files."""
+    facts: list[Fact] = []
+    origins: dict[int, FactOrigin] = {}
+    diags: list[Diagnostic] = []
+    try:
+        for lineno, text in _text_lines(stream, file, limits):
+            if len(diags) >= limits.max_problems:
+                break
+            if not text.strip():
+                continue
+            try:
+                fact, origin = read_fact(text, file, lineno, limits)
+            except FactLoadError as exc:
+                diags.extend(exc.diagnostics)
+                continue
+            if len(facts) >= limits.max_records:
+                raise _line_error(
+                    "hz_load_too_many_records",
+                    f"more than {limits.max_records} facts in one stream (raise the limit "
+                    "max_records)",
+                    file,
+                    lineno,
+                    zh=f"一个流中的事实超过 {limits.max_records} 条（可提高上限 max_records）",
+                )
+            facts.append(fact)
+            origins[id(fact)] = origin
+    except FactLoadError as exc:
+        diags.extend(exc.diagnostics)
+    if not facts and not diags:
+        diags.append(
+            Diagnostic(
+                "hz_facts_no_files",
+                "the stream holds no fact lines",
+                Span(file, 1, 1),
+                help='an empty feed is refused rather than reported as "no violation"',
+                zh="事实流中没有事实行",
+                help_zh="空的事实流会被拒绝，而不会报告为“无违规”",
+            )
+        )
+    if diags:
+        try:  # ids and references of the lines that were read, as for fact files
+            FactSet.build(facts, origins, limits.max_problems)
+        except FactLoadError as exc:
+            diags.extend(d for d in exc.diagnostics if d.code != "hz_facts_dangling_reference")
+        raise FactLoadError(diags)
+    return FactSet.build(facts, origins, limits.max_problems)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,7 +61,16 @@ from hezhang_rules.facts.loader import record_label, validate_record, validation
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.facts.table_lines import BOM, LineReader
-from hezhang_rules.facts.table_paths import TABLE_SUFFIXES, is_table_folder, table_files
+from hezhang_rules.facts.table_paths import (
+    KIND_SUFFIXES,
+    TABLE_SUFFIXES,
+    TEXT_SUFFIXES,
+    WORKBOOK_SUFFIX,
+    is_aside,
+    is_table_folder,
+    table_files,
+    workbooks,
+)
 from hezhang_rules.source import DEFAULT_LIMITS, Limits
 
 BULK_KINDS = (
@@ -96,7 +105,9 @@ _INT64_SAFE = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UI
 
 
 def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
-    """Fact files beside tables would be silently skipped: refuse them."""
+    """Whatever beside the tables is not one would be silently skipped: refuse it (fact
+    files, misnamed tables, anything in a subfolder or unknown; a README and hidden files
+    aside, ``table_paths.is_aside``)."""
     out = []
     for raw in paths:
         p = Path(raw)
@@ -135,11 +146,15 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
                         help_zh="用 `hezhang-rules tables` 转换它们，或分开审计",
                     )
                 )
-            elif (
-                x.parent == p
-                and x.suffix.lower() in TABLE_SUFFIXES
-                and not (x.suffix in TABLE_SUFFIXES and x.stem in FACT_KINDS)
+            elif _aside(x, p):
+                continue
+            elif x != p and x.parent != p:  # tables are read from the folder itself
+                out.append(_unknown_file(x, p))
+            elif (x.suffix in KIND_SUFFIXES and x.stem in FACT_KINDS) or (
+                x.suffix.lower() == WORKBOOK_SUFFIX
             ):
+                continue
+            elif x.suffix.lower() in KIND_SUFFIXES:
                 # Names match exactly: `PEOPLE.JSONL` would otherwise be skipped in silence.
                 lower = x.stem.lower() + x.suffix.lower()
                 out.append(
@@ -156,7 +171,44 @@ def _mixed(paths: Sequence[str | Path]) -> list[Diagnostic]:
                         else did_you_mean_zh(x.stem, FACT_KINDS),
                     )
                 )
+            else:
+                out.append(_unknown_file(x, p))
     return out
+
+
+def _aside(x: Path, given: Path) -> bool:
+    """A file of a table folder that is no fact data (hidden, a README; ``is_aside``), in the
+    folder or in a hidden subfolder of it."""
+    if x == given:
+        return False
+    parts = x.relative_to(given).parts
+    return (is_aside(x.name) and len(parts) == 1) or any(q.startswith(".") for q in parts[:-1])
+
+
+def _unknown_file(x: Path, given: Path) -> Diagnostic:
+    """A file among fact tables that is none: refused, never skipped."""
+    if x != given and x.parent != given:
+        return Diagnostic(
+            "hz_facts_unknown_file",
+            "a file in a subfolder of fact tables: tables are read from the folder itself",
+            Span(str(x)),
+            help="move the tables up, or give the subfolder on its own",
+            zh="事实表文件夹的子文件夹中的文件：只读取文件夹本身中的表",
+            help_zh="把表移到上一层，或单独给出该子文件夹",
+        )
+    kind = x.stem.lower() if x.stem.lower() in FACT_KINDS else None
+    hint = f"did you mean `{kind}.csv`?" if kind else None
+    hint_zh = f"是否应为 `{kind}.csv`？" if kind else None
+    return Diagnostic(
+        "hz_facts_unknown_file",
+        "not a fact table: expected <kind>.parquet, <kind>.jsonl, <kind>.csv or an .xlsx "
+        "workbook (a README and hidden files aside)",
+        Span(str(x)),
+        help=hint,
+        zh="不是事实表：应为 <kind>.parquet、<kind>.jsonl、<kind>.csv 或 .xlsx 工作簿（README "
+        "和隐藏文件除外）",
+        help_zh=hint_zh,
+    )
 
 
 @dataclass
@@ -1246,7 +1298,8 @@ def load_tables(
     if diags:
         raise FactLoadError(diags)
     files = table_files(paths)
-    if not files:
+    books = workbooks(paths)
+    if not files and not books:
         raise FactLoadError(
             [
                 Diagnostic(
@@ -1257,8 +1310,35 @@ def load_tables(
                 )
             ]
         )
-
+    if any(p.suffix in TEXT_SUFFIXES for p, _k in files) or books:
+        return _load(_read_text_tables(files, books, limits), limits, on_table)
     return _load([_Source(path, kind) for path, kind in files], limits, on_table)
+
+
+def _read_text_tables(
+    files: list[tuple[Path, str]], books: list[Path], limits: Limits
+) -> list[_Source]:
+    """The tables of ``files`` and ``books``, CSV files and workbooks read and decoded now
+    (``facts.table_text``); raise :class:`FactLoadError` if a cell does not decode."""
+    from hezhang_rules.facts.table_text import read_csv, read_workbook
+
+    out: list[_Source] = []
+    diags: list[Diagnostic] = []
+    for path, kind in files:
+        if path.suffix not in TEXT_SUFFIXES:
+            out.append(_Source(path, kind))
+            continue
+        table, problems = read_csv(path, kind, limits)
+        diags.extend(problems)
+        if table is not None:
+            out.append(_Source(path, kind, table))
+    for book in books:
+        tables, problems = read_workbook(book, limits)
+        diags.extend(problems)
+        out.extend(_Source(book, t.kind, t) for t in tables)
+    if diags:
+        raise FactLoadError(diags[: limits.max_problems])
+    return out
 
 
 def load_frames(
