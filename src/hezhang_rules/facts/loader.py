@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +337,104 @@ def load_facts(
     return FactSet.build(facts, origins, limits.max_problems)
 
 
+def not_a_collection(value: object, where: str, expected: str, expected_zh: str) -> FactLoadError:
+    """The error for an argument ``where`` that is not the collection of facts it must be."""
+    found = type(value).__name__
+    return FactLoadError(
+        [
+            Diagnostic(
+                "hz_facts_wrong_type",
+                f"expected {expected}, found {found}",
+                Span(where),
+                help="models: hz.facts_from_models([...]); rows: "
+                "hz.facts_from_records({kind: [row, ...]}); files: hz.load_facts(paths)",
+                zh=f"应为{expected_zh}，却是{type_zh(found)}",
+                help_zh="模型用 hz.facts_from_models([...])；记录行用 "
+                "hz.facts_from_records({种类: [记录行, ...]})；文件用 hz.load_facts(路径)",
+            )
+        ]
+    )
+
+
+def _at(span: Span) -> Callable[[tuple[Any, ...], bool], Span]:
+    """Place every problem of a row at the row (a Python row has no finer position; the
+    diagnostic's field path names the field)."""
+    return lambda loc, key: span
+
+
+def _is_sequence_of_items(value: object) -> bool:
+    """An iterable that is neither text, a mapping nor a single record."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Fact)
+
+
 def facts_from_models(facts: Iterable[Fact]) -> FactSet:
-    """Build a :class:`FactSet` from model objects made in Python (same checks as files)."""
-    return FactSet.build(facts)
+    """Build a :class:`FactSet` from model objects made in Python (same checks as files).
+
+    Raises :class:`FactLoadError` with every problem, each at the record's position in the
+    argument: ``facts_from_models(facts)[3]`` for a duplicate id (its help names the first
+    position), a dangling reference (with the field), or an item that is not a fact model.
+    """
+    where = "facts_from_models(facts)"
+    if not _is_sequence_of_items(facts):
+        raise not_a_collection(facts, where, "an iterable of fact models", "事实模型的可迭代集合")
+    return FactSet.build(facts, source=where)
+
+
+def facts_from_records(
+    records: Mapping[str, Iterable[Any]], limits: Limits = DEFAULT_LIMITS
+) -> FactSet:
+    """Build a :class:`FactSet` from plain rows by kind, e.g. rows a platform read from its own
+    database: ``{"inspections": [{"id": "insp-1", "date": "2021-03-02", ...}, ...]}``.
+
+    Each row is validated as a record of a fact file is (the same checks and codes; dates as
+    ``dt.date`` or ``"YYYY-MM-DD"``, nested values as lists and mappings) and every problem is
+    collected into one :class:`FactLoadError`, located at the row:
+    ``facts_from_records(records)[inspections][3]``, with the record and the field path.
+    """
+    where = "facts_from_records(records)"
+    if not isinstance(records, Mapping):
+        raise not_a_collection(
+            records, where, "a mapping of kind → list of rows", "“种类 → 记录行列表”的映射"
+        )
+    diags: list[Diagnostic] = []
+    facts: list[Fact] = []
+    origins: dict[int, FactOrigin] = {}
+    for kind, rows in records.items():
+        at = f"{where}[{kind}]"
+        if kind not in FACT_KINDS:
+            diags.append(
+                Diagnostic(
+                    "hz_facts_unknown_kind",
+                    f"unknown fact kind `{kind}`",
+                    Span(at),
+                    help=did_you_mean(str(kind), FACT_KINDS)
+                    or "known kinds: " + ", ".join(sorted(FACT_KINDS)),
+                    zh=f"未知的事实种类 `{kind}`",
+                    help_zh=did_you_mean_zh(str(kind), FACT_KINDS)
+                    or "已知的种类：" + "、".join(sorted(FACT_KINDS)),
+                )
+            )
+            continue
+        if not _is_sequence_of_items(rows):
+            diags.append(
+                Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"`{kind}` must be a list of rows, found {type(rows).__name__}",
+                    Span(at),
+                    zh=f"`{kind}` 须为记录行列表，却是{type_zh(type(rows).__name__)}",
+                )
+            )
+            continue
+        for i, raw in enumerate(rows):
+            span = Span(f"{at}[{i}]")
+            fact = validate_record(FACT_KINDS[kind], kind, i, raw, diags, _at(span))
+            if fact is not None:
+                origins[id(fact)] = FactOrigin(span, f"{kind}[{i}] (id {fact.id})")
+                facts.append(fact)
+    if diags:
+        try:  # the duplicate ids and references of the rows that did validate, as files do
+            FactSet.build(facts, origins, limits.max_problems, source=where)
+        except FactLoadError as exc:
+            diags.extend(d for d in exc.diagnostics if d.code != "hz_facts_dangling_reference")
+        raise FactLoadError(diags)
+    return FactSet.build(facts, origins, limits.max_problems, source=where)
