@@ -14,7 +14,9 @@ For each scale (``--scales``; the sizes of bench_scale.py: a province is 40,000 
 * for each source, each stage in its own process so its peak RSS is its own:
   ``load``: ``hezhang_rules.facts.sources.load_sources([SOURCE])`` (reading and validation);
   ``check``: the whole ``hezhang-rules check SOURCE --as-of 2022-01-10 --format json --output
-  FILE`` (load, evaluate, write): wall time, peak RSS, the report's size and sha256.
+  FILE`` (load, evaluate, write; ``--format``: another report format, e.g. ``jsonl``, which a
+  province writes in seconds where ``json`` builds the whole report in memory): wall time, peak
+  RSS, the report's size and sha256.
 
 Each time is the best of ``--repeat`` runs and is printed with its ratio to Parquet's in the
 same run; the report digests must all be equal (exit 1 otherwise). ``--national`` adds the
@@ -26,7 +28,8 @@ tests/pg_server.py (Debian's postgresql package) and stopped at the end. The ben
 databases named ``hezhang_bench_<scale>`` on that server: it drops and recreates them.
 
     .venv/bin/python benchmarks/bench_sources.py [--scales province] [--national]
-        [--sources parquet,sqlite,postgresql] [--repeat 1] [--seed 7] [--work DIR]
+        [--sources parquet,sqlite,postgresql] [--format json] [--repeat 1] [--seed 7]
+        [--work DIR]
 
 Figures vary on shared machines; never gate CI on them. Ratios inside one run are the figures
 to compare.
@@ -79,12 +82,12 @@ def stage_load(source: str) -> dict[str, Any]:
     return {"seconds": seconds, "facts": len(facts), "peak_mb": _rss_mb()}
 
 
-def stage_check(source: str, report: Path) -> dict[str, Any]:
-    """The whole ``check`` of ``source`` into a json report: seconds, peak RSS, the report."""
+def stage_check(source: str, report: Path, fmt: str) -> dict[str, Any]:
+    """The whole ``check`` of ``source`` into a report: seconds, peak RSS, the report."""
     from hezhang_rules.cli import main as cli
 
     t = time.perf_counter()
-    code = cli(["check", source, "--as-of", AS_OF, "--format", "json", "--output", str(report)])
+    code = cli(["check", source, "--as-of", AS_OF, "--format", fmt, "--output", str(report)])
     seconds = time.perf_counter() - t
     if code not in (0, 1):  # 1: some finding is violated, as every generated world has
         raise SystemExit(f"check {source} exited {code}")
@@ -199,8 +202,11 @@ def bench_scale(
     rows: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for source in sources:
         load = best(args.repeat, lambda s=source: _stage("load", where[s]))
-        report = work / f"{name}.{source}.json"
-        check = best(args.repeat, lambda s=source, r=report: _stage("check", where[s], str(r)))
+        report = work / f"{name}.{source}.{args.format}"
+        check = best(
+            args.repeat,
+            lambda s=source, r=report: _stage("check", where[s], str(r), args.format),
+        )
         report.unlink()
         rows[source] = (load, check)
         base_load, base_check = rows.get("parquet", (load, check))
@@ -238,6 +244,9 @@ def main() -> None:
     )
     ap.add_argument("--sources", default=",".join(SOURCES), help="comma-separated; first: parquet")
     ap.add_argument("--postgres", help=f"a server's admin address (default: ${ENV_POSTGRES})")
+    ap.add_argument(
+        "--format", default="json", choices=("json", "jsonl", "parquet"), help="check's report"
+    )
     ap.add_argument("--repeat", type=int, default=1, help="runs of each stage; the best counts")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", help="where worlds go, kept (default: a temporary folder)")
@@ -245,7 +254,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.stage:
         kind, *rest = args.stage
-        row = stage_load(rest[0]) if kind == "load" else stage_check(rest[0], Path(rest[1]))
+        if kind == "load":
+            row = stage_load(rest[0])
+        else:
+            row = stage_check(rest[0], Path(rest[1]), rest[2])
         print(json.dumps(row))
         return
     scales = args.scales.split(",")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import pydantic
@@ -65,6 +66,9 @@ def check_languages(err: hz.FactLoadError) -> None:
 
 def test_rows_round_trip(example: hz.FactSet) -> None:
     assert hz.facts_from_records(rows_of(example)).digest() == example.digest()
+    # any mapping is a row (a database driver's row mapping is not a dict)
+    read_only = {k: [MappingProxyType(r) for r in rows] for k, rows in rows_of(example).items()}
+    assert hz.facts_from_records(read_only).digest() == example.digest()
 
 
 @pytest.mark.parametrize(
@@ -200,12 +204,14 @@ def test_dangling_reference_of_a_model(example: hz.FactSet, where: str, entry: A
     assert "p-nobody" in d.render("zh")
 
 
-def test_the_argument_itself(example: hz.FactSet) -> None:
+@pytest.mark.parametrize(("where", "entry"), MODEL_ENTRIES)
+def test_the_argument_itself(example: hz.FactSet, where: str, entry: Any) -> None:
     one = next(iter(example))
-    for bad in (one, {"people": []}, "facts", 3):
-        err = failure(lambda bad=bad: hz.facts_from_models(bad))
+    for bad in (one, {"people": []}, "facts", 3, None):
+        err = failure(lambda bad=bad: entry(bad))
         check_languages(err)
-        assert str(err.diagnostics[0].span) == "facts_from_models(facts)"
+        [d] = err.diagnostics
+        assert (str(d.span), d.code) == (where, "hz_facts_wrong_type")
 
 
 # --- evaluate and audit ------------------------------------------------------------------

@@ -116,6 +116,30 @@ def not_a_fact(value: object, where: str) -> Diagnostic:
     )
 
 
+def not_a_collection(value: object, where: str, expected: str, expected_zh: str) -> FactLoadError:
+    """The error for an argument ``where`` that is not the collection of facts it must be."""
+    found = type(value).__name__
+    return FactLoadError(
+        [
+            Diagnostic(
+                "hz_facts_wrong_type",
+                f"expected {expected}, found {found}",
+                Span(where),
+                help="models: hz.facts_from_models([...]); rows: "
+                "hz.facts_from_records({kind: [row, ...]}); files: hz.load_facts(paths)",
+                zh=f"应为{expected_zh}，却是{type_zh(found)}",
+                help_zh="模型用 hz.facts_from_models([...])；记录行用 "
+                "hz.facts_from_records({种类: [记录行, ...]})；文件用 hz.load_facts(路径)",
+            )
+        ]
+    )
+
+
+def is_collection(value: object) -> bool:
+    """An iterable that is neither text, a mapping nor a single record."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Fact)
+
+
 class FactSet:
     """All facts of an audit, indexed by kind and id. Build with :meth:`build`."""
 
@@ -152,6 +176,10 @@ class FactSet:
         ``facts`` (``facts_from_models(facts)[3]``); anything in ``facts`` that is not a fact
         model is refused there too, so a caller never meets a bare ``AttributeError``.
         """
+        if not is_collection(facts):
+            raise not_a_collection(
+                facts, source, "an iterable of fact models", "事实模型的可迭代集合"
+            )
         facts = list(facts)
         wrong = [not_a_fact(x, f"{source}[{i}]") for i, x in enumerate(facts) if not is_fact(x)]
         if wrong:

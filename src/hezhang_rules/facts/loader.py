@@ -18,7 +18,7 @@ from hezhang_rules.diagnostics import (
     pydantic_zh,
     type_zh,
 )
-from hezhang_rules.facts.factset import FactOrigin, FactSet
+from hezhang_rules.facts.factset import FactOrigin, FactSet, is_collection, not_a_collection
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
@@ -337,34 +337,10 @@ def load_facts(
     return FactSet.build(facts, origins, limits.max_problems)
 
 
-def not_a_collection(value: object, where: str, expected: str, expected_zh: str) -> FactLoadError:
-    """The error for an argument ``where`` that is not the collection of facts it must be."""
-    found = type(value).__name__
-    return FactLoadError(
-        [
-            Diagnostic(
-                "hz_facts_wrong_type",
-                f"expected {expected}, found {found}",
-                Span(where),
-                help="models: hz.facts_from_models([...]); rows: "
-                "hz.facts_from_records({kind: [row, ...]}); files: hz.load_facts(paths)",
-                zh=f"应为{expected_zh}，却是{type_zh(found)}",
-                help_zh="模型用 hz.facts_from_models([...])；记录行用 "
-                "hz.facts_from_records({种类: [记录行, ...]})；文件用 hz.load_facts(路径)",
-            )
-        ]
-    )
-
-
 def _at(span: Span) -> Callable[[tuple[Any, ...], bool], Span]:
     """Place every problem of a row at the row (a Python row has no finer position; the
     diagnostic's field path names the field)."""
     return lambda loc, key: span
-
-
-def _is_sequence_of_items(value: object) -> bool:
-    """An iterable that is neither text, a mapping nor a single record."""
-    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Fact)
 
 
 def facts_from_models(facts: Iterable[Fact]) -> FactSet:
@@ -374,10 +350,7 @@ def facts_from_models(facts: Iterable[Fact]) -> FactSet:
     argument: ``facts_from_models(facts)[3]`` for a duplicate id (its help names the first
     position), a dangling reference (with the field), or an item that is not a fact model.
     """
-    where = "facts_from_models(facts)"
-    if not _is_sequence_of_items(facts):
-        raise not_a_collection(facts, where, "an iterable of fact models", "事实模型的可迭代集合")
-    return FactSet.build(facts, source=where)
+    return FactSet.build(facts, source="facts_from_models(facts)")
 
 
 def facts_from_records(
@@ -390,6 +363,8 @@ def facts_from_records(
     ``dt.date`` or ``"YYYY-MM-DD"``, nested values as lists and mappings) and every problem is
     collected into one :class:`FactLoadError`, located at the row:
     ``facts_from_records(records)[inspections][3]``, with the record and the field path.
+    A row may be any mapping (a ``dict``, a driver's row mapping). ``limits.max_problems``
+    bounds the diagnostics of duplicate ids and references, as for files.
     """
     where = "facts_from_records(records)"
     if not isinstance(records, Mapping):
@@ -415,7 +390,7 @@ def facts_from_records(
                 )
             )
             continue
-        if not _is_sequence_of_items(rows):
+        if not is_collection(rows):
             diags.append(
                 Diagnostic(
                     "hz_facts_wrong_type",
@@ -427,6 +402,8 @@ def facts_from_records(
             continue
         for i, raw in enumerate(rows):
             span = Span(f"{at}[{i}]")
+            if isinstance(raw, Mapping) and not isinstance(raw, dict):
+                raw = dict(raw)  # a driver's row mapping (SQLAlchemy's RowMapping, …)
             fact = validate_record(FACT_KINDS[kind], kind, i, raw, diags, _at(span))
             if fact is not None:
                 origins[id(fact)] = FactOrigin(span, f"{kind}[{i}] (id {fact.id})")

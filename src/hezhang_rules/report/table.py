@@ -43,7 +43,7 @@ from hezhang_rules.columnar.exprs import (
 from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
-from hezhang_rules.facts.loader import not_a_collection
+from hezhang_rules.facts.factset import not_a_collection
 from hezhang_rules.facts.tables import Tables, tables_factset
 from hezhang_rules.findings import (
     STATUSES,
