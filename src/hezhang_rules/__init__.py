@@ -33,7 +33,14 @@ from hezhang_rules.diagnostics import (
     Span,
     UsageError,
 )
-from hezhang_rules.facts import FACT_KINDS, Fact, FactSet, facts_from_models, load_facts
+from hezhang_rules.facts import (
+    FACT_KINDS,
+    Fact,
+    FactSet,
+    facts_from_models,
+    facts_from_records,
+    load_facts,
+)
 from hezhang_rules.facts.models import (
     AccountabilityAction,
     Appointment,
@@ -135,6 +142,7 @@ __all__ = [
     "compile_rules",
     "evaluate",
     "facts_from_models",
+    "facts_from_records",
     "installed_packs",
     "load_facts",
     "load_pack",

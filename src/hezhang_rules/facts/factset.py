@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span, type_zh
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.facts.schema import FieldShape, model_fields
 from hezhang_rules.source import Document
@@ -83,6 +83,63 @@ def iter_refs(fact: BaseModel) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         yield from _walk_refs(getattr(fact, name), shape, name)
 
 
+def is_fact(value: object) -> bool:
+    """Whether ``value`` is a record of one of the fact kinds (not the base :class:`Fact`)."""
+    return isinstance(value, Fact) and value.KIND in FACT_KINDS
+
+
+def python_origin(fact: Fact, where: str) -> FactOrigin:
+    """The origin of a record handed over in Python: ``where`` names the argument and the
+    record's position in it (``facts_from_models(facts)[3]``), the label its kind and id."""
+    return FactOrigin(Span(where), f"{fact.KIND} (id {fact.id})")
+
+
+def not_a_fact(value: object, where: str) -> Diagnostic:
+    """The diagnostic for ``value`` given where a fact model was expected, at ``where``.
+
+    A mapping (a database row, a record as read from a file) is pointed to
+    ``facts_from_records``, which validates rows as a fact file is validated."""
+    found = type(value).__name__
+    if isinstance(value, Mapping):
+        help_text = "rows as mappings go to hz.facts_from_records({kind: [row, ...]})"
+        help_zh = "以映射表示的记录行请交给 hz.facts_from_records({种类: [记录行, ...]})"
+    else:
+        help_text = "build one with the model of its kind, e.g. hz.Inspection(id=..., ...)"
+        help_zh = "用其种类的模型构造，例如 hz.Inspection(id=..., ...)"
+    return Diagnostic(
+        "hz_facts_wrong_type",
+        f"expected a fact model (a record of one of the fact kinds), found {found}",
+        Span(where),
+        help=help_text,
+        zh=f"应为事实模型（某一事实种类的记录），却是{type_zh(found)}",
+        help_zh=help_zh,
+    )
+
+
+def not_a_collection(value: object, where: str, expected: str, expected_zh: str) -> FactLoadError:
+    """The error for an argument ``where`` that is not the collection of facts it must be."""
+    found = type(value).__name__
+    return FactLoadError(
+        [
+            Diagnostic(
+                "hz_facts_wrong_type",
+                f"expected {expected}, found {found}",
+                Span(where),
+                help="models: hz.facts_from_models([...]); rows: "
+                "hz.facts_from_records({kind: [row, ...]}); files: hz.load_facts(paths)",
+                zh=f"应为{expected_zh}，却是{type_zh(found)}",
+                help_zh="模型用 hz.facts_from_models([...])；记录行用 "
+                "hz.facts_from_records({种类: [记录行, ...]})；文件用 hz.load_facts(路径)",
+            )
+        ]
+    )
+
+
+def is_collection(value: object) -> bool:
+    """An iterable that is neither text, a mapping nor a single record."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Fact)
+
+
 class FactSet:
     """All facts of an audit, indexed by kind and id. Build with :meth:`build`."""
 
@@ -106,6 +163,7 @@ class FactSet:
         max_problems: int = 1_000,
         digest: str | None = None,
         references_checked: bool = False,
+        source: str = "FactSet.build(facts)",
     ) -> FactSet:
         """Check ids are unique and references resolve; raise :class:`FactLoadError` if not.
 
@@ -114,22 +172,38 @@ class FactSet:
         tables are digested as columns, see ``facts.tables``), so a report over them names
         the same facts digest whichever evaluator made it. ``references_checked``: the caller
         has checked every reference already (fact tables, in columns); ids are still checked.
+        ``source``: how a diagnostic names a record that has no origin, by its position in
+        ``facts`` (``facts_from_models(facts)[3]``); anything in ``facts`` that is not a fact
+        model is refused there too, so a caller never meets a bare ``AttributeError``.
         """
+        if not is_collection(facts):
+            raise not_a_collection(
+                facts, source, "an iterable of fact models", "事实模型的可迭代集合"
+            )
         facts = list(facts)
+        wrong = [not_a_fact(x, f"{source}[{i}]") for i, x in enumerate(facts) if not is_fact(x)]
+        if wrong:
+            raise FactLoadError(wrong)
         origin_of = origins or {}
+        position: dict[int, int] = {}
+        if len(origin_of) < len(facts):  # the first position of each object (one may recur)
+            for i, f in enumerate(facts):
+                position.setdefault(id(f), i)
         diags: list[Diagnostic] = []
         by_id: dict[str, Fact] = {}
         problems: dict[str, str] = {}
         by_kind: dict[str, list[Fact]] = defaultdict(list)
 
         def where(f: Fact) -> FactOrigin:
-            return origin_of.get(id(f)) or FactOrigin(Span("<python>"), f"{f.KIND} (id {f.id})")
+            found = origin_of.get(id(f))
+            return found or python_origin(f, f"{source}[{position[id(f)]}]")
 
-        for f in facts:
+        for n, f in enumerate(facts):
             if f.id in by_id:
                 first = where(by_id[f.id])
+                again = origin_of.get(id(f)) or python_origin(f, f"{source}[{n}]")
                 diags.append(
-                    where(f).error(
+                    again.error(
                         "hz_facts_duplicate_id",
                         f"id `{f.id}` is used twice",
                         "id",

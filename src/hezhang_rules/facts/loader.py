@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from hezhang_rules.diagnostics import (
     pydantic_zh,
     type_zh,
 )
-from hezhang_rules.facts.factset import FactOrigin, FactSet
+from hezhang_rules.facts.factset import FactOrigin, FactSet, is_collection, not_a_collection
 from hezhang_rules.facts.models import FACT_KINDS, Fact
 from hezhang_rules.source import DEFAULT_LIMITS, Document, Limits, SourceError, load_document
 
@@ -383,6 +383,81 @@ def load_facts(
     return FactSet.build(facts, origins, limits.max_problems)
 
 
+def _at(span: Span) -> Callable[[tuple[Any, ...], bool], Span]:
+    """Place every problem of a row at the row (a Python row has no finer position; the
+    diagnostic's field path names the field)."""
+    return lambda loc, key: span
+
+
 def facts_from_models(facts: Iterable[Fact]) -> FactSet:
-    """Build a :class:`FactSet` from model objects made in Python (same checks as files)."""
-    return FactSet.build(facts)
+    """Build a :class:`FactSet` from model objects made in Python (same checks as files).
+
+    Raises :class:`FactLoadError` with every problem, each at the record's position in the
+    argument: ``facts_from_models(facts)[3]`` for a duplicate id (its help names the first
+    position), a dangling reference (with the field), or an item that is not a fact model.
+    """
+    return FactSet.build(facts, source="facts_from_models(facts)")
+
+
+def facts_from_records(
+    records: Mapping[str, Iterable[Any]], limits: Limits = DEFAULT_LIMITS
+) -> FactSet:
+    """Build a :class:`FactSet` from plain rows by kind, e.g. rows a platform read from its own
+    database: ``{"inspections": [{"id": "insp-1", "date": "2021-03-02", ...}, ...]}``.
+
+    Each row is validated as a record of a fact file is (the same checks and codes; dates as
+    ``dt.date`` or ``"YYYY-MM-DD"``, nested values as lists and mappings) and every problem is
+    collected into one :class:`FactLoadError`, located at the row:
+    ``facts_from_records(records)[inspections][3]``, with the record and the field path.
+    A row may be any mapping (a ``dict``, a driver's row mapping). ``limits.max_problems``
+    bounds the diagnostics of duplicate ids and references, as for files.
+    """
+    where = "facts_from_records(records)"
+    if not isinstance(records, Mapping):
+        raise not_a_collection(
+            records, where, "a mapping of kind → list of rows", "“种类 → 记录行列表”的映射"
+        )
+    diags: list[Diagnostic] = []
+    facts: list[Fact] = []
+    origins: dict[int, FactOrigin] = {}
+    for kind, rows in records.items():
+        at = f"{where}[{kind}]"
+        if kind not in FACT_KINDS:
+            diags.append(
+                Diagnostic(
+                    "hz_facts_unknown_kind",
+                    f"unknown fact kind `{kind}`",
+                    Span(at),
+                    help=did_you_mean(str(kind), FACT_KINDS)
+                    or "known kinds: " + ", ".join(sorted(FACT_KINDS)),
+                    zh=f"未知的事实种类 `{kind}`",
+                    help_zh=did_you_mean_zh(str(kind), FACT_KINDS)
+                    or "已知的种类：" + "、".join(sorted(FACT_KINDS)),
+                )
+            )
+            continue
+        if not is_collection(rows):
+            diags.append(
+                Diagnostic(
+                    "hz_facts_wrong_type",
+                    f"`{kind}` must be a list of rows, found {type(rows).__name__}",
+                    Span(at),
+                    zh=f"`{kind}` 须为记录行列表，却是{type_zh(type(rows).__name__)}",
+                )
+            )
+            continue
+        for i, raw in enumerate(rows):
+            span = Span(f"{at}[{i}]")
+            if isinstance(raw, Mapping) and not isinstance(raw, dict):
+                raw = dict(raw)  # a driver's row mapping (SQLAlchemy's RowMapping, …)
+            fact = validate_record(FACT_KINDS[kind], kind, i, raw, diags, _at(span))
+            if fact is not None:
+                origins[id(fact)] = FactOrigin(span, f"{kind}[{i}] (id {fact.id})")
+                facts.append(fact)
+    if diags:
+        try:  # the duplicate ids and references of the rows that did validate, as files do
+            FactSet.build(facts, origins, limits.max_problems, source=where)
+        except FactLoadError as exc:
+            diags.extend(d for d in exc.diagnostics if d.code != "hz_facts_dangling_reference")
+        raise FactLoadError(diags)
+    return FactSet.build(facts, origins, limits.max_problems, source=where)

@@ -32,10 +32,11 @@ from hezhang_rules.compile.plan import (
     ResponsePlan,
     Selection,
 )
+from hezhang_rules.diagnostics import Diagnostic, FactLoadError, Span
 from hezhang_rules.evaluate.core import Run, run_plan
 from hezhang_rules.evaluate.select import BoundFacts
 from hezhang_rules.evaluate.world import Holder, World
-from hezhang_rules.facts.factset import FactOrigin, FactSet
+from hezhang_rules.facts.factset import FactOrigin, FactSet, is_fact, not_a_fact, python_origin
 from hezhang_rules.facts.models import FACT_KINDS, Fact, Inspection
 from hezhang_rules.findings import Finding, Report
 from hezhang_rules.monitor.rete import Matcher, SelectionRule
@@ -166,7 +167,8 @@ class Monitor:
         self._matcher = Matcher(plan)
         self._sel_by_id = self._selection_map(plan)
         self._facts: dict[str, Fact] = {}
-        self._origins: dict[int, FactOrigin] = {}  # id(fact) → where it was read, if known
+        self._origins: dict[int, FactOrigin] = {}  # id(fact) → where it was read or submitted
+        self._submitted = 0  # facts taken so far: a fact's position in diagnostics
         self._clock: dt.date | None = None
         self._known: dict[str, str] = {}  # finding id → status at the previous clock
         self._warned: set[str] = set()
@@ -203,16 +205,35 @@ class Monitor:
         """Take one validated fact. Its id must be new (a correction is a new record).
 
         ``origin``: where the fact was read (a stream's line), so that a reference still
-        dangling at :meth:`report` is located there rather than at ``<python>``.
+        dangling at :meth:`report` is located there; without one, at its submission
+        (``Monitor.submit(fact)[4]``: the fifth fact submitted). Raises
+        :class:`FactLoadError` for anything but a fact model, and for an id already
+        submitted (its help names the first submission).
         """
-        if not isinstance(fact, Fact) or fact.KIND not in FACT_KINDS:
-            raise TypeError(f"not a fact model: {fact!r}")
-        if fact.id in self._facts:
-            raise ValueError(f"fact id `{fact.id}` was already submitted")
+        where = f"Monitor.submit(fact)[{self._submitted}]"
+        if not is_fact(fact):
+            raise FactLoadError([not_a_fact(fact, where)])
+        first = self._facts.get(fact.id)
+        if first is not None:
+            before = self._origins[id(first)]
+            raise FactLoadError(
+                [
+                    Diagnostic(
+                        "hz_facts_duplicate_id",
+                        f"fact id `{fact.id}` was already submitted",
+                        origin.span if origin is not None else Span(where),
+                        record=f"{fact.KIND} (id {fact.id})",
+                        field_path="id",
+                        help=f"first submitted as {before.label} at {before.span}",
+                        zh=f"事实 id `{fact.id}` 已经提交过",
+                        help_zh=f"第一次提交的是 {before.label}，位于 {before.span}",
+                    )
+                ]
+            )
         self._matcher.submit(fact)
+        self._submitted += 1
         self._facts[fact.id] = fact
-        if origin is not None:
-            self._origins[id(fact)] = origin
+        self._origins[id(fact)] = origin or python_origin(fact, where)
 
     def submit_many(self, facts: Iterable[Fact]) -> None:
         """Submit facts one at a time, in the order given."""

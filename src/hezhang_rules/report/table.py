@@ -43,6 +43,7 @@ from hezhang_rules.columnar.exprs import (
 from hezhang_rules.compile.plan import Plan, PlanRule
 from hezhang_rules.evaluate import evaluate as evaluate_records
 from hezhang_rules.facts import FactSet
+from hezhang_rules.facts.factset import not_a_collection
 from hezhang_rules.facts.tables import Tables, tables_factset
 from hezhang_rules.findings import (
     STATUSES,
@@ -291,6 +292,14 @@ def uses_columnar(facts: FactSet | Tables, engine: Engine = "auto") -> bool:
     return isinstance(facts, Tables) or len(facts) >= COLUMNAR_FROM
 
 
+def _require_facts(facts: object, where: str) -> None:
+    """Refuse, with a located diagnostic, ``facts`` that are not a fact set or fact tables."""
+    if not isinstance(facts, FactSet | Tables):
+        raise not_a_collection(
+            facts, where, "a FactSet or fact tables", "事实集（FactSet）或事实表"
+        )
+
+
 def audit(
     plan: Plan,
     facts: FactSet | Tables,
@@ -310,7 +319,9 @@ def audit(
     evaluator, in memory), or ``auto``: columnar for fact tables and for ``COLUMNAR_FROM``
     records or more. Both engines give the same findings. Raises :class:`UsageError` for an
     as-of date outside ``facts.bounds``. ``waivers`` (``hezhang_rules.load_waivers``): applied
-    by either engine alike (docs/waivers.md)."""
+    by either engine alike (docs/waivers.md). Anything but a :class:`FactSet` or fact tables
+    as ``facts`` raises :class:`FactLoadError` located at ``audit(facts)``."""
+    _require_facts(facts, "audit(facts)")
     if uses_columnar(facts, engine):
         tables = facts if isinstance(facts, Tables) else Tables.from_facts(facts)
         result = evaluate_tables(plan, tables, as_of, waivers=waivers)
@@ -331,7 +342,10 @@ def evaluate(
     measured, see :data:`COLUMNAR_FROM`.) A large audit is better read as a table
     (:func:`audit`). Raises :class:`UsageError` for an as-of date outside ``facts.bounds``.
     ``waivers``: the waiver file's waivers (``hezhang_rules.load_waivers``), applied as of
-    ``as_of`` (docs/waivers.md)."""
+    ``as_of`` (docs/waivers.md). Anything but a :class:`FactSet` or fact tables as ``facts``
+    (a list of models, a mapping of rows) raises :class:`FactLoadError` located at
+    ``evaluate(facts)``, naming the function that builds one."""
+    _require_facts(facts, "evaluate(facts)")
     if isinstance(facts, Tables):
         return evaluate_tables(plan, facts, as_of, waivers=waivers).to_report()
     return evaluate_records(plan, facts, as_of, waivers)
