@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -274,20 +272,18 @@ class FactSet:
             yield from self._by_kind.get(kind, ())
 
     def digest(self) -> str:
-        """sha256 of the canonical JSON of all records: independent of file layout and order."""
+        """The facts' digest, the same whatever source they came from.
+
+        Computed as fact tables are digested (:func:`hezhang_rules.facts.tables.table_digest`:
+        each kind's rows in the model's own column types, in id order), so fact files, Parquet,
+        JSON-lines, CSV and xlsx tables, a SQLite or PostgreSQL database and the monitor's
+        stream holding the same facts give one digest, and a report names them alike (issue
+        21). Independent of file layout and order."""
         if self._digest is None:
-            h = hashlib.sha256()
-            for f in self:
-                h.update(f.KIND.encode())
-                h.update(
-                    json.dumps(
-                        f.model_dump(mode="json", exclude_none=False),
-                        sort_keys=True,
-                        ensure_ascii=False,
-                    ).encode()
-                )
-                h.update(b"\n")
-            self._digest = h.hexdigest()
+            from hezhang_rules.facts.frames import frames_from_facts
+            from hezhang_rules.facts.tables import table_digest
+
+            self._digest = table_digest(frames_from_facts(self))
         return self._digest
 
 

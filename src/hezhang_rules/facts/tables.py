@@ -1428,7 +1428,7 @@ def _load(
     # meanwhile (the frames do not change; polars and hashlib let go of the interpreter).
     pool = ThreadPoolExecutor(max_workers=1)
     loaded = Tables(frames, {k: s.name for k, s in sources.items()}, "")
-    loaded._digesting = pool.submit(_digest, frames)
+    loaded._digesting = pool.submit(table_digest, frames)
     pool.shutdown(wait=False)
     loaded._records.update(records)
     return loaded
@@ -1481,7 +1481,7 @@ def _record_frame(kind: str, records: list[Fact], read: pl.DataFrame | None) -> 
     return frames_from_facts(records)[kind]
 
 
-def _digest(frames: dict[str, pl.DataFrame]) -> str:
+def table_digest(frames: dict[str, pl.DataFrame]) -> str:
     """sha256 over each kind's schema and its rows' hashes, in id order.
 
     Kinds in ``FACT_KINDS`` order; for each kind (rows sorted by id, every column in the
@@ -1528,6 +1528,7 @@ __all__ = [
     "is_table_folder",
     "load_frames",
     "load_tables",
+    "table_digest",
     "table_files",
     "tables_factset",
 ]
