@@ -76,9 +76,7 @@ def test_sqlite_meta_and_json(example: hz.FactSet, tmp_path: Path) -> None:
     conn.close()
 
 
-def test_sqlite_refuses_to_overwrite(
-    example: hz.FactSet, parquet: Tables, tmp_path: Path
-) -> None:
+def test_sqlite_refuses_to_overwrite(example: hz.FactSet, parquet: Tables, tmp_path: Path) -> None:
     other = tmp_path / "notes.db"
     other.write_text("not a database")
     db = parse_db_url(f"sqlite:///{other}")

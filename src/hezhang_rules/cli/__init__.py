@@ -32,6 +32,7 @@ from typing import Any, TextIO, cast
 from hezhang_rules._version import __version__
 from hezhang_rules.cli import (
     check,
+    db,
     example,
     explain,
     lint,
@@ -68,7 +69,20 @@ from hezhang_rules.cli.output import (
 from hezhang_rules.diagnostics import Diagnostic, HezhangError, os_reason_zh
 from hezhang_rules.source import SourceError
 
-COMMANDS = (check, explain, todo, lint, test, register, schema, monitor, synth, tables, example)
+COMMANDS = (
+    check,
+    explain,
+    todo,
+    lint,
+    test,
+    register,
+    schema,
+    monitor,
+    synth,
+    tables,
+    db,
+    example,
+)
 
 
 def build_parser() -> Parser:

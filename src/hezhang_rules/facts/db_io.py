@@ -66,13 +66,18 @@ def _has_dict(shape: FieldShape) -> bool:
     return False
 
 
+def _dt(dtype: Any) -> pl.DataType:
+    """A polars dtype as an instance (schemas may hold the class, e.g. ``pl.String``)."""
+    return dtype if isinstance(dtype, pl.DataType) else dtype()
+
+
 def _text_dates(dtype: pl.DataType) -> pl.DataType:
     """``dtype`` with every date as text: JSON holds ISO dates, decoded as text so that a date
     that is not one is judged by the column checks (polars would make it a silent null)."""
     if isinstance(dtype, pl.List):
-        return pl.List(_text_dates(dtype.inner))
+        return pl.List(_text_dates(_dt(dtype.inner)))
     if isinstance(dtype, pl.Struct):
-        return pl.Struct({f.name: _text_dates(f.dtype) for f in dtype.fields})
+        return pl.Struct({f.name: _text_dates(_dt(f.dtype)) for f in dtype.fields})
     return pl.String() if dtype == pl.Date else dtype
 
 
@@ -452,7 +457,8 @@ def _wrong_storage(table: _Table, columns: list[str], diags: list[Diagnostic], l
                     "hz_facts_wrong_type",
                     name,
                     f"expected {want}, found a SQLite {found} value",
-                    f"应为{_zh_kind(_storage(shapes[name]))}，却是 SQLite {_STORAGE_ZH.get(found, found)}值",
+                    f"应为{_zh_kind(_storage(shapes[name]))}，"
+                    f"却是 SQLite {_STORAGE_ZH.get(found, found)}值",
                 )
             )
 
@@ -582,9 +588,7 @@ def _mappings(
         except ValueError:
             out.append(text)
             continue
-        out.append(
-            json.dumps(_frame_json(value, shape), ensure_ascii=False, separators=(",", ":"))
-        )
+        out.append(json.dumps(_frame_json(value, shape), ensure_ascii=False, separators=(",", ":")))
     return pl.Series(name, out, pl.String)
 
 
@@ -598,7 +602,7 @@ def _judge(table: _Table, name: str, row: int, given: Any, diags: list[Diagnosti
         # Only this field is judged: the model's errors elsewhere are the column checks'.
         from pydantic import TypeAdapter
 
-        TypeAdapter(model.model_fields[name].annotation).validate_python(given)
+        TypeAdapter(model.model_fields[name].rebuild_annotation()).validate_python(given)
     except ValidationError as exc:
         for d in validation_diagnostics(
             model,
