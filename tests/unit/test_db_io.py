@@ -132,3 +132,35 @@ def test_deciding_facts_same_findings(example: hz.FactSet, tmp_path: Path, plan:
     pairs = [(f.id, f.status) for f in got.findings]
     assert pairs == [(f.id, f.status) for f in want.findings]
     assert "violated" in {status for _, status in pairs}  # the facts decide something
+
+
+def test_sqlite_values_after_a_batch_of_nulls(
+    example: hz.FactSet, parquet: Tables, tmp_path: Path
+) -> None:
+    """The SQLite driver types a column by the values it sees first: a column with no value in
+    its first few thousand rows, then text, is still read (one batch), and typed by the model."""
+    import sqlite3
+
+    path = tmp_path / "f.db"
+    db = parse_db_url(f"sqlite:///{path}")
+    write_database(example, db)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """
+        CREATE TABLE kept AS SELECT * FROM people;
+        DELETE FROM people;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+        INSERT INTO people (id, name) SELECT printf('p-extra-%04d', i), 'X' FROM n;
+        INSERT INTO people SELECT * FROM kept;
+        DROP TABLE kept;
+        """
+    )
+    conn.commit()
+    conn.close()
+    tables = load_database(db)
+    people = tables.frame("people")
+    assert people.height == parquet.frame("people").height + 3000
+    assert people.schema == parquet.frame("people").schema
+    assert people.get_column("note").drop_nulls().len() == (
+        parquet.frame("people").get_column("note").drop_nulls().len()
+    )

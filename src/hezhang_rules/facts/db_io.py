@@ -337,11 +337,16 @@ def _write_postgresql(frames: dict[str, pl.DataFrame], db: DbUrl, force: bool) -
 
 
 def _rows(cur: Any, sql: str, parameters: tuple[Any, ...] | None = None) -> pl.DataFrame:
+    """A query's result as polars columns (one batch: the SQLite driver types each column by
+    its first batch's values, and a later batch of other values would be refused)."""
     if parameters is None:
         cur.execute(sql)
     else:
         cur.execute(sql, parameters=parameters)
     return pl.DataFrame(cur.fetch_arrow())
+
+
+_ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(1 << 30)}
 
 
 def _table_names(cur: Any, dialect: Dialect) -> list[str]:
@@ -412,6 +417,25 @@ def _select_sqlite(kind: str, columns: list[str]) -> str:
         parts.append(f"CASE WHEN {test} THEN {value} END AS {q}")
         parts.append(f"typeof({q}) AS {_type_col(i)}")
     return f"SELECT {', '.join(parts)} FROM {_quote(kind)}"
+
+
+_POLARS: dict[str, pl.DataType] = {
+    "int": pl.Int64(),
+    "float": pl.Float64(),
+    "bool": pl.Int64(),
+    "text": pl.String(),
+}
+
+
+def _typed(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """A SQLite result in the types its ``SELECT`` promises (the driver types a column by its
+    values: one with no value would come back as integers)."""
+    shapes = model_fields(FACT_KINDS[kind])
+    return frame.with_columns(
+        pl.col(name).cast(_POLARS[_storage(shapes[name])])
+        for name in frame.columns
+        if name in shapes
+    )
 
 
 class _Table:
@@ -634,17 +658,19 @@ def _read_table(cur: Any, db: DbUrl, kind: str, diags: list[Diagnostic], limit: 
     dialect: Dialect = db.scheme
     columns = _columns(cur, kind, dialect)
     if dialect == "sqlite":
-        frame = _rows(cur, _select_sqlite(kind, columns))
+        frame = _typed(_rows(cur, _select_sqlite(kind, columns)), kind)
     else:
         frame = _rows(cur, f"SELECT * FROM {_quote(kind)}")
     table = _Table(db, kind, frame)
     shapes = model_fields(FACT_KINDS[kind])
+    if frame.height == 0:  # an empty table: its columns only (their types say nothing)
+        return TableFrame(kind, frame.select(columns), table.label, table.row_span)
     if dialect == "sqlite":
         _wrong_storage(table, columns, diags, limit)
     out: list[pl.Expr | pl.Series] = []
     for name in columns:
         shape = shapes.get(name)
-        if shape is None or frame.height == 0:
+        if shape is None:
             out.append(pl.col(name))
         elif is_json(shape):
             out.append(_decode_json(table, name, shape, diags, limit).alias(name))
@@ -652,8 +678,7 @@ def _read_table(cur: Any, db: DbUrl, kind: str, diags: list[Diagnostic], limit: 
             out.append(_booleans(table, name, diags, limit))
         else:
             out.append(pl.col(name))
-    decoded = frame.select(out) if frame.height else frame.select(columns)
-    return TableFrame(kind, decoded, table.label, table.row_span)
+    return TableFrame(kind, frame.select(out), table.label, table.row_span)
 
 
 def load_database(
@@ -669,6 +694,8 @@ def load_database(
     conn = connect(db)
     try:
         cur = conn.cursor()
+        if db.scheme == "sqlite":
+            cur.adbc_statement.set_options(**_ONE_BATCH)
         try:
             names = set(_table_names(cur, db.scheme))
         except Exception as exc:  # the driver's error: not a database it can read
