@@ -396,17 +396,19 @@ def _storage(shape: FieldShape) -> str:
     return "text"
 
 
-def _type_col(i: int) -> str:
-    return f"__hezhang_type_{i}"
+_MISFIT = "__hezhang_misfit_"
+_BITS = 60
 
 
 def _select_sqlite(kind: str, columns: list[str]) -> str:
     """One ``SELECT`` of a SQLite table: each model column only where its storage class is the
-    field's (other values become NULL, and their class is selected beside, to be reported);
-    columns of no field as text (only whether they hold values matters)."""
+    field's (other values become NULL), and per row one number whose bits say which columns
+    held a value of another class (to be reported: :func:`_wrong_storage`); columns of no field
+    as text (only whether they hold values matters)."""
     shapes = model_fields(FACT_KINDS[kind])
     parts = []
-    for i, name in enumerate(columns):
+    misfits: list[str] = []
+    for name in columns:
         q = _quote(name)
         if name not in shapes:
             parts.append(f"CAST({q} AS TEXT) AS {q}")
@@ -415,7 +417,9 @@ def _select_sqlite(kind: str, columns: list[str]) -> str:
         test = " OR ".join(f"typeof({q}) = '{c}'" for c in allowed)
         value = f"CAST({q} AS REAL)" if _storage(shapes[name]) == "float" else q
         parts.append(f"CASE WHEN {test} THEN {value} END AS {q}")
-        parts.append(f"typeof({q}) AS {_type_col(i)}")
+        misfits.append(f"((NOT ({test} OR {q} IS NULL)) << {len(misfits) % _BITS})")
+    for k in range(0, len(misfits), _BITS):
+        parts.append(f"({' | '.join(misfits[k : k + _BITS])}) AS {_MISFIT}{k // _BITS}")
     return f"SELECT {', '.join(parts)} FROM {_quote(kind)}"
 
 
@@ -463,28 +467,36 @@ class _Table:
         )
 
 
-def _wrong_storage(table: _Table, columns: list[str], diags: list[Diagnostic], limit: int) -> None:
-    """SQLite values of a storage class their field does not take, one problem per value."""
+def _wrong_storage(
+    cur: Any, table: _Table, columns: list[str], diags: list[Diagnostic], limit: int
+) -> None:
+    """SQLite values of a storage class their field does not take, one problem per value (their
+    class read again, column by column, only when some row has one)."""
     shapes = model_fields(FACT_KINDS[table.kind])
-    for i, name in enumerate(columns):
-        if name not in shapes or len(diags) > limit:
+    known = [n for n in columns if n in shapes]
+    for k in range(0, len(known), _BITS):
+        flags = table.frame.get_column(f"{_MISFIT}{k // _BITS}")
+        rows = (flags != 0).arg_true()
+        if rows.len() == 0:
             continue
-        allowed = _STORAGE[_storage(shapes[name])]
-        tcol = table.frame.get_column(_type_col(i))
-        bad = (~tcol.is_in([*allowed, "null"])).arg_true()
-        for row in bad.head(limit + 1 - len(diags)).to_list():
-            found = str(tcol[row])
-            want = shapes[name].describe()
-            diags.append(
-                table.problem(
-                    row,
-                    "hz_facts_wrong_type",
-                    name,
-                    f"expected {want}, found a SQLite {found} value",
-                    f"应为{_zh_kind(_storage(shapes[name]))}，"
-                    f"却是 SQLite {_STORAGE_ZH.get(found, found)}值",
+        for bit, name in enumerate(known[k : k + _BITS]):
+            hit = rows.filter((flags.gather(rows) & (1 << bit)) != 0)
+            if hit.len() == 0 or len(diags) > limit:
+                continue
+            classes = _rows(cur, f"SELECT typeof({_quote(name)}) AS t FROM {_quote(table.kind)}")
+            found_in = classes.get_column("t")
+            for row in hit.head(limit + 1 - len(diags)).to_list():
+                found = str(found_in[row])
+                diags.append(
+                    table.problem(
+                        row,
+                        "hz_facts_wrong_type",
+                        name,
+                        f"expected {shapes[name].describe()}, found a SQLite {found} value",
+                        f"应为{_zh_kind(_storage(shapes[name]))}，"
+                        f"却是 SQLite {_STORAGE_ZH.get(found, found)}值",
+                    )
                 )
-            )
 
 
 def _zh_kind(storage: str) -> str:
@@ -549,57 +561,99 @@ def _same(given: Any, decoded: Any) -> bool:
 
 
 def _decode_json(
-    table: _Table, name: str, shape: FieldShape, diags: list[Diagnostic], limit: int
-) -> pl.Series:
-    """A nested column's JSON (text, or PostgreSQL ``jsonb``) as the model's polars type.
+    table: _Table, shapes: dict[str, FieldShape], diags: list[Diagnostic], limit: int
+) -> dict[str, pl.Series]:
+    """The nested columns' JSON (text, or PostgreSQL ``jsonb``) in the model's polars types.
 
-    Polars decodes the whole column; its decoding is lenient (``5`` read as the text ``"5"``,
-    a key the type does not have dropped), so every row whose JSON is not what encoding the
-    decoded value gives back (the form :func:`write_database` writes) is compared with the
-    decoded value in Python, and a row that differs is judged by the model (its errors, located).
+    Polars decodes each whole column (all columns at once, on as many threads); its decoding
+    is lenient (``5`` read as the text ``"5"``, a key the type does not have dropped), so every
+    row whose JSON is not what encoding the decoded value gives back (the form
+    :func:`write_database` writes) is compared with the decoded value in Python, and a row that
+    differs is judged by the model (its errors, located). A column polars cannot decode at all
+    (malformed JSON, a value of another shape) has its failing rows found by halving.
     """
-    raw = table.frame.get_column(name)
-    if isinstance(raw.dtype, pl.Extension):
-        raw = raw.ext.storage()  # PostgreSQL jsonb: an extension type over the JSON text
-    if raw.dtype != pl.String:
-        return raw  # a native array or record column: checked as it is
-    raw_text = raw
-    if _has_dict(shape):  # mappings as key/value lists (small kinds: Python is fine)
-        raw = _mappings(table, name, raw, shape, diags, limit)
-    dtype = _json_dtype(shape)
-    bad = set(_bad_rows(raw, dtype))
-    if bad:
-        keep = pl.Series([i not in bad for i in range(raw.len())])
-        raw = raw.zip_with(keep, pl.Series([None] * raw.len(), dtype=pl.String))
-    decoded = raw.str.json_decode(dtype)
-    again = decoded.to_frame(name).select(_encode(pl.col(name), dtype)).to_series()
-    differ = (raw.is_not_null() & (raw != again).fill_null(True)).arg_true().to_list()
-    for row in sorted([*bad, *differ]):
-        if len(diags) > limit:
-            break
-        text = raw_text[row]
-        try:
-            given = json.loads(text)
-        except ValueError as exc:
-            diags.append(
-                table.problem(
-                    row,
-                    "hz_facts_syntax",
-                    name,
-                    f"malformed JSON: {exc}",
-                    f"JSON 格式不正确（第 {getattr(exc, 'colno', '?')} 个字符附近）",
-                )
-            )
+    given: dict[str, pl.Series] = {}  # as stored
+    texts: dict[str, pl.Series] = {}  # as decoded (mappings as key/value lists)
+    out: dict[str, pl.Series] = {}
+    for name, shape in shapes.items():
+        raw = table.frame.get_column(name)
+        if isinstance(raw.dtype, pl.Extension):
+            raw = raw.ext.storage()  # PostgreSQL jsonb: an extension type over the JSON text
+        if raw.dtype != pl.String:
+            out[name] = raw  # a native array or record column: checked as it is
             continue
-        if row not in bad and _same(_frame_json(given, shape), decoded.slice(row, 1).to_list()[0]):
-            continue  # the same value, written otherwise (spaces, key order, nulls)
-        _judge(table, name, row, given, diags)
-    return decoded
+        given[name] = raw
+        texts[name] = _mappings(name, raw, shape) if _has_dict(shape) else raw
+    if not texts:
+        return out
+    dtypes = {name: _json_dtype(shapes[name]) for name in texts}
+    frame = pl.DataFrame(texts)
+    bad: dict[str, set[int]] = {name: set() for name in texts}
+    try:
+        decoded = frame.select(pl.col(n).str.json_decode(d) for n, d in dtypes.items())
+    except pl.exceptions.PolarsError:  # some value polars cannot take: find it, column by column
+        columns = []
+        for name, dtype in dtypes.items():
+            bad[name] = set(_bad_rows(texts[name], dtype))
+            if bad[name]:
+                keep = pl.Series([i not in bad[name] for i in range(frame.height)])
+                texts[name] = texts[name].zip_with(
+                    keep, pl.Series([None] * frame.height, dtype=pl.String)
+                )
+            columns.append(texts[name].str.json_decode(dtype).alias(name))
+        frame = pl.DataFrame(texts)
+        decoded = pl.DataFrame(columns)
+    differs = pl.concat([frame.rename(lambda n: f"t:{n}"), decoded], how="horizontal").select(
+        (
+            pl.col(f"t:{n}").is_not_null()
+            & (pl.col(f"t:{n}") != _encode(pl.col(n), d)).fill_null(True)
+        ).alias(n)
+        for n, d in dtypes.items()
+    )
+    for name in dtypes:
+        rows = sorted(bad[name] | set(differs.get_column(name).arg_true().to_list()))
+        column = decoded.get_column(name)
+        for row in rows:
+            if len(diags) > limit:
+                break
+            _check_row(
+                table, name, shapes[name], row, given[name][row], column, row in bad[name], diags
+            )
+        out[name] = column
+    return out
 
 
-def _mappings(
-    table: _Table, name: str, raw: pl.Series, shape: FieldShape, diags: list[Diagnostic], limit: int
-) -> pl.Series:
+def _check_row(
+    table: _Table,
+    name: str,
+    shape: FieldShape,
+    row: int,
+    text: str,
+    decoded: pl.Series,
+    undecodable: bool,
+    diags: list[Diagnostic],
+) -> None:
+    """One nested value whose JSON is not in the written form: malformed, or another value than
+    polars decoded (then the model judges it), or the same value written otherwise."""
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        diags.append(
+            table.problem(
+                row,
+                "hz_facts_syntax",
+                name,
+                f"malformed JSON: {exc}",
+                f"JSON 格式不正确（第 {getattr(exc, 'colno', '?')} 个字符附近）",
+            )
+        )
+        return
+    if not undecodable and _same(_frame_json(value, shape), decoded.slice(row, 1).to_list()[0]):
+        return  # the same value, written otherwise (spaces, key order, nulls)
+    _judge(table, name, row, value, diags)
+
+
+def _mappings(name: str, raw: pl.Series, shape: FieldShape) -> pl.Series:
     """JSON with mappings as objects → the same with mappings as key/value lists (the frame's
     form of a mapping). Malformed JSON is left as it is (found and reported afterwards)."""
     out: list[str | None] = []
@@ -666,14 +720,17 @@ def _read_table(cur: Any, db: DbUrl, kind: str, diags: list[Diagnostic], limit: 
     if frame.height == 0:  # an empty table: its columns only (their types say nothing)
         return TableFrame(kind, frame.select(columns), table.label, table.row_span)
     if dialect == "sqlite":
-        _wrong_storage(table, columns, diags, limit)
+        _wrong_storage(cur, table, columns, diags, limit)
+    nested = _decode_json(
+        table, {n: shapes[n] for n in columns if n in shapes and is_json(shapes[n])}, diags, limit
+    )
     out: list[pl.Expr | pl.Series] = []
     for name in columns:
         shape = shapes.get(name)
         if shape is None:
             out.append(pl.col(name))
-        elif is_json(shape):
-            out.append(_decode_json(table, name, shape, diags, limit).alias(name))
+        elif name in nested:
+            out.append(nested[name].alias(name))
         elif dtype_of(shape) == pl.Boolean and dialect == "sqlite":
             out.append(_booleans(table, name, diags, limit))
         else:
