@@ -401,7 +401,8 @@ _BITS = 60
 
 
 def _select_sqlite(kind: str, columns: list[str]) -> str:
-    """One ``SELECT`` of a SQLite table: each model column only where its storage class is the
+    """The exact ``SELECT`` of a SQLite table (when ``SELECT *`` did not :func:`_fits`): each
+    model column only where its storage class is the
     field's (other values become NULL), and per row one number whose bits say which columns
     held a value of another class (to be reported: :func:`_wrong_storage`); columns of no field
     as text (only whether they hold values matters)."""
@@ -429,6 +430,24 @@ _POLARS: dict[str, pl.DataType] = {
     "bool": pl.Int64(),
     "text": pl.String(),
 }
+
+
+def _fits(frame: pl.DataFrame, kind: str) -> bool:
+    """Whether a plain ``SELECT *`` of a SQLite table came back in its fields' types. The driver
+    types a column by all its values (one batch): a column holding values of two storage
+    classes comes back as text (or bytes), a column of no value as integers. A number stored in
+    a text column comes back as its text, as SQLite's own text affinity would store it."""
+    shapes = model_fields(FACT_KINDS[kind])
+    for name in frame.columns:
+        if name not in shapes:
+            continue
+        storage = _storage(shapes[name])
+        dtype = frame.schema[name]
+        if dtype == _POLARS[storage] or (storage == "float" and dtype == pl.Int64):
+            continue
+        if frame.get_column(name).null_count() < frame.height:
+            return False
+    return True
 
 
 def _typed(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
@@ -587,29 +606,17 @@ def _decode_json(
     if not texts:
         return out
     dtypes = {name: _json_dtype(shapes[name]) for name in texts}
-    frame = pl.DataFrame(texts)
     bad: dict[str, set[int]] = {name: set() for name in texts}
     try:
-        decoded = frame.select(pl.col(n).str.json_decode(d) for n, d in dtypes.items())
+        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes)
     except pl.exceptions.PolarsError:  # some value polars cannot take: find it, column by column
-        columns = []
         for name, dtype in dtypes.items():
             bad[name] = set(_bad_rows(texts[name], dtype))
             if bad[name]:
-                keep = pl.Series([i not in bad[name] for i in range(frame.height)])
-                texts[name] = texts[name].zip_with(
-                    keep, pl.Series([None] * frame.height, dtype=pl.String)
-                )
-            columns.append(texts[name].str.json_decode(dtype).alias(name))
-        frame = pl.DataFrame(texts)
-        decoded = pl.DataFrame(columns)
-    differs = pl.concat([frame.rename(lambda n: f"t:{n}"), decoded], how="horizontal").select(
-        (
-            pl.col(f"t:{n}").is_not_null()
-            & (pl.col(f"t:{n}") != _encode(pl.col(n), d)).fill_null(True)
-        ).alias(n)
-        for n, d in dtypes.items()
-    )
+                keep = pl.Series([i not in bad[name] for i in range(len(texts[name]))])
+                none = pl.Series([None] * len(keep), dtype=pl.String)
+                texts[name] = texts[name].zip_with(keep, none)
+        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes)
     for name in dtypes:
         rows = sorted(bad[name] | set(differs.get_column(name).arg_true().to_list()))
         column = decoded.get_column(name)
@@ -621,6 +628,37 @@ def _decode_json(
             )
         out[name] = column
     return out
+
+
+_CHUNKS = 8
+"""Nested columns are decoded in this many slices at once (polars decodes one column's JSON
+on one thread)."""
+
+
+def _decode_chunks(
+    texts: pl.DataFrame, dtypes: dict[str, pl.DataType]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The JSON columns ``texts`` decoded as ``dtypes``, and per column whether each row's JSON
+    differs from what encoding its decoded value gives back (computed in slices, in parallel)."""
+    size = max(1, -(-texts.height // _CHUNKS))
+    plans = [
+        texts.lazy()
+        .slice(start, size)
+        .with_columns(pl.col(n).str.json_decode(d).alias(f"d:{n}") for n, d in dtypes.items())
+        .select(
+            *(pl.col(f"d:{n}").alias(n) for n in dtypes),
+            *(
+                (
+                    pl.col(n).is_not_null()
+                    & (pl.col(n) != _encode(pl.col(f"d:{n}"), d)).fill_null(True)
+                ).alias(f"differs:{n}")
+                for n, d in dtypes.items()
+            ),
+        )
+        for start in range(0, max(texts.height, 1), size)
+    ]
+    both = pl.concat(pl.collect_all(plans))
+    return both.select(list(dtypes)), both.select(pl.col(f"differs:{n}").alias(n) for n in dtypes)
 
 
 def _check_row(
@@ -711,15 +749,19 @@ def _at_field(exc: ValidationError, name: str, model: Any) -> ValidationError:
 def _read_table(cur: Any, db: DbUrl, kind: str, diags: list[Diagnostic], limit: int) -> TableFrame:
     dialect: Dialect = db.scheme
     columns = _columns(cur, kind, dialect)
+    exact = False
     if dialect == "sqlite":
-        frame = _typed(_rows(cur, _select_sqlite(kind, columns)), kind)
+        frame = _rows(cur, f"SELECT * FROM {_quote(kind)}")
+        if not _fits(frame, kind):  # some value of another storage class: find each one
+            frame, exact = _rows(cur, _select_sqlite(kind, columns)), True
+        frame = _typed(frame, kind)
     else:
         frame = _rows(cur, f"SELECT * FROM {_quote(kind)}")
     table = _Table(db, kind, frame)
     shapes = model_fields(FACT_KINDS[kind])
     if frame.height == 0:  # an empty table: its columns only (their types say nothing)
         return TableFrame(kind, frame.select(columns), table.label, table.row_span)
-    if dialect == "sqlite":
+    if exact:
         _wrong_storage(cur, table, columns, diags, limit)
     nested = _decode_json(
         table, {n: shapes[n] for n in columns if n in shapes and is_json(shapes[n])}, diags, limit
