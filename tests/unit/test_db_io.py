@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -164,3 +165,36 @@ def test_sqlite_values_after_a_batch_of_nulls(
     assert people.get_column("note").drop_nulls().len() == (
         parquet.frame("people").get_column("note").drop_nulls().len()
     )
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_written_json_needs_no_row_by_row_python(
+    engine: str, example: hz.FactSet, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Nested values this library wrote are checked as whole columns: no row of the bulk kinds
+    (those that grow with a province) goes through the per-row comparison, in SQLite's text
+    or in PostgreSQL's own jsonb form."""
+    import hezhang_rules.facts.db_io as db_io
+    from hezhang_rules.facts.tables import BULK_KINDS
+
+    url = (
+        f"sqlite:///{tmp_path / 'f.db'}"
+        if engine == "sqlite"
+        else request.getfixturevalue("postgres_db")
+    )
+    db = parse_db_url(url)
+    write_database(example, db)
+    rows: list[tuple[str, str, int]] = []
+    original = db_io._check_row
+
+    def counted(table: Any, name: str, *args: Any) -> None:
+        rows.append((table.kind, name, args[1]))
+        original(table, name, *args)
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(db_io, "_check_row", counted)
+    try:
+        load_database(db)
+    finally:
+        monkeypatch.undo()
+    assert [r for r in rows if r[0] in BULK_KINDS] == []

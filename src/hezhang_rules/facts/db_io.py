@@ -606,9 +606,10 @@ def _decode_json(
     if not texts:
         return out
     dtypes = {name: _json_dtype(shapes[name]) for name in texts}
+    postgres = {n for n in texts if table.db.scheme == "postgresql" and not _has_dict(shapes[n])}
     bad: dict[str, set[int]] = {name: set() for name in texts}
     try:
-        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes)
+        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes, postgres)
     except pl.exceptions.PolarsError:  # some value polars cannot take: find it, column by column
         for name, dtype in dtypes.items():
             bad[name] = set(_bad_rows(texts[name], dtype))
@@ -616,7 +617,7 @@ def _decode_json(
                 keep = pl.Series([i not in bad[name] for i in range(len(texts[name]))])
                 none = pl.Series([None] * len(keep), dtype=pl.String)
                 texts[name] = texts[name].zip_with(keep, none)
-        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes)
+        decoded, differs = _decode_chunks(pl.DataFrame(texts), dtypes, postgres)
     for name in dtypes:
         rows = sorted(bad[name] | set(differs.get_column(name).arg_true().to_list()))
         column = decoded.get_column(name)
@@ -635,11 +636,40 @@ _CHUNKS = 8
 on one thread)."""
 
 
+def _pg_order(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A nested value with every record's fields in the order PostgreSQL writes a ``jsonb``
+    object's keys (shorter keys first, then by their bytes)."""
+    if isinstance(dtype, pl.Struct):
+        fields = sorted(dtype.fields, key=lambda f: (len(f.name.encode()), f.name.encode()))
+        inner = [_pg_order(expr.struct.field(f.name), _dt(f.dtype)).alias(f.name) for f in fields]
+        return pl.when(expr.is_not_null()).then(pl.struct(inner))
+    if isinstance(dtype, pl.List) and _has_struct(_dt(dtype.inner)):
+        return expr.list.eval(_pg_order(pl.element(), _dt(dtype.inner)))
+    return expr
+
+
+def _has_struct(dtype: pl.DataType) -> bool:
+    if isinstance(dtype, pl.Struct):
+        return True
+    return isinstance(dtype, pl.List) and _has_struct(_dt(dtype.inner))
+
+
+def _pg_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The text PostgreSQL gives back for a ``jsonb`` value polars decoded to ``expr``: keys in
+    its order, a space after each comma and colon between values. (A comma or colon closing a
+    string is spaced too: that row is then compared value by value, never wrongly taken.)"""
+    compact = _encode(_pg_order(expr, dtype), dtype)
+    return compact.str.replace_all(r',(["\[{\-0-9tfn])', ", ${1}").str.replace_all(
+        '":', '": ', literal=True
+    )
+
+
 def _decode_chunks(
-    texts: pl.DataFrame, dtypes: dict[str, pl.DataType]
+    texts: pl.DataFrame, dtypes: dict[str, pl.DataType], postgres: set[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The JSON columns ``texts`` decoded as ``dtypes``, and per column whether each row's JSON
-    differs from what encoding its decoded value gives back (computed in slices, in parallel)."""
+    differs from what encoding its decoded value gives back (computed in slices, in parallel);
+    for the columns in ``postgres``, encoding as PostgreSQL writes ``jsonb``."""
     size = max(1, -(-texts.height // _CHUNKS))
     plans = [
         texts.lazy()
@@ -650,7 +680,7 @@ def _decode_chunks(
             *(
                 (
                     pl.col(n).is_not_null()
-                    & (pl.col(n) != _encode(pl.col(f"d:{n}"), d)).fill_null(True)
+                    & (pl.col(n) != _again(f"d:{n}", d, n in postgres)).fill_null(True)
                 ).alias(f"differs:{n}")
                 for n, d in dtypes.items()
             ),
@@ -659,6 +689,10 @@ def _decode_chunks(
     ]
     both = pl.concat(pl.collect_all(plans))
     return both.select(list(dtypes)), both.select(pl.col(f"differs:{n}").alias(n) for n in dtypes)
+
+
+def _again(name: str, dtype: pl.DataType, postgres: bool) -> pl.Expr:
+    return _pg_text(pl.col(name), dtype) if postgres else _encode(pl.col(name), dtype)
 
 
 def _check_row(
