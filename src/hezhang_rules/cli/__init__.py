@@ -32,6 +32,7 @@ from typing import Any, TextIO, cast
 from hezhang_rules._version import __version__
 from hezhang_rules.cli import (
     check,
+    db,
     diff,
     example,
     explain,
@@ -81,6 +82,7 @@ COMMANDS = (
     monitor,
     synth,
     tables,
+    db,
     example,
     history,
     diff,

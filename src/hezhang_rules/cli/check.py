@@ -141,12 +141,26 @@ def inputs(args: argparse.Namespace) -> list[str | Path]:
     weights = getattr(args, "weights", None)
     waivers = getattr(args, "waivers", None)
     return [
-        *args.facts,
+        *fact_paths(args.facts),
         rules,
         *overlays,
         *([weights] if weights else []),
         *([waivers] if waivers else []),
     ]
+
+
+def fact_paths(sources: list[str]) -> list[str | Path]:
+    """The files fact sources are read from: a path as given, a SQLite address's file (an
+    output may not overwrite it either), a PostgreSQL address none (it is no file here)."""
+    out: list[str | Path] = []
+    for source in sources:
+        if not is_db_url(source):
+            out.append(source)
+            continue
+        db = parse_db_url(source)
+        if db.path is not None:
+            out.append(db.path)
+    return out
 
 
 FORMAT_EXTRAS = {"parquet": "tables", "xlsx": "xlsx"}
@@ -313,7 +327,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "facts",
         nargs="+",
         help="fact files (.yaml/.yml/.json) or directories, or a folder of fact tables "
-        "(<kind>.parquet / <kind>.jsonl, e.g. from `hezhang-rules synth`)",
+        "(<kind>.parquet / <kind>.jsonl, e.g. from `hezhang-rules synth`), or one database "
+        "(sqlite:///PATH, postgresql://USER@HOST/DB)",
     )
     c.add_argument(
         "--engine",

@@ -42,8 +42,8 @@ HELP_ZH: dict[str, str] = {
     "write a deterministic synthetic world (fact tables) for benchmarks": (
         "写出确定性的合成世界（事实表），用于基准测试"
     ),
-    "write fact files as fact tables (Parquet, JSON lines, CSV or an xlsx workbook)": (
-        "把事实文件写成事实表（Parquet、JSON 行、CSV 或 xlsx 工作簿）"
+    "write facts as fact tables (Parquet, JSON lines, CSV or an xlsx workbook) or into "
+    "a database": "把事实写成事实表（Parquet、JSON 行、CSV 或 xlsx 工作簿）或写入数据库",
     ),
     "copy a pack's example district (fact files) into a new folder, to audit it": (
         "把规则包的示例辖区（事实文件）复制到新文件夹，以便审计"
@@ -143,9 +143,11 @@ HELP_ZH: dict[str, str] = {
     ),
     # check
     "fact files (.yaml/.yml/.json) or directories, or a folder of fact tables (<kind>.parquet "
-    "/ <kind>.jsonl, e.g. from `hezhang-rules synth`)": (
+    "/ <kind>.jsonl, e.g. from `hezhang-rules synth`), or one database (sqlite:///PATH, "
+    "postgresql://USER@HOST/DB)": (
         "事实文件（.yaml/.yml/.json）或目录，或事实表文件夹（<kind>.parquet / <kind>.jsonl，"
-        "例如由 `hezhang-rules synth` 生成）"
+        "例如由 `hezhang-rules synth` 生成），或一个数据库（sqlite:///路径、"
+        "postgresql://用户@主机/库名）"
     ),
     "for fact tables: columnar (default) or records (every row as a pydantic record, the batch "
     "evaluator); both give the same report": (
@@ -213,11 +215,18 @@ HELP_ZH: dict[str, str] = {
         "<kind>.jsonl）到 DIR 中。参数相同，字节相同。"
     ),
     # tables
-    "the folder to write <kind>.<format> (or facts.xlsx) into": (
-        "写入 <kind>.<format>（或 facts.xlsx）的文件夹"
+    "write into a folder holding fact tables (and nothing else), or over a fact database, "
+    "replacing them": "写入只存有事实表的文件夹，或覆盖事实数据库，并替换其中的表",
+    "fact files (.yaml/.yml/.json) or directories, a folder of fact tables, or a database "
+    "address": "事实文件（.yaml/.yml/.json）或目录、事实表文件夹，或数据库地址",
+    "the folder to write <kind>.<format> (or facts.xlsx) into; for sqlite the database "
+    "file, for postgresql the database address": (
+        "写入 <kind>.<format>（或 facts.xlsx）的文件夹；sqlite 时为数据库文件，postgresql 时为数据库地址"
     ),
-    "write into a folder holding fact tables (and nothing else), replacing them": (
-        "写入只存有事实表的文件夹，并替换其中的表"
+    # db
+    "the database layout of facts": "事实在数据库中的布局",
+    "print the SQL that creates the fact tables (generated from the model)": (
+        "打印建立事实表的 SQL（由事实模型生成）"
     ),
     # example
     "a new (or empty) folder to write the example's files into": (
