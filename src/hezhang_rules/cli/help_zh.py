@@ -44,7 +44,6 @@ HELP_ZH: dict[str, str] = {
     ),
     "write facts as fact tables (Parquet, JSON lines, CSV or an xlsx workbook) or into "
     "a database": "把事实写成事实表（Parquet、JSON 行、CSV 或 xlsx 工作簿）或写入数据库",
-    ),
     "copy a pack's example district (fact files) into a new folder, to audit it": (
         "把规则包的示例辖区（事实文件）复制到新文件夹，以便审计"
     ),
@@ -221,7 +220,8 @@ HELP_ZH: dict[str, str] = {
     "address": "事实文件（.yaml/.yml/.json）或目录、事实表文件夹，或数据库地址",
     "the folder to write <kind>.<format> (or facts.xlsx) into; for sqlite the database "
     "file, for postgresql the database address": (
-        "写入 <kind>.<format>（或 facts.xlsx）的文件夹；sqlite 时为数据库文件，postgresql 时为数据库地址"
+        "写入 <kind>.<format>（或 facts.xlsx）的文件夹；sqlite 时为数据库文件，"
+        "postgresql 时为数据库地址"
     ),
     # db
     "the database layout of facts": "事实在数据库中的布局",
