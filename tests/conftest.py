@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,13 +58,5 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def postgres_db(postgres_url: str) -> Iterator[str]:
     """A fresh, empty database on the test server (dropped afterwards): its address."""
-    import adbc_driver_postgresql.dbapi as pg
-
-    name = f"hz_{uuid.uuid4().hex[:12]}"
-    with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-    try:
-        yield pg_server.database_url(postgres_url, name)
-    finally:
-        with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with pg_server.fresh_database(postgres_url) as url:
+        yield url

@@ -15,12 +15,15 @@ for the session if the binaries are here, and skips the PostgreSQL tests if they
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +113,20 @@ def stop(server: Server) -> None:
 def database_url(admin_url: str, name: str) -> str:
     """The address of database ``name`` on the server of ``admin_url``."""
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextlib.contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server of ``admin_url`` for the ``with`` block: its address
+    (dropped afterwards, connections and all). Needs the ADBC PostgreSQL driver (the ``db``
+    extra), imported here only: dev.py loads this module with the standard library alone."""
+    import adbc_driver_postgresql.dbapi as pg
+
+    name = f"hz_{uuid.uuid4().hex[:12]}"
+    with pg.connect(admin_url, autocommit=True) as con, con.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield database_url(admin_url, name)
+    finally:
+        with pg.connect(admin_url, autocommit=True) as con, con.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

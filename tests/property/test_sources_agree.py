@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,16 +37,8 @@ SCALE = settings().max_examples / 100  # the profile's (tests/property/conftest.
 @pytest.fixture(scope="module")
 def pg_database(postgres_url: str) -> Iterator[str]:
     """One database for the module's worlds (each written over the last with --force)."""
-    import adbc_driver_postgresql.dbapi as pg
-
-    name = f"hz_{uuid.uuid4().hex[:12]}"
-    with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-    try:
-        yield pg_server.database_url(postgres_url, name)
-    finally:
-        with pg.connect(postgres_url, autocommit=True) as con, con.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with pg_server.fresh_database(postgres_url) as url:
+        yield url
 
 
 def _check(source: str, day: dt.date, out: Path) -> str:
