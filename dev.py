@@ -250,6 +250,7 @@ def _pg_server() -> types.ModuleType:
     spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tests" / "pg_server.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up while it is built
     spec.loader.exec_module(module)
     return module
 
