@@ -1,7 +1,7 @@
 """Agreement: the monitor fed a generated world in any order, with the clock advanced in random
 steps, ends with exactly the batch report (statuses, evidence, ids, messages — the whole Report).
 
-Examples: 500 in the normal run and CI (the monitor also runs every golden case, held to the
+Examples: 300 in the normal run and CI (the monitor also runs every golden case, held to the
 batch report whole in tests/golden and fed in any order in test_golden_monitor.py, and
 tests/reference compares it with the reference on worlds under other readings);
 ``HYPOTHESIS_PROFILE=slow`` runs 20,000; ``MONITOR_EXAMPLES=N`` runs N.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = default_window(PLAN)
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
-EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or (20_000 if SLOW else 500))
+EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or (20_000 if SLOW else 300))
 
 
 @st.composite

@@ -5,7 +5,7 @@ exactly the batch report with the same waivers — findings, ``waived`` statuses
 section and the run record's digest — and its last status event of each finding is the
 finding's final status (a waived finding's is ``waived``).
 
-Examples: 200 in the normal run; ``HYPOTHESIS_PROFILE=slow`` runs 5,000; ``MONITOR_EXAMPLES=N``
+Examples: 120 in the normal run; ``HYPOTHESIS_PROFILE=slow`` runs 5,000; ``MONITOR_EXAMPLES=N``
 runs N. The columnar engine is held to the same reports by the golden cases under
 ``cases/waivers`` and by tests/unit/test_waivers.py.
 """
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLAN = hz.compile_rules(hz.load_rules(ROOT / "src" / "hezhang_rules" / "packs" / "qinghemen"))
 WINDOW = default_window(PLAN)
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
-EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or (5_000 if SLOW else 200))
+EXAMPLES = int(os.environ.get("MONITOR_EXAMPLES") or (5_000 if SLOW else 120))
 
 
 def _cut(draw: st.DrawFn, text: str) -> str:

@@ -142,7 +142,7 @@ def _baseline(pack: str, fmt: str, lang: str) -> Counter[tuple[str, tuple[str, .
 names = st.fixed_dictionaries({k: texts for k in TARGETS})
 
 
-@settings(max_examples=examples(60), deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(names=names, docno=texts, lang=st.sampled_from(["zh", "en"]))
 def test_text_formats_stay_valid(pack: str, names: dict[str, str], docno: str, lang: str) -> None:
     report, facts = _audit(pack, names, docno)

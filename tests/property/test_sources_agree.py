@@ -3,7 +3,7 @@ tables, a SQLite database and a PostgreSQL database, over generated worlds.
 
 Each world is written to each source with the writers of ``hezhang-rules tables``, then
 ``hezhang-rules check --format json`` reads it: all five give byte-identical reports, the facts
-digest included (one digest for every source, docs/report.md). Fifteen worlds
+digest included (one digest for every source, docs/report.md). Ten worlds
 by default (five checks each, about a minute); ``HYPOTHESIS_PROFILE=slow`` runs ten times as
 many.
 """
@@ -49,7 +49,7 @@ def _check(source: str, day: dt.date, out: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
-@settings(max_examples=int(15 * SCALE))
+@settings(max_examples=int(10 * SCALE))
 @given(
     worlds(plan=PLAN, max_people=3, max_units=3, max_per_kind=2),
     as_of_dates(default_window(PLAN), plan=PLAN),
