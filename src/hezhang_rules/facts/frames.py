@@ -10,10 +10,10 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 from pydantic import BaseModel
@@ -142,26 +142,35 @@ def write_tables(frames: dict[str, pl.DataFrame], out: Path, fmt: str = "parquet
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for kind, frame in frames.items():
-        target = out / f"{kind}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                if fmt == "parquet":
-                    frame.write_parquet(fh)
-                else:
-                    for row in frame.iter_rows(named=True):
-                        record = row_record(FACT_KINDS[kind], row)
-                        line = json.dumps(_jsonable(record), ensure_ascii=False) + "\n"
-                        fh.write(line.encode("utf-8"))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; tables are ordinary files
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
+
+        def write(fh: BinaryIO, kind: str = kind, frame: pl.DataFrame = frame) -> None:
+            if fmt == "parquet":
+                frame.write_parquet(fh)
+                return
+            for row in frame.iter_rows(named=True):
+                record = row_record(FACT_KINDS[kind], row)
+                fh.write((json.dumps(_jsonable(record), ensure_ascii=False) + "\n").encode())
+
+        written.append(replace_file(out / f"{kind}.{fmt}", write))
     return written
+
+
+def replace_file(target: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Write ``target`` through ``write`` into a temporary beside it (made exclusively under a
+    random name, so no planted link is followed), then rename it over ``target``; nothing is
+    left half-written. The file gets the usual mode (``mkstemp`` makes 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # tables are ordinary files
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def row_record(model: type[BaseModel], row: dict[str, Any]) -> dict[str, Any]:

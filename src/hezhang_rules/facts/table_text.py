@@ -27,11 +27,10 @@ import io
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -49,6 +48,7 @@ from hezhang_rules.facts.frames import (
     _jsonable,
     _plain,
     dtype_of,
+    replace_file,
     row_record,
     string_lists,
 )
@@ -636,15 +636,7 @@ def write_text_tables(frames: dict[str, pl.DataFrame], out: Path, fmt: str) -> l
 
 
 def _replace(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; tables are ordinary files
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    def write(fh: BinaryIO) -> None:
+        fh.write(data)
+
+    return replace_file(target, write)
